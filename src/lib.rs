@@ -1,0 +1,2 @@
+//! tako-exec library.
+pub mod parse;

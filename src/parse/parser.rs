@@ -1,0 +1,1877 @@
+//! A recursive-descent parser for the bash grammar.
+//!
+//! It reads the text once, byte by byte (every shell metacharacter is ASCII, so slicing
+//! at them keeps UTF-8 intact), and builds the tree of [`super::ast`] directly, without a
+//! separate token stream: which characters form a token depends on where the parser is
+//! (command position, inside `[[ ]]`, inside `${…}`, in a here-document), exactly as
+//! in bash's own parser.
+//!
+//! Bounds, so that no input can make it panic, overflow the stack or run long:
+//! - nesting (compound commands, substitutions, `${…}` words) deeper than
+//!   [`Limits::max_depth`] is an error;
+//! - input longer than [`Limits::max_len`] is refused before parsing;
+//! - every loop consumes input, so the work is linear in the input per nesting level.
+//!
+//! The parser must never guess: text it cannot parse is an error (an unterminated quote
+//! or here-document, an unexpected token), never a partial tree.
+
+use super::ast::{
+    AndOr, Assign, AssignValue, CaseArm, Command, Compound, Connector, FunctionDef, HereDoc, Item,
+    List, Param, ParamOp, Part, Pipeline, RedirFd, RedirOp, RedirTarget, Redirect, Script,
+    SimpleCommand, Span, Word,
+};
+use super::{ErrorKind, Limits, ParseError};
+
+/// A here-document whose body has not been read yet.
+struct Pending {
+    slot: usize,
+    delimiter: String,
+    quoted: bool,
+    strip_tabs: bool,
+}
+
+/// Reserved words that end a list when they appear in command position.
+const LIST_TERMINATORS: &[&str] = &["}", "fi", "then", "else", "elif", "do", "done", "esac"];
+
+type Result<T> = std::result::Result<T, ParseError>;
+
+/// The parser's state over one text.
+pub(crate) struct Parser<'a> {
+    src: &'a str,
+    s: &'a [u8],
+    pos: usize,
+    depth: usize,
+    limits: Limits,
+    /// Here-documents seen but whose body is still to come, in order.
+    pending: Vec<Pending>,
+    /// Bodies of here-documents, by slot, read at the newline after their operator.
+    bodies: Vec<Option<Word>>,
+    /// How many `$(` we are inside: there a here-document may end at `DELIM)`.
+    in_comsub: usize,
+}
+
+impl<'a> Parser<'a> {
+    pub(crate) fn new(src: &'a str, limits: Limits, depth: usize) -> Self {
+        Self {
+            src,
+            s: src.as_bytes(),
+            pos: 0,
+            depth,
+            limits,
+            pending: Vec::new(),
+            bodies: Vec::new(),
+            in_comsub: 0,
+        }
+    }
+
+    // ----- errors -------------------------------------------------------------------
+
+    fn err(&self, kind: ErrorKind, message: impl Into<String>) -> ParseError {
+        ParseError { kind, offset: self.pos, message: message.into() }
+    }
+
+    fn unexpected(&self) -> ParseError {
+        if self.at_end() {
+            return self.err(ErrorKind::Incomplete, "unexpected end of input");
+        }
+        let tok = self.describe_here();
+        self.err(ErrorKind::Syntax, format!("syntax error near unexpected token `{tok}`"))
+    }
+
+    fn describe_here(&self) -> String {
+        let rest = &self.src[self.pos..];
+        if let Some(op) = self.peek_op() {
+            return op.to_string();
+        }
+        let end = rest
+            .char_indices()
+            .find(|&(_, c)| c.is_whitespace() || ";&|()<>".contains(c))
+            .map_or(rest.len(), |(i, _)| i.max(1));
+        let end = (0..=end).rev().find(|&i| rest.is_char_boundary(i)).unwrap_or(0);
+        rest[..end].to_string()
+    }
+
+    fn enter(&mut self) -> Result<()> {
+        self.depth += 1;
+        if self.depth > self.limits.max_depth {
+            return Err(self.err(
+                ErrorKind::TooDeep,
+                format!("nesting deeper than {} levels", self.limits.max_depth),
+            ));
+        }
+        Ok(())
+    }
+
+    fn leave(&mut self) {
+        self.depth -= 1;
+    }
+
+    // ----- low-level scanning -------------------------------------------------------
+
+    fn at_end(&self) -> bool {
+        self.pos >= self.s.len()
+    }
+
+    fn peek(&self) -> Option<u8> {
+        self.s.get(self.pos).copied()
+    }
+
+    fn peek_at(&self, n: usize) -> Option<u8> {
+        self.s.get(self.pos + n).copied()
+    }
+
+    #[inline]
+    fn starts_with(&self, lit: &str) -> bool {
+        let l = lit.as_bytes();
+        self.s.len() >= self.pos + l.len() && self.s[self.pos..self.pos + l.len()].iter().zip(l).all(|(a, b)| a == b)
+    }
+
+    /// Skips blanks and line continuations (not newlines, not comments).
+    fn skip_blanks(&mut self) {
+        loop {
+            match self.peek() {
+                Some(b' ' | b'\t' | b'\r') => self.pos += 1,
+                Some(b'\\') if self.peek_at(1) == Some(b'\n') => self.pos += 2,
+                _ => return,
+            }
+        }
+    }
+
+    /// Skips blanks and a comment, if one starts here.
+    fn skip_blanks_and_comment(&mut self) {
+        self.skip_blanks();
+        if self.peek() == Some(b'#') {
+            while let Some(c) = self.peek() {
+                if c == b'\n' {
+                    break;
+                }
+                self.pos += 1;
+            }
+        }
+    }
+
+    /// The operator that starts here, if any.
+    fn peek_op(&self) -> Option<&'static str> {
+        let c0 = self.peek()?;
+        let c1 = self.peek_at(1);
+        let c2 = self.peek_at(2);
+        Some(match (c0, c1, c2) {
+            (b';', Some(b';'), Some(b'&')) => ";;&",
+            (b';', Some(b';'), _) => ";;",
+            (b';', Some(b'&'), _) => ";&",
+            (b';', _, _) => ";",
+            (b'&', Some(b'>'), Some(b'>')) => "&>>",
+            (b'&', Some(b'>'), _) => "&>",
+            (b'&', Some(b'&'), _) => "&&",
+            (b'&', _, _) => "&",
+            (b'|', Some(b'|'), _) => "||",
+            (b'|', Some(b'&'), _) => "|&",
+            (b'|', _, _) => "|",
+            (b'<', Some(b'<'), Some(b'<')) => "<<<",
+            (b'<', Some(b'<'), Some(b'-')) => "<<-",
+            (b'<', Some(b'<'), _) => "<<",
+            (b'<', Some(b'&'), _) => "<&",
+            (b'<', Some(b'>'), _) => "<>",
+            (b'<', _, _) => "<",
+            (b'>', Some(b'>'), _) => ">>",
+            (b'>', Some(b'|'), _) => ">|",
+            (b'>', Some(b'&'), _) => ">&",
+            (b'>', _, _) => ">",
+            (b'(', _, _) => "(",
+            (b')', _, _) => ")",
+            (b'\n', _, _) => "\n",
+            _ => return None,
+        })
+    }
+
+    /// Consumes a newline and reads the bodies of pending here-documents.
+    fn newline(&mut self) -> Result<()> {
+        debug_assert_eq!(self.peek(), Some(b'\n'));
+        self.pos += 1;
+        self.read_heredoc_bodies()
+    }
+
+    /// Skips blanks, comments and newlines (a `linebreak` in the grammar).
+    fn linebreak(&mut self) -> Result<()> {
+        loop {
+            self.skip_blanks_and_comment();
+            if self.peek() == Some(b'\n') {
+                self.newline()?;
+            } else {
+                return Ok(());
+            }
+        }
+    }
+
+    // ----- lists and commands -------------------------------------------------------
+
+    /// Parses a whole program.
+    pub(crate) fn parse_program(&mut self) -> Result<Script> {
+        let body = self.parse_list(&[])?;
+        self.skip_blanks_and_comment();
+        if !self.at_end() {
+            return Err(self.unexpected());
+        }
+        if let Some(p) = self.pending.first() {
+            return Err(self.err(
+                ErrorKind::Incomplete,
+                format!("here-document delimited by `{}` has no body", p.delimiter),
+            ));
+        }
+        let mut script = Script { body };
+        if !self.bodies.is_empty() {
+            fill_script(&mut script, &mut self.bodies);
+        }
+        Ok(script)
+    }
+
+    /// Which of the reserved words in `words` stands here (unquoted, whole), if any.
+    fn at_reserved(&self, words: &[&'static str]) -> Option<&'static str> {
+        let c = self.peek()?;
+        if !matches!(c, b'}' | b'f' | b't' | b'e' | b'd' | b'i' | b']' | b'{') {
+            return None;
+        }
+        words.iter().copied().find(|w| self.at_word(w))
+    }
+
+    /// Parses commands until a terminator: end of input, `)`, `;;` (and friends), or
+    /// one of the reserved words in `stops` in command position.
+    fn parse_list(&mut self, stops: &[&'static str]) -> Result<List> {
+        self.enter()?;
+        let mut items = Vec::new();
+        loop {
+            self.linebreak()?;
+            if self.at_end() {
+                break;
+            }
+            if matches!(self.peek(), Some(b')')) || self.starts_with(";;") || self.starts_with(";&") {
+                break;
+            }
+            if self.at_reserved(stops).is_some() {
+                break;
+            }
+            let and_or = self.parse_and_or()?;
+            self.skip_blanks_and_comment();
+            let mut background = false;
+            match self.peek_op() {
+                Some("&") => {
+                    self.pos += 1;
+                    background = true;
+                }
+                Some(";") => self.pos += 1,
+                Some("\n") => self.newline()?,
+                _ => {
+                    items.push(Item { and_or, background });
+                    // Anything else must end the list.
+                    self.skip_blanks_and_comment();
+                    break;
+                }
+            }
+            items.push(Item { and_or, background });
+        }
+        self.leave();
+        Ok(List { items })
+    }
+
+    fn parse_and_or(&mut self) -> Result<AndOr> {
+        let first = self.parse_pipeline()?;
+        let mut rest = Vec::new();
+        loop {
+            self.skip_blanks_and_comment();
+            let conn = match self.peek_op() {
+                Some("&&") => Connector::And,
+                Some("||") => Connector::Or,
+                _ => break,
+            };
+            self.pos += 2;
+            self.linebreak()?;
+            rest.push((conn, self.parse_pipeline()?));
+        }
+        Ok(AndOr { first, rest })
+    }
+
+    fn parse_pipeline(&mut self) -> Result<Pipeline> {
+        self.skip_blanks_and_comment();
+        let mut timed = false;
+        let mut negated = false;
+        while matches!(self.peek(), Some(b't' | b'!')) {
+            if self.at_word("time") {
+                timed = true;
+                self.pos += 4;
+                self.skip_blanks();
+                if self.at_word("-p") {
+                    self.pos += 2;
+                    self.skip_blanks();
+                }
+                if self.at_word("--") {
+                    self.pos += 2;
+                    self.skip_blanks();
+                }
+                continue;
+            }
+            if self.at_word("!") {
+                negated = !negated;
+                self.pos += 1;
+                self.skip_blanks();
+                continue;
+            }
+            break;
+        }
+        let mut commands = vec![self.parse_command()?];
+        loop {
+            self.skip_blanks_and_comment();
+            match self.peek_op() {
+                Some("|") | Some("|&") => {
+                    self.pos += if self.starts_with("|&") { 2 } else { 1 };
+                    self.linebreak()?;
+                    commands.push(self.parse_command()?);
+                }
+                _ => break,
+            }
+        }
+        Ok(Pipeline { negated, timed, commands })
+    }
+
+    /// Whether the unquoted word `w` stands here, followed by a word end.
+    fn at_word(&self, w: &str) -> bool {
+        self.starts_with(w) && self.s.get(self.pos + w.len()).copied().is_none_or(is_word_end)
+    }
+
+    fn parse_command(&mut self) -> Result<Command> {
+        self.skip_blanks_and_comment();
+        let start = self.pos;
+        if !matches!(self.peek(), Some(b'{' | b'(' | b'i' | b'w' | b'u' | b'f' | b's' | b'c' | b'[')) {
+            return self.parse_simple_or_function(start);
+        }
+        let compound = match () {
+            () if self.at_word("{") => {
+                self.pos += 1;
+                let list = self.parse_list(&["}"])?;
+                self.expect_word("}")?;
+                Some(Compound::Brace(list))
+            }
+            () if self.starts_with("((") => Some(self.parse_arith_command()?),
+            () if self.peek() == Some(b'(') => {
+                self.pos += 1;
+                self.enter()?;
+                let list = self.parse_list(&[])?;
+                self.leave();
+                self.linebreak()?;
+                if self.peek() != Some(b')') {
+                    return Err(self.unexpected());
+                }
+                self.pos += 1;
+                Some(Compound::Subshell(list))
+            }
+            () if self.at_word("if") => Some(self.parse_if()?),
+            () if self.at_word("while") || self.at_word("until") => Some(self.parse_loop()?),
+            () if self.at_word("for") || self.at_word("select") => Some(self.parse_for()?),
+            () if self.at_word("case") => Some(self.parse_case()?),
+            () if self.at_word("[[") => Some(self.parse_cond()?),
+            () if self.at_word("function") => return self.parse_function_keyword(start),
+            () if self.at_word("coproc") => {
+                self.pos += 6;
+                self.skip_blanks();
+                // `coproc NAME { … }`: a name before a compound command.
+                let save = self.pos;
+                if let Some(w) = self.read_word()? {
+                    self.skip_blanks();
+                    let compound_next = self.at_word("{") || self.peek() == Some(b'(');
+                    if !(compound_next && w.literal().is_some_and(|n| is_name(&n))) {
+                        self.pos = save;
+                    }
+                }
+                self.enter()?;
+                let inner = self.parse_command()?;
+                self.leave();
+                Some(Compound::Coproc(Box::new(inner)))
+            }
+            () => None,
+        };
+        if let Some(c) = compound {
+            let redirects = self.parse_trailing_redirects()?;
+            return Ok(Command::Compound(c, redirects));
+        }
+        self.parse_simple_or_function(start)
+    }
+
+    fn expect_word(&mut self, w: &str) -> Result<()> {
+        self.linebreak()?;
+        if self.at_word(w) {
+            self.pos += w.len();
+            Ok(())
+        } else if self.at_end() {
+            Err(self.err(ErrorKind::Incomplete, format!("expected `{w}` before end of input")))
+        } else {
+            Err(self.unexpected())
+        }
+    }
+
+    fn parse_trailing_redirects(&mut self) -> Result<Vec<Redirect>> {
+        let mut out = Vec::new();
+        loop {
+            self.skip_blanks();
+            match self.try_redirect()? {
+                Some(r) => out.push(r),
+                None => return Ok(out),
+            }
+        }
+    }
+
+    fn parse_if(&mut self) -> Result<Compound> {
+        self.pos += 2;
+        let mut branches = Vec::new();
+        let mut otherwise = None;
+        let cond = self.parse_list(&["then"])?;
+        self.expect_word("then")?;
+        let body = self.parse_list(&["elif", "else", "fi"])?;
+        branches.push((cond, body));
+        loop {
+            self.linebreak()?;
+            if self.at_word("elif") {
+                self.pos += 4;
+                let c = self.parse_list(&["then"])?;
+                self.expect_word("then")?;
+                let b = self.parse_list(&["elif", "else", "fi"])?;
+                branches.push((c, b));
+            } else if self.at_word("else") {
+                self.pos += 4;
+                otherwise = Some(self.parse_list(&["fi"])?);
+                self.expect_word("fi")?;
+                break;
+            } else {
+                self.expect_word("fi")?;
+                break;
+            }
+        }
+        Ok(Compound::If { branches, otherwise })
+    }
+
+    fn parse_loop(&mut self) -> Result<Compound> {
+        let until = self.at_word("until");
+        self.pos += 5;
+        let cond = self.parse_list(&["do"])?;
+        let body = self.parse_do_group()?;
+        Ok(Compound::Loop { until, cond, body })
+    }
+
+    /// `do list done`, or the bash form `{ list; }`.
+    fn parse_do_group(&mut self) -> Result<List> {
+        self.linebreak()?;
+        if self.at_word("{") {
+            self.pos += 1;
+            let body = self.parse_list(&["}"])?;
+            self.expect_word("}")?;
+            return Ok(body);
+        }
+        self.expect_word("do")?;
+        let body = self.parse_list(&["done"])?;
+        self.expect_word("done")?;
+        Ok(body)
+    }
+
+    fn parse_for(&mut self) -> Result<Compound> {
+        self.pos += if self.at_word("for") { 3 } else { 6 };
+        self.skip_blanks();
+        if self.starts_with("((") {
+            self.pos += 2;
+            let start = self.pos;
+            let parts = self.read_arith_parts(true)?;
+            let text_span = Span::new(start, self.pos);
+            // `))` consumed by read_arith_parts.
+            let exprs = vec![Word { parts, span: text_span }];
+            self.skip_blanks();
+            if self.peek() == Some(b';') {
+                self.pos += 1;
+            }
+            let body = self.parse_do_group()?;
+            return Ok(Compound::ArithFor { exprs, body });
+        }
+        let name = self.read_word()?.ok_or_else(|| self.unexpected())?;
+        let var = name.literal().filter(|n| is_name(n)).ok_or_else(|| {
+            self.err(ErrorKind::Syntax, "`for` needs a variable name")
+        })?;
+        self.skip_blanks_and_comment();
+        let mut words = None;
+        // Optional newlines then `in`.
+        let save = self.pos;
+        self.linebreak()?;
+        if self.at_word("in") {
+            self.pos += 2;
+            let mut ws = Vec::new();
+            loop {
+                self.skip_blanks_and_comment();
+                match self.peek() {
+                    Some(b';') => {
+                        self.pos += 1;
+                        break;
+                    }
+                    Some(b'\n') => {
+                        self.newline()?;
+                        break;
+                    }
+                    None => break,
+                    _ => match self.read_word()? {
+                        Some(w) => ws.push(w),
+                        None => return Err(self.unexpected()),
+                    },
+                }
+            }
+            words = Some(ws);
+        } else {
+            if self.pos == save {
+                self.skip_blanks();
+            }
+            if self.peek() == Some(b';') {
+                self.pos += 1;
+            }
+        }
+        let body = self.parse_do_group()?;
+        Ok(Compound::For { var, words, body })
+    }
+
+    fn parse_case(&mut self) -> Result<Compound> {
+        self.pos += 4;
+        self.skip_blanks();
+        let subject = self.read_word()?.ok_or_else(|| self.unexpected())?;
+        self.linebreak()?;
+        self.expect_word("in")?;
+        let mut arms = Vec::new();
+        loop {
+            self.linebreak()?;
+            if self.at_word("esac") {
+                self.pos += 4;
+                break;
+            }
+            if self.at_end() {
+                return Err(self.err(ErrorKind::Incomplete, "expected `esac` before end of input"));
+            }
+            if self.peek() == Some(b'(') {
+                self.pos += 1;
+                self.skip_blanks();
+            }
+            let mut patterns = Vec::new();
+            loop {
+                self.skip_blanks();
+                let w = self.read_word()?.ok_or_else(|| self.unexpected())?;
+                patterns.push(w);
+                self.skip_blanks();
+                match self.peek() {
+                    Some(b'|') => self.pos += 1,
+                    Some(b')') => {
+                        self.pos += 1;
+                        break;
+                    }
+                    _ => return Err(self.unexpected()),
+                }
+            }
+            let body = self.parse_list(&["esac"])?;
+            arms.push(CaseArm { patterns, body });
+            self.linebreak()?;
+            for term in [";;&", ";;", ";&"] {
+                if self.starts_with(term) {
+                    self.pos += term.len();
+                    break;
+                }
+            }
+        }
+        Ok(Compound::Case { subject, arms })
+    }
+
+    /// `[[ … ]]`: words up to `]]`, where `<`, `>`, `(`, `)`, `&&`, `||` are operators and
+    /// the right side of `=~` may hold parentheses and `|`.
+    fn parse_cond(&mut self) -> Result<Compound> {
+        self.pos += 2;
+        self.enter()?;
+        let mut words = Vec::new();
+        let mut after_regex_op = false;
+        loop {
+            self.linebreak()?;
+            if self.at_word("]]") {
+                self.pos += 2;
+                break;
+            }
+            if self.at_end() {
+                return Err(self.err(ErrorKind::Incomplete, "expected `]]` before end of input"));
+            }
+            let start = self.pos;
+            if after_regex_op {
+                after_regex_op = false;
+                let w = self.read_regex_word()?;
+                words.push(w);
+                continue;
+            }
+            if let Some(op) = ["&&", "||", "(", ")", "<", ">", "!"]
+                .iter()
+                .find(|op| self.starts_with(op))
+            {
+                if *op != "!" || self.peek_at(1).is_none_or(is_word_end) {
+                    self.pos += op.len();
+                    words.push(Word { parts: vec![Part::Lit((*op).to_string())], span: Span::new(start, self.pos) });
+                    continue;
+                }
+            }
+            let w = self.read_word()?.ok_or_else(|| self.unexpected())?;
+            after_regex_op = w.is_unquoted("=~");
+            words.push(w);
+        }
+        self.leave();
+        Ok(Compound::Cond(words))
+    }
+
+    /// The right side of `=~`: up to a blank at parenthesis depth 0.
+    fn read_regex_word(&mut self) -> Result<Word> {
+        let start = self.pos;
+        let mut parts = Vec::new();
+        let mut lit = String::new();
+        let mut parens = 0usize;
+        while let Some(c) = self.peek() {
+            match c {
+                b'(' => {
+                    parens += 1;
+                    lit.push('(');
+                    self.pos += 1;
+                }
+                b')' if parens > 0 => {
+                    parens -= 1;
+                    lit.push(')');
+                    self.pos += 1;
+                }
+                b'|' if parens > 0 => {
+                    lit.push('|');
+                    self.pos += 1;
+                }
+                b' ' | b'\t' | b'\n' if parens == 0 => break,
+                b' ' | b'\t' => {
+                    lit.push(c as char);
+                    self.pos += 1;
+                }
+                _ if is_word_end(c) && parens == 0 => break,
+                _ => {
+                    let before = self.pos;
+                    self.read_word_part(&mut parts, &mut lit, WordCtx::Normal)?;
+                    if self.pos == before {
+                        return Err(self.unexpected());
+                    }
+                }
+            }
+        }
+        flush_lit(&mut parts, &mut lit);
+        Ok(Word { parts, span: Span::new(start, self.pos) })
+    }
+
+    /// `(( … ))`; if the text does not close with `))`, it is two nested subshells, as
+    /// bash decides.
+    fn parse_arith_command(&mut self) -> Result<Compound> {
+        let save = self.pos;
+        self.pos += 2;
+        let start = self.pos;
+        match self.read_arith_parts(true) {
+            Ok(parts) => Ok(Compound::Arith(Word { parts, span: Span::new(start, self.pos) })),
+            Err(e) if e.kind == ErrorKind::TooDeep => Err(e),
+            Err(_) => {
+                // `( (cmd) )`: reparse as a subshell.
+                self.pos = save + 1;
+                self.enter()?;
+                let list = self.parse_list(&[])?;
+                self.leave();
+                self.linebreak()?;
+                if self.peek() != Some(b')') {
+                    return Err(self.unexpected());
+                }
+                self.pos += 1;
+                Ok(Compound::Subshell(list))
+            }
+        }
+    }
+
+    fn parse_function_keyword(&mut self, start: usize) -> Result<Command> {
+        self.pos += 8;
+        self.skip_blanks();
+        let w = self.read_word()?.ok_or_else(|| self.unexpected())?;
+        let name = w.literal().ok_or_else(|| self.err(ErrorKind::Syntax, "bad function name"))?;
+        self.skip_blanks();
+        if self.peek() == Some(b'(') {
+            self.pos += 1;
+            self.skip_blanks();
+            if self.peek() != Some(b')') {
+                return Err(self.unexpected());
+            }
+            self.pos += 1;
+        }
+        self.finish_function(name, start)
+    }
+
+    fn finish_function(&mut self, name: String, start: usize) -> Result<Command> {
+        self.linebreak()?;
+        self.enter()?;
+        let body = self.parse_command()?;
+        self.leave();
+        if matches!(body, Command::Simple(_) | Command::Function(_)) {
+            return Err(self.err(ErrorKind::Syntax, "a function body must be a compound command"));
+        }
+        Ok(Command::Function(FunctionDef { name, body: Box::new(body), span: Span::new(start, self.pos) }))
+    }
+
+    fn parse_simple_or_function(&mut self, start: usize) -> Result<Command> {
+        let mut cmd = SimpleCommand::default();
+        loop {
+            self.skip_blanks();
+            let Some(c) = self.peek() else { break };
+            if c == b'#' && cmd.words.is_empty() && cmd.assigns.is_empty() && cmd.redirects.is_empty() {
+                self.skip_blanks_and_comment();
+                continue;
+            }
+            if c == b'#' {
+                // A comment ends the command.
+                self.skip_blanks_and_comment();
+                break;
+            }
+            if let Some(r) = self.try_redirect()? {
+                cmd.redirects.push(r);
+                continue;
+            }
+            if is_meta(c) && !self.at_process_subst() {
+                break;
+            }
+            if cmd.words.is_empty() {
+                if let Some(a) = self.try_assignment()? {
+                    cmd.assigns.push(a);
+                    continue;
+                }
+            } else if cmd.words.len() >= 1 && is_decl_builtin(&cmd.words[0]) {
+                if let Some(a) = self.try_assignment()? {
+                    cmd.decl.push(a);
+                    continue;
+                }
+            }
+            let Some(w) = self.read_word()? else { break };
+            // `name ()` starts a function definition.
+            if cmd.words.is_empty() && cmd.assigns.is_empty() && cmd.redirects.is_empty() {
+                let save = self.pos;
+                self.skip_blanks();
+                if self.peek() == Some(b'(') && !self.starts_with("((") {
+                    let Some(name) = w.literal().filter(|_| !w.has_quotes()) else {
+                        return Err(self.unexpected());
+                    };
+                    self.pos += 1;
+                    self.skip_blanks();
+                    if self.peek() != Some(b')') {
+                        return Err(self.unexpected());
+                    }
+                    self.pos += 1;
+                    return self.finish_function(name, start);
+                }
+                self.pos = save;
+            }
+            cmd.words.push(w);
+        }
+        if cmd.words.is_empty() && cmd.assigns.is_empty() && cmd.redirects.is_empty() {
+            return Err(self.unexpected());
+        }
+        cmd.span = Span::new(start, self.pos);
+        Ok(Command::Simple(cmd))
+    }
+
+    fn at_process_subst(&self) -> bool {
+        matches!(self.peek(), Some(b'<' | b'>')) && self.peek_at(1) == Some(b'(')
+    }
+
+    /// `NAME=value`, `NAME+=value`, `NAME[i]=value`, `NAME=(a b)`.
+    fn try_assignment(&mut self) -> Result<Option<Assign>> {
+        let rest = &self.s[self.pos..];
+        let name_len = rest
+            .iter()
+            .enumerate()
+            .take_while(|&(i, &c)| c == b'_' || c.is_ascii_alphabetic() || (i > 0 && c.is_ascii_digit()))
+            .count();
+        if name_len == 0 {
+            return Ok(None);
+        }
+        let name_end = self.pos + name_len;
+        let mut p = name_end;
+        let mut index = None;
+        if self.s.get(p) == Some(&b'[') {
+            // Find the closing bracket (no nesting of quotes considered for simplicity).
+            let close = self.s[p..].iter().position(|&c| c == b']' || c == b'\n' || c == b' ');
+            match close {
+                Some(off) if self.s[p + off] == b']' => {
+                    let inner = &self.src[p + 1..p + off];
+                    let save = self.pos;
+                    let w = parse_embedded_word(inner, self.limits, self.depth + 1)?;
+                    self.pos = save;
+                    index = Some(w);
+                    p += off + 1;
+                }
+                _ => return Ok(None),
+            }
+        }
+        let append = self.s.get(p) == Some(&b'+');
+        if append {
+            p += 1;
+        }
+        if self.s.get(p) != Some(&b'=') {
+            return Ok(None);
+        }
+        p += 1;
+        let name = self.src[self.pos..name_end].to_string();
+        self.pos = p;
+        if self.peek() == Some(b'(') {
+            self.pos += 1;
+            let mut elems = Vec::new();
+            loop {
+                self.linebreak()?;
+                match self.peek() {
+                    Some(b')') => {
+                        self.pos += 1;
+                        break;
+                    }
+                    None => return Err(self.err(ErrorKind::Incomplete, "unterminated array assignment")),
+                    _ => match self.read_word()? {
+                        Some(w) => elems.push(w),
+                        None => return Err(self.unexpected()),
+                    },
+                }
+            }
+            return Ok(Some(Assign { name, index, append, value: AssignValue::Array(elems) }));
+        }
+        let start = self.pos;
+        let value = self.read_word_ctx(WordCtx::Assign)?.unwrap_or(Word { parts: vec![], span: Span::new(start, start) });
+        Ok(Some(Assign { name, index, append, value: AssignValue::Scalar(value) }))
+    }
+
+    /// A redirection, if one starts here (with its optional descriptor prefix).
+    fn try_redirect(&mut self) -> Result<Option<Redirect>> {
+        if !matches!(self.peek(), Some(b'0'..=b'9' | b'{' | b'<' | b'>' | b'&')) {
+            return Ok(None);
+        }
+        let save = self.pos;
+        let mut fd = None;
+        // `2>`, `10<`, `{var}>`
+        let digits = self.s[self.pos..].iter().take_while(|c| c.is_ascii_digit()).count();
+        if digits > 0 && matches!(self.peek_at(digits), Some(b'<' | b'>')) {
+            let n: u32 = self.src[self.pos..self.pos + digits].parse().unwrap_or(u32::MAX);
+            fd = Some(RedirFd::Num(n));
+            self.pos += digits;
+        } else if self.peek() == Some(b'{') {
+            if let Some(close) = self.s[self.pos..].iter().position(|&c| c == b'}') {
+                let name = &self.src[self.pos + 1..self.pos + close];
+                if is_name(name) && matches!(self.peek_at(close + 1), Some(b'<' | b'>')) {
+                    fd = Some(RedirFd::Var(name.to_string()));
+                    self.pos += close + 1;
+                }
+            }
+        }
+        if self.at_process_subst() && fd.is_none() {
+            self.pos = save;
+            return Ok(None);
+        }
+        let op = match self.peek_op() {
+            Some("&>>") => RedirOp::AppendOutErr,
+            Some("&>") => RedirOp::OutErr,
+            Some("<<<") => RedirOp::HereString,
+            Some("<<-") | Some("<<") => RedirOp::HereDoc,
+            Some(">>") => RedirOp::Append,
+            Some(">|") => RedirOp::Clobber,
+            Some(">&") => RedirOp::DupOut,
+            Some("<&") => RedirOp::DupIn,
+            Some("<>") => RedirOp::ReadWrite,
+            Some("<") => RedirOp::In,
+            Some(">") => RedirOp::Out,
+            _ => {
+                self.pos = save;
+                return Ok(None);
+            }
+        };
+        let strip_tabs = self.starts_with("<<-");
+        let op_len = match op {
+            RedirOp::AppendOutErr | RedirOp::HereString => 3,
+            RedirOp::HereDoc if strip_tabs => 3,
+            RedirOp::In | RedirOp::Out => 1,
+            _ => 2,
+        };
+        self.pos += op_len;
+        self.skip_blanks();
+        if op == RedirOp::HereDoc {
+            let start = self.pos;
+            let w = self.read_word()?.ok_or_else(|| self.unexpected())?;
+            let raw = &self.src[start..self.pos];
+            let quoted = raw.contains(['\'', '"', '\\']);
+            let delimiter = heredoc_delimiter(&w);
+            let slot = self.bodies.len();
+            self.bodies.push(None);
+            self.pending.push(Pending { slot, delimiter: delimiter.clone(), quoted, strip_tabs });
+            let doc = HereDoc { delimiter, quoted, strip_tabs, body: Word::default(), slot: Some(slot) };
+            return Ok(Some(Redirect { fd, op, target: RedirTarget::HereDoc(doc) }));
+        }
+        let w = self.read_word()?.ok_or_else(|| {
+            if self.at_end() {
+                self.err(ErrorKind::Incomplete, "redirection without a target")
+            } else {
+                self.unexpected()
+            }
+        })?;
+        Ok(Some(Redirect { fd, op, target: RedirTarget::Word(w) }))
+    }
+
+    /// Reads the bodies of all pending here-documents (we are just past a newline).
+    fn read_heredoc_bodies(&mut self) -> Result<()> {
+        let pending = std::mem::take(&mut self.pending);
+        for p in pending {
+            let start = self.pos;
+            let mut text = String::new();
+            let mut closed = false;
+            while !self.at_end() {
+                let line_end = self.s[self.pos..].iter().position(|&c| c == b'\n').map_or(self.s.len(), |i| self.pos + i);
+                let line = &self.src[self.pos..line_end];
+                let cmp = if p.strip_tabs { line.trim_start_matches('\t') } else { line };
+                if cmp == p.delimiter {
+                    self.pos = (line_end + 1).min(self.s.len());
+                    closed = true;
+                    break;
+                }
+                // Inside `$(…)`, bash also ends the document at `DELIM)`.
+                if self.in_comsub > 0 && cmp.len() > p.delimiter.len() && cmp.starts_with(&p.delimiter) && cmp[p.delimiter.len()..].starts_with(')') {
+                    self.pos += line.len() - cmp.len() + p.delimiter.len();
+                    closed = true;
+                    break;
+                }
+                text.push_str(if p.strip_tabs { cmp } else { line });
+                text.push('\n');
+                self.pos = (line_end + 1).min(self.s.len());
+            }
+            // An unterminated here-document runs to the end of input (bash warns and accepts).
+            let _ = closed;
+            let span = Span::new(start, self.pos);
+            let body = if p.quoted || text.is_empty() {
+                Word { parts: if text.is_empty() { vec![] } else { vec![Part::Quoted(text)] }, span }
+            } else {
+                let mut w = parse_heredoc_body(&text, self.limits, self.depth + 1)?;
+                w.span = span;
+                w
+            };
+            self.bodies[p.slot] = Some(body);
+        }
+        Ok(())
+    }
+
+    // ----- words --------------------------------------------------------------------
+
+    fn read_word(&mut self) -> Result<Option<Word>> {
+        self.read_word_ctx(WordCtx::Normal)
+    }
+
+    fn read_word_ctx(&mut self, ctx: WordCtx) -> Result<Option<Word>> {
+        let start = self.pos;
+        let mut parts = Vec::new();
+        let mut lit = String::new();
+        // Tilde prefix at the start of a word.
+        self.try_tilde(&mut parts, &mut lit);
+        while let Some(c) = self.peek() {
+            if is_word_end(c) {
+                if self.at_process_subst() {
+                    flush_lit(&mut parts, &mut lit);
+                    self.read_process_subst(&mut parts)?;
+                    continue;
+                }
+                break;
+            }
+            if ctx == WordCtx::Assign && c == b':' {
+                lit.push(':');
+                self.pos += 1;
+                self.try_tilde(&mut parts, &mut lit);
+                continue;
+            }
+            self.read_word_part(&mut parts, &mut lit, ctx)?;
+        }
+        flush_lit(&mut parts, &mut lit);
+        if self.pos == start {
+            return Ok(None);
+        }
+        Ok(Some(Word { parts, span: Span::new(start, self.pos) }))
+    }
+
+    fn try_tilde(&mut self, parts: &mut Vec<Part>, lit: &mut String) {
+        if self.peek() != Some(b'~') {
+            return;
+        }
+        let rest = &self.s[self.pos + 1..];
+        let len = rest
+            .iter()
+            .take_while(|&&c| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'-' | b'.' | b'+'))
+            .count();
+        let after = rest.get(len).copied();
+        if after.is_none_or(|c| c == b'/' || c == b':' || is_word_end(c)) {
+            flush_lit(parts, lit);
+            parts.push(Part::Tilde(self.src[self.pos + 1..self.pos + 1 + len].to_string()));
+            self.pos += 1 + len;
+        }
+    }
+
+    /// Reads one part of a word at the current position into `parts` / `lit`.
+    fn read_word_part(&mut self, parts: &mut Vec<Part>, lit: &mut String, ctx: WordCtx) -> Result<()> {
+        let c = self.peek().unwrap_or(0);
+        match c {
+            b'\'' => {
+                flush_lit(parts, lit);
+                self.pos += 1;
+                let end = self.s[self.pos..].iter().position(|&c| c == b'\'').ok_or_else(|| {
+                    self.err(ErrorKind::Incomplete, "unterminated single quote")
+                })?;
+                parts.push(Part::Quoted(self.src[self.pos..self.pos + end].to_string()));
+                self.pos += end + 1;
+            }
+            b'"' => {
+                flush_lit(parts, lit);
+                self.pos += 1;
+                let inner = self.read_double_quoted()?;
+                parts.push(Part::Double(inner));
+            }
+            b'\\' => {
+                self.pos += 1;
+                match self.peek() {
+                    None => lit.push('\\'),
+                    Some(b'\n') => self.pos += 1,
+                    Some(_) => {
+                        flush_lit(parts, lit);
+                        let ch = self.next_char();
+                        parts.push(Part::Quoted(ch.to_string()));
+                    }
+                }
+            }
+            b'$' => {
+                flush_lit(parts, lit);
+                if !self.read_dollar(parts, false)? {
+                    lit.push('$');
+                    self.pos += 1;
+                }
+            }
+            b'`' => {
+                flush_lit(parts, lit);
+                let script = self.read_backtick()?;
+                parts.push(Part::Subst(Box::new(script)));
+            }
+            b'?' | b'*' | b'+' | b'@' | b'!' if self.peek_at(1) == Some(b'(') && ctx != WordCtx::Param => {
+                flush_lit(parts, lit);
+                let text = self.read_balanced_parens()?;
+                parts.push(Part::ExtGlob(text));
+            }
+            _ => {
+                // A run of plain characters (all special ones are ASCII, so the run ends
+                // on a character boundary).
+                let start = self.pos;
+                self.pos += 1;
+                while let Some(c) = self.peek() {
+                    if is_word_end(c)
+                        || matches!(c, b'\'' | b'"' | b'\\' | b'$' | b'`' | b'?' | b'*' | b'+' | b'@' | b'!')
+                        || (ctx == WordCtx::Assign && c == b':')
+                        || (ctx == WordCtx::Param && matches!(c, b'{' | b'}' | b']'))
+                    {
+                        break;
+                    }
+                    self.pos += 1;
+                }
+                while !self.src.is_char_boundary(self.pos) {
+                    self.pos += 1;
+                }
+                lit.push_str(&self.src[start..self.pos]);
+            }
+        }
+        Ok(())
+    }
+
+    fn next_char(&mut self) -> char {
+        let ch = self.src[self.pos..].chars().next().unwrap_or('\u{FFFD}');
+        self.pos += ch.len_utf8().max(1);
+        ch
+    }
+
+    /// `X(…)` for an extended glob: returns the whole text, balanced.
+    fn read_balanced_parens(&mut self) -> Result<String> {
+        let start = self.pos;
+        self.pos += 2;
+        let mut depth = 1usize;
+        while let Some(c) = self.peek() {
+            match c {
+                b'\\' => self.pos += 2,
+                b'(' => {
+                    depth += 1;
+                    self.pos += 1;
+                }
+                b')' => {
+                    depth -= 1;
+                    self.pos += 1;
+                    if depth == 0 {
+                        return Ok(self.src[start..self.pos].to_string());
+                    }
+                }
+                b'\n' => return Err(self.unexpected()),
+                _ => self.pos += 1,
+            }
+        }
+        self.pos = self.pos.min(self.s.len());
+        Err(self.err(ErrorKind::Incomplete, "unterminated pattern"))
+    }
+
+    /// The contents of a double-quoted string (opening quote consumed).
+    fn read_double_quoted(&mut self) -> Result<Vec<Part>> {
+        self.enter()?;
+        let mut parts = Vec::new();
+        let mut lit = String::new();
+        loop {
+            let Some(c) = self.peek() else {
+                return Err(self.err(ErrorKind::Incomplete, "unterminated double quote"));
+            };
+            match c {
+                b'"' => {
+                    self.pos += 1;
+                    break;
+                }
+                b'\\' => {
+                    match self.peek_at(1) {
+                        Some(b'\n') => self.pos += 2,
+                        Some(e @ (b'$' | b'`' | b'"' | b'\\')) => {
+                            lit.push(e as char);
+                            self.pos += 2;
+                        }
+                        _ => {
+                            lit.push('\\');
+                            self.pos += 1;
+                        }
+                    }
+                }
+                b'$' => {
+                    flush_quoted(&mut parts, &mut lit);
+                    if !self.read_dollar(&mut parts, true)? {
+                        lit.push('$');
+                        self.pos += 1;
+                    }
+                }
+                b'`' => {
+                    flush_quoted(&mut parts, &mut lit);
+                    let script = self.read_backtick()?;
+                    parts.push(Part::Subst(Box::new(script)));
+                }
+                _ => {
+                    let ch = self.next_char();
+                    lit.push(ch);
+                }
+            }
+        }
+        flush_quoted(&mut parts, &mut lit);
+        self.leave();
+        Ok(parts)
+    }
+
+    /// A `$` expansion at the current position. Returns false when the `$` is literal.
+    fn read_dollar(&mut self, parts: &mut Vec<Part>, in_dquote: bool) -> Result<bool> {
+        let next = self.peek_at(1);
+        match next {
+            Some(b'\'') if !in_dquote => {
+                self.pos += 2;
+                parts.push(self.read_ansi_c()?);
+                Ok(true)
+            }
+            Some(b'"') if !in_dquote => {
+                self.pos += 2;
+                let inner = self.read_double_quoted()?;
+                parts.push(Part::Double(inner));
+                Ok(true)
+            }
+            Some(b'(') => {
+                if self.peek_at(2) == Some(b'(') {
+                    let save = self.pos;
+                    self.pos += 3;
+                    match self.read_arith_parts(true) {
+                        Ok(p) => {
+                            parts.push(Part::Arith(p));
+                            return Ok(true);
+                        }
+                        Err(e) if e.kind == ErrorKind::TooDeep => return Err(e),
+                        Err(_) => self.pos = save,
+                    }
+                }
+                self.pos += 2;
+                let script = self.parse_comsub()?;
+                parts.push(Part::Subst(Box::new(script)));
+                Ok(true)
+            }
+            Some(b'[') => {
+                self.pos += 2;
+                let p = self.read_arith_until_bracket()?;
+                parts.push(Part::Arith(p));
+                Ok(true)
+            }
+            Some(b'{') => {
+                self.pos += 2;
+                let p = self.read_braced_param()?;
+                parts.push(Part::Param(p));
+                Ok(true)
+            }
+            Some(c) if c == b'_' || c.is_ascii_alphabetic() => {
+                self.pos += 1;
+                let len = self.s[self.pos..]
+                    .iter()
+                    .take_while(|&&c| c == b'_' || c.is_ascii_alphanumeric())
+                    .count();
+                let name = self.src[self.pos..self.pos + len].to_string();
+                self.pos += len;
+                parts.push(Part::Param(simple_param(name)));
+                Ok(true)
+            }
+            Some(c) if c.is_ascii_digit() || b"@*#?-$!".contains(&c) => {
+                self.pos += 2;
+                parts.push(Part::Param(simple_param((c as char).to_string())));
+                Ok(true)
+            }
+            _ => Ok(false),
+        }
+    }
+
+    /// `$( … )`: a nested script on the same text.
+    fn parse_comsub(&mut self) -> Result<Script> {
+        self.enter()?;
+        self.in_comsub += 1;
+        let body = self.parse_list(&[])?;
+        self.linebreak()?;
+        self.in_comsub -= 1;
+        if self.peek() != Some(b')') {
+            return Err(if self.at_end() {
+                self.err(ErrorKind::Incomplete, "unterminated command substitution")
+            } else {
+                self.unexpected()
+            });
+        }
+        self.pos += 1;
+        self.leave();
+        Ok(Script { body })
+    }
+
+    /// A backquoted substitution: unescape, then parse the text on its own.
+    fn read_backtick(&mut self) -> Result<Script> {
+        self.pos += 1;
+        let mut text = String::new();
+        loop {
+            let Some(c) = self.peek() else {
+                return Err(self.err(ErrorKind::Incomplete, "unterminated backquote"));
+            };
+            match c {
+                b'`' => {
+                    self.pos += 1;
+                    break;
+                }
+                b'\\' => match self.peek_at(1) {
+                    Some(e @ (b'$' | b'`' | b'\\')) => {
+                        text.push(e as char);
+                        self.pos += 2;
+                    }
+                    _ => {
+                        text.push('\\');
+                        self.pos += 1;
+                    }
+                },
+                _ => {
+                    let ch = self.next_char();
+                    text.push(ch);
+                }
+            }
+        }
+        let offset = self.pos;
+        let mut inner = Parser::new(&text, self.limits, self.depth + 1);
+        inner.enter()?;
+        inner.parse_program().map_err(|mut e| {
+            e.offset = offset;
+            e
+        })
+    }
+
+    /// `<( … )` or `>( … )`.
+    fn read_process_subst(&mut self, parts: &mut Vec<Part>) -> Result<()> {
+        let write = self.peek() == Some(b'>');
+        self.pos += 2;
+        let script = self.parse_comsub()?;
+        parts.push(Part::ProcSubst { write, script: Box::new(script) });
+        Ok(())
+    }
+
+    /// `$'…'` (opening consumed): decodes the escapes.
+    fn read_ansi_c(&mut self) -> Result<Part> {
+        let mut out: Vec<u8> = Vec::new();
+        let mut invalid = false;
+        loop {
+            let Some(c) = self.peek() else {
+                return Err(self.err(ErrorKind::Incomplete, "unterminated $'…' string"));
+            };
+            self.pos += 1;
+            match c {
+                b'\'' => break,
+                b'\\' => {
+                    let Some(e) = self.peek() else { continue };
+                    self.pos += 1;
+                    match e {
+                        b'n' => out.push(b'\n'),
+                        b't' => out.push(b'\t'),
+                        b'r' => out.push(b'\r'),
+                        b'a' => out.push(7),
+                        b'b' => out.push(8),
+                        b'e' | b'E' => out.push(27),
+                        b'f' => out.push(12),
+                        b'v' => out.push(11),
+                        b'\\' => out.push(b'\\'),
+                        b'\'' => out.push(b'\''),
+                        b'"' => out.push(b'"'),
+                        b'?' => out.push(b'?'),
+                        b'c' => {
+                            if let Some(x) = self.peek() {
+                                self.pos += 1;
+                                out.push(x & 0x1f);
+                            }
+                        }
+                        b'x' => {
+                            let v = self.take_hex(2);
+                            match v {
+                                Some(v) => out.push(u8::try_from(v).unwrap_or(0)),
+                                None => out.extend_from_slice(b"\\x"),
+                            }
+                        }
+                        b'u' | b'U' => {
+                            let n = if e == b'u' { 4 } else { 8 };
+                            match self.take_hex(n) {
+                                Some(v) => match char::from_u32(v) {
+                                    Some(ch) => {
+                                        let mut buf = [0u8; 4];
+                                        out.extend_from_slice(ch.encode_utf8(&mut buf).as_bytes());
+                                    }
+                                    None => {
+                                        invalid = true;
+                                        out.push(b'?');
+                                    }
+                                },
+                                None => {
+                                    out.push(b'\\');
+                                    out.push(e);
+                                }
+                            }
+                        }
+                        b'0'..=b'7' => {
+                            let mut v = u32::from(e - b'0');
+                            for _ in 0..2 {
+                                match self.peek() {
+                                    Some(d @ b'0'..=b'7') => {
+                                        v = v * 8 + u32::from(d - b'0');
+                                        self.pos += 1;
+                                    }
+                                    _ => break,
+                                }
+                            }
+                            out.push(u8::try_from(v & 0xff).unwrap_or(0));
+                        }
+                        other => {
+                            out.push(b'\\');
+                            out.push(other);
+                        }
+                    }
+                }
+                _ => out.push(c),
+            }
+        }
+        let text = String::from_utf8_lossy(&out).into_owned();
+        if invalid || std::str::from_utf8(&out).is_err() {
+            return Ok(Part::Invalid(text));
+        }
+        Ok(Part::Quoted(text))
+    }
+
+    fn take_hex(&mut self, max: usize) -> Option<u32> {
+        let len = self.s[self.pos..].iter().take(max).take_while(|c| c.is_ascii_hexdigit()).count();
+        if len == 0 {
+            return None;
+        }
+        let v = u32::from_str_radix(&self.src[self.pos..self.pos + len], 16).ok();
+        self.pos += len;
+        v
+    }
+
+    /// Arithmetic text up to the closing `))` (when `double`), keeping substitutions.
+    /// Fails (without consuming) when the parentheses do not close as `))`.
+    fn read_arith_parts(&mut self, double: bool) -> Result<Vec<Part>> {
+        self.enter()?;
+        let mut parts = Vec::new();
+        let mut lit = String::new();
+        let mut depth = 0usize;
+        loop {
+            let Some(c) = self.peek() else {
+                self.leave();
+                return Err(self.err(ErrorKind::Incomplete, "unterminated arithmetic expression"));
+            };
+            match c {
+                b'(' => {
+                    depth += 1;
+                    lit.push('(');
+                    self.pos += 1;
+                }
+                b')' if depth > 0 => {
+                    depth -= 1;
+                    lit.push(')');
+                    self.pos += 1;
+                }
+                b')' => {
+                    if double && self.peek_at(1) == Some(b')') {
+                        self.pos += 2;
+                        break;
+                    }
+                    self.leave();
+                    return Err(self.err(ErrorKind::Syntax, "arithmetic expression not closed by `))`"));
+                }
+                b'$' => {
+                    flush_lit(&mut parts, &mut lit);
+                    if !self.read_dollar(&mut parts, true)? {
+                        lit.push('$');
+                        self.pos += 1;
+                    }
+                }
+                b'`' => {
+                    flush_lit(&mut parts, &mut lit);
+                    let script = self.read_backtick()?;
+                    parts.push(Part::Subst(Box::new(script)));
+                }
+                b'"' => {
+                    flush_lit(&mut parts, &mut lit);
+                    self.pos += 1;
+                    let inner = self.read_double_quoted()?;
+                    parts.push(Part::Double(inner));
+                }
+                b'\'' => {
+                    flush_lit(&mut parts, &mut lit);
+                    self.pos += 1;
+                    let end = self.s[self.pos..].iter().position(|&c| c == b'\'').ok_or_else(|| {
+                        self.err(ErrorKind::Incomplete, "unterminated single quote")
+                    })?;
+                    parts.push(Part::Quoted(self.src[self.pos..self.pos + end].to_string()));
+                    self.pos += end + 1;
+                }
+                _ => {
+                    let ch = self.next_char();
+                    lit.push(ch);
+                }
+            }
+        }
+        flush_lit(&mut parts, &mut lit);
+        self.leave();
+        Ok(parts)
+    }
+
+    /// `$[ … ]`
+    fn read_arith_until_bracket(&mut self) -> Result<Vec<Part>> {
+        let start = self.pos;
+        let close = self.s[self.pos..].iter().position(|&c| c == b']').ok_or_else(|| {
+            self.err(ErrorKind::Incomplete, "unterminated $[ expression")
+        })?;
+        let inner = &self.src[start..start + close];
+        self.pos = start + close + 1;
+        let w = parse_embedded_word(inner, self.limits, self.depth + 1)?;
+        Ok(w.parts)
+    }
+
+    /// `${ … }` (opening consumed).
+    fn read_braced_param(&mut self) -> Result<Param> {
+        self.enter()?;
+        let mut length = false;
+        let mut indirect = false;
+        match self.peek() {
+            Some(b'#') if !matches!(self.peek_at(1), Some(b'}')) && !self.starts_with("#-}") && !self.starts_with("#:") => {
+                length = true;
+                self.pos += 1;
+            }
+            Some(b'!') if !matches!(self.peek_at(1), Some(b'}')) => {
+                indirect = true;
+                self.pos += 1;
+            }
+            _ => {}
+        }
+        let name = self.read_param_name()?;
+        let mut index = None;
+        if self.peek() == Some(b'[') {
+            self.pos += 1;
+            let w = self.read_word_until(b']')?;
+            self.pos += 1;
+            index = Some(Box::new(w));
+        }
+        let op = if self.peek() == Some(b'}') {
+            ParamOp::None
+        } else {
+            self.read_param_op()?
+        };
+        if self.peek() != Some(b'}') {
+            self.leave();
+            return Err(if self.at_end() {
+                self.err(ErrorKind::Incomplete, "unterminated ${ expansion")
+            } else {
+                self.err(ErrorKind::Syntax, "bad substitution")
+            });
+        }
+        self.pos += 1;
+        self.leave();
+        Ok(Param { name, index, indirect, length, op })
+    }
+
+    fn read_param_name(&mut self) -> Result<String> {
+        let Some(c) = self.peek() else {
+            return Err(self.err(ErrorKind::Incomplete, "unterminated ${ expansion"));
+        };
+        if c == b'_' || c.is_ascii_alphabetic() {
+            let len = self.s[self.pos..]
+                .iter()
+                .take_while(|&&c| c == b'_' || c.is_ascii_alphanumeric())
+                .count();
+            let n = self.src[self.pos..self.pos + len].to_string();
+            self.pos += len;
+            return Ok(n);
+        }
+        if c.is_ascii_digit() {
+            let len = self.s[self.pos..].iter().take_while(|c| c.is_ascii_digit()).count();
+            let n = self.src[self.pos..self.pos + len].to_string();
+            self.pos += len;
+            return Ok(n);
+        }
+        if b"@*#?-$!0".contains(&c) {
+            self.pos += 1;
+            return Ok((c as char).to_string());
+        }
+        Err(self.err(ErrorKind::Syntax, "bad substitution"))
+    }
+
+    fn read_param_op(&mut self) -> Result<ParamOp> {
+        let colon = self.peek() == Some(b':');
+        let after = if colon { self.peek_at(1) } else { self.peek() };
+        let make = |p: &mut Self, skip: usize| -> Result<Box<Word>> {
+            p.pos += skip;
+            Ok(Box::new(p.read_word_until(b'}')?))
+        };
+        let skip = usize::from(colon) + 1;
+        Ok(match after {
+            Some(b'-') => ParamOp::Default { colon, word: make(self, skip)? },
+            Some(b'=') => ParamOp::Assign { colon, word: make(self, skip)? },
+            Some(b'?') => ParamOp::Error { colon, word: make(self, skip)? },
+            Some(b'+') => ParamOp::Alt { colon, word: make(self, skip)? },
+            Some(b'#') if !colon => {
+                let longest = self.peek_at(1) == Some(b'#');
+                ParamOp::Trim { suffix: false, longest, word: make(self, 1 + usize::from(longest))? }
+            }
+            Some(b'%') if !colon => {
+                let longest = self.peek_at(1) == Some(b'%');
+                ParamOp::Trim { suffix: true, longest, word: make(self, 1 + usize::from(longest))? }
+            }
+            _ => {
+                // Substring, pattern substitution, case change, transform: keep the words.
+                self.pos += 1;
+                let w = self.read_word_until(b'}')?;
+                ParamOp::Other(vec![w])
+            }
+        })
+    }
+
+    /// A word inside `${…}` or `[…]`: quotes and expansions allowed, ended by `close`.
+    fn read_word_until(&mut self, close: u8) -> Result<Word> {
+        self.enter()?;
+        let start = self.pos;
+        let mut parts = Vec::new();
+        let mut lit = String::new();
+        let mut braces = 0usize;
+        loop {
+            let Some(c) = self.peek() else {
+                self.leave();
+                return Err(self.err(ErrorKind::Incomplete, "unterminated ${ expansion"));
+            };
+            if c == close && braces == 0 {
+                break;
+            }
+            match c {
+                b'{' => {
+                    braces += 1;
+                    lit.push('{');
+                    self.pos += 1;
+                }
+                b'}' => {
+                    braces = braces.saturating_sub(1);
+                    lit.push('}');
+                    self.pos += 1;
+                }
+                b' ' | b'\t' | b'\n' | b';' | b'&' | b'|' | b'<' | b'>' | b'(' | b')' => {
+                    lit.push(c as char);
+                    self.pos += 1;
+                }
+                _ => self.read_word_part(&mut parts, &mut lit, WordCtx::Param)?,
+            }
+        }
+        flush_lit(&mut parts, &mut lit);
+        self.leave();
+        Ok(Word { parts, span: Span::new(start, self.pos) })
+    }
+}
+
+/// Where a word is read; changes which characters are special.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum WordCtx {
+    /// An ordinary word.
+    Normal,
+    /// The value of an assignment: `:` is followed by tilde expansion.
+    Assign,
+    /// Inside `${…}`: extended-glob syntax is not recognised.
+    Param,
+}
+
+fn flush_lit(parts: &mut Vec<Part>, lit: &mut String) {
+    if !lit.is_empty() {
+        parts.push(Part::Lit(std::mem::take(lit)));
+    }
+}
+
+fn flush_quoted(parts: &mut Vec<Part>, lit: &mut String) {
+    if !lit.is_empty() {
+        parts.push(Part::Quoted(std::mem::take(lit)));
+    }
+}
+
+fn simple_param(name: String) -> Param {
+    Param { name, index: None, indirect: false, length: false, op: ParamOp::None }
+}
+
+/// A shell metacharacter: ends a word when unquoted.
+const fn is_meta(c: u8) -> bool {
+    matches!(c, b';' | b'&' | b'|' | b'(' | b')' | b'<' | b'>')
+}
+
+const fn is_word_end(c: u8) -> bool {
+    matches!(c, b' ' | b'\t' | b'\n' | b'\r') || is_meta(c)
+}
+
+/// `declare` and its kin take assignments as arguments.
+fn is_decl_builtin(w: &Word) -> bool {
+    matches!(w.parts.as_slice(), [Part::Lit(l)] if matches!(l.as_str(), "declare" | "typeset" | "local" | "export" | "readonly"))
+}
+
+/// A valid variable name.
+pub(crate) fn is_name(s: &str) -> bool {
+    let mut chars = s.chars();
+    chars.next().is_some_and(|c| c == '_' || c.is_ascii_alphabetic())
+        && chars.all(|c| c == '_' || c.is_ascii_alphanumeric())
+}
+
+/// The delimiter of a here-document: the word after quote removal, not expanded.
+fn heredoc_delimiter(w: &Word) -> String {
+    fn text(parts: &[Part], out: &mut String) {
+        for p in parts {
+            match p {
+                Part::Lit(s) | Part::Quoted(s) | Part::ExtGlob(s) | Part::Invalid(s) => out.push_str(s),
+                Part::Double(inner) => text(inner, out),
+                Part::Tilde(u) => {
+                    out.push('~');
+                    out.push_str(u);
+                }
+                Part::Param(p) => {
+                    out.push('$');
+                    out.push_str(&p.name);
+                }
+                Part::Subst(_) | Part::Arith(_) | Part::ProcSubst { .. } => out.push('$'),
+            }
+        }
+    }
+    let mut out = String::new();
+    text(&w.parts, &mut out);
+    out
+}
+
+/// Parses text that holds one word's worth of expansions (array index, `$[…]`).
+fn parse_embedded_word(text: &str, limits: Limits, depth: usize) -> Result<Word> {
+    let mut p = Parser::new(text, limits, depth);
+    p.enter()?;
+    let mut parts = Vec::new();
+    let mut lit = String::new();
+    while !p.at_end() {
+        let c = p.peek().unwrap_or(0);
+        if is_word_end(c) {
+            lit.push(c as char);
+            p.pos += 1;
+            continue;
+        }
+        p.read_word_part(&mut parts, &mut lit, WordCtx::Param)?;
+    }
+    flush_lit(&mut parts, &mut lit);
+    let mut w = Word { parts, span: Span::new(0, text.len()) };
+    fill_word(&mut w, &mut p.bodies);
+    Ok(w)
+}
+
+/// Parses an unquoted here-document body: `$` expansions, backquotes and `\` before
+/// `$`, `` ` ``, `\` and newline are active; quotes are literal.
+fn parse_heredoc_body(text: &str, limits: Limits, depth: usize) -> Result<Word> {
+    let mut p = Parser::new(text, limits, depth);
+    p.enter()?;
+    let mut parts = Vec::new();
+    let mut lit = String::new();
+    while let Some(c) = p.peek() {
+        match c {
+            b'\\' => match p.peek_at(1) {
+                Some(b'\n') => p.pos += 2,
+                Some(e @ (b'$' | b'`' | b'\\')) => {
+                    lit.push(e as char);
+                    p.pos += 2;
+                }
+                _ => {
+                    lit.push('\\');
+                    p.pos += 1;
+                }
+            },
+            b'$' => {
+                flush_quoted(&mut parts, &mut lit);
+                if !p.read_dollar(&mut parts, true)? {
+                    lit.push('$');
+                    p.pos += 1;
+                }
+            }
+            b'`' => {
+                flush_quoted(&mut parts, &mut lit);
+                let script = p.read_backtick()?;
+                parts.push(Part::Subst(Box::new(script)));
+            }
+            _ => {
+                let ch = p.next_char();
+                lit.push(ch);
+            }
+        }
+    }
+    flush_quoted(&mut parts, &mut lit);
+    let mut w = Word { parts, span: Span::new(0, text.len()) };
+    // Bodies of here-documents opened inside this body's substitutions.
+    fill_word(&mut w, &mut p.bodies);
+    Ok(w)
+}
+
+// ----- attaching here-document bodies ---------------------------------------------
+
+fn fill_script(s: &mut Script, bodies: &mut Vec<Option<Word>>) {
+    fill_list(&mut s.body, bodies);
+}
+
+fn fill_list(l: &mut List, bodies: &mut Vec<Option<Word>>) {
+    for item in &mut l.items {
+        let ao = &mut item.and_or;
+        fill_pipeline(&mut ao.first, bodies);
+        for (_, p) in &mut ao.rest {
+            fill_pipeline(p, bodies);
+        }
+    }
+}
+
+fn fill_pipeline(p: &mut Pipeline, bodies: &mut Vec<Option<Word>>) {
+    for c in &mut p.commands {
+        fill_command(c, bodies);
+    }
+}
+
+fn fill_command(c: &mut Command, bodies: &mut Vec<Option<Word>>) {
+    match c {
+        Command::Simple(sc) => {
+            for a in sc.assigns.iter_mut().chain(sc.decl.iter_mut()) {
+                if let Some(i) = &mut a.index {
+                    fill_word(i, bodies);
+                }
+                match &mut a.value {
+                    AssignValue::Scalar(w) => fill_word(w, bodies),
+                    AssignValue::Array(ws) => ws.iter_mut().for_each(|w| fill_word(w, bodies)),
+                }
+            }
+            sc.words.iter_mut().for_each(|w| fill_word(w, bodies));
+            fill_redirects(&mut sc.redirects, bodies);
+        }
+        Command::Compound(comp, redirects) => {
+            fill_compound(comp, bodies);
+            fill_redirects(redirects, bodies);
+        }
+        Command::Function(f) => fill_command(&mut f.body, bodies),
+    }
+}
+
+fn fill_compound(c: &mut Compound, bodies: &mut Vec<Option<Word>>) {
+    match c {
+        Compound::Brace(l) | Compound::Subshell(l) => fill_list(l, bodies),
+        Compound::For { words, body, .. } => {
+            if let Some(ws) = words {
+                ws.iter_mut().for_each(|w| fill_word(w, bodies));
+            }
+            fill_list(body, bodies);
+        }
+        Compound::ArithFor { exprs, body } => {
+            exprs.iter_mut().for_each(|w| fill_word(w, bodies));
+            fill_list(body, bodies);
+        }
+        Compound::Case { subject, arms } => {
+            fill_word(subject, bodies);
+            for arm in arms {
+                arm.patterns.iter_mut().for_each(|w| fill_word(w, bodies));
+                fill_list(&mut arm.body, bodies);
+            }
+        }
+        Compound::If { branches, otherwise } => {
+            for (c, b) in branches {
+                fill_list(c, bodies);
+                fill_list(b, bodies);
+            }
+            if let Some(o) = otherwise {
+                fill_list(o, bodies);
+            }
+        }
+        Compound::Loop { cond, body, .. } => {
+            fill_list(cond, bodies);
+            fill_list(body, bodies);
+        }
+        Compound::Arith(w) => fill_word(w, bodies),
+        Compound::Cond(ws) => ws.iter_mut().for_each(|w| fill_word(w, bodies)),
+        Compound::Coproc(c) => fill_command(c, bodies),
+    }
+}
+
+fn fill_redirects(rs: &mut [Redirect], bodies: &mut Vec<Option<Word>>) {
+    for r in rs {
+        match &mut r.target {
+            RedirTarget::Word(w) => fill_word(w, bodies),
+            RedirTarget::HereDoc(doc) => {
+                if let Some(slot) = doc.slot.take() {
+                    if let Some(b) = bodies.get_mut(slot).and_then(Option::take) {
+                        doc.body = b;
+                    }
+                }
+                fill_word(&mut doc.body, bodies);
+            }
+        }
+    }
+}
+
+fn fill_word(w: &mut Word, bodies: &mut Vec<Option<Word>>) {
+    fill_parts(&mut w.parts, bodies);
+}
+
+fn fill_parts(parts: &mut [Part], bodies: &mut Vec<Option<Word>>) {
+    for p in parts {
+        match p {
+            Part::Double(inner) | Part::Arith(inner) => fill_parts(inner, bodies),
+            Part::Subst(s) | Part::ProcSubst { script: s, .. } => fill_script(s, bodies),
+            Part::Param(param) => {
+                if let Some(i) = &mut param.index {
+                    fill_word(i, bodies);
+                }
+                match &mut param.op {
+                    ParamOp::None => {}
+                    ParamOp::Default { word, .. }
+                    | ParamOp::Assign { word, .. }
+                    | ParamOp::Error { word, .. }
+                    | ParamOp::Alt { word, .. }
+                    | ParamOp::Trim { word, .. } => fill_word(word, bodies),
+                    ParamOp::Other(ws) => ws.iter_mut().for_each(|w| fill_word(w, bodies)),
+                }
+            }
+            Part::Lit(_) | Part::Quoted(_) | Part::Tilde(_) | Part::ExtGlob(_) | Part::Invalid(_) => {}
+        }
+    }
+}
