@@ -1,2 +1,20 @@
-//! tako-exec library.
+//! tako-exec: a drop-in shell that parses every command an agent runs and decides
+//! allow / ask / deny before anything executes.
+//!
+//! The pipeline is: [`parse`] (a bounded bash parser) → [`analyze`] (static expansion,
+//! nesting and wrappers seen through, a model of every program run) → [`guard`] (the
+//! built-in catalog) → [`policy`] (the strictest decision wins, with provenance).
+pub mod analyze;
+pub mod app;
+pub mod approve;
+pub mod cli;
+pub mod context;
+pub mod error;
+pub mod exec;
+pub mod guard;
+pub mod outcome;
 pub mod parse;
+pub mod paths;
+pub mod policy;
+pub mod sensitive;
+pub mod term;

@@ -1,0 +1,977 @@
+//! Interpreter code (`python -c`, `node -e`, `ruby -e`, `perl -e`, `php -r`, awk
+//! programs, code fed on standard input): what it would make the system do.
+//!
+//! A small lexer separates string literals from code (so `console.log("os.system(…)")`
+//! is not a call), a constant table resolves names bound to literals (and literals
+//! decoded from base64), and known calls are turned into what the shell analysis
+//! already judges:
+//! - shell commands (`os.system("…")`, `execSync("…")`, `system("…")`, backquotes) are
+//!   returned as shell text;
+//! - argument lists (`subprocess.run(["rm", "-rf", p])`) as argv;
+//! - file deletions and reads (`shutil.rmtree(p)`, `fs.readFileSync(".env")`) as the
+//!   equivalent `rm -rf p` / `cat p`, so the same guards decide;
+//! - a command built at run time is reported as opaque.
+//!
+//! Invariant: this is a scanner, not an interpreter: it finds what is spelled out. Code
+//! that hides its intent behind computation is caught only where the computation is
+//! one of the decoders above; the rest is what the guards treat as opaque.
+
+use super::model::{Field, UNKNOWN_MARK};
+
+/// A language we scan.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Lang {
+    Python,
+    Node,
+    Ruby,
+    Perl,
+    Php,
+    Awk,
+    Lua,
+    R,
+    AppleScript,
+}
+
+/// The language of an interpreter program name.
+pub(crate) fn language(name: &str) -> Option<Lang> {
+    let base = name.trim_end_matches(|c: char| c.is_ascii_digit() || c == '.');
+    Some(match base {
+        "python" | "pypy" | "python-dbg" | "ipython" => Lang::Python,
+        "node" | "nodejs" | "deno" | "bun" | "ts-node" | "tsx" => Lang::Node,
+        "ruby" | "jruby" | "truffleruby" => Lang::Ruby,
+        "perl" => Lang::Perl,
+        "php" => Lang::Php,
+        "awk" | "gawk" | "mawk" | "nawk" | "busybox-awk" => Lang::Awk,
+        "lua" | "luajit" => Lang::Lua,
+        "rscript" => Lang::R,
+        "osascript" => Lang::AppleScript,
+        _ => return None,
+    })
+}
+
+/// Where the code an interpreter runs comes from.
+#[derive(Debug, Clone)]
+pub(crate) enum Source {
+    /// Given on the command line.
+    Inline(Field),
+    /// Read from standard input.
+    Stdin,
+    /// A program file (not scanned).
+    File(Field),
+    /// Nothing runs (version, help, interactive).
+    None,
+    /// Cannot be told.
+    #[allow(dead_code)]
+    Unknown(String),
+}
+
+/// Finds the code an interpreter is given on its command line.
+pub(crate) fn args(lang: Lang, args: &[Field]) -> Source {
+    // Per language: options whose value is code, options with a (non-code) value.
+    let (code_opts, value_opts): (&[&str], &[&str]) = match lang {
+        Lang::Python => (&["-c"], &["-m", "-W", "-X", "-Q"]),
+        Lang::Node => (&["-e", "--eval", "-p", "--print", "eval"], &["-r", "--require", "--import", "--loader", "--experimental-loader", "--input-type", "-C", "--conditions", "--title", "--env-file"]),
+        Lang::Ruby => (&["-e"], &["-r", "-I", "-C", "-E", "-F", "-K", "-T", "-x"]),
+        Lang::Perl => (&["-e", "-E"], &["-M", "-m", "-I", "-x", "-i", "-l", "-0", "-F", "-C", "-D"]),
+        Lang::Php => (&["-r", "-B", "-R", "-E"], &["-f", "-d", "-c", "-z", "-t"]),
+        Lang::Lua | Lang::R | Lang::AppleScript => (&["-e"], &["-l", "-i"]),
+        Lang::Awk => (&["-e", "--source"], &["-F", "-v", "-f", "--file", "-i", "--include", "-l", "--load", "-E", "--exec", "--field-separator", "--assign"]),
+    };
+    let mut i = 0;
+    let mut inline: Vec<Field> = Vec::new();
+    while let Some(a) = args.get(i) {
+        let Some(t) = a.as_known() else {
+            if inline.is_empty() && lang == Lang::Awk {
+                return Source::Inline(a.clone());
+            }
+            break;
+        };
+        if t == "--" {
+            i += 1;
+            break;
+        }
+        if t == "-" {
+            return Source::Stdin;
+        }
+        if matches!(t, "--version" | "-V" | "--help" | "-h" | "-v" if lang != Lang::Perl || t != "-v") && inline.is_empty() && args.len() == 1 {
+            return Source::None;
+        }
+        if let Some((opt, val)) = t.split_once('=').filter(|(o, _)| o.starts_with("--")) {
+            if code_opts.contains(&opt) {
+                inline.push(Field { text: val.to_string(), ..a.clone() });
+            } else if opt == "--file" && lang == Lang::Awk {
+                return Source::File(Field::known(val));
+            }
+            i += 1;
+            continue;
+        }
+        if code_opts.contains(&t) {
+            match args.get(i + 1) {
+                Some(v) => inline.push(v.clone()),
+                None => return Source::Inline(Field::unknown(super::model::Unknown::Input("code that is not given".into()))),
+            }
+            i += 2;
+            continue;
+        }
+        if value_opts.contains(&t) {
+            if lang == Lang::Awk && matches!(t, "-f" | "--file") {
+                return args.get(i + 1).map_or(Source::None, |f| if f.as_known() == Some("-") { Source::Stdin } else { Source::File(f.clone()) });
+            }
+            if lang == Lang::Php && t == "-f" {
+                return args.get(i + 1).map_or(Source::None, |f| Source::File(f.clone()));
+            }
+            i += 2;
+            continue;
+        }
+        if t.starts_with('-') && !t.starts_with("--") && t.len() > 2 {
+            // A cluster such as `-vc CODE`, `-we CODE`, `-pe CODE`, `-cCODE`, `-rlib`.
+            let chars: Vec<char> = t[1..].chars().collect();
+            let mut handled = false;
+            for (k, c) in chars.iter().enumerate() {
+                let opt = format!("-{c}");
+                if code_opts.contains(&opt.as_str()) {
+                    // Node takes no attached value: `-pe CODE` is `-p -e CODE`.
+                    let rest: String = if lang == Lang::Node { String::new() } else { chars[k + 1..].iter().collect() };
+                    if rest.is_empty() {
+                        match args.get(i + 1) {
+                            Some(v) => inline.push(v.clone()),
+                            None => return Source::Inline(Field::unknown(super::model::Unknown::Input("code that is not given".into()))),
+                        }
+                        i += 1;
+                    } else {
+                        inline.push(Field { text: rest, ..a.clone() });
+                    }
+                    handled = true;
+                    break;
+                }
+                if value_opts.contains(&opt.as_str()) {
+                    if k + 1 == chars.len() {
+                        i += 1;
+                    }
+                    handled = true;
+                    break;
+                }
+            }
+            let _ = handled;
+            i += 1;
+            continue;
+        }
+        if t.starts_with('-') {
+            i += 1;
+            continue;
+        }
+        break;
+    }
+    if !inline.is_empty() {
+        return Source::Inline(super::commands::join_fields(&inline));
+    }
+    match args.get(i) {
+        Some(a) if lang == Lang::Awk => Source::Inline(a.clone()),
+        Some(a) if lang == Lang::Node && a.as_known() == Some("eval") => args.get(i + 1).map_or(Source::None, |c| Source::Inline(c.clone())),
+        Some(a) if a.as_known() == Some("-") => Source::Stdin,
+        Some(a) => Source::File(a.clone()),
+        None => Source::Stdin,
+    }
+}
+
+/// What a piece of interpreter code was found to do.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub(crate) struct Found {
+    /// Shell command strings it runs.
+    pub shell: Vec<String>,
+    /// Programs it runs with an argument list.
+    pub argv: Vec<Vec<String>>,
+    /// Equivalent shell commands for its file operations (`rm -rf p`, `cat p`).
+    pub synthetic: Vec<Vec<String>>,
+    /// A command it runs that is built at run time.
+    pub opaque: Option<String>,
+    /// Calls to destructive APIs of services (`deleteIndex`, `drop_database`).
+    pub api_calls: Vec<String>,
+}
+
+/// A token of interpreter code.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Tok {
+    Ident(String),
+    /// A string literal; unknown parts (interpolations) are marked.
+    Str(Field),
+    /// A backquoted command (Ruby, Perl, PHP) or `%x()`/`qx()`.
+    Cmd(Field),
+    Punct(char),
+}
+
+/// Scans code of `lang`.
+pub(crate) fn scan(lang: Lang, code: &str) -> Found {
+    let toks = lex(lang, code);
+    let mut found = Found::default();
+    let consts = constants(&toks);
+    let n = toks.len();
+    let mut i = 0;
+    while i < n {
+        match &toks[i] {
+            Tok::Cmd(f) => push_shell(&mut found, f, "a backquoted command"),
+            Tok::Ident(name) if lang == Lang::AppleScript && name == "do" => {
+                if matches!(toks.get(i + 1), Some(Tok::Ident(s)) if s == "shell") {
+                    if let Some(Tok::Str(f)) = toks.get(i + 3) {
+                        push_shell(&mut found, f, "do shell script");
+                    }
+                }
+            }
+            Tok::Ident(name) if matches!(toks.get(i + 1), Some(Tok::Punct('('))) || (lang == Lang::Perl && matches!(toks.get(i + 1), Some(Tok::Str(_) | Tok::Ident(_)))) || (matches!(lang, Lang::Ruby | Lang::Awk) && matches!(toks.get(i + 1), Some(Tok::Str(_)))) => {
+                let prev = if i >= 2 && toks[i - 1] == Tok::Punct('.') {
+                    match &toks[i - 2] {
+                        Tok::Ident(p) => p.as_str(),
+                        Tok::Punct(')') => "()",
+                        _ => "",
+                    }
+                } else if i >= 2 && matches!(toks[i - 1], Tok::Punct(':')) {
+                    match &toks[i - 2] {
+                        Tok::Ident(p) => p.as_str(),
+                        _ => "",
+                    }
+                } else {
+                    ""
+                };
+                let args = call_args(&toks, i + 1, &consts);
+                classify_call(lang, prev, name, &args, &toks, i, &mut found);
+            }
+            Tok::Punct('|') if lang == Lang::Awk => {
+                // `"cmd" | getline` and `print … | "cmd"`.
+                if let Some(Tok::Ident(g)) = toks.get(i + 1) {
+                    if g == "getline" {
+                        match i.checked_sub(1).map(|k| &toks[k]) {
+                            Some(Tok::Str(f)) => push_shell(&mut found, f, "a command piped to getline"),
+                            _ => found.opaque = Some("a command piped to getline".into()),
+                        }
+                    }
+                }
+                match toks.get(i + 1) {
+                    Some(Tok::Str(f)) => push_shell(&mut found, f, "a command awk prints to"),
+                    Some(Tok::Punct('&')) => found.opaque = Some("an awk coprocess".into()),
+                    Some(Tok::Ident(v)) if v != "getline" => match consts.get(v.as_str()) {
+                        Some(f) => push_shell(&mut found, f, "a command awk prints to"),
+                        None => found.opaque = Some(format!("a command awk prints to (`{v}`)")),
+                    },
+                    _ => {}
+                }
+            }
+            Tok::Punct('<') if lang == Lang::Awk => {
+                // `getline < "file"`
+                if i >= 1 && matches!(&toks[i - 1], Tok::Ident(g) if g == "getline") {
+                    if let Some(Tok::Str(f)) = toks.get(i + 1) {
+                        push_read(&mut found, f);
+                    }
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    found
+}
+
+fn push_shell(found: &mut Found, f: &Field, what: &str) {
+    match f.as_known() {
+        Some(t) => found.shell.push(t.to_string()),
+        None => found.opaque = Some(format!("{what} built at run time")),
+    }
+}
+
+fn push_read(found: &mut Found, f: &Field) {
+    if let Some(t) = f.as_known() {
+        let argv = vec!["cat".to_string(), t.to_string()];
+        if !found.synthetic.contains(&argv) {
+            found.synthetic.push(argv);
+        }
+    } else if f.text.ends_with(|c: char| c != UNKNOWN_MARK) {
+        // A path whose end is known (`expanduser("~/x/") + ".env"`): its name decides.
+        let tail = f.text.rsplit(UNKNOWN_MARK).next().unwrap_or("");
+        let name = tail.rsplit('/').next().unwrap_or(tail);
+        if crate::sensitive::secret_file(name).is_some() {
+            found.synthetic.push(vec!["cat".into(), name.to_string()]);
+        }
+    }
+}
+
+/// The arguments of a call starting at the `(` at `open` (or a Perl/Ruby bare list).
+fn call_args(toks: &[Tok], open: usize, consts: &std::collections::HashMap<&str, Field>) -> Vec<Arg> {
+    let mut args = Vec::new();
+    let (start, end) = if toks.get(open) == Some(&Tok::Punct('(')) {
+        let mut depth = 0;
+        let mut end = toks.len();
+        for (k, t) in toks.iter().enumerate().skip(open) {
+            match t {
+                Tok::Punct('(' | '[' | '{') => depth += 1,
+                Tok::Punct(')' | ']' | '}') => {
+                    depth -= 1;
+                    if depth == 0 {
+                        end = k;
+                        break;
+                    }
+                }
+                _ => {}
+            }
+        }
+        (open + 1, end)
+    } else {
+        let end = toks.iter().skip(open).position(|t| matches!(t, Tok::Punct(';' | '\n' | '}'))).map_or(toks.len(), |p| p + open);
+        (open, end)
+    };
+    let mut cur: Vec<&Tok> = Vec::new();
+    let mut depth = 0;
+    for t in &toks[start..end.min(toks.len())] {
+        match t {
+            Tok::Punct('(' | '[' | '{') => depth += 1,
+            Tok::Punct(')' | ']' | '}') => depth -= 1,
+            Tok::Punct(',') if depth == 0 => {
+                args.push(eval_arg(&cur, consts));
+                cur.clear();
+                continue;
+            }
+            _ => {}
+        }
+        cur.push(t);
+    }
+    if !cur.is_empty() {
+        args.push(eval_arg(&cur, consts));
+    }
+    args
+}
+
+/// An argument's value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Arg {
+    /// A string (possibly with unknown parts).
+    Str(Field),
+    /// A list of strings: `["rm", "-rf", p]`.
+    List(Vec<Field>),
+    /// Anything else; `recursive: true` options are noted.
+    Other { recursive: bool },
+}
+
+fn eval_arg(toks: &[&Tok], consts: &std::collections::HashMap<&str, Field>) -> Arg {
+    let recursive = toks.windows(2).any(|w| matches!((w[0], w[1]), (Tok::Ident(a), Tok::Punct(':' | '=')) if a == "recursive"))
+        && !toks.iter().any(|t| matches!(t, Tok::Ident(f) if f == "false"));
+    if let Some(Tok::Punct('[')) = toks.first() {
+        let items: Vec<Field> = toks[1..toks.len().saturating_sub(1)]
+            .split(|t| **t == Tok::Punct(','))
+            .filter(|g| !g.is_empty())
+            .map(|g| match eval_arg(g, consts) {
+                Arg::Str(f) => f,
+                _ => Field::unknown(super::model::Unknown::Computed("a list element".into())),
+            })
+            .collect();
+        return Arg::List(items);
+    }
+    match eval_string(toks, consts) {
+        Some(f) => Arg::Str(f),
+        None => Arg::Other { recursive },
+    }
+}
+
+/// Evaluates a string expression: literals, names bound to literals, concatenation,
+/// `os.path.expanduser(x)`, `Path(x)`, base64 decoding of a literal.
+fn eval_string(toks: &[&Tok], consts: &std::collections::HashMap<&str, Field>) -> Option<Field> {
+    if toks.is_empty() {
+        return None;
+    }
+    // Concatenation with `+` (or `.` in Perl/PHP when between values).
+    let mut parts: Vec<Field> = Vec::new();
+    let mut cur: Vec<&Tok> = Vec::new();
+    let mut depth = 0;
+    for t in toks {
+        match t {
+            Tok::Punct('(' | '[') => depth += 1,
+            Tok::Punct(')' | ']') => depth -= 1,
+            Tok::Punct('+') if depth == 0 => {
+                parts.push(eval_atom(&cur, consts)?);
+                cur.clear();
+                continue;
+            }
+            _ => {}
+        }
+        cur.push(t);
+    }
+    parts.push(eval_atom(&cur, consts)?);
+    let mut out = Field::default();
+    for p in parts {
+        out.text.push_str(&p.text);
+        out.unknowns.extend(p.unknowns);
+    }
+    Some(out)
+}
+
+fn eval_atom(toks: &[&Tok], consts: &std::collections::HashMap<&str, Field>) -> Option<Field> {
+    match toks {
+        [Tok::Str(f)] => Some(f.clone()),
+        [Tok::Ident(n)] => consts.get(n.as_str()).cloned().or_else(|| Some(Field::unknown(super::model::Unknown::Var(n.clone())))),
+        [] => None,
+        _ => {
+            // A call wrapping one string: decoders and path helpers.
+            let names: Vec<&str> = toks.iter().filter_map(|t| if let Tok::Ident(n) = t { Some(n.as_str()) } else { None }).collect();
+            let strs: Vec<&Field> = toks.iter().filter_map(|t| if let Tok::Str(f) = t { Some(f) } else { None }).collect();
+            let inner: Option<Field> = strs.first().map(|f| (*f).clone()).or_else(|| {
+                names.iter().find_map(|n| consts.get(n).cloned())
+            });
+            let inner = inner?;
+            let decoding = names.iter().any(|n| matches!(*n, "b64decode" | "decode64" | "atob" | "base64_decode" | "decode_base64" | "urlsafe_b64decode"))
+                || (names.contains(&"from") && strs.iter().any(|s| s.as_known() == Some("base64")));
+            if decoding {
+                let text = inner.as_known()?;
+                return super::pure::b64_decode(text).map(Field::known);
+            }
+            if names.iter().any(|n| matches!(*n, "expanduser" | "Path" | "resolve" | "join" | "abspath" | "realpath" | "expand_path" | "normalize" | "String" | "str" | "raw" | "decode" | "toString" | "text" | "file" | "open")) {
+                return Some(inner);
+            }
+            None
+        }
+    }
+}
+
+/// Names bound to string values: `p = ".env"`, `const p = "…"`, `my $p = "…"`.
+fn constants(toks: &[Tok]) -> std::collections::HashMap<&str, Field> {
+    let mut out: std::collections::HashMap<&str, Field> = std::collections::HashMap::new();
+    for i in 0..toks.len() {
+        let (Tok::Ident(name), Some(Tok::Punct('='))) = (&toks[i], toks.get(i + 1)) else { continue };
+        if matches!(toks.get(i + 2), Some(Tok::Punct('='))) {
+            continue;
+        }
+        // The value: tokens up to the end of the statement.
+        let mut depth = 0i32;
+        let end = toks[i + 2..]
+            .iter()
+            .position(|t| match t {
+                Tok::Punct('(' | '[' | '{') => {
+                    depth += 1;
+                    false
+                }
+                Tok::Punct(')' | ']' | '}') => {
+                    depth -= 1;
+                    depth < 0
+                }
+                Tok::Punct(';' | '\n' | ',') => depth <= 0,
+                _ => false,
+            })
+            .map_or(toks.len(), |p| p + i + 2);
+        let value: Vec<&Tok> = toks[i + 2..end].iter().collect();
+        if let Some(f) = eval_string(&value, &out) {
+            out.insert(name.as_str(), f);
+        }
+    }
+    out
+}
+
+/// Decides what a call does.
+fn classify_call(lang: Lang, prev: &str, name: &str, args: &[Arg], toks: &[Tok], at: usize, found: &mut Found) {
+    let first = args.first();
+    let shell_fns: &[&str] = match lang {
+        Lang::Python => &["system", "popen", "getoutput", "getstatusoutput", "check_output", "run", "call", "check_call", "Popen", "spawn", "execl", "execlp", "execv", "execvp", "system_call"],
+        Lang::Node => &["exec", "execSync", "spawn", "spawnSync", "execFile", "execFileSync", "$", "execa", "execaSync", "execaCommand", "execaCommandSync"],
+        Lang::Ruby => &["system", "exec", "spawn", "popen", "capture2", "capture2e", "capture3", "popen2", "popen3", "pipeline"],
+        Lang::Perl => &["system", "exec", "qx", "readpipe"],
+        Lang::Php => &["system", "exec", "shell_exec", "passthru", "popen", "proc_open", "pcntl_exec"],
+        Lang::Awk => &["system"],
+        Lang::Lua => &["execute", "popen"],
+        Lang::R => &["system", "system2", "shell"],
+        Lang::AppleScript => &[],
+    };
+    // Python `run`, `call`, `Popen` only count on subprocess; `os.exec*` on os.
+    let python_guard = lang == Lang::Python && matches!(name, "run" | "call" | "check_call" | "check_output" | "Popen" | "getoutput" | "getstatusoutput") && !matches!(prev, "subprocess" | "sp" | "");
+    // Node's `exec`/`spawn` run commands only as `child_process` functions (`re.exec(s)`
+    // is a regular expression, `db.exec(sql)` a query).
+    let node_exec_on_other = lang == Lang::Node
+        && matches!(name, "exec" | "execSync" | "spawn" | "spawnSync" | "execFile" | "execFileSync")
+        && !toks.iter().any(|t| match t {
+            Tok::Str(f) => f.text.ends_with("child_process"),
+            Tok::Ident(n) => n == "child_process",
+            _ => false,
+        });
+    if shell_fns.contains(&name) && !python_guard && !node_exec_on_other && !(lang == Lang::Python && name == "run" && prev.is_empty()) {
+        match first {
+            Some(Arg::Str(f)) => {
+                // execFile/spawn("prog", ["a", "b"]) is an argument list.
+                if let (Some(prog), Some(Arg::List(rest))) = (f.as_known(), args.get(1)) {
+                    if matches!(name, "spawn" | "spawnSync" | "execFile" | "execFileSync" | "execa" | "execaSync" | "execv" | "execvp" | "pcntl_exec") {
+                        let mut argv = vec![prog.to_string()];
+                        argv.extend(rest.iter().map(|r| r.as_known().map_or_else(|| r.text.clone(), String::from)));
+                        found.argv.push(argv);
+                        return;
+                    }
+                }
+                // Several string arguments: a program and its arguments.
+                if args.len() > 1 && matches!(lang, Lang::Perl | Lang::Ruby) && args.iter().all(|a| matches!(a, Arg::Str(_))) {
+                    found.argv.push(args.iter().filter_map(|a| if let Arg::Str(f) = a { Some(f.text.clone()) } else { None }).collect());
+                    return;
+                }
+                push_shell(found, f, &format!("a command given to `{name}`"));
+            }
+            Some(Arg::List(items)) => {
+                if items.iter().all(Field::is_known) {
+                    found.argv.push(items.iter().map(|f| f.text.clone()).collect());
+                } else {
+                    found.opaque = Some(format!("a command list given to `{name}` built at run time"));
+                }
+            }
+            Some(Arg::Other { .. }) | None => {
+                found.opaque = Some(format!("a command given to `{name}` built at run time"));
+            }
+        }
+        return;
+    }
+    // Deletions.
+    let recursive_fns = ["rmtree", "rm_rf", "rm_r", "remove_dir", "remove_entry", "remove_entry_secure", "remove_tree", "rimraf", "removeSync", "emptyDirSync", "emptyDir", "deleteDirectory", "rmdirRecursive"];
+    let plain_fns = ["remove", "unlink", "unlinkSync", "rmdir", "rmdirSync", "removedirs", "rm_f", "rm", "delete", "rmSync", "rm_file", "unlink_file"];
+    let recursive_opt = args.iter().any(|a| matches!(a, Arg::Other { recursive: true }));
+    let is_fs_receiver = matches!(prev, "os" | "shutil" | "fs" | "fsp" | "fse" | "promises" | "FileUtils" | "File" | "Dir" | "Path" | "pathlib" | "()" | "" | "Deno" | "FileTest" | "rimraf");
+    if (recursive_fns.contains(&name) || plain_fns.contains(&name)) && is_fs_receiver && !(name == "delete" && !matches!(prev, "File" | "Dir" | "()")) {
+        let recursive = recursive_fns.contains(&name) || recursive_opt || (name == "rm" && prev == "fs" && recursive_opt);
+        // `Path("x").unlink()`: the path is the argument of the constructor.
+        let path = match first {
+            Some(Arg::Str(f)) => Some(f.clone()),
+            _ if prev == "()" => receiver_string(toks, at),
+            _ => None,
+        };
+        let mut argv = vec!["rm".to_string()];
+        if recursive {
+            argv.push("-rf".into());
+        }
+        match path {
+            Some(p) if p.is_known() => argv.push(p.text),
+            Some(p) => argv.push(p.text),
+            None => argv.push(UNKNOWN_MARK.to_string()),
+        }
+        // Perl `unlink glob("/etc/*")`.
+        if lang == Lang::Perl && name == "unlink" {
+            if let Some(Tok::Ident(g)) = toks.get(at + 1) {
+                if g == "glob" {
+                    if let Some(Tok::Str(f)) = toks.get(at + 2).filter(|t| matches!(t, Tok::Str(_))).or_else(|| toks.get(at + 3)) {
+                        argv = vec!["rm".into(), f.text.clone()];
+                    }
+                }
+            }
+        }
+        found.synthetic.push(argv);
+        return;
+    }
+    // Reads.
+    let read_fns = ["open", "readFileSync", "readFile", "createReadStream", "read_text", "read_bytes", "read", "readlines", "file_get_contents", "fopen", "readfile", "file", "readTextFile", "readTextFileSync", "readFileStr", "lines", "binread", "foreach"];
+    if read_fns.contains(&name) && !matches!(prev, "json" | "JSON" | "yaml" | "sys" | "os" | "webbrowser" | "urllib" | "request" | "tempfile" | "socket") {
+        match first {
+            Some(Arg::Str(f)) => push_read(found, f),
+            _ if prev == "()" => {
+                if let Some(f) = receiver_string(toks, at) {
+                    push_read(found, &f);
+                }
+            }
+            _ => {}
+        }
+        // Perl `open(FH, '<', path)` / PHP `fopen(path, 'r')`.
+        for a in args.iter().skip(1) {
+            if let Arg::Str(f) = a {
+                if f.as_known().is_some_and(|t| !matches!(t, "<" | ">" | "r" | "w" | "rb" | "a" | "utf8" | "utf-8" | "base64")) {
+                    push_read(found, f);
+                }
+            }
+        }
+        return;
+    }
+    if name == "file" && prev == "Bun" {
+        if let Some(Arg::Str(f)) = first {
+            push_read(found, f);
+        }
+    }
+    // `eval`/`exec` of code in the same language.
+    let same_language_eval = matches!(prev, "" | "builtins" | "window" | "globalThis" | "Kernel")
+        && match lang {
+            Lang::Python => matches!(name, "eval" | "exec" | "compile"),
+            Lang::Node => matches!(name, "eval" | "Function"),
+            _ => name == "eval",
+        };
+    if same_language_eval {
+        match first {
+            Some(Arg::Str(f)) if f.is_known() => {
+                let inner = scan(lang, &f.text);
+                found.shell.extend(inner.shell);
+                found.argv.extend(inner.argv);
+                found.synthetic.extend(inner.synthetic);
+                found.api_calls.extend(inner.api_calls);
+                if inner.opaque.is_some() {
+                    found.opaque = inner.opaque;
+                }
+            }
+            Some(_) => found.opaque = Some(format!("code given to `{name}` built at run time")),
+            None => {}
+        }
+        return;
+    }
+    // Destructive calls to service APIs: `deleteIndex`, `drop_database`, `destroy_all`.
+    let lower = name.to_ascii_lowercase();
+    let verb = ["delete", "destroy", "drop", "truncate", "purge", "wipe", "flush", "clear"].iter().find(|v| lower.starts_with(*v));
+    if let Some(v) = verb {
+        let rest = &name[v.len()..];
+        if !rest.is_empty() && (rest.starts_with('_') || rest.starts_with(|c: char| c.is_ascii_uppercase())) && !matches!(lower.as_str(), "clear_output" | "clearinterval" | "cleartimeout" | "clearscreen" | "flush_stdout" | "deleteproperty") {
+            found.api_calls.push(format!("{}{}{name}(…)", prev, if prev.is_empty() { "" } else { "." }));
+        }
+    }
+}
+
+/// The string a method's receiver was built from: `Path(".env").read_text()`.
+fn receiver_string(toks: &[Tok], at: usize) -> Option<Field> {
+    // toks[at] is the method; toks[at-1] is '.', toks[at-2] is ')'.
+    let mut depth = 0;
+    let mut k = at.checked_sub(2)?;
+    loop {
+        match &toks[k] {
+            Tok::Punct(')') => depth += 1,
+            Tok::Punct('(') => {
+                depth -= 1;
+                if depth == 0 {
+                    break;
+                }
+            }
+            _ => {}
+        }
+        k = k.checked_sub(1)?;
+    }
+    toks[k..at].iter().find_map(|t| if let Tok::Str(f) = t { Some(f.clone()) } else { None })
+}
+
+// ----- lexer -----------------------------------------------------------------------------
+
+fn lex(lang: Lang, code: &str) -> Vec<Tok> {
+    let c: Vec<char> = code.chars().collect();
+    let mut out = Vec::new();
+    let mut i = 0;
+    let hash_comments = matches!(lang, Lang::Python | Lang::Ruby | Lang::Perl | Lang::Awk | Lang::Php | Lang::R);
+    let slash_comments = matches!(lang, Lang::Node | Lang::Php);
+    while i < c.len() {
+        let ch = c[i];
+        if ch == '\n' {
+            out.push(Tok::Punct('\n'));
+            i += 1;
+            continue;
+        }
+        if ch.is_whitespace() {
+            i += 1;
+            continue;
+        }
+        if hash_comments && ch == '#' && !(lang == Lang::Perl && i > 0 && c[i - 1] == '$') {
+            while i < c.len() && c[i] != '\n' {
+                i += 1;
+            }
+            continue;
+        }
+        if lang == Lang::Lua && ch == '-' && c.get(i + 1) == Some(&'-') {
+            while i < c.len() && c[i] != '\n' {
+                i += 1;
+            }
+            continue;
+        }
+        if slash_comments && ch == '/' && c.get(i + 1) == Some(&'/') {
+            while i < c.len() && c[i] != '\n' {
+                i += 1;
+            }
+            continue;
+        }
+        if slash_comments && ch == '/' && c.get(i + 1) == Some(&'*') {
+            i += 2;
+            while i + 1 < c.len() && !(c[i] == '*' && c[i + 1] == '/') {
+                i += 1;
+            }
+            i += 2;
+            continue;
+        }
+        // Python string prefixes.
+        if lang == Lang::Python && matches!(ch, 'r' | 'b' | 'f' | 'u' | 'R' | 'B' | 'F' | 'U') {
+            let mut k = i;
+            while k < c.len() && k - i < 2 && matches!(c[k], 'r' | 'b' | 'f' | 'u' | 'R' | 'B' | 'F' | 'U') {
+                k += 1;
+            }
+            if k < c.len() && (c[k] == '\'' || c[k] == '"') && (i == 0 || !is_ident(c[i - 1])) {
+                let prefix: String = c[i..k].iter().collect::<String>().to_ascii_lowercase();
+                let (f, next) = read_string(&c, k, lang, prefix.contains('r'), prefix.contains('f'));
+                out.push(Tok::Str(f));
+                i = next;
+                continue;
+            }
+        }
+        // Ruby %x(...) / %q(...) / %Q(...) / %w(...); Perl qx(...) / q(...) / qq(...).
+        if (lang == Lang::Ruby && ch == '%' && matches!(c.get(i + 1), Some('x' | 'q' | 'Q' | 'w' | 'W' | 'i')) && c.get(i + 2).is_some_and(|d| "({[</|!".contains(*d)))
+            || (lang == Lang::Perl && (ch == 'q') && (i == 0 || !is_ident(c[i - 1])) && {
+                let k = if matches!(c.get(i + 1), Some('x' | 'q' | 'w')) { i + 2 } else { i + 1 };
+                c.get(k).is_some_and(|d| "({[</|!".contains(*d))
+            })
+        {
+            let kind = if lang == Lang::Ruby { c[i + 1] } else if matches!(c.get(i + 1), Some('x' | 'q' | 'w')) { c[i + 1] } else { 'q' };
+            let open_at = if lang == Lang::Ruby || matches!(c.get(i + 1), Some('x' | 'q' | 'w')) { i + 2 } else { i + 1 };
+            let open = c[open_at];
+            let close = match open {
+                '(' => ')',
+                '{' => '}',
+                '[' => ']',
+                '<' => '>',
+                o => o,
+            };
+            let mut k = open_at + 1;
+            let mut depth = 1;
+            let mut s = String::new();
+            while k < c.len() {
+                if c[k] == '\\' && k + 1 < c.len() {
+                    s.push(c[k + 1]);
+                    k += 2;
+                    continue;
+                }
+                if c[k] == open && open != close {
+                    depth += 1;
+                } else if c[k] == close {
+                    depth -= 1;
+                    if depth == 0 {
+                        break;
+                    }
+                }
+                s.push(c[k]);
+                k += 1;
+            }
+            let f = interpolate(&s, lang, kind != 'q');
+            out.push(if kind == 'x' { Tok::Cmd(f) } else { Tok::Str(f) });
+            i = k + 1;
+            continue;
+        }
+        match ch {
+            '\'' | '"' => {
+                let raw = ch == '\'' && matches!(lang, Lang::Ruby | Lang::Perl | Lang::Php);
+                let (f, next) = read_string(&c, i, lang, raw, ch == '"' && matches!(lang, Lang::Ruby | Lang::Perl | Lang::Php));
+                out.push(Tok::Str(f));
+                i = next;
+            }
+            '`' => {
+                let (f, next) = read_string(&c, i, lang, false, true);
+                out.push(if matches!(lang, Lang::Ruby | Lang::Perl | Lang::Php) { Tok::Cmd(f) } else { Tok::Str(f) });
+                i = next;
+            }
+            _ if is_ident(ch) || (ch == '$' && matches!(lang, Lang::Perl | Lang::Php | Lang::Node)) || (ch == '@' && lang == Lang::Perl) => {
+                let start = i;
+                i += 1;
+                while i < c.len() && is_ident(c[i]) {
+                    i += 1;
+                }
+                let word: String = c[start..i].iter().collect();
+                let word = if matches!(lang, Lang::Perl | Lang::Php) { word.trim_start_matches(['$', '@']).to_string() } else { word };
+                out.push(Tok::Ident(word));
+            }
+            _ => {
+                out.push(Tok::Punct(ch));
+                i += 1;
+            }
+        }
+    }
+    out
+}
+
+fn is_ident(c: char) -> bool {
+    c.is_alphanumeric() || c == '_'
+}
+
+/// Reads a quoted string starting at `c[i]`; returns its value and the next index.
+fn read_string(c: &[char], i: usize, lang: Lang, raw: bool, interp: bool) -> (Field, usize) {
+    let q = c[i];
+    // Triple quotes (Python).
+    let triple = lang == Lang::Python && c.get(i + 1) == Some(&q) && c.get(i + 2) == Some(&q);
+    let mut k = if triple { i + 3 } else { i + 1 };
+    let mut s = String::new();
+    while k < c.len() {
+        if triple {
+            if c[k] == q && c.get(k + 1) == Some(&q) && c.get(k + 2) == Some(&q) {
+                k += 3;
+                return (finish(&s, lang, interp, q), k);
+            }
+        } else if c[k] == q {
+            return (finish(&s, lang, interp, q), k + 1);
+        }
+        if c[k] == '\\' && k + 1 < c.len() {
+            if raw {
+                if c[k + 1] == q || c[k + 1] == '\\' {
+                    s.push(c[k + 1]);
+                } else {
+                    s.push('\\');
+                    s.push(c[k + 1]);
+                }
+                k += 2;
+                continue;
+            }
+            let e = c[k + 1];
+            k += 2;
+            match e {
+                'n' => s.push('\n'),
+                't' => s.push('\t'),
+                'r' => s.push('\r'),
+                '0' if !c.get(k).is_some_and(char::is_ascii_digit) => s.push('\0'),
+                'x' => {
+                    let hex: String = c[k..].iter().take(2).take_while(|d| d.is_ascii_hexdigit()).collect();
+                    if let Some(ch) = u32::from_str_radix(&hex, 16).ok().and_then(char::from_u32) {
+                        s.push(ch);
+                        k += hex.len();
+                    }
+                }
+                'u' => {
+                    let hex: String = c[k..].iter().take(4).take_while(|d| d.is_ascii_hexdigit()).collect();
+                    if let Some(ch) = u32::from_str_radix(&hex, 16).ok().and_then(char::from_u32) {
+                        s.push(ch);
+                        k += hex.len();
+                    }
+                }
+                '0'..='7' => {
+                    let oct: String = std::iter::once(e).chain(c[k..].iter().copied().take(2).take_while(|d| ('0'..='7').contains(d))).collect();
+                    if let Some(ch) = u32::from_str_radix(&oct, 8).ok().and_then(char::from_u32) {
+                        s.push(ch);
+                        k += oct.len() - 1;
+                    }
+                }
+                '$' | '#' | '{' if interp => {
+                    // An escaped interpolation sigil is literal.
+                    s.push('\u{1}');
+                    s.push(e);
+                }
+                other => s.push(other),
+            }
+            continue;
+        }
+        s.push(c[k]);
+        k += 1;
+    }
+    (finish(&s, lang, interp, q), k)
+}
+
+fn finish(s: &str, lang: Lang, interp: bool, quote: char) -> Field {
+    let f = if interp || (lang == Lang::Node && quote == '`') { interpolate(s, lang, true) } else { Field::known(s.replace('\u{1}', "")) };
+    Field { text: f.text.replace('\u{1}', ""), ..f }
+}
+
+/// Marks interpolated parts as unknown: `#{…}` (Ruby), `${…}` (JS templates, PHP,
+/// Perl), `$name` / `@name` (Perl, PHP), `{…}` (Python f-strings).
+fn interpolate(s: &str, lang: Lang, active: bool) -> Field {
+    if !active {
+        return Field::known(s);
+    }
+    let mut out = Field::default();
+    let c: Vec<char> = s.chars().collect();
+    let mut i = 0;
+    while i < c.len() {
+        let open = match lang {
+            Lang::Ruby if c[i] == '#' && c.get(i + 1) == Some(&'{') => Some(2),
+            Lang::Node | Lang::Php | Lang::Perl if c[i] == '$' && c.get(i + 1) == Some(&'{') => Some(2),
+            Lang::Python if c[i] == '{' && c.get(i + 1) != Some(&'{') => Some(1),
+            _ => None,
+        };
+        if i > 0 && c[i - 1] == '\u{1}' {
+            out.text.push(c[i]);
+            i += 1;
+            continue;
+        }
+        if let Some(skip) = open {
+            let mut depth = 1;
+            let mut k = i + skip;
+            while k < c.len() && depth > 0 {
+                match c[k] {
+                    '{' => depth += 1,
+                    '}' => depth -= 1,
+                    _ => {}
+                }
+                k += 1;
+            }
+            out.text.push(UNKNOWN_MARK);
+            out.unknowns.push(super::model::Unknown::Computed("an interpolated value".into()));
+            i = k;
+            continue;
+        }
+        if matches!(lang, Lang::Perl | Lang::Php) && (c[i] == '$' || (c[i] == '@' && lang == Lang::Perl)) && c.get(i + 1).is_some_and(|d| d.is_alphabetic() || *d == '_') {
+            let mut k = i + 1;
+            while k < c.len() && is_ident(c[k]) {
+                k += 1;
+            }
+            out.text.push(UNKNOWN_MARK);
+            out.unknowns.push(super::model::Unknown::Computed("an interpolated value".into()));
+            i = k;
+            continue;
+        }
+        out.text.push(c[i]);
+        i += 1;
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn py(s: &str) -> Found {
+        scan(Lang::Python, s)
+    }
+
+    #[test]
+    fn python() {
+        assert_eq!(py("import os; os.system('rm -rf /')").shell, ["rm -rf /"]);
+        assert_eq!(py("import subprocess; subprocess.run(['rm', '-rf', '/'])").argv, [vec!["rm", "-rf", "/"]]);
+        assert_eq!(py("import shutil; shutil.rmtree('/tmp/demo')").synthetic, [vec!["rm", "-rf", "/tmp/demo"]]);
+        assert_eq!(py("import os; os.remove('/etc/passwd')").synthetic, [vec!["rm", "/etc/passwd"]]);
+        assert_eq!(py("print(open('.env').read())").synthetic, [vec!["cat", ".env"]]);
+        assert_eq!(py("print('hello')"), Found::default());
+        assert_eq!(py("x = '.env.example) and then some prose here'"), Found::default());
+        assert_eq!(py("import base64; print(base64.b64decode('UkVBRE1FLm1k').decode())"), Found::default());
+        let f = py("import base64, os; b = base64.b64decode('LmVudg==').decode(); p = os.path.expanduser('~/x/') + b; print(open(p).read())");
+        assert_eq!(f.synthetic, [vec!["cat", "~/x/.env"]]);
+        assert!(py("import os; os.system(cmd)").opaque.is_some());
+        assert_eq!(py("from pathlib import Path; Path('.env').read_text()").synthetic, [vec!["cat", ".env"]]);
+        assert_eq!(py("s = 'mkfs /dev/sda1'"), Found::default());
+    }
+
+    #[test]
+    fn node() {
+        let n = |s: &str| scan(Lang::Node, s);
+        assert_eq!(n("require('child_process').execSync('rm -rf /')").shell, ["rm -rf /"]);
+        assert_eq!(n("require('fs').rmSync('/', {recursive:true})").synthetic, [vec!["rm", "-rf", "/"]]);
+        assert_eq!(n("console.log(require('fs').readFileSync('.env','utf8'))").synthetic, [vec!["cat", ".env"]]);
+        assert_eq!(n("const path = \".env\"; require(\"fs\").readFileSync(path, \"utf8\")").synthetic, [vec!["cat", ".env"]]);
+        assert_eq!(n("const path = \".env\"; console.log(path)"), Found::default());
+        assert_eq!(n("console.log(\"Bun.file(\\\".env\\\")\")"), Found::default());
+        assert_eq!(n("console.log(`.env`)"), Found::default());
+        assert_eq!(n("const p = Buffer.from('fi8uc3NoL2lkX3JzYQ==', 'base64').toString(); require('fs').readFileSync(p, 'utf8')").synthetic, [vec!["cat", "~/.ssh/id_rsa"]]);
+        assert_eq!(n("console.log(\"ok\")"), Found::default());
+        assert_eq!(n("const client = algoliasearch('app','key'); client.deleteIndex('prod');").api_calls.len(), 1);
+        assert_eq!(n("/abc/.exec(s)"), Found::default());
+    }
+
+    #[test]
+    fn others() {
+        assert_eq!(scan(Lang::Ruby, "require 'fileutils'; FileUtils.rm_rf('/home/user')").synthetic, [vec!["rm", "-rf", "/home/user"]]);
+        assert_eq!(scan(Lang::Ruby, "`rm -rf /home/user`").shell, ["rm -rf /home/user"]);
+        assert_eq!(scan(Lang::Ruby, "system(\"rm -rf /\")").shell, ["rm -rf /"]);
+        assert_eq!(scan(Lang::Ruby, "puts File.read(\".env\")").synthetic, [vec!["cat", ".env"]]);
+        assert_eq!(scan(Lang::Perl, "system('rm -rf /home/user')").shell, ["rm -rf /home/user"]);
+        assert_eq!(scan(Lang::Perl, "unlink glob(\"/etc/*\");").synthetic, [vec!["rm", "/etc/*"]]);
+        assert_eq!(scan(Lang::Php, "file_get_contents('.env')").synthetic, [vec!["cat", ".env"]]);
+        assert_eq!(scan(Lang::Awk, "BEGIN { system(\"rm -rf /\") }").shell, ["rm -rf /"]);
+        assert_eq!(scan(Lang::Awk, "BEGIN { system(\"rm\\x20-rf\\x20/\") }").shell, ["rm -rf /"]);
+        assert_eq!(scan(Lang::Awk, "BEGIN { system(\"rm\\040-rf\\040/\") }").shell, ["rm -rf /"]);
+        assert!(scan(Lang::Awk, "{ system($0) }").opaque.is_some());
+        assert_eq!(scan(Lang::Awk, "BEGIN { \"rm -rf /\" | getline }").shell, ["rm -rf /"]);
+        assert_eq!(scan(Lang::Awk, "BEGIN { print \"x\" | \"git reset --hard\" }").shell, ["git reset --hard"]);
+        assert_eq!(scan(Lang::Awk, "{ print }"), Found::default());
+        assert_eq!(scan(Lang::Awk, "BEGIN { getline < \"~/.ssh/id_rsa\" }").synthetic, [vec!["cat", "~/.ssh/id_rsa"]]);
+    }
+
+    #[test]
+    fn arguments() {
+        let f = |s: &str| s.split(' ').map(Field::known).collect::<Vec<_>>();
+        assert!(matches!(args(Lang::Python, &f("-c print(1)")), Source::Inline(c) if c.text == "print(1)"));
+        assert!(matches!(args(Lang::Python, &f("-vc x")), Source::Inline(c) if c.text == "x"));
+        assert!(matches!(args(Lang::Python, &f("-m json.tool x")), Source::File(_)));
+        assert!(matches!(args(Lang::Python, &f("script.py")), Source::File(_)));
+        assert!(matches!(args(Lang::Python, &[]), Source::Stdin));
+        assert!(matches!(args(Lang::Node, &f("--eval=x()")), Source::Inline(c) if c.text == "x()"));
+        assert!(matches!(args(Lang::Node, &f("-pe 1")), Source::Inline(c) if c.text == "1"));
+        assert!(matches!(args(Lang::Perl, &f("-wE say")), Source::Inline(c) if c.text == "say"));
+        assert!(matches!(args(Lang::Awk, &f("-F : {print}")), Source::Inline(c) if c.text == "{print}"));
+        assert!(matches!(args(Lang::Php, &f("-nr x")), Source::Inline(c) if c.text == "x"));
+    }
+}

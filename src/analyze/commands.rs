@@ -1,0 +1,1562 @@
+//! What a simple command means, by its name: builtins that change the shell's state
+//! (`cd`, `export`, `set`, `read`, …), builtins that run code (`eval`, `source`,
+//! `trap`, `exec`, `command`, `builtin`), wrappers that run their arguments (`sudo`,
+//! `env`, `nice`, `timeout`, `xargs`, `find -exec`, `parallel`, `watch`, …), shells
+//! (`bash -c`, scripts by path, code piped to a shell), interpreters, git aliases and
+//! remote commands.
+//!
+//! Invariant: every invocation is recorded before it is interpreted, so guards see the
+//! wrapper itself (`sudo`) as well as what it runs (`rm`). An unknown program whose
+//! arguments hold a guarded command (`tool rm -rf /`) is reported as a possible wrapper.
+
+use std::rc::Rc;
+
+use super::code;
+use super::expand::is_trusted_code;
+use super::find::FindCmd;
+use super::interp::{display_fields, field_stream};
+use super::model::{program_name, Cwd, Event, Field, Input, Invocation, Stream, Unknown, Via, UNKNOWN_MARK};
+use super::state::{State, Val};
+use super::{Analyzer, Scope, MAX_NESTING, MAX_SCRIPT_FILE};
+use crate::context::normalize;
+use crate::parse::{self, Assign};
+
+/// How a name is looked up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Mode {
+    /// Functions, then builtins, then programs.
+    Shell,
+    /// Builtins, then programs (`command`, `builtin`).
+    NoFunctions,
+    /// Programs only (`sudo`, `env`, `exec`, `xargs`, …).
+    External,
+}
+
+/// What a wrapper changes for the command it runs.
+#[derive(Debug, Clone, Default)]
+struct Mods {
+    env: Vec<(String, Field)>,
+    cwd: Option<Cwd>,
+    privileged: bool,
+    background: bool,
+    remote: Option<String>,
+    /// Unknown input arguments appended (`xargs`).
+    append: Vec<Field>,
+}
+
+/// Shells: their argument grammar is bash's.
+const SHELLS: &[&str] = &["bash", "sh", "dash", "zsh", "ksh", "mksh", "ash", "yash", "posh", "rbash", "fish", "ksh93", "pdksh", "oksh", "tcsh", "csh"];
+
+/// Programs that print generated shell code meant for `eval`.
+const CODE_GENERATORS: &[(&str, &[&str])] = &[
+    ("ssh-agent", &[]),
+    ("brew", &["shellenv"]),
+    ("direnv", &["hook", "export"]),
+    ("pyenv", &["init", "virtualenv-init"]),
+    ("rbenv", &["init"]),
+    ("nodenv", &["init"]),
+    ("goenv", &["init"]),
+    ("jenv", &["init"]),
+    ("zoxide", &["init"]),
+    ("starship", &["init"]),
+    ("fnm", &["env"]),
+    ("mise", &["activate", "env"]),
+    ("rtx", &["activate"]),
+    ("conda", &["shell.bash", "shell.zsh", "shell.posix"]),
+    ("opam", &["env", "config"]),
+    ("kubectl", &["completion"]),
+    ("helm", &["completion"]),
+    ("gh", &["completion"]),
+    ("rustup", &["completions"]),
+    ("thefuck", &["--alias"]),
+    ("atuin", &["init"]),
+    ("dircolors", &[]),
+    ("gpg-agent", &["--daemon"]),
+    ("keychain", &["--eval"]),
+    ("luarocks", &["path"]),
+    ("rbenv-init", &[]),
+    ("pipenv", &["--completion"]),
+    ("npm", &["completion"]),
+];
+
+impl Analyzer<'_> {
+    /// Interprets a simple command after expansion.
+    pub(crate) fn dispatch(&mut self, inv: Invocation, decl: &[Assign], st: &mut State, sc: &Scope, in_pipeline: bool) -> Stream {
+        self.run(inv, decl, st, sc, in_pipeline, Mode::Shell)
+    }
+
+    fn run(&mut self, inv: Invocation, decl: &[Assign], st: &mut State, sc: &Scope, in_pipeline: bool, mode: Mode) -> Stream {
+        let Some(first) = inv.argv.first().cloned() else {
+            self.record(inv);
+            return Stream::empty();
+        };
+        if !first.is_known() {
+            if !first.only_numeric_unknowns() {
+                self.event(Event::OpaqueCode {
+                    runner: "command name".into(),
+                    what: first.display(),
+                    taint: first.taint.clone(),
+                    text: inv.text.clone(),
+                });
+            }
+            // An unknown name with known arguments may still be a wrapper (`$X rm -rf /`).
+            let text = inv.text.clone();
+            self.record(inv.clone());
+            self.maybe_wrapper(&inv, st, sc, in_pipeline);
+            return Stream::unknown(&text);
+        }
+        let raw = first.text.clone();
+        if mode == Mode::Shell {
+            if let Some(defs) = st.funcs.get(&raw).cloned() {
+                self.record(inv.clone());
+                return self.call_function(&raw, defs, &inv, st, sc, in_pipeline);
+            }
+        }
+        if mode != Mode::External {
+            if let Some(s) = self.builtin(&raw, &inv, decl, st, sc, in_pipeline) {
+                return s;
+            }
+        }
+        let name = program_name(&raw);
+        self.record(inv.clone());
+        self.program(&name, &raw, &inv, st, sc, in_pipeline)
+    }
+
+    /// Builtins that change the shell or run code. `None` when `raw` is not one.
+    fn builtin(&mut self, raw: &str, inv: &Invocation, decl: &[Assign], st: &mut State, sc: &Scope, in_pipeline: bool) -> Option<Stream> {
+        let args = inv.args();
+        let known = |i: usize| args.get(i).and_then(Field::as_known);
+        let out = match raw {
+            "cd" | "pushd" => {
+                self.record(inv.clone());
+                let mut i = 0;
+                while known(i).is_some_and(|a| a.starts_with('-') && a.len() > 1 && a != "-") {
+                    i += 1;
+                }
+                let target = match args.get(i) {
+                    None => Some(Field::known(self.ctx.home.to_string_lossy())),
+                    Some(f) if f.as_known() == Some("-") => None,
+                    Some(f) => Some(f.clone()),
+                };
+                let new = match target {
+                    None => st.oldpwd.clone().unwrap_or_else(|| Cwd::Unknown("$OLDPWD".into())),
+                    Some(t) => self.cd_target(&t, &st.cwd),
+                };
+                if let Some(new) = new_cwd_if_exists(new, self.ctx.read_files) {
+                    st.oldpwd = Some(std::mem::replace(&mut st.cwd, new));
+                }
+                Stream::empty()
+            }
+            "popd" => {
+                self.record(inv.clone());
+                st.cwd = Cwd::Unknown("popd".into());
+                Stream::empty()
+            }
+            "export" | "declare" | "typeset" | "local" | "readonly" => {
+                self.record(inv.clone());
+                for a in decl {
+                    let v = self.assign_value(a, st, sc);
+                    st.vars.insert(a.name.clone(), v);
+                }
+                Stream::empty()
+            }
+            "unset" => {
+                self.record(inv.clone());
+                let funcs = args.iter().any(|a| a.as_known() == Some("-f"));
+                for a in args.iter().filter_map(Field::as_known).filter(|a| !a.starts_with('-')) {
+                    if funcs {
+                        st.funcs.remove(a);
+                    } else {
+                        st.vars.remove(a);
+                        st.funcs.remove(a);
+                    }
+                }
+                Stream::empty()
+            }
+            "set" => {
+                self.record(inv.clone());
+                if let Some(pos) = args.iter().position(|a| a.as_known() == Some("--")) {
+                    st.positional = args[pos + 1..].to_vec();
+                } else if args.first().is_some_and(|a| !a.could_start_with("-") && !a.could_start_with("+")) {
+                    st.positional = args.to_vec();
+                }
+                Stream::empty()
+            }
+            "shift" => {
+                self.record(inv.clone());
+                let n = known(0).and_then(|n| n.parse::<usize>().ok()).unwrap_or(1);
+                st.positional.drain(..n.min(st.positional.len()));
+                Stream::empty()
+            }
+            "read" | "mapfile" | "readarray" | "getopts" => {
+                self.record(inv.clone());
+                let mut i = 0;
+                while let Some(a) = args.get(i) {
+                    match a.as_known() {
+                        Some(o) if o.starts_with('-') => {
+                            // Options that take a value.
+                            if o.len() == 2 && "adinNptuCc".contains(&o[1..]) {
+                                if o == "-a" {
+                                    if let Some(n) = known(i + 1) {
+                                        st.vars.insert(n.to_string(), Val::Scalar(Field::unknown(Unknown::Input(format!("input read into ${n}")))));
+                                    }
+                                }
+                                i += 1;
+                            }
+                        }
+                        Some(n) if parse::is_name(n) => {
+                            st.set(n, Field::unknown(Unknown::Input(format!("input read into ${n}"))));
+                        }
+                        _ => {}
+                    }
+                    i += 1;
+                }
+                if raw != "read" && !args.iter().any(|a| a.as_known().is_some_and(parse::is_name)) {
+                    st.set("MAPFILE", Field::unknown(Unknown::Input("input read into $MAPFILE".into())));
+                }
+                Stream::empty()
+            }
+            "eval" => {
+                self.record(inv.clone());
+                let mut a = args;
+                if a.first().and_then(Field::as_known) == Some("--") {
+                    a = &a[1..];
+                }
+                if a.is_empty() {
+                    return Some(Stream::empty());
+                }
+                if a.len() == 1 && is_trusted_code(&a[0]) {
+                    return Some(Stream::empty());
+                }
+                let code = join_fields(a);
+                let mut inner = sc.clone();
+                inner.via.push(Via::Shell("eval".into()));
+                inner.depth += 1;
+                self.shell_code(&code, "eval", inv, Some(st), None, &inner, &inv.stdin)
+            }
+            "source" | "." => {
+                self.record(inv.clone());
+                let mut i = 0;
+                // `source -p PATH file` (bash 5.3): a search path; unknown for us.
+                while let Some(o) = known(i).filter(|o| o.starts_with('-') && *o != "-") {
+                    if o == "-p" {
+                        self.event(Event::OpaqueCode {
+                            runner: raw.to_string(),
+                            what: "a file looked up in a search path".into(),
+                            taint: Default::default(),
+                            text: inv.text.clone(),
+                        });
+                        return Some(Stream::unknown(&inv.text));
+                    }
+                    i += 1;
+                    if o == "--" {
+                        break;
+                    }
+                }
+                let Some(file) = args.get(i) else { return Some(Stream::empty()) };
+                let mut inner = sc.clone();
+                inner.via.push(Via::Shell(raw.to_string()));
+                inner.depth += 1;
+                let saved = std::mem::replace(&mut st.positional, args[i + 1..].to_vec());
+                let out = match self.script_source(file, &st.cwd.clone(), raw, inv) {
+                    ScriptText::Code(code) => self.shell_code(&code, raw, inv, Some(st), None, &inner, &Input::Inherited),
+                    ScriptText::Missing => Stream::empty(),
+                    ScriptText::Opaque => Stream::unknown(&inv.text),
+                };
+                if args.len() > i + 1 {
+                    st.positional = saved;
+                }
+                out
+            }
+            "trap" => {
+                self.record(inv.clone());
+                let first = args.first();
+                let skip = first.and_then(Field::as_known).is_some_and(|f| matches!(f, "-" | "-p" | "-l" | "--" | "") || f.chars().all(|c| c.is_ascii_digit()));
+                if let (Some(code), false) = (first, skip) {
+                    if args.len() >= 2 || code.is_known() {
+                        let mut inner = sc.clone();
+                        inner.via.push(Via::Shell("trap".into()));
+                        inner.depth += 1;
+                        let mut s = st.clone();
+                        self.shell_code(code, "trap", inv, Some(&mut s), None, &inner, &Input::Inherited);
+                    }
+                }
+                Stream::empty()
+            }
+            "exec" => {
+                let mut i = 0;
+                while let Some(o) = known(i).filter(|o| o.starts_with('-')) {
+                    i += if o == "-a" { 2 } else { 1 };
+                    if o == "--" {
+                        break;
+                    }
+                }
+                self.record(inv.clone());
+                if i >= args.len() {
+                    return Some(Stream::empty());
+                }
+                self.inner(inv, i + 1, "exec", st, sc, in_pipeline, Mods::default(), Mode::External)
+            }
+            "command" => {
+                let mut i = 0;
+                let mut query = false;
+                while let Some(o) = known(i).filter(|o| o.starts_with('-') && o.len() > 1) {
+                    if o == "--" {
+                        i += 1;
+                        break;
+                    }
+                    query |= o.contains('v') || o.contains('V');
+                    i += 1;
+                }
+                self.record(inv.clone());
+                if query || i >= args.len() {
+                    return Some(Stream::unknown(&inv.text));
+                }
+                self.inner(inv, i + 1, "command", st, sc, in_pipeline, Mods::default(), Mode::NoFunctions)
+            }
+            "builtin" => {
+                self.record(inv.clone());
+                if args.is_empty() {
+                    return Some(Stream::empty());
+                }
+                self.inner(inv, 1, "builtin", st, sc, in_pipeline, Mods::default(), Mode::NoFunctions)
+            }
+            "alias" | "unalias" | "shopt" | "enable" | "hash" | "wait" | "jobs" | "disown" | "umask" | "ulimit" | "return"
+            | "exit" | "break" | "continue" | "let" | "local" | "times" | "suspend" | "bind" | "complete" | "compgen"
+            | "compopt" | "dirs" | "help" | "history" | "fc" | "caller" | ":" => {
+                self.record(inv.clone());
+                Stream::empty()
+            }
+            _ => return None,
+        };
+        Some(out)
+    }
+
+    fn cd_target(&self, t: &Field, cwd: &Cwd) -> Cwd {
+        let Some(text) = t.as_known() else {
+            return Cwd::Unknown(t.display());
+        };
+        let (base, climbed) = match cwd {
+            Cwd::Known { path, climbed } => (path.clone(), *climbed),
+            Cwd::Unknown(w) => {
+                if !text.starts_with('/') {
+                    return Cwd::Unknown(w.clone());
+                }
+                (std::path::PathBuf::from("/"), false)
+            }
+        };
+        let path = normalize(&base.join(text));
+        let ws = &self.ctx.workspace;
+        let climbed = if path.starts_with(ws) {
+            false
+        } else {
+            climbed || (!text.starts_with('/') && base.starts_with(ws) && text.split('/').any(|c| c == ".."))
+        };
+        Cwd::Known { path, climbed }
+    }
+
+    /// Runs `outer.argv[start..]` as a command of its own, reached through `wrapper`.
+    #[allow(clippy::too_many_arguments)]
+    fn inner(&mut self, outer: &Invocation, start: usize, wrapper: &str, st: &mut State, sc: &Scope, in_pipeline: bool, mods: Mods, mode: Mode) -> Stream {
+        if start >= outer.argv.len() && mods.append.is_empty() {
+            return Stream::empty();
+        }
+        let mut argv: Vec<Field> = outer.argv.get(start..).unwrap_or(&[]).to_vec();
+        argv.extend(mods.append.iter().cloned());
+        let mut inner_sc = sc.clone();
+        let via = if mods.remote.is_some() { Via::Remote(wrapper.to_string()) } else { Via::Wrapper(wrapper.to_string()) };
+        inner_sc.via.push(via);
+        inner_sc.privileged |= mods.privileged;
+        inner_sc.background |= mods.background;
+        if mods.remote.is_some() {
+            inner_sc.remote = true;
+        }
+        let mut env = outer.env.clone();
+        env.extend(mods.env);
+        let inv = Invocation {
+            text: display_fields(&argv),
+            argv,
+            env,
+            redirects: Vec::new(),
+            cwd: mods.cwd.unwrap_or_else(|| outer.cwd.clone()),
+            stdin: outer.stdin.clone(),
+            via: inner_sc.via.clone(),
+            privileged: inner_sc.privileged,
+            background: inner_sc.background,
+            depth: inner_sc.depth,
+        };
+        if mode == Mode::External {
+            // A separate process: builtins that change state cannot reach this shell.
+            let mut sub = st.clone();
+            sub.cwd = inv.cwd.clone();
+            return self.run(inv, &[], &mut sub, &inner_sc, in_pipeline, mode);
+        }
+        self.run(inv, &[], st, &inner_sc, in_pipeline, mode)
+    }
+
+    /// A program (not a builtin or function), by normalised name.
+    fn program(&mut self, name: &str, raw: &str, inv: &Invocation, st: &mut State, sc: &Scope, in_pipeline: bool) -> Stream {
+        let args = inv.args();
+        match name {
+            "sudo" | "doas" | "pkexec" | "run0" | "sudo-rs" => return self.sudo(name, inv, st, sc, in_pipeline),
+            "su" | "runuser" => return self.su(name, inv, st, sc, in_pipeline),
+            "env" => return self.env(inv, st, sc, in_pipeline),
+            "nice" => {
+                let start = operand_start(args, 0, &['n'], &["--adjustment"], true);
+                return self.inner(inv, start + 1, name, st, sc, in_pipeline, Mods::default(), Mode::External);
+            }
+            "nohup" | "unbuffer" | "catchsegv" | "dbus-run-session" | "torsocks" | "tsocks" | "chronic" | "ifne" | "pv" => {
+                let start = operand_start(args, 0, &[], &[], false);
+                if name == "pv" {
+                    return self.pure(name, inv);
+                }
+                return self.inner(inv, start + 1, name, st, sc, in_pipeline, Mods::default(), Mode::External);
+            }
+            "timeout" => {
+                let start = operand_start(args, 0, &['s', 'k'], &["--signal", "--kill-after"], false);
+                return self.inner(inv, start + 2, name, st, sc, in_pipeline, Mods::default(), Mode::External);
+            }
+            "time" => {
+                let start = operand_start(args, 0, &['f', 'o'], &["--format", "--output"], false);
+                return self.inner(inv, start + 1, name, st, sc, in_pipeline, Mods::default(), Mode::External);
+            }
+            "stdbuf" => {
+                let start = operand_start(args, 0, &['i', 'o', 'e'], &["--input", "--output", "--error"], false);
+                return self.inner(inv, start + 1, name, st, sc, in_pipeline, Mods::default(), Mode::External);
+            }
+            "ionice" => {
+                if args.iter().any(|a| a.as_known() == Some("-p")) {
+                    return Stream::empty();
+                }
+                let start = operand_start(args, 0, &['c', 'n'], &["--class", "--classdata"], false);
+                return self.inner(inv, start + 1, name, st, sc, in_pipeline, Mods::default(), Mode::External);
+            }
+            "setsid" | "daemonize" => {
+                let start = operand_start(args, 0, &[], &[], false);
+                let mods = Mods { background: true, ..Mods::default() };
+                return self.inner(inv, start + 1, name, st, sc, in_pipeline, mods, Mode::External);
+            }
+            "chrt" | "taskset" => {
+                if args.iter().any(|a| a.as_known() == Some("-p")) {
+                    return Stream::empty();
+                }
+                let start = operand_start(args, 0, &['T', 'P', 'D'], &[], false);
+                return self.inner(inv, start + 2, name, st, sc, in_pipeline, Mods::default(), Mode::External);
+            }
+            "flock" => {
+                let start = operand_start(args, 0, &['w', 'E'], &["--timeout", "--wait", "--conflict-exit-code"], false);
+                // `flock FILE -c CMD` runs a shell string.
+                if matches!(args.get(start + 1).and_then(Field::as_known), Some("-c" | "--command")) {
+                    if let Some(code) = args.get(start + 2) {
+                        return self.shell_string(code, name, inv, st, sc);
+                    }
+                }
+                return self.inner(inv, start + 2, name, st, sc, in_pipeline, Mods::default(), Mode::External);
+            }
+            "chroot" => {
+                let start = operand_start(args, 0, &[], &["--userspec", "--groups"], false);
+                let mods = Mods { privileged: true, remote: Some("a chroot".into()), ..Mods::default() };
+                return self.inner(inv, start + 2, name, st, sc, in_pipeline, mods, Mode::External);
+            }
+            "xvfb-run" | "caffeinate" | "unshare" | "nsenter" | "firejail" | "systemd-run" | "strace" | "ltrace" | "valgrind"
+            | "proxychains" | "proxychains4" | "sg" | "newgrp" | "setpriv" | "prlimit" | "numactl" | "cpulimit" | "trickle"
+            | "faketime" | "fakeroot" | "uv-run" | "with-contenv" | "s6-setuidgid" | "gosu" | "su-exec" | "chpst" => {
+                let values: &[char] = match name {
+                    "strace" | "ltrace" => &['e', 'o', 'p', 's', 'u', 'E', 'a', 'b', 'I', 'O', 'S', 'X', 'P'],
+                    "xvfb-run" => &['n', 's', 'f', 'e', 'p', 'w'],
+                    "caffeinate" => &['t', 'w'],
+                    "prlimit" | "cpulimit" => &['p', 'l'],
+                    "faketime" => &['f'],
+                    _ => &[],
+                };
+                let start = operand_start(args, 0, values, &[], false);
+                let skip = usize::from(matches!(name, "gosu" | "su-exec" | "s6-setuidgid" | "sg" | "faketime" | "trickle"));
+                let mods = Mods { privileged: matches!(name, "gosu" | "su-exec" | "setpriv" | "s6-setuidgid" | "chpst"), ..Mods::default() };
+                return self.inner(inv, start + 1 + skip, name, st, sc, in_pipeline, mods, Mode::External);
+            }
+            "gdb" => {
+                if let Some(p) = args.iter().position(|a| a.as_known() == Some("--args")) {
+                    return self.inner(inv, p + 2, name, st, sc, in_pipeline, Mods::default(), Mode::External);
+                }
+                return Stream::unknown(&inv.text);
+            }
+            "watch" => {
+                let start = operand_start(args, 0, &['n', 'q'], &["--interval", "--equexit"], false);
+                let exec = args[..start.min(args.len())].iter().any(|a| a.as_known().is_some_and(|o| o == "-x" || o == "--exec" || (o.starts_with('-') && !o.starts_with("--") && o.contains('x'))));
+                if exec {
+                    return self.inner(inv, start + 1, name, st, sc, in_pipeline, Mods::default(), Mode::External);
+                }
+                let code = join_fields(&args[start.min(args.len())..]);
+                return self.shell_string(&code, name, inv, st, sc);
+            }
+            "busybox" | "toybox" => {
+                if args.first().and_then(Field::as_known).is_some_and(|a| a.starts_with('-')) {
+                    return Stream::empty();
+                }
+                return self.inner(inv, 1, name, st, sc, in_pipeline, Mods::default(), Mode::External);
+            }
+            "xargs" => return self.xargs(inv, st, sc, in_pipeline),
+            "parallel" => return self.parallel(inv, st, sc),
+            "find" => {
+                let f = FindCmd::parse(args);
+                let path = f.found_path();
+                for e in &f.execs {
+                    let argv: Vec<Field> = e.argv.iter().map(|a| replace_placeholder(a, "{}", &path)).collect();
+                    if argv.is_empty() {
+                        continue;
+                    }
+                    let mut sub = inv.clone();
+                    sub.argv = std::iter::once(Field::known("find")).chain(argv).collect();
+                    self.inner(&sub, 1, if e.in_dir { "find -execdir" } else { "find -exec" }, st, sc, false, Mods::default(), Mode::External);
+                }
+                return Stream { items_prefix: f.roots.first().and_then(Field::as_known).map(|r| format!("{}/", r.trim_end_matches('/'))), ..Stream::unknown(&inv.text) };
+            }
+            "git" => return self.git(inv, st, sc),
+            "ssh" | "autossh" | "mosh" | "dbclient" => return self.ssh(inv, st, sc),
+            "docker" | "podman" | "nerdctl" | "kubectl" | "oc" => return self.container_exec(name, inv, st, sc, in_pipeline),
+            "doppler" | "op" | "aws-vault" | "dotenv" | "dotenvx" | "env-cmd" | "direnv" | "poetry" | "uv" | "pipenv" | "bundle"
+            | "npx" | "bunx" | "pnpx" | "pdm" | "hatch" | "rye" | "infisical" | "chamber" | "sops" | "teller" | "berglas"
+            | "nix-shell" | "nix" | "devbox" | "cross-env" | "npm" | "pnpm" | "yarn" | "bun" | "uvx" | "pipx" | "conda"
+            | "mise" | "asdf" | "rtx" | "aws-okta" | "saml2aws" | "granted" | "with-env" | "envchain" | "dotenv-cli" => {
+                if let Some(s) = self.runner(name, inv, st, sc, in_pipeline) {
+                    return s;
+                }
+            }
+            _ => {}
+        }
+        if SHELLS.contains(&name) {
+            return self.shell(name, inv, st, sc);
+        }
+        if let Some(lang) = code::language(name) {
+            return self.interpreter(lang, name, inv, st, sc);
+        }
+        // A script run by path: judge its content when it is a shell script.
+        if raw.contains('/') {
+            if let Some(s) = self.script_by_path(raw, inv, st, sc) {
+                return s;
+            }
+        }
+        if !is_known_program(name) {
+            self.maybe_wrapper(inv, st, sc, in_pipeline);
+        }
+        self.pure(name, inv)
+    }
+
+    fn sudo(&mut self, name: &str, inv: &Invocation, st: &mut State, sc: &Scope, in_pipeline: bool) -> Stream {
+        let args = inv.args();
+        let (values, longs): (&[char], &[&str]) = match name {
+            "doas" => (&['u', 'C'], &[]),
+            "pkexec" => (&[], &["--user"]),
+            "run0" => (&['u', 'g', 'D'], &["--user", "--group", "--chdir", "--unit", "--property", "--description", "--slice", "--nice", "--setenv", "--background"]),
+            _ => (&['u', 'g', 'h', 'p', 'C', 'D', 'r', 't', 'U', 'T', 'R'], &["--user", "--group", "--host", "--prompt", "--close-from", "--chdir", "--role", "--type", "--other-user", "--command-timeout", "--chroot"]),
+        };
+        let start = operand_start(args, 0, values, longs, false);
+        let opts: Vec<&str> = args[..start.min(args.len())].iter().filter_map(Field::as_known).collect();
+        let flag = |c: char, long: &str| opts.iter().any(|o| *o == long || (o.starts_with('-') && !o.starts_with("--") && o[1..].chars().take_while(|x| !values.contains(x)).any(|x| x == c)));
+        let mut mods = Mods { privileged: true, ..Mods::default() };
+        // `-D DIR` / `--chdir=DIR`.
+        if let Some(d) = option_value(args, start, 'D', "--chdir") {
+            mods.cwd = Some(self.cd_target(&d, &inv.cwd));
+        }
+        if flag('b', "--background") {
+            mods.background = true;
+        }
+        if name == "sudo" && flag('e', "--edit") {
+            // sudoedit: the operands are files to edit as root.
+            let mut sub = inv.clone();
+            sub.argv = std::iter::once(Field::known("sudoedit")).chain(args[start.min(args.len())..].iter().cloned()).collect();
+            return self.inner(&sub, 0, name, st, sc, in_pipeline, mods, Mode::External);
+        }
+        if start >= args.len() {
+            return Stream::empty();
+        }
+        if name == "sudo" && (flag('i', "--login") || flag('s', "--shell")) {
+            // The command runs through the target user's shell.
+            let code = join_fields(&args[start..]);
+            let mut inner = sc.clone();
+            inner.via.push(Via::Wrapper(name.to_string()));
+            inner.privileged = true;
+            inner.depth += 1;
+            let mut child = st.child();
+            return self.shell_code(&code, "sudo -s", inv, Some(&mut child), None, &inner, &inv.stdin);
+        }
+        self.inner(inv, start + 1, name, st, sc, in_pipeline, mods, Mode::External)
+    }
+
+    fn su(&mut self, name: &str, inv: &Invocation, st: &mut State, sc: &Scope, in_pipeline: bool) -> Stream {
+        let args = inv.args();
+        if name == "runuser" {
+            if let Some(p) = args.iter().position(|a| a.as_known() == Some("--")) {
+                let mods = Mods { privileged: true, ..Mods::default() };
+                return self.inner(inv, p + 2, name, st, sc, in_pipeline, mods, Mode::External);
+            }
+        }
+        let code = option_value(args, args.len(), 'c', "--command");
+        let mut inner = sc.clone();
+        inner.via.push(Via::Wrapper(name.to_string()));
+        inner.privileged = true;
+        inner.depth += 1;
+        let mut child = st.child();
+        match code {
+            Some(c) => self.shell_code(&c, &format!("{name} -c"), inv, Some(&mut child), None, &inner, &inv.stdin),
+            None => self.stdin_code(inv, &format!("{name} (a shell reading its input)"), Some(&mut child), &inner),
+        }
+    }
+
+    fn env(&mut self, inv: &Invocation, st: &mut State, sc: &Scope, in_pipeline: bool) -> Stream {
+        let args = inv.args();
+        let mut mods = Mods::default();
+        let mut i = 0;
+        let mut split: Option<Field> = None;
+        while let Some(a) = args.get(i) {
+            let Some(t) = a.as_known() else { break };
+            if t == "--" {
+                i += 1;
+                break;
+            }
+            if t == "-" || t == "-i" || t == "--ignore-environment" || t == "-0" || t == "--null" || t == "-v" || t == "--debug" {
+                i += 1;
+                continue;
+            }
+            let value = |short: &str, long: &str| -> Option<(Field, usize)> {
+                if t == short || t == long {
+                    return args.get(i + 1).map(|v| (v.clone(), 2));
+                }
+                if let Some(v) = t.strip_prefix(&format!("{long}=")) {
+                    return Some((Field::known(v), 1));
+                }
+                if t.starts_with(short) && t.len() > short.len() && !t.starts_with("--") {
+                    return Some((Field { text: t[short.len()..].to_string(), ..a.clone() }, 1));
+                }
+                None
+            };
+            if let Some((_, n)) = value("-u", "--unset") {
+                i += n;
+                continue;
+            }
+            if let Some((d, n)) = value("-C", "--chdir") {
+                mods.cwd = Some(self.cd_target(&d, &inv.cwd));
+                i += n;
+                continue;
+            }
+            if let Some((_, n)) = value("-P", "--path") {
+                i += n;
+                continue;
+            }
+            if let Some((_, n)) = value("-a", "--argv0") {
+                i += n;
+                continue;
+            }
+            if let Some((s, n)) = value("-S", "--split-string") {
+                split = Some(s);
+                i += n;
+                break;
+            }
+            if t.starts_with('-') {
+                i += 1;
+                continue;
+            }
+            break;
+        }
+        // `env -S 'cmd args'`: the string is split into words and prepended.
+        let mut rest: Vec<Field> = Vec::new();
+        if let Some(s) = split {
+            match s.as_known() {
+                Some(text) => match shell_words::split(text) {
+                    Ok(words) => rest.extend(words.into_iter().map(Field::known)),
+                    Err(_) => rest.push(Field::unknown(Unknown::Computed(format!("env -S {text}")))),
+                },
+                None => {
+                    self.event(Event::OpaqueCode { runner: "env -S".into(), what: s.display(), taint: s.taint.clone(), text: inv.text.clone() });
+                    return Stream::unknown(&inv.text);
+                }
+            }
+        }
+        rest.extend(args[i.min(args.len())..].iter().cloned());
+        // Leading NAME=VALUE words are assignments.
+        let mut k = 0;
+        while let Some(a) = rest.get(k) {
+            match a.text.split_once('=') {
+                Some((n, v)) if parse::is_name(n) => {
+                    mods.env.push((n.to_string(), Field { text: v.to_string(), ..a.clone() }));
+                    k += 1;
+                }
+                _ => break,
+            }
+        }
+        if k >= rest.len() {
+            return Stream { taint: secret_env(), ..Stream::unknown(&inv.text) };
+        }
+        let mut sub = inv.clone();
+        sub.argv = std::iter::once(Field::known("env")).chain(rest[k..].iter().cloned()).collect();
+        self.inner(&sub, 1, "env", st, sc, in_pipeline, mods, Mode::External)
+    }
+
+    /// A shell program: `bash -c`, `bash FILE`, `bash` reading its input.
+    fn shell(&mut self, name: &str, inv: &Invocation, st: &mut State, sc: &Scope) -> Stream {
+        let args = inv.args();
+        let mut i = 0;
+        let mut command = false;
+        let mut stdin_mode = false;
+        let mut noexec = false;
+        let mut interactive = false;
+        let mut startup: Vec<Field> = Vec::new();
+        while let Some(a) = args.get(i) {
+            let Some(t) = a.as_known() else { break };
+            if t == "--" || t == "-" {
+                i += 1;
+                break;
+            }
+            if let Some(long) = t.strip_prefix("--") {
+                match long {
+                    "rcfile" | "init-file" => {
+                        if let Some(f) = args.get(i + 1) {
+                            startup.push(f.clone());
+                        }
+                        i += 2;
+                    }
+                    "version" | "help" | "dump-strings" | "dump-po-strings" | "pretty-print" => return Stream::empty(),
+                    _ => i += 1,
+                }
+                continue;
+            }
+            if !(t.starts_with('-') || t.starts_with('+')) || t.len() < 2 {
+                break;
+            }
+            let plus = t.starts_with('+');
+            let chars: Vec<char> = t[1..].chars().collect();
+            let mut consumed = 0;
+            for (k, c) in chars.iter().enumerate() {
+                match c {
+                    'c' if !plus => command = true,
+                    's' if !plus => stdin_mode = true,
+                    'n' if !plus => noexec = true,
+                    'i' if !plus => interactive = true,
+                    'D' if !plus => return Stream::empty(),
+                    // Options with a value: attached (`-ocorrect`, `-Oextglob`) or next.
+                    'o' | 'O' => {
+                        if k + 1 == chars.len() {
+                            consumed = 1;
+                        }
+                        break;
+                    }
+                    _ => {}
+                }
+            }
+            i += 1 + consumed;
+        }
+        let mut inner = sc.clone();
+        inner.via.push(Via::Shell(format!("{name}{}", if command { " -c" } else { "" })));
+        inner.depth += 1;
+        let mut child = st.child();
+        for (k, v) in &inv.env {
+            child.set(k, v.clone());
+        }
+        if noexec {
+            return Stream::empty();
+        }
+        // Startup files a non-interactive shell reads: BASH_ENV (ENV for sh -i), rcfile.
+        let env_file = inv.env_var(if name == "bash" { "BASH_ENV" } else { "ENV" }).cloned().filter(|_| name == "bash" || interactive);
+        for f in env_file.into_iter().chain(if interactive { startup } else { Vec::new() }) {
+            if f.is_known() && f.text.is_empty() {
+                continue;
+            }
+            match self.script_source(&f, &inv.cwd, &format!("{name} startup file"), inv) {
+                ScriptText::Code(code) => {
+                    self.shell_code(&code, "a shell startup file", inv, Some(&mut child), None, &inner, &Input::Inherited);
+                }
+                ScriptText::Missing | ScriptText::Opaque => {}
+            }
+        }
+        if command {
+            let Some(code) = args.get(i) else { return Stream::empty() };
+            let arg0 = args.get(i + 1).and_then(Field::as_known).unwrap_or(name).to_string();
+            let positional: Vec<Field> = args.get(i + 2..).unwrap_or(&[]).to_vec();
+            return self.shell_code(code, &format!("{name} -c"), inv, Some(&mut child), Some((arg0, positional)), &inner, &inv.stdin);
+        }
+        if stdin_mode || i >= args.len() {
+            child.positional = args.get(i..).unwrap_or(&[]).to_vec();
+            return self.stdin_code(inv, &format!("{name} reading its input"), Some(&mut child), &inner);
+        }
+        let file = &args[i];
+        child.positional = args.get(i + 1..).unwrap_or(&[]).to_vec();
+        match self.script_source(file, &inv.cwd, name, inv) {
+            ScriptText::Code(code) => self.shell_code(&code, &format!("{name} {}", file.display()), inv, Some(&mut child), None, &inner, &Input::Inherited),
+            ScriptText::Missing => Stream::empty(),
+            ScriptText::Opaque => Stream::unknown(&inv.text),
+        }
+    }
+
+    /// Code a shell reads on its standard input.
+    fn stdin_code(&mut self, inv: &Invocation, runner: &str, st: Option<&mut State>, sc: &Scope) -> Stream {
+        match &inv.stdin {
+            Input::Pipe(s) | Input::Text(s) => match &s.content {
+                Some(c) => self.shell_code(&Field { text: c.clone(), taint: s.taint.clone(), ..Field::default() }, runner, inv, st, None, sc, &Input::Inherited),
+                None => {
+                    let mut f = Field::unknown(if s.trusted_code {
+                        Unknown::Generated(s.producer.clone().unwrap_or_default())
+                    } else {
+                        Unknown::Output(s.producer.clone().unwrap_or_else(|| "the input".into()))
+                    });
+                    f.taint = s.taint.clone();
+                    self.shell_code(&f, runner, inv, st, None, sc, &Input::Inherited)
+                }
+            },
+            Input::File(f) => match self.script_source(f, &inv.cwd, runner, inv) {
+                ScriptText::Code(code) => self.shell_code(&code, runner, inv, st, None, sc, &Input::Inherited),
+                ScriptText::Missing => Stream::empty(),
+                ScriptText::Opaque => Stream::unknown(&inv.text),
+            },
+            Input::Null => Stream::empty(),
+            Input::Inherited => {
+                self.event(Event::OpaqueCode { runner: runner.to_string(), what: "commands from its standard input".into(), taint: Default::default(), text: inv.text.clone() });
+                Stream::unknown(&inv.text)
+            }
+        }
+    }
+
+    /// A shell string run by a wrapper (`watch`, `flock -c`, `parallel`): a fresh shell.
+    fn shell_string(&mut self, code: &Field, runner: &str, inv: &Invocation, st: &State, sc: &Scope) -> Stream {
+        let mut inner = sc.clone();
+        inner.via.push(Via::Shell(runner.to_string()));
+        inner.depth += 1;
+        let mut child = st.child();
+        self.shell_code(code, runner, inv, Some(&mut child), None, &inner, &inv.stdin)
+    }
+
+    /// Parses and analyzes shell code, in `st` (or a fresh shell).
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn shell_code(&mut self, code: &Field, runner: &str, inv: &Invocation, st: Option<&mut State>, positional: Option<(String, Vec<Field>)>, sc: &Scope, stdin: &Input) -> Stream {
+        let Some(text) = code.as_known() else {
+            if is_trusted_code(code) {
+                return Stream::unknown(&inv.text);
+            }
+            self.event(Event::OpaqueCode { runner: runner.to_string(), what: code.display(), taint: code.taint.clone(), text: inv.text.clone() });
+            return Stream::unknown(&inv.text);
+        };
+        if sc.depth > MAX_NESTING {
+            self.event(Event::TooDeep { text: inv.text.clone() });
+            return Stream::unknown(&inv.text);
+        }
+        if !self.step(&inv.text) {
+            return Stream::unknown(&inv.text);
+        }
+        let script = match parse::parse_at_depth(text, self.limits, 0) {
+            Ok(s) => s,
+            Err(e) => {
+                self.event(Event::NestedParseError { runner: runner.to_string(), message: e.message, text: inv.text.clone() });
+                return Stream::unknown(&inv.text);
+            }
+        };
+        let mut fresh;
+        let state = match st {
+            Some(s) => s,
+            None => {
+                fresh = self.initial_state();
+                fresh.cwd = inv.cwd.clone();
+                &mut fresh
+            }
+        };
+        let saved = positional.map(|(a0, pos)| {
+            let old0 = std::mem::replace(&mut state.arg0, a0);
+            let oldp = std::mem::replace(&mut state.positional, pos);
+            (old0, oldp)
+        });
+        let out = self.script(&script, state, sc, stdin);
+        if let Some((a0, p)) = saved {
+            state.arg0 = a0;
+            state.positional = p;
+        }
+        Stream { taint: { let mut t = out.taint.clone(); t.merge(&code.taint); t }, ..out }
+    }
+
+    /// The text of a script named by `file`.
+    fn script_source(&mut self, file: &Field, cwd: &Cwd, runner: &str, inv: &Invocation) -> ScriptText {
+        if let [Unknown::Stream(s)] = file.unknowns.as_slice() {
+            if file.text.chars().eq(std::iter::once(UNKNOWN_MARK)) {
+                return match &s.content {
+                    Some(c) => ScriptText::Code(Field { text: c.clone(), taint: s.taint.clone(), ..Field::default() }),
+                    None if s.trusted_code => ScriptText::Opaque,
+                    None => {
+                        self.event(Event::OpaqueCode {
+                            runner: runner.to_string(),
+                            what: format!("the output of `{}`", s.producer.as_deref().unwrap_or("a command")),
+                            taint: s.taint.clone(),
+                            text: inv.text.clone(),
+                        });
+                        ScriptText::Opaque
+                    }
+                };
+            }
+        }
+        let opaque = |this: &mut Self, what: String| {
+            this.event(Event::OpaqueCode { runner: runner.to_string(), what, taint: file.taint.clone(), text: inv.text.clone() });
+            ScriptText::Opaque
+        };
+        let Some(name) = file.as_known() else {
+            return opaque(self, format!("the script {}", file.display()));
+        };
+        let path = match cwd {
+            Cwd::Known { path, .. } => normalize(&path.join(name)),
+            Cwd::Unknown(_) if name.starts_with('/') => normalize(std::path::Path::new(name)),
+            Cwd::Unknown(_) => return opaque(self, format!("the script {name} in an unknown directory")),
+        };
+        if !self.ctx.read_files {
+            return opaque(self, format!("the script {name}"));
+        }
+        match std::fs::metadata(&path) {
+            Err(_) => ScriptText::Missing,
+            Ok(m) if m.is_dir() => ScriptText::Missing,
+            Ok(m) if m.len() > MAX_SCRIPT_FILE => opaque(self, format!("the script {name}, larger than {MAX_SCRIPT_FILE} bytes")),
+            Ok(_) => match std::fs::read(&path) {
+                Ok(bytes) if bytes.contains(&0) => ScriptText::Missing,
+                Ok(bytes) => ScriptText::Code(Field::known(String::from_utf8_lossy(&bytes).into_owned())),
+                Err(e) => opaque(self, format!("the script {name} ({e})")),
+            },
+        }
+    }
+
+    /// `./x.sh`, `/path/to/script`: judged by content when it is a shell script.
+    fn script_by_path(&mut self, raw: &str, inv: &Invocation, st: &mut State, sc: &Scope) -> Option<Stream> {
+        let path = match &inv.cwd {
+            Cwd::Known { path, .. } => normalize(&path.join(raw)),
+            Cwd::Unknown(_) if raw.starts_with('/') => normalize(std::path::Path::new(raw)),
+            Cwd::Unknown(_) => return None,
+        };
+        if !self.ctx.read_files {
+            return None;
+        }
+        let meta = std::fs::metadata(&path).ok()?;
+        if !meta.is_file() || meta.len() > MAX_SCRIPT_FILE {
+            return None;
+        }
+        let mut head = [0u8; 128];
+        let n = {
+            use std::io::Read;
+            let mut f = std::fs::File::open(&path).ok()?;
+            f.read(&mut head).ok()?
+        };
+        let head = &head[..n];
+        let interp = if let Some(rest) = head.strip_prefix(b"#!") {
+            let line = String::from_utf8_lossy(rest.split(|&b| b == b'\n').next().unwrap_or(&[])).to_string();
+            let mut words = line.split_whitespace();
+            let first = words.next().unwrap_or("");
+            let prog = if program_name(first) == "env" { words.find(|w| !w.starts_with('-')).unwrap_or("") } else { first };
+            program_name(prog)
+        } else if head.contains(&0) {
+            return None;
+        } else {
+            "sh".into()
+        };
+        if !SHELLS.contains(&interp.as_str()) {
+            return None;
+        }
+        let mut sub = inv.clone();
+        sub.argv = std::iter::once(Field::known(interp.clone())).chain(inv.argv.iter().cloned()).collect();
+        let mut inner = sc.clone();
+        inner.via.push(Via::Shell(format!("the script {raw}")));
+        Some(self.shell(&interp, &sub, st, &inner))
+    }
+
+    /// An interpreter: code from `-c`/`-e`, from its input, or a program file.
+    fn interpreter(&mut self, lang: code::Lang, name: &str, inv: &Invocation, st: &mut State, sc: &Scope) -> Stream {
+        let spec = code::args(lang, inv.args());
+        let code = match spec {
+            code::Source::Inline(f) => Some(f),
+            code::Source::Stdin => match inv.stdin.stream() {
+                Some(s) => Some(match &s.content {
+                    Some(c) => Field { text: c.clone(), taint: s.taint.clone(), ..Field::default() },
+                    None => {
+                        let mut f = Field::unknown(Unknown::Output(s.producer.clone().unwrap_or_else(|| "the input".into())));
+                        f.taint = s.taint.clone();
+                        f
+                    }
+                }),
+                None => None,
+            },
+            code::Source::File(_) | code::Source::None => None,
+            code::Source::Unknown(what) => {
+                self.event(Event::OpaqueCode { runner: name.to_string(), what, taint: Default::default(), text: inv.text.clone() });
+                None
+            }
+        };
+        if let Some(code) = code {
+            let Some(text) = code.as_known() else {
+                self.event(Event::OpaqueCode { runner: name.to_string(), what: code.display(), taint: code.taint.clone(), text: inv.text.clone() });
+                return Stream::unknown(&inv.text);
+            };
+            let found = code::scan(lang, text);
+            let mut inner = sc.clone();
+            inner.via.push(Via::Interpreter(name.to_string()));
+            inner.depth += 1;
+            for cmd in &found.shell {
+                let mut child = st.child();
+                self.shell_code(&Field::known(cmd.clone()), &format!("{name} code"), inv, Some(&mut child), None, &inner, &Input::Inherited);
+            }
+            for argv in found.argv.iter().chain(found.synthetic.iter()) {
+                let mut sub = inv.clone();
+                sub.argv = std::iter::once(Field::known(name)).chain(argv.iter().map(|a| Field::known(a.clone()))).collect();
+                sub.stdin = Input::Inherited;
+                self.inner(&sub, 1, &format!("{name} code"), st, sc, false, Mods::default(), Mode::External);
+            }
+            if let Some(what) = found.opaque {
+                self.event(Event::OpaqueCode { runner: format!("{name} code"), what, taint: code.taint.clone(), text: inv.text.clone() });
+            }
+            for call in found.api_calls {
+                self.event(Event::ApiCall { runner: name.to_string(), call, text: inv.text.clone() });
+            }
+        }
+        Stream::unknown(&inv.text)
+    }
+
+    fn xargs(&mut self, inv: &Invocation, st: &mut State, sc: &Scope, in_pipeline: bool) -> Stream {
+        let args = inv.args();
+        let mut i = 0;
+        let mut replace: Option<String> = None;
+        let mut delim_newline = false;
+        while let Some(a) = args.get(i) {
+            let Some(t) = a.as_known() else { break };
+            if t == "--" {
+                i += 1;
+                break;
+            }
+            if !t.starts_with('-') || t == "-" {
+                break;
+            }
+            let take = |i: &mut usize| -> Option<String> {
+                *i += 1;
+                args.get(*i).and_then(Field::as_known).map(String::from)
+            };
+            match t {
+                "-I" | "-J" => replace = take(&mut i),
+                "-i" | "--replace" => replace = Some("{}".into()),
+                "-d" | "--delimiter" => {
+                    delim_newline = take(&mut i).is_some_and(|d| d == "\\n" || d == "\n");
+                }
+                "-0" | "--null" => delim_newline = true,
+                "-a" | "--arg-file" | "-E" | "-L" | "-n" | "-P" | "-s" | "-R" | "-S" | "--max-args" | "--max-procs" | "--max-chars" | "--process-slot-var" | "--max-lines" => {
+                    let _ = take(&mut i);
+                }
+                _ if t.starts_with("--replace=") => replace = Some(t["--replace=".len()..].to_string()).filter(|r| !r.is_empty()).or(Some("{}".into())),
+                _ if t.starts_with("--delimiter=") => delim_newline = matches!(&t["--delimiter=".len()..], "\\n" | "\n"),
+                _ if t.starts_with("-I") => replace = Some(t[2..].to_string()),
+                _ if t.starts_with("-i") => replace = Some(t[2..].to_string()),
+                _ if t.starts_with("-d") => delim_newline = matches!(&t[2..], "\\n" | "\n"),
+                _ => {}
+            }
+            i += 1;
+        }
+        // The input items, when the input is known.
+        let items: Option<Vec<String>> = inv.stdin.stream().and_then(|s| s.content.as_ref()).map(|c| {
+            if delim_newline || replace.is_some() {
+                c.lines().filter(|l| !l.is_empty()).map(String::from).collect()
+            } else {
+                shell_words::split(c).unwrap_or_else(|_| c.split_whitespace().map(String::from).collect())
+            }
+        });
+        let prefix = inv.stdin.stream().and_then(|s| s.items_prefix.clone());
+        let unknown_item = || -> Field {
+            match &prefix {
+                Some(p) => Field { text: format!("{p}{UNKNOWN_MARK}"), unknowns: vec![Unknown::Input(format!("a path under {p}"))], ..Field::default() },
+                None => Field::unknown(Unknown::Input("xargs input".into())),
+            }
+        };
+        let taint = inv.stdin.stream().map(|s| s.taint.clone()).unwrap_or_default();
+        let cmd: Vec<Field> = if i >= args.len() { vec![Field::known("echo")] } else { args[i..].to_vec() };
+        let variants: Vec<Vec<Field>> = match (&replace, &items) {
+            (Some(r), Some(items)) => items.iter().take(8).map(|it| cmd.iter().map(|a| replace_placeholder(a, r, &Field::known(it.clone()))).collect()).collect(),
+            (Some(r), None) => vec![cmd.iter().map(|a| replace_placeholder(a, r, &unknown_item())).collect()],
+            (None, Some(items)) => vec![cmd.iter().cloned().chain(items.iter().map(|it| Field::known(it.clone()))).collect()],
+            (None, None) => vec![cmd.iter().cloned().chain(std::iter::once(unknown_item())).collect()],
+        };
+        for mut v in variants {
+            for f in &mut v {
+                f.taint.merge(&taint);
+            }
+            let mut sub = inv.clone();
+            sub.argv = std::iter::once(Field::known("xargs")).chain(v).collect();
+            sub.stdin = Input::Null;
+            self.inner(&sub, 1, "xargs", st, sc, in_pipeline, Mods::default(), Mode::External);
+        }
+        Stream::unknown(&inv.text)
+    }
+
+    fn parallel(&mut self, inv: &Invocation, st: &mut State, sc: &Scope) -> Stream {
+        let args = inv.args();
+        let mut i = 0;
+        let mut dry = false;
+        let mut quote = false;
+        const VALUES: &[&str] = &[
+            "-j", "--jobs", "-n", "--max-args", "-N", "-L", "--max-lines", "-l", "-d", "--delimiter", "-E", "-I", "--results",
+            "--res", "-S", "--sshlogin", "--workdir", "--wd", "--env", "--tmpdir", "--joblog", "--header", "--colsep",
+            "-C", "--rpl", "--nice", "--timeout", "--block", "--retries", "--delay", "--memfree", "--load", "-a",
+            "--arg-file", "--basefile", "--bf", "--return", "--transfer-file", "--tf", "--sshloginfile", "--slf",
+            "--termseq", "--tag-string", "--tagstring", "-s", "--max-chars", "--shuf", "--limit", "--process-slot-var",
+        ];
+        while let Some(a) = args.get(i) {
+            let Some(t) = a.as_known() else { break };
+            if t == "--" {
+                i += 1;
+                break;
+            }
+            if t.starts_with(":::") || !t.starts_with('-') {
+                break;
+            }
+            match t {
+                "--version" | "--help" | "--citation" | "--number-of-cpus" | "--number-of-cores" | "--max-line-length-allowed" if args.len() == 1 => return Stream::empty(),
+                "--dry-run" | "--dryrun" => dry = true,
+                "-q" | "--quote" => quote = true,
+                "--rpl" => {
+                    // A Perl expression defining a replacement string.
+                    self.event(Event::OpaqueCode { runner: "parallel --rpl".into(), what: args.get(i + 1).map(Field::display).unwrap_or_default(), taint: Default::default(), text: inv.text.clone() });
+                }
+                "--env" | "-S" | "--sshlogin" | "--workdir" | "--wd" if dry => {}
+                _ => {}
+            }
+            if VALUES.contains(&t) {
+                i += 1;
+            }
+            i += 1;
+        }
+        let rest = &args[i.min(args.len())..];
+        let sep = rest.iter().position(|a| a.as_known().is_some_and(|t| t.starts_with(":::")));
+        let (cmd, inputs) = match sep {
+            Some(p) => (&rest[..p], Some(&rest[p..])),
+            None => (rest, None),
+        };
+        // Input values: after `:::` (literal); `::::` (files) and stdin lines are unknown.
+        let mut values: Vec<Field> = Vec::new();
+        let mut unknown_input = false;
+        match inputs {
+            Some(inp) => {
+                let mut files = false;
+                for a in inp {
+                    match a.as_known() {
+                        Some(t) if t.starts_with("::::") => files = true,
+                        Some(t) if t.starts_with(":::") => files = false,
+                        _ if files => unknown_input = true,
+                        _ => values.push(a.clone()),
+                    }
+                }
+            }
+            None => match inv.stdin.stream().and_then(|s| s.content.as_ref()) {
+                Some(c) => values.extend(c.lines().filter(|l| !l.is_empty()).map(|l| Field::known(l.to_string()))),
+                None => unknown_input = true,
+            },
+        }
+        if unknown_input {
+            values.push(Field::unknown(Unknown::Input("parallel input".into())));
+        }
+        if dry {
+            return Stream::unknown(&inv.text);
+        }
+        if values.is_empty() && inputs.is_some() {
+            return Stream::empty();
+        }
+        let mut inner = sc.clone();
+        inner.via.push(Via::Wrapper("parallel".into()));
+        inner.depth += 1;
+        for v in values.iter().take(8) {
+            // Each job is a shell command: the command words with the input substituted,
+            // or the input itself when there is no command.
+            let line: Field = if cmd.is_empty() {
+                v.clone()
+            } else {
+                let has_placeholder = cmd.iter().any(|a| a.text.contains('{') && a.text.contains('}'));
+                let mut words: Vec<Field> = cmd.iter().map(|a| replace_parallel(a, v)).collect();
+                if !has_placeholder {
+                    words.push(v.clone());
+                }
+                if quote {
+                    let shown: Vec<String> = words.iter().map(|w| w.as_known().map_or_else(|| w.text.clone(), |t| shell_words::quote(t).into_owned())).collect();
+                    let mut f = join_fields(&words);
+                    if f.is_known() {
+                        f.text = shown.join(" ");
+                    }
+                    f
+                } else {
+                    join_fields(&words)
+                }
+            };
+            let mut child = st.child();
+            self.shell_code(&line, "parallel", inv, Some(&mut child), None, &inner, &Input::Null);
+        }
+        Stream::unknown(&inv.text)
+    }
+
+    fn git(&mut self, inv: &Invocation, st: &mut State, sc: &Scope) -> Stream {
+        let config = self.ctx.read_files.then(|| self.ctx.workspace.join(".git/config"));
+        let g = super::git::GitCmd::parse(inv, config.as_deref());
+        if let Some((alias, value)) = &g.alias {
+            match value.as_known() {
+                Some(v) if v.starts_with('!') => {
+                    let code = Field::known(format!("{} \"$@\"", &v[1..]));
+                    let mut inner = sc.clone();
+                    inner.via.push(Via::Shell(format!("git alias {alias}")));
+                    inner.depth += 1;
+                    let mut child = st.child();
+                    return self.shell_code(&code, &format!("git alias {alias}"), inv, Some(&mut child), Some(("git".into(), g.args.clone())), &inner, &inv.stdin);
+                }
+                Some(_) => {}
+                None => {
+                    self.event(Event::OpaqueCode { runner: format!("git alias {alias}"), what: value.display(), taint: value.taint.clone(), text: inv.text.clone() });
+                }
+            }
+        }
+        if g.sub_unknown {
+            self.event(Event::OpaqueCode { runner: "git".into(), what: "a subcommand that is not known".into(), taint: Default::default(), text: inv.text.clone() });
+        }
+        // Subcommands that run shell commands given as arguments.
+        let sub = g.sub.as_deref().unwrap_or("");
+        let code_args: Vec<Field> = match sub {
+            "submodule" if g.args.first().and_then(Field::as_known) == Some("foreach") => {
+                g.args.iter().skip(1).filter(|a| !a.could_start_with("--")).cloned().collect()
+            }
+            "rebase" => {
+                let mut v = Vec::new();
+                for (k, a) in g.args.iter().enumerate() {
+                    if matches!(a.as_known(), Some("-x" | "--exec")) {
+                        v.extend(g.args.get(k + 1).cloned());
+                    } else if let Some(c) = a.as_known().and_then(|t| t.strip_prefix("--exec=")) {
+                        v.push(Field::known(c));
+                    }
+                }
+                v
+            }
+            "bisect" if g.args.first().and_then(Field::as_known) == Some("run") => vec![join_fields(&g.args[1..])],
+            "filter-branch" => {
+                let mut v = Vec::new();
+                for (k, a) in g.args.iter().enumerate() {
+                    if a.as_known().is_some_and(|t| t.ends_with("-filter")) {
+                        v.extend(g.args.get(k + 1).cloned());
+                    }
+                }
+                v
+            }
+            _ => Vec::new(),
+        };
+        for code in code_args {
+            self.shell_string(&code, &format!("git {sub}"), inv, st, sc);
+        }
+        let mut s = Stream::unknown(&inv.text);
+        if matches!(sub, "ls-files" | "diff" if sub == "ls-files" || g.has_known("--name-only", None)) {
+            s.items_prefix = Some("./".into());
+        }
+        s
+    }
+
+    fn ssh(&mut self, inv: &Invocation, st: &mut State, sc: &Scope) -> Stream {
+        let args = inv.args();
+        let start = operand_start(args, 0, &['B', 'b', 'c', 'D', 'E', 'e', 'F', 'I', 'i', 'J', 'L', 'l', 'm', 'O', 'o', 'p', 'Q', 'R', 'S', 'W', 'w'], &[], false);
+        let Some(host) = args.get(start) else { return Stream::empty() };
+        let host = host.display();
+        let remote = &args[start + 1..];
+        let mut inner = sc.clone();
+        inner.via.push(Via::Remote(host.clone()));
+        inner.remote = true;
+        inner.depth += 1;
+        let mut child = st.child();
+        child.cwd = Cwd::Unknown(format!("the home directory on {host}"));
+        let mut remote_inv = inv.clone();
+        remote_inv.cwd = child.cwd.clone();
+        if remote.is_empty() {
+            // `ssh host` with commands on its input.
+            if inv.stdin.stream().is_some() {
+                return self.stdin_code(&remote_inv, &format!("a shell on {host}"), Some(&mut child), &inner);
+            }
+            return Stream::unknown(&inv.text);
+        }
+        let code = join_fields(remote);
+        self.shell_code(&code, &format!("ssh {host}"), &remote_inv, Some(&mut child), None, &inner, &inv.stdin)
+    }
+
+    /// `docker exec/run … CMD`, `kubectl exec … -- CMD`: the command runs elsewhere.
+    fn container_exec(&mut self, name: &str, inv: &Invocation, st: &mut State, sc: &Scope, in_pipeline: bool) -> Stream {
+        let args = inv.args();
+        let sub = args.first().and_then(Field::as_known).unwrap_or("");
+        let start = match (name, sub) {
+            ("kubectl" | "oc", "exec") => args.iter().position(|a| a.as_known() == Some("--")).map(|p| p + 1),
+            ("docker" | "podman" | "nerdctl", "exec") => {
+                let s = operand_start(args, 1, &['e', 'u', 'w'], &["--env", "--user", "--workdir", "--env-file", "--detach-keys"], false);
+                Some(s + 1)
+            }
+            _ => None,
+        };
+        match start {
+            Some(s) if s < args.len() => {
+                let mods = Mods { remote: Some(format!("{name} {sub}")), ..Mods::default() };
+                self.inner(inv, s + 1, &format!("{name} {sub}"), st, sc, in_pipeline, mods, Mode::External)
+            }
+            _ => self.pure(name, inv),
+        }
+    }
+
+    /// Tools that run a command given after `--` or a `run`/`exec` subcommand.
+    fn runner(&mut self, name: &str, inv: &Invocation, st: &mut State, sc: &Scope, in_pipeline: bool) -> Option<Stream> {
+        let args = inv.args();
+        let word = |i: usize| args.get(i).and_then(Field::as_known);
+        let dashdash = args.iter().position(|a| a.as_known() == Some("--"));
+        let start: Option<usize> = match name {
+            "nix-shell" => {
+                let p = args.iter().position(|a| matches!(a.as_known(), Some("--run" | "--command")))?;
+                let code = args.get(p + 1)?.clone();
+                return Some(self.shell_string(&code, "nix-shell --run", inv, st, sc));
+            }
+            "nix" if matches!(word(0), Some("develop" | "shell")) => {
+                let p = args.iter().position(|a| matches!(a.as_known(), Some("-c" | "--command")))?;
+                Some(p + 1)
+            }
+            "direnv" if word(0) == Some("exec") => Some(2),
+            "cross-env" | "dotenv" | "dotenv-cli" | "env-cmd" | "with-env" | "envchain" => {
+                let mut k = dashdash.map_or(0, |d| d + 1);
+                if dashdash.is_none() {
+                    k = operand_start(args, 0, &['e', 'f', 'c'], &["--file", "--environments"], false);
+                }
+                while args.get(k).is_some_and(|a| a.text.split_once('=').is_some_and(|(n, _)| parse::is_name(n))) {
+                    k += 1;
+                }
+                Some(k)
+            }
+            "doppler" | "op" | "infisical" | "dotenvx" | "teller" | "chamber" | "berglas" | "aws-okta" | "saml2aws" | "granted" | "sops" | "aws-vault" => {
+                if !matches!(word(0), Some("run" | "exec" | "exec-env")) {
+                    return None;
+                }
+                Some(dashdash.map_or(args.len(), |d| d + 1))
+            }
+            "poetry" | "pipenv" | "pdm" | "hatch" | "rye" | "uv" | "mise" | "rtx" | "conda" | "devbox" | "asdf" if matches!(word(0), Some("run" | "exec")) => {
+                if name == "uv" || name == "conda" || name == "mise" {
+                    Some(dashdash.map_or_else(|| operand_start(args, 1, &['p', 'n'], &["--with", "--python", "--project", "--name", "--prefix", "--env-file", "--package", "--directory", "--group", "--extra"], false), |d| d + 1))
+                } else {
+                    Some(dashdash.map_or(1, |d| d + 1))
+                }
+            }
+            "bundle" if word(0) == Some("exec") => Some(1),
+            "npm" | "pnpm" | "yarn" | "bun" if matches!(word(0), Some("exec" | "x" | "dlx")) => Some(dashdash.map_or(1, |d| d + 1)),
+            "npx" | "bunx" | "pnpx" | "uvx" | "pipx" => {
+                let base = usize::from(name == "pipx" && word(0) == Some("run"));
+                Some(operand_start(args, base, &['p', 'c'], &["--package", "--call", "--from", "--with", "--spec"], false))
+            }
+            _ => None,
+        };
+        let start = start?;
+        if start >= args.len() {
+            return Some(self.pure(name, inv));
+        }
+        Some(self.inner(inv, start + 1, name, st, sc, in_pipeline, Mods::default(), Mode::External))
+    }
+
+    /// An unknown program whose arguments hold a known command may run it.
+    fn maybe_wrapper(&mut self, inv: &Invocation, st: &mut State, sc: &Scope, in_pipeline: bool) {
+        if inv.via.iter().any(|v| matches!(v, Via::MaybeWrapper(_))) {
+            return;
+        }
+        let args = inv.args();
+        let Some(k) = args.iter().position(|a| a.as_known().is_some_and(|t| is_guarded_name(&program_name(t)) && !t.contains('=') && !t.contains(' '))) else {
+            return;
+        };
+        let wrapper = inv.argv[0].display();
+        let argv: Vec<Field> = args[k..].to_vec();
+        let mut inner_sc = sc.clone();
+        inner_sc.via.push(Via::MaybeWrapper(wrapper));
+        let sub = Invocation {
+            text: display_fields(&argv),
+            argv,
+            env: inv.env.clone(),
+            redirects: Vec::new(),
+            cwd: inv.cwd.clone(),
+            stdin: inv.stdin.clone(),
+            via: inner_sc.via.clone(),
+            privileged: inv.privileged,
+            background: inv.background,
+            depth: inv.depth,
+        };
+        let mut s = st.clone();
+        self.run(sub, &[], &mut s, &inner_sc, in_pipeline, Mode::External);
+    }
+
+    /// The output of a program that does not run other code.
+    fn pure(&mut self, name: &str, inv: &Invocation) -> Stream {
+        if let Some((_, subs)) = CODE_GENERATORS.iter().find(|(g, _)| *g == name) {
+            let first = inv.args().iter().find(|a| !a.could_start_with("-")).and_then(Field::as_known);
+            let opts_ok = inv.args().iter().all(Field::is_known);
+            if opts_ok && (subs.is_empty() || first.is_some_and(|f| subs.contains(&f)) || inv.args().iter().any(|a| a.as_known().is_some_and(|t| subs.contains(&t)))) {
+                return Stream { trusted_code: true, producer: Some(inv.text.clone()), content: None, ..Stream::default() };
+            }
+        }
+        super::pure::stdout(name, inv, self.ctx)
+    }
+}
+
+/// Where a script's text comes from.
+enum ScriptText {
+    Code(Field),
+    /// The file does not exist (or is not a script): nothing runs.
+    Missing,
+    /// Cannot be known; already reported.
+    Opaque,
+}
+
+/// Index (into `args`) of the first operand, skipping options. `values` are short
+/// options with a value, `longs` long options with a separate value. With
+/// `number_flags`, `-10` is a flag (as for `nice`).
+pub(crate) fn operand_start(args: &[Field], from: usize, values: &[char], longs: &[&str], number_flags: bool) -> usize {
+    let mut i = from;
+    while let Some(a) = args.get(i) {
+        let Some(t) = a.as_known() else { return i };
+        if t == "--" {
+            return i + 1;
+        }
+        if !t.starts_with('-') || t == "-" {
+            return i;
+        }
+        if let Some(long) = t.strip_prefix("--") {
+            let name = format!("--{}", long.split('=').next().unwrap_or(""));
+            i += if !long.contains('=') && longs.contains(&name.as_str()) { 2 } else { 1 };
+            continue;
+        }
+        if number_flags && t[1..].bytes().all(|b| b.is_ascii_digit()) {
+            i += 1;
+            continue;
+        }
+        let chars: Vec<char> = t[1..].chars().collect();
+        let mut next = false;
+        for (k, c) in chars.iter().enumerate() {
+            if values.contains(c) {
+                next = k + 1 == chars.len();
+                break;
+            }
+        }
+        i += if next { 2 } else { 1 };
+    }
+    i
+}
+
+/// The value of `-c VALUE`, `-cVALUE`, `--long VALUE` or `--long=VALUE` before `end`.
+fn option_value(args: &[Field], end: usize, short: char, long: &str) -> Option<Field> {
+    let mut i = 0;
+    while i < end.min(args.len()) {
+        let a = &args[i];
+        if let Some(t) = a.as_known() {
+            if t == long {
+                return args.get(i + 1).cloned();
+            }
+            if let Some(v) = t.strip_prefix(&format!("{long}=")) {
+                return Some(Field::known(v));
+            }
+            if t.starts_with('-') && !t.starts_with("--") {
+                if let Some(p) = t[1..].find(short) {
+                    let rest = &t[1 + p + short.len_utf8()..];
+                    return if rest.is_empty() { args.get(i + 1).cloned() } else { Some(Field::known(rest)) };
+                }
+            }
+        }
+        i += 1;
+    }
+    None
+}
+
+/// Joins fields with spaces into one (as `eval` and `ssh` do).
+pub(crate) fn join_fields(fields: &[Field]) -> Field {
+    let mut out = Field::default();
+    for (i, f) in fields.iter().enumerate() {
+        if i > 0 {
+            out.text.push(' ');
+        }
+        out.text.push_str(&f.text);
+        out.unknowns.extend(f.unknowns.iter().cloned());
+        out.taint.merge(&f.taint);
+    }
+    out
+}
+
+/// Replaces `placeholder` in a field's text by `with`.
+fn replace_placeholder(a: &Field, placeholder: &str, with: &Field) -> Field {
+    if placeholder.is_empty() || !a.text.contains(placeholder) {
+        return a.clone();
+    }
+    let mut out = Field { glob: a.glob, quoted: a.quoted, taint: a.taint.clone(), ..Field::default() };
+    let mut own = a.unknowns.iter();
+    let pieces: Vec<&str> = a.text.split(placeholder).collect();
+    for (i, piece) in pieces.iter().enumerate() {
+        if i > 0 {
+            out.text.push_str(&with.text);
+            out.unknowns.extend(with.unknowns.iter().cloned());
+            out.taint.merge(&with.taint);
+        }
+        out.text.push_str(piece);
+        for _ in 0..piece.matches(UNKNOWN_MARK).count() {
+            out.unknowns.extend(own.next().cloned());
+        }
+    }
+    out
+}
+
+/// GNU parallel's replacement strings: `{}`, `{.}`, `{/}`, `{//}`, `{/.}`, `{#}`, `{%}`,
+/// `{1}`…, `{= perl =}`.
+fn replace_parallel(a: &Field, v: &Field) -> Field {
+    let mut out = a.clone();
+    for p in ["{}", "{.}", "{/}", "{//}", "{/.}", "{1}", "{2}", "{3}"] {
+        out = replace_placeholder(&out, p, v);
+    }
+    for p in ["{#}", "{%}"] {
+        out = replace_placeholder(&out, p, &Field::unknown(Unknown::Number));
+    }
+    if out.text.contains("{=") {
+        out = Field::unknown(Unknown::Computed("a Perl expression of parallel".into()));
+    }
+    out
+}
+
+fn new_cwd_if_exists(c: Cwd, check: bool) -> Option<Cwd> {
+    match &c {
+        Cwd::Known { path, .. } if check => path.is_dir().then_some(c),
+        _ => Some(c),
+    }
+}
+
+/// The taint of output that may hold the environment (`env`, `printenv`).
+pub(crate) fn secret_env() -> super::model::Taint {
+    super::model::Taint { secret: Some("the environment".into()), network: None }
+}
+
+/// Whether a program is one a guard judges (for the possible-wrapper scan).
+pub(crate) fn is_guarded_name(n: &str) -> bool {
+    const NAMES: &[&str] = &[
+        "rm", "rmdir", "unlink", "shred", "srm", "wipe", "git", "find", "dd", "mkfs", "wipefs", "fdisk", "sfdisk",
+        "parted", "gdisk", "chmod", "chown", "chgrp", "sudo", "su", "doas", "pkexec", "bash", "sh", "zsh", "dash",
+        "ksh", "fish", "python", "python3", "node", "perl", "ruby", "php", "curl", "wget", "kubectl", "terraform",
+        "tofu", "pulumi", "helm", "docker", "podman", "aws", "gcloud", "gsutil", "az", "kill", "killall", "pkill",
+        "shutdown", "reboot", "halt", "poweroff", "systemctl", "crontab", "iptables", "ip6tables", "nft", "ufw",
+        "mv", "eval", "xargs", "parallel", "rsync", "scp", "nc", "ncat", "netcat", "socat", "truncate", "mkswap",
+        "psql", "mysql", "redis-cli", "mongo", "mongosh", "dropdb", "npm", "cargo", "twine", "gem", "awk", "gawk",
+        "source", "env", "exec", "tee",
+    ];
+    NAMES.contains(&n) || n.starts_with("mkfs.") || n.starts_with("python3.")
+}
+
+/// Programs whose arguments are data: never scanned as possible wrappers.
+fn is_known_program(n: &str) -> bool {
+    const NAMES: &[&str] = &[
+        "echo", "printf", "cat", "head", "tail", "less", "more", "wc", "grep", "egrep", "fgrep", "rg", "ag", "ack", "sed",
+        "sort", "uniq", "cut", "tr", "diff", "cmp", "ls", "which", "type", "whereis", "man", "info", "file", "stat",
+        "du", "df", "basename", "dirname", "realpath", "readlink", "test", "[", "true", "false", "date", "cal",
+        "whoami", "id", "hostname", "uname", "printenv", "pwd", "tee", "touch", "mkdir", "cp", "mv", "ln", "jq", "yq",
+        "base64", "md5sum", "sha1sum", "sha256sum", "sha512sum", "column", "fmt", "fold", "nl", "rev", "tac", "comm",
+        "join", "paste", "expand", "unexpand", "split", "csplit", "od", "xxd", "hexdump", "strings", "rm", "rmdir",
+        "chmod", "chown", "git", "make", "cargo", "rustc", "npm", "pnpm", "yarn", "node", "go", "pip", "pip3", "pytest",
+        "docker", "kubectl", "curl", "wget", "tar", "zip", "unzip", "gzip", "gunzip", "bzip2", "xz", "zstd", "gh",
+        "glab", "tree", "bat", "fd", "fzf", "htop", "top", "ps", "kill", "sleep", "seq", "yes", "expr", "bc", "dc",
+        "awk", "gawk", "mawk", "nawk", "tput", "clear", "reset", "stty", "locale", "iconv", "envsubst", "gettext",
+        "terraform", "helm", "aws", "gcloud", "az", "rsync", "scp", "ssh", "dd", "truncate", "mktemp", "install",
+        "sha224sum", "sha384sum", "b2sum", "cksum", "sum", "tsort", "shuf", "numfmt", "factor", "nproc", "uptime",
+        "free", "lsof", "netstat", "ss", "ip", "ping", "dig", "host", "nslookup", "vim", "vi", "nano", "emacs", "code",
+        "open", "xdg-open", "pbcopy", "pbpaste", "xclip", "watch", "lsblk", "blkid", "mount", "umount", "systemctl",
+        "journalctl", "service", "crontab", "psql", "mysql", "sqlite3", "redis-cli", "mongosh", "mongo", "rake",
+    ];
+    NAMES.contains(&n) || SHELLS.contains(&n) || code::language(n).is_some()
+}
+
+#[allow(dead_code)]
+fn rc<T>(t: T) -> Rc<T> {
+    Rc::new(t)
+}

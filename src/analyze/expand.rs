@@ -1,0 +1,755 @@
+//! Static word expansion: brace expansion, tilde, parameters, command substitution
+//! (by analyzing the nested script), arithmetic, quote removal and field splitting, in
+//! bash's order.
+//!
+//! Invariants: what cannot be computed becomes an [`Unknown`] inside the field, never a
+//! guess; every nested script met while expanding (`$(…)`, `<(…)`, substitutions inside
+//! `${x:-…}` or `$((…))`) is analyzed, so its commands reach the guards even when the
+//! value is only data; brace expansion is bounded (a larger one is unknown).
+
+use std::borrow::Cow;
+
+use super::model::{Field, Stream, Taint, Unknown, UNKNOWN_MARK};
+use super::state::{State, Val};
+use super::{Analyzer, Scope};
+use crate::parse::{Param, ParamOp, Part, Word};
+
+/// Most fields a single word may brace-expand to.
+const MAX_BRACE_FIELDS: usize = 4096;
+
+/// A piece of expanded text before field splitting.
+#[derive(Debug, Clone, Default)]
+struct Piece {
+    text: String,
+    unknowns: Vec<Unknown>,
+    /// From a quoted section: not split, not globbed.
+    quoted: bool,
+    /// Result of an unquoted expansion: split on IFS.
+    split: bool,
+    taint: Taint,
+    /// Starts a new field (`"$@"` elements).
+    brk: bool,
+}
+
+impl Piece {
+    fn lit(text: impl Into<String>, quoted: bool) -> Self {
+        Self { text: text.into(), quoted, ..Self::default() }
+    }
+
+    fn from_field(f: Field, quoted: bool) -> Self {
+        Self { text: f.text, unknowns: f.unknowns, quoted, split: !quoted, taint: f.taint, brk: false }
+    }
+}
+
+impl Analyzer<'_> {
+    /// Expands words into fields, as for a command's arguments.
+    pub(crate) fn expand_words(&mut self, words: &[Word], st: &mut State, sc: &Scope) -> Vec<Field> {
+        let mut out = Vec::with_capacity(words.len());
+        for w in words {
+            out.extend(self.expand_word(w, st, sc));
+        }
+        out
+    }
+
+    /// Expands one word into zero or more fields.
+    pub(crate) fn expand_word(&mut self, w: &Word, st: &mut State, sc: &Scope) -> Vec<Field> {
+        let has_brace = w.parts.iter().any(|p| matches!(p, Part::Lit(s) if s.contains('{')));
+        if has_brace {
+            match brace_expand(&w.parts) {
+                Ok(Some(variants)) => {
+                    let mut out = Vec::new();
+                    for v in &variants {
+                        out.extend(self.expand_parts_split(v, st, sc));
+                    }
+                    return out;
+                }
+                Ok(None) => {}
+                Err(()) => {
+                    // Still analyze what the word holds, then report it as unknown.
+                    let _ = self.expand_parts_split(&w.parts, st, sc);
+                    return vec![Field::unknown(Unknown::Computed("a very large brace expansion".into()))];
+                }
+            }
+        }
+        self.expand_parts_split(&w.parts, st, sc)
+    }
+
+    /// Expands a word to exactly one field: no brace expansion, no splitting (assignment
+    /// values, redirection targets, here-strings, `case` subjects, `[[ ]]` operands).
+    pub(crate) fn expand_single(&mut self, w: &Word, st: &mut State, sc: &Scope) -> Field {
+        let mut pieces = Vec::new();
+        self.pieces(&w.parts, st, sc, false, &mut pieces);
+        let mut f = Field::default();
+        for p in pieces {
+            if !p.quoted && p.text.contains(['*', '?', '[']) && !p.split {
+                f.glob = true;
+            }
+            f.quoted |= p.quoted;
+            f.text.push_str(&p.text);
+            f.unknowns.extend(p.unknowns);
+            f.taint.merge(&p.taint);
+        }
+        f
+    }
+
+    fn expand_parts_split(&mut self, parts: &[Part], st: &mut State, sc: &Scope) -> Vec<Field> {
+        let mut pieces = Vec::new();
+        self.pieces(parts, st, sc, false, &mut pieces);
+        let ifs = ifs_of(st);
+        split_fields(pieces, &ifs)
+    }
+
+    /// Turns parts into pieces; `quoted` when inside double quotes.
+    fn pieces(&mut self, parts: &[Part], st: &mut State, sc: &Scope, quoted: bool, out: &mut Vec<Piece>) {
+        for (i, part) in parts.iter().enumerate() {
+            match part {
+                Part::Lit(s) => out.push(Piece::lit(s.clone(), quoted)),
+                Part::Quoted(s) => out.push(Piece::lit(s.clone(), true)),
+                Part::Invalid(_) => out.push(Piece {
+                    text: UNKNOWN_MARK.to_string(),
+                    unknowns: vec![Unknown::Invalid],
+                    quoted: true,
+                    ..Piece::default()
+                }),
+                Part::ExtGlob(s) => out.push(Piece::lit(s.clone(), quoted)),
+                Part::Double(inner) => {
+                    let start = out.len();
+                    self.pieces(inner, st, sc, true, out);
+                    if out.len() == start {
+                        // `""` is an empty quoted field.
+                        out.push(Piece::lit("", true));
+                    }
+                }
+                Part::Tilde(user) => {
+                    let home = self.tilde(user, st);
+                    // `~` followed by nothing else or `/…` only.
+                    let _ = i;
+                    out.push(Piece { quoted: true, ..Piece::from_field(home, true) });
+                }
+                Part::Param(p) => self.param(p, st, sc, quoted, out),
+                Part::Subst(script) => {
+                    let f = self.substitution(script, st, sc);
+                    out.push(Piece::from_field(f, quoted));
+                }
+                Part::Arith(inner) => {
+                    let f = self.arith(inner, st, sc);
+                    out.push(Piece::from_field(f, quoted));
+                }
+                Part::ProcSubst { write, script } => {
+                    let stream = self.process_substitution(script, *write, st, sc);
+                    let taint = stream.taint.clone();
+                    out.push(Piece {
+                        text: UNKNOWN_MARK.to_string(),
+                        unknowns: vec![Unknown::Stream(Box::new(stream))],
+                        quoted: true,
+                        taint,
+                        ..Piece::default()
+                    });
+                }
+            }
+        }
+    }
+
+    /// `~`, `~user`, `~+`, `~-`.
+    fn tilde(&self, user: &str, st: &State) -> Field {
+        match user {
+            "" => match st.vars.get("HOME") {
+                Some(v) => v.scalar(),
+                None => Field::known(self.ctx.home.to_string_lossy()),
+            },
+            "+" => self.cwd_field(st),
+            "-" => match &st.oldpwd {
+                Some(super::model::Cwd::Known { path, .. }) => Field::known(path.to_string_lossy()),
+                _ => Field::unknown(Unknown::Var("OLDPWD".into())),
+            },
+            u => match nix::unistd::User::from_name(u) {
+                Ok(Some(pw)) => Field::known(pw.dir.to_string_lossy()),
+                // Bash leaves `~user` as it is when there is no such user; the path
+                // still names someone's home directory to a reader, so keep it as
+                // outside the workspace rather than a file named `~user`.
+                _ => Field::known(format!("/home/{u}")),
+            },
+        }
+    }
+
+    pub(crate) fn cwd_field(&self, st: &State) -> Field {
+        match &st.cwd {
+            super::model::Cwd::Known { path, .. } => Field::known(path.to_string_lossy()),
+            super::model::Cwd::Unknown(_) => Field::unknown(Unknown::Var("PWD".into())),
+        }
+    }
+
+    /// The value of a parameter: `None` when unset.
+    fn param_value(&self, name: &str, st: &State) -> Option<Field> {
+        if let Some(v) = st.vars.get(name) {
+            return Some(v.scalar());
+        }
+        if name.bytes().all(|b| b.is_ascii_digit()) {
+            let n: usize = name.parse().unwrap_or(usize::MAX);
+            if n == 0 {
+                return Some(Field::known(st.arg0.clone()));
+            }
+            return st.positional.get(n - 1).cloned();
+        }
+        match name {
+            "#" => Some(Field::known(st.positional.len().to_string())),
+            "?" | "$" | "!" | "RANDOM" | "SECONDS" | "LINENO" | "BASHPID" | "PPID" | "UID" | "EUID"
+            | "EPOCHSECONDS" | "EPOCHREALTIME" | "SRANDOM" | "COLUMNS" | "LINES" => {
+                Some(Field::unknown(Unknown::Number))
+            }
+            "-" => Some(Field::known("hB")),
+            "PWD" => Some(self.cwd_field(st)),
+            "OLDPWD" => st.oldpwd.as_ref().map(|c| match c {
+                super::model::Cwd::Known { path, .. } => Field::known(path.to_string_lossy()),
+                super::model::Cwd::Unknown(_) => Field::unknown(Unknown::Var("OLDPWD".into())),
+            }),
+            "IFS" => Some(Field::known(" \t\n")),
+            _ if crate::context::TRUSTED_VARS.contains(&name) => {
+                self.ctx.var(name).map(|v| Field::known(v.to_string()))
+            }
+            _ => Some(Field::unknown(Unknown::Var(name.to_string()))),
+        }
+    }
+
+    fn param(&mut self, p: &Param, st: &mut State, sc: &Scope, quoted: bool, out: &mut Vec<Piece>) {
+        // `$@`, `$*`, `${a[@]}`: several values.
+        let all_index = p.index.as_ref().and_then(|i| i.literal()).is_some_and(|i| i == "@" || i == "*");
+        if p.op == ParamOp::None && !p.length && !p.indirect && (p.name == "@" || p.name == "*" || all_index) {
+            let values: Vec<Field> = if p.name == "@" || p.name == "*" {
+                st.positional.clone()
+            } else {
+                match st.vars.get(&p.name) {
+                    Some(Val::Array(a)) => a.clone(),
+                    Some(Val::Scalar(f)) => vec![f.clone()],
+                    None => vec![Field::unknown(Unknown::Var(p.name.clone()))],
+                }
+            };
+            let separate = quoted && (p.name == "@" || p.index.as_ref().and_then(|i| i.literal()).as_deref() == Some("@"));
+            let joined_sep = if p.name == "*" && quoted { ifs_of(st).chars().next().map(String::from).unwrap_or_default() } else { " ".into() };
+            for (i, v) in values.into_iter().enumerate() {
+                if i > 0 && !separate {
+                    out.push(Piece { text: joined_sep.clone(), quoted, split: !quoted, ..Piece::default() });
+                }
+                let mut piece = Piece::from_field(v, quoted);
+                piece.brk = separate && i > 0;
+                out.push(piece);
+            }
+            return;
+        }
+        // Words inside the operation are expanded (and their substitutions analyzed)
+        // whether or not their value is used.
+        let value = if p.indirect {
+            Some(Field::unknown(Unknown::Computed(format!("${{!{}}}", p.name))))
+        } else if let Some(idx) = &p.index {
+            let i = self.expand_single(idx, st, sc);
+            match (st.vars.get(&p.name), i.as_known().and_then(|s| s.trim().parse::<usize>().ok())) {
+                (Some(Val::Array(a)), Some(n)) => a.get(n).cloned(),
+                (Some(Val::Scalar(f)), Some(0)) => Some(f.clone()),
+                (None, _) if !st.vars.contains_key(&p.name) => Some(Field::unknown(Unknown::Var(p.name.clone()))),
+                _ => Some(Field::unknown(Unknown::Computed(format!("${{{}[…]}}", p.name)))),
+            }
+        } else {
+            self.param_value(&p.name, st)
+        };
+        let is_set = value.is_some();
+        let unknown_var = value.as_ref().is_some_and(|v| !v.is_known() && v.unknowns.iter().all(|u| matches!(u, Unknown::Var(_) | Unknown::Branch(_))));
+        let empty = value.as_ref().is_some_and(|v| v.is_known() && v.text.is_empty());
+        let result: Option<Field> = match &p.op {
+            ParamOp::None => value,
+            ParamOp::Default { colon, word } | ParamOp::Assign { colon, word } => {
+                let dflt = self.expand_single(word, st, sc);
+                let use_default = !is_set || (*colon && empty);
+                let r = if unknown_var {
+                    value
+                } else if use_default {
+                    Some(dflt.clone())
+                } else {
+                    value
+                };
+                if matches!(p.op, ParamOp::Assign { .. }) && use_default && !unknown_var {
+                    st.set(&p.name, dflt);
+                }
+                r
+            }
+            ParamOp::Error { word, .. } => {
+                let _ = self.expand_single(word, st, sc);
+                value
+            }
+            ParamOp::Alt { colon, word } => {
+                let alt = self.expand_single(word, st, sc);
+                if unknown_var {
+                    Some(Field::unknown(Unknown::Computed(format!("${{{}:+…}}", p.name))))
+                } else if is_set && !(*colon && empty) {
+                    Some(alt)
+                } else {
+                    None
+                }
+            }
+            ParamOp::Trim { suffix, longest, word } => {
+                let pat = self.expand_single(word, st, sc);
+                match (value, pat.as_known()) {
+                    (Some(v), Some(pat)) if v.is_known() => Some(Field {
+                        text: trim_pattern(&v.text, pat, *suffix, *longest),
+                        taint: v.taint,
+                        ..Field::default()
+                    }),
+                    (Some(v), _) if v.is_known() && v.text.is_empty() => Some(v),
+                    _ => Some(Field::unknown(Unknown::Computed(format!("${{{}…}}", p.name)))),
+                }
+            }
+            ParamOp::Other(words) => {
+                for w in words {
+                    let _ = self.expand_single(w, st, sc);
+                }
+                Some(Field::unknown(Unknown::Computed(format!("${{{}…}}", p.name))))
+            }
+        };
+        let result = if p.length {
+            match result {
+                Some(f) if f.is_known() => Some(Field::known(f.text.chars().count().to_string())),
+                _ => Some(Field::unknown(Unknown::Number)),
+            }
+        } else {
+            result
+        };
+        if let Some(f) = result {
+            out.push(Piece::from_field(f, quoted));
+        } else if quoted {
+            out.push(Piece::lit("", true));
+        }
+    }
+
+    /// `$(( … ))`: analyzes what it holds; the value is a number.
+    fn arith(&mut self, parts: &[Part], st: &mut State, sc: &Scope) -> Field {
+        let mut pieces = Vec::new();
+        self.pieces(parts, st, sc, true, &mut pieces);
+        let text: String = pieces.iter().map(|p| p.text.as_str()).collect();
+        let t = text.trim();
+        if !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit()) && pieces.iter().all(|p| p.unknowns.is_empty()) {
+            return Field::known(t.trim_start_matches('0').to_string()).or_zero();
+        }
+        Field::unknown(Unknown::Number)
+    }
+
+    /// `$( … )`: analyzes the script in a subshell and computes its output if it can.
+    pub(crate) fn substitution(&mut self, script: &crate::parse::Script, st: &State, sc: &Scope) -> Field {
+        let mut sub = st.clone();
+        let mut inner = sc.clone();
+        inner.via.push(super::model::Via::Substitution);
+        let stream = self.script(script, &mut sub, &inner, &super::model::Input::Inherited);
+        stream_to_field(stream)
+    }
+
+    /// `<( … )` / `>( … )`: analyzes the script; returns what it produces.
+    fn process_substitution(&mut self, script: &crate::parse::Script, _write: bool, st: &State, sc: &Scope) -> Stream {
+        let mut sub = st.clone();
+        let mut inner = sc.clone();
+        inner.via.push(super::model::Via::Substitution);
+        self.script(script, &mut sub, &inner, &super::model::Input::Inherited)
+    }
+}
+
+trait OrZero {
+    fn or_zero(self) -> Self;
+}
+
+impl OrZero for Field {
+    fn or_zero(mut self) -> Self {
+        if self.text.is_empty() {
+            self.text.push('0');
+        }
+        self
+    }
+}
+
+/// The value a command substitution gives: the output without trailing newlines.
+pub(crate) fn stream_to_field(stream: Stream) -> Field {
+    match stream.content {
+        Some(c) => Field { text: c.trim_end_matches('\n').to_string(), taint: stream.taint, ..Field::default() },
+        None => {
+            let what = stream.producer.unwrap_or_else(|| "a command".into());
+            let mut f = Field::unknown(if stream.trusted_code { Unknown::Generated(what) } else { Unknown::Output(what) });
+            f.taint = stream.taint;
+            f
+        }
+    }
+}
+
+/// Whether a field is exactly the output of a trusted code generator.
+pub(crate) fn is_trusted_code(f: &Field) -> bool {
+    f.text.chars().eq(std::iter::once(UNKNOWN_MARK)) && matches!(f.unknowns.as_slice(), [Unknown::Generated(_)])
+}
+
+fn ifs_of(st: &State) -> String {
+    match st.vars.get("IFS") {
+        Some(v) => {
+            let f = v.scalar();
+            if f.is_known() {
+                f.text
+            } else {
+                " \t\n".into()
+            }
+        }
+        None => " \t\n".into(),
+    }
+}
+
+/// Joins pieces into fields, splitting the unquoted expansions on IFS.
+fn split_fields(pieces: Vec<Piece>, ifs: &str) -> Vec<Field> {
+    let mut fields: Vec<Field> = Vec::new();
+    let mut cur = Field::default();
+    // Whether `cur` holds anything that makes it a field (even empty quoted text).
+    let mut live = false;
+    let ifs_ws: Vec<char> = ifs.chars().filter(|c| c.is_whitespace()).collect();
+    let ifs_other: Vec<char> = ifs.chars().filter(|c| !c.is_whitespace()).collect();
+    for p in pieces {
+        if p.brk && live {
+            fields.push(std::mem::take(&mut cur));
+            live = false;
+        }
+        cur.taint.merge(&p.taint);
+        if !p.split {
+            if !p.quoted && p.text.contains(['*', '?', '[']) {
+                cur.glob = true;
+            }
+            cur.quoted |= p.quoted;
+            cur.text.push_str(&p.text);
+            cur.unknowns.extend(p.unknowns);
+            live |= p.quoted || !cur.text.is_empty();
+            continue;
+        }
+        // An unquoted expansion: split its known text on IFS; unknowns stay whole.
+        if ifs.is_empty() {
+            cur.text.push_str(&p.text);
+            cur.unknowns.extend(p.unknowns);
+            live |= !cur.text.is_empty();
+            continue;
+        }
+        let mut unknowns = p.unknowns.into_iter();
+        let mut chars = p.text.chars().peekable();
+        while let Some(c) = chars.next() {
+            if c == UNKNOWN_MARK {
+                cur.text.push(c);
+                cur.unknowns.extend(unknowns.next());
+                live = true;
+            } else if ifs_ws.contains(&c) {
+                if live {
+                    fields.push(std::mem::take(&mut cur));
+                    cur.taint = p.taint.clone();
+                    live = false;
+                }
+                while chars.peek().is_some_and(|n| ifs_ws.contains(n)) {
+                    chars.next();
+                }
+                if chars.peek().is_some_and(|n| ifs_other.contains(n)) {
+                    chars.next();
+                }
+            } else if ifs_other.contains(&c) {
+                fields.push(std::mem::take(&mut cur));
+                cur.taint = p.taint.clone();
+                live = false;
+                while chars.peek().is_some_and(|n| ifs_ws.contains(n)) {
+                    chars.next();
+                }
+            } else {
+                if matches!(c, '*' | '?' | '[') {
+                    cur.glob = true;
+                }
+                cur.text.push(c);
+                live = true;
+            }
+        }
+    }
+    if live {
+        fields.push(cur);
+    }
+    fields
+}
+
+/// `${v#pat}` and friends on known text, with `*`, `?` and literals in the pattern.
+fn trim_pattern(v: &str, pat: &str, suffix: bool, longest: bool) -> String {
+    let idx: Vec<usize> = v.char_indices().map(|(i, _)| i).chain(std::iter::once(v.len())).collect();
+    let candidates: Box<dyn Iterator<Item = &usize>> = match (suffix, longest) {
+        (false, false) => Box::new(idx.iter()),
+        (false, true) => Box::new(idx.iter().rev()),
+        (true, false) => Box::new(idx.iter().rev()),
+        (true, true) => Box::new(idx.iter()),
+    };
+    for &i in candidates {
+        let (head, tail) = v.split_at(i);
+        if !suffix && glob_match(pat, head) {
+            return tail.to_string();
+        }
+        if suffix && glob_match(pat, tail) {
+            return head.to_string();
+        }
+    }
+    v.to_string()
+}
+
+/// A small glob matcher: `*`, `?`, literal characters (character classes taken literally).
+pub(crate) fn glob_match(pat: &str, s: &str) -> bool {
+    let p: Vec<char> = pat.chars().collect();
+    let t: Vec<char> = s.chars().collect();
+    let (mut pi, mut ti) = (0, 0);
+    let (mut star, mut mark) = (None, 0);
+    while ti < t.len() {
+        if pi < p.len() && (p[pi] == '?' || p[pi] == t[ti]) {
+            pi += 1;
+            ti += 1;
+        } else if pi < p.len() && p[pi] == '*' {
+            star = Some(pi);
+            mark = ti;
+            pi += 1;
+        } else if let Some(sp) = star {
+            pi = sp + 1;
+            mark += 1;
+            ti = mark;
+        } else {
+            return false;
+        }
+    }
+    while pi < p.len() && p[pi] == '*' {
+        pi += 1;
+    }
+    pi == p.len()
+}
+
+// ----- brace expansion ---------------------------------------------------------------
+
+#[derive(Clone, Copy)]
+enum BTok<'a> {
+    C(char),
+    P(&'a Part),
+}
+
+/// Expands `{a,b}` and `{1..3}` in the unquoted literal text of a word. `Ok(None)` when
+/// there is nothing to expand; `Err` when the result would be too large.
+fn brace_expand(parts: &[Part]) -> Result<Option<Vec<Vec<Part>>>, ()> {
+    let mut toks = Vec::new();
+    for p in parts {
+        match p {
+            Part::Lit(s) => toks.extend(s.chars().map(BTok::C)),
+            other => toks.push(BTok::P(other)),
+        }
+    }
+    let mut out = Vec::new();
+    let mut budget = MAX_BRACE_FIELDS;
+    let expanded = expand_toks(&toks, &mut out, &mut budget, 0)?;
+    if !expanded {
+        return Ok(None);
+    }
+    Ok(Some(out.into_iter().map(|v| to_parts(&v)).collect()))
+}
+
+fn to_parts(toks: &[BTok<'_>]) -> Vec<Part> {
+    let mut out = Vec::new();
+    let mut lit = String::new();
+    for t in toks {
+        match t {
+            BTok::C(c) => lit.push(*c),
+            BTok::P(p) => {
+                if !lit.is_empty() {
+                    out.push(Part::Lit(std::mem::take(&mut lit)));
+                }
+                out.push((*p).clone());
+            }
+        }
+    }
+    if !lit.is_empty() {
+        out.push(Part::Lit(lit));
+    }
+    out
+}
+
+/// Pushes the expansions of `toks` to `out`; returns whether any brace expanded.
+fn expand_toks<'a>(toks: &[BTok<'a>], out: &mut Vec<Vec<BTok<'a>>>, budget: &mut usize, depth: usize) -> Result<bool, ()> {
+    if depth > 64 {
+        return Err(());
+    }
+    let mut search_from = 0;
+    while let Some(open) = toks[search_from..].iter().position(|t| matches!(t, BTok::C('{'))).map(|i| i + search_from) {
+        // Find the matching close and the top-level commas.
+        let mut level = 0usize;
+        let mut commas = Vec::new();
+        let mut close = None;
+        for (i, t) in toks.iter().enumerate().skip(open) {
+            match t {
+                BTok::C('{') => level += 1,
+                BTok::C('}') => {
+                    level -= 1;
+                    if level == 0 {
+                        close = Some(i);
+                        break;
+                    }
+                }
+                BTok::C(',') if level == 1 => commas.push(i),
+                _ => {}
+            }
+        }
+        let Some(close) = close else { break };
+        let prefix = &toks[..open];
+        let suffix = &toks[close + 1..];
+        let alternatives: Vec<Vec<BTok<'a>>> = if commas.is_empty() {
+            match sequence(&toks[open + 1..close]) {
+                Some(seq) => seq.into_iter().map(|s| s.chars().map(BTok::C).collect()).collect(),
+                None => {
+                    search_from = open + 1;
+                    continue;
+                }
+            }
+        } else {
+            let mut alts = Vec::new();
+            let mut start = open + 1;
+            for &c in commas.iter().chain(std::iter::once(&close)) {
+                alts.push(toks[start..c].to_vec());
+                start = c + 1;
+            }
+            alts
+        };
+        for alt in alternatives {
+            let mut v = prefix.to_vec();
+            v.extend(alt);
+            v.extend_from_slice(suffix);
+            let mut sub = Vec::new();
+            if !expand_toks(&v, &mut sub, budget, depth + 1)? {
+                sub.push(v);
+            }
+            for s in sub {
+                if *budget == 0 {
+                    return Err(());
+                }
+                *budget -= 1;
+                out.push(s);
+            }
+        }
+        return Ok(true);
+    }
+    Ok(false)
+}
+
+/// `a..e`, `1..10`, `1..10..2`, `01..10` (zero padded).
+fn sequence(toks: &[BTok<'_>]) -> Option<Vec<String>> {
+    let text: String = toks
+        .iter()
+        .map(|t| match t {
+            BTok::C(c) => Some(*c),
+            BTok::P(_) => None,
+        })
+        .collect::<Option<String>>()?;
+    let parts: Vec<&str> = text.split("..").collect();
+    if !(2..=3).contains(&parts.len()) {
+        return None;
+    }
+    let step: i64 = match parts.get(2) {
+        Some(s) => s.parse().ok()?,
+        None => 1,
+    };
+    let step = step.unsigned_abs().max(1);
+    if let (Ok(a), Ok(b)) = (parts[0].parse::<i64>(), parts[1].parse::<i64>()) {
+        let width = if parts[0].starts_with('0') || parts[1].starts_with('0') { parts[0].len().max(parts[1].len()) } else { 0 };
+        let count = a.abs_diff(b) / step + 1;
+        if count > MAX_BRACE_FIELDS as u64 {
+            return Some(vec![UNKNOWN_MARK.to_string(); MAX_BRACE_FIELDS + 1]);
+        }
+        let mut out = Vec::new();
+        let mut x = a;
+        for _ in 0..count {
+            out.push(format!("{x:0width$}"));
+            x = if a <= b { x + step as i64 } else { x - step as i64 };
+        }
+        return Some(out);
+    }
+    let (ca, cb) = (single_char(parts[0])?, single_char(parts[1])?);
+    if !ca.is_ascii_alphabetic() || !cb.is_ascii_alphabetic() {
+        return None;
+    }
+    let (a, b) = (ca as u32, cb as u32);
+    let mut out = Vec::new();
+    let mut x = a;
+    loop {
+        out.push(char::from_u32(x)?.to_string());
+        if x == b {
+            break;
+        }
+        if a <= b {
+            x += u32::try_from(step).ok()?;
+            if x > b {
+                break;
+            }
+        } else {
+            x = x.checked_sub(u32::try_from(step).ok()?)?;
+            if x < b {
+                break;
+            }
+        }
+    }
+    Some(out)
+}
+
+fn single_char(s: &str) -> Option<char> {
+    let mut c = s.chars();
+    let first = c.next()?;
+    c.next().is_none().then_some(first)
+}
+
+/// A field's text with glob characters escaped, for display.
+#[allow(dead_code)]
+pub(crate) fn display(f: &Field) -> Cow<'_, str> {
+    Cow::Owned(f.display())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn braces(s: &str) -> Vec<String> {
+        match brace_expand(&[Part::Lit(s.into())]) {
+            Ok(Some(v)) => v.iter().map(|p| match p.as_slice() {
+                [Part::Lit(l)] => l.clone(),
+                [] => String::new(),
+                _ => "?".into(),
+            }).collect(),
+            Ok(None) => vec![s.to_string()],
+            Err(()) => vec!["TOO MANY".into()],
+        }
+    }
+
+    #[test]
+    fn brace_expansion() {
+        assert_eq!(braces("{a,b}{1,2}"), ["a1", "a2", "b1", "b2"]);
+        assert_eq!(braces("x{1..3}"), ["x1", "x2", "x3"]);
+        assert_eq!(braces("{a..c}"), ["a", "b", "c"]);
+        assert_eq!(braces("{3..1}"), ["3", "2", "1"]);
+        assert_eq!(braces("{01..03}"), ["01", "02", "03"]);
+        assert_eq!(braces("{x}"), ["{x}"]);
+        assert_eq!(braces("a{b,{c,d}}e"), ["abe", "ace", "ade"]);
+        assert_eq!(braces("{,/}"), ["", "/"]);
+        assert_eq!(braces("{1..100000}"), ["TOO MANY"]);
+        assert_eq!(braces(&"{a,b}".repeat(13)), ["TOO MANY"]);
+    }
+
+    #[test]
+    fn globs_and_trims() {
+        assert!(glob_match("*.rs", "main.rs"));
+        assert!(!glob_match("*.rs", "main.rc"));
+        assert!(glob_match("a?c", "abc"));
+        assert_eq!(trim_pattern("/a/b/c.txt", "*/", false, true), "c.txt");
+        assert_eq!(trim_pattern("c.tar.gz", ".*", true, false), "c.tar");
+        assert_eq!(trim_pattern("c.tar.gz", ".*", true, true), "c");
+    }
+
+    #[test]
+    fn splitting() {
+        let p = vec![Piece { text: "rm -rf ~".into(), split: true, ..Piece::default() }];
+        let f = split_fields(p, " \t\n");
+        assert_eq!(f.iter().map(|f| f.text.as_str()).collect::<Vec<_>>(), ["rm", "-rf", "~"]);
+        let p = vec![Piece { text: "rm,-rf,/".into(), split: true, ..Piece::default() }];
+        let f = split_fields(p, ",");
+        assert_eq!(f.iter().map(|f| f.text.as_str()).collect::<Vec<_>>(), ["rm", "-rf", "/"]);
+        let p = vec![Piece { text: String::new(), split: true, ..Piece::default() }];
+        assert!(split_fields(p, " ").is_empty());
+        let p = vec![Piece::lit("", true)];
+        assert_eq!(split_fields(p, " ").len(), 1);
+    }
+}

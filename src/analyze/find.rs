@@ -1,0 +1,179 @@
+//! The expression of `find`: starting points, tests, and the actions that delete, run
+//! commands or write files.
+//!
+//! Invariant: an argument that cannot be known in the expression could be any action
+//! (`find . $(printf -- -delete)`), so it sets [`FindCmd::unknown_action`].
+
+use super::model::{Field, UNKNOWN_MARK};
+
+/// Tests that take one value.
+const ONE_VALUE: &[&str] = &[
+    "-name", "-iname", "-path", "-ipath", "-wholename", "-iwholename", "-regex", "-iregex", "-regextype", "-type",
+    "-xtype", "-user", "-group", "-uid", "-gid", "-perm", "-size", "-mtime", "-mmin", "-atime", "-amin", "-ctime",
+    "-cmin", "-newer", "-anewer", "-cnewer", "-used", "-links", "-inum", "-samefile", "-fstype", "-context", "-lname",
+    "-ilname", "-maxdepth", "-mindepth", "-files0-from", "-printf",
+];
+
+/// Tests that narrow what is matched (unlike `-type` or `-maxdepth`).
+const FILTERS: &[&str] = &[
+    "-name", "-iname", "-path", "-ipath", "-wholename", "-iwholename", "-regex", "-iregex", "-user", "-group", "-uid",
+    "-gid", "-perm", "-size", "-mtime", "-mmin", "-atime", "-amin", "-ctime", "-cmin", "-newer", "-anewer",
+    "-cnewer", "-used", "-links", "-inum", "-samefile", "-lname", "-ilname", "-empty", "-nouser", "-nogroup",
+];
+
+/// A `-exec`-like action.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FindExec {
+    /// The command, with `{}` as written.
+    pub argv: Vec<Field>,
+    /// `-execdir` / `-okdir`.
+    pub in_dir: bool,
+    /// `-ok` / `-okdir`: asks before each run.
+    pub confirm: bool,
+}
+
+/// A parsed `find` command line.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FindCmd {
+    /// Starting points (`.` when none).
+    pub roots: Vec<Field>,
+    /// `-delete` is present.
+    pub delete: bool,
+    /// An unknown word stands where an action could be.
+    pub unknown_action: bool,
+    /// The `-exec`-like actions.
+    pub execs: Vec<FindExec>,
+    /// A test narrows the match (`-name`, `-path`, `-newer`, …).
+    pub filtered: bool,
+    /// Files written by `-fprint`, `-fprint0`, `-fprintf`, `-fls`.
+    pub writes: Vec<Field>,
+}
+
+impl FindCmd {
+    /// Parses the arguments after `find`.
+    #[must_use]
+    pub fn parse(args: &[Field]) -> Self {
+        let mut f = Self::default();
+        let mut i = 0;
+        // Global options.
+        while let Some(a) = args.get(i).and_then(Field::as_known) {
+            match a {
+                "-H" | "-L" | "-P" => i += 1,
+                "-D" | "-O" => i += 2,
+                _ if a.starts_with("-O") => i += 1,
+                _ => break,
+            }
+        }
+        // Starting points: up to the first word that starts the expression.
+        while let Some(a) = args.get(i) {
+            let t = a.as_known();
+            if t.is_some_and(|t| (t.starts_with('-') && t.len() > 1) || matches!(t, "(" | "!" | ")" | ",")) {
+                break;
+            }
+            if t.is_none() && a.could_start_with("-") && a.known_prefix().is_empty() && !f.roots.is_empty() {
+                break;
+            }
+            f.roots.push(a.clone());
+            i += 1;
+        }
+        if f.roots.is_empty() {
+            f.roots.push(Field::known("."));
+        }
+        while i < args.len() {
+            let a = &args[i];
+            let Some(t) = a.as_known() else {
+                f.unknown_action = true;
+                i += 1;
+                continue;
+            };
+            i += 1;
+            match t {
+                "-delete" => f.delete = true,
+                "-exec" | "-execdir" | "-ok" | "-okdir" => {
+                    let mut argv = Vec::new();
+                    while let Some(x) = args.get(i) {
+                        i += 1;
+                        let xt = x.as_known();
+                        if xt == Some(";") || (xt == Some("+") && argv.last().and_then(Field::as_known) == Some("{}")) {
+                            break;
+                        }
+                        argv.push(x.clone());
+                    }
+                    f.execs.push(FindExec { argv, in_dir: t.ends_with("dir"), confirm: t.starts_with("-ok") });
+                }
+                "-fprint" | "-fprint0" | "-fls" => {
+                    if let Some(x) = args.get(i) {
+                        f.writes.push(x.clone());
+                    }
+                    i += 1;
+                }
+                "-fprintf" => {
+                    if let Some(x) = args.get(i) {
+                        f.writes.push(x.clone());
+                    }
+                    i += 2;
+                }
+                _ if t.starts_with("-newer") && t.len() > 6 => {
+                    f.filtered = true;
+                    i += 1;
+                }
+                _ if ONE_VALUE.contains(&t) => {
+                    if FILTERS.contains(&t) {
+                        f.filtered = true;
+                    }
+                    i += 1;
+                }
+                _ => {
+                    if FILTERS.contains(&t) {
+                        f.filtered = true;
+                    }
+                }
+            }
+        }
+        f
+    }
+
+    /// The field `{}` stands for: a path under the starting point(s).
+    #[must_use]
+    pub fn found_path(&self) -> Field {
+        if let [root] = self.roots.as_slice() {
+            if let Some(r) = root.as_known() {
+                let mut text = r.trim_end_matches('/').to_string();
+                text.push('/');
+                text.push(UNKNOWN_MARK);
+                return Field {
+                    text,
+                    unknowns: vec![super::model::Unknown::Input(format!("a path found under {r}"))],
+                    ..Field::default()
+                };
+            }
+        }
+        Field::unknown(super::model::Unknown::Input("a path found by find".into()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(s: &str) -> FindCmd {
+        let v: Vec<Field> = s.split_whitespace().map(Field::known).collect();
+        FindCmd::parse(&v)
+    }
+
+    #[test]
+    fn expressions() {
+        assert!(parse(". -delete").delete);
+        assert!(!parse(". -name -delete -print").delete);
+        assert!(!parse(". -fprintf output -delete").delete);
+        assert!(parse(". -fprintf output format -delete").delete);
+        assert!(!parse(". -exec echo -delete ; -print").delete);
+        let f = parse(". -name *.pyc -exec rm -f {} +");
+        assert!(f.filtered);
+        assert_eq!(f.execs.len(), 1);
+        assert_eq!(f.execs[0].argv.len(), 3);
+        assert!(!parse(". -type f -delete").filtered);
+        assert_eq!(parse("-delete").roots[0].text, ".");
+        assert_eq!(parse("/tmp /var -delete").roots.len(), 2);
+    }
+}

@@ -1,0 +1,465 @@
+//! The walk over the tree: lists, pipelines, compound commands, simple commands and
+//! their redirections. Dispatch of a simple command by name is in `commands`.
+//!
+//! State rules, as bash runs them: subshells, pipeline elements, command substitutions
+//! and background jobs get a copy of the state; brace groups, functions, `eval` and
+//! `source` share it; after an `if`, `case` or loop, what differs between the paths is
+//! merged into unknowns.
+
+use std::rc::Rc;
+
+use super::model::{Cwd, Event, Field, Input, Invocation, Redir, RedirMode, Stream, Taint, Unknown};
+use super::state::{merge, State, Val};
+use super::{display_argv, Analyzer, Scope};
+use crate::parse::{
+    AndOr, Assign, AssignValue, Command, Compound, List, Pipeline, RedirFd, RedirOp, RedirTarget, Redirect, Script,
+    SimpleCommand,
+};
+
+/// Most values a `for` loop is analyzed with, one iteration each.
+const MAX_LOOP_VALUES: usize = 16;
+
+/// Collects the output of consecutive commands.
+struct Acc {
+    content: Option<String>,
+    taint: Taint,
+    producer: Option<String>,
+    trusted: Option<bool>,
+    items_prefix: Option<Option<String>>,
+    count: usize,
+}
+
+impl Acc {
+    fn new() -> Self {
+        Self { content: Some(String::new()), taint: Taint::none(), producer: None, trusted: None, items_prefix: None, count: 0 }
+    }
+
+    fn push(&mut self, s: Stream) {
+        self.count += 1;
+        match (&mut self.content, s.content) {
+            (Some(c), Some(n)) => c.push_str(&n),
+            (c, _) => *c = None,
+        }
+        self.taint.merge(&s.taint);
+        if s.producer.is_some() {
+            self.producer = s.producer;
+        }
+        self.trusted = Some(self.trusted.unwrap_or(true) && s.trusted_code);
+        self.items_prefix = Some(match self.items_prefix.take() {
+            None => s.items_prefix,
+            Some(p) if p == s.items_prefix => p,
+            Some(_) => None,
+        });
+    }
+
+    fn finish(self) -> Stream {
+        Stream {
+            content: self.content,
+            producer: self.producer,
+            taint: self.taint,
+            trusted_code: self.count == 1 && self.trusted == Some(true),
+            items_prefix: self.items_prefix.flatten(),
+        }
+    }
+}
+
+impl Analyzer<'_> {
+    pub(crate) fn script(&mut self, s: &Script, st: &mut State, sc: &Scope, stdin: &Input) -> Stream {
+        self.list(&s.body, st, sc, stdin)
+    }
+
+    pub(crate) fn list(&mut self, l: &List, st: &mut State, sc: &Scope, stdin: &Input) -> Stream {
+        let mut acc = Acc::new();
+        for item in &l.items {
+            if self.exhausted {
+                return Stream::unknown("(analysis stopped)");
+            }
+            if item.background {
+                let mut sub = st.clone();
+                let mut bsc = sc.clone();
+                bsc.background = true;
+                acc.push(self.and_or(&item.and_or, &mut sub, &bsc, stdin));
+            } else {
+                acc.push(self.and_or(&item.and_or, st, sc, stdin));
+            }
+        }
+        acc.finish()
+    }
+
+    fn and_or(&mut self, ao: &AndOr, st: &mut State, sc: &Scope, stdin: &Input) -> Stream {
+        let mut acc = Acc::new();
+        acc.push(self.pipeline(&ao.first, st, sc, stdin));
+        for (_, p) in &ao.rest {
+            acc.push(self.pipeline(p, st, sc, stdin));
+        }
+        acc.finish()
+    }
+
+    fn pipeline(&mut self, p: &Pipeline, st: &mut State, sc: &Scope, stdin: &Input) -> Stream {
+        if p.commands.len() == 1 {
+            return self.command(&p.commands[0], st, sc, stdin, false);
+        }
+        let mut input = stdin.clone();
+        let mut last = Stream::default();
+        for c in &p.commands {
+            let mut sub = st.clone();
+            let s = self.command(c, &mut sub, sc, &input, true);
+            input = Input::Pipe(Box::new(s.clone()));
+            last = s;
+        }
+        last
+    }
+
+    pub(crate) fn command(&mut self, c: &Command, st: &mut State, sc: &Scope, stdin: &Input, in_pipeline: bool) -> Stream {
+        match c {
+            Command::Simple(cmd) => self.simple(cmd, st, sc, stdin, in_pipeline),
+            Command::Compound(comp, redirects) => {
+                let (stdin2, redirs) = self.redirects(redirects, st, sc, stdin);
+                if !redirs.is_empty() {
+                    let inv = self.bare_invocation(Vec::new(), redirs, st, sc, stdin2.clone(), "(compound command redirections)");
+                    self.record(inv);
+                }
+                self.compound(comp, st, sc, &stdin2, in_pipeline)
+            }
+            Command::Function(f) => {
+                st.funcs.insert(f.name.clone(), vec![Rc::new(f.clone())]);
+                Stream::empty()
+            }
+        }
+    }
+
+    fn compound(&mut self, c: &Compound, st: &mut State, sc: &Scope, stdin: &Input, in_pipeline: bool) -> Stream {
+        match c {
+            Compound::Brace(l) => self.list(l, st, sc, stdin),
+            Compound::Subshell(l) => {
+                let mut sub = st.clone();
+                self.list(l, &mut sub, sc, stdin)
+            }
+            Compound::For { var, words, body } => {
+                let values: Vec<Field> = match words {
+                    Some(ws) => self.expand_words(ws, st, sc),
+                    None => st.positional.clone(),
+                };
+                let before = st.clone();
+                let mut acc = Acc::new();
+                let all_known = values.iter().all(|v| v.is_known() && !v.glob);
+                if all_known && values.len() <= MAX_LOOP_VALUES {
+                    for v in values {
+                        st.set(var, v);
+                        acc.push(self.list(body, st, sc, stdin));
+                    }
+                } else {
+                    let mut f = Field::unknown(Unknown::Input(format!("a value of the loop over ${var}")));
+                    for v in &values {
+                        f.taint.merge(&v.taint);
+                    }
+                    st.set(var, f);
+                    acc.push(self.list(body, st, sc, stdin));
+                }
+                let after = std::mem::replace(st, before.clone());
+                *st = merge(vec![before, after]);
+                let _ = in_pipeline;
+                acc.finish().opaque()
+            }
+            Compound::ArithFor { exprs, body } => {
+                for e in exprs {
+                    let _ = self.expand_single(e, st, sc);
+                }
+                let before = st.clone();
+                let out = self.list(body, st, sc, stdin);
+                let after = std::mem::replace(st, before.clone());
+                *st = merge(vec![before, after]);
+                out.opaque()
+            }
+            Compound::Case { subject, arms } => {
+                let _ = self.expand_single(subject, st, sc);
+                let before = st.clone();
+                let mut paths = vec![before.clone()];
+                let mut acc = Acc::new();
+                for arm in arms {
+                    let mut s = before.clone();
+                    for p in &arm.patterns {
+                        let _ = self.expand_single(p, &mut s, sc);
+                    }
+                    acc.push(self.list(&arm.body, &mut s, sc, stdin));
+                    paths.push(s);
+                }
+                *st = merge(paths);
+                acc.finish().opaque()
+            }
+            Compound::If { branches, otherwise } => {
+                let before = st.clone();
+                let mut paths = Vec::new();
+                let mut acc = Acc::new();
+                // Conditions run in order; each body runs after its condition.
+                let mut conds = before.clone();
+                for (cond, body) in branches {
+                    acc.push(self.list(cond, &mut conds, sc, stdin));
+                    let mut b = conds.clone();
+                    acc.push(self.list(body, &mut b, sc, stdin));
+                    paths.push(b);
+                }
+                match otherwise {
+                    Some(o) => {
+                        let mut e = conds.clone();
+                        acc.push(self.list(o, &mut e, sc, stdin));
+                        paths.push(e);
+                    }
+                    None => paths.push(conds),
+                }
+                *st = merge(paths);
+                acc.finish().opaque()
+            }
+            Compound::Loop { cond, body, .. } => {
+                let before = st.clone();
+                let mut acc = Acc::new();
+                acc.push(self.list(cond, st, sc, stdin));
+                acc.push(self.list(body, st, sc, stdin));
+                let after = std::mem::replace(st, before.clone());
+                *st = merge(vec![before, after]);
+                acc.finish().opaque()
+            }
+            Compound::Arith(w) => {
+                let _ = self.expand_single(w, st, sc);
+                Stream::empty()
+            }
+            Compound::Cond(words) => {
+                for w in words {
+                    let _ = self.expand_single(w, st, sc);
+                }
+                Stream::empty()
+            }
+            Compound::Coproc(inner) => {
+                let mut sub = st.clone();
+                let mut bsc = sc.clone();
+                bsc.background = true;
+                self.command(inner, &mut sub, &bsc, stdin, true)
+            }
+        }
+    }
+
+    /// The value of an assignment (`NAME=word`, `NAME=(words)`).
+    pub(crate) fn assign_value(&mut self, a: &Assign, st: &mut State, sc: &Scope) -> Val {
+        if let Some(i) = &a.index {
+            let _ = self.expand_single(i, st, sc);
+        }
+        match &a.value {
+            AssignValue::Scalar(w) => {
+                let mut v = self.expand_single(w, st, sc);
+                v.glob = false;
+                if a.append {
+                    if let Some(old) = st.vars.get(&a.name) {
+                        let mut o = old.scalar();
+                        o.text.push_str(&v.text);
+                        o.unknowns.extend(v.unknowns);
+                        o.taint.merge(&v.taint);
+                        v = o;
+                    }
+                }
+                if a.index.is_some() {
+                    // An array element: the array as a whole is no longer known precisely.
+                    return Val::Scalar(Field::unknown(Unknown::Computed(format!("${{{}[…]}}", a.name))));
+                }
+                Val::Scalar(v)
+            }
+            AssignValue::Array(ws) => Val::Array(self.expand_words(ws, st, sc)),
+        }
+    }
+
+    fn simple(&mut self, cmd: &SimpleCommand, st: &mut State, sc: &Scope, stdin: &Input, in_pipeline: bool) -> Stream {
+        if !self.step("(a simple command)") {
+            return Stream::unknown("(analysis stopped)");
+        }
+        let mut env = Vec::with_capacity(cmd.assigns.len());
+        for a in &cmd.assigns {
+            let v = self.assign_value(a, st, sc);
+            env.push((a.name.clone(), v));
+        }
+        let argv = self.expand_words(&cmd.words, st, sc);
+        let (stdin2, redirects) = self.redirects(&cmd.redirects, st, sc, stdin);
+        if argv.is_empty() {
+            // Assignments (and redirections) only: they change this shell.
+            for (n, v) in env {
+                st.vars.insert(n, v);
+            }
+            if !redirects.is_empty() {
+                let inv = self.bare_invocation(Vec::new(), redirects, st, sc, stdin2, "(redirection)");
+                self.record(inv);
+            }
+            return Stream::empty();
+        }
+        let text = display_fields(&argv);
+        let inv = Invocation {
+            argv,
+            env: env.into_iter().map(|(n, v)| (n, v.scalar())).collect(),
+            redirects,
+            cwd: st.cwd.clone(),
+            stdin: stdin2,
+            via: sc.via.clone(),
+            privileged: sc.privileged,
+            background: sc.background,
+            depth: sc.depth,
+            text,
+        };
+        self.dispatch(inv, &cmd.decl, st, sc, in_pipeline)
+    }
+
+    pub(crate) fn bare_invocation(&self, argv: Vec<Field>, redirects: Vec<Redir>, st: &State, sc: &Scope, stdin: Input, text: &str) -> Invocation {
+        Invocation {
+            argv,
+            env: Vec::new(),
+            redirects,
+            cwd: st.cwd.clone(),
+            stdin,
+            via: sc.via.clone(),
+            privileged: sc.privileged,
+            background: sc.background,
+            depth: sc.depth,
+            text: text.to_string(),
+        }
+    }
+
+    /// Resolves redirections; returns the resulting standard input.
+    pub(crate) fn redirects(&mut self, rs: &[Redirect], st: &mut State, sc: &Scope, stdin: &Input) -> (Input, Vec<Redir>) {
+        let mut input = stdin.clone();
+        let mut out = Vec::new();
+        for r in rs {
+            let fd = match &r.fd {
+                Some(RedirFd::Num(n)) => *n,
+                Some(RedirFd::Var(_)) => 10,
+                None => {
+                    if matches!(r.op, RedirOp::In | RedirOp::DupIn | RedirOp::HereDoc | RedirOp::HereString | RedirOp::ReadWrite) {
+                        0
+                    } else {
+                        1
+                    }
+                }
+            };
+            match (&r.target, r.op) {
+                (RedirTarget::HereDoc(doc), _) => {
+                    let body = if doc.quoted {
+                        doc.body.literal().map_or_else(Field::default, Field::known)
+                    } else {
+                        self.expand_single(&doc.body, st, sc)
+                    };
+                    if fd == 0 {
+                        input = Input::Text(Box::new(field_stream(body, "a here-document")));
+                    }
+                }
+                (RedirTarget::Word(w), RedirOp::HereString) => {
+                    let mut f = self.expand_single(w, st, sc);
+                    f.text.push('\n');
+                    if fd == 0 {
+                        input = Input::Text(Box::new(field_stream(f, "a here-string")));
+                    }
+                }
+                (RedirTarget::Word(w), op) => {
+                    let target = self.expand_single(w, st, sc);
+                    let mode = match op {
+                        RedirOp::In => RedirMode::Read,
+                        RedirOp::Out | RedirOp::Clobber | RedirOp::OutErr | RedirOp::ReadWrite => RedirMode::Write,
+                        RedirOp::Append | RedirOp::AppendOutErr => RedirMode::Append,
+                        RedirOp::DupIn | RedirOp::DupOut => {
+                            // `>&file` with a non-number is `&>file`.
+                            if target.as_known().is_some_and(|t| !t.is_empty() && !t.bytes().all(|b| b.is_ascii_digit()) && t != "-") {
+                                RedirMode::Write
+                            } else {
+                                RedirMode::Dup
+                            }
+                        }
+                        RedirOp::HereDoc | RedirOp::HereString => RedirMode::Dup,
+                    };
+                    if fd == 0 && mode == RedirMode::Read {
+                        input = if target.as_known() == Some("/dev/null") { Input::Null } else { Input::File(target.clone()) };
+                    }
+                    if fd == 0 && mode == RedirMode::Dup {
+                        input = Input::Null;
+                    }
+                    out.push(Redir { fd, mode, target: (mode != RedirMode::Dup).then_some(target) });
+                }
+            }
+        }
+        (input, out)
+    }
+
+    /// Runs a function: its body in this shell, with new positional parameters.
+    pub(crate) fn call_function(&mut self, name: &str, defs: Vec<Rc<crate::parse::FunctionDef>>, inv: &Invocation, st: &mut State, sc: &Scope, in_pipeline: bool) -> Stream {
+        if st.calls.iter().any(|c| c == name) {
+            self.event(Event::Recursion { name: name.to_string(), forks: in_pipeline || sc.background, text: inv.text.clone() });
+            return Stream::unknown(name);
+        }
+        if st.calls.len() >= super::MAX_NESTING {
+            self.event(Event::TooDeep { text: inv.text.clone() });
+            return Stream::unknown(name);
+        }
+        let saved_pos = std::mem::replace(&mut st.positional, inv.args().to_vec());
+        st.calls.push(name.to_string());
+        let mut inner = sc.clone();
+        inner.via.push(super::model::Via::Function(name.to_string()));
+        let mut acc = Acc::new();
+        let n = defs.len();
+        let before = st.clone();
+        let mut paths = Vec::new();
+        for def in defs {
+            let mut s = if n > 1 { before.clone() } else { std::mem::replace(st, before.clone()) };
+            // Prefix assignments apply during the call.
+            for (k, v) in &inv.env {
+                s.set(k, v.clone());
+            }
+            acc.push(self.command(&def.body, &mut s, &inner, &inv.stdin, in_pipeline));
+            paths.push(s);
+        }
+        *st = if paths.len() == 1 { paths.pop().unwrap_or(before) } else { merge(paths) };
+        st.calls.pop();
+        st.positional = saved_pos;
+        acc.finish()
+    }
+}
+
+/// A stream whose content is a field's text.
+pub(crate) fn field_stream(f: Field, what: &str) -> Stream {
+    Stream {
+        content: f.is_known().then(|| f.text.clone()),
+        producer: Some(what.to_string()),
+        taint: f.taint,
+        trusted_code: false,
+        items_prefix: None,
+    }
+}
+
+/// Fields joined for display.
+pub(crate) fn display_fields(argv: &[Field]) -> String {
+    let shown: Vec<String> = argv.iter().map(Field::display).collect();
+    display_argv(&shown)
+}
+
+impl Stream {
+    /// Known empty output (`cd`, assignments).
+    pub(crate) fn empty() -> Self {
+        Self { content: Some(String::new()), ..Self::default() }
+    }
+
+    /// Unknown output of `what`.
+    pub(crate) fn unknown(what: &str) -> Self {
+        Self { content: None, producer: Some(what.to_string()), ..Self::default() }
+    }
+
+    /// The same stream with its content forgotten (output of loops and branches).
+    pub(crate) fn opaque(mut self) -> Self {
+        if self.content.as_deref().is_some_and(|c| !c.is_empty()) {
+            self.content = None;
+        }
+        self
+    }
+}
+
+impl Cwd {
+    /// The path, when known.
+    #[must_use]
+    pub fn path(&self) -> Option<&std::path::Path> {
+        match self {
+            Self::Known { path, .. } => Some(path),
+            Self::Unknown(_) => None,
+        }
+    }
+}

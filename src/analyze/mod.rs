@@ -1,0 +1,149 @@
+//! Parsed script → what it would do: every program it runs ([`Invocation`]) and what
+//! could not be known ([`Event`]).
+//!
+//! The analyzer is a static interpreter of the shell. It walks the tree the way bash
+//! would run it, keeping the state that changes what later commands mean (variables,
+//! functions, the working directory, positional parameters), expanding every word, and
+//! seeing through every layer that runs other code: wrappers (`sudo`, `env`, `nice`,
+//! `timeout`, `xargs`, `find -exec`, `parallel`, …), shells (`bash -c`, `eval`,
+//! `source`, scripts run by path, text piped or fed to a shell), interpreters
+//! (`python -c`, `node -e`, …), git aliases, remote commands (`ssh host cmd`).
+//!
+//! Invariants:
+//! - Sound over clever: when a branch, loop or unknown value could make a command mean
+//!   different things, the command is reported with the unknown parts marked; nothing
+//!   is dropped because it "probably" does not run. Both branches of every `if` and
+//!   every `case` arm are analyzed; functions are analyzed where they are called.
+//! - Bounded: nesting of shells is capped ([`MAX_NESTING`]); total work is capped
+//!   ([`MAX_STEPS`]); exceeding either is an [`Event`] the guards deny or ask on.
+//! - It never runs anything. The only side effects are reads of small script files
+//!   (scripts run by path, `source`) and existence checks, and only when the
+//!   [`Context`] allows them.
+
+pub(crate) mod code;
+mod commands;
+mod expand;
+pub mod find;
+pub mod git;
+mod interp;
+pub mod model;
+mod pure;
+mod state;
+
+pub use model::{Analysis, Cwd, Event, Field, Input, Invocation, Redir, RedirMode, Stream, Taint, Unknown, Via};
+
+use crate::context::Context;
+use crate::parse::{self, Limits, ParseError};
+use state::State;
+
+/// Deepest nesting of shells within shells (`bash -c "eval '…'"`), counted across texts.
+pub const MAX_NESTING: usize = 24;
+/// Most commands analyzed for one script (function calls and loops count each time).
+pub const MAX_STEPS: usize = 20_000;
+/// Largest script file read to judge its content (`source f`, `bash f`, `./f`).
+pub const MAX_SCRIPT_FILE: u64 = 1 << 20;
+
+/// Analyzes shell text, as `bash -c TEXT NAME ARGS…` would run it.
+///
+/// # Errors
+/// When the text itself does not parse; nested texts that do not parse are events.
+pub fn analyze(text: &str, positional: &[String], ctx: &Context) -> Result<Analysis, ParseError> {
+    let script = parse::parse(text)?;
+    let mut a = Analyzer::new(ctx);
+    let mut st = a.initial_state();
+    if let Some((name, rest)) = positional.split_first() {
+        st.arg0.clone_from(name);
+        st.positional = rest.iter().map(|s| Field::known(s.clone())).collect();
+    }
+    a.script(&script, &mut st, &Scope::default(), &Input::Inherited);
+    Ok(a.finish())
+}
+
+/// Analyzes a program run directly with these arguments (`tako-exec -- PROG ARGS…`).
+#[must_use]
+pub fn analyze_argv(argv: &[String], ctx: &Context) -> Analysis {
+    let mut a = Analyzer::new(ctx);
+    let mut st = a.initial_state();
+    let fields: Vec<Field> = argv.iter().map(|s| Field::known(s.clone())).collect();
+    let inv = Invocation {
+        argv: fields,
+        env: Vec::new(),
+        redirects: Vec::new(),
+        cwd: st.cwd.clone(),
+        stdin: Input::Inherited,
+        via: Vec::new(),
+        privileged: false,
+        background: false,
+        depth: 0,
+        text: display_argv(argv),
+    };
+    a.dispatch(inv, &[], &mut st, &Scope::default(), false);
+    a.finish()
+}
+
+/// Quotes arguments for display, shell-style.
+#[must_use]
+pub fn display_argv<S: AsRef<str>>(argv: &[S]) -> String {
+    shell_words::join(argv.iter().map(AsRef::as_ref))
+}
+
+/// What stays the same while one command is analyzed: how it was reached.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Scope {
+    pub via: Vec<Via>,
+    pub privileged: bool,
+    pub background: bool,
+    /// Shells within shells.
+    pub depth: usize,
+    /// Runs on another host: paths are not ours.
+    pub remote: bool,
+}
+
+/// The analyzer's working state across one script.
+pub(crate) struct Analyzer<'c> {
+    pub(crate) ctx: &'c Context,
+    out: Analysis,
+    steps: usize,
+    exhausted: bool,
+    limits: Limits,
+}
+
+impl<'c> Analyzer<'c> {
+    pub(crate) fn new(ctx: &'c Context) -> Self {
+        Self { ctx, out: Analysis::default(), steps: 0, exhausted: false, limits: Limits::default() }
+    }
+
+    pub(crate) fn initial_state(&self) -> State {
+        State::new(Cwd::Known { path: self.ctx.cwd.clone(), climbed: false })
+    }
+
+    pub(crate) fn finish(self) -> Analysis {
+        self.out
+    }
+
+    /// Counts one unit of work; false once the budget is spent (reported once).
+    pub(crate) fn step(&mut self, text: &str) -> bool {
+        if self.exhausted {
+            return false;
+        }
+        self.steps += 1;
+        if self.steps > MAX_STEPS {
+            self.exhausted = true;
+            self.out.events.push(Event::Budget { text: text.to_string() });
+            return false;
+        }
+        true
+    }
+
+    pub(crate) fn event(&mut self, e: Event) {
+        if self.out.events.len() < 1000 && !self.out.events.contains(&e) {
+            self.out.events.push(e);
+        }
+    }
+
+    pub(crate) fn record(&mut self, inv: Invocation) {
+        if self.out.invocations.len() < MAX_STEPS * 2 {
+            self.out.invocations.push(inv);
+        }
+    }
+}

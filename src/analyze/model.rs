@@ -1,0 +1,493 @@
+//! What the analyzer produces: expanded fields, invocations and events.
+//!
+//! A [`Field`] is one argument after expansion. Its text is known except where an
+//! [`Unknown`] stands (the output of a command that cannot be computed, an unset
+//! variable, input read at run time); each unknown stands in the text as the marker
+//! [`UNKNOWN_MARK`], so prefix and pattern checks keep working and a guard can ask
+//! "could this field be `--hard`?" ([`Field::could_be`]).
+//!
+//! An [`Invocation`] is one program run, after wrappers and nesting are seen through:
+//! `sudo env X=1 bash -c 'rm -rf /'` yields invocations for `sudo`, `env`, `bash` and
+//! `rm`, the last with the wrappers in [`Invocation::via`].
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+/// Stands in a field's text where a value is unknown.
+pub const UNKNOWN_MARK: char = '\u{E000}';
+
+/// Why a value is not known statically.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Unknown {
+    /// A variable that the script never assigned (named).
+    Var(String),
+    /// The output of a command that cannot be computed (its text).
+    Output(String),
+    /// A number known only at run time (`$?`, `$$`, `$RANDOM`, arithmetic).
+    Number,
+    /// Input read at run time (`read`, `xargs` arguments, `find` paths).
+    Input(String),
+    /// A value that differs between branches of the script.
+    Branch(String),
+    /// An expansion whose result is not computed (`${x/a/b}`, indirection).
+    Computed(String),
+    /// Text the shell would take literally but that is not valid Unicode.
+    Invalid,
+    /// Shell code printed by a known generator meant to be evaluated
+    /// (`ssh-agent -s`, `brew shellenv`, `direnv hook bash`): its text.
+    Generated(String),
+    /// A process substitution (`<(…)`): the path of a pipe carrying this stream.
+    Stream(Box<Stream>),
+}
+
+impl Unknown {
+    /// A short description for messages.
+    #[must_use]
+    pub fn describe(&self) -> String {
+        match self {
+            Self::Var(n) => format!("${n}"),
+            Self::Output(c) => format!("the output of `{c}`"),
+            Self::Number => "a number".into(),
+            Self::Input(w) => w.clone(),
+            Self::Branch(n) => format!("${n} (set differently on different paths)"),
+            Self::Computed(e) => e.clone(),
+            Self::Invalid => "an invalid character".into(),
+            Self::Generated(c) => format!("shell code printed by `{c}`"),
+            Self::Stream(s) => format!("<({})", s.producer.as_deref().unwrap_or("…")),
+        }
+    }
+
+    /// Whether the unknown is harmless as text: a number cannot be a path or a flag.
+    #[must_use]
+    pub const fn is_numeric(&self) -> bool {
+        matches!(self, Self::Number)
+    }
+}
+
+/// Where data came from, carried with values and streams.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Taint {
+    /// Derived from a secret (a key file, credentials, the environment): what.
+    pub secret: Option<Arc<str>>,
+    /// Downloaded from the network: from where.
+    pub network: Option<Arc<str>>,
+}
+
+impl Taint {
+    /// No taint.
+    #[must_use]
+    pub const fn none() -> Self {
+        Self { secret: None, network: None }
+    }
+
+    /// Whether nothing is tainted.
+    #[must_use]
+    pub const fn is_clean(&self) -> bool {
+        self.secret.is_none() && self.network.is_none()
+    }
+
+    /// Adds the taint of `other`.
+    pub fn merge(&mut self, other: &Self) {
+        if self.secret.is_none() {
+            self.secret.clone_from(&other.secret);
+        }
+        if self.network.is_none() {
+            self.network.clone_from(&other.network);
+        }
+    }
+}
+
+/// One argument after expansion.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Field {
+    /// The text, with [`UNKNOWN_MARK`] where a value is unknown.
+    pub text: String,
+    /// The unknowns, in the order their marks appear.
+    pub unknowns: Vec<Unknown>,
+    /// Unquoted glob characters (`*`, `?`, `[`) are in the text.
+    pub glob: bool,
+    /// Part of the text came from a quoted or escaped section.
+    pub quoted: bool,
+    /// Where the data came from.
+    pub taint: Taint,
+}
+
+impl Field {
+    /// A fully known field.
+    #[must_use]
+    pub fn known(text: impl Into<String>) -> Self {
+        Self { text: text.into(), ..Self::default() }
+    }
+
+    /// A field that is entirely unknown.
+    #[must_use]
+    pub fn unknown(u: Unknown) -> Self {
+        Self { text: UNKNOWN_MARK.to_string(), unknowns: vec![u], ..Self::default() }
+    }
+
+    /// The text when it is fully known.
+    #[must_use]
+    pub fn as_known(&self) -> Option<&str> {
+        if self.unknowns.is_empty() {
+            Some(&self.text)
+        } else {
+            None
+        }
+    }
+
+    /// Whether the text is fully known.
+    #[must_use]
+    pub fn is_known(&self) -> bool {
+        self.unknowns.is_empty()
+    }
+
+    /// Whether every unknown is a number (harmless as a path or a flag).
+    #[must_use]
+    pub fn only_numeric_unknowns(&self) -> bool {
+        self.unknowns.iter().all(Unknown::is_numeric)
+    }
+
+    /// The known text before the first unknown.
+    #[must_use]
+    pub fn known_prefix(&self) -> &str {
+        self.text.split(UNKNOWN_MARK).next().unwrap_or("")
+    }
+
+    /// Whether the field is, or could be (its unknowns standing for any text), `s`.
+    #[must_use]
+    pub fn could_be(&self, s: &str) -> bool {
+        if self.is_known() {
+            return self.text == s;
+        }
+        wildcard_match(&self.text, s)
+    }
+
+    /// Whether the field could start with `prefix`.
+    #[must_use]
+    pub fn could_start_with(&self, prefix: &str) -> bool {
+        if self.is_known() {
+            return self.text.starts_with(prefix);
+        }
+        let known = self.known_prefix();
+        if known.len() >= prefix.len() {
+            known.starts_with(prefix)
+        } else {
+            prefix.starts_with(known)
+        }
+    }
+
+    /// The text for messages, with unknowns described.
+    #[must_use]
+    pub fn display(&self) -> String {
+        if self.is_known() {
+            return self.text.clone();
+        }
+        let mut out = String::new();
+        let mut unknowns = self.unknowns.iter();
+        for (i, seg) in self.text.split(UNKNOWN_MARK).enumerate() {
+            if i > 0 {
+                match unknowns.next() {
+                    Some(Unknown::Output(c)) => {
+                        out.push_str("$(");
+                        out.push_str(c);
+                        out.push(')');
+                    }
+                    Some(Unknown::Var(n) | Unknown::Branch(n)) => {
+                        out.push('$');
+                        out.push_str(n);
+                    }
+                    _ => out.push('…'),
+                }
+            }
+            out.push_str(seg);
+        }
+        out
+    }
+}
+
+/// Whether `pattern` (with [`UNKNOWN_MARK`] as "any text") matches `s` entirely.
+fn wildcard_match(pattern: &str, s: &str) -> bool {
+    let parts: Vec<&str> = pattern.split(UNKNOWN_MARK).collect();
+    if parts.len() == 1 {
+        return pattern == s;
+    }
+    let (first, rest) = parts.split_first().unwrap_or((&"", &[]));
+    let Some(mut remaining) = s.strip_prefix(first) else { return false };
+    let (last, middle) = rest.split_last().unwrap_or((&"", &[]));
+    for m in middle {
+        match remaining.find(m) {
+            Some(i) => remaining = &remaining[i + m.len()..],
+            None => return false,
+        }
+    }
+    remaining.len() >= last.len() && remaining.ends_with(last)
+}
+
+/// The working directory of an invocation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Cwd {
+    /// Known; `climbed` when reached by `..` out of the workspace.
+    Known {
+        /// The absolute, lexically normalised path.
+        path: PathBuf,
+        /// Reached by climbing out of the workspace with `..`.
+        climbed: bool,
+    },
+    /// Not known statically (`cd "$X"`).
+    Unknown(String),
+}
+
+/// What a command reads on its standard input.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum Input {
+    /// Whatever the shell had (terminal, the agent's pipe).
+    #[default]
+    Inherited,
+    /// The output of the previous command in a pipeline.
+    Pipe(Box<Stream>),
+    /// A here-document or here-string.
+    Text(Box<Stream>),
+    /// A file redirected in.
+    File(Field),
+    /// `/dev/null`, closed, or a descriptor duplicate.
+    Null,
+}
+
+impl Input {
+    /// The stream, when stdin is fed by the script (pipe or here-document).
+    #[must_use]
+    pub fn stream(&self) -> Option<&Stream> {
+        match self {
+            Self::Pipe(s) | Self::Text(s) => Some(s),
+            _ => None,
+        }
+    }
+}
+
+/// A stream of data between commands: what is known of its content.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Stream {
+    /// The content, when it can be computed statically.
+    pub content: Option<String>,
+    /// The command that produces it (for messages), if a command.
+    pub producer: Option<String>,
+    /// Where the data came from.
+    pub taint: Taint,
+    /// Produced by a known generator of shell code meant to be evaluated
+    /// (`ssh-agent -s`, `brew shellenv`, `direnv hook`, …).
+    pub trusted_code: bool,
+    /// Each line is a path that starts with this text (the output of `find DIR`).
+    pub items_prefix: Option<String>,
+}
+
+/// A resolved redirection of an invocation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Redir {
+    /// The descriptor redirected (0 for input, 1 for output unless given).
+    pub fd: u32,
+    /// What kind of access.
+    pub mode: RedirMode,
+    /// The file, for file redirections.
+    pub target: Option<Field>,
+}
+
+/// How a redirection uses its target.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RedirMode {
+    /// Reads the file.
+    Read,
+    /// Truncates and writes the file.
+    Write,
+    /// Appends to the file.
+    Append,
+    /// Duplicates or closes a descriptor.
+    Dup,
+}
+
+/// How an invocation was reached: each wrapper or nesting level on the way.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Via {
+    /// A wrapper program that runs its arguments (`sudo`, `env`, `nice`, `xargs`, …).
+    Wrapper(String),
+    /// A shell running a string (`bash -c`, `eval`, `trap`, `source`).
+    Shell(String),
+    /// A function call.
+    Function(String),
+    /// A command substitution or process substitution.
+    Substitution,
+    /// A command run on a remote host (`ssh host CMD`).
+    Remote(String),
+    /// A shell command string inside interpreter code (`os.system("…")`).
+    Interpreter(String),
+    /// An unknown program that may run its arguments (`tool rm -rf /`).
+    MaybeWrapper(String),
+}
+
+/// One program run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Invocation {
+    /// The arguments, `argv[0]` first.
+    pub argv: Vec<Field>,
+    /// Environment assignments made for this command (`A=1 cmd`, `env A=1 cmd`).
+    pub env: Vec<(String, Field)>,
+    /// Redirections, resolved.
+    pub redirects: Vec<Redir>,
+    /// The working directory.
+    pub cwd: Cwd,
+    /// Standard input.
+    pub stdin: Input,
+    /// Wrappers and nesting on the way here, outermost first.
+    pub via: Vec<Via>,
+    /// Runs with raised privileges (under `sudo`, `doas`, `su`, `pkexec`).
+    pub privileged: bool,
+    /// Runs in the background (`&`, `nohup`, `setsid`).
+    pub background: bool,
+    /// Nesting depth (shells within shells).
+    pub depth: usize,
+    /// The command as written (or as rebuilt from its fields), for messages.
+    pub text: String,
+}
+
+impl Invocation {
+    /// The program's base name, normalised: path and `.exe` removed, lowercase.
+    #[must_use]
+    pub fn name(&self) -> Option<String> {
+        self.argv.first().and_then(|f| f.as_known()).map(program_name)
+    }
+
+    /// The arguments after `argv[0]`.
+    #[must_use]
+    pub fn args(&self) -> &[Field] {
+        self.argv.get(1..).unwrap_or(&[])
+    }
+
+    /// Whether any argument is not fully known (numbers aside).
+    #[must_use]
+    pub fn has_unknown_args(&self) -> bool {
+        self.args().iter().any(|f| !f.only_numeric_unknowns())
+    }
+
+    /// Whether an environment assignment of `name` is made for this command.
+    #[must_use]
+    pub fn env_var(&self, name: &str) -> Option<&Field> {
+        self.env.iter().rev().find(|(n, _)| n == name).map(|(_, v)| v)
+    }
+}
+
+/// A program name as it is matched: base name, `.exe` removed, lowercase, confusable
+/// dashes folded.
+#[must_use]
+pub fn program_name(s: &str) -> String {
+    let base = s.rsplit(['/', '\\']).next().unwrap_or(s);
+    let lower = fold_dashes(&base.to_lowercase());
+    match lower.strip_suffix(".exe") {
+        Some(b) if !b.is_empty() => b.to_string(),
+        _ => lower,
+    }
+}
+
+/// Replaces Unicode dashes that look like `-` with `-`, so `‐‐hard` reads as `--hard`.
+#[must_use]
+pub fn fold_dashes(s: &str) -> String {
+    if s.is_ascii() {
+        return s.to_string();
+    }
+    s.chars()
+        .map(|c| match c {
+            '\u{2010}'..='\u{2015}' | '\u{2212}' | '\u{FE58}' | '\u{FE63}' | '\u{FF0D}' => '-',
+            other => other,
+        })
+        .collect()
+}
+
+/// Something the analyzer noticed that is not an invocation, for the guards to judge.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Event {
+    /// Code that cannot be known statically is run: `eval "$X"`, `$(curl …)` as a
+    /// command name, `bash -c "$CMD"`, a script that cannot be read.
+    OpaqueCode {
+        /// What runs it (`eval`, `bash -c`, command name, `source`, …).
+        runner: String,
+        /// The opaque part.
+        what: String,
+        /// Where the code comes from, when tainted (network, secret).
+        taint: Taint,
+        /// The command as written.
+        text: String,
+    },
+    /// Nested text (a `bash -c` string, an `eval`) that does not parse.
+    NestedParseError {
+        /// What runs it.
+        runner: String,
+        /// The parser's message.
+        message: String,
+        /// The command as written.
+        text: String,
+    },
+    /// Nesting deeper than the bound (shells in shells, substitutions).
+    TooDeep {
+        /// The command as written.
+        text: String,
+    },
+    /// The analysis ran out of its work budget (exponential functions, huge loops).
+    Budget {
+        /// What was being analyzed.
+        text: String,
+    },
+    /// Interpreter code calls a destructive method of a service API (`deleteIndex`).
+    ApiCall {
+        /// The interpreter.
+        runner: String,
+        /// The call.
+        call: String,
+        /// The command as written.
+        text: String,
+    },
+    /// A function that calls itself: unbounded recursion.
+    Recursion {
+        /// The function.
+        name: String,
+        /// It calls itself in a pipeline or in the background: a fork bomb.
+        forks: bool,
+        /// The command as written.
+        text: String,
+    },
+}
+
+/// Everything the analyzer found in a script.
+#[derive(Debug, Clone, Default)]
+pub struct Analysis {
+    /// Every program run, in the order met.
+    pub invocations: Vec<Invocation>,
+    /// Everything else the guards should judge.
+    pub events: Vec<Event>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wildcards() {
+        let f = Field { text: format!("--ha{UNKNOWN_MARK}"), unknowns: vec![Unknown::Number], ..Field::default() };
+        assert!(f.could_be("--hard"));
+        assert!(!f.could_be("--soft"));
+        let g = Field::unknown(Unknown::Var("X".into()));
+        assert!(g.could_be("--hard"));
+        assert!(g.could_start_with("-"));
+        let h = Field::known("--hard");
+        assert!(h.could_be("--hard") && !h.could_be("--har"));
+        assert!(wildcard_match(&format!("a{UNKNOWN_MARK}c{UNKNOWN_MARK}e"), "abcde"));
+        assert!(!wildcard_match(&format!("a{UNKNOWN_MARK}c"), "ab"));
+    }
+
+    #[test]
+    fn program_names() {
+        assert_eq!(program_name("/usr/bin/git"), "git");
+        assert_eq!(program_name("C:\\Program Files\\Git\\bin\\git.exe"), "git");
+        assert_eq!(program_name("GIT.EXE"), "git");
+        assert_eq!(program_name("python3.11.exe"), "python3.11");
+        assert_eq!(program_name(".exe"), ".exe");
+        assert_eq!(fold_dashes("‐‐hard"), "--hard");
+    }
+}

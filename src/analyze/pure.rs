@@ -1,0 +1,356 @@
+//! The output of programs that only transform data, computed statically when their
+//! input is known (`echo`, `printf`, `base64 -d`, `xxd -r -p`, `rev`, `tr`, `cat` of a
+//! here-document…), and the taint of every program's output: downloaded (`curl`),
+//! secret (reading a key file, printing the environment or a credential).
+//!
+//! This is what lets `echo cm0gLXJmIC8= | base64 -d | sh` be judged as `rm -rf /`.
+//! Invariant: output is only "known" when every input it depends on is known.
+
+use super::model::{Field, Input, Invocation, Stream, Taint};
+use crate::context::Context;
+use crate::sensitive;
+
+/// Programs that print a credential.
+const CREDENTIAL_PRINTERS: &[(&str, &[&str])] = &[
+    ("gh", &["auth token"]),
+    ("gcloud", &["auth print-access-token", "auth print-identity-token", "auth application-default print-access-token"]),
+    ("aws", &["configure get", "secretsmanager get-secret-value", "ssm get-parameter", "ssm get-parameters", "sts get-session-token", "ecr get-login-password", "sts assume-role"]),
+    ("az", &["account get-access-token"]),
+    ("op", &["read", "item get"]),
+    ("pass", &["show"]),
+    ("security", &["find-generic-password", "find-internet-password"]),
+    ("vault", &["kv get", "read", "token create", "print token"]),
+    ("doppler", &["secrets get", "secrets download", "secrets"]),
+    ("kubectl", &["get secret", "get secrets"]),
+    ("heroku", &["config", "auth:token"]),
+    ("git", &["credential fill", "config --get credential"]),
+    ("npm", &["token"]),
+    ("secret-tool", &["lookup"]),
+];
+
+/// Programs that fetch from the network.
+const DOWNLOADERS: &[&str] = &["curl", "wget", "http", "https", "xh", "xhs", "aria2c", "fetch", "lwp-request", "httpie", "curlie", "wget2", "axel", "nc", "ncat", "netcat", "socat", "telnet", "openssl"];
+
+/// The output stream of `name` run as `inv`.
+pub(crate) fn stdout(name: &str, inv: &Invocation, ctx: &Context) -> Stream {
+    let args = inv.args();
+    let input = inv.stdin.stream();
+    let mut taint = Taint::none();
+    if let Some(s) = input {
+        taint.merge(&s.taint);
+    }
+    for a in args {
+        taint.merge(&a.taint);
+    }
+    // Secret files read through arguments or redirected input.
+    for a in args.iter().chain(match &inv.stdin {
+        Input::File(f) => Some(f),
+        _ => None,
+    }) {
+        if let Some(t) = a.as_known() {
+            if t.starts_with('-') && !t.starts_with("--") && t.contains('=') {
+                continue;
+            }
+            let path = t.strip_prefix('@').unwrap_or(t);
+            let path = path.split_once('=').map_or(path, |(k, v)| if k.starts_with('-') { v } else { path });
+            if let Some(why) = sensitive::secret_file(path) {
+                taint.secret.get_or_insert_with(|| format!("{path} ({why})").into());
+            }
+        }
+    }
+    let producer = Some(inv.text.clone());
+    if DOWNLOADERS.contains(&name) {
+        let url = args.iter().filter_map(Field::as_known).find(|a| a.contains("://") || a.contains('.') && !a.starts_with('-')).unwrap_or("the network");
+        taint.network.get_or_insert_with(|| url.to_string().into());
+    }
+    if matches!(name, "env" | "printenv" | "set" | "export" | "declare" | "compgen") && (args.is_empty() || name == "printenv" || args.iter().any(|a| a.as_known() == Some("-p"))) {
+        taint.secret.get_or_insert_with(|| "the environment".into());
+    }
+    if let Some((_, subs)) = CREDENTIAL_PRINTERS.iter().find(|(p, _)| *p == name) {
+        let line: String = args.iter().map(|a| a.text.as_str()).collect::<Vec<_>>().join(" ");
+        if subs.iter().any(|s| line.starts_with(s) || line.contains(&format!(" {s}"))) {
+            taint.secret.get_or_insert_with(|| format!("a credential printed by `{}`", inv.text).into());
+        }
+    }
+    let content = match name {
+        "echo" => echo(args),
+        "printf" => printf(args),
+        "pwd" => inv.cwd.path().map(|p| format!("{}\n", p.display())),
+        "true" | "false" | ":" | "cd" | "mkdir" | "touch" | "rm" | "cp" | "mv" | "chmod" | "ln" => Some(String::new()),
+        "cat" if args.iter().all(|a| a.as_known() == Some("-")) || args.is_empty() => input.and_then(|s| s.content.clone()),
+        "base64" => {
+            let decode = args.iter().any(|a| matches!(a.as_known(), Some("-d" | "--decode" | "-D" | "-di" | "-id")));
+            input.and_then(|s| s.content.as_deref()).filter(|_| args.iter().all(|a| a.could_start_with("-"))).and_then(|c| if decode { b64_decode(c) } else { Some(b64_encode(c.as_bytes())) })
+        }
+        "xxd" => {
+            let opts: String = args.iter().filter_map(Field::as_known).filter(|a| a.starts_with('-')).collect();
+            let plain_reverse = opts.contains('r') && opts.contains('p');
+            input.and_then(|s| s.content.as_deref()).filter(|_| plain_reverse && args.iter().all(|a| a.could_start_with("-"))).and_then(hex_decode)
+        }
+        "rev" if args.is_empty() => input.and_then(|s| s.content.as_deref()).map(|c| c.lines().map(|l| l.chars().rev().collect::<String>() + "\n").collect()),
+        "tr" => tr(args, input.and_then(|s| s.content.as_deref())),
+        "basename" => args.first().and_then(Field::as_known).map(|p| format!("{}\n", p.trim_end_matches('/').rsplit('/').next().unwrap_or(""))),
+        "dirname" => args.first().and_then(Field::as_known).map(|p| {
+            let t = p.trim_end_matches('/');
+            format!("{}\n", t.rfind('/').map_or(".", |i| if i == 0 { "/" } else { &t[..i] }))
+        }),
+        "whoami" => ctx.var("USER").map(|u| format!("{u}\n")),
+        _ => None,
+    };
+    Stream { content, producer, taint, trusted_code: false, items_prefix: None }
+}
+
+fn echo(args: &[Field]) -> Option<String> {
+    let mut newline = true;
+    let mut escapes = false;
+    let mut i = 0;
+    while let Some(a) = args.get(i).and_then(Field::as_known) {
+        if a.len() > 1 && a.starts_with('-') && a[1..].chars().all(|c| matches!(c, 'n' | 'e' | 'E')) {
+            newline &= !a.contains('n');
+            escapes = a.contains('e') || (escapes && !a.contains('E'));
+            i += 1;
+        } else {
+            break;
+        }
+    }
+    let mut out = String::new();
+    for (k, a) in args[i..].iter().enumerate() {
+        if k > 0 {
+            out.push(' ');
+        }
+        out.push_str(a.as_known()?);
+    }
+    if escapes {
+        out = unescape(&out, true);
+    }
+    if newline {
+        out.push('\n');
+    }
+    Some(out)
+}
+
+/// `printf FORMAT ARGS…` with `%s %b %d %i %c %q %%` and escapes.
+fn printf(args: &[Field]) -> Option<String> {
+    let mut args = args;
+    if args.first().and_then(Field::as_known) == Some("--") {
+        args = &args[1..];
+    }
+    let (fmt, rest) = args.split_first()?;
+    let fmt = fmt.as_known()?;
+    if fmt.starts_with("-v") {
+        return Some(String::new());
+    }
+    let vals: Vec<&str> = rest.iter().map(Field::as_known).collect::<Option<_>>()?;
+    let fmt = unescape(fmt, false);
+    let mut out = String::new();
+    let mut vi = 0;
+    loop {
+        let mut used = false;
+        let mut chars = fmt.chars().peekable();
+        while let Some(c) = chars.next() {
+            if c != '%' {
+                out.push(c);
+                continue;
+            }
+            // Flags and width are skipped.
+            while chars.peek().is_some_and(|c| "-+ #0123456789.".contains(*c)) {
+                chars.next();
+            }
+            match chars.next() {
+                Some('%') => out.push('%'),
+                Some(conv @ ('s' | 'b' | 'q' | 'd' | 'i' | 'c' | 'u' | 'x' | 'o')) => {
+                    let v = vals.get(vi).copied().unwrap_or("");
+                    vi += 1;
+                    used = true;
+                    match conv {
+                        'b' => out.push_str(&unescape(v, true)),
+                        'c' => out.extend(v.chars().next()),
+                        'd' | 'i' | 'u' => out.push_str(if v.is_empty() { "0" } else { v }),
+                        _ => out.push_str(v),
+                    }
+                }
+                _ => return None,
+            }
+        }
+        if !used || vi >= vals.len() {
+            break;
+        }
+    }
+    Some(out)
+}
+
+/// Backslash escapes of `echo -e` / `printf` (`%b` when `echo_style`).
+fn unescape(s: &str, echo_style: bool) -> String {
+    let mut out: Vec<u8> = Vec::new();
+    let b = s.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] != b'\\' || i + 1 >= b.len() {
+            out.push(b[i]);
+            i += 1;
+            continue;
+        }
+        i += 1;
+        match b[i] {
+            b'n' => out.push(b'\n'),
+            b't' => out.push(b'\t'),
+            b'r' => out.push(b'\r'),
+            b'\\' => out.push(b'\\'),
+            b'a' => out.push(7),
+            b'b' => out.push(8),
+            b'f' => out.push(12),
+            b'v' => out.push(11),
+            b'e' => out.push(27),
+            b'x' => {
+                let hex: String = s[i + 1..].chars().take(2).take_while(char::is_ascii_hexdigit).collect();
+                if let Ok(v) = u8::from_str_radix(&hex, 16) {
+                    out.push(v);
+                    i += hex.len();
+                } else {
+                    out.extend_from_slice(b"\\x");
+                }
+            }
+            b'0'..=b'7' => {
+                // `echo -e` writes `\0NNN`; printf writes `\NNN`.
+                let mut j = i;
+                if echo_style && b[j] == b'0' {
+                    j += 1;
+                }
+                let mut v = 0u32;
+                let mut n = 0;
+                while n < 3 && j < b.len() && (b'0'..=b'7').contains(&b[j]) {
+                    v = v * 8 + u32::from(b[j] - b'0');
+                    j += 1;
+                    n += 1;
+                }
+                out.push(u8::try_from(v & 0xff).unwrap_or(0));
+                i = j - 1;
+            }
+            other => {
+                out.push(b'\\');
+                out.push(other);
+            }
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+fn tr(args: &[Field], input: Option<&str>) -> Option<String> {
+    let input = input?;
+    let words: Vec<&str> = args.iter().map(Field::as_known).collect::<Option<_>>()?;
+    match words.as_slice() {
+        ["-d", set] => {
+            let set = expand_set(set);
+            Some(input.chars().filter(|c| !set.contains(c)).collect())
+        }
+        [a, b] if !a.starts_with('-') => {
+            let from = expand_set(a);
+            let to = expand_set(b);
+            if to.is_empty() {
+                return None;
+            }
+            Some(input.chars().map(|c| from.iter().position(|f| *f == c).map_or(c, |i| *to.get(i).unwrap_or(to.last().unwrap_or(&c)))).collect())
+        }
+        _ => None,
+    }
+}
+
+fn expand_set(s: &str) -> Vec<char> {
+    let named = match s {
+        "[:upper:]" => return ('A'..='Z').collect(),
+        "[:lower:]" => return ('a'..='z').collect(),
+        _ => s,
+    };
+    let chars: Vec<char> = named.chars().collect();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        if i + 2 < chars.len() && chars[i + 1] == '-' && chars[i] <= chars[i + 2] {
+            out.extend(chars[i]..=chars[i + 2]);
+            i += 3;
+        } else {
+            out.push(chars[i]);
+            i += 1;
+        }
+    }
+    out
+}
+
+const B64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+/// Decodes standard or URL-safe base64 (whitespace ignored); `None` when invalid.
+pub(crate) fn b64_decode(s: &str) -> Option<String> {
+    let mut out = Vec::new();
+    let mut buf = 0u32;
+    let mut bits = 0;
+    for c in s.bytes() {
+        let v = match c {
+            b'A'..=b'Z' => c - b'A',
+            b'a'..=b'z' => c - b'a' + 26,
+            b'0'..=b'9' => c - b'0' + 52,
+            b'+' | b'-' => 62,
+            b'/' | b'_' => 63,
+            b'=' | b' ' | b'\n' | b'\r' | b'\t' => continue,
+            _ => return None,
+        };
+        buf = (buf << 6) | u32::from(v);
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push(u8::try_from((buf >> bits) & 0xff).unwrap_or(0));
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
+fn b64_encode(b: &[u8]) -> String {
+    let mut out = String::new();
+    for chunk in b.chunks(3) {
+        let n = chunk.iter().fold(0u32, |acc, &x| (acc << 8) | u32::from(x)) << (8 * (3 - chunk.len()));
+        for k in 0..4 {
+            if k <= chunk.len() {
+                out.push(B64[((n >> (18 - 6 * k)) & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out.push('\n');
+    out
+}
+
+/// Decodes hex digits (whitespace ignored).
+pub(crate) fn hex_decode(s: &str) -> Option<String> {
+    let digits: Vec<u8> = s.bytes().filter(|b| !b.is_ascii_whitespace()).collect();
+    if digits.len() % 2 != 0 {
+        return None;
+    }
+    let bytes: Option<Vec<u8>> = digits.chunks(2).map(|p| u8::from_str_radix(std::str::from_utf8(p).ok()?, 16).ok()).collect();
+    String::from_utf8(bytes?).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn f(s: &[&str]) -> Vec<Field> {
+        s.iter().map(|x| Field::known(*x)).collect()
+    }
+
+    #[test]
+    fn computes() {
+        assert_eq!(echo(&f(&["-n", "a", "b"])).as_deref(), Some("a b"));
+        assert_eq!(echo(&f(&["-e", "a\\tb"])).as_deref(), Some("a\tb\n"));
+        assert_eq!(printf(&f(&["%s\\n", "rm -rf /"])).as_deref(), Some("rm -rf /\n"));
+        assert_eq!(printf(&f(&["\\x72\\x6d"])).as_deref(), Some("rm"));
+        assert_eq!(printf(&f(&["%s-", "a", "b"])).as_deref(), Some("a-b-"));
+        assert_eq!(printf(&f(&["--", "-rf"])).as_deref(), Some("-rf"));
+        assert_eq!(b64_decode("cm0gLXJmIC8=").as_deref(), Some("rm -rf /"));
+        assert_eq!(b64_encode(b"rm -rf /"), "cm0gLXJmIC8=\n");
+        assert_eq!(hex_decode("726d202d7266202f").as_deref(), Some("rm -rf /"));
+        assert_eq!(tr(&f(&["A-Za-z", "N-ZA-Mn-za-m"]), Some("ez -es /")).as_deref(), Some("rm -rf /"));
+        assert_eq!(unescape("\\0101", true), "A");
+        assert_eq!(unescape("\\101", false), "A");
+    }
+}

@@ -1,0 +1,107 @@
+//! The shell state the analyzer tracks while it walks a script: variables, functions,
+//! working directory, positional parameters.
+//!
+//! Invariants: a value is either known (possibly with unknown parts, see
+//! [`Field`]) or marked unknown; after a conditional construct, anything that differs
+//! between the paths becomes unknown ([`merge`]), so no branch can hide a value from
+//! the guards.
+
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use super::model::{Cwd, Field, Unknown};
+use crate::parse::FunctionDef;
+
+/// A variable's value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Val {
+    /// A scalar.
+    Scalar(Field),
+    /// An indexed array.
+    Array(Vec<Field>),
+}
+
+impl Val {
+    /// The scalar value (first element of an array).
+    pub(crate) fn scalar(&self) -> Field {
+        match self {
+            Self::Scalar(f) => f.clone(),
+            Self::Array(a) => a.first().cloned().unwrap_or_default(),
+        }
+    }
+}
+
+/// The state of one shell.
+#[derive(Debug, Clone)]
+pub(crate) struct State {
+    /// Variables assigned by the script.
+    pub vars: HashMap<String, Val>,
+    /// Functions defined, by name (more than one when branches differ).
+    pub funcs: HashMap<String, Vec<Rc<FunctionDef>>>,
+    /// The working directory.
+    pub cwd: Cwd,
+    /// The previous working directory (`cd -`).
+    pub oldpwd: Option<Cwd>,
+    /// `$1`, `$2`, …
+    pub positional: Vec<Field>,
+    /// `$0`
+    pub arg0: String,
+    /// Functions being analyzed, innermost last (recursion detection).
+    pub calls: Vec<String>,
+}
+
+impl State {
+    pub(crate) fn new(cwd: Cwd) -> Self {
+        Self {
+            vars: HashMap::new(),
+            funcs: HashMap::new(),
+            cwd,
+            oldpwd: None,
+            positional: Vec::new(),
+            arg0: "bash".into(),
+            calls: Vec::new(),
+        }
+    }
+
+    /// A fresh shell (`bash -c`): no variables or functions, same working directory.
+    /// Variables of the parent are not carried: unexported ones do not pass, and any
+    /// variable a script did not assign is unknown anyway.
+    pub(crate) fn child(&self) -> Self {
+        Self::new(self.cwd.clone())
+    }
+
+    pub(crate) fn set(&mut self, name: &str, v: Field) {
+        self.vars.insert(name.to_string(), Val::Scalar(v));
+    }
+}
+
+/// The state after one of several paths ran: what all paths agree on stays, the rest
+/// becomes unknown.
+pub(crate) fn merge(paths: Vec<State>) -> State {
+    let mut iter = paths.into_iter();
+    let Some(mut out) = iter.next() else {
+        return State::new(Cwd::Unknown("no path".into()));
+    };
+    for other in iter {
+        let names: Vec<String> = out.vars.keys().chain(other.vars.keys()).cloned().collect();
+        for n in names {
+            let a = out.vars.get(&n);
+            let b = other.vars.get(&n);
+            if a != b {
+                out.vars.insert(n.clone(), Val::Scalar(Field::unknown(Unknown::Branch(n.clone()))));
+            }
+        }
+        for (name, defs) in other.funcs {
+            let entry = out.funcs.entry(name).or_default();
+            for d in defs {
+                if !entry.iter().any(|e| Rc::ptr_eq(e, &d)) {
+                    entry.push(d);
+                }
+            }
+        }
+        if out.cwd != other.cwd {
+            out.cwd = Cwd::Unknown("the directory differs between branches".into());
+        }
+    }
+    out
+}

@@ -1,0 +1,142 @@
+//! The facts about the machine a decision depends on: working directory, workspace
+//! root, home, temporary directories, and the values of the few environment variables
+//! the analyzer trusts.
+//!
+//! Invariants: every path here is absolute and lexically normalised; the context is
+//! built once per run and never changes while a script is analyzed.
+//!
+//! Which variables are trusted: only those whose value an operator sets for the whole
+//! session and that give meaning to paths (`HOME`, `USER`, `TMPDIR`, …). Any other
+//! variable the script did not assign is unknown, even when the environment holds a
+//! value: the agent chooses the environment of its commands, and a value seen at check
+//! time is not a promise about run time.
+
+use std::collections::HashMap;
+use std::path::{Component, Path, PathBuf};
+
+/// Environment variables whose values the analyzer takes from the real environment.
+pub const TRUSTED_VARS: &[&str] = &[
+    "HOME", "USER", "LOGNAME", "TMPDIR", "TMP", "TEMP", "SHELL", "PATH", "LANG", "TERM",
+    "HOSTNAME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME", "XDG_DATA_HOME", "XDG_RUNTIME_DIR",
+    "XDG_STATE_HOME",
+];
+
+/// Facts about where a command runs.
+#[derive(Debug, Clone)]
+pub struct Context {
+    /// The working directory the command starts in.
+    pub cwd: PathBuf,
+    /// The workspace root: the repository root, or the working directory.
+    pub workspace: PathBuf,
+    /// The operator's home directory.
+    pub home: PathBuf,
+    /// Directories where scratch files live (`/tmp`, `/var/tmp`, `$TMPDIR`).
+    pub temp_dirs: Vec<PathBuf>,
+    /// Values of [`TRUSTED_VARS`] that are set.
+    pub env: HashMap<String, String>,
+    /// Whether the analyzer may read files (scripts run by path, `source`) and look at
+    /// the filesystem (does a directory exist, is a path ignored by git).
+    pub read_files: bool,
+}
+
+impl Context {
+    /// The context of this process: its working directory and environment.
+    ///
+    /// # Errors
+    /// When the working directory cannot be determined.
+    pub fn from_process() -> std::io::Result<Self> {
+        let cwd = std::env::current_dir()?;
+        let env: HashMap<String, String> = TRUSTED_VARS
+            .iter()
+            .filter_map(|k| std::env::var(k).ok().map(|v| ((*k).to_string(), v)))
+            .collect();
+        Ok(Self::new(cwd, env))
+    }
+
+    /// A context for `cwd` with the given trusted variables.
+    #[must_use]
+    pub fn new(cwd: PathBuf, env: HashMap<String, String>) -> Self {
+        let cwd = normalize(&cwd);
+        let home = env
+            .get("HOME")
+            .filter(|h| h.starts_with('/'))
+            .map_or_else(|| PathBuf::from("/root"), |h| normalize(Path::new(h)));
+        let mut temp_dirs = vec![PathBuf::from("/tmp"), PathBuf::from("/var/tmp"), PathBuf::from("/dev/shm")];
+        for k in ["TMPDIR", "TMP", "TEMP"] {
+            if let Some(t) = env.get(k).filter(|t| t.starts_with('/')) {
+                let t = normalize(Path::new(t));
+                if t.components().count() > 1 && !temp_dirs.contains(&t) {
+                    temp_dirs.push(t);
+                }
+            }
+        }
+        let workspace = find_workspace(&cwd);
+        Self { cwd, workspace, home, temp_dirs, env, read_files: true }
+    }
+
+    /// The value of a trusted variable, if set.
+    #[must_use]
+    pub fn var(&self, name: &str) -> Option<&str> {
+        self.env.get(name).map(String::as_str)
+    }
+}
+
+/// The workspace root for `cwd`: the nearest ancestor holding `.git` or `tako.toml`,
+/// else `cwd` itself.
+#[must_use]
+pub fn find_workspace(cwd: &Path) -> PathBuf {
+    for dir in cwd.ancestors() {
+        if dir.join(".git").exists() || dir.join("tako.toml").is_file() {
+            return dir.to_path_buf();
+        }
+    }
+    cwd.to_path_buf()
+}
+
+/// Normalises a path lexically: removes `.`, resolves `..` against the preceding
+/// component, collapses separators. Does not touch the filesystem.
+#[must_use]
+pub fn normalize(p: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in p.components() {
+        match c {
+            Component::RootDir => out.push("/"),
+            Component::CurDir | Component::Prefix(_) => {}
+            Component::ParentDir => {
+                if !out.pop() && !p.is_absolute() {
+                    out.push("..");
+                }
+            }
+            Component::Normal(s) => out.push(s),
+        }
+    }
+    if out.as_os_str().is_empty() && p.is_absolute() {
+        out.push("/");
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normalizes() {
+        assert_eq!(normalize(Path::new("/tmp/../etc")), PathBuf::from("/etc"));
+        assert_eq!(normalize(Path::new("/../..")), PathBuf::from("/"));
+        assert_eq!(normalize(Path::new("/a/./b//c/")), PathBuf::from("/a/b/c"));
+        assert_eq!(normalize(Path::new("/usr/bin/../bin/rm")), PathBuf::from("/usr/bin/rm"));
+    }
+
+    #[test]
+    fn temp_dirs_from_env() {
+        let env = HashMap::from([("TMPDIR".to_string(), "/scratch/t".to_string()), ("HOME".to_string(), "/home/u".to_string())]);
+        let c = Context::new(PathBuf::from("/"), env);
+        assert!(c.temp_dirs.contains(&PathBuf::from("/scratch/t")));
+        assert_eq!(c.home, PathBuf::from("/home/u"));
+        // TMPDIR=/ never makes the root a scratch directory.
+        let env = HashMap::from([("TMPDIR".to_string(), "/".to_string())]);
+        let c = Context::new(PathBuf::from("/"), env);
+        assert!(!c.temp_dirs.contains(&PathBuf::from("/")));
+    }
+}

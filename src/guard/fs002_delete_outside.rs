@@ -1,0 +1,63 @@
+//! FS002 delete-outside-workspace: deleting anything outside the workspace and the
+//! temporary directories, or a path that cannot be known.
+
+use super::util::{deletions, is_remote, remote_name};
+use super::{Cx, Guard, Hit};
+use crate::analyze::Invocation;
+use crate::paths::Place;
+use crate::policy::Decision;
+
+/// The guard.
+pub static GUARD: Guard = Guard {
+    code: "FS002",
+    name: "delete-outside-workspace",
+    decision: Decision::Ask,
+    summary: "deleting files outside the workspace, on another host, or at a path that cannot be known",
+    doc: "\
+## What it stops
+Deletions whose target is outside the workspace and outside the temporary directories
+(`/tmp`, `/var/tmp`, `$TMPDIR`): other projects (`../other`, `~/src/x`), deeper system
+paths (`/etc/nginx/conf.d/x`), paths that climb out of the workspace with `..` even
+into `/tmp`, paths built at run time (`rm -rf \"$DIR\"` with `DIR` unknown,
+`rm $(cat list)`), a literal `~` directory, and deletions run on another host
+(`ssh host 'rm -rf /data'`).
+
+## Why
+The workspace is what the agent was asked to work on. Anything else belongs to the
+operator or the system, and a wrong path there is not recoverable from git.
+
+## Instead
+Work inside the workspace, or use a path under `/tmp` written out in full.",
+    matches: &["rm -rf ../other", "rm -rf /srv/data", "rm -rf \"$UNKNOWN_DIR\"", "rm -r /etc/nginx/conf.d/old", "ssh host 'rm -rf /tmp/data'", "rm $(cat list)"],
+    not_matches: &["rm -rf build", "rm -rf /tmp/build", "rm -rf ${TMPDIR:-/tmp}/x", "rm -rf ./dist", "rm notes.txt", "find . -name '*.pyc' -delete"],
+    on_invocation: Some(check),
+    on_event: None,
+};
+
+fn check(inv: &Invocation, cx: &Cx<'_>) -> Option<Hit> {
+    for d in deletions(inv, cx) {
+        let t = &d.target;
+        if is_remote(inv) {
+            return Some(Hit::ask(format!("{} deletes {} on {}", d.tool, t.raw, remote_name(inv))).hint("run destructive commands on other hosts yourself"));
+        }
+        if t.literal_tilde {
+            return Some(Hit::ask(format!("{} deletes a path named `~` ({}), which is easily mistaken for the home directory", d.tool, t.raw)).hint("write the path as ./~ if you really mean a directory named ~"));
+        }
+        let msg = match &t.place {
+            Place::Unknown => format!("{} deletes {}, a path that cannot be known before it runs", d.tool, t.raw),
+            Place::Outside | Place::InHome { .. } | Place::System { .. } => format!("{} deletes {}, outside the workspace", d.tool, t.raw),
+            Place::Temp | Place::TempRoot if t.climbed => format!("{} deletes {}, reached by climbing out of the workspace", d.tool, t.raw),
+            _ => continue,
+        };
+        return Some(Hit::ask(msg).hint("limit deletions to the workspace or a temporary directory"));
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn examples() {
+        crate::guard::tests::check_examples(&super::GUARD);
+    }
+}

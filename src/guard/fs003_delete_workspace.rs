@@ -1,0 +1,84 @@
+//! FS003 delete-workspace: deleting the whole workspace, its `.git`, or source that git
+//! tracks or cannot restore.
+
+use super::util::{deletions, is_build_output, is_remote};
+use super::{Cx, Guard, Hit};
+use crate::analyze::Invocation;
+use crate::paths::Place;
+use crate::policy::Decision;
+
+/// The guard.
+pub static GUARD: Guard = Guard {
+    code: "FS003",
+    name: "delete-workspace",
+    decision: Decision::Deny,
+    summary: "deleting the workspace itself, its .git directory, or a tree of source files",
+    doc: "\
+## What it stops
+- Deleting the repository's history (`.git`): denied.
+- Deleting the whole workspace or everything in it (`rm -rf .`, `rm -rf *`,
+  `rm -rf .*`, `find . -delete`, `find . -exec rm -rf {} +`): asks.
+- Deleting a directory tree inside the workspace that holds files git tracks, or
+  files git neither tracks nor ignores (work that git cannot restore): asks.
+
+Build output is not source: a tree that git ignores, that does not exist, or that is
+named like build output (`target`, `node_modules`, `dist`, `build`, `.venv`,
+`__pycache__`, …) and holds no tracked file is deleted without a prompt.
+
+## Why
+An agent that wipes the source tree loses uncommitted work in one command; an agent
+that deletes `.git` loses all history.
+
+## Instead
+Delete the specific files, or the build output directory, or use `git clean -n` to see
+what is untracked first.",
+    matches: &["rm -rf .", "rm -rf *", "rm -rf .git", "find . -delete", "rm -rf src", "find . -exec rm -rf {} +"],
+    not_matches: &["rm -rf target node_modules dist build", "rm -rf ./build-*", "rm src/main.rs", "rm -rf /tmp/x", "find . -name '*.o' -delete", "rm -rf missing-dir"],
+    on_invocation: Some(check),
+    on_event: None,
+};
+
+fn check(inv: &Invocation, cx: &Cx<'_>) -> Option<Hit> {
+    if is_remote(inv) {
+        return None;
+    }
+    for d in deletions(inv, cx) {
+        let t = &d.target;
+        let Place::Workspace { rel } = &t.place else { continue };
+        if t.climbed {
+            continue;
+        }
+        if rel.starts_with(".git") && (d.recursive || rel.as_os_str() == ".git") || (rel.as_os_str().is_empty() && t.all_children && t.raw.contains(".*")) {
+            return Some(Hit::deny(format!("{} deletes the repository's history ({})", d.tool, t.raw)).hint("leave .git alone; use git commands to change history"));
+        }
+        if rel.as_os_str().is_empty() && (t.all_children || !t.glob) {
+            return Some(Hit::ask(format!("{} deletes everything in the workspace ({})", d.tool, t.raw)).hint("name the files or build directories to delete"));
+        }
+        // A tree inside the workspace: source or build output?
+        let whole_tree = d.recursive && (!t.glob || t.all_children);
+        if !whole_tree || is_build_output(rel) {
+            continue;
+        }
+        let Some(path) = &t.path else { continue };
+        if !path.exists() {
+            continue;
+        }
+        let tracked = cx.repo().map_or(0, |r| r.tracked_under(path));
+        let ignored = cx.repo().is_some_and(|r| r.ignored(path));
+        if tracked > 0 {
+            return Some(Hit::ask(format!("{} deletes {}, which holds {tracked} file(s) tracked by git", d.tool, t.raw)).hint("commit first, or delete only generated files"));
+        }
+        if !ignored {
+            return Some(Hit::ask(format!("{} deletes {}, files git neither tracks nor ignores (they cannot be restored)", d.tool, t.raw)).hint("add build output to .gitignore, or delete specific files"));
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn examples() {
+        crate::guard::tests::check_examples(&super::GUARD);
+    }
+}

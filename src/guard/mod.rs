@@ -1,0 +1,242 @@
+//! The built-in guardrails: a registry of small, documented rules.
+//!
+//! Each guard lives in its own file with a stable code (`FS001`), a name, its
+//! documentation (what it stops, why, what to do instead), at least three commands it
+//! must match and three it must not, and its tests. A guard looks at one
+//! [`Invocation`] (or one analyzer [`Event`]) at a time and returns a [`Hit`] with the
+//! decision it wants; the policy takes the strictest.
+//!
+//! Invariants:
+//! - Guards decide on the analyzed command (programs, fields, resolved paths), never on
+//!   the raw text.
+//! - A command reached through an unknown program that may be a wrapper
+//!   (`tool rm -rf /`) is never denied on that basis alone: its hits are capped at
+//!   `ask`, since the program may not run its arguments at all.
+//! - Codes are unique and never reused ([`tests`] checks the catalog).
+
+use std::cell::OnceCell;
+
+use crate::analyze::{Analysis, Event, Invocation, Via};
+use crate::context::Context;
+use crate::policy::{Decision, Layer, Reason};
+
+pub(crate) mod util;
+
+// TODO-WIP mod db001_destructive_sql;
+mod dk001_disk_format;
+mod dk002_raw_device_write;
+// TODO-WIP mod ex001_secret_exfiltration;
+mod fs001_delete_critical;
+mod fs002_delete_outside;
+mod fs003_delete_workspace;
+mod fs004_permissions;
+mod fs005_write_system;
+mod fs006_sync_delete;
+// TODO-WIP mod gt001_discard_changes;
+// TODO-WIP mod gt002_rewrite_remote;
+// TODO-WIP mod gt003_delete_history;
+// TODO-WIP mod gt004_bypass_hooks;
+// TODO-WIP mod gt005_config_exec;
+// TODO-WIP mod in001_iac_destroy;
+// TODO-WIP mod in002_kubernetes;
+// TODO-WIP mod in003_containers;
+// TODO-WIP mod in004_cloud_delete;
+// TODO-WIP mod in005_http_delete;
+// TODO-WIP mod op001_opaque_code;
+// TODO-WIP mod op002_parse_error;
+// TODO-WIP mod op003_limits;
+// TODO-WIP mod op004_api_call;
+// TODO-WIP mod pb001_publish;
+mod pr001_privilege;
+mod pr002_setuid_sudoers;
+// TODO-WIP mod rc001_remote_code;
+mod rs001_fork_bomb;
+// TODO-WIP mod se001_read_secret;
+// TODO-WIP mod sp001_tako_state;
+// TODO-WIP mod sp002_disable_guard;
+// TODO-WIP mod sy001_power;
+// TODO-WIP mod sy002_kill_all;
+// TODO-WIP mod sy003_services;
+// TODO-WIP mod sy004_firewall;
+// TODO-WIP mod sy005_scheduled;
+
+/// What a guard wants done about one command.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Hit {
+    /// The decision.
+    pub decision: Decision,
+    /// Why, in one lowercase sentence naming the object.
+    pub message: String,
+    /// A safer alternative.
+    pub hint: Option<String>,
+}
+
+impl Hit {
+    /// A hit that asks.
+    pub fn ask(message: impl Into<String>) -> Self {
+        Self { decision: Decision::Ask, message: message.into(), hint: None }
+    }
+
+    /// A hit that denies.
+    pub fn deny(message: impl Into<String>) -> Self {
+        Self { decision: Decision::Deny, message: message.into(), hint: None }
+    }
+
+    /// Adds a hint.
+    #[must_use]
+    pub fn hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+}
+
+/// What guards can look at besides the command.
+pub struct Cx<'a> {
+    /// The machine and workspace.
+    pub ctx: &'a Context,
+    /// Facts about the workspace repository, read once when a guard needs them.
+    repo: OnceCell<Option<util::RepoFacts>>,
+}
+
+impl<'a> Cx<'a> {
+    /// A guard context over `ctx`.
+    #[must_use]
+    pub fn new(ctx: &'a Context) -> Self {
+        Self { ctx, repo: OnceCell::new() }
+    }
+
+    /// The workspace repository's facts (tracked and ignored paths), if it is one.
+    pub(crate) fn repo(&self) -> Option<&util::RepoFacts> {
+        self.repo.get_or_init(|| if self.ctx.read_files { util::RepoFacts::open(&self.ctx.workspace) } else { None }).as_ref()
+    }
+}
+
+/// A rule of the catalog.
+pub struct Guard {
+    /// Stable code.
+    pub code: &'static str,
+    /// Short kebab-case name.
+    pub name: &'static str,
+    /// The strictest decision it gives.
+    pub decision: Decision,
+    /// One line: what it stops.
+    pub summary: &'static str,
+    /// Full documentation: `## What it stops`, `## Why`, `## Instead`.
+    pub doc: &'static str,
+    /// Commands it must match.
+    pub matches: &'static [&'static str],
+    /// Commands it must not match.
+    pub not_matches: &'static [&'static str],
+    /// Judges one invocation.
+    pub on_invocation: Option<fn(&Invocation, &Cx<'_>) -> Option<Hit>>,
+    /// Judges one analyzer event.
+    pub on_event: Option<fn(&Event, &Cx<'_>) -> Option<Hit>>,
+}
+
+/// The catalog, in code order.
+pub static GUARDS: &[&Guard] = &[
+    // TODO-WIP &db001_destructive_sql::GUARD,
+    &dk001_disk_format::GUARD,
+    &dk002_raw_device_write::GUARD,
+    // TODO-WIP &ex001_secret_exfiltration::GUARD,
+    &fs001_delete_critical::GUARD,
+    &fs002_delete_outside::GUARD,
+    &fs003_delete_workspace::GUARD,
+    &fs004_permissions::GUARD,
+    &fs005_write_system::GUARD,
+    &fs006_sync_delete::GUARD,
+    // TODO-WIP &gt001_discard_changes::GUARD,
+    // TODO-WIP &gt002_rewrite_remote::GUARD,
+    // TODO-WIP &gt003_delete_history::GUARD,
+    // TODO-WIP &gt004_bypass_hooks::GUARD,
+    // TODO-WIP &gt005_config_exec::GUARD,
+    // TODO-WIP &in001_iac_destroy::GUARD,
+    // TODO-WIP &in002_kubernetes::GUARD,
+    // TODO-WIP &in003_containers::GUARD,
+    // TODO-WIP &in004_cloud_delete::GUARD,
+    // TODO-WIP &in005_http_delete::GUARD,
+    // TODO-WIP &op001_opaque_code::GUARD,
+    // TODO-WIP &op002_parse_error::GUARD,
+    // TODO-WIP &op003_limits::GUARD,
+    // TODO-WIP &op004_api_call::GUARD,
+    // TODO-WIP &pb001_publish::GUARD,
+    &pr001_privilege::GUARD,
+    &pr002_setuid_sudoers::GUARD,
+    // TODO-WIP &rc001_remote_code::GUARD,
+    &rs001_fork_bomb::GUARD,
+    // TODO-WIP &se001_read_secret::GUARD,
+    // TODO-WIP &sp001_tako_state::GUARD,
+    // TODO-WIP &sp002_disable_guard::GUARD,
+    // TODO-WIP &sy001_power::GUARD,
+    // TODO-WIP &sy002_kill_all::GUARD,
+    // TODO-WIP &sy003_services::GUARD,
+    // TODO-WIP &sy004_firewall::GUARD,
+    // TODO-WIP &sy005_scheduled::GUARD,
+];
+
+/// The guard with this code (case-insensitive).
+#[must_use]
+pub fn by_code(code: &str) -> Option<&'static Guard> {
+    GUARDS.iter().copied().find(|g| g.code.eq_ignore_ascii_case(code) || g.name.eq_ignore_ascii_case(code))
+}
+
+/// Runs every guard over an analysis; returns the reasons of the hits.
+#[must_use]
+pub fn run(analysis: &Analysis, ctx: &Context) -> Vec<Reason> {
+    let cx = Cx::new(ctx);
+    let mut out = Vec::new();
+    for inv in &analysis.invocations {
+        let maybe = inv.via.iter().find_map(|v| if let Via::MaybeWrapper(w) = v { Some(w.clone()) } else { None });
+        for g in GUARDS {
+            let Some(f) = g.on_invocation else { continue };
+            if let Some(mut hit) = f(inv, &cx) {
+                if let Some(w) = &maybe {
+                    // `tool rm -rf /`: the tool may not run its arguments.
+                    hit.decision = hit.decision.min(Decision::Ask);
+                    hit.message = format!("`{w}` may run `{}`: {}", inv.text, hit.message);
+                }
+                out.push(reason(g, hit, via_text(inv)));
+            }
+        }
+    }
+    for ev in &analysis.events {
+        for g in GUARDS {
+            let Some(f) = g.on_event else { continue };
+            if let Some(hit) = f(ev, &cx) {
+                out.push(reason(g, hit, event_text(ev)));
+            }
+        }
+    }
+    out
+}
+
+fn reason(g: &Guard, hit: Hit, command: String) -> Reason {
+    Reason {
+        code: g.code.to_string(),
+        name: g.name.to_string(),
+        layer: if g.code.starts_with("OP") { Layer::Parse } else { Layer::Guard },
+        decision: hit.decision,
+        message: hit.message,
+        command,
+        hint: hit.hint,
+    }
+}
+
+/// The command text with how it was reached, for reasons.
+fn via_text(inv: &Invocation) -> String {
+    inv.text.clone()
+}
+
+fn event_text(ev: &Event) -> String {
+    match ev {
+        Event::OpaqueCode { text, .. }
+        | Event::NestedParseError { text, .. }
+        | Event::TooDeep { text }
+        | Event::Budget { text }
+        | Event::ApiCall { text, .. }
+        | Event::Recursion { text, .. } => text.clone(),
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,397 @@
+//! Helpers the guards share: option parsing, path targets, and the effects of common
+//! programs (what they delete, write and read).
+//!
+//! Invariant: effects are derived from the parsed arguments of known programs; an
+//! argument that cannot be known is treated as possibly being any option or path
+//! ([`Opts::unknown`]), so a guard can ask rather than guess.
+
+use std::path::Path;
+
+use crate::analyze::find::FindCmd;
+use crate::analyze::model::{program_name, Field, Input, RedirMode, UNKNOWN_MARK};
+use crate::analyze::{Invocation, Via};
+use crate::paths::{self, Place, Target};
+
+use super::Cx;
+
+/// Parsed options of a command in the usual getopt style.
+#[derive(Debug, Default, Clone)]
+pub(crate) struct Opts {
+    /// Short option letters, in order (clusters expanded).
+    pub short: Vec<char>,
+    /// Long option names without dashes (and without `=value`), in order.
+    pub long: Vec<String>,
+    /// Operands (including everything after `--`).
+    pub operands: Vec<Field>,
+    /// Some argument is unknown and could be an option.
+    pub unknown: bool,
+}
+
+impl Opts {
+    /// Parses `args`; `values` are short options that take a value (skipped).
+    pub(crate) fn parse(args: &[Field], values: &[char]) -> Self {
+        let mut o = Self::default();
+        let mut after = false;
+        let mut i = 0;
+        while i < args.len() {
+            let a = &args[i];
+            i += 1;
+            if after {
+                o.operands.push(a.clone());
+                continue;
+            }
+            let Some(t) = a.as_known() else {
+                if a.could_start_with("-") && !a.only_numeric_unknowns() {
+                    o.unknown = true;
+                }
+                o.operands.push(a.clone());
+                continue;
+            };
+            let t = crate::analyze::model::fold_dashes(t);
+            if t == "--" {
+                after = true;
+                continue;
+            }
+            if let Some(l) = t.strip_prefix("--") {
+                o.long.push(l.split('=').next().unwrap_or("").to_string());
+                continue;
+            }
+            if t.len() > 1 && t.starts_with('-') {
+                for (k, c) in t[1..].chars().enumerate() {
+                    o.short.push(c);
+                    if values.contains(&c) {
+                        if k + 2 == t.len() {
+                            i += 1;
+                        }
+                        break;
+                    }
+                }
+                continue;
+            }
+            o.operands.push(a.clone());
+        }
+        o
+    }
+
+    /// Whether short option `c` or a long option starting with `long` (an accepted
+    /// abbreviation of at least three letters) is present.
+    pub(crate) fn has(&self, c: Option<char>, long: &str) -> bool {
+        c.is_some_and(|c| self.short.contains(&c))
+            || (!long.is_empty() && self.long.iter().any(|l| l == long || (l.len() >= 3 && long.starts_with(l.as_str()))))
+    }
+}
+
+/// Whether the invocation runs on another host (`ssh`, a container, a chroot).
+pub(crate) fn is_remote(inv: &Invocation) -> bool {
+    inv.via.iter().any(|v| matches!(v, Via::Remote(_)))
+}
+
+/// The remote host's name, for messages.
+pub(crate) fn remote_name(inv: &Invocation) -> String {
+    inv.via.iter().rev().find_map(|v| if let Via::Remote(h) = v { Some(h.clone()) } else { None }).unwrap_or_default()
+}
+
+/// Resolves a path argument of an invocation.
+pub(crate) fn target(inv: &Invocation, f: &Field, cx: &Cx<'_>) -> Target {
+    paths::resolve(f, &inv.cwd, cx.ctx)
+}
+
+/// One path a command deletes.
+#[derive(Debug, Clone)]
+pub(crate) struct Deletion {
+    pub target: Target,
+    /// Whole directory trees.
+    pub recursive: bool,
+    /// The program, for messages.
+    pub tool: String,
+}
+
+/// What an invocation deletes.
+pub(crate) fn deletions(inv: &Invocation, cx: &Cx<'_>) -> Vec<Deletion> {
+    let Some(name) = inv.name() else { return Vec::new() };
+    let args = inv.args();
+    let mut out = Vec::new();
+    let mut push = |f: &Field, recursive: bool, tool: &str| {
+        out.push(Deletion { target: target(inv, f, cx), recursive, tool: tool.to_string() });
+    };
+    match name.as_str() {
+        "rm" | "srm" | "grm" => {
+            let o = Opts::parse(args, &[]);
+            let recursive = o.has(Some('r'), "recursive") || o.has(Some('R'), "") || o.unknown;
+            for f in &o.operands {
+                push(f, recursive, "rm");
+            }
+        }
+        "unlink" | "shred" | "wipe" => {
+            let o = Opts::parse(args, &['n', 's']);
+            for f in &o.operands {
+                push(f, name == "wipe" && o.has(Some('r'), ""), &name);
+            }
+        }
+        "rmdir" => {
+            let o = Opts::parse(args, &[]);
+            if o.has(Some('p'), "parents") {
+                for f in &o.operands {
+                    push(f, false, "rmdir");
+                }
+            }
+        }
+        "find" => {
+            let f = FindCmd::parse(args);
+            if f.delete || f.unknown_action {
+                for root in &f.roots {
+                    let mut t = target(inv, root, cx);
+                    t.all_children = !f.filtered;
+                    if f.filtered {
+                        t.glob = true;
+                    }
+                    out.push(Deletion { target: t, recursive: true, tool: "find -delete".into() });
+                }
+            }
+        }
+        "mv" => {
+            // Moving a path away deletes it from where it was; into /dev/null, entirely.
+            let o = Opts::parse(args, &['t', 'S']);
+            let target_dir = o.has(Some('t'), "target-directory");
+            let n = o.operands.len();
+            if n >= 2 || target_dir {
+                let sources = if target_dir { &o.operands[..] } else { &o.operands[..n - 1] };
+                let to_null = !target_dir && o.operands.last().and_then(Field::as_known) == Some("/dev/null");
+                for f in sources {
+                    let t = target(inv, f, cx);
+                    // Moving within the workspace or temp is a rename, not a loss.
+                    if to_null || !matches!(t.place, Place::Workspace { .. } | Place::Temp | Place::TempRoot) {
+                        out.push(Deletion { target: t, recursive: true, tool: if to_null { "mv to /dev/null".into() } else { "mv".into() } });
+                    }
+                }
+            }
+        }
+        _ => {}
+    }
+    out
+}
+
+/// The files an invocation writes (redirections and output arguments).
+pub(crate) fn writes(inv: &Invocation, cx: &Cx<'_>) -> Vec<Target> {
+    let mut out: Vec<Target> = inv
+        .redirects
+        .iter()
+        .filter(|r| matches!(r.mode, RedirMode::Write | RedirMode::Append))
+        .filter_map(|r| r.target.as_ref())
+        .map(|f| target(inv, f, cx))
+        .collect();
+    let Some(name) = inv.name() else { return out };
+    let args = inv.args();
+    let mut add = |f: &Field| out.push(target(inv, f, cx));
+    match name.as_str() {
+        "tee" | "touch" | "truncate" | "sponge" | "sudoedit" | "vim" | "vi" | "nano" | "emacs" | "ed" => {
+            let o = Opts::parse(args, &['s', 'r', 'd', 't']);
+            o.operands.iter().for_each(&mut add);
+        }
+        "cp" | "install" | "ln" | "rsync" | "mv" => {
+            let o = Opts::parse(args, &['t', 'S', 'm', 'o', 'g', 'e', 'f', 'B']);
+            if let Some(p) = args.iter().position(|a| a.as_known().is_some_and(|t| t == "-t" || t.starts_with("--target-directory"))) {
+                if let Some(d) = args.get(p + 1).filter(|_| args[p].as_known() == Some("-t")) {
+                    add(d);
+                }
+            } else if let Some(last) = o.operands.last().filter(|_| o.operands.len() >= 2) {
+                add(last);
+            }
+        }
+        "dd" => {
+            for a in args {
+                if let Some(v) = a.text.strip_prefix("of=") {
+                    add(&Field { text: v.to_string(), ..a.clone() });
+                }
+            }
+        }
+        "sed" | "perl" => {
+            let o = Opts::parse(args, &['e', 'f']);
+            if o.has(Some('i'), "in-place") {
+                o.operands.iter().skip(usize::from(!args.iter().any(|a| matches!(a.as_known(), Some("-e" | "-f"))))).for_each(&mut add);
+            }
+        }
+        "curl" => {
+            for (k, a) in args.iter().enumerate() {
+                if matches!(a.as_known(), Some("-o" | "--output")) {
+                    if let Some(f) = args.get(k + 1) {
+                        add(f);
+                    }
+                } else if let Some(v) = a.as_known().and_then(|t| t.strip_prefix("--output=")) {
+                    add(&Field::known(v));
+                }
+            }
+        }
+        "wget" => {
+            for (k, a) in args.iter().enumerate() {
+                if matches!(a.as_known(), Some("-O" | "--output-document")) {
+                    if let Some(f) = args.get(k + 1).filter(|f| f.as_known() != Some("-")) {
+                        add(f);
+                    }
+                } else if let Some(v) = a.as_known().and_then(|t| t.strip_prefix("--output-document=")) {
+                    add(&Field::known(v));
+                }
+            }
+        }
+        "chmod" | "chown" | "chgrp" | "setfacl" | "chattr" => {
+            let o = Opts::parse(args, &[]);
+            o.operands.iter().skip(1).for_each(&mut add);
+        }
+        _ => {}
+    }
+    out
+}
+
+/// Programs that look at files without revealing their content.
+const METADATA_ONLY: &[&str] = &[
+    "ls", "stat", "test", "[", "touch", "chmod", "chown", "chgrp", "mkdir", "echo", "printf", "which", "type", "basename",
+    "dirname", "realpath", "readlink", "du", "ssh", "ssh-add", "ssh-keygen", "ssh-copy-id", "scp", "sftp", "rsync",
+    "source", ".", "export", "declare", "local", "set", "unset", "exa", "eza", "lsd", "tree", "cd", "pushd", "mv", "rm",
+    "unlink", "shred", "git", "find", "locate", "fd", "getfacl", "lsattr", "wc", "md5sum", "sha256sum", "sha1sum",
+    "file", "docker", "podman", "docker-compose", "dotenv", "dotenvx", "env", "direnv", "gpg-agent", "ssh-agent",
+    "chezmoi", "code", "open", "true", "false", "mise", "sops", "age", "keychain", "cp", "install", "ln", "tar",
+    "zip", "gpg", "openssl", "kubectl", "helm", "terraform", "tofu", "aws", "gcloud", "az",
+];
+
+/// The file arguments an invocation reads the content of (for secret reads).
+pub(crate) fn read_args(inv: &Invocation) -> Vec<Field> {
+    let mut out = Vec::new();
+    if let Input::File(f) = &inv.stdin {
+        out.push(f.clone());
+    }
+    let Some(name) = inv.name() else { return out };
+    let args = inv.args();
+    for a in args {
+        // `-d @file`, `--data-binary=@file`, `--file=.env`, `-f.env`, `if=.env`.
+        if let Some(t) = a.as_known() {
+            if let Some(v) = t.split_once("=@").map(|(_, v)| v).or_else(|| t.strip_prefix('@')) {
+                out.push(Field::known(v));
+                continue;
+            }
+            if let Some(v) = t.strip_prefix("if=") {
+                out.push(Field::known(v));
+                continue;
+            }
+            if t.starts_with("--") {
+                if let Some((_, v)) = t.split_once('=') {
+                    out.push(Field::known(v));
+                }
+                continue;
+            }
+            if t.starts_with('-') && t.len() > 2 && t[1..].starts_with(|c: char| c.is_ascii_alphabetic()) && t.contains('.') && !METADATA_ONLY.contains(&name.as_str()) {
+                // `-f.env`: a value attached to a short option.
+                out.push(Field::known(&t[2..]));
+                continue;
+            }
+        }
+    }
+    if METADATA_ONLY.contains(&name.as_str()) {
+        if matches!(name.as_str(), "cp" | "tar" | "zip" | "openssl" | "gpg" | "scp" | "rsync" | "docker") {
+            // Copying or archiving a secret makes another copy of it.
+            let o = Opts::parse(args, &['f', 'C', 'o']);
+            let n = o.operands.len();
+            let sources: Vec<Field> = match name.as_str() {
+                "cp" | "scp" | "rsync" if n >= 2 => o.operands[..n - 1].to_vec(),
+                "tar" | "zip" | "openssl" | "gpg" => o.operands.clone(),
+                _ => Vec::new(),
+            };
+            out.extend(sources);
+            // `openssl enc -in .env`, `tar -czf x.tgz .env`.
+            for (k, a) in args.iter().enumerate() {
+                if matches!(a.as_known(), Some("-in" | "-i" | "--input")) {
+                    out.extend(args.get(k + 1).cloned());
+                }
+            }
+        }
+        return out;
+    }
+    let o = Opts::parse(args, &[]);
+    out.extend(o.operands);
+    // Option values that name files (`grep -f .env`, `rg --file .env`).
+    for (k, a) in args.iter().enumerate() {
+        if matches!(a.as_known(), Some("-f" | "--file" | "-e" | "--regexp" | "--exclude-from" | "-T" | "--files-from" | "-i" | "-in")) {
+            out.extend(args.get(k + 1).cloned());
+        }
+    }
+    out
+}
+
+/// Whether a field names a block device (`/dev/sda`, `/dev/nvme0n1`, `/dev/disk2`).
+pub(crate) fn is_block_device(f: &Field) -> bool {
+    let Some(t) = f.as_known() else { return false };
+    let Some(dev) = t.strip_prefix("/dev/") else { return false };
+    let dev = dev.trim_start_matches("mapper/");
+    ["sd", "hd", "vd", "xvd", "nvme", "mmcblk", "md", "dm-", "disk", "rdisk", "loop", "sr", "nbd", "zd", "rbd", "mapper", "root", "mtd"]
+        .iter()
+        .any(|p| dev.starts_with(p))
+        || t.starts_with("/dev/mapper/")
+        || t.starts_with("/dev/disk/")
+}
+
+/// Whether a path component sequence is a well-known build output directory.
+pub(crate) fn is_build_output(rel: &Path) -> bool {
+    const NAMES: &[&str] = &[
+        "target", "node_modules", "dist", "build", "out", ".next", ".nuxt", ".svelte-kit", "coverage", "__pycache__",
+        ".pytest_cache", ".mypy_cache", ".ruff_cache", ".tox", ".nox", ".venv", "venv", ".cache", "tmp", ".tmp", ".turbo",
+        ".parcel-cache", ".gradle", ".eggs", "bin", "obj", ".terraform", "vendor", "_build", "deps", ".angular",
+        "storybook-static", ".expo", ".dart_tool", "DerivedData", "Pods", ".build", "cmake-build-debug",
+        "cmake-build-release", "htmlcov", ".hypothesis", "site", "public/build", "logs", "log", ".docusaurus",
+    ];
+    rel.components().any(|c| {
+        let s = c.as_os_str().to_string_lossy();
+        NAMES.contains(&s.as_ref()) || s.ends_with(".egg-info") || s.starts_with("cmake-build-")
+    })
+}
+
+/// The program name of an invocation, also through `java -jar NAME.jar`.
+pub(crate) fn tool_name(inv: &Invocation) -> Option<String> {
+    let name = inv.name()?;
+    if name == "java" {
+        let args = inv.args();
+        if let Some(p) = args.iter().position(|a| a.as_known() == Some("-jar")) {
+            return args.get(p + 1).and_then(Field::as_known).map(|j| program_name(j.trim_end_matches(".jar")));
+        }
+    }
+    Some(name.trim_end_matches(".sh").to_string())
+}
+
+/// Known text of the arguments joined by spaces (unknowns shown as `…`), lowercase.
+pub(crate) fn joined_lower(args: &[Field]) -> String {
+    args.iter().map(|a| a.text.replace(UNKNOWN_MARK, "…").to_lowercase()).collect::<Vec<_>>().join(" ")
+}
+
+/// Facts about the workspace's git repository.
+pub(crate) struct RepoFacts {
+    repo: git2::Repository,
+    index: Option<git2::Index>,
+    root: std::path::PathBuf,
+}
+
+impl RepoFacts {
+    pub(crate) fn open(root: &Path) -> Option<Self> {
+        let repo = git2::Repository::open(root).ok()?;
+        let index = repo.index().ok();
+        let root = repo.workdir().map_or_else(|| root.to_path_buf(), Path::to_path_buf);
+        Some(Self { repo, index, root })
+    }
+
+    /// How many tracked files are at or under `path` (absolute).
+    pub(crate) fn tracked_under(&self, path: &Path) -> usize {
+        let Some(index) = &self.index else { return 0 };
+        let Ok(rel) = path.strip_prefix(&self.root) else { return 0 };
+        let rel = rel.to_string_lossy();
+        if rel.is_empty() {
+            return index.len();
+        }
+        let prefix = format!("{rel}/");
+        index.iter().filter(|e| {
+            let p = String::from_utf8_lossy(&e.path);
+            p == rel || p.starts_with(&prefix)
+        }).count()
+    }
+
+    /// Whether git ignores `path` (absolute).
+    pub(crate) fn ignored(&self, path: &Path) -> bool {
+        path.strip_prefix(&self.root).ok().is_some_and(|rel| self.repo.is_path_ignored(rel).unwrap_or(false))
+    }
+}

@@ -1,0 +1,287 @@
+//! Where a path argument points, in the terms guards decide on.
+//!
+//! A path argument is resolved against the working directory the analyzer tracked,
+//! normalised lexically (`..` and `.`), and placed: the filesystem root, a system
+//! directory, the operator's home, the workspace, a temporary directory, or elsewhere.
+//! Globs are placed by the directory they expand in (`/*` is "everything in `/`").
+//!
+//! Invariants: a path that cannot be known statically is [`Place::Unknown`], never
+//! guessed; `/home/u/proj-evil` is not inside `/home/u/proj` (component-wise prefix).
+//! Nothing here reads the filesystem except [`Target::exists`] and
+//! [`canonical_prefix`], which callers use only when a decision depends on it.
+
+use std::path::{Path, PathBuf};
+
+use crate::analyze::model::{Cwd, Field, UNKNOWN_MARK};
+use crate::context::{normalize, Context};
+
+/// Top-level directories that belong to the system.
+const SYSTEM_DIRS: &[&str] = &[
+    "bin", "boot", "dev", "etc", "home", "lib", "lib32", "lib64", "libx32", "media", "mnt", "nix",
+    "opt", "proc", "root", "run", "sbin", "snap", "srv", "sys", "usr", "var", "efi", "System",
+    "Library", "Applications", "private", "Users", "Volumes", "cores",
+];
+
+/// Where a path is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Place {
+    /// `/` itself.
+    Root,
+    /// Inside a system directory; `depth` counts components (`/etc` is 1, `/etc/ssh` 2).
+    System {
+        /// The top-level directory.
+        top: String,
+        /// Number of components.
+        depth: usize,
+    },
+    /// The operator's home directory itself.
+    Home,
+    /// Inside the home directory, outside the workspace; `depth` below home.
+    InHome {
+        /// Number of components below home.
+        depth: usize,
+    },
+    /// Inside the workspace; `rel` is empty for the root itself.
+    Workspace {
+        /// The path relative to the workspace root.
+        rel: PathBuf,
+    },
+    /// A temporary directory itself (`/tmp`).
+    TempRoot,
+    /// Inside a temporary directory.
+    Temp,
+    /// Anywhere else.
+    Outside,
+    /// Not known statically.
+    Unknown,
+}
+
+/// A path argument, resolved.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Target {
+    /// The argument as written (unknowns described).
+    pub raw: String,
+    /// The absolute, normalised path; for a glob, the directory it expands in.
+    pub path: Option<PathBuf>,
+    /// Where it is.
+    pub place: Place,
+    /// A glob that matches everything in `path` (`*`, `.*`, `**`).
+    pub all_children: bool,
+    /// Holds glob characters.
+    pub glob: bool,
+    /// Written relative to the working directory and climbing out of the workspace
+    /// with `..`, or resolved against a directory reached that way.
+    pub climbed: bool,
+    /// Has a component that is a literal `~` (a tilde that was not expanded).
+    pub literal_tilde: bool,
+}
+
+impl Target {
+    /// Whether the path (or, for a glob, its directory) exists.
+    #[must_use]
+    pub fn exists(&self) -> bool {
+        self.path.as_deref().is_some_and(|p| p.symlink_metadata().is_ok())
+    }
+
+    /// Whether it is inside the workspace (or is its root).
+    #[must_use]
+    pub fn in_workspace(&self) -> bool {
+        matches!(self.place, Place::Workspace { .. })
+    }
+
+    /// Whether it is the workspace root itself or everything in it.
+    #[must_use]
+    pub fn is_workspace_root(&self) -> bool {
+        matches!(&self.place, Place::Workspace { rel } if rel.as_os_str().is_empty())
+    }
+
+    /// Whether it is (or is inside) the workspace's `.git` directory.
+    #[must_use]
+    pub fn in_git_dir(&self) -> bool {
+        matches!(&self.place, Place::Workspace { rel } if rel.starts_with(".git"))
+            || (self.is_workspace_root() && self.all_children)
+    }
+}
+
+/// Resolves a path argument against the working directory.
+#[must_use]
+pub fn resolve(field: &Field, cwd: &Cwd, ctx: &Context) -> Target {
+    let raw = field.display();
+    let mut t = Target {
+        raw,
+        path: None,
+        place: Place::Unknown,
+        all_children: false,
+        glob: field.glob,
+        climbed: false,
+        literal_tilde: false,
+    };
+    let text = &field.text;
+    // An unknown prefix makes the whole path unknown; an unknown later on keeps the
+    // directory before it (like a glob).
+    let known_dir: String = if field.is_known() {
+        text.clone()
+    } else {
+        let prefix = field.known_prefix();
+        if prefix.is_empty() || !prefix.contains('/') {
+            return t;
+        }
+        t.glob = true;
+        // `$UNKNOWN_CWD/x` has no known prefix; `/tmp/$X` keeps `/tmp/`.
+        prefix[..=prefix.rfind('/').unwrap_or(0)].to_string() + &UNKNOWN_MARK.to_string()
+    };
+    let text = known_dir.as_str();
+    t.literal_tilde = text.split('/').any(|c| c == "~");
+    let (base, climbed_base) = match cwd {
+        Cwd::Known { path, climbed } => (path.clone(), *climbed),
+        Cwd::Unknown(_) => {
+            if !text.starts_with('/') {
+                return t;
+            }
+            (PathBuf::from("/"), false)
+        }
+    };
+    let joined = if text.starts_with('/') { PathBuf::from(text) } else { base.join(text) };
+    // Split at the first component holding a glob character (or an unknown).
+    let mut dir = PathBuf::new();
+    let mut pattern: Option<String> = None;
+    let mut rest_after_pattern = false;
+    for comp in joined.to_string_lossy().split('/') {
+        if pattern.is_some() {
+            rest_after_pattern = rest_after_pattern || !comp.is_empty();
+            continue;
+        }
+        if (t.glob && comp.contains(['*', '?', '['])) || comp.contains(UNKNOWN_MARK) {
+            pattern = Some(comp.to_string());
+            continue;
+        }
+        if comp.is_empty() {
+            if dir.as_os_str().is_empty() {
+                dir.push("/");
+            }
+            continue;
+        }
+        dir.push(comp);
+    }
+    let dir = normalize(&dir);
+    if let Some(p) = &pattern {
+        t.all_children = !rest_after_pattern && matches!(p.as_str(), "*" | ".*" | "**" | "*.*" | ".[!.]*" | "{*,.*}")
+            || p.chars().all(|c| c == '*' || c == UNKNOWN_MARK);
+    }
+    t.climbed = climbed_base
+        || (!text.starts_with('/') && text.split('/').any(|c| c == "..") && !dir.starts_with(&ctx.workspace) && base.starts_with(&ctx.workspace));
+    t.place = place_of(&dir, ctx);
+    t.path = Some(dir);
+    t
+}
+
+/// Where an absolute, normalised path is.
+#[must_use]
+pub fn place_of(p: &Path, ctx: &Context) -> Place {
+    if p == Path::new("/") {
+        return Place::Root;
+    }
+    if let Ok(rel) = p.strip_prefix(&ctx.workspace) {
+        if ctx.workspace != Path::new("/") {
+            return Place::Workspace { rel: rel.to_path_buf() };
+        }
+    }
+    for t in &ctx.temp_dirs {
+        if p == t {
+            return Place::TempRoot;
+        }
+        if p.starts_with(t) {
+            return Place::Temp;
+        }
+    }
+    if p == ctx.home {
+        return Place::Home;
+    }
+    if let Ok(rel) = p.strip_prefix(&ctx.home) {
+        return Place::InHome { depth: rel.components().count() };
+    }
+    let mut comps = p.components().skip(1);
+    if let Some(first) = comps.next() {
+        let first = first.as_os_str().to_string_lossy();
+        if SYSTEM_DIRS.contains(&first.as_ref()) {
+            return Place::System { top: first.into_owned(), depth: 1 + comps.count() };
+        }
+    }
+    Place::Outside
+}
+
+/// Resolves symbolic links in the longest existing prefix of `p`, keeping the rest.
+#[must_use]
+pub fn canonical_prefix(p: &Path) -> PathBuf {
+    let mut existing = p.to_path_buf();
+    let mut rest = Vec::new();
+    loop {
+        if let Ok(c) = existing.canonicalize() {
+            let mut out = c;
+            for r in rest.iter().rev() {
+                out.push(r);
+            }
+            return normalize(&out);
+        }
+        match (existing.file_name().map(ToOwned::to_owned), existing.parent().map(Path::to_path_buf)) {
+            (Some(name), Some(parent)) => {
+                rest.push(name);
+                existing = parent;
+            }
+            _ => return p.to_path_buf(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn ctx() -> Context {
+        let mut c = Context::new(PathBuf::from("/home/u/proj"), HashMap::from([("HOME".to_string(), "/home/u".to_string())]));
+        c.workspace = PathBuf::from("/home/u/proj");
+        c
+    }
+
+    fn place(s: &str) -> Place {
+        let c = ctx();
+        let cwd = Cwd::Known { path: c.cwd.clone(), climbed: false };
+        let mut f = Field::known(s);
+        f.glob = s.contains(['*', '?', '[']);
+        resolve(&f, &cwd, &c).place
+    }
+
+    #[test]
+    fn places() {
+        assert_eq!(place("/"), Place::Root);
+        assert_eq!(place("/tmp/../etc"), Place::System { top: "etc".into(), depth: 1 });
+        assert_eq!(place("/home/u"), Place::Home);
+        assert_eq!(place("/home/u/proj-evil"), Place::InHome { depth: 1 });
+        assert_eq!(place("build"), Place::Workspace { rel: PathBuf::from("build") });
+        assert_eq!(place("."), Place::Workspace { rel: PathBuf::new() });
+        assert_eq!(place("/tmp"), Place::TempRoot);
+        assert_eq!(place("/tmp/x"), Place::Temp);
+        assert_eq!(place("/srv2"), Place::Outside);
+        assert_eq!(place("/*"), Place::Root);
+        assert_eq!(place("../other"), Place::InHome { depth: 1 });
+    }
+
+    #[test]
+    fn globs_and_climbing() {
+        let c = ctx();
+        let cwd = Cwd::Known { path: c.cwd.clone(), climbed: false };
+        let mut star = Field::known("*");
+        star.glob = true;
+        let t = resolve(&star, &cwd, &c);
+        assert!(t.all_children && t.is_workspace_root());
+        let t = resolve(&Field::known("../other"), &cwd, &c);
+        assert!(t.climbed);
+        let t = resolve(&Field::known("sub/../x"), &cwd, &c);
+        assert!(!t.climbed);
+        let mut pat = Field::known("./build-*");
+        pat.glob = true;
+        let t = resolve(&pat, &cwd, &c);
+        assert!(!t.all_children && t.is_workspace_root());
+    }
+}

@@ -1,0 +1,157 @@
+//! Decisions and their provenance.
+//!
+//! A [`Decision`] is ordered `Allow < Ask < Deny`; combining decisions takes the maximum,
+//! so the strictest matching rule always wins and no later layer can weaken it. An
+//! [`Evaluation`] is the decision plus every [`Reason`] that contributed, each naming
+//! the rule (guard code), the layer it belongs to, what it stopped and how to do it
+//! safely. A denial is data: it is rendered, serialized and audited, never an error.
+
+use serde::Serialize;
+
+use crate::analyze::{self, Analysis};
+use crate::context::Context;
+use crate::guard;
+use crate::parse::ParseError;
+
+/// What happens to a command.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Decision {
+    /// Runs without a prompt.
+    Allow,
+    /// Runs only if the operator approves it.
+    Ask,
+    /// Never runs.
+    Deny,
+}
+
+impl Decision {
+    /// The lowercase name.
+    #[must_use]
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Allow => "allow",
+            Self::Ask => "ask",
+            Self::Deny => "deny",
+        }
+    }
+}
+
+impl std::fmt::Display for Decision {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The layer a rule belongs to, in the order layers are applied.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Layer {
+    /// The parser and analyzer themselves (unparseable or opaque input).
+    Parse,
+    /// The built-in guardrails.
+    Guard,
+}
+
+/// One rule that matched.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Reason {
+    /// The rule's stable code (`FS001`).
+    pub code: String,
+    /// The rule's name (`delete-critical`).
+    pub name: String,
+    /// The layer the rule belongs to.
+    pub layer: Layer,
+    /// What this rule decided.
+    pub decision: Decision,
+    /// Why, in one lowercase sentence.
+    pub message: String,
+    /// The (sub-)command that triggered it, as the analyzer saw it.
+    pub command: String,
+    /// A safer way to do the same, when there is one.
+    pub hint: Option<String>,
+}
+
+/// The result of judging a command.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Evaluation {
+    /// The strictest decision of all reasons (allow when there are none).
+    pub decision: Decision,
+    /// Every rule that matched, strictest first.
+    pub reasons: Vec<Reason>,
+}
+
+impl Evaluation {
+    /// An evaluation with no reasons: allowed.
+    #[must_use]
+    pub const fn allow() -> Self {
+        Self { decision: Decision::Allow, reasons: Vec::new() }
+    }
+
+    /// Builds an evaluation from reasons: the decision is their maximum.
+    #[must_use]
+    pub fn from_reasons(mut reasons: Vec<Reason>) -> Self {
+        reasons.sort_by(|a, b| b.decision.cmp(&a.decision).then_with(|| a.code.cmp(&b.code)));
+        reasons.dedup_by(|a, b| a.code == b.code && a.command == b.command && a.message == b.message);
+        let decision = reasons.iter().map(|r| r.decision).max().unwrap_or(Decision::Allow);
+        Self { decision, reasons }
+    }
+
+    /// The reason that decided, if any.
+    #[must_use]
+    pub fn primary(&self) -> Option<&Reason> {
+        self.reasons.first()
+    }
+}
+
+/// Judges shell text (`-c TEXT`), with positional parameters (`NAME ARGS…`).
+#[must_use]
+pub fn evaluate_shell(text: &str, positional: &[String], ctx: &Context) -> Evaluation {
+    match analyze::analyze(text, positional, ctx) {
+        Ok(analysis) => evaluate_analysis(&analysis, ctx),
+        Err(e) => parse_failure(text, &e),
+    }
+}
+
+/// Judges a program run with arguments, without a shell (`-- PROG ARGS…`).
+#[must_use]
+pub fn evaluate_argv(argv: &[String], ctx: &Context) -> Evaluation {
+    let analysis = analyze::analyze_argv(argv, ctx);
+    evaluate_analysis(&analysis, ctx)
+}
+
+/// Runs the guards over an analysis.
+#[must_use]
+pub fn evaluate_analysis(analysis: &Analysis, ctx: &Context) -> Evaluation {
+    Evaluation::from_reasons(guard::run(analysis, ctx))
+}
+
+/// The evaluation of text that does not parse: a deny that says where and why.
+#[must_use]
+pub fn parse_failure(text: &str, e: &ParseError) -> Evaluation {
+    let g = guard::by_code("OP002").map_or(("OP002", "parse-error"), |g| (g.code, g.name));
+    Evaluation::from_reasons(vec![Reason {
+        code: g.0.to_string(),
+        name: g.1.to_string(),
+        layer: Layer::Parse,
+        decision: Decision::Deny,
+        message: format!("the command is not valid shell: {e}"),
+        command: text.to_string(),
+        hint: Some("fix the quoting or syntax; tako-exec only runs what it can parse".into()),
+    }])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn order_and_max() {
+        assert!(Decision::Allow < Decision::Ask && Decision::Ask < Decision::Deny);
+        let r = |d| Reason { code: "X".into(), name: "x".into(), layer: Layer::Guard, decision: d, message: String::new(), command: format!("{d:?}"), hint: None };
+        let e = Evaluation::from_reasons(vec![r(Decision::Ask), r(Decision::Deny), r(Decision::Allow)]);
+        assert_eq!(e.decision, Decision::Deny);
+        assert_eq!(e.reasons[0].decision, Decision::Deny);
+        assert_eq!(Evaluation::from_reasons(vec![]).decision, Decision::Allow);
+    }
+}
