@@ -153,11 +153,16 @@ impl Analyzer<'_> {
                 Stream::empty()
             }
             "export" | "declare" | "typeset" | "local" | "readonly" => {
-                self.record(inv.clone());
+                let mut rec = inv.clone();
                 for a in decl {
                     let v = self.assign_value(a, st, sc);
+                    // Variables that decide which shell runs are shown to the guards.
+                    if a.name == "SHELL" || a.name.starts_with("TAKO_") {
+                        rec.env.push((a.name.clone(), v.scalar()));
+                    }
                     st.vars.insert(a.name.clone(), v);
                 }
+                self.record(rec);
                 Stream::empty()
             }
             "unset" => {

@@ -278,12 +278,17 @@ impl Analyzer<'_> {
         let argv = self.expand_words(&cmd.words, st, sc);
         let (stdin2, redirects) = self.redirects(&cmd.redirects, st, sc, stdin);
         if argv.is_empty() {
-            // Assignments (and redirections) only: they change this shell.
+            // Assignments (and redirections) only: they change this shell. Those of
+            // variables that decide which shell runs are reported for the guards.
+            let guarded: Vec<(String, Field)> =
+                env.iter().filter(|(n, _)| n == "SHELL" || n.starts_with("TAKO_")).map(|(n, v)| (n.clone(), v.scalar())).collect();
             for (n, v) in env {
                 st.vars.insert(n, v);
             }
-            if !redirects.is_empty() {
-                let inv = self.bare_invocation(Vec::new(), redirects, st, sc, stdin2, "(redirection)");
+            if !redirects.is_empty() || !guarded.is_empty() {
+                let text = if guarded.is_empty() { "(redirection)".to_string() } else { guarded.iter().map(|(n, v)| format!("{n}={}", v.display())).collect::<Vec<_>>().join(" ") };
+                let mut inv = self.bare_invocation(Vec::new(), redirects, st, sc, stdin2, &text);
+                inv.env = guarded;
                 self.record(inv);
             }
             return Stream::empty();

@@ -22,43 +22,43 @@ use crate::policy::{Decision, Layer, Reason};
 
 pub(crate) mod util;
 
-// TODO-WIP mod db001_destructive_sql;
+mod db001_destructive_sql;
 mod dk001_disk_format;
 mod dk002_raw_device_write;
-// TODO-WIP mod ex001_secret_exfiltration;
+mod ex001_secret_exfiltration;
 mod fs001_delete_critical;
 mod fs002_delete_outside;
 mod fs003_delete_workspace;
 mod fs004_permissions;
 mod fs005_write_system;
 mod fs006_sync_delete;
-// TODO-WIP mod gt001_discard_changes;
-// TODO-WIP mod gt002_rewrite_remote;
-// TODO-WIP mod gt003_delete_history;
-// TODO-WIP mod gt004_bypass_hooks;
-// TODO-WIP mod gt005_config_exec;
-// TODO-WIP mod in001_iac_destroy;
-// TODO-WIP mod in002_kubernetes;
-// TODO-WIP mod in003_containers;
-// TODO-WIP mod in004_cloud_delete;
-// TODO-WIP mod in005_http_delete;
-// TODO-WIP mod op001_opaque_code;
-// TODO-WIP mod op002_parse_error;
-// TODO-WIP mod op003_limits;
-// TODO-WIP mod op004_api_call;
-// TODO-WIP mod pb001_publish;
+mod gt001_discard_changes;
+mod gt002_rewrite_remote;
+mod gt003_delete_history;
+mod gt004_bypass_hooks;
+mod gt005_config_exec;
+mod in001_iac_destroy;
+mod in002_kubernetes;
+mod in003_containers;
+mod in004_cloud_delete;
+mod in005_http_delete;
+mod op001_opaque_code;
+mod op002_parse_error;
+mod op003_limits;
+mod op004_api_call;
+mod pb001_publish;
 mod pr001_privilege;
 mod pr002_setuid_sudoers;
-// TODO-WIP mod rc001_remote_code;
+mod rc001_remote_code;
 mod rs001_fork_bomb;
-// TODO-WIP mod se001_read_secret;
-// TODO-WIP mod sp001_tako_state;
-// TODO-WIP mod sp002_disable_guard;
-// TODO-WIP mod sy001_power;
-// TODO-WIP mod sy002_kill_all;
-// TODO-WIP mod sy003_services;
-// TODO-WIP mod sy004_firewall;
-// TODO-WIP mod sy005_scheduled;
+mod se001_read_secret;
+mod sp001_tako_state;
+mod sp002_disable_guard;
+mod sy001_power;
+mod sy002_kill_all;
+mod sy003_services;
+mod sy004_firewall;
+mod sy005_scheduled;
 
 /// What a guard wants done about one command.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -135,43 +135,43 @@ pub struct Guard {
 
 /// The catalog, in code order.
 pub static GUARDS: &[&Guard] = &[
-    // TODO-WIP &db001_destructive_sql::GUARD,
+    &db001_destructive_sql::GUARD,
     &dk001_disk_format::GUARD,
     &dk002_raw_device_write::GUARD,
-    // TODO-WIP &ex001_secret_exfiltration::GUARD,
+    &ex001_secret_exfiltration::GUARD,
     &fs001_delete_critical::GUARD,
     &fs002_delete_outside::GUARD,
     &fs003_delete_workspace::GUARD,
     &fs004_permissions::GUARD,
     &fs005_write_system::GUARD,
     &fs006_sync_delete::GUARD,
-    // TODO-WIP &gt001_discard_changes::GUARD,
-    // TODO-WIP &gt002_rewrite_remote::GUARD,
-    // TODO-WIP &gt003_delete_history::GUARD,
-    // TODO-WIP &gt004_bypass_hooks::GUARD,
-    // TODO-WIP &gt005_config_exec::GUARD,
-    // TODO-WIP &in001_iac_destroy::GUARD,
-    // TODO-WIP &in002_kubernetes::GUARD,
-    // TODO-WIP &in003_containers::GUARD,
-    // TODO-WIP &in004_cloud_delete::GUARD,
-    // TODO-WIP &in005_http_delete::GUARD,
-    // TODO-WIP &op001_opaque_code::GUARD,
-    // TODO-WIP &op002_parse_error::GUARD,
-    // TODO-WIP &op003_limits::GUARD,
-    // TODO-WIP &op004_api_call::GUARD,
-    // TODO-WIP &pb001_publish::GUARD,
+    &gt001_discard_changes::GUARD,
+    &gt002_rewrite_remote::GUARD,
+    &gt003_delete_history::GUARD,
+    &gt004_bypass_hooks::GUARD,
+    &gt005_config_exec::GUARD,
+    &in001_iac_destroy::GUARD,
+    &in002_kubernetes::GUARD,
+    &in003_containers::GUARD,
+    &in004_cloud_delete::GUARD,
+    &in005_http_delete::GUARD,
+    &op001_opaque_code::GUARD,
+    &op002_parse_error::GUARD,
+    &op003_limits::GUARD,
+    &op004_api_call::GUARD,
+    &pb001_publish::GUARD,
     &pr001_privilege::GUARD,
     &pr002_setuid_sudoers::GUARD,
-    // TODO-WIP &rc001_remote_code::GUARD,
+    &rc001_remote_code::GUARD,
     &rs001_fork_bomb::GUARD,
-    // TODO-WIP &se001_read_secret::GUARD,
-    // TODO-WIP &sp001_tako_state::GUARD,
-    // TODO-WIP &sp002_disable_guard::GUARD,
-    // TODO-WIP &sy001_power::GUARD,
-    // TODO-WIP &sy002_kill_all::GUARD,
-    // TODO-WIP &sy003_services::GUARD,
-    // TODO-WIP &sy004_firewall::GUARD,
-    // TODO-WIP &sy005_scheduled::GUARD,
+    &se001_read_secret::GUARD,
+    &sp001_tako_state::GUARD,
+    &sp002_disable_guard::GUARD,
+    &sy001_power::GUARD,
+    &sy002_kill_all::GUARD,
+    &sy003_services::GUARD,
+    &sy004_firewall::GUARD,
+    &sy005_scheduled::GUARD,
 ];
 
 /// The guard with this code (case-insensitive).

@@ -395,3 +395,29 @@ impl RepoFacts {
         path.strip_prefix(&self.root).ok().is_some_and(|rel| self.repo.is_path_ignored(rel).unwrap_or(false))
     }
 }
+
+impl RepoFacts {
+    /// The branch `HEAD` points to, when it is a branch.
+    pub(crate) fn head_branch(&self) -> Option<String> {
+        let head = self.repo.find_reference("HEAD").ok()?;
+        head.symbolic_target().ok().flatten().and_then(|t| t.strip_prefix("refs/heads/")).map(String::from)
+    }
+}
+
+/// The git command line of an invocation of `git`.
+pub(crate) fn git_cmd(inv: &Invocation, cx: &Cx<'_>) -> Option<crate::analyze::git::GitCmd> {
+    if inv.name()? != "git" {
+        return None;
+    }
+    let config = cx.ctx.read_files.then(|| cx.ctx.workspace.join(".git/config"));
+    Some(crate::analyze::git::GitCmd::parse(inv, config.as_deref()))
+}
+
+/// Branch names a team protects: the default branches and release lines.
+pub(crate) fn protected_branch(name: &str) -> bool {
+    let n = name.trim_start_matches("refs/heads/");
+    matches!(n, "main" | "master" | "trunk" | "develop" | "development" | "production" | "prod" | "staging" | "stable" | "gh-pages")
+        || n.starts_with("release/")
+        || n.starts_with("releases/")
+        || n.starts_with("hotfix/")
+}

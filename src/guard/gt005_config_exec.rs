@@ -1,0 +1,74 @@
+//! GT005 git-config-exec: git configuration that makes git run commands (aliases with
+//! `!`, `core.sshCommand`, `core.fsmonitor`, pagers, filters, credential helpers).
+
+use super::util::git_cmd;
+use super::{Cx, Guard, Hit};
+use crate::analyze::git::runs_command;
+use crate::analyze::Invocation;
+use crate::policy::Decision;
+
+/// The guard.
+pub static GUARD: Guard = Guard {
+    code: "GT005",
+    name: "git-config-exec",
+    decision: Decision::Ask,
+    summary: "git config keys that run commands (alias !…, core.sshCommand, core.fsmonitor, filters), set persistently or per run",
+    doc: "\
+## What it stops
+- `git config` setting a key whose value git later runs as a command: shell aliases
+  (`alias.x '!…'`), `core.sshCommand`, `core.fsmonitor`, `core.pager`, `core.editor`,
+  `filter.*.clean/smudge`, `diff.*.textconv`, `credential.helper`, `include.path`, …
+- The same keys given for one run (`git -c core.sshCommand=… fetch`,
+  `GIT_CONFIG_COUNT`/`GIT_CONFIG_KEY_n`/`GIT_CONFIG_VALUE_n`,
+  `GIT_CONFIG_PARAMETERS`), except aliases, whose commands tako-exec judges itself.
+- Configuration in the environment that cannot be read fully (`GIT_CONFIG_COUNT=1x`,
+  a missing `GIT_CONFIG_KEY_0`).
+
+## Why
+These keys turn an innocent later command (`git status`, `git fetch`) into arbitrary
+code execution, which is how a prompt-injected agent plants a persistent backdoor.
+
+## Instead
+Run the command directly instead of through git configuration.",
+    matches: &["git config alias.st '!rm -rf ~'", "git config --global core.sshCommand 'ssh -i key'", "git -c core.fsmonitor='touch /tmp/x' status", "GIT_CONFIG_COUNT=1x git status", "git config core.pager 'less -R'", "GIT_CONFIG_COUNT=1 GIT_CONFIG_KEY_0=user.name git status"],
+    not_matches: &["git config user.name 'A B'", "git config --get alias.st", "git -c user.name=x commit -m y", "git config alias.st status", "GIT_CONFIG_COUNT=1 GIT_CONFIG_KEY_0=user.name GIT_CONFIG_VALUE_0='' git status", "GIT_CONFIG_COUNT=0 GIT_CONFIG_KEY_0=alias.nuke GIT_CONFIG_VALUE_0=reset git status"],
+    on_invocation: Some(check),
+    on_event: None,
+};
+
+fn check(inv: &Invocation, cx: &Cx<'_>) -> Option<Hit> {
+    let g = git_cmd(inv, cx)?;
+    if let Some(p) = &g.config_problem {
+        return Some(Hit::ask(format!("git configuration for this run cannot be read fully ({p})")).hint("pass configuration with plain `git -c key=value`"));
+    }
+    if let Some((k, _)) = g.config.iter().find(|(k, _)| runs_command(k) && !k.starts_with("alias.") && k != "core.hookspath") {
+        return Some(Hit::ask(format!("git runs with {k} set, which makes git run a command")).hint("run the command directly"));
+    }
+    if g.sub.as_deref() != Some("config") {
+        return None;
+    }
+    let reading = g.args.iter().any(|a| matches!(a.as_known(), Some("--get" | "--get-all" | "--get-regexp" | "--list" | "-l" | "get" | "list" | "--unset" | "--unset-all" | "unset")));
+    if reading {
+        return None;
+    }
+    let ops = g.operands();
+    let ops: Vec<_> = ops.iter().skip_while(|f| f.as_known() == Some("set")).collect();
+    let (key, value) = (ops.first()?, ops.get(1)?);
+    let key = key.as_known()?.to_ascii_lowercase();
+    if key == "core.hookspath" || !runs_command(&key) {
+        return None;
+    }
+    // A plain alias (`alias.st status`) only renames a git subcommand.
+    if key.starts_with("alias.") && !value.could_start_with("!") {
+        return None;
+    }
+    Some(Hit::ask(format!("git config sets {key}, which makes git run `{}` later", value.display())).hint("run the command directly instead of storing it in git configuration"))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn examples() {
+        crate::guard::tests::check_examples(&super::GUARD);
+    }
+}

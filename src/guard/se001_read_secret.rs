@@ -1,0 +1,125 @@
+//! SE001 read-secret: reading credential files (SSH keys, cloud credentials, `.netrc`,
+//! keyrings, `.env` files) or overwriting and deleting them.
+
+use super::util::{deletions, read_args, target, writes};
+use super::{Cx, Guard, Hit};
+use crate::analyze::model::UNKNOWN_MARK;
+use crate::analyze::{Field, Invocation};
+use crate::paths::Target;
+use crate::policy::Decision;
+use crate::sensitive::{secret_dir, secret_file};
+
+/// The guard.
+pub static GUARD: Guard = Guard {
+    code: "SE001",
+    name: "read-secret",
+    decision: Decision::Deny,
+    summary: "reading SSH keys, cloud credentials, .netrc, keyrings (deny); .env and other secret files (ask)",
+    doc: "\
+## What it stops
+- Reading key material and credentials outside the workspace with a program that
+  prints or copies them (`cat ~/.ssh/id_rsa`, `cp ~/.aws/credentials .`,
+  `grep -r key ~/.ssh`, `base64 ~/.netrc`, `python3 -c \"open('…/id_rsa')\"`): denied.
+- Reading `.env` files, private keys and credential files in the workspace, or any
+  secret through a program tako-exec does not know (`tool ~/.ssh/id_rsa`): asks.
+- Overwriting or deleting a secret file (`> .env`, `rm .env`): asks.
+Listing and testing (`ls ~/.ssh`, `test -f .env`, `stat`), template files
+(`.env.example`, `*.pub`) and mentioning a name in text (`echo .env`) are allowed.
+
+## Why
+Whatever a command prints goes back to the agent, and from there to a model provider,
+logs and transcripts. A prompt injection's first move is to read credentials.
+
+## Instead
+Reference secrets by name (`$API_KEY` in the program's own environment), or use the
+`.env.example` file to learn which variables exist.",
+    matches: &["cat ~/.ssh/id_rsa", "cat ~/.aws/credentials", "cat .env", "grep TOKEN .env", "python3 -c \"print(open('.env').read())\"", "find ~/.ssh -type f -exec cat {} +", "head -n1 $HOME/.netrc", "rm .env", "cat ${HOME}/.docker/config.json"],
+    not_matches: &["ls -la ~/.ssh", "cat .env.example", "echo 'Add .env to .gitignore'", "test -f ~/.ssh/id_rsa", "cat ~/.ssh/id_rsa.pub", "find . -name .env", "cat README.md", "stat .env"],
+    on_invocation: Some(check),
+    on_event: None,
+};
+
+/// Programs known to print, copy or transform what they read.
+const READERS: &[&str] = &[
+    "cat", "tac", "less", "more", "head", "tail", "grep", "egrep", "fgrep", "rg", "ag", "ack", "sed", "awk", "gawk", "cut",
+    "sort", "uniq", "xxd", "od", "hexdump", "base64", "base32", "strings", "cp", "tar", "zip", "gzip", "bzip2", "xz", "zstd",
+    "openssl", "gpg", "dd", "scp", "rsync", "curl", "wget", "nc", "ncat", "socat", "jq", "yq", "bat", "nl", "paste", "diff",
+    "cmp", "vim", "vi", "nano", "emacs", "code", "python", "python3", "node", "ruby", "perl", "php", "source", ".", "tee",
+    "split", "fold", "iconv", "column", "pr", "look", "comm", "join", "wc", "md5sum", "sha256sum", "install", "ln",
+];
+
+fn describe(t: &Target, f: &Field) -> Option<(&'static str, bool)> {
+    // A fully known path: its name decides.
+    if let Some(p) = t.path.as_deref() {
+        if f.is_known() {
+            let s = p.to_string_lossy();
+            if let Some(why) = secret_file(&s) {
+                return Some((why, is_key_material(why)));
+            }
+            if let Some(why) = secret_dir(&s) {
+                return Some((why, true));
+            }
+            return None;
+        }
+    }
+    // A path with unknown parts (`~/.ssh/$(ls)`, the paths `find ~/.ssh` prints): the
+    // directory it is known to be in decides.
+    let prefix = f.known_prefix();
+    if f.text.contains(UNKNOWN_MARK) && prefix.contains('/') {
+        let dir = &prefix[..prefix.rfind('/').unwrap_or(0)];
+        let dir = dir.replacen('~', "HOME", 1);
+        if let Some(why) = secret_dir(&dir) {
+            return Some((why, true));
+        }
+    }
+    None
+}
+
+/// Credentials whose disclosure gives access elsewhere (deny), as opposed to
+/// application configuration with secrets in it (ask).
+fn is_key_material(why: &str) -> bool {
+    !(why.starts_with("an environment file") || why.starts_with("a secrets file") || why.starts_with("infrastructure state") || why == "a credentials file" || why.starts_with("a file in a secrets"))
+}
+
+fn check(inv: &Invocation, cx: &Cx<'_>) -> Option<Hit> {
+    let name = inv.name().unwrap_or_default();
+    let known_reader = READERS.contains(&name.as_str());
+    let hint = "reference secrets by name ($API_KEY); read .env.example to learn which exist";
+    for f in read_args(inv) {
+        let t = target(inv, &f, cx);
+        let Some((why, key)) = describe(&t, &f) else { continue };
+        let deny = key && known_reader && !t.in_workspace();
+        let msg = format!("{name} reads {} ({why})", t.raw);
+        return Some(if deny { Hit::deny(msg) } else { Hit::ask(msg) }.hint(hint));
+    }
+    for d in deletions(inv, cx) {
+        if let Some(why) = d.target.path.as_deref().and_then(|p| secret_file(&p.to_string_lossy())) {
+            return Some(Hit::ask(format!("{} deletes {} ({why})", d.tool, d.target.raw)));
+        }
+    }
+    for t in writes(inv, cx) {
+        if name == "touch" || name == "chmod" {
+            continue;
+        }
+        if let Some(why) = t.path.as_deref().and_then(|p| secret_file(&p.to_string_lossy())) {
+            return Some(Hit::ask(format!("overwrites {} ({why})", t.raw)));
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn examples() {
+        crate::guard::tests::check_examples(&super::GUARD);
+    }
+
+    #[test]
+    fn keys_outside_the_workspace_are_denied() {
+        let e = crate::guard::tests::eval("cat ~/.ssh/id_ed25519");
+        assert_eq!(e.decision, crate::policy::Decision::Deny);
+        let e = crate::guard::tests::eval("cat .env");
+        assert_eq!(e.decision, crate::policy::Decision::Ask);
+    }
+}

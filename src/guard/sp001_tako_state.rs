@@ -1,0 +1,122 @@
+//! SP001 tako-self-protection: writing, moving or deleting tako-exec's control plane
+//! (`.tako/`), its configuration, its binary, or the repository's git hooks.
+
+use std::path::Path;
+
+use super::util::{deletions, git_cmd, read_args, target, writes, Opts};
+use super::{Cx, Guard, Hit};
+use crate::analyze::Invocation;
+use crate::paths::{Place, Target};
+use crate::policy::Decision;
+
+/// The guard.
+pub static GUARD: Guard = Guard {
+    code: "SP001",
+    name: "tako-self-protection",
+    decision: Decision::Deny,
+    summary: "editing, moving or deleting .tako/, tako-exec's config or binary, .git/hooks; tracking .tako/ in git",
+    doc: "\
+## What it stops
+- Any write, move, permission change or deletion of `.tako/` (the operator's control
+  plane: imprint, keys, audit log), of tako-exec's configuration
+  (`~/.config/tako-exec/`), of the `tako-exec` binary, or of the repository's
+  `.git/hooks/`; deleting a directory that contains the workspace's `.tako/`.
+- Reading `.tako/keys/` (the operator's signing key).
+- `git add` of `.tako/` (the control plane must never be tracked).
+- Writing `.git/config` directly (not through `git config`): asks.
+
+## Why
+tako-exec is only as strong as its state: an agent that can rewrite the audit log,
+forge the operator's imprint, replace the hooks or the binary can do anything
+afterwards and hide it. The agent can edit files; these files are the exception.
+
+## Instead
+Only the operator changes tako-exec's state, with `tako-exec` commands from a
+terminal.",
+    matches: &["rm -rf .tako", "echo x > .tako/audit.jsonl", "cat .tako/keys/operator.key", "echo 'exit 0' > .git/hooks/pre-commit", "rm ~/.config/tako-exec/config.toml", "git add -f .tako", "mv .tako /tmp/x", "cp /tmp/fake ~/.local/bin/tako-exec"],
+    not_matches: &["ls .tako", "cat README.md", "git add src/main.rs", "echo hi > notes.txt", "tako-exec check -- ls", "cat .git/HEAD"],
+    on_invocation: Some(check),
+    on_event: None,
+};
+
+/// What protected state a path is, if any.
+fn protected(t: &Target, cx: &Cx<'_>) -> Option<(&'static str, Decision)> {
+    let p = t.path.as_deref()?;
+    if p.components().any(|c| c.as_os_str() == ".tako") {
+        return Some(("tako-exec's control plane (.tako/)", Decision::Deny));
+    }
+    let config = cx.ctx.var("XDG_CONFIG_HOME").filter(|x| x.starts_with('/')).map_or_else(|| cx.ctx.home.join(".config"), Into::into).join("tako-exec");
+    if p.starts_with(&config) || p.starts_with(cx.ctx.home.join(".config/tako-exec")) {
+        return Some(("tako-exec's configuration", Decision::Deny));
+    }
+    if p.file_name().is_some_and(|n| n == "tako-exec") && !t.in_workspace() {
+        return Some(("the tako-exec binary", Decision::Deny));
+    }
+    if let Place::Workspace { rel } = &t.place {
+        if rel.starts_with(".git/hooks") {
+            return Some(("the repository's git hooks (.git/hooks)", Decision::Deny));
+        }
+        if rel == Path::new(".git/config") {
+            return Some(("the repository's git config", Decision::Ask));
+        }
+    }
+    // Deleting a directory that holds the workspace's control plane.
+    if cx.ctx.read_files && cx.ctx.workspace.starts_with(p) && cx.ctx.workspace.join(".tako").exists() && (t.all_children || !t.glob) {
+        return Some(("a directory holding tako-exec's control plane (.tako/)", Decision::Deny));
+    }
+    None
+}
+
+fn check(inv: &Invocation, cx: &Cx<'_>) -> Option<Hit> {
+    let hint = "only the operator changes tako-exec's state, with tako-exec commands from a terminal";
+    let hit = |what: &str, verb: &str, d: Decision| Some(Hit { decision: d, message: format!("{verb} {what}"), hint: Some(hint.into()) });
+    for d in deletions(inv, cx) {
+        if let Some((what, dec)) = protected(&d.target, cx) {
+            return hit(what, &format!("{} deletes", d.tool), dec.max(Decision::Ask));
+        }
+    }
+    for t in writes(inv, cx) {
+        if let Some((what, dec)) = protected(&t, cx) {
+            // Writing inside a directory that merely contains `.tako/` is fine.
+            if what.starts_with("a directory") {
+                continue;
+            }
+            return hit(what, "writes to", dec);
+        }
+    }
+    let name = inv.name().unwrap_or_default();
+    if name == "mv" {
+        let o = Opts::parse(inv.args(), &['t', 'S']);
+        for f in &o.operands {
+            let t = target(inv, f, cx);
+            if let Some((what, dec)) = protected(&t, cx).filter(|(w, _)| !w.starts_with("a directory")) {
+                return hit(what, "mv moves", dec);
+            }
+        }
+    }
+    for f in read_args(inv) {
+        let t = target(inv, &f, cx);
+        if t.path.as_deref().is_some_and(|p| p.components().any(|c| c.as_os_str() == ".tako") && p.components().any(|c| c.as_os_str() == "keys")) {
+            return hit("the operator's signing key (.tako/keys)", "reads", Decision::Deny);
+        }
+    }
+    if let Some(g) = git_cmd(inv, cx) {
+        if matches!(g.sub.as_deref(), Some("add" | "stage")) {
+            for f in g.operands() {
+                let t = target(inv, f, cx);
+                if t.path.as_deref().is_some_and(|p| p.components().any(|c| c.as_os_str() == ".tako")) {
+                    return Some(Hit::deny("git add tracks tako-exec's control plane (.tako/), which must never be committed").hint("keep .tako/ in .gitignore"));
+                }
+            }
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn examples() {
+        crate::guard::tests::check_examples(&super::GUARD);
+    }
+}
