@@ -16,8 +16,21 @@ use std::path::{Component, Path, PathBuf};
 
 /// Environment variables whose values the analyzer takes from the real environment.
 pub const TRUSTED_VARS: &[&str] = &[
-    "HOME", "USER", "LOGNAME", "TMPDIR", "TMP", "TEMP", "SHELL", "PATH", "LANG", "TERM",
-    "HOSTNAME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME", "XDG_DATA_HOME", "XDG_RUNTIME_DIR",
+    "HOME",
+    "USER",
+    "LOGNAME",
+    "TMPDIR",
+    "TMP",
+    "TEMP",
+    "SHELL",
+    "PATH",
+    "LANG",
+    "TERM",
+    "HOSTNAME",
+    "XDG_CONFIG_HOME",
+    "XDG_CACHE_HOME",
+    "XDG_DATA_HOME",
+    "XDG_RUNTIME_DIR",
     "XDG_STATE_HOME",
 ];
 
@@ -46,10 +59,8 @@ impl Context {
     /// When the working directory cannot be determined.
     pub fn from_process() -> std::io::Result<Self> {
         let cwd = std::env::current_dir()?;
-        let env: HashMap<String, String> = TRUSTED_VARS
-            .iter()
-            .filter_map(|k| std::env::var(k).ok().map(|v| ((*k).to_string(), v)))
-            .collect();
+        let env: HashMap<String, String> =
+            TRUSTED_VARS.iter().filter_map(|k| std::env::var(k).ok().map(|v| ((*k).to_string(), v))).collect();
         Ok(Self::new(cwd, env))
     }
 
@@ -130,7 +141,10 @@ mod tests {
 
     #[test]
     fn temp_dirs_from_env() {
-        let env = HashMap::from([("TMPDIR".to_string(), "/scratch/t".to_string()), ("HOME".to_string(), "/home/u".to_string())]);
+        let env = HashMap::from([
+            ("TMPDIR".to_string(), "/scratch/t".to_string()),
+            ("HOME".to_string(), "/home/u".to_string()),
+        ]);
         let c = Context::new(PathBuf::from("/"), env);
         assert!(c.temp_dirs.contains(&PathBuf::from("/scratch/t")));
         assert_eq!(c.home, PathBuf::from("/home/u"));

@@ -17,9 +17,36 @@ use crate::context::{normalize, Context};
 
 /// Top-level directories that belong to the system.
 const SYSTEM_DIRS: &[&str] = &[
-    "bin", "boot", "dev", "etc", "home", "lib", "lib32", "lib64", "libx32", "media", "mnt", "nix",
-    "opt", "proc", "root", "run", "sbin", "snap", "srv", "sys", "usr", "var", "efi", "System",
-    "Library", "Applications", "private", "Users", "Volumes", "cores",
+    "bin",
+    "boot",
+    "dev",
+    "etc",
+    "home",
+    "lib",
+    "lib32",
+    "lib64",
+    "libx32",
+    "media",
+    "mnt",
+    "nix",
+    "opt",
+    "proc",
+    "root",
+    "run",
+    "sbin",
+    "snap",
+    "srv",
+    "sys",
+    "usr",
+    "var",
+    "efi",
+    "System",
+    "Library",
+    "Applications",
+    "private",
+    "Users",
+    "Volumes",
+    "cores",
 ];
 
 /// Where a path is.
@@ -169,7 +196,10 @@ pub fn resolve(field: &Field, cwd: &Cwd, ctx: &Context) -> Target {
             || p.chars().all(|c| c == '*' || c == UNKNOWN_MARK);
     }
     t.climbed = climbed_base
-        || (!text.starts_with('/') && text.split('/').any(|c| c == "..") && !dir.starts_with(&ctx.workspace) && base.starts_with(&ctx.workspace));
+        || (!text.starts_with('/')
+            && text.split('/').any(|c| c == "..")
+            && !dir.starts_with(&ctx.workspace)
+            && base.starts_with(&ctx.workspace));
     t.place = place_of(&dir, ctx);
     t.path = Some(dir);
     t
@@ -239,7 +269,8 @@ mod tests {
     use std::collections::HashMap;
 
     fn ctx() -> Context {
-        let mut c = Context::new(PathBuf::from("/home/u/proj"), HashMap::from([("HOME".to_string(), "/home/u".to_string())]));
+        let mut c =
+            Context::new(PathBuf::from("/home/u/proj"), HashMap::from([("HOME".to_string(), "/home/u".to_string())]));
         c.workspace = PathBuf::from("/home/u/proj");
         c
     }

@@ -21,9 +21,23 @@ pub fn secret_file(path: &str) -> Option<&'static str> {
     if lower == ".env" || lower == ".envrc" || lower == ".env.local" {
         return Some("an environment file with secrets");
     }
-    if let Some(suffix) = lower.strip_prefix(".env.").or_else(|| lower.strip_suffix(".env").filter(|s| !s.is_empty()).map(|_| "")) {
-        if !matches!(suffix, "example" | "sample" | "template" | "dist" | "defaults" | "default" | "schema" | "tmpl" | "tpl" | "md" | "txt")
-            && !suffix.ends_with(".example")
+    if let Some(suffix) =
+        lower.strip_prefix(".env.").or_else(|| lower.strip_suffix(".env").filter(|s| !s.is_empty()).map(|_| ""))
+    {
+        if !matches!(
+            suffix,
+            "example"
+                | "sample"
+                | "template"
+                | "dist"
+                | "defaults"
+                | "default"
+                | "schema"
+                | "tmpl"
+                | "tpl"
+                | "md"
+                | "txt"
+        ) && !suffix.ends_with(".example")
             && !suffix.ends_with(".sample")
         {
             return Some("an environment file with secrets");
@@ -31,21 +45,45 @@ pub fn secret_file(path: &str) -> Option<&'static str> {
     }
     // SSH and GPG keys.
     if in_dir(".ssh") {
-        if lower.ends_with(".pub") || matches!(lower.as_str(), "known_hosts" | "known_hosts.old" | "config" | "authorized_keys") {
+        if lower.ends_with(".pub")
+            || matches!(lower.as_str(), "known_hosts" | "known_hosts.old" | "config" | "authorized_keys")
+        {
             return None;
         }
         return Some("an SSH key or agent socket");
     }
-    if matches!(lower.as_str(), "id_rsa" | "id_dsa" | "id_ecdsa" | "id_ed25519" | "id_ecdsa_sk" | "id_ed25519_sk" | "identity") {
+    if matches!(
+        lower.as_str(),
+        "id_rsa" | "id_dsa" | "id_ecdsa" | "id_ed25519" | "id_ecdsa_sk" | "id_ed25519_sk" | "identity"
+    ) {
         return Some("an SSH private key");
     }
     if in_dir(".gnupg") && !matches!(lower.as_str(), "gpg.conf" | "gpg-agent.conf" | "dirmngr.conf") {
         return Some("a GnuPG keyring");
     }
     // Private keys and keystores by extension.
-    for ext in [".pem", ".key", ".p12", ".pfx", ".jks", ".keystore", ".ppk", ".kdbx", ".keychain", ".keychain-db", ".asc", ".gpg", ".age"] {
+    for ext in [
+        ".pem",
+        ".key",
+        ".p12",
+        ".pfx",
+        ".jks",
+        ".keystore",
+        ".ppk",
+        ".kdbx",
+        ".keychain",
+        ".keychain-db",
+        ".asc",
+        ".gpg",
+        ".age",
+    ] {
         if lower.ends_with(ext) && !lower.ends_with(".pub.asc") {
-            if ext == ".pem" && (lower.contains("cert") || lower.contains("chain") || lower.contains("ca-bundle") || lower.starts_with("ca")) {
+            if ext == ".pem"
+                && (lower.contains("cert")
+                    || lower.contains("chain")
+                    || lower.contains("ca-bundle")
+                    || lower.starts_with("ca"))
+            {
                 return None;
             }
             return Some("a private key or keystore");
@@ -110,7 +148,13 @@ pub fn secret_file(path: &str) -> Option<&'static str> {
     if lower.starts_with("service-account") && lower.ends_with(".json") {
         return Some("a cloud service account key");
     }
-    if in_dir("secrets") && (lower.ends_with(".key") || lower.ends_with(".json") || lower.ends_with(".yaml") || lower.ends_with(".yml") || lower.ends_with(".txt")) {
+    if in_dir("secrets")
+        && (lower.ends_with(".key")
+            || lower.ends_with(".json")
+            || lower.ends_with(".yaml")
+            || lower.ends_with(".yml")
+            || lower.ends_with(".txt"))
+    {
         return Some("a file in a secrets directory");
     }
     if in_dir(".password-store") || in_dir("keyrings") || (in_dir("Keychains") && in_dir("Library")) {
@@ -143,15 +187,40 @@ mod tests {
     #[test]
     fn secrets() {
         for p in [
-            ".env", "./.env", "/home/u/proj/.env.production", "~/.ssh/id_rsa", "/root/.aws/credentials", "id_ed25519",
-            "server.key", "/home/u/.netrc", ".npmrc", "secrets/prod.key", "/etc/shadow", "~/.kube/config",
-            "/home/u/.docker/config.json", "/home/u/.codex/auth.json", "private.pem", ".envrc", "prod.env",
+            ".env",
+            "./.env",
+            "/home/u/proj/.env.production",
+            "~/.ssh/id_rsa",
+            "/root/.aws/credentials",
+            "id_ed25519",
+            "server.key",
+            "/home/u/.netrc",
+            ".npmrc",
+            "secrets/prod.key",
+            "/etc/shadow",
+            "~/.kube/config",
+            "/home/u/.docker/config.json",
+            "/home/u/.codex/auth.json",
+            "private.pem",
+            ".envrc",
+            "prod.env",
         ] {
             assert!(secret_file(p).is_some(), "{p} should be a secret");
         }
         for p in [
-            ".env.example", ".env.sample", "~/.ssh/id_rsa.pub", "~/.ssh/known_hosts", "README.md", "src/env.rs",
-            "/etc/hosts", "shadow", "cert.pem", "package.json", ".environment", "config", "ca-bundle.pem",
+            ".env.example",
+            ".env.sample",
+            "~/.ssh/id_rsa.pub",
+            "~/.ssh/known_hosts",
+            "README.md",
+            "src/env.rs",
+            "/etc/hosts",
+            "shadow",
+            "cert.pem",
+            "package.json",
+            ".environment",
+            "config",
+            "ca-bundle.pem",
         ] {
             assert!(secret_file(p).is_none(), "{p} should not be a secret");
         }

@@ -56,7 +56,8 @@ pub(crate) enum Source {
     Inline(Field),
     /// Read from standard input.
     Stdin,
-    /// A program file (not scanned).
+    /// A program file (not scanned here; the path is kept for diagnostics).
+    #[allow(dead_code)]
     File(Field),
     /// Nothing runs (version, help, interactive).
     None,
@@ -70,12 +71,42 @@ pub(crate) fn args(lang: Lang, args: &[Field]) -> Source {
     // Per language: options whose value is code, options with a (non-code) value.
     let (code_opts, value_opts): (&[&str], &[&str]) = match lang {
         Lang::Python => (&["-c"], &["-m", "-W", "-X", "-Q"]),
-        Lang::Node => (&["-e", "--eval", "-p", "--print", "eval"], &["-r", "--require", "--import", "--loader", "--experimental-loader", "--input-type", "-C", "--conditions", "--title", "--env-file"]),
+        Lang::Node => (
+            &["-e", "--eval", "-p", "--print", "eval"],
+            &[
+                "-r",
+                "--require",
+                "--import",
+                "--loader",
+                "--experimental-loader",
+                "--input-type",
+                "-C",
+                "--conditions",
+                "--title",
+                "--env-file",
+            ],
+        ),
         Lang::Ruby => (&["-e"], &["-r", "-I", "-C", "-E", "-F", "-K", "-T", "-x"]),
         Lang::Perl => (&["-e", "-E"], &["-M", "-m", "-I", "-x", "-i", "-l", "-0", "-F", "-C", "-D"]),
         Lang::Php => (&["-r", "-B", "-R", "-E"], &["-f", "-d", "-c", "-z", "-t"]),
         Lang::Lua | Lang::R | Lang::AppleScript => (&["-e"], &["-l", "-i"]),
-        Lang::Awk => (&["-e", "--source"], &["-F", "-v", "-f", "--file", "-i", "--include", "-l", "--load", "-E", "--exec", "--field-separator", "--assign"]),
+        Lang::Awk => (
+            &["-e", "--source"],
+            &[
+                "-F",
+                "-v",
+                "-f",
+                "--file",
+                "-i",
+                "--include",
+                "-l",
+                "--load",
+                "-E",
+                "--exec",
+                "--field-separator",
+                "--assign",
+            ],
+        ),
     };
     let mut i = 0;
     let mut inline: Vec<Field> = Vec::new();
@@ -93,7 +124,10 @@ pub(crate) fn args(lang: Lang, args: &[Field]) -> Source {
         if t == "-" {
             return Source::Stdin;
         }
-        if matches!(t, "--version" | "-V" | "--help" | "-h" | "-v" if lang != Lang::Perl || t != "-v") && inline.is_empty() && args.len() == 1 {
+        if matches!(t, "--version" | "-V" | "--help" | "-h" | "-v" if lang != Lang::Perl || t != "-v")
+            && inline.is_empty()
+            && args.len() == 1
+        {
             return Source::None;
         }
         if let Some((opt, val)) = t.split_once('=').filter(|(o, _)| o.starts_with("--")) {
@@ -108,14 +142,24 @@ pub(crate) fn args(lang: Lang, args: &[Field]) -> Source {
         if code_opts.contains(&t) {
             match args.get(i + 1) {
                 Some(v) => inline.push(v.clone()),
-                None => return Source::Inline(Field::unknown(super::model::Unknown::Input("code that is not given".into()))),
+                None => {
+                    return Source::Inline(Field::unknown(super::model::Unknown::Input(
+                        "code that is not given".into(),
+                    )))
+                }
             }
             i += 2;
             continue;
         }
         if value_opts.contains(&t) {
             if lang == Lang::Awk && matches!(t, "-f" | "--file") {
-                return args.get(i + 1).map_or(Source::None, |f| if f.as_known() == Some("-") { Source::Stdin } else { Source::File(f.clone()) });
+                return args.get(i + 1).map_or(Source::None, |f| {
+                    if f.as_known() == Some("-") {
+                        Source::Stdin
+                    } else {
+                        Source::File(f.clone())
+                    }
+                });
             }
             if lang == Lang::Php && t == "-f" {
                 return args.get(i + 1).map_or(Source::None, |f| Source::File(f.clone()));
@@ -135,7 +179,11 @@ pub(crate) fn args(lang: Lang, args: &[Field]) -> Source {
                     if rest.is_empty() {
                         match args.get(i + 1) {
                             Some(v) => inline.push(v.clone()),
-                            None => return Source::Inline(Field::unknown(super::model::Unknown::Input("code that is not given".into()))),
+                            None => {
+                                return Source::Inline(Field::unknown(super::model::Unknown::Input(
+                                    "code that is not given".into(),
+                                )))
+                            }
                         }
                         i += 1;
                     } else {
@@ -167,7 +215,9 @@ pub(crate) fn args(lang: Lang, args: &[Field]) -> Source {
     }
     match args.get(i) {
         Some(a) if lang == Lang::Awk => Source::Inline(a.clone()),
-        Some(a) if lang == Lang::Node && a.as_known() == Some("eval") => args.get(i + 1).map_or(Source::None, |c| Source::Inline(c.clone())),
+        Some(a) if lang == Lang::Node && a.as_known() == Some("eval") => {
+            args.get(i + 1).map_or(Source::None, |c| Source::Inline(c.clone()))
+        }
         Some(a) if a.as_known() == Some("-") => Source::Stdin,
         Some(a) => Source::File(a.clone()),
         None => Source::Stdin,
@@ -217,7 +267,11 @@ pub(crate) fn scan(lang: Lang, code: &str) -> Found {
                     }
                 }
             }
-            Tok::Ident(name) if matches!(toks.get(i + 1), Some(Tok::Punct('('))) || (lang == Lang::Perl && matches!(toks.get(i + 1), Some(Tok::Str(_) | Tok::Ident(_)))) || (matches!(lang, Lang::Ruby | Lang::Awk) && matches!(toks.get(i + 1), Some(Tok::Str(_)))) => {
+            Tok::Ident(name)
+                if matches!(toks.get(i + 1), Some(Tok::Punct('(')))
+                    || (lang == Lang::Perl && matches!(toks.get(i + 1), Some(Tok::Str(_) | Tok::Ident(_))))
+                    || (matches!(lang, Lang::Ruby | Lang::Awk) && matches!(toks.get(i + 1), Some(Tok::Str(_)))) =>
+            {
                 let prev = if i >= 2 && toks[i - 1] == Tok::Punct('.') {
                     match &toks[i - 2] {
                         Tok::Ident(p) => p.as_str(),
@@ -314,7 +368,11 @@ fn call_args(toks: &[Tok], open: usize, consts: &std::collections::HashMap<&str,
         }
         (open + 1, end)
     } else {
-        let end = toks.iter().skip(open).position(|t| matches!(t, Tok::Punct(';' | '\n' | '}'))).map_or(toks.len(), |p| p + open);
+        let end = toks
+            .iter()
+            .skip(open)
+            .position(|t| matches!(t, Tok::Punct(';' | '\n' | '}')))
+            .map_or(toks.len(), |p| p + open);
         (open, end)
     };
     let mut cur: Vec<&Tok> = Vec::new();
@@ -350,8 +408,9 @@ enum Arg {
 }
 
 fn eval_arg(toks: &[&Tok], consts: &std::collections::HashMap<&str, Field>) -> Arg {
-    let recursive = toks.windows(2).any(|w| matches!((w[0], w[1]), (Tok::Ident(a), Tok::Punct(':' | '=')) if a == "recursive"))
-        && !toks.iter().any(|t| matches!(t, Tok::Ident(f) if f == "false"));
+    let recursive =
+        toks.windows(2).any(|w| matches!((w[0], w[1]), (Tok::Ident(a), Tok::Punct(':' | '=')) if a == "recursive"))
+            && !toks.iter().any(|t| matches!(t, Tok::Ident(f) if f == "false"));
     if let Some(Tok::Punct('[')) = toks.first() {
         let items: Vec<Field> = toks[1..toks.len().saturating_sub(1)]
             .split(|t| **t == Tok::Punct(','))
@@ -404,23 +463,50 @@ fn eval_string(toks: &[&Tok], consts: &std::collections::HashMap<&str, Field>) -
 fn eval_atom(toks: &[&Tok], consts: &std::collections::HashMap<&str, Field>) -> Option<Field> {
     match toks {
         [Tok::Str(f)] => Some(f.clone()),
-        [Tok::Ident(n)] => consts.get(n.as_str()).cloned().or_else(|| Some(Field::unknown(super::model::Unknown::Var(n.clone())))),
+        [Tok::Ident(n)] => {
+            consts.get(n.as_str()).cloned().or_else(|| Some(Field::unknown(super::model::Unknown::Var(n.clone()))))
+        }
         [] => None,
         _ => {
             // A call wrapping one string: decoders and path helpers.
-            let names: Vec<&str> = toks.iter().filter_map(|t| if let Tok::Ident(n) = t { Some(n.as_str()) } else { None }).collect();
-            let strs: Vec<&Field> = toks.iter().filter_map(|t| if let Tok::Str(f) = t { Some(f) } else { None }).collect();
-            let inner: Option<Field> = strs.first().map(|f| (*f).clone()).or_else(|| {
-                names.iter().find_map(|n| consts.get(n).cloned())
-            });
+            let names: Vec<&str> =
+                toks.iter().filter_map(|t| if let Tok::Ident(n) = t { Some(n.as_str()) } else { None }).collect();
+            let strs: Vec<&Field> =
+                toks.iter().filter_map(|t| if let Tok::Str(f) = t { Some(f) } else { None }).collect();
+            let inner: Option<Field> =
+                strs.first().map(|f| (*f).clone()).or_else(|| names.iter().find_map(|n| consts.get(n).cloned()));
             let inner = inner?;
-            let decoding = names.iter().any(|n| matches!(*n, "b64decode" | "decode64" | "atob" | "base64_decode" | "decode_base64" | "urlsafe_b64decode"))
-                || (names.contains(&"from") && strs.iter().any(|s| s.as_known() == Some("base64")));
+            let decoding = names.iter().any(|n| {
+                matches!(
+                    *n,
+                    "b64decode" | "decode64" | "atob" | "base64_decode" | "decode_base64" | "urlsafe_b64decode"
+                )
+            }) || (names.contains(&"from") && strs.iter().any(|s| s.as_known() == Some("base64")));
             if decoding {
                 let text = inner.as_known()?;
                 return super::pure::b64_decode(text).map(Field::known);
             }
-            if names.iter().any(|n| matches!(*n, "expanduser" | "Path" | "resolve" | "join" | "abspath" | "realpath" | "expand_path" | "normalize" | "String" | "str" | "raw" | "decode" | "toString" | "text" | "file" | "open")) {
+            if names.iter().any(|n| {
+                matches!(
+                    *n,
+                    "expanduser"
+                        | "Path"
+                        | "resolve"
+                        | "join"
+                        | "abspath"
+                        | "realpath"
+                        | "expand_path"
+                        | "normalize"
+                        | "String"
+                        | "str"
+                        | "raw"
+                        | "decode"
+                        | "toString"
+                        | "text"
+                        | "file"
+                        | "open"
+                )
+            }) {
                 return Some(inner);
             }
             None
@@ -465,9 +551,39 @@ fn constants(toks: &[Tok]) -> std::collections::HashMap<&str, Field> {
 fn classify_call(lang: Lang, prev: &str, name: &str, args: &[Arg], toks: &[Tok], at: usize, found: &mut Found) {
     let first = args.first();
     let shell_fns: &[&str] = match lang {
-        Lang::Python => &["system", "popen", "getoutput", "getstatusoutput", "check_output", "run", "call", "check_call", "Popen", "spawn", "execl", "execlp", "execv", "execvp", "system_call"],
-        Lang::Node => &["exec", "execSync", "spawn", "spawnSync", "execFile", "execFileSync", "$", "execa", "execaSync", "execaCommand", "execaCommandSync"],
-        Lang::Ruby => &["system", "exec", "spawn", "popen", "capture2", "capture2e", "capture3", "popen2", "popen3", "pipeline"],
+        Lang::Python => &[
+            "system",
+            "popen",
+            "getoutput",
+            "getstatusoutput",
+            "check_output",
+            "run",
+            "call",
+            "check_call",
+            "Popen",
+            "spawn",
+            "execl",
+            "execlp",
+            "execv",
+            "execvp",
+            "system_call",
+        ],
+        Lang::Node => &[
+            "exec",
+            "execSync",
+            "spawn",
+            "spawnSync",
+            "execFile",
+            "execFileSync",
+            "$",
+            "execa",
+            "execaSync",
+            "execaCommand",
+            "execaCommandSync",
+        ],
+        Lang::Ruby => {
+            &["system", "exec", "spawn", "popen", "capture2", "capture2e", "capture3", "popen2", "popen3", "pipeline"]
+        }
         Lang::Perl => &["system", "exec", "qx", "readpipe"],
         Lang::Php => &["system", "exec", "shell_exec", "passthru", "popen", "proc_open", "pcntl_exec"],
         Lang::Awk => &["system"],
@@ -476,7 +592,9 @@ fn classify_call(lang: Lang, prev: &str, name: &str, args: &[Arg], toks: &[Tok],
         Lang::AppleScript => &[],
     };
     // Python `run`, `call`, `Popen` only count on subprocess; `os.exec*` on os.
-    let python_guard = lang == Lang::Python && matches!(name, "run" | "call" | "check_call" | "check_output" | "Popen" | "getoutput" | "getstatusoutput") && !matches!(prev, "subprocess" | "sp" | "");
+    let python_guard = lang == Lang::Python
+        && matches!(name, "run" | "call" | "check_call" | "check_output" | "Popen" | "getoutput" | "getstatusoutput")
+        && !matches!(prev, "subprocess" | "sp" | "");
     // Node's `exec`/`spawn` run commands only as `child_process` functions (`re.exec(s)`
     // is a regular expression, `db.exec(sql)` a query).
     let node_exec_on_other = lang == Lang::Node
@@ -486,12 +604,27 @@ fn classify_call(lang: Lang, prev: &str, name: &str, args: &[Arg], toks: &[Tok],
             Tok::Ident(n) => n == "child_process",
             _ => false,
         });
-    if shell_fns.contains(&name) && !python_guard && !node_exec_on_other && !(lang == Lang::Python && name == "run" && prev.is_empty()) {
+    if shell_fns.contains(&name)
+        && !python_guard
+        && !node_exec_on_other
+        && !(lang == Lang::Python && name == "run" && prev.is_empty())
+    {
         match first {
             Some(Arg::Str(f)) => {
                 // execFile/spawn("prog", ["a", "b"]) is an argument list.
                 if let (Some(prog), Some(Arg::List(rest))) = (f.as_known(), args.get(1)) {
-                    if matches!(name, "spawn" | "spawnSync" | "execFile" | "execFileSync" | "execa" | "execaSync" | "execv" | "execvp" | "pcntl_exec") {
+                    if matches!(
+                        name,
+                        "spawn"
+                            | "spawnSync"
+                            | "execFile"
+                            | "execFileSync"
+                            | "execa"
+                            | "execaSync"
+                            | "execv"
+                            | "execvp"
+                            | "pcntl_exec"
+                    ) {
                         let mut argv = vec![prog.to_string()];
                         argv.extend(rest.iter().map(|r| r.as_known().map_or_else(|| r.text.clone(), String::from)));
                         found.argv.push(argv);
@@ -499,8 +632,15 @@ fn classify_call(lang: Lang, prev: &str, name: &str, args: &[Arg], toks: &[Tok],
                     }
                 }
                 // Several string arguments: a program and its arguments.
-                if args.len() > 1 && matches!(lang, Lang::Perl | Lang::Ruby) && args.iter().all(|a| matches!(a, Arg::Str(_))) {
-                    found.argv.push(args.iter().filter_map(|a| if let Arg::Str(f) = a { Some(f.text.clone()) } else { None }).collect());
+                if args.len() > 1
+                    && matches!(lang, Lang::Perl | Lang::Ruby)
+                    && args.iter().all(|a| matches!(a, Arg::Str(_)))
+                {
+                    found.argv.push(
+                        args.iter()
+                            .filter_map(|a| if let Arg::Str(f) = a { Some(f.text.clone()) } else { None })
+                            .collect(),
+                    );
                     return;
                 }
                 push_shell(found, f, &format!("a command given to `{name}`"));
@@ -519,12 +659,60 @@ fn classify_call(lang: Lang, prev: &str, name: &str, args: &[Arg], toks: &[Tok],
         return;
     }
     // Deletions.
-    let recursive_fns = ["rmtree", "rm_rf", "rm_r", "remove_dir", "remove_entry", "remove_entry_secure", "remove_tree", "rimraf", "removeSync", "emptyDirSync", "emptyDir", "deleteDirectory", "rmdirRecursive"];
-    let plain_fns = ["remove", "unlink", "unlinkSync", "rmdir", "rmdirSync", "removedirs", "rm_f", "rm", "delete", "rmSync", "rm_file", "unlink_file"];
+    let recursive_fns = [
+        "rmtree",
+        "rm_rf",
+        "rm_r",
+        "remove_dir",
+        "remove_entry",
+        "remove_entry_secure",
+        "remove_tree",
+        "rimraf",
+        "removeSync",
+        "emptyDirSync",
+        "emptyDir",
+        "deleteDirectory",
+        "rmdirRecursive",
+    ];
+    let plain_fns = [
+        "remove",
+        "unlink",
+        "unlinkSync",
+        "rmdir",
+        "rmdirSync",
+        "removedirs",
+        "rm_f",
+        "rm",
+        "delete",
+        "rmSync",
+        "rm_file",
+        "unlink_file",
+    ];
     let recursive_opt = args.iter().any(|a| matches!(a, Arg::Other { recursive: true }));
-    let is_fs_receiver = matches!(prev, "os" | "shutil" | "fs" | "fsp" | "fse" | "promises" | "FileUtils" | "File" | "Dir" | "Path" | "pathlib" | "()" | "" | "Deno" | "FileTest" | "rimraf");
-    if (recursive_fns.contains(&name) || plain_fns.contains(&name)) && is_fs_receiver && !(name == "delete" && !matches!(prev, "File" | "Dir" | "()")) {
-        let recursive = recursive_fns.contains(&name) || recursive_opt || (name == "rm" && prev == "fs" && recursive_opt);
+    let is_fs_receiver = matches!(
+        prev,
+        "os" | "shutil"
+            | "fs"
+            | "fsp"
+            | "fse"
+            | "promises"
+            | "FileUtils"
+            | "File"
+            | "Dir"
+            | "Path"
+            | "pathlib"
+            | "()"
+            | ""
+            | "Deno"
+            | "FileTest"
+            | "rimraf"
+    );
+    if (recursive_fns.contains(&name) || plain_fns.contains(&name))
+        && is_fs_receiver
+        && !(name == "delete" && !matches!(prev, "File" | "Dir" | "()"))
+    {
+        let recursive =
+            recursive_fns.contains(&name) || recursive_opt || (name == "rm" && prev == "fs" && recursive_opt);
         // `Path("x").unlink()`: the path is the argument of the constructor.
         let path = match first {
             Some(Arg::Str(f)) => Some(f.clone()),
@@ -544,7 +732,9 @@ fn classify_call(lang: Lang, prev: &str, name: &str, args: &[Arg], toks: &[Tok],
         if lang == Lang::Perl && name == "unlink" {
             if let Some(Tok::Ident(g)) = toks.get(at + 1) {
                 if g == "glob" {
-                    if let Some(Tok::Str(f)) = toks.get(at + 2).filter(|t| matches!(t, Tok::Str(_))).or_else(|| toks.get(at + 3)) {
+                    if let Some(Tok::Str(f)) =
+                        toks.get(at + 2).filter(|t| matches!(t, Tok::Str(_))).or_else(|| toks.get(at + 3))
+                    {
                         argv = vec!["rm".into(), f.text.clone()];
                     }
                 }
@@ -554,8 +744,32 @@ fn classify_call(lang: Lang, prev: &str, name: &str, args: &[Arg], toks: &[Tok],
         return;
     }
     // Reads.
-    let read_fns = ["open", "readFileSync", "readFile", "createReadStream", "read_text", "read_bytes", "read", "readlines", "file_get_contents", "fopen", "readfile", "file", "readTextFile", "readTextFileSync", "readFileStr", "lines", "binread", "foreach"];
-    if read_fns.contains(&name) && !matches!(prev, "json" | "JSON" | "yaml" | "sys" | "os" | "webbrowser" | "urllib" | "request" | "tempfile" | "socket") {
+    let read_fns = [
+        "open",
+        "readFileSync",
+        "readFile",
+        "createReadStream",
+        "read_text",
+        "read_bytes",
+        "read",
+        "readlines",
+        "file_get_contents",
+        "fopen",
+        "readfile",
+        "file",
+        "readTextFile",
+        "readTextFileSync",
+        "readFileStr",
+        "lines",
+        "binread",
+        "foreach",
+    ];
+    if read_fns.contains(&name)
+        && !matches!(
+            prev,
+            "json" | "JSON" | "yaml" | "sys" | "os" | "webbrowser" | "urllib" | "request" | "tempfile" | "socket"
+        )
+    {
         match first {
             Some(Arg::Str(f)) => push_read(found, f),
             _ if prev == "()" => {
@@ -568,7 +782,9 @@ fn classify_call(lang: Lang, prev: &str, name: &str, args: &[Arg], toks: &[Tok],
         // Perl `open(FH, '<', path)` / PHP `fopen(path, 'r')`.
         for a in args.iter().skip(1) {
             if let Arg::Str(f) = a {
-                if f.as_known().is_some_and(|t| !matches!(t, "<" | ">" | "r" | "w" | "rb" | "a" | "utf8" | "utf-8" | "base64")) {
+                if f.as_known()
+                    .is_some_and(|t| !matches!(t, "<" | ">" | "r" | "w" | "rb" | "a" | "utf8" | "utf-8" | "base64"))
+                {
                     push_read(found, f);
                 }
             }
@@ -606,10 +822,18 @@ fn classify_call(lang: Lang, prev: &str, name: &str, args: &[Arg], toks: &[Tok],
     }
     // Destructive calls to service APIs: `deleteIndex`, `drop_database`, `destroy_all`.
     let lower = name.to_ascii_lowercase();
-    let verb = ["delete", "destroy", "drop", "truncate", "purge", "wipe", "flush", "clear"].iter().find(|v| lower.starts_with(*v));
+    let verb = ["delete", "destroy", "drop", "truncate", "purge", "wipe", "flush", "clear"]
+        .iter()
+        .find(|v| lower.starts_with(*v));
     if let Some(v) = verb {
         let rest = &name[v.len()..];
-        if !rest.is_empty() && (rest.starts_with('_') || rest.starts_with(|c: char| c.is_ascii_uppercase())) && !matches!(lower.as_str(), "clear_output" | "clearinterval" | "cleartimeout" | "clearscreen" | "flush_stdout" | "deleteproperty") {
+        if !rest.is_empty()
+            && (rest.starts_with('_') || rest.starts_with(|c: char| c.is_ascii_uppercase()))
+            && !matches!(
+                lower.as_str(),
+                "clear_output" | "clearinterval" | "cleartimeout" | "clearscreen" | "flush_stdout" | "deleteproperty"
+            )
+        {
             found.api_calls.push(format!("{}{}{name}(…)", prev, if prev.is_empty() { "" } else { "." }));
         }
     }
@@ -696,14 +920,24 @@ fn lex(lang: Lang, code: &str) -> Vec<Tok> {
             }
         }
         // Ruby %x(...) / %q(...) / %Q(...) / %w(...); Perl qx(...) / q(...) / qq(...).
-        if (lang == Lang::Ruby && ch == '%' && matches!(c.get(i + 1), Some('x' | 'q' | 'Q' | 'w' | 'W' | 'i')) && c.get(i + 2).is_some_and(|d| "({[</|!".contains(*d)))
+        if (lang == Lang::Ruby
+            && ch == '%'
+            && matches!(c.get(i + 1), Some('x' | 'q' | 'Q' | 'w' | 'W' | 'i'))
+            && c.get(i + 2).is_some_and(|d| "({[</|!".contains(*d)))
             || (lang == Lang::Perl && (ch == 'q') && (i == 0 || !is_ident(c[i - 1])) && {
                 let k = if matches!(c.get(i + 1), Some('x' | 'q' | 'w')) { i + 2 } else { i + 1 };
                 c.get(k).is_some_and(|d| "({[</|!".contains(*d))
             })
         {
-            let kind = if lang == Lang::Ruby { c[i + 1] } else if matches!(c.get(i + 1), Some('x' | 'q' | 'w')) { c[i + 1] } else { 'q' };
-            let open_at = if lang == Lang::Ruby || matches!(c.get(i + 1), Some('x' | 'q' | 'w')) { i + 2 } else { i + 1 };
+            let kind = if lang == Lang::Ruby {
+                c[i + 1]
+            } else if matches!(c.get(i + 1), Some('x' | 'q' | 'w')) {
+                c[i + 1]
+            } else {
+                'q'
+            };
+            let open_at =
+                if lang == Lang::Ruby || matches!(c.get(i + 1), Some('x' | 'q' | 'w')) { i + 2 } else { i + 1 };
             let open = c[open_at];
             let close = match open {
                 '(' => ')',
@@ -740,7 +974,8 @@ fn lex(lang: Lang, code: &str) -> Vec<Tok> {
         match ch {
             '\'' | '"' => {
                 let raw = ch == '\'' && matches!(lang, Lang::Ruby | Lang::Perl | Lang::Php);
-                let (f, next) = read_string(&c, i, lang, raw, ch == '"' && matches!(lang, Lang::Ruby | Lang::Perl | Lang::Php));
+                let (f, next) =
+                    read_string(&c, i, lang, raw, ch == '"' && matches!(lang, Lang::Ruby | Lang::Perl | Lang::Php));
                 out.push(Tok::Str(f));
                 i = next;
             }
@@ -749,14 +984,21 @@ fn lex(lang: Lang, code: &str) -> Vec<Tok> {
                 out.push(if matches!(lang, Lang::Ruby | Lang::Perl | Lang::Php) { Tok::Cmd(f) } else { Tok::Str(f) });
                 i = next;
             }
-            _ if is_ident(ch) || (ch == '$' && matches!(lang, Lang::Perl | Lang::Php | Lang::Node)) || (ch == '@' && lang == Lang::Perl) => {
+            _ if is_ident(ch)
+                || (ch == '$' && matches!(lang, Lang::Perl | Lang::Php | Lang::Node))
+                || (ch == '@' && lang == Lang::Perl) =>
+            {
                 let start = i;
                 i += 1;
                 while i < c.len() && is_ident(c[i]) {
                     i += 1;
                 }
                 let word: String = c[start..i].iter().collect();
-                let word = if matches!(lang, Lang::Perl | Lang::Php) { word.trim_start_matches(['$', '@']).to_string() } else { word };
+                let word = if matches!(lang, Lang::Perl | Lang::Php) {
+                    word.trim_start_matches(['$', '@']).to_string()
+                } else {
+                    word
+                };
                 out.push(Tok::Ident(word));
             }
             _ => {
@@ -821,7 +1063,9 @@ fn read_string(c: &[char], i: usize, lang: Lang, raw: bool, interp: bool) -> (Fi
                     }
                 }
                 '0'..='7' => {
-                    let oct: String = std::iter::once(e).chain(c[k..].iter().copied().take(2).take_while(|d| ('0'..='7').contains(d))).collect();
+                    let oct: String = std::iter::once(e)
+                        .chain(c[k..].iter().copied().take(2).take_while(|d| ('0'..='7').contains(d)))
+                        .collect();
                     if let Some(ch) = u32::from_str_radix(&oct, 8).ok().and_then(char::from_u32) {
                         s.push(ch);
                         k += oct.len() - 1;
@@ -843,7 +1087,11 @@ fn read_string(c: &[char], i: usize, lang: Lang, raw: bool, interp: bool) -> (Fi
 }
 
 fn finish(s: &str, lang: Lang, interp: bool, quote: char) -> Field {
-    let f = if interp || (lang == Lang::Node && quote == '`') { interpolate(s, lang, true) } else { Field::known(s.replace('\u{1}', "")) };
+    let f = if interp || (lang == Lang::Node && quote == '`') {
+        interpolate(s, lang, true)
+    } else {
+        Field::known(s.replace('\u{1}', ""))
+    };
     Field { text: f.text.replace('\u{1}', ""), ..f }
 }
 
@@ -884,7 +1132,10 @@ fn interpolate(s: &str, lang: Lang, active: bool) -> Field {
             i = k;
             continue;
         }
-        if matches!(lang, Lang::Perl | Lang::Php) && (c[i] == '$' || (c[i] == '@' && lang == Lang::Perl)) && c.get(i + 1).is_some_and(|d| d.is_alphabetic() || *d == '_') {
+        if matches!(lang, Lang::Perl | Lang::Php)
+            && (c[i] == '$' || (c[i] == '@' && lang == Lang::Perl))
+            && c.get(i + 1).is_some_and(|d| d.is_alphabetic() || *d == '_')
+        {
             let mut k = i + 1;
             while k < c.len() && is_ident(c[k]) {
                 k += 1;
@@ -931,7 +1182,10 @@ mod tests {
         assert_eq!(n("require('child_process').execSync('rm -rf /')").shell, ["rm -rf /"]);
         assert_eq!(n("require('fs').rmSync('/', {recursive:true})").synthetic, [vec!["rm", "-rf", "/"]]);
         assert_eq!(n("console.log(require('fs').readFileSync('.env','utf8'))").synthetic, [vec!["cat", ".env"]]);
-        assert_eq!(n("const path = \".env\"; require(\"fs\").readFileSync(path, \"utf8\")").synthetic, [vec!["cat", ".env"]]);
+        assert_eq!(
+            n("const path = \".env\"; require(\"fs\").readFileSync(path, \"utf8\")").synthetic,
+            [vec!["cat", ".env"]]
+        );
         assert_eq!(n("const path = \".env\"; console.log(path)"), Found::default());
         assert_eq!(n("console.log(\"Bun.file(\\\".env\\\")\")"), Found::default());
         assert_eq!(n("console.log(`.env`)"), Found::default());
@@ -943,7 +1197,10 @@ mod tests {
 
     #[test]
     fn others() {
-        assert_eq!(scan(Lang::Ruby, "require 'fileutils'; FileUtils.rm_rf('/home/user')").synthetic, [vec!["rm", "-rf", "/home/user"]]);
+        assert_eq!(
+            scan(Lang::Ruby, "require 'fileutils'; FileUtils.rm_rf('/home/user')").synthetic,
+            [vec!["rm", "-rf", "/home/user"]]
+        );
         assert_eq!(scan(Lang::Ruby, "`rm -rf /home/user`").shell, ["rm -rf /home/user"]);
         assert_eq!(scan(Lang::Ruby, "system(\"rm -rf /\")").shell, ["rm -rf /"]);
         assert_eq!(scan(Lang::Ruby, "puts File.read(\".env\")").synthetic, [vec!["cat", ".env"]]);

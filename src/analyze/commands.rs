@@ -14,7 +14,7 @@ use std::rc::Rc;
 use super::code;
 use super::expand::is_trusted_code;
 use super::find::FindCmd;
-use super::interp::{display_fields, field_stream};
+use super::interp::display_fields;
 use super::model::{program_name, Cwd, Event, Field, Input, Invocation, Stream, Unknown, Via, UNKNOWN_MARK};
 use super::state::{State, Val};
 use super::{Analyzer, Scope, MAX_NESTING, MAX_SCRIPT_FILE};
@@ -45,7 +45,10 @@ struct Mods {
 }
 
 /// Shells: their argument grammar is bash's.
-const SHELLS: &[&str] = &["bash", "sh", "dash", "zsh", "ksh", "mksh", "ash", "yash", "posh", "rbash", "fish", "ksh93", "pdksh", "oksh", "tcsh", "csh"];
+const SHELLS: &[&str] = &[
+    "bash", "sh", "dash", "zsh", "ksh", "mksh", "ash", "yash", "posh", "rbash", "fish", "ksh93", "pdksh", "oksh",
+    "tcsh", "csh",
+];
 
 /// Programs that print generated shell code meant for `eval`.
 const CODE_GENERATORS: &[(&str, &[&str])] = &[
@@ -81,11 +84,26 @@ const CODE_GENERATORS: &[(&str, &[&str])] = &[
 
 impl Analyzer<'_> {
     /// Interprets a simple command after expansion.
-    pub(crate) fn dispatch(&mut self, inv: Invocation, decl: &[Assign], st: &mut State, sc: &Scope, in_pipeline: bool) -> Stream {
+    pub(crate) fn dispatch(
+        &mut self,
+        inv: Invocation,
+        decl: &[Assign],
+        st: &mut State,
+        sc: &Scope,
+        in_pipeline: bool,
+    ) -> Stream {
         self.run(inv, decl, st, sc, in_pipeline, Mode::Shell)
     }
 
-    fn run(&mut self, inv: Invocation, decl: &[Assign], st: &mut State, sc: &Scope, in_pipeline: bool, mode: Mode) -> Stream {
+    fn run(
+        &mut self,
+        inv: Invocation,
+        decl: &[Assign],
+        st: &mut State,
+        sc: &Scope,
+        in_pipeline: bool,
+        mode: Mode,
+    ) -> Stream {
         let Some(first) = inv.argv.first().cloned() else {
             self.record(inv);
             return Stream::empty();
@@ -123,7 +141,15 @@ impl Analyzer<'_> {
     }
 
     /// Builtins that change the shell or run code. `None` when `raw` is not one.
-    fn builtin(&mut self, raw: &str, inv: &Invocation, decl: &[Assign], st: &mut State, sc: &Scope, in_pipeline: bool) -> Option<Stream> {
+    fn builtin(
+        &mut self,
+        raw: &str,
+        inv: &Invocation,
+        decl: &[Assign],
+        st: &mut State,
+        sc: &Scope,
+        in_pipeline: bool,
+    ) -> Option<Stream> {
         let args = inv.args();
         let known = |i: usize| args.get(i).and_then(Field::as_known);
         let out = match raw {
@@ -203,7 +229,12 @@ impl Analyzer<'_> {
                             if o.len() == 2 && "adinNptuCc".contains(&o[1..]) {
                                 if o == "-a" {
                                     if let Some(n) = known(i + 1) {
-                                        st.vars.insert(n.to_string(), Val::Scalar(Field::unknown(Unknown::Input(format!("input read into ${n}")))));
+                                        st.vars.insert(
+                                            n.to_string(),
+                                            Val::Scalar(Field::unknown(Unknown::Input(format!(
+                                                "input read into ${n}"
+                                            )))),
+                                        );
                                     }
                                 }
                                 i += 1;
@@ -264,7 +295,9 @@ impl Analyzer<'_> {
                 inner.depth += 1;
                 let saved = std::mem::replace(&mut st.positional, args[i + 1..].to_vec());
                 let out = match self.script_source(file, &st.cwd.clone(), raw, inv) {
-                    ScriptText::Code(code) => self.shell_code(&code, raw, inv, Some(st), None, &inner, &Input::Inherited),
+                    ScriptText::Code(code) => {
+                        self.shell_code(&code, raw, inv, Some(st), None, &inner, &Input::Inherited)
+                    }
                     ScriptText::Missing => Stream::empty(),
                     ScriptText::Opaque => Stream::unknown(&inv.text),
                 };
@@ -276,7 +309,9 @@ impl Analyzer<'_> {
             "trap" => {
                 self.record(inv.clone());
                 let first = args.first();
-                let skip = first.and_then(Field::as_known).is_some_and(|f| matches!(f, "-" | "-p" | "-l" | "--" | "") || f.chars().all(|c| c.is_ascii_digit()));
+                let skip = first.and_then(Field::as_known).is_some_and(|f| {
+                    matches!(f, "-" | "-p" | "-l" | "--" | "") || f.chars().all(|c| c.is_ascii_digit())
+                });
                 if let (Some(code), false) = (first, skip) {
                     if args.len() >= 2 || code.is_known() {
                         let mut inner = sc.clone();
@@ -326,9 +361,9 @@ impl Analyzer<'_> {
                 }
                 self.inner(inv, 1, "builtin", st, sc, in_pipeline, Mods::default(), Mode::NoFunctions)
             }
-            "alias" | "unalias" | "shopt" | "enable" | "hash" | "wait" | "jobs" | "disown" | "umask" | "ulimit" | "return"
-            | "exit" | "break" | "continue" | "let" | "local" | "times" | "suspend" | "bind" | "complete" | "compgen"
-            | "compopt" | "dirs" | "help" | "history" | "fc" | "caller" | ":" => {
+            "alias" | "unalias" | "shopt" | "enable" | "hash" | "wait" | "jobs" | "disown" | "umask" | "ulimit"
+            | "return" | "exit" | "break" | "continue" | "let" | "times" | "suspend" | "bind" | "complete"
+            | "compgen" | "compopt" | "dirs" | "help" | "history" | "fc" | "caller" | ":" => {
                 self.record(inv.clone());
                 Stream::empty()
             }
@@ -362,14 +397,25 @@ impl Analyzer<'_> {
 
     /// Runs `outer.argv[start..]` as a command of its own, reached through `wrapper`.
     #[allow(clippy::too_many_arguments)]
-    fn inner(&mut self, outer: &Invocation, start: usize, wrapper: &str, st: &mut State, sc: &Scope, in_pipeline: bool, mods: Mods, mode: Mode) -> Stream {
+    fn inner(
+        &mut self,
+        outer: &Invocation,
+        start: usize,
+        wrapper: &str,
+        st: &mut State,
+        sc: &Scope,
+        in_pipeline: bool,
+        mods: Mods,
+        mode: Mode,
+    ) -> Stream {
         if start >= outer.argv.len() && mods.append.is_empty() {
             return Stream::empty();
         }
         let mut argv: Vec<Field> = outer.argv.get(start..).unwrap_or(&[]).to_vec();
         argv.extend(mods.append.iter().cloned());
         let mut inner_sc = sc.clone();
-        let via = if mods.remote.is_some() { Via::Remote(wrapper.to_string()) } else { Via::Wrapper(wrapper.to_string()) };
+        let via =
+            if mods.remote.is_some() { Via::Remote(wrapper.to_string()) } else { Via::Wrapper(wrapper.to_string()) };
         inner_sc.via.push(via);
         inner_sc.privileged |= mods.privileged;
         inner_sc.background |= mods.background;
@@ -400,7 +446,15 @@ impl Analyzer<'_> {
     }
 
     /// A program (not a builtin or function), by normalised name.
-    fn program(&mut self, name: &str, raw: &str, inv: &Invocation, st: &mut State, sc: &Scope, in_pipeline: bool) -> Stream {
+    fn program(
+        &mut self,
+        name: &str,
+        raw: &str,
+        inv: &Invocation,
+        st: &mut State,
+        sc: &Scope,
+        in_pipeline: bool,
+    ) -> Stream {
         let args = inv.args();
         match name {
             "sudo" | "doas" | "pkexec" | "run0" | "sudo-rs" => return self.sudo(name, inv, st, sc, in_pipeline),
@@ -410,7 +464,8 @@ impl Analyzer<'_> {
                 let start = operand_start(args, 0, &['n'], &["--adjustment"], true);
                 return self.inner(inv, start + 1, name, st, sc, in_pipeline, Mods::default(), Mode::External);
             }
-            "nohup" | "unbuffer" | "catchsegv" | "dbus-run-session" | "torsocks" | "tsocks" | "chronic" | "ifne" | "pv" => {
+            "nohup" | "unbuffer" | "catchsegv" | "dbus-run-session" | "torsocks" | "tsocks" | "chronic" | "ifne"
+            | "pv" => {
                 let start = operand_start(args, 0, &[], &[], false);
                 if name == "pv" {
                     return self.pure(name, inv);
@@ -449,7 +504,8 @@ impl Analyzer<'_> {
                 return self.inner(inv, start + 2, name, st, sc, in_pipeline, Mods::default(), Mode::External);
             }
             "flock" => {
-                let start = operand_start(args, 0, &['w', 'E'], &["--timeout", "--wait", "--conflict-exit-code"], false);
+                let start =
+                    operand_start(args, 0, &['w', 'E'], &["--timeout", "--wait", "--conflict-exit-code"], false);
                 // `flock FILE -c CMD` runs a shell string.
                 if matches!(args.get(start + 1).and_then(Field::as_known), Some("-c" | "--command")) {
                     if let Some(code) = args.get(start + 2) {
@@ -463,9 +519,10 @@ impl Analyzer<'_> {
                 let mods = Mods { privileged: true, remote: Some("a chroot".into()), ..Mods::default() };
                 return self.inner(inv, start + 2, name, st, sc, in_pipeline, mods, Mode::External);
             }
-            "xvfb-run" | "caffeinate" | "unshare" | "nsenter" | "firejail" | "systemd-run" | "strace" | "ltrace" | "valgrind"
-            | "proxychains" | "proxychains4" | "sg" | "newgrp" | "setpriv" | "prlimit" | "numactl" | "cpulimit" | "trickle"
-            | "faketime" | "fakeroot" | "uv-run" | "with-contenv" | "s6-setuidgid" | "gosu" | "su-exec" | "chpst" => {
+            "xvfb-run" | "caffeinate" | "unshare" | "nsenter" | "firejail" | "systemd-run" | "strace" | "ltrace"
+            | "valgrind" | "proxychains" | "proxychains4" | "sg" | "newgrp" | "setpriv" | "prlimit" | "numactl"
+            | "cpulimit" | "trickle" | "faketime" | "fakeroot" | "uv-run" | "with-contenv" | "s6-setuidgid"
+            | "gosu" | "su-exec" | "chpst" => {
                 let values: &[char] = match name {
                     "strace" | "ltrace" => &['e', 'o', 'p', 's', 'u', 'E', 'a', 'b', 'I', 'O', 'S', 'X', 'P'],
                     "xvfb-run" => &['n', 's', 'f', 'e', 'p', 'w'],
@@ -475,8 +532,12 @@ impl Analyzer<'_> {
                     _ => &[],
                 };
                 let start = operand_start(args, 0, values, &[], false);
-                let skip = usize::from(matches!(name, "gosu" | "su-exec" | "s6-setuidgid" | "sg" | "faketime" | "trickle"));
-                let mods = Mods { privileged: matches!(name, "gosu" | "su-exec" | "setpriv" | "s6-setuidgid" | "chpst"), ..Mods::default() };
+                let skip =
+                    usize::from(matches!(name, "gosu" | "su-exec" | "s6-setuidgid" | "sg" | "faketime" | "trickle"));
+                let mods = Mods {
+                    privileged: matches!(name, "gosu" | "su-exec" | "setpriv" | "s6-setuidgid" | "chpst"),
+                    ..Mods::default()
+                };
                 return self.inner(inv, start + 1 + skip, name, st, sc, in_pipeline, mods, Mode::External);
             }
             "gdb" => {
@@ -487,7 +548,11 @@ impl Analyzer<'_> {
             }
             "watch" => {
                 let start = operand_start(args, 0, &['n', 'q'], &["--interval", "--equexit"], false);
-                let exec = args[..start.min(args.len())].iter().any(|a| a.as_known().is_some_and(|o| o == "-x" || o == "--exec" || (o.starts_with('-') && !o.starts_with("--") && o.contains('x'))));
+                let exec = args[..start.min(args.len())].iter().any(|a| {
+                    a.as_known().is_some_and(|o| {
+                        o == "-x" || o == "--exec" || (o.starts_with('-') && !o.starts_with("--") && o.contains('x'))
+                    })
+                });
                 if exec {
                     return self.inner(inv, start + 1, name, st, sc, in_pipeline, Mods::default(), Mode::External);
                 }
@@ -512,17 +577,36 @@ impl Analyzer<'_> {
                     }
                     let mut sub = inv.clone();
                     sub.argv = std::iter::once(Field::known("find")).chain(argv).collect();
-                    self.inner(&sub, 1, if e.in_dir { "find -execdir" } else { "find -exec" }, st, sc, false, Mods::default(), Mode::External);
+                    self.inner(
+                        &sub,
+                        1,
+                        if e.in_dir { "find -execdir" } else { "find -exec" },
+                        st,
+                        sc,
+                        false,
+                        Mods::default(),
+                        Mode::External,
+                    );
                 }
-                return Stream { items_prefix: f.roots.first().and_then(Field::as_known).map(|r| format!("{}/", r.trim_end_matches('/'))), ..Stream::unknown(&inv.text) };
+                return Stream {
+                    items_prefix: f
+                        .roots
+                        .first()
+                        .and_then(Field::as_known)
+                        .map(|r| format!("{}/", r.trim_end_matches('/'))),
+                    ..Stream::unknown(&inv.text)
+                };
             }
             "git" => return self.git(inv, st, sc),
             "ssh" | "autossh" | "mosh" | "dbclient" => return self.ssh(inv, st, sc),
-            "docker" | "podman" | "nerdctl" | "kubectl" | "oc" => return self.container_exec(name, inv, st, sc, in_pipeline),
-            "doppler" | "op" | "aws-vault" | "dotenv" | "dotenvx" | "env-cmd" | "direnv" | "poetry" | "uv" | "pipenv" | "bundle"
-            | "npx" | "bunx" | "pnpx" | "pdm" | "hatch" | "rye" | "infisical" | "chamber" | "sops" | "teller" | "berglas"
-            | "nix-shell" | "nix" | "devbox" | "cross-env" | "npm" | "pnpm" | "yarn" | "bun" | "uvx" | "pipx" | "conda"
-            | "mise" | "asdf" | "rtx" | "aws-okta" | "saml2aws" | "granted" | "with-env" | "envchain" | "dotenv-cli" => {
+            "docker" | "podman" | "nerdctl" | "kubectl" | "oc" => {
+                return self.container_exec(name, inv, st, sc, in_pipeline)
+            }
+            "doppler" | "op" | "aws-vault" | "dotenv" | "dotenvx" | "env-cmd" | "direnv" | "poetry" | "uv"
+            | "pipenv" | "bundle" | "npx" | "bunx" | "pnpx" | "pdm" | "hatch" | "rye" | "infisical" | "chamber"
+            | "sops" | "teller" | "berglas" | "nix-shell" | "nix" | "devbox" | "cross-env" | "npm" | "pnpm"
+            | "yarn" | "bun" | "uvx" | "pipx" | "conda" | "mise" | "asdf" | "rtx" | "aws-okta" | "saml2aws"
+            | "granted" | "with-env" | "envchain" | "dotenv-cli" => {
                 if let Some(s) = self.runner(name, inv, st, sc, in_pipeline) {
                     return s;
                 }
@@ -552,12 +636,48 @@ impl Analyzer<'_> {
         let (values, longs): (&[char], &[&str]) = match name {
             "doas" => (&['u', 'C'], &[]),
             "pkexec" => (&[], &["--user"]),
-            "run0" => (&['u', 'g', 'D'], &["--user", "--group", "--chdir", "--unit", "--property", "--description", "--slice", "--nice", "--setenv", "--background"]),
-            _ => (&['u', 'g', 'h', 'p', 'C', 'D', 'r', 't', 'U', 'T', 'R'], &["--user", "--group", "--host", "--prompt", "--close-from", "--chdir", "--role", "--type", "--other-user", "--command-timeout", "--chroot"]),
+            "run0" => (
+                &['u', 'g', 'D'],
+                &[
+                    "--user",
+                    "--group",
+                    "--chdir",
+                    "--unit",
+                    "--property",
+                    "--description",
+                    "--slice",
+                    "--nice",
+                    "--setenv",
+                    "--background",
+                ],
+            ),
+            _ => (
+                &['u', 'g', 'h', 'p', 'C', 'D', 'r', 't', 'U', 'T', 'R'],
+                &[
+                    "--user",
+                    "--group",
+                    "--host",
+                    "--prompt",
+                    "--close-from",
+                    "--chdir",
+                    "--role",
+                    "--type",
+                    "--other-user",
+                    "--command-timeout",
+                    "--chroot",
+                ],
+            ),
         };
         let start = operand_start(args, 0, values, longs, false);
         let opts: Vec<&str> = args[..start.min(args.len())].iter().filter_map(Field::as_known).collect();
-        let flag = |c: char, long: &str| opts.iter().any(|o| *o == long || (o.starts_with('-') && !o.starts_with("--") && o[1..].chars().take_while(|x| !values.contains(x)).any(|x| x == c)));
+        let flag = |c: char, long: &str| {
+            opts.iter().any(|o| {
+                *o == long
+                    || (o.starts_with('-')
+                        && !o.starts_with("--")
+                        && o[1..].chars().take_while(|x| !values.contains(x)).any(|x| x == c))
+            })
+        };
         let mut mods = Mods { privileged: true, ..Mods::default() };
         // `-D DIR` / `--chdir=DIR`.
         if let Some(d) = option_value(args, start, 'D', "--chdir") {
@@ -569,7 +689,9 @@ impl Analyzer<'_> {
         if name == "sudo" && flag('e', "--edit") {
             // sudoedit: the operands are files to edit as root.
             let mut sub = inv.clone();
-            sub.argv = std::iter::once(Field::known("sudoedit")).chain(args[start.min(args.len())..].iter().cloned()).collect();
+            sub.argv = std::iter::once(Field::known("sudoedit"))
+                .chain(args[start.min(args.len())..].iter().cloned())
+                .collect();
             return self.inner(&sub, 0, name, st, sc, in_pipeline, mods, Mode::External);
         }
         if start >= args.len() {
@@ -619,7 +741,14 @@ impl Analyzer<'_> {
                 i += 1;
                 break;
             }
-            if t == "-" || t == "-i" || t == "--ignore-environment" || t == "-0" || t == "--null" || t == "-v" || t == "--debug" {
+            if t == "-"
+                || t == "-i"
+                || t == "--ignore-environment"
+                || t == "-0"
+                || t == "--null"
+                || t == "-v"
+                || t == "--debug"
+            {
                 i += 1;
                 continue;
             }
@@ -672,7 +801,12 @@ impl Analyzer<'_> {
                     Err(_) => rest.push(Field::unknown(Unknown::Computed(format!("env -S {text}")))),
                 },
                 None => {
-                    self.event(Event::OpaqueCode { runner: "env -S".into(), what: s.display(), taint: s.taint.clone(), text: inv.text.clone() });
+                    self.event(Event::OpaqueCode {
+                        runner: "env -S".into(),
+                        what: s.display(),
+                        taint: s.taint.clone(),
+                        text: inv.text.clone(),
+                    });
                     return Stream::unknown(&inv.text);
                 }
             }
@@ -761,14 +895,25 @@ impl Analyzer<'_> {
             return Stream::empty();
         }
         // Startup files a non-interactive shell reads: BASH_ENV (ENV for sh -i), rcfile.
-        let env_file = inv.env_var(if name == "bash" { "BASH_ENV" } else { "ENV" }).cloned().filter(|_| name == "bash" || interactive);
+        let env_file = inv
+            .env_var(if name == "bash" { "BASH_ENV" } else { "ENV" })
+            .cloned()
+            .filter(|_| name == "bash" || interactive);
         for f in env_file.into_iter().chain(if interactive { startup } else { Vec::new() }) {
             if f.is_known() && f.text.is_empty() {
                 continue;
             }
             match self.script_source(&f, &inv.cwd, &format!("{name} startup file"), inv) {
                 ScriptText::Code(code) => {
-                    self.shell_code(&code, "a shell startup file", inv, Some(&mut child), None, &inner, &Input::Inherited);
+                    self.shell_code(
+                        &code,
+                        "a shell startup file",
+                        inv,
+                        Some(&mut child),
+                        None,
+                        &inner,
+                        &Input::Inherited,
+                    );
                 }
                 ScriptText::Missing | ScriptText::Opaque => {}
             }
@@ -777,7 +922,15 @@ impl Analyzer<'_> {
             let Some(code) = args.get(i) else { return Stream::empty() };
             let arg0 = args.get(i + 1).and_then(Field::as_known).unwrap_or(name).to_string();
             let positional: Vec<Field> = args.get(i + 2..).unwrap_or(&[]).to_vec();
-            return self.shell_code(code, &format!("{name} -c"), inv, Some(&mut child), Some((arg0, positional)), &inner, &inv.stdin);
+            return self.shell_code(
+                code,
+                &format!("{name} -c"),
+                inv,
+                Some(&mut child),
+                Some((arg0, positional)),
+                &inner,
+                &inv.stdin,
+            );
         }
         if stdin_mode || i >= args.len() {
             child.positional = args.get(i..).unwrap_or(&[]).to_vec();
@@ -786,7 +939,15 @@ impl Analyzer<'_> {
         let file = &args[i];
         child.positional = args.get(i + 1..).unwrap_or(&[]).to_vec();
         match self.script_source(file, &inv.cwd, name, inv) {
-            ScriptText::Code(code) => self.shell_code(&code, &format!("{name} {}", file.display()), inv, Some(&mut child), None, &inner, &Input::Inherited),
+            ScriptText::Code(code) => self.shell_code(
+                &code,
+                &format!("{name} {}", file.display()),
+                inv,
+                Some(&mut child),
+                None,
+                &inner,
+                &Input::Inherited,
+            ),
             ScriptText::Missing => Stream::empty(),
             ScriptText::Opaque => Stream::unknown(&inv.text),
         }
@@ -796,7 +957,15 @@ impl Analyzer<'_> {
     fn stdin_code(&mut self, inv: &Invocation, runner: &str, st: Option<&mut State>, sc: &Scope) -> Stream {
         match &inv.stdin {
             Input::Pipe(s) | Input::Text(s) => match &s.content {
-                Some(c) => self.shell_code(&Field { text: c.clone(), taint: s.taint.clone(), ..Field::default() }, runner, inv, st, None, sc, &Input::Inherited),
+                Some(c) => self.shell_code(
+                    &Field { text: c.clone(), taint: s.taint.clone(), ..Field::default() },
+                    runner,
+                    inv,
+                    st,
+                    None,
+                    sc,
+                    &Input::Inherited,
+                ),
                 None => {
                     let mut f = Field::unknown(if s.trusted_code {
                         Unknown::Generated(s.producer.clone().unwrap_or_default())
@@ -814,7 +983,12 @@ impl Analyzer<'_> {
             },
             Input::Null => Stream::empty(),
             Input::Inherited => {
-                self.event(Event::OpaqueCode { runner: runner.to_string(), what: "commands from its standard input".into(), taint: Default::default(), text: inv.text.clone() });
+                self.event(Event::OpaqueCode {
+                    runner: runner.to_string(),
+                    what: "commands from its standard input".into(),
+                    taint: Default::default(),
+                    text: inv.text.clone(),
+                });
                 Stream::unknown(&inv.text)
             }
         }
@@ -831,12 +1005,26 @@ impl Analyzer<'_> {
 
     /// Parses and analyzes shell code, in `st` (or a fresh shell).
     #[allow(clippy::too_many_arguments)]
-    pub(crate) fn shell_code(&mut self, code: &Field, runner: &str, inv: &Invocation, st: Option<&mut State>, positional: Option<(String, Vec<Field>)>, sc: &Scope, stdin: &Input) -> Stream {
+    pub(crate) fn shell_code(
+        &mut self,
+        code: &Field,
+        runner: &str,
+        inv: &Invocation,
+        st: Option<&mut State>,
+        positional: Option<(String, Vec<Field>)>,
+        sc: &Scope,
+        stdin: &Input,
+    ) -> Stream {
         let Some(text) = code.as_known() else {
             if is_trusted_code(code) {
                 return Stream::unknown(&inv.text);
             }
-            self.event(Event::OpaqueCode { runner: runner.to_string(), what: code.display(), taint: code.taint.clone(), text: inv.text.clone() });
+            self.event(Event::OpaqueCode {
+                runner: runner.to_string(),
+                what: code.display(),
+                taint: code.taint.clone(),
+                text: inv.text.clone(),
+            });
             return Stream::unknown(&inv.text);
         };
         if sc.depth > MAX_NESTING {
@@ -849,7 +1037,11 @@ impl Analyzer<'_> {
         let script = match parse::parse_at_depth(text, self.limits, 0) {
             Ok(s) => s,
             Err(e) => {
-                self.event(Event::NestedParseError { runner: runner.to_string(), message: e.message, text: inv.text.clone() });
+                self.event(Event::NestedParseError {
+                    runner: runner.to_string(),
+                    message: e.message,
+                    text: inv.text.clone(),
+                });
                 return Stream::unknown(&inv.text);
             }
         };
@@ -872,7 +1064,14 @@ impl Analyzer<'_> {
             state.arg0 = a0;
             state.positional = p;
         }
-        Stream { taint: { let mut t = out.taint.clone(); t.merge(&code.taint); t }, ..out }
+        Stream {
+            taint: {
+                let mut t = out.taint.clone();
+                t.merge(&code.taint);
+                t
+            },
+            ..out
+        }
     }
 
     /// The text of a script named by `file`.
@@ -895,7 +1094,12 @@ impl Analyzer<'_> {
             }
         }
         let opaque = |this: &mut Self, what: String| {
-            this.event(Event::OpaqueCode { runner: runner.to_string(), what, taint: file.taint.clone(), text: inv.text.clone() });
+            this.event(Event::OpaqueCode {
+                runner: runner.to_string(),
+                what,
+                taint: file.taint.clone(),
+                text: inv.text.clone(),
+            });
             ScriptText::Opaque
         };
         let Some(name) = file.as_known() else {
@@ -912,7 +1116,9 @@ impl Analyzer<'_> {
         match std::fs::metadata(&path) {
             Err(_) => ScriptText::Missing,
             Ok(m) if m.is_dir() => ScriptText::Missing,
-            Ok(m) if m.len() > MAX_SCRIPT_FILE => opaque(self, format!("the script {name}, larger than {MAX_SCRIPT_FILE} bytes")),
+            Ok(m) if m.len() > MAX_SCRIPT_FILE => {
+                opaque(self, format!("the script {name}, larger than {MAX_SCRIPT_FILE} bytes"))
+            }
             Ok(_) => match std::fs::read(&path) {
                 Ok(bytes) if bytes.contains(&0) => ScriptText::Missing,
                 Ok(bytes) => ScriptText::Code(Field::known(String::from_utf8_lossy(&bytes).into_owned())),
@@ -946,7 +1152,8 @@ impl Analyzer<'_> {
             let line = String::from_utf8_lossy(rest.split(|&b| b == b'\n').next().unwrap_or(&[])).to_string();
             let mut words = line.split_whitespace();
             let first = words.next().unwrap_or("");
-            let prog = if program_name(first) == "env" { words.find(|w| !w.starts_with('-')).unwrap_or("") } else { first };
+            let prog =
+                if program_name(first) == "env" { words.find(|w| !w.starts_with('-')).unwrap_or("") } else { first };
             program_name(prog)
         } else if head.contains(&0) {
             return None;
@@ -972,7 +1179,8 @@ impl Analyzer<'_> {
                 Some(s) => Some(match &s.content {
                     Some(c) => Field { text: c.clone(), taint: s.taint.clone(), ..Field::default() },
                     None => {
-                        let mut f = Field::unknown(Unknown::Output(s.producer.clone().unwrap_or_else(|| "the input".into())));
+                        let mut f =
+                            Field::unknown(Unknown::Output(s.producer.clone().unwrap_or_else(|| "the input".into())));
                         f.taint = s.taint.clone();
                         f
                     }
@@ -981,13 +1189,23 @@ impl Analyzer<'_> {
             },
             code::Source::File(_) | code::Source::None => None,
             code::Source::Unknown(what) => {
-                self.event(Event::OpaqueCode { runner: name.to_string(), what, taint: Default::default(), text: inv.text.clone() });
+                self.event(Event::OpaqueCode {
+                    runner: name.to_string(),
+                    what,
+                    taint: Default::default(),
+                    text: inv.text.clone(),
+                });
                 None
             }
         };
         if let Some(code) = code {
             let Some(text) = code.as_known() else {
-                self.event(Event::OpaqueCode { runner: name.to_string(), what: code.display(), taint: code.taint.clone(), text: inv.text.clone() });
+                self.event(Event::OpaqueCode {
+                    runner: name.to_string(),
+                    what: code.display(),
+                    taint: code.taint.clone(),
+                    text: inv.text.clone(),
+                });
                 return Stream::unknown(&inv.text);
             };
             let found = code::scan(lang, text);
@@ -996,16 +1214,30 @@ impl Analyzer<'_> {
             inner.depth += 1;
             for cmd in &found.shell {
                 let mut child = st.child();
-                self.shell_code(&Field::known(cmd.clone()), &format!("{name} code"), inv, Some(&mut child), None, &inner, &Input::Inherited);
+                self.shell_code(
+                    &Field::known(cmd.clone()),
+                    &format!("{name} code"),
+                    inv,
+                    Some(&mut child),
+                    None,
+                    &inner,
+                    &Input::Inherited,
+                );
             }
             for argv in found.argv.iter().chain(found.synthetic.iter()) {
                 let mut sub = inv.clone();
-                sub.argv = std::iter::once(Field::known(name)).chain(argv.iter().map(|a| Field::known(a.clone()))).collect();
+                sub.argv =
+                    std::iter::once(Field::known(name)).chain(argv.iter().map(|a| Field::known(a.clone()))).collect();
                 sub.stdin = Input::Inherited;
                 self.inner(&sub, 1, &format!("{name} code"), st, sc, false, Mods::default(), Mode::External);
             }
             if let Some(what) = found.opaque {
-                self.event(Event::OpaqueCode { runner: format!("{name} code"), what, taint: code.taint.clone(), text: inv.text.clone() });
+                self.event(Event::OpaqueCode {
+                    runner: format!("{name} code"),
+                    what,
+                    taint: code.taint.clone(),
+                    text: inv.text.clone(),
+                });
             }
             for call in found.api_calls {
                 self.event(Event::ApiCall { runner: name.to_string(), call, text: inv.text.clone() });
@@ -1039,11 +1271,16 @@ impl Analyzer<'_> {
                     delim_newline = take(&mut i).is_some_and(|d| d == "\\n" || d == "\n");
                 }
                 "-0" | "--null" => delim_newline = true,
-                "-a" | "--arg-file" | "-E" | "-L" | "-n" | "-P" | "-s" | "-R" | "-S" | "--max-args" | "--max-procs" | "--max-chars" | "--process-slot-var" | "--max-lines" => {
+                "-a" | "--arg-file" | "-E" | "-L" | "-n" | "-P" | "-s" | "-R" | "-S" | "--max-args" | "--max-procs"
+                | "--max-chars" | "--process-slot-var" | "--max-lines" => {
                     let _ = take(&mut i);
                 }
-                _ if t.starts_with("--replace=") => replace = Some(t["--replace=".len()..].to_string()).filter(|r| !r.is_empty()).or(Some("{}".into())),
-                _ if t.starts_with("--delimiter=") => delim_newline = matches!(&t["--delimiter=".len()..], "\\n" | "\n"),
+                _ if t.starts_with("--replace=") => {
+                    replace = Some(t["--replace=".len()..].to_string()).filter(|r| !r.is_empty()).or(Some("{}".into()))
+                }
+                _ if t.starts_with("--delimiter=") => {
+                    delim_newline = matches!(&t["--delimiter=".len()..], "\\n" | "\n")
+                }
                 _ if t.starts_with("-I") => replace = Some(t[2..].to_string()),
                 _ if t.starts_with("-i") => replace = Some(t[2..].to_string()),
                 _ if t.starts_with("-d") => delim_newline = matches!(&t[2..], "\\n" | "\n"),
@@ -1062,16 +1299,26 @@ impl Analyzer<'_> {
         let prefix = inv.stdin.stream().and_then(|s| s.items_prefix.clone());
         let unknown_item = || -> Field {
             match &prefix {
-                Some(p) => Field { text: format!("{p}{UNKNOWN_MARK}"), unknowns: vec![Unknown::Input(format!("a path under {p}"))], ..Field::default() },
+                Some(p) => Field {
+                    text: format!("{p}{UNKNOWN_MARK}"),
+                    unknowns: vec![Unknown::Input(format!("a path under {p}"))],
+                    ..Field::default()
+                },
                 None => Field::unknown(Unknown::Input("xargs input".into())),
             }
         };
         let taint = inv.stdin.stream().map(|s| s.taint.clone()).unwrap_or_default();
         let cmd: Vec<Field> = if i >= args.len() { vec![Field::known("echo")] } else { args[i..].to_vec() };
         let variants: Vec<Vec<Field>> = match (&replace, &items) {
-            (Some(r), Some(items)) => items.iter().take(8).map(|it| cmd.iter().map(|a| replace_placeholder(a, r, &Field::known(it.clone()))).collect()).collect(),
+            (Some(r), Some(items)) => items
+                .iter()
+                .take(8)
+                .map(|it| cmd.iter().map(|a| replace_placeholder(a, r, &Field::known(it.clone()))).collect())
+                .collect(),
             (Some(r), None) => vec![cmd.iter().map(|a| replace_placeholder(a, r, &unknown_item())).collect()],
-            (None, Some(items)) => vec![cmd.iter().cloned().chain(items.iter().map(|it| Field::known(it.clone()))).collect()],
+            (None, Some(items)) => {
+                vec![cmd.iter().cloned().chain(items.iter().map(|it| Field::known(it.clone()))).collect()]
+            }
             (None, None) => vec![cmd.iter().cloned().chain(std::iter::once(unknown_item())).collect()],
         };
         for mut v in variants {
@@ -1092,11 +1339,55 @@ impl Analyzer<'_> {
         let mut dry = false;
         let mut quote = false;
         const VALUES: &[&str] = &[
-            "-j", "--jobs", "-n", "--max-args", "-N", "-L", "--max-lines", "-l", "-d", "--delimiter", "-E", "-I", "--results",
-            "--res", "-S", "--sshlogin", "--workdir", "--wd", "--env", "--tmpdir", "--joblog", "--header", "--colsep",
-            "-C", "--rpl", "--nice", "--timeout", "--block", "--retries", "--delay", "--memfree", "--load", "-a",
-            "--arg-file", "--basefile", "--bf", "--return", "--transfer-file", "--tf", "--sshloginfile", "--slf",
-            "--termseq", "--tag-string", "--tagstring", "-s", "--max-chars", "--shuf", "--limit", "--process-slot-var",
+            "-j",
+            "--jobs",
+            "-n",
+            "--max-args",
+            "-N",
+            "-L",
+            "--max-lines",
+            "-l",
+            "-d",
+            "--delimiter",
+            "-E",
+            "-I",
+            "--results",
+            "--res",
+            "-S",
+            "--sshlogin",
+            "--workdir",
+            "--wd",
+            "--env",
+            "--tmpdir",
+            "--joblog",
+            "--header",
+            "--colsep",
+            "-C",
+            "--rpl",
+            "--nice",
+            "--timeout",
+            "--block",
+            "--retries",
+            "--delay",
+            "--memfree",
+            "--load",
+            "-a",
+            "--arg-file",
+            "--basefile",
+            "--bf",
+            "--return",
+            "--transfer-file",
+            "--tf",
+            "--sshloginfile",
+            "--slf",
+            "--termseq",
+            "--tag-string",
+            "--tagstring",
+            "-s",
+            "--max-chars",
+            "--shuf",
+            "--limit",
+            "--process-slot-var",
         ];
         while let Some(a) = args.get(i) {
             let Some(t) = a.as_known() else { break };
@@ -1108,12 +1399,26 @@ impl Analyzer<'_> {
                 break;
             }
             match t {
-                "--version" | "--help" | "--citation" | "--number-of-cpus" | "--number-of-cores" | "--max-line-length-allowed" if args.len() == 1 => return Stream::empty(),
+                "--version"
+                | "--help"
+                | "--citation"
+                | "--number-of-cpus"
+                | "--number-of-cores"
+                | "--max-line-length-allowed"
+                    if args.len() == 1 =>
+                {
+                    return Stream::empty()
+                }
                 "--dry-run" | "--dryrun" => dry = true,
                 "-q" | "--quote" => quote = true,
                 "--rpl" => {
                     // A Perl expression defining a replacement string.
-                    self.event(Event::OpaqueCode { runner: "parallel --rpl".into(), what: args.get(i + 1).map(Field::display).unwrap_or_default(), taint: Default::default(), text: inv.text.clone() });
+                    self.event(Event::OpaqueCode {
+                        runner: "parallel --rpl".into(),
+                        what: args.get(i + 1).map(Field::display).unwrap_or_default(),
+                        taint: Default::default(),
+                        text: inv.text.clone(),
+                    });
                 }
                 "--env" | "-S" | "--sshlogin" | "--workdir" | "--wd" if dry => {}
                 _ => {}
@@ -1173,7 +1478,10 @@ impl Analyzer<'_> {
                     words.push(v.clone());
                 }
                 if quote {
-                    let shown: Vec<String> = words.iter().map(|w| w.as_known().map_or_else(|| w.text.clone(), |t| shell_words::quote(t).into_owned())).collect();
+                    let shown: Vec<String> = words
+                        .iter()
+                        .map(|w| w.as_known().map_or_else(|| w.text.clone(), |t| shell_words::quote(t).into_owned()))
+                        .collect();
                     let mut f = join_fields(&words);
                     if f.is_known() {
                         f.text = shown.join(" ");
@@ -1200,16 +1508,34 @@ impl Analyzer<'_> {
                     inner.via.push(Via::Shell(format!("git alias {alias}")));
                     inner.depth += 1;
                     let mut child = st.child();
-                    return self.shell_code(&code, &format!("git alias {alias}"), inv, Some(&mut child), Some(("git".into(), g.args.clone())), &inner, &inv.stdin);
+                    return self.shell_code(
+                        &code,
+                        &format!("git alias {alias}"),
+                        inv,
+                        Some(&mut child),
+                        Some(("git".into(), g.args.clone())),
+                        &inner,
+                        &inv.stdin,
+                    );
                 }
                 Some(_) => {}
                 None => {
-                    self.event(Event::OpaqueCode { runner: format!("git alias {alias}"), what: value.display(), taint: value.taint.clone(), text: inv.text.clone() });
+                    self.event(Event::OpaqueCode {
+                        runner: format!("git alias {alias}"),
+                        what: value.display(),
+                        taint: value.taint.clone(),
+                        text: inv.text.clone(),
+                    });
                 }
             }
         }
         if g.sub_unknown {
-            self.event(Event::OpaqueCode { runner: "git".into(), what: "a subcommand that is not known".into(), taint: Default::default(), text: inv.text.clone() });
+            self.event(Event::OpaqueCode {
+                runner: "git".into(),
+                what: "a subcommand that is not known".into(),
+                taint: Default::default(),
+                text: inv.text.clone(),
+            });
         }
         // Subcommands that run shell commands given as arguments.
         let sub = g.sub.as_deref().unwrap_or("");
@@ -1252,7 +1578,13 @@ impl Analyzer<'_> {
 
     fn ssh(&mut self, inv: &Invocation, st: &mut State, sc: &Scope) -> Stream {
         let args = inv.args();
-        let start = operand_start(args, 0, &['B', 'b', 'c', 'D', 'E', 'e', 'F', 'I', 'i', 'J', 'L', 'l', 'm', 'O', 'o', 'p', 'Q', 'R', 'S', 'W', 'w'], &[], false);
+        let start = operand_start(
+            args,
+            0,
+            &['B', 'b', 'c', 'D', 'E', 'e', 'F', 'I', 'i', 'J', 'L', 'l', 'm', 'O', 'o', 'p', 'Q', 'R', 'S', 'W', 'w'],
+            &[],
+            false,
+        );
         let Some(host) = args.get(start) else { return Stream::empty() };
         let host = host.display();
         let remote = &args[start + 1..];
@@ -1276,13 +1608,26 @@ impl Analyzer<'_> {
     }
 
     /// `docker exec/run … CMD`, `kubectl exec … -- CMD`: the command runs elsewhere.
-    fn container_exec(&mut self, name: &str, inv: &Invocation, st: &mut State, sc: &Scope, in_pipeline: bool) -> Stream {
+    fn container_exec(
+        &mut self,
+        name: &str,
+        inv: &Invocation,
+        st: &mut State,
+        sc: &Scope,
+        in_pipeline: bool,
+    ) -> Stream {
         let args = inv.args();
         let sub = args.first().and_then(Field::as_known).unwrap_or("");
         let start = match (name, sub) {
             ("kubectl" | "oc", "exec") => args.iter().position(|a| a.as_known() == Some("--")).map(|p| p + 1),
             ("docker" | "podman" | "nerdctl", "exec") => {
-                let s = operand_start(args, 1, &['e', 'u', 'w'], &["--env", "--user", "--workdir", "--env-file", "--detach-keys"], false);
+                let s = operand_start(
+                    args,
+                    1,
+                    &['e', 'u', 'w'],
+                    &["--env", "--user", "--workdir", "--env-file", "--detach-keys"],
+                    false,
+                );
                 Some(s + 1)
             }
             _ => None,
@@ -1297,7 +1642,14 @@ impl Analyzer<'_> {
     }
 
     /// Tools that run a command given after `--` or a `run`/`exec` subcommand.
-    fn runner(&mut self, name: &str, inv: &Invocation, st: &mut State, sc: &Scope, in_pipeline: bool) -> Option<Stream> {
+    fn runner(
+        &mut self,
+        name: &str,
+        inv: &Invocation,
+        st: &mut State,
+        sc: &Scope,
+        in_pipeline: bool,
+    ) -> Option<Stream> {
         let args = inv.args();
         let word = |i: usize| args.get(i).and_then(Field::as_known);
         let dashdash = args.iter().position(|a| a.as_known() == Some("--"));
@@ -1322,24 +1674,57 @@ impl Analyzer<'_> {
                 }
                 Some(k)
             }
-            "doppler" | "op" | "infisical" | "dotenvx" | "teller" | "chamber" | "berglas" | "aws-okta" | "saml2aws" | "granted" | "sops" | "aws-vault" => {
+            "doppler" | "op" | "infisical" | "dotenvx" | "teller" | "chamber" | "berglas" | "aws-okta" | "saml2aws"
+            | "granted" | "sops" | "aws-vault" => {
                 if !matches!(word(0), Some("run" | "exec" | "exec-env")) {
                     return None;
                 }
                 Some(dashdash.map_or(args.len(), |d| d + 1))
             }
-            "poetry" | "pipenv" | "pdm" | "hatch" | "rye" | "uv" | "mise" | "rtx" | "conda" | "devbox" | "asdf" if matches!(word(0), Some("run" | "exec")) => {
+            "poetry" | "pipenv" | "pdm" | "hatch" | "rye" | "uv" | "mise" | "rtx" | "conda" | "devbox" | "asdf"
+                if matches!(word(0), Some("run" | "exec")) =>
+            {
                 if name == "uv" || name == "conda" || name == "mise" {
-                    Some(dashdash.map_or_else(|| operand_start(args, 1, &['p', 'n'], &["--with", "--python", "--project", "--name", "--prefix", "--env-file", "--package", "--directory", "--group", "--extra"], false), |d| d + 1))
+                    Some(dashdash.map_or_else(
+                        || {
+                            operand_start(
+                                args,
+                                1,
+                                &['p', 'n'],
+                                &[
+                                    "--with",
+                                    "--python",
+                                    "--project",
+                                    "--name",
+                                    "--prefix",
+                                    "--env-file",
+                                    "--package",
+                                    "--directory",
+                                    "--group",
+                                    "--extra",
+                                ],
+                                false,
+                            )
+                        },
+                        |d| d + 1,
+                    ))
                 } else {
                     Some(dashdash.map_or(1, |d| d + 1))
                 }
             }
             "bundle" if word(0) == Some("exec") => Some(1),
-            "npm" | "pnpm" | "yarn" | "bun" if matches!(word(0), Some("exec" | "x" | "dlx")) => Some(dashdash.map_or(1, |d| d + 1)),
+            "npm" | "pnpm" | "yarn" | "bun" if matches!(word(0), Some("exec" | "x" | "dlx")) => {
+                Some(dashdash.map_or(1, |d| d + 1))
+            }
             "npx" | "bunx" | "pnpx" | "uvx" | "pipx" => {
                 let base = usize::from(name == "pipx" && word(0) == Some("run"));
-                Some(operand_start(args, base, &['p', 'c'], &["--package", "--call", "--from", "--with", "--spec"], false))
+                Some(operand_start(
+                    args,
+                    base,
+                    &['p', 'c'],
+                    &["--package", "--call", "--from", "--with", "--spec"],
+                    false,
+                ))
             }
             _ => None,
         };
@@ -1356,7 +1741,9 @@ impl Analyzer<'_> {
             return;
         }
         let args = inv.args();
-        let Some(k) = args.iter().position(|a| a.as_known().is_some_and(|t| is_guarded_name(&program_name(t)) && !t.contains('=') && !t.contains(' '))) else {
+        let Some(k) = args.iter().position(|a| {
+            a.as_known().is_some_and(|t| is_guarded_name(&program_name(t)) && !t.contains('=') && !t.contains(' '))
+        }) else {
             return;
         };
         let wrapper = inv.argv[0].display();
@@ -1384,8 +1771,17 @@ impl Analyzer<'_> {
         if let Some((_, subs)) = CODE_GENERATORS.iter().find(|(g, _)| *g == name) {
             let first = inv.args().iter().find(|a| !a.could_start_with("-")).and_then(Field::as_known);
             let opts_ok = inv.args().iter().all(Field::is_known);
-            if opts_ok && (subs.is_empty() || first.is_some_and(|f| subs.contains(&f)) || inv.args().iter().any(|a| a.as_known().is_some_and(|t| subs.contains(&t)))) {
-                return Stream { trusted_code: true, producer: Some(inv.text.clone()), content: None, ..Stream::default() };
+            if opts_ok
+                && (subs.is_empty()
+                    || first.is_some_and(|f| subs.contains(&f))
+                    || inv.args().iter().any(|a| a.as_known().is_some_and(|t| subs.contains(&t))))
+            {
+                return Stream {
+                    trusted_code: true,
+                    producer: Some(inv.text.clone()),
+                    content: None,
+                    ..Stream::default()
+                };
             }
         }
         super::pure::stdout(name, inv, self.ctx)
@@ -1527,14 +1923,94 @@ pub(crate) fn secret_env() -> super::model::Taint {
 /// Whether a program is one a guard judges (for the possible-wrapper scan).
 pub(crate) fn is_guarded_name(n: &str) -> bool {
     const NAMES: &[&str] = &[
-        "rm", "rmdir", "unlink", "shred", "srm", "wipe", "git", "find", "dd", "mkfs", "wipefs", "fdisk", "sfdisk",
-        "parted", "gdisk", "chmod", "chown", "chgrp", "sudo", "su", "doas", "pkexec", "bash", "sh", "zsh", "dash",
-        "ksh", "fish", "python", "python3", "node", "perl", "ruby", "php", "curl", "wget", "kubectl", "terraform",
-        "tofu", "pulumi", "helm", "docker", "podman", "aws", "gcloud", "gsutil", "az", "kill", "killall", "pkill",
-        "shutdown", "reboot", "halt", "poweroff", "systemctl", "crontab", "iptables", "ip6tables", "nft", "ufw",
-        "mv", "eval", "xargs", "parallel", "rsync", "scp", "nc", "ncat", "netcat", "socat", "truncate", "mkswap",
-        "psql", "mysql", "redis-cli", "mongo", "mongosh", "dropdb", "npm", "cargo", "twine", "gem", "awk", "gawk",
-        "source", "env", "exec", "tee",
+        "rm",
+        "rmdir",
+        "unlink",
+        "shred",
+        "srm",
+        "wipe",
+        "git",
+        "find",
+        "dd",
+        "mkfs",
+        "wipefs",
+        "fdisk",
+        "sfdisk",
+        "parted",
+        "gdisk",
+        "chmod",
+        "chown",
+        "chgrp",
+        "sudo",
+        "su",
+        "doas",
+        "pkexec",
+        "bash",
+        "sh",
+        "zsh",
+        "dash",
+        "ksh",
+        "fish",
+        "python",
+        "python3",
+        "node",
+        "perl",
+        "ruby",
+        "php",
+        "curl",
+        "wget",
+        "kubectl",
+        "terraform",
+        "tofu",
+        "pulumi",
+        "helm",
+        "docker",
+        "podman",
+        "aws",
+        "gcloud",
+        "gsutil",
+        "az",
+        "kill",
+        "killall",
+        "pkill",
+        "shutdown",
+        "reboot",
+        "halt",
+        "poweroff",
+        "systemctl",
+        "crontab",
+        "iptables",
+        "ip6tables",
+        "nft",
+        "ufw",
+        "mv",
+        "eval",
+        "xargs",
+        "parallel",
+        "rsync",
+        "scp",
+        "nc",
+        "ncat",
+        "netcat",
+        "socat",
+        "truncate",
+        "mkswap",
+        "psql",
+        "mysql",
+        "redis-cli",
+        "mongo",
+        "mongosh",
+        "dropdb",
+        "npm",
+        "cargo",
+        "twine",
+        "gem",
+        "awk",
+        "gawk",
+        "source",
+        "env",
+        "exec",
+        "tee",
     ];
     NAMES.contains(&n) || n.starts_with("mkfs.") || n.starts_with("python3.")
 }
@@ -1542,21 +2018,197 @@ pub(crate) fn is_guarded_name(n: &str) -> bool {
 /// Programs whose arguments are data: never scanned as possible wrappers.
 fn is_known_program(n: &str) -> bool {
     const NAMES: &[&str] = &[
-        "echo", "printf", "cat", "head", "tail", "less", "more", "wc", "grep", "egrep", "fgrep", "rg", "ag", "ack", "sed",
-        "sort", "uniq", "cut", "tr", "diff", "cmp", "ls", "which", "type", "whereis", "man", "info", "file", "stat",
-        "du", "df", "basename", "dirname", "realpath", "readlink", "test", "[", "true", "false", "date", "cal",
-        "whoami", "id", "hostname", "uname", "printenv", "pwd", "tee", "touch", "mkdir", "cp", "mv", "ln", "jq", "yq",
-        "base64", "md5sum", "sha1sum", "sha256sum", "sha512sum", "column", "fmt", "fold", "nl", "rev", "tac", "comm",
-        "join", "paste", "expand", "unexpand", "split", "csplit", "od", "xxd", "hexdump", "strings", "rm", "rmdir",
-        "chmod", "chown", "git", "make", "cargo", "rustc", "npm", "pnpm", "yarn", "node", "go", "pip", "pip3", "pytest",
-        "docker", "kubectl", "curl", "wget", "tar", "zip", "unzip", "gzip", "gunzip", "bzip2", "xz", "zstd", "gh",
-        "glab", "tree", "bat", "fd", "fzf", "htop", "top", "ps", "kill", "sleep", "seq", "yes", "expr", "bc", "dc",
-        "awk", "gawk", "mawk", "nawk", "tput", "clear", "reset", "stty", "locale", "iconv", "envsubst", "gettext",
-        "terraform", "helm", "aws", "gcloud", "az", "rsync", "scp", "ssh", "dd", "truncate", "mktemp", "install",
-        "sha224sum", "sha384sum", "b2sum", "cksum", "sum", "tsort", "shuf", "numfmt", "factor", "nproc", "uptime",
-        "free", "lsof", "netstat", "ss", "ip", "ping", "dig", "host", "nslookup", "vim", "vi", "nano", "emacs", "code",
-        "open", "xdg-open", "pbcopy", "pbpaste", "xclip", "watch", "lsblk", "blkid", "mount", "umount", "systemctl",
-        "journalctl", "service", "crontab", "psql", "mysql", "sqlite3", "redis-cli", "mongosh", "mongo", "rake",
+        "echo",
+        "printf",
+        "cat",
+        "head",
+        "tail",
+        "less",
+        "more",
+        "wc",
+        "grep",
+        "egrep",
+        "fgrep",
+        "rg",
+        "ag",
+        "ack",
+        "sed",
+        "sort",
+        "uniq",
+        "cut",
+        "tr",
+        "diff",
+        "cmp",
+        "ls",
+        "which",
+        "type",
+        "whereis",
+        "man",
+        "info",
+        "file",
+        "stat",
+        "du",
+        "df",
+        "basename",
+        "dirname",
+        "realpath",
+        "readlink",
+        "test",
+        "[",
+        "true",
+        "false",
+        "date",
+        "cal",
+        "whoami",
+        "id",
+        "hostname",
+        "uname",
+        "printenv",
+        "pwd",
+        "tee",
+        "touch",
+        "mkdir",
+        "cp",
+        "mv",
+        "ln",
+        "jq",
+        "yq",
+        "base64",
+        "md5sum",
+        "sha1sum",
+        "sha256sum",
+        "sha512sum",
+        "column",
+        "fmt",
+        "fold",
+        "nl",
+        "rev",
+        "tac",
+        "comm",
+        "join",
+        "paste",
+        "expand",
+        "unexpand",
+        "split",
+        "csplit",
+        "od",
+        "xxd",
+        "hexdump",
+        "strings",
+        "rm",
+        "rmdir",
+        "chmod",
+        "chown",
+        "git",
+        "make",
+        "cargo",
+        "rustc",
+        "npm",
+        "pnpm",
+        "yarn",
+        "node",
+        "go",
+        "pip",
+        "pip3",
+        "pytest",
+        "docker",
+        "kubectl",
+        "curl",
+        "wget",
+        "tar",
+        "zip",
+        "unzip",
+        "gzip",
+        "gunzip",
+        "bzip2",
+        "xz",
+        "zstd",
+        "gh",
+        "glab",
+        "tree",
+        "bat",
+        "fd",
+        "fzf",
+        "htop",
+        "top",
+        "ps",
+        "kill",
+        "sleep",
+        "seq",
+        "yes",
+        "expr",
+        "bc",
+        "dc",
+        "awk",
+        "gawk",
+        "mawk",
+        "nawk",
+        "tput",
+        "clear",
+        "reset",
+        "stty",
+        "locale",
+        "iconv",
+        "envsubst",
+        "gettext",
+        "terraform",
+        "helm",
+        "aws",
+        "gcloud",
+        "az",
+        "rsync",
+        "scp",
+        "ssh",
+        "dd",
+        "truncate",
+        "mktemp",
+        "install",
+        "sha224sum",
+        "sha384sum",
+        "b2sum",
+        "cksum",
+        "sum",
+        "tsort",
+        "shuf",
+        "numfmt",
+        "factor",
+        "nproc",
+        "uptime",
+        "free",
+        "lsof",
+        "netstat",
+        "ss",
+        "ip",
+        "ping",
+        "dig",
+        "host",
+        "nslookup",
+        "vim",
+        "vi",
+        "nano",
+        "emacs",
+        "code",
+        "open",
+        "xdg-open",
+        "pbcopy",
+        "pbpaste",
+        "xclip",
+        "watch",
+        "lsblk",
+        "blkid",
+        "mount",
+        "umount",
+        "systemctl",
+        "journalctl",
+        "service",
+        "crontab",
+        "psql",
+        "mysql",
+        "sqlite3",
+        "redis-cli",
+        "mongosh",
+        "mongo",
+        "rake",
     ];
     NAMES.contains(&n) || SHELLS.contains(&n) || code::language(n).is_some()
 }

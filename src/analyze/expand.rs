@@ -224,8 +224,13 @@ impl Analyzer<'_> {
                     None => vec![Field::unknown(Unknown::Var(p.name.clone()))],
                 }
             };
-            let separate = quoted && (p.name == "@" || p.index.as_ref().and_then(|i| i.literal()).as_deref() == Some("@"));
-            let joined_sep = if p.name == "*" && quoted { ifs_of(st).chars().next().map(String::from).unwrap_or_default() } else { " ".into() };
+            let separate =
+                quoted && (p.name == "@" || p.index.as_ref().and_then(|i| i.literal()).as_deref() == Some("@"));
+            let joined_sep = if p.name == "*" && quoted {
+                ifs_of(st).chars().next().map(String::from).unwrap_or_default()
+            } else {
+                " ".into()
+            };
             for (i, v) in values.into_iter().enumerate() {
                 if i > 0 && !separate {
                     out.push(Piece { text: joined_sep.clone(), quoted, split: !quoted, ..Piece::default() });
@@ -252,7 +257,9 @@ impl Analyzer<'_> {
             self.param_value(&p.name, st)
         };
         let is_set = value.is_some();
-        let unknown_var = value.as_ref().is_some_and(|v| !v.is_known() && v.unknowns.iter().all(|u| matches!(u, Unknown::Var(_) | Unknown::Branch(_))));
+        let unknown_var = value.as_ref().is_some_and(|v| {
+            !v.is_known() && v.unknowns.iter().all(|u| matches!(u, Unknown::Var(_) | Unknown::Branch(_)))
+        });
         let empty = value.as_ref().is_some_and(|v| v.is_known() && v.text.is_empty());
         let result: Option<Field> = match &p.op {
             ParamOp::None => value,
@@ -368,7 +375,8 @@ pub(crate) fn stream_to_field(stream: Stream) -> Field {
         Some(c) => Field { text: c.trim_end_matches('\n').to_string(), taint: stream.taint, ..Field::default() },
         None => {
             let what = stream.producer.unwrap_or_else(|| "a command".into());
-            let mut f = Field::unknown(if stream.trusted_code { Unknown::Generated(what) } else { Unknown::Output(what) });
+            let mut f =
+                Field::unknown(if stream.trusted_code { Unknown::Generated(what) } else { Unknown::Output(what) });
             f.taint = stream.taint;
             f
         }
@@ -563,7 +571,12 @@ fn to_parts(toks: &[BTok<'_>]) -> Vec<Part> {
 }
 
 /// Pushes the expansions of `toks` to `out`; returns whether any brace expanded.
-fn expand_toks<'a>(toks: &[BTok<'a>], out: &mut Vec<Vec<BTok<'a>>>, budget: &mut usize, depth: usize) -> Result<bool, ()> {
+fn expand_toks<'a>(
+    toks: &[BTok<'a>],
+    out: &mut Vec<Vec<BTok<'a>>>,
+    budget: &mut usize,
+    depth: usize,
+) -> Result<bool, ()> {
     if depth > 64 {
         return Err(());
     }
@@ -647,7 +660,8 @@ fn sequence(toks: &[BTok<'_>]) -> Option<Vec<String>> {
     };
     let step = step.unsigned_abs().max(1);
     if let (Ok(a), Ok(b)) = (parts[0].parse::<i64>(), parts[1].parse::<i64>()) {
-        let width = if parts[0].starts_with('0') || parts[1].starts_with('0') { parts[0].len().max(parts[1].len()) } else { 0 };
+        let width =
+            if parts[0].starts_with('0') || parts[1].starts_with('0') { parts[0].len().max(parts[1].len()) } else { 0 };
         let count = a.abs_diff(b) / step + 1;
         if count > MAX_BRACE_FIELDS as u64 {
             return Some(vec![UNKNOWN_MARK.to_string(); MAX_BRACE_FIELDS + 1]);
@@ -705,11 +719,14 @@ mod tests {
 
     fn braces(s: &str) -> Vec<String> {
         match brace_expand(&[Part::Lit(s.into())]) {
-            Ok(Some(v)) => v.iter().map(|p| match p.as_slice() {
-                [Part::Lit(l)] => l.clone(),
-                [] => String::new(),
-                _ => "?".into(),
-            }).collect(),
+            Ok(Some(v)) => v
+                .iter()
+                .map(|p| match p.as_slice() {
+                    [Part::Lit(l)] => l.clone(),
+                    [] => String::new(),
+                    _ => "?".into(),
+                })
+                .collect(),
             Ok(None) => vec![s.to_string()],
             Err(()) => vec!["TOO MANY".into()],
         }

@@ -13,19 +13,118 @@ use super::model::{Field, Invocation, Unknown};
 
 /// Git subcommands built into git: an alias can never shadow them.
 pub const BUILTINS: &[&str] = &[
-    "add", "am", "annotate", "apply", "archive", "bisect", "blame", "branch", "bundle", "cat-file", "check-attr",
-    "check-ignore", "check-mailmap", "check-ref-format", "checkout", "checkout-index", "cherry", "cherry-pick",
-    "citool", "clean", "clone", "column", "commit", "commit-graph", "commit-tree", "config", "count-objects",
-    "credential", "describe", "diff", "diff-files", "diff-index", "diff-tree", "difftool", "fast-export",
-    "fast-import", "fetch", "fetch-pack", "filter-branch", "for-each-ref", "for-each-repo", "format-patch", "fsck",
-    "gc", "grep", "gui", "hash-object", "help", "index-pack", "init", "instaweb", "interpret-trailers", "log",
-    "ls-files", "ls-remote", "ls-tree", "maintenance", "merge", "merge-base", "merge-file", "merge-tree", "mergetool",
-    "mktag", "mktree", "mv", "name-rev", "notes", "pack-objects", "pack-refs", "prune", "prune-packed", "pull",
-    "push", "range-diff", "read-tree", "rebase", "reflog", "remote", "repack", "replace", "request-pull", "rerere",
-    "reset", "restore", "rev-list", "rev-parse", "revert", "rm", "send-email", "shortlog", "show", "show-branch",
-    "show-ref", "sparse-checkout", "stash", "status", "stripspace", "submodule", "switch", "symbolic-ref", "tag",
-    "update-index", "update-ref", "var", "verify-commit", "verify-pack", "verify-tag", "version", "whatchanged",
-    "worktree", "write-tree", "lfs",
+    "add",
+    "am",
+    "annotate",
+    "apply",
+    "archive",
+    "bisect",
+    "blame",
+    "branch",
+    "bundle",
+    "cat-file",
+    "check-attr",
+    "check-ignore",
+    "check-mailmap",
+    "check-ref-format",
+    "checkout",
+    "checkout-index",
+    "cherry",
+    "cherry-pick",
+    "citool",
+    "clean",
+    "clone",
+    "column",
+    "commit",
+    "commit-graph",
+    "commit-tree",
+    "config",
+    "count-objects",
+    "credential",
+    "describe",
+    "diff",
+    "diff-files",
+    "diff-index",
+    "diff-tree",
+    "difftool",
+    "fast-export",
+    "fast-import",
+    "fetch",
+    "fetch-pack",
+    "filter-branch",
+    "for-each-ref",
+    "for-each-repo",
+    "format-patch",
+    "fsck",
+    "gc",
+    "grep",
+    "gui",
+    "hash-object",
+    "help",
+    "index-pack",
+    "init",
+    "instaweb",
+    "interpret-trailers",
+    "log",
+    "ls-files",
+    "ls-remote",
+    "ls-tree",
+    "maintenance",
+    "merge",
+    "merge-base",
+    "merge-file",
+    "merge-tree",
+    "mergetool",
+    "mktag",
+    "mktree",
+    "mv",
+    "name-rev",
+    "notes",
+    "pack-objects",
+    "pack-refs",
+    "prune",
+    "prune-packed",
+    "pull",
+    "push",
+    "range-diff",
+    "read-tree",
+    "rebase",
+    "reflog",
+    "remote",
+    "repack",
+    "replace",
+    "request-pull",
+    "rerere",
+    "reset",
+    "restore",
+    "rev-list",
+    "rev-parse",
+    "revert",
+    "rm",
+    "send-email",
+    "shortlog",
+    "show",
+    "show-branch",
+    "show-ref",
+    "sparse-checkout",
+    "stash",
+    "status",
+    "stripspace",
+    "submodule",
+    "switch",
+    "symbolic-ref",
+    "tag",
+    "update-index",
+    "update-ref",
+    "var",
+    "verify-commit",
+    "verify-pack",
+    "verify-tag",
+    "version",
+    "whatchanged",
+    "worktree",
+    "write-tree",
+    "lfs",
 ];
 
 /// Configuration keys whose value git runs as a command (or that change which
@@ -35,11 +134,31 @@ pub fn runs_command(key: &str) -> bool {
     k.starts_with("alias.")
         || matches!(
             k.as_str(),
-            "core.sshcommand" | "core.pager" | "core.editor" | "core.fsmonitor" | "core.hookspath" | "core.askpass"
-                | "sequence.editor" | "gpg.program" | "gpg.ssh.program" | "gpg.x509.program" | "credential.helper"
-                | "diff.external" | "pager.log" | "pager.diff" | "pager.show" | "interactive.difffilter"
-                | "uploadpack.packobjectshook" | "core.gitproxy" | "protocol.ext.allow" | "submodule.recurse"
-                | "include.path" | "includeif.path" | "init.templatedir" | "core.worktree" | "merge.tool"
+            "core.sshcommand"
+                | "core.pager"
+                | "core.editor"
+                | "core.fsmonitor"
+                | "core.hookspath"
+                | "core.askpass"
+                | "sequence.editor"
+                | "gpg.program"
+                | "gpg.ssh.program"
+                | "gpg.x509.program"
+                | "credential.helper"
+                | "diff.external"
+                | "pager.log"
+                | "pager.diff"
+                | "pager.show"
+                | "interactive.difffilter"
+                | "uploadpack.packobjectshook"
+                | "core.gitproxy"
+                | "protocol.ext.allow"
+                | "submodule.recurse"
+                | "include.path"
+                | "includeif.path"
+                | "init.templatedir"
+                | "core.worktree"
+                | "merge.tool"
                 | "diff.tool"
         )
         || (k.starts_with("filter.") && (k.ends_with(".clean") || k.ends_with(".smudge") || k.ends_with(".process")))
@@ -48,7 +167,8 @@ pub fn runs_command(key: &str) -> bool {
         || (k.starts_with("mergetool.") || k.starts_with("difftool.")) && k.ends_with(".cmd")
         || (k.starts_with("credential.") && k.ends_with(".helper"))
         || (k.starts_with("pager."))
-        || (k.starts_with("remote.") && (k.ends_with(".receivepack") || k.ends_with(".uploadpack") || k.ends_with(".proxy")))
+        || (k.starts_with("remote.")
+            && (k.ends_with(".receivepack") || k.ends_with(".uploadpack") || k.ends_with(".proxy")))
         || (k.starts_with("includeif.") && k.ends_with(".path"))
 }
 
@@ -117,7 +237,10 @@ impl GitCmd {
                 if let Some(kv) = kv {
                     match kv.as_known().and_then(|s| s.split_once('=')) {
                         Some((k, envname)) => {
-                            let val = inv.env_var(envname).cloned().unwrap_or_else(|| Field::unknown(Unknown::Var(envname.to_string())));
+                            let val = inv
+                                .env_var(envname)
+                                .cloned()
+                                .unwrap_or_else(|| Field::unknown(Unknown::Var(envname.to_string())));
                             g.config.push((k.to_ascii_lowercase(), val));
                         }
                         None => g.config_problem = Some(format!("--config-env {}", kv.display())),
@@ -138,7 +261,15 @@ impl GitCmd {
                 continue;
             }
             let mut matched = false;
-            for name in ["--git-dir", "--work-tree", "--namespace", "--exec-path", "--super-prefix", "--attr-source", "--list-cmds"] {
+            for name in [
+                "--git-dir",
+                "--work-tree",
+                "--namespace",
+                "--exec-path",
+                "--super-prefix",
+                "--attr-source",
+                "--list-cmds",
+            ] {
                 if let Some(v) = value_opt(name) {
                     if v.is_none() && !matches!(name, "--exec-path") {
                         i += 1;
@@ -291,7 +422,10 @@ fn push_kv(g: &mut GitCmd, kv: &Field) {
 /// Configuration from `GIT_CONFIG_COUNT`/`KEY_n`/`VALUE_n` and `GIT_CONFIG_PARAMETERS`.
 fn env_config(inv: &Invocation, g: &mut GitCmd) {
     if let Some(count) = inv.env_var("GIT_CONFIG_COUNT") {
-        let n = count.as_known().filter(|c| !c.is_empty() && c.len() <= 4 && c.bytes().all(|b| b.is_ascii_digit())).and_then(|c| c.parse::<usize>().ok());
+        let n = count
+            .as_known()
+            .filter(|c| !c.is_empty() && c.len() <= 4 && c.bytes().all(|b| b.is_ascii_digit()))
+            .and_then(|c| c.parse::<usize>().ok());
         match n {
             Some(n) if n <= 1024 => {
                 for k in 0..n {
@@ -300,7 +434,8 @@ fn env_config(inv: &Invocation, g: &mut GitCmd) {
                     match (key.and_then(Field::as_known).filter(|k| !k.is_empty()), val) {
                         (Some(key), Some(val)) => g.config.push((key.to_ascii_lowercase(), val.clone())),
                         _ => {
-                            g.config_problem = Some(format!("GIT_CONFIG_KEY_{k} or GIT_CONFIG_VALUE_{k} is missing or unknown"));
+                            g.config_problem =
+                                Some(format!("GIT_CONFIG_KEY_{k} or GIT_CONFIG_VALUE_{k} is missing or unknown"));
                         }
                     }
                 }
@@ -382,7 +517,13 @@ mod tests {
         assert!(g.has("--hard", None));
         let g = GitCmd::parse(&inv(&["-c", "alias.x=!echo hi", "x"], &[]), None);
         assert_eq!(g.alias.as_ref().map(|(_, v)| v.text.clone()), Some("!echo hi".into()));
-        let g = GitCmd::parse(&inv(&["nuke", "--hard"], &[("GIT_CONFIG_COUNT", "1"), ("GIT_CONFIG_KEY_0", "alias.nuke"), ("GIT_CONFIG_VALUE_0", "reset")]), None);
+        let g = GitCmd::parse(
+            &inv(
+                &["nuke", "--hard"],
+                &[("GIT_CONFIG_COUNT", "1"), ("GIT_CONFIG_KEY_0", "alias.nuke"), ("GIT_CONFIG_VALUE_0", "reset")],
+            ),
+            None,
+        );
         assert_eq!(g.sub.as_deref(), Some("reset"));
         let g = GitCmd::parse(&inv(&["status"], &[("GIT_CONFIG_COUNT", "1x")]), None);
         assert!(g.config_problem.is_some());

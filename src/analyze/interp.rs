@@ -31,7 +31,14 @@ struct Acc {
 
 impl Acc {
     fn new() -> Self {
-        Self { content: Some(String::new()), taint: Taint::none(), producer: None, trusted: None, items_prefix: None, count: 0 }
+        Self {
+            content: Some(String::new()),
+            taint: Taint::none(),
+            producer: None,
+            trusted: None,
+            items_prefix: None,
+            count: 0,
+        }
     }
 
     fn push(&mut self, s: Stream) {
@@ -110,13 +117,27 @@ impl Analyzer<'_> {
         last
     }
 
-    pub(crate) fn command(&mut self, c: &Command, st: &mut State, sc: &Scope, stdin: &Input, in_pipeline: bool) -> Stream {
+    pub(crate) fn command(
+        &mut self,
+        c: &Command,
+        st: &mut State,
+        sc: &Scope,
+        stdin: &Input,
+        in_pipeline: bool,
+    ) -> Stream {
         match c {
             Command::Simple(cmd) => self.simple(cmd, st, sc, stdin, in_pipeline),
             Command::Compound(comp, redirects) => {
                 let (stdin2, redirs) = self.redirects(redirects, st, sc, stdin);
                 if !redirs.is_empty() {
-                    let inv = self.bare_invocation(Vec::new(), redirs, st, sc, stdin2.clone(), "(compound command redirections)");
+                    let inv = self.bare_invocation(
+                        Vec::new(),
+                        redirs,
+                        st,
+                        sc,
+                        stdin2.clone(),
+                        "(compound command redirections)",
+                    );
                     self.record(inv);
                 }
                 self.compound(comp, st, sc, &stdin2, in_pipeline)
@@ -280,13 +301,20 @@ impl Analyzer<'_> {
         if argv.is_empty() {
             // Assignments (and redirections) only: they change this shell. Those of
             // variables that decide which shell runs are reported for the guards.
-            let guarded: Vec<(String, Field)> =
-                env.iter().filter(|(n, _)| n == "SHELL" || n.starts_with("TAKO_")).map(|(n, v)| (n.clone(), v.scalar())).collect();
+            let guarded: Vec<(String, Field)> = env
+                .iter()
+                .filter(|(n, _)| n == "SHELL" || n.starts_with("TAKO_"))
+                .map(|(n, v)| (n.clone(), v.scalar()))
+                .collect();
             for (n, v) in env {
                 st.vars.insert(n, v);
             }
             if !redirects.is_empty() || !guarded.is_empty() {
-                let text = if guarded.is_empty() { "(redirection)".to_string() } else { guarded.iter().map(|(n, v)| format!("{n}={}", v.display())).collect::<Vec<_>>().join(" ") };
+                let text = if guarded.is_empty() {
+                    "(redirection)".to_string()
+                } else {
+                    guarded.iter().map(|(n, v)| format!("{n}={}", v.display())).collect::<Vec<_>>().join(" ")
+                };
                 let mut inv = self.bare_invocation(Vec::new(), redirects, st, sc, stdin2, &text);
                 inv.env = guarded;
                 self.record(inv);
@@ -309,7 +337,15 @@ impl Analyzer<'_> {
         self.dispatch(inv, &cmd.decl, st, sc, in_pipeline)
     }
 
-    pub(crate) fn bare_invocation(&self, argv: Vec<Field>, redirects: Vec<Redir>, st: &State, sc: &Scope, stdin: Input, text: &str) -> Invocation {
+    pub(crate) fn bare_invocation(
+        &self,
+        argv: Vec<Field>,
+        redirects: Vec<Redir>,
+        st: &State,
+        sc: &Scope,
+        stdin: Input,
+        text: &str,
+    ) -> Invocation {
         Invocation {
             argv,
             env: Vec::new(),
@@ -325,7 +361,13 @@ impl Analyzer<'_> {
     }
 
     /// Resolves redirections; returns the resulting standard input.
-    pub(crate) fn redirects(&mut self, rs: &[Redirect], st: &mut State, sc: &Scope, stdin: &Input) -> (Input, Vec<Redir>) {
+    pub(crate) fn redirects(
+        &mut self,
+        rs: &[Redirect],
+        st: &mut State,
+        sc: &Scope,
+        stdin: &Input,
+    ) -> (Input, Vec<Redir>) {
         let mut input = stdin.clone();
         let mut out = Vec::new();
         for r in rs {
@@ -333,7 +375,10 @@ impl Analyzer<'_> {
                 Some(RedirFd::Num(n)) => *n,
                 Some(RedirFd::Var(_)) => 10,
                 None => {
-                    if matches!(r.op, RedirOp::In | RedirOp::DupIn | RedirOp::HereDoc | RedirOp::HereString | RedirOp::ReadWrite) {
+                    if matches!(
+                        r.op,
+                        RedirOp::In | RedirOp::DupIn | RedirOp::HereDoc | RedirOp::HereString | RedirOp::ReadWrite
+                    ) {
                         0
                     } else {
                         1
@@ -366,7 +411,10 @@ impl Analyzer<'_> {
                         RedirOp::Append | RedirOp::AppendOutErr => RedirMode::Append,
                         RedirOp::DupIn | RedirOp::DupOut => {
                             // `>&file` with a non-number is `&>file`.
-                            if target.as_known().is_some_and(|t| !t.is_empty() && !t.bytes().all(|b| b.is_ascii_digit()) && t != "-") {
+                            if target
+                                .as_known()
+                                .is_some_and(|t| !t.is_empty() && !t.bytes().all(|b| b.is_ascii_digit()) && t != "-")
+                            {
                                 RedirMode::Write
                             } else {
                                 RedirMode::Dup
@@ -375,7 +423,11 @@ impl Analyzer<'_> {
                         RedirOp::HereDoc | RedirOp::HereString => RedirMode::Dup,
                     };
                     if fd == 0 && mode == RedirMode::Read {
-                        input = if target.as_known() == Some("/dev/null") { Input::Null } else { Input::File(target.clone()) };
+                        input = if target.as_known() == Some("/dev/null") {
+                            Input::Null
+                        } else {
+                            Input::File(target.clone())
+                        };
                     }
                     if fd == 0 && mode == RedirMode::Dup {
                         input = Input::Null;
@@ -388,9 +440,21 @@ impl Analyzer<'_> {
     }
 
     /// Runs a function: its body in this shell, with new positional parameters.
-    pub(crate) fn call_function(&mut self, name: &str, defs: Vec<Rc<crate::parse::FunctionDef>>, inv: &Invocation, st: &mut State, sc: &Scope, in_pipeline: bool) -> Stream {
+    pub(crate) fn call_function(
+        &mut self,
+        name: &str,
+        defs: Vec<Rc<crate::parse::FunctionDef>>,
+        inv: &Invocation,
+        st: &mut State,
+        sc: &Scope,
+        in_pipeline: bool,
+    ) -> Stream {
         if st.calls.iter().any(|c| c == name) {
-            self.event(Event::Recursion { name: name.to_string(), forks: in_pipeline || sc.background, text: inv.text.clone() });
+            self.event(Event::Recursion {
+                name: name.to_string(),
+                forks: in_pipeline || sc.background,
+                text: inv.text.clone(),
+            });
             return Stream::unknown(name);
         }
         if st.calls.len() >= super::MAX_NESTING {

@@ -13,8 +13,22 @@ use crate::sensitive;
 /// Programs that print a credential.
 const CREDENTIAL_PRINTERS: &[(&str, &[&str])] = &[
     ("gh", &["auth token"]),
-    ("gcloud", &["auth print-access-token", "auth print-identity-token", "auth application-default print-access-token"]),
-    ("aws", &["configure get", "secretsmanager get-secret-value", "ssm get-parameter", "ssm get-parameters", "sts get-session-token", "ecr get-login-password", "sts assume-role"]),
+    (
+        "gcloud",
+        &["auth print-access-token", "auth print-identity-token", "auth application-default print-access-token"],
+    ),
+    (
+        "aws",
+        &[
+            "configure get",
+            "secretsmanager get-secret-value",
+            "ssm get-parameter",
+            "ssm get-parameters",
+            "sts get-session-token",
+            "ecr get-login-password",
+            "sts assume-role",
+        ],
+    ),
     ("az", &["account get-access-token"]),
     ("op", &["read", "item get"]),
     ("pass", &["show"]),
@@ -29,7 +43,27 @@ const CREDENTIAL_PRINTERS: &[(&str, &[&str])] = &[
 ];
 
 /// Programs that fetch from the network.
-const DOWNLOADERS: &[&str] = &["curl", "wget", "http", "https", "xh", "xhs", "aria2c", "fetch", "lwp-request", "httpie", "curlie", "wget2", "axel", "nc", "ncat", "netcat", "socat", "telnet", "openssl"];
+const DOWNLOADERS: &[&str] = &[
+    "curl",
+    "wget",
+    "http",
+    "https",
+    "xh",
+    "xhs",
+    "aria2c",
+    "fetch",
+    "lwp-request",
+    "httpie",
+    "curlie",
+    "wget2",
+    "axel",
+    "nc",
+    "ncat",
+    "netcat",
+    "socat",
+    "telnet",
+    "openssl",
+];
 
 /// The output stream of `name` run as `inv`.
 pub(crate) fn stdout(name: &str, inv: &Invocation, ctx: &Context) -> Stream {
@@ -60,10 +94,16 @@ pub(crate) fn stdout(name: &str, inv: &Invocation, ctx: &Context) -> Stream {
     }
     let producer = Some(inv.text.clone());
     if DOWNLOADERS.contains(&name) {
-        let url = args.iter().filter_map(Field::as_known).find(|a| a.contains("://") || a.contains('.') && !a.starts_with('-')).unwrap_or("the network");
+        let url = args
+            .iter()
+            .filter_map(Field::as_known)
+            .find(|a| a.contains("://") || a.contains('.') && !a.starts_with('-'))
+            .unwrap_or("the network");
         taint.network.get_or_insert_with(|| url.to_string().into());
     }
-    if matches!(name, "env" | "printenv" | "set" | "export" | "declare" | "compgen") && (args.is_empty() || name == "printenv" || args.iter().any(|a| a.as_known() == Some("-p"))) {
+    if matches!(name, "env" | "printenv" | "set" | "export" | "declare" | "compgen")
+        && (args.is_empty() || name == "printenv" || args.iter().any(|a| a.as_known() == Some("-p")))
+    {
         taint.secret.get_or_insert_with(|| "the environment".into());
     }
     if let Some((_, subs)) = CREDENTIAL_PRINTERS.iter().find(|(p, _)| *p == name) {
@@ -77,19 +117,32 @@ pub(crate) fn stdout(name: &str, inv: &Invocation, ctx: &Context) -> Stream {
         "printf" => printf(args),
         "pwd" => inv.cwd.path().map(|p| format!("{}\n", p.display())),
         "true" | "false" | ":" | "cd" | "mkdir" | "touch" | "rm" | "cp" | "mv" | "chmod" | "ln" => Some(String::new()),
-        "cat" if args.iter().all(|a| a.as_known() == Some("-")) || args.is_empty() => input.and_then(|s| s.content.clone()),
+        "cat" if args.iter().all(|a| a.as_known() == Some("-")) || args.is_empty() => {
+            input.and_then(|s| s.content.clone())
+        }
         "base64" => {
             let decode = args.iter().any(|a| matches!(a.as_known(), Some("-d" | "--decode" | "-D" | "-di" | "-id")));
-            input.and_then(|s| s.content.as_deref()).filter(|_| args.iter().all(|a| a.could_start_with("-"))).and_then(|c| if decode { b64_decode(c) } else { Some(b64_encode(c.as_bytes())) })
+            input
+                .and_then(|s| s.content.as_deref())
+                .filter(|_| args.iter().all(|a| a.could_start_with("-")))
+                .and_then(|c| if decode { b64_decode(c) } else { Some(b64_encode(c.as_bytes())) })
         }
         "xxd" => {
             let opts: String = args.iter().filter_map(Field::as_known).filter(|a| a.starts_with('-')).collect();
             let plain_reverse = opts.contains('r') && opts.contains('p');
-            input.and_then(|s| s.content.as_deref()).filter(|_| plain_reverse && args.iter().all(|a| a.could_start_with("-"))).and_then(hex_decode)
+            input
+                .and_then(|s| s.content.as_deref())
+                .filter(|_| plain_reverse && args.iter().all(|a| a.could_start_with("-")))
+                .and_then(hex_decode)
         }
-        "rev" if args.is_empty() => input.and_then(|s| s.content.as_deref()).map(|c| c.lines().map(|l| l.chars().rev().collect::<String>() + "\n").collect()),
+        "rev" if args.is_empty() => input
+            .and_then(|s| s.content.as_deref())
+            .map(|c| c.lines().map(|l| l.chars().rev().collect::<String>() + "\n").collect()),
         "tr" => tr(args, input.and_then(|s| s.content.as_deref())),
-        "basename" => args.first().and_then(Field::as_known).map(|p| format!("{}\n", p.trim_end_matches('/').rsplit('/').next().unwrap_or(""))),
+        "basename" => args
+            .first()
+            .and_then(Field::as_known)
+            .map(|p| format!("{}\n", p.trim_end_matches('/').rsplit('/').next().unwrap_or(""))),
         "dirname" => args.first().and_then(Field::as_known).map(|p| {
             let t = p.trim_end_matches('/');
             format!("{}\n", t.rfind('/').map_or(".", |i| if i == 0 { "/" } else { &t[..i] }))
@@ -250,7 +303,14 @@ fn tr(args: &[Field], input: Option<&str>) -> Option<String> {
             if to.is_empty() {
                 return None;
             }
-            Some(input.chars().map(|c| from.iter().position(|f| *f == c).map_or(c, |i| *to.get(i).unwrap_or(to.last().unwrap_or(&c)))).collect())
+            Some(
+                input
+                    .chars()
+                    .map(|c| {
+                        from.iter().position(|f| *f == c).map_or(c, |i| *to.get(i).unwrap_or(to.last().unwrap_or(&c)))
+                    })
+                    .collect(),
+            )
         }
         _ => None,
     }
@@ -326,7 +386,8 @@ pub(crate) fn hex_decode(s: &str) -> Option<String> {
     if digits.len() % 2 != 0 {
         return None;
     }
-    let bytes: Option<Vec<u8>> = digits.chunks(2).map(|p| u8::from_str_radix(std::str::from_utf8(p).ok()?, 16).ok()).collect();
+    let bytes: Option<Vec<u8>> =
+        digits.chunks(2).map(|p| u8::from_str_radix(std::str::from_utf8(p).ok()?, 16).ok()).collect();
     String::from_utf8(bytes?).ok()
 }
 

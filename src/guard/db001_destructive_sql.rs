@@ -31,8 +31,26 @@ backup, if there is one, hours later. Agents reach for resets to \"fix\" migrati
 
 ## Instead
 Write a migration, use a disposable local database, or ask the operator to reset it.",
-    matches: &["psql -c 'DROP DATABASE production;'", "mysql -e 'TRUNCATE TABLE users'", "sqlite3 my.db 'DROP TABLE IF EXISTS users;'", "redis-cli FLUSHALL", "DROP TABLE users;", "DELETE FROM users;", "dropdb production", "psql <<'EOF'\nDELETE FROM audit_log;\nEOF", "rails db:drop"],
-    not_matches: &["psql -c 'SELECT * FROM users'", "DELETE FROM users WHERE id = 1;", "sqlite3 my.db .tables", "redis-cli GET key", "echo 'DROP TABLE users'", "git commit -m 'drop table users'", "mysql -e 'show databases'"],
+    matches: &[
+        "psql -c 'DROP DATABASE production;'",
+        "mysql -e 'TRUNCATE TABLE users'",
+        "sqlite3 my.db 'DROP TABLE IF EXISTS users;'",
+        "redis-cli FLUSHALL",
+        "DROP TABLE users;",
+        "DELETE FROM users;",
+        "dropdb production",
+        "psql <<'EOF'\nDELETE FROM audit_log;\nEOF",
+        "rails db:drop",
+    ],
+    not_matches: &[
+        "psql -c 'SELECT * FROM users'",
+        "DELETE FROM users WHERE id = 1;",
+        "sqlite3 my.db .tables",
+        "redis-cli GET key",
+        "echo 'DROP TABLE users'",
+        "git commit -m 'drop table users'",
+        "mysql -e 'show databases'",
+    ],
     on_invocation: Some(check),
     on_event: None,
 };
@@ -45,13 +63,38 @@ fn check(inv: &Invocation, _cx: &Cx<'_>) -> Option<Hit> {
     // Admin tools and framework tasks.
     let first = known.iter().find(|a| !a.starts_with('-')).copied().unwrap_or("");
     let task = match name.as_str() {
-        "dropdb" => return Some(Hit::deny(format!("dropdb deletes the database {}", known.last().unwrap_or(&""))).hint(hint)),
-        "mysqladmin" if known.contains(&"drop") => return Some(Hit::deny("mysqladmin drop deletes a database").hint(hint)),
+        "dropdb" => {
+            return Some(Hit::deny(format!("dropdb deletes the database {}", known.last().unwrap_or(&""))).hint(hint))
+        }
+        "mysqladmin" if known.contains(&"drop") => {
+            return Some(Hit::deny("mysqladmin drop deletes a database").hint(hint))
+        }
         "dropuser" => Some("dropuser deletes a database role"),
-        "rails" | "rake" | "bin/rails" if known.iter().any(|a| matches!(*a, "db:drop" | "db:reset" | "db:schema:load" | "db:purge" | "db:drop:all")) => Some("the task drops or resets the database"),
-        "prisma" if known.windows(2).any(|w| w == ["migrate", "reset"]) || known.contains(&"--force-reset") => Some("prisma resets the database"),
-        "python" | "python3" | "manage.py" | "django-admin" if known.iter().any(|a| matches!(*a, "flush" | "reset_db" | "sqlflush")) && (name.contains("manage") || name == "django-admin" || known.iter().any(|a| a.ends_with("manage.py"))) => Some("django flushes the database"),
-        "php" | "artisan" if known.iter().any(|a| matches!(*a, "migrate:fresh" | "migrate:reset" | "db:wipe" | "migrate:refresh")) => Some("artisan wipes the database"),
+        "rails" | "rake" | "bin/rails"
+            if known
+                .iter()
+                .any(|a| matches!(*a, "db:drop" | "db:reset" | "db:schema:load" | "db:purge" | "db:drop:all")) =>
+        {
+            Some("the task drops or resets the database")
+        }
+        "prisma" if known.windows(2).any(|w| w == ["migrate", "reset"]) || known.contains(&"--force-reset") => {
+            Some("prisma resets the database")
+        }
+        "python" | "python3" | "manage.py" | "django-admin"
+            if known.iter().any(|a| matches!(*a, "flush" | "reset_db" | "sqlflush"))
+                && (name.contains("manage")
+                    || name == "django-admin"
+                    || known.iter().any(|a| a.ends_with("manage.py"))) =>
+        {
+            Some("django flushes the database")
+        }
+        "php" | "artisan"
+            if known
+                .iter()
+                .any(|a| matches!(*a, "migrate:fresh" | "migrate:reset" | "db:wipe" | "migrate:refresh")) =>
+        {
+            Some("artisan wipes the database")
+        }
         "mix" if known.iter().any(|a| matches!(*a, "ecto.drop" | "ecto.reset")) => Some("mix drops the database"),
         "sequelize" | "sequelize-cli" if known.contains(&"db:drop") => Some("sequelize drops the database"),
         _ => None,
@@ -121,7 +164,13 @@ fn sql_texts(name: &str, first: &str, args: &[Field], inv: &Invocation) -> Vec<S
             true
         }
         "bq" if first == "query" => {
-            out.push(args.iter().filter_map(Field::as_known).filter(|a| !a.starts_with('-') && *a != "query").collect::<Vec<_>>().join(" "));
+            out.push(
+                args.iter()
+                    .filter_map(Field::as_known)
+                    .filter(|a| !a.starts_with('-') && *a != "query")
+                    .collect::<Vec<_>>()
+                    .join(" "),
+            );
             true
         }
         "mongosh" | "mongo" => {
@@ -132,7 +181,18 @@ fn sql_texts(name: &str, first: &str, args: &[Field], inv: &Invocation) -> Vec<S
             let words: Vec<&str> = args.iter().filter_map(Field::as_known).collect();
             let mut i = 0;
             while i < words.len() && words[i].starts_with('-') {
-                i += if matches!(words[i], "-h" | "-p" | "-a" | "-n" | "-u" | "--user" | "--pass" | "-s" | "--tls" | "-r" | "-i") { if words[i] == "--tls" { 1 } else { 2 } } else { 1 };
+                i += if matches!(
+                    words[i],
+                    "-h" | "-p" | "-a" | "-n" | "-u" | "--user" | "--pass" | "-s" | "--tls" | "-r" | "-i"
+                ) {
+                    if words[i] == "--tls" {
+                        1
+                    } else {
+                        2
+                    }
+                } else {
+                    1
+                };
             }
             if i < words.len() {
                 out.push(words[i..].join(" "));
@@ -160,7 +220,10 @@ fn judge(code: &str) -> Option<(Decision, String)> {
     let mut worst: Option<(Decision, String)> = None;
     let cleaned: String = code.lines().map(|l| l.split("--").next().unwrap_or("")).collect::<Vec<_>>().join(" ");
     for stmt in cleaned.split(';') {
-        let words: Vec<String> = stmt.split_whitespace().map(|w| w.trim_matches(|c: char| c == '`' || c == '"' || c == '(' || c == ')').to_ascii_uppercase()).collect();
+        let words: Vec<String> = stmt
+            .split_whitespace()
+            .map(|w| w.trim_matches(|c: char| c == '`' || c == '"' || c == '(' || c == ')').to_ascii_uppercase())
+            .collect();
         let w = |i: usize| words.get(i).map_or("", String::as_str);
         let has = |s: &str| words.iter().any(|x| x == s);
         let shown = stmt.split_whitespace().collect::<Vec<_>>().join(" ");
@@ -179,7 +242,11 @@ fn judge(code: &str) -> Option<(Decision, String)> {
         let lower = stmt.to_ascii_lowercase();
         let mongo = if lower.contains("dropdatabase(") {
             Some(Decision::Deny)
-        } else if lower.contains(".drop(") || lower.contains("deletemany({})") || lower.contains("remove({})") || lower.contains("deletemany( {} )") {
+        } else if lower.contains(".drop(")
+            || lower.contains("deletemany({})")
+            || lower.contains("remove({})")
+            || lower.contains("deletemany( {} )")
+        {
             Some(Decision::Ask)
         } else {
             None

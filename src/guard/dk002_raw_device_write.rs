@@ -24,8 +24,21 @@ Writing raw bytes over a disk destroys its partition table and filesystems.
 
 ## Instead
 Write to an image file; let the operator flash devices.",
-    matches: &["dd if=/dev/zero of=/dev/sda", "dd of=/dev/nvme0n1 if=/dev/zero", "echo x > /dev/sda", "shred /dev/sda", "cat image.iso > /dev/sdb", "cp disk.img /dev/mmcblk0"],
-    not_matches: &["dd if=/dev/sda of=./backup.img", "dd if=/dev/zero of=disk.img bs=1M", "dd if=x.iso of=./out.img", "echo hi > /dev/null", "cat /dev/urandom | head -c 10"],
+    matches: &[
+        "dd if=/dev/zero of=/dev/sda",
+        "dd of=/dev/nvme0n1 if=/dev/zero",
+        "echo x > /dev/sda",
+        "shred /dev/sda",
+        "cat image.iso > /dev/sdb",
+        "cp disk.img /dev/mmcblk0",
+    ],
+    not_matches: &[
+        "dd if=/dev/sda of=./backup.img",
+        "dd if=/dev/zero of=disk.img bs=1M",
+        "dd if=x.iso of=./out.img",
+        "echo hi > /dev/null",
+        "cat /dev/urandom | head -c 10",
+    ],
     on_invocation: Some(check),
     on_event: None,
 };
@@ -39,7 +52,9 @@ fn check(inv: &Invocation, _cx: &Cx<'_>) -> Option<Hit> {
     let name = inv.name()?;
     let args = inv.args();
     match name.as_str() {
-        "dd" => args.iter().find_map(|a| a.text.strip_prefix("of=").filter(|d| is_block_device(&Field::known(*d))).map(hit)),
+        "dd" => {
+            args.iter().find_map(|a| a.text.strip_prefix("of=").filter(|d| is_block_device(&Field::known(*d))).map(hit))
+        }
         "shred" | "cp" | "tee" | "install" | "pv" | "ddrescue" => {
             let o = Opts::parse(args, &['n', 's']);
             let targets: Vec<&Field> = match name.as_str() {

@@ -27,8 +27,24 @@ undone. No agent task needs them.
 
 ## Instead
 Delete the specific files you mean, inside the workspace or a temporary directory.",
-    matches: &["rm -rf /", "rm -rf ~", "sudo rm -rf /etc", "rm -rf /tmp/../etc", "rm -rf /*", "find / -delete", "python3 -c \"import shutil; shutil.rmtree('/')\"", "rm -rf $HOME/Documents"],
-    not_matches: &["rm -rf build", "rm -rf /tmp/build", "rm file.txt", "echo rm -rf /", "rm -rf /etc/nginx/sites-enabled/old", "ls /"],
+    matches: &[
+        "rm -rf /",
+        "rm -rf ~",
+        "sudo rm -rf /etc",
+        "rm -rf /tmp/../etc",
+        "rm -rf /*",
+        "find / -delete",
+        "python3 -c \"import shutil; shutil.rmtree('/')\"",
+        "rm -rf $HOME/Documents",
+    ],
+    not_matches: &[
+        "rm -rf build",
+        "rm -rf /tmp/build",
+        "rm file.txt",
+        "echo rm -rf /",
+        "rm -rf /etc/nginx/sites-enabled/old",
+        "ls /",
+    ],
     on_invocation: Some(check),
     on_event: None,
 };
@@ -47,7 +63,10 @@ fn check(inv: &Invocation, cx: &Cx<'_>) -> Option<Hit> {
             _ => continue,
         };
         let all = if t.all_children { "everything in " } else { "" };
-        return Some(Hit::deny(format!("{} deletes {all}{what}", d.tool)).hint("delete only the files you mean, inside the workspace or /tmp"));
+        return Some(
+            Hit::deny(format!("{} deletes {all}{what}", d.tool))
+                .hint("delete only the files you mean, inside the workspace or /tmp"),
+        );
     }
     None
 }

@@ -28,8 +28,22 @@ operator or the system, and a wrong path there is not recoverable from git.
 
 ## Instead
 Work inside the workspace, or use a path under `/tmp` written out in full.",
-    matches: &["rm -rf ../other", "rm -rf /srv/data", "rm -rf \"$UNKNOWN_DIR\"", "rm -r /etc/nginx/conf.d/old", "ssh host 'rm -rf /tmp/data'", "rm $(cat list)"],
-    not_matches: &["rm -rf build", "rm -rf /tmp/build", "rm -rf ${TMPDIR:-/tmp}/x", "rm -rf ./dist", "rm notes.txt", "find . -name '*.pyc' -delete"],
+    matches: &[
+        "rm -rf ../other",
+        "rm -rf /srv/data",
+        "rm -rf \"$UNKNOWN_DIR\"",
+        "rm -r /etc/nginx/conf.d/old",
+        "ssh host 'rm -rf /tmp/data'",
+        "rm $(cat list)",
+    ],
+    not_matches: &[
+        "rm -rf build",
+        "rm -rf /tmp/build",
+        "rm -rf ${TMPDIR:-/tmp}/x",
+        "rm -rf ./dist",
+        "rm notes.txt",
+        "find . -name '*.pyc' -delete",
+    ],
     on_invocation: Some(check),
     on_event: None,
 };
@@ -38,15 +52,28 @@ fn check(inv: &Invocation, cx: &Cx<'_>) -> Option<Hit> {
     for d in deletions(inv, cx) {
         let t = &d.target;
         if is_remote(inv) {
-            return Some(Hit::ask(format!("{} deletes {} on {}", d.tool, t.raw, remote_name(inv))).hint("run destructive commands on other hosts yourself"));
+            return Some(
+                Hit::ask(format!("{} deletes {} on {}", d.tool, t.raw, remote_name(inv)))
+                    .hint("run destructive commands on other hosts yourself"),
+            );
         }
         if t.literal_tilde {
-            return Some(Hit::ask(format!("{} deletes a path named `~` ({}), which is easily mistaken for the home directory", d.tool, t.raw)).hint("write the path as ./~ if you really mean a directory named ~"));
+            return Some(
+                Hit::ask(format!(
+                    "{} deletes a path named `~` ({}), which is easily mistaken for the home directory",
+                    d.tool, t.raw
+                ))
+                .hint("write the path as ./~ if you really mean a directory named ~"),
+            );
         }
         let msg = match &t.place {
             Place::Unknown => format!("{} deletes {}, a path that cannot be known before it runs", d.tool, t.raw),
-            Place::Outside | Place::InHome { .. } | Place::System { .. } => format!("{} deletes {}, outside the workspace", d.tool, t.raw),
-            Place::Temp | Place::TempRoot if t.climbed => format!("{} deletes {}, reached by climbing out of the workspace", d.tool, t.raw),
+            Place::Outside | Place::InHome { .. } | Place::System { .. } => {
+                format!("{} deletes {}, outside the workspace", d.tool, t.raw)
+            }
+            Place::Temp | Place::TempRoot if t.climbed => {
+                format!("{} deletes {}, reached by climbing out of the workspace", d.tool, t.raw)
+            }
             _ => continue,
         };
         return Some(Hit::ask(msg).hint("limit deletions to the workspace or a temporary directory"));

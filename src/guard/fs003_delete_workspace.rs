@@ -33,7 +33,14 @@ that deletes `.git` loses all history.
 Delete the specific files, or the build output directory, or use `git clean -n` to see
 what is untracked first.",
     matches: &["rm -rf .", "rm -rf *", "rm -rf .git", "find . -delete", "rm -rf src", "find . -exec rm -rf {} +"],
-    not_matches: &["rm -rf target node_modules dist build", "rm -rf ./build-*", "rm src/main.rs", "rm -rf /tmp/x", "find . -name '*.o' -delete", "rm -rf missing-dir"],
+    not_matches: &[
+        "rm -rf target node_modules dist build",
+        "rm -rf ./build-*",
+        "rm src/main.rs",
+        "rm -rf /tmp/x",
+        "find . -name '*.o' -delete",
+        "rm -rf missing-dir",
+    ],
     on_invocation: Some(check),
     on_event: None,
 };
@@ -48,11 +55,19 @@ fn check(inv: &Invocation, cx: &Cx<'_>) -> Option<Hit> {
         if t.climbed {
             continue;
         }
-        if rel.starts_with(".git") && (d.recursive || rel.as_os_str() == ".git") || (rel.as_os_str().is_empty() && t.all_children && t.raw.contains(".*")) {
-            return Some(Hit::deny(format!("{} deletes the repository's history ({})", d.tool, t.raw)).hint("leave .git alone; use git commands to change history"));
+        if rel.starts_with(".git") && (d.recursive || rel.as_os_str() == ".git")
+            || (rel.as_os_str().is_empty() && t.all_children && t.raw.contains(".*"))
+        {
+            return Some(
+                Hit::deny(format!("{} deletes the repository's history ({})", d.tool, t.raw))
+                    .hint("leave .git alone; use git commands to change history"),
+            );
         }
         if rel.as_os_str().is_empty() && (t.all_children || !t.glob) {
-            return Some(Hit::ask(format!("{} deletes everything in the workspace ({})", d.tool, t.raw)).hint("name the files or build directories to delete"));
+            return Some(
+                Hit::ask(format!("{} deletes everything in the workspace ({})", d.tool, t.raw))
+                    .hint("name the files or build directories to delete"),
+            );
         }
         // A tree inside the workspace: source or build output?
         let whole_tree = d.recursive && (!t.glob || t.all_children);
@@ -66,10 +81,19 @@ fn check(inv: &Invocation, cx: &Cx<'_>) -> Option<Hit> {
         let tracked = cx.repo().map_or(0, |r| r.tracked_under(path));
         let ignored = cx.repo().is_some_and(|r| r.ignored(path));
         if tracked > 0 {
-            return Some(Hit::ask(format!("{} deletes {}, which holds {tracked} file(s) tracked by git", d.tool, t.raw)).hint("commit first, or delete only generated files"));
+            return Some(
+                Hit::ask(format!("{} deletes {}, which holds {tracked} file(s) tracked by git", d.tool, t.raw))
+                    .hint("commit first, or delete only generated files"),
+            );
         }
         if !ignored {
-            return Some(Hit::ask(format!("{} deletes {}, files git neither tracks nor ignores (they cannot be restored)", d.tool, t.raw)).hint("add build output to .gitignore, or delete specific files"));
+            return Some(
+                Hit::ask(format!(
+                    "{} deletes {}, files git neither tracks nor ignores (they cannot be restored)",
+                    d.tool, t.raw
+                ))
+                .hint("add build output to .gitignore, or delete specific files"),
+            );
         }
     }
     None

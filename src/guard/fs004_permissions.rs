@@ -27,8 +27,20 @@ recursive ownership change on `/usr` cannot be undone by hand.
 
 ## Instead
 Change permissions of the specific files in the workspace that need it.",
-    matches: &["chmod -R 777 /", "chmod 0777 /etc", "chown -R nobody /usr", "chmod --recursive 755 /etc", "chmod o+w /srv/shared/file"],
-    not_matches: &["chmod +x script.sh", "chmod -R 755 /home/user/project", "chmod 644 file_777", "chmod -R 644 file_777", "chown me:me build/out"],
+    matches: &[
+        "chmod -R 777 /",
+        "chmod 0777 /etc",
+        "chown -R nobody /usr",
+        "chmod --recursive 755 /etc",
+        "chmod o+w /srv/shared/file",
+    ],
+    not_matches: &[
+        "chmod +x script.sh",
+        "chmod -R 755 /home/user/project",
+        "chmod 644 file_777",
+        "chmod -R 644 file_777",
+        "chown me:me build/out",
+    ],
     on_invocation: Some(check),
     on_event: None,
 };
@@ -53,12 +65,17 @@ fn check(inv: &Invocation, cx: &Cx<'_>) -> Option<Hit> {
         };
         let system = matches!(t.place, Place::Root | Place::System { .. });
         if critical && (recursive || t.all_children) {
-            return Some(Hit::deny(format!("{name} -R changes {} recursively", t.raw)).hint("change only the files in the workspace that need it"));
+            return Some(
+                Hit::deny(format!("{name} -R changes {} recursively", t.raw))
+                    .hint("change only the files in the workspace that need it"),
+            );
         }
         if world && system {
             return Some(Hit::deny(format!("{name} makes the system path {} world-writable", t.raw)));
         }
-        if (name != "chmod" && system) || (world && !matches!(t.place, Place::Workspace { .. } | Place::Temp | Place::TempRoot)) {
+        if (name != "chmod" && system)
+            || (world && !matches!(t.place, Place::Workspace { .. } | Place::Temp | Place::TempRoot))
+        {
             return Some(Hit::ask(format!("{name} changes {} outside the workspace", t.raw)));
         }
     }
@@ -70,7 +87,11 @@ fn world_writable(m: &str) -> bool {
     if m.bytes().all(|b| b.is_ascii_digit()) {
         return m.as_bytes().last().is_some_and(|d| (d - b'0') & 2 != 0);
     }
-    m.split(',').any(|c| (c.starts_with('o') || c.starts_with('a')) && c.contains('+') && c.split('+').nth(1).is_some_and(|p| p.contains('w')))
+    m.split(',').any(|c| {
+        (c.starts_with('o') || c.starts_with('a'))
+            && c.contains('+')
+            && c.split('+').nth(1).is_some_and(|p| p.contains('w'))
+    })
 }
 
 #[cfg(test)]

@@ -27,15 +27,41 @@ a compromised agent would make itself persistent.
 
 ## Instead
 Write inside the workspace; ask the operator to change system configuration.",
-    matches: &["echo x > /etc/hosts", "sudo tee /etc/apt/sources.list", "cp evil /usr/local/bin/ls", "echo 'alias ls=rm' >> ~/.bashrc", "scp config.conf user@host:/etc/", "cat key.pub >> ~/.ssh/authorized_keys"],
-    not_matches: &["echo x > out.txt", "echo hi > /dev/null", "cp a.txt /tmp/b.txt", "scp file.txt user@host:/tmp/backup/", "cat /etc/hosts", "echo x 2>/dev/stderr"],
+    matches: &[
+        "echo x > /etc/hosts",
+        "sudo tee /etc/apt/sources.list",
+        "cp evil /usr/local/bin/ls",
+        "echo 'alias ls=rm' >> ~/.bashrc",
+        "scp config.conf user@host:/etc/",
+        "cat key.pub >> ~/.ssh/authorized_keys",
+    ],
+    not_matches: &[
+        "echo x > out.txt",
+        "echo hi > /dev/null",
+        "cp a.txt /tmp/b.txt",
+        "scp file.txt user@host:/tmp/backup/",
+        "cat /etc/hosts",
+        "echo x 2>/dev/stderr",
+    ],
     on_invocation: Some(check),
     on_event: None,
 };
 
 const RC_FILES: &[&str] = &[
-    ".bashrc", ".bash_profile", ".bash_login", ".profile", ".zshrc", ".zshenv", ".zprofile", ".zlogin", ".kshrc",
-    ".cshrc", ".tcshrc", ".inputrc", ".bash_logout", ".zlogout",
+    ".bashrc",
+    ".bash_profile",
+    ".bash_login",
+    ".profile",
+    ".zshrc",
+    ".zshenv",
+    ".zprofile",
+    ".zlogin",
+    ".kshrc",
+    ".cshrc",
+    ".tcshrc",
+    ".inputrc",
+    ".bash_logout",
+    ".zlogout",
 ];
 
 fn check(inv: &Invocation, cx: &Cx<'_>) -> Option<Hit> {
@@ -53,13 +79,20 @@ fn check(inv: &Invocation, cx: &Cx<'_>) -> Option<Hit> {
         }
         match &t.place {
             Place::System { top, .. } if !(top == "proc" && p.starts_with("/proc/self/")) => {
-                return Some(Hit::ask(format!("writes the system file {p}")).hint("ask the operator to change system configuration"));
+                return Some(
+                    Hit::ask(format!("writes the system file {p}"))
+                        .hint("ask the operator to change system configuration"),
+                );
             }
             Place::InHome { .. } | Place::Home => {
                 let rel = path.strip_prefix(&cx.ctx.home).unwrap_or(path);
-                let first = rel.components().next().map(|c| c.as_os_str().to_string_lossy().into_owned()).unwrap_or_default();
+                let first =
+                    rel.components().next().map(|c| c.as_os_str().to_string_lossy().into_owned()).unwrap_or_default();
                 if RC_FILES.contains(&first.as_str()) && rel.components().count() == 1 {
-                    return Some(Hit::ask(format!("writes the shell startup file ~/{first}")).hint("commands written there run in every new shell"));
+                    return Some(
+                        Hit::ask(format!("writes the shell startup file ~/{first}"))
+                            .hint("commands written there run in every new shell"),
+                    );
                 }
                 if first == ".ssh" || rel.starts_with(".config/fish") {
                     return Some(Hit::ask(format!("writes {p}, which controls logins and shells")));
@@ -91,7 +124,24 @@ fn remote_copy(inv: &Invocation) -> Option<Hit> {
         return None;
     }
     let top = path.trim_start_matches('/').split('/').next().unwrap_or("");
-    let system = path == "/" || matches!(top, "etc" | "usr" | "bin" | "sbin" | "lib" | "lib64" | "lib32" | "boot" | "opt" | "root" | "srv" | "sys" | "proc" | "dev")
+    let system = path == "/"
+        || matches!(
+            top,
+            "etc"
+                | "usr"
+                | "bin"
+                | "sbin"
+                | "lib"
+                | "lib64"
+                | "lib32"
+                | "boot"
+                | "opt"
+                | "root"
+                | "srv"
+                | "sys"
+                | "proc"
+                | "dev"
+        )
         || (top == "var" && !path.starts_with("/var/tmp"));
     system.then(|| Hit::ask(format!("{name} copies into the system path {path} on {host}")))
 }

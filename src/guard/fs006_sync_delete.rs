@@ -24,8 +24,20 @@ and destination, or an empty source, erases the copy that mattered.
 
 ## Instead
 Run it with `--dry-run` first and show the operator what would be deleted.",
-    matches: &["rsync -a --delete src/ /mnt/backup/", "rclone sync /data remote:bucket", "aws s3 sync ./backup s3://bucket --delete", "gsutil rsync -d gs://a gs://b", "rsync --remove-source-files a/ b/"],
-    not_matches: &["rsync -a src/ dest/", "rsync -avn --delete src/ dest/", "rclone sync src: dest: --dry-run", "aws s3 sync s3://a s3://b", "rclone copy /data remote:bucket"],
+    matches: &[
+        "rsync -a --delete src/ /mnt/backup/",
+        "rclone sync /data remote:bucket",
+        "aws s3 sync ./backup s3://bucket --delete",
+        "gsutil rsync -d gs://a gs://b",
+        "rsync --remove-source-files a/ b/",
+    ],
+    not_matches: &[
+        "rsync -a src/ dest/",
+        "rsync -avn --delete src/ dest/",
+        "rclone sync src: dest: --dry-run",
+        "aws s3 sync s3://a s3://b",
+        "rclone copy /data remote:bucket",
+    ],
     on_invocation: Some(check),
     on_event: None,
 };
@@ -40,15 +52,39 @@ fn check(inv: &Invocation, _cx: &Cx<'_>) -> Option<Hit> {
         return None;
     }
     let what = match name.as_str() {
-        "rsync" => o.long.iter().find(|l| l.starts_with("del") || l == &"remove-source-files").map(|l| format!("rsync --{l}")),
-        "rclone" => args.first().and_then(|a| a.as_known()).filter(|s| matches!(*s, "sync" | "move" | "bisync")).map(|s| format!("rclone {s}")),
-        "aws" if line.contains("s3 sync") && o.long.iter().any(|l| l == "delete") => Some("aws s3 sync --delete".into()),
-        "gsutil" if line.contains("rsync") && (o.short.contains(&'d') || o.short.contains(&'D')) => Some("gsutil rsync -d".into()),
-        "azcopy" if line.contains("sync") && args.iter().filter_map(|a| a.as_known()).any(|a| a.starts_with("--delete-destination")) && !line.contains("--delete-destination=false") && !line.contains("--delete-destination false") => Some("azcopy sync --delete-destination".into()),
-        "mc" if line.contains("mirror") && (o.long.iter().any(|l| l == "remove" || l == "delete" || l == "overwrite")) => Some("mc mirror --remove".into()),
+        "rsync" => {
+            o.long.iter().find(|l| l.starts_with("del") || l == &"remove-source-files").map(|l| format!("rsync --{l}"))
+        }
+        "rclone" => args
+            .first()
+            .and_then(|a| a.as_known())
+            .filter(|s| matches!(*s, "sync" | "move" | "bisync"))
+            .map(|s| format!("rclone {s}")),
+        "aws" if line.contains("s3 sync") && o.long.iter().any(|l| l == "delete") => {
+            Some("aws s3 sync --delete".into())
+        }
+        "gsutil" if line.contains("rsync") && (o.short.contains(&'d') || o.short.contains(&'D')) => {
+            Some("gsutil rsync -d".into())
+        }
+        "azcopy"
+            if line.contains("sync")
+                && args.iter().filter_map(|a| a.as_known()).any(|a| a.starts_with("--delete-destination"))
+                && !line.contains("--delete-destination=false")
+                && !line.contains("--delete-destination false") =>
+        {
+            Some("azcopy sync --delete-destination".into())
+        }
+        "mc" if line.contains("mirror")
+            && (o.long.iter().any(|l| l == "remove" || l == "delete" || l == "overwrite")) =>
+        {
+            Some("mc mirror --remove".into())
+        }
         _ => None,
     }?;
-    Some(Hit::ask(format!("{what} deletes files at the destination that the source does not have")).hint("run it with --dry-run first"))
+    Some(
+        Hit::ask(format!("{what} deletes files at the destination that the source does not have"))
+            .hint("run it with --dry-run first"),
+    )
 }
 
 #[cfg(test)]

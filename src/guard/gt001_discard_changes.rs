@@ -30,8 +30,32 @@ work in progress.
 `git stash` (recoverable), `git reset --soft` or `--keep`, `git restore --staged` to
 unstage, `git clean -n` to see what would go. The operator can approve the command
 when the loss is intended.",
-    matches: &["git reset --hard", "git reset --hard HEAD~1", "git checkout -- src/main.rs", "git checkout .", "git restore src/main.rs", "git clean -fdx", "git stash drop", "git stash clear", "sh -c 'git reset --hard'", "git -c alias.nuke=reset nuke --hard", "git reset --har"],
-    not_matches: &["git reset --soft HEAD~1", "git reset HEAD file", "git checkout -b feature/x", "git checkout main", "git restore --staged src/main.rs", "git clean -n", "git stash", "git stash list", "git stash pop", "echo git reset --hard", "git commit -m 'git reset --hard'"],
+    matches: &[
+        "git reset --hard",
+        "git reset --hard HEAD~1",
+        "git checkout -- src/main.rs",
+        "git checkout .",
+        "git restore src/main.rs",
+        "git clean -fdx",
+        "git stash drop",
+        "git stash clear",
+        "sh -c 'git reset --hard'",
+        "git -c alias.nuke=reset nuke --hard",
+        "git reset --har",
+    ],
+    not_matches: &[
+        "git reset --soft HEAD~1",
+        "git reset HEAD file",
+        "git checkout -b feature/x",
+        "git checkout main",
+        "git restore --staged src/main.rs",
+        "git clean -n",
+        "git stash",
+        "git stash list",
+        "git stash pop",
+        "echo git reset --hard",
+        "git commit -m 'git reset --hard'",
+    ],
     on_invocation: Some(check),
     on_event: None,
 };
@@ -68,14 +92,22 @@ fn check(inv: &Invocation, cx: &Cx<'_>) -> Option<Hit> {
                 None
             }
         }
-        "switch" if g.has_known("--discard-changes", None) || g.has_known("--force", Some('f')) => hit("git switch --discard-changes"),
+        "switch" if g.has_known("--discard-changes", None) || g.has_known("--force", Some('f')) => {
+            hit("git switch --discard-changes")
+        }
         "clean" => {
             let dry = g.has_known("--dry-run", Some('n')) || g.has_known("--interactive", Some('i'));
-            (!dry && g.has("--force", Some('f'))).then(|| Hit::ask("git clean -f deletes untracked files").hint("`git clean -n` shows what would be deleted"))
+            (!dry && g.has("--force", Some('f'))).then(|| {
+                Hit::ask("git clean -f deletes untracked files").hint("`git clean -n` shows what would be deleted")
+            })
         }
         "stash" => match g.args.first().and_then(Field::as_known) {
-            Some("drop") => Some(Hit::ask("git stash drop deletes a stash").hint("keep the stash, or `git stash show -p` it first")),
-            Some("clear") => Some(Hit::ask("git stash clear deletes every stash").hint("drop the stashes you mean one by one")),
+            Some("drop") => {
+                Some(Hit::ask("git stash drop deletes a stash").hint("keep the stash, or `git stash show -p` it first"))
+            }
+            Some("clear") => {
+                Some(Hit::ask("git stash clear deletes every stash").hint("drop the stashes you mean one by one"))
+            }
             _ => None,
         },
         _ => None,
@@ -85,7 +117,10 @@ fn check(inv: &Invocation, cx: &Cx<'_>) -> Option<Hit> {
 /// Whether an operand names an existing path (so `git checkout NAME` restores a file).
 fn existing_path(inv: &Invocation, f: &Field, cx: &Cx<'_>) -> bool {
     let (Some(t), Cwd::Known { path, .. }) = (f.as_known(), &inv.cwd) else { return false };
-    cx.ctx.read_files && !t.is_empty() && path.join(t).exists() && cx.repo().and_then(|r| r.head_branch()).as_deref() != Some(t)
+    cx.ctx.read_files
+        && !t.is_empty()
+        && path.join(t).exists()
+        && cx.repo().and_then(|r| r.head_branch()).as_deref() != Some(t)
 }
 
 #[cfg(test)]

@@ -27,8 +27,24 @@ route. Recovery needs someone's reflog, if anyone still has one.
 ## Instead
 Push to a new branch and open a merge request, or `git push --force-with-lease` on
 your own feature branch with the operator's approval.",
-    matches: &["git push --force origin main", "git push -f", "git push origin +main", "git push --mirror backup", "git push origin --delete main", "git push origin :release/1.0", "git push --force-with-lease origin feature/x", "git push --force origin feature/x"],
-    not_matches: &["git push", "git push origin feature/x", "git push -u origin HEAD", "git push origin main", "git push --tags", "echo git push --force"],
+    matches: &[
+        "git push --force origin main",
+        "git push -f",
+        "git push origin +main",
+        "git push --mirror backup",
+        "git push origin --delete main",
+        "git push origin :release/1.0",
+        "git push --force-with-lease origin feature/x",
+        "git push --force origin feature/x",
+    ],
+    not_matches: &[
+        "git push",
+        "git push origin feature/x",
+        "git push -u origin HEAD",
+        "git push origin main",
+        "git push --tags",
+        "echo git push --force",
+    ],
     on_invocation: Some(check),
     on_event: None,
 };
@@ -47,21 +63,36 @@ fn check(inv: &Invocation, cx: &Cx<'_>) -> Option<Hit> {
     let delete_opt = g.has_known("--delete", Some('d'));
     let colon_delete = refspecs.iter().any(|r| r.starts_with(':') && r.len() > 1);
     if g.has_known("--mirror", None) {
-        return Some(Hit::deny("git push --mirror overwrites every branch and tag of the remote").hint("push the branches you mean"));
+        return Some(
+            Hit::deny("git push --mirror overwrites every branch and tag of the remote")
+                .hint("push the branches you mean"),
+        );
     }
     // The destination branches: the part after `:`, or the ref itself; none given
     // means the current branch.
-    let dests: Vec<String> = refspecs.iter().map(|r| r.trim_start_matches('+').rsplit(':').next().unwrap_or("").to_string()).collect();
+    let dests: Vec<String> =
+        refspecs.iter().map(|r| r.trim_start_matches('+').rsplit(':').next().unwrap_or("").to_string()).collect();
     let current = || cx.repo().and_then(|r| r.head_branch());
-    let protected = if dests.is_empty() { current().is_some_and(|b| protected_branch(&b)) } else { dests.iter().any(|d| protected_branch(d) || d == "HEAD" && current().is_some_and(|b| protected_branch(&b))) };
+    let protected = if dests.is_empty() {
+        current().is_some_and(|b| protected_branch(&b))
+    } else {
+        dests.iter().any(|d| protected_branch(d) || d == "HEAD" && current().is_some_and(|b| protected_branch(&b)))
+    };
     let unknown_target = ops.iter().skip(1).any(|f| !f.is_known());
-    let branch = if dests.is_empty() { current().unwrap_or_else(|| "the current branch".into()) } else { dests.join(", ") };
+    let branch =
+        if dests.is_empty() { current().unwrap_or_else(|| "the current branch".into()) } else { dests.join(", ") };
     if force_opt || plus || (lease && !force_opt) {
         let what = if lease && !force_opt && !plus { "git push --force-with-lease" } else { "git push --force" };
         if (protected || unknown_target) && !(lease && !force_opt && !plus) {
-            return Some(Hit::deny(format!("{what} rewrites the history of the protected branch {branch}")).hint("push to a new branch and open a merge request"));
+            return Some(
+                Hit::deny(format!("{what} rewrites the history of the protected branch {branch}"))
+                    .hint("push to a new branch and open a merge request"),
+            );
         }
-        return Some(Hit::ask(format!("{what} rewrites the remote history of {branch}")).hint("prefer a new branch; the operator can approve a force push of a feature branch"));
+        return Some(
+            Hit::ask(format!("{what} rewrites the remote history of {branch}"))
+                .hint("prefer a new branch; the operator can approve a force push of a feature branch"),
+        );
     }
     if delete_opt || colon_delete {
         if protected || unknown_target {

@@ -26,8 +26,23 @@ merged anywhere. Deleting them turns a mistake into a loss.
 ## Instead
 `git branch -d` deletes only merged branches; leave garbage collection to git. The
 operator can approve a rewrite that is intended.",
-    matches: &["git branch -D feature/x", "git branch --delete --force old", "git tag -d v1.0", "git reflog expire --expire=now --all", "git gc --prune=now", "git filter-branch --tree-filter true HEAD", "git update-ref -d refs/heads/x"],
-    not_matches: &["git branch -d merged", "git branch -a", "git tag v1.0", "git reflog", "git gc", "git log --oneline"],
+    matches: &[
+        "git branch -D feature/x",
+        "git branch --delete --force old",
+        "git tag -d v1.0",
+        "git reflog expire --expire=now --all",
+        "git gc --prune=now",
+        "git filter-branch --tree-filter true HEAD",
+        "git update-ref -d refs/heads/x",
+    ],
+    not_matches: &[
+        "git branch -d merged",
+        "git branch -a",
+        "git tag v1.0",
+        "git reflog",
+        "git gc",
+        "git log --oneline",
+    ],
     on_invocation: Some(check),
     on_event: None,
 };
@@ -36,15 +51,37 @@ fn check(inv: &Invocation, cx: &Cx<'_>) -> Option<Hit> {
     let g = git_cmd(inv, cx)?;
     let first = g.args.first().and_then(Field::as_known);
     let msg = match g.sub.as_deref()? {
-        "branch" if g.has_known("-D", Some('D')) || (g.has_known("--delete", Some('d')) && g.has_known("--force", Some('f'))) => "git branch -D deletes a branch that may not be merged",
+        "branch"
+            if g.has_known("-D", Some('D'))
+                || (g.has_known("--delete", Some('d')) && g.has_known("--force", Some('f'))) =>
+        {
+            "git branch -D deletes a branch that may not be merged"
+        }
         "tag" if g.has_known("--delete", Some('d')) => "git tag -d deletes a tag",
-        "reflog" if matches!(first, Some("expire" | "delete")) => "git reflog expire/delete removes git's record of where branches were",
-        "gc" if g.args.iter().any(|a| a.as_known().is_some_and(|t| t.starts_with("--prune=") && !t.ends_with("=never") && !t.contains("weeks") && !t.contains("days") && !t.contains("month"))) => "git gc --prune=now deletes unreachable commits at once",
+        "reflog" if matches!(first, Some("expire" | "delete")) => {
+            "git reflog expire/delete removes git's record of where branches were"
+        }
+        "gc" if g.args.iter().any(|a| {
+            a.as_known().is_some_and(|t| {
+                t.starts_with("--prune=")
+                    && !t.ends_with("=never")
+                    && !t.contains("weeks")
+                    && !t.contains("days")
+                    && !t.contains("month")
+            })
+        }) =>
+        {
+            "git gc --prune=now deletes unreachable commits at once"
+        }
         "prune" => "git prune deletes unreachable commits",
         "filter-branch" | "filter-repo" => "rewrites the whole history of the repository",
         "update-ref" if g.has_known("-d", Some('d')) => "git update-ref -d deletes a ref",
-        "replace" if !g.has_known("--list", Some('l')) && !g.args.is_empty() => "git replace substitutes objects in history",
-        "worktree" if first == Some("remove") && g.has_known("--force", Some('f')) => "git worktree remove --force deletes a worktree with changes",
+        "replace" if !g.has_known("--list", Some('l')) && !g.args.is_empty() => {
+            "git replace substitutes objects in history"
+        }
+        "worktree" if first == Some("remove") && g.has_known("--force", Some('f')) => {
+            "git worktree remove --force deletes a worktree with changes"
+        }
         "symbolic-ref" if g.has_known("--delete", Some('d')) => "git symbolic-ref --delete deletes a ref",
         _ => return None,
     };

@@ -29,8 +29,21 @@ meant to catch it.
 ## Instead
 Fix what the hook reports. The operator runs the commit themselves when a hook must be
 skipped.",
-    matches: &["git commit --no-verify -m x", "git commit -n -m x", "git push --no-verify", "git config core.hooksPath /dev/null", "git -c core.hooksPath=/tmp/h commit -m x", "HUSKY=0 git commit -m x"],
-    not_matches: &["git commit -m 'skip --no-verify'", "git config core.hooksPath", "git config --get core.hooksPath", "git commit -m x", "git log -n 3"],
+    matches: &[
+        "git commit --no-verify -m x",
+        "git commit -n -m x",
+        "git push --no-verify",
+        "git config core.hooksPath /dev/null",
+        "git -c core.hooksPath=/tmp/h commit -m x",
+        "HUSKY=0 git commit -m x",
+    ],
+    not_matches: &[
+        "git commit -m 'skip --no-verify'",
+        "git config core.hooksPath",
+        "git config --get core.hooksPath",
+        "git commit -m x",
+        "git log -n 3",
+    ],
     on_invocation: Some(check),
     on_event: None,
 };
@@ -49,15 +62,24 @@ fn check(inv: &Invocation, cx: &Cx<'_>) -> Option<Hit> {
     if sub == "config" {
         let ops = g.operands();
         let key = ops.first().and_then(|f| f.as_known()).map(str::to_ascii_lowercase);
-        let reading = g.has_known("--get", None) || g.has_known("--get-all", None) || g.has_known("--list", Some('l')) || g.args.first().and_then(|a| a.as_known()) == Some("get");
-        let setting = !reading && (ops.len() >= 2 || g.has_known("--unset", None) || g.has_known("--unset-all", None) || matches!(g.args.first().and_then(|a| a.as_known()), Some("set" | "unset")));
-        let names_key = key.as_deref() == Some("core.hookspath") || ops.iter().any(|f| f.as_known().is_some_and(|t| t.eq_ignore_ascii_case("core.hookspath")));
+        let reading = g.has_known("--get", None)
+            || g.has_known("--get-all", None)
+            || g.has_known("--list", Some('l'))
+            || g.args.first().and_then(|a| a.as_known()) == Some("get");
+        let setting = !reading
+            && (ops.len() >= 2
+                || g.has_known("--unset", None)
+                || g.has_known("--unset-all", None)
+                || matches!(g.args.first().and_then(|a| a.as_known()), Some("set" | "unset")));
+        let names_key = key.as_deref() == Some("core.hookspath")
+            || ops.iter().any(|f| f.as_known().is_some_and(|t| t.eq_ignore_ascii_case("core.hookspath")));
         if setting && names_key {
             return Some(Hit::deny("git config changes core.hooksPath, redirecting the repository's hooks").hint(hint));
         }
     }
     if verifying {
-        if inv.env_var("HUSKY").and_then(|v| v.as_known()).is_some_and(|v| v == "0" || v.eq_ignore_ascii_case("false")) {
+        if inv.env_var("HUSKY").and_then(|v| v.as_known()).is_some_and(|v| v == "0" || v.eq_ignore_ascii_case("false"))
+        {
             return Some(Hit::ask(format!("HUSKY=0 git {sub} skips husky hooks")).hint(hint));
         }
         if inv.env_var("SKIP").is_some() || inv.env_var("PRE_COMMIT_ALLOW_NO_CONFIG").is_some() {

@@ -39,15 +39,38 @@ Run the command directly instead of through git configuration.",
 fn check(inv: &Invocation, cx: &Cx<'_>) -> Option<Hit> {
     let g = git_cmd(inv, cx)?;
     if let Some(p) = &g.config_problem {
-        return Some(Hit::ask(format!("git configuration for this run cannot be read fully ({p})")).hint("pass configuration with plain `git -c key=value`"));
+        return Some(
+            Hit::ask(format!("git configuration for this run cannot be read fully ({p})"))
+                .hint("pass configuration with plain `git -c key=value`"),
+        );
     }
-    if let Some((k, _)) = g.config.iter().find(|(k, _)| runs_command(k) && !k.starts_with("alias.") && k != "core.hookspath") {
-        return Some(Hit::ask(format!("git runs with {k} set, which makes git run a command")).hint("run the command directly"));
+    if let Some((k, _)) =
+        g.config.iter().find(|(k, _)| runs_command(k) && !k.starts_with("alias.") && k != "core.hookspath")
+    {
+        return Some(
+            Hit::ask(format!("git runs with {k} set, which makes git run a command")).hint("run the command directly"),
+        );
     }
     if g.sub.as_deref() != Some("config") {
         return None;
     }
-    let reading = g.args.iter().any(|a| matches!(a.as_known(), Some("--get" | "--get-all" | "--get-regexp" | "--list" | "-l" | "get" | "list" | "--unset" | "--unset-all" | "unset")));
+    let reading = g.args.iter().any(|a| {
+        matches!(
+            a.as_known(),
+            Some(
+                "--get"
+                    | "--get-all"
+                    | "--get-regexp"
+                    | "--list"
+                    | "-l"
+                    | "get"
+                    | "list"
+                    | "--unset"
+                    | "--unset-all"
+                    | "unset"
+            )
+        )
+    });
     if reading {
         return None;
     }
@@ -62,7 +85,10 @@ fn check(inv: &Invocation, cx: &Cx<'_>) -> Option<Hit> {
     if key.starts_with("alias.") && !value.could_start_with("!") {
         return None;
     }
-    Some(Hit::ask(format!("git config sets {key}, which makes git run `{}` later", value.display())).hint("run the command directly instead of storing it in git configuration"))
+    Some(
+        Hit::ask(format!("git config sets {key}, which makes git run `{}` later", value.display()))
+            .hint("run the command directly instead of storing it in git configuration"),
+    )
 }
 
 #[cfg(test)]

@@ -24,8 +24,22 @@ one step, and `-auto-approve` skips the plan a human was meant to read.
 
 ## Instead
 Run `terraform plan` and show it; the operator applies or approves.",
-    matches: &["terraform destroy", "terraform apply -auto-approve", "tofu destroy -target=aws_instance.x", "pulumi destroy --yes", "cdk destroy", "terraform state rm aws_s3_bucket.b"],
-    not_matches: &["terraform plan", "terraform init", "terraform apply", "pulumi preview", "cdk synth", "terraform fmt"],
+    matches: &[
+        "terraform destroy",
+        "terraform apply -auto-approve",
+        "tofu destroy -target=aws_instance.x",
+        "pulumi destroy --yes",
+        "cdk destroy",
+        "terraform state rm aws_s3_bucket.b",
+    ],
+    not_matches: &[
+        "terraform plan",
+        "terraform init",
+        "terraform apply",
+        "pulumi preview",
+        "cdk synth",
+        "terraform fmt",
+    ],
     on_invocation: Some(check),
     on_event: None,
 };
@@ -34,15 +48,23 @@ fn check(inv: &Invocation, _cx: &Cx<'_>) -> Option<Hit> {
     let name = tool_name(inv)?;
     let known: Vec<&str> = inv.args().iter().filter_map(Field::as_known).collect();
     let words: Vec<&str> = known.iter().copied().filter(|a| !a.starts_with('-')).collect();
-    let flag = |f: &str| known.iter().any(|a| *a == f || a.starts_with(&format!("{f}=")) || a.trim_start_matches('-') == f.trim_start_matches('-'));
+    let flag = |f: &str| {
+        known.iter().any(|a| {
+            *a == f || a.starts_with(&format!("{f}=")) || a.trim_start_matches('-') == f.trim_start_matches('-')
+        })
+    };
     let w0 = words.first().copied().unwrap_or("");
     let w1 = words.get(1).copied().unwrap_or("");
     let msg = match name.as_str() {
         "terraform" | "tofu" | "terragrunt" | "terraform.exe" => match w0 {
             "destroy" => format!("{name} destroy deletes the managed infrastructure"),
             "apply" if flag("-destroy") => format!("{name} apply -destroy deletes the managed infrastructure"),
-            "apply" if flag("-auto-approve") => format!("{name} apply -auto-approve changes infrastructure without review"),
-            "state" if matches!(w1, "rm" | "mv" | "push" | "replace-provider") => format!("{name} state {w1} rewrites the infrastructure state"),
+            "apply" if flag("-auto-approve") => {
+                format!("{name} apply -auto-approve changes infrastructure without review")
+            }
+            "state" if matches!(w1, "rm" | "mv" | "push" | "replace-provider") => {
+                format!("{name} state {w1} rewrites the infrastructure state")
+            }
             "workspace" if w1 == "delete" => format!("{name} workspace delete"),
             "force-unlock" => format!("{name} force-unlock"),
             "run-all" if words.contains(&"destroy") || words.contains(&"apply") => format!("{name} run-all {w1}"),
@@ -50,12 +72,19 @@ fn check(inv: &Invocation, _cx: &Cx<'_>) -> Option<Hit> {
         },
         "pulumi" => match w0 {
             "destroy" | "down" => "pulumi destroy deletes the stack's resources".into(),
-            "up" | "update" if flag("--yes") || flag("-y") || flag("--skip-preview") => "pulumi up --yes changes infrastructure without review".into(),
+            "up" | "update" if flag("--yes") || flag("-y") || flag("--skip-preview") => {
+                "pulumi up --yes changes infrastructure without review".into()
+            }
             "stack" if w1 == "rm" => "pulumi stack rm".into(),
             "state" if w1 == "delete" => "pulumi state delete".into(),
             _ => return None,
         },
-        "cdk" | "cdktf" if w0 == "destroy" || (w0 == "deploy" && known.contains(&"--require-approval") && known.contains(&"never")) => format!("{name} {w0}"),
+        "cdk" | "cdktf"
+            if w0 == "destroy"
+                || (w0 == "deploy" && known.contains(&"--require-approval") && known.contains(&"never")) =>
+        {
+            format!("{name} {w0}")
+        }
         "serverless" | "sls" if w0 == "remove" => format!("{name} remove deletes the deployed service"),
         "sam" if w0 == "delete" => "sam delete deletes the stack".into(),
         "eksctl" if w0 == "delete" => format!("eksctl delete {w1}"),

@@ -26,8 +26,21 @@ wrong context selected, it is production.
 ## Instead
 Use `kubectl get` / `describe` / `diff`, and `--dry-run=client`; the operator applies
 destructive changes.",
-    matches: &["kubectl delete namespace production", "kubectl delete pods --all", "kubectl delete deployment my-app", "kubectl drain node-1", "helm uninstall my-release", "bash -c 'kubectl delete ns prod'"],
-    not_matches: &["kubectl get pods", "kubectl delete pod x --dry-run=client", "kubectl apply -f k8s/", "helm list", "kubectl describe ns prod"],
+    matches: &[
+        "kubectl delete namespace production",
+        "kubectl delete pods --all",
+        "kubectl delete deployment my-app",
+        "kubectl drain node-1",
+        "helm uninstall my-release",
+        "bash -c 'kubectl delete ns prod'",
+    ],
+    not_matches: &[
+        "kubectl get pods",
+        "kubectl delete pod x --dry-run=client",
+        "kubectl apply -f k8s/",
+        "helm list",
+        "kubectl describe ns prod",
+    ],
     on_invocation: Some(check),
     on_event: None,
 };
@@ -42,8 +55,12 @@ fn check(inv: &Invocation, _cx: &Cx<'_>) -> Option<Hit> {
         }
         "helm" => {
             let w0 = known.iter().find(|a| !a.starts_with('-'))?;
-            if matches!(*w0, "uninstall" | "delete" | "del" | "un" | "rollback") && !known.iter().any(|a| a.starts_with("--dry-run")) {
-                return Some(Hit::ask(format!("helm {w0} removes or replaces a release")).hint("the operator changes releases"));
+            if matches!(*w0, "uninstall" | "delete" | "del" | "un" | "rollback")
+                && !known.iter().any(|a| a.starts_with("--dry-run"))
+            {
+                return Some(
+                    Hit::ask(format!("helm {w0} removes or replaces a release")).hint("the operator changes releases"),
+                );
             }
             return None;
         }
@@ -57,7 +74,22 @@ fn check(inv: &Invocation, _cx: &Cx<'_>) -> Option<Hit> {
     let mut i = 0;
     while i < known.len() {
         let a = known[i];
-        if matches!(a, "-n" | "--namespace" | "--context" | "--cluster" | "--kubeconfig" | "-l" | "--selector" | "-f" | "--filename" | "-o" | "--output" | "--user" | "-s" | "--server") {
+        if matches!(
+            a,
+            "-n" | "--namespace"
+                | "--context"
+                | "--cluster"
+                | "--kubeconfig"
+                | "-l"
+                | "--selector"
+                | "-f"
+                | "--filename"
+                | "-o"
+                | "--output"
+                | "--user"
+                | "-s"
+                | "--server"
+        ) {
             i += 2;
             continue;
         }
@@ -73,14 +105,41 @@ fn check(inv: &Invocation, _cx: &Cx<'_>) -> Option<Hit> {
     match verb {
         "delete" => {
             let kind_base = kind.split(['/', ',', '.']).next().unwrap_or("");
-            if matches!(kind_base, "namespace" | "namespaces" | "ns" | "node" | "nodes" | "no" | "pv" | "persistentvolume" | "persistentvolumes" | "crd" | "crds" | "customresourcedefinition" | "customresourcedefinitions" | "all") || all {
-                return Some(Hit::deny(format!("{name} delete {kind}{} deletes everything in it", if all { " --all" } else { "" })).hint(hint));
+            if matches!(
+                kind_base,
+                "namespace"
+                    | "namespaces"
+                    | "ns"
+                    | "node"
+                    | "nodes"
+                    | "no"
+                    | "pv"
+                    | "persistentvolume"
+                    | "persistentvolumes"
+                    | "crd"
+                    | "crds"
+                    | "customresourcedefinition"
+                    | "customresourcedefinitions"
+                    | "all"
+            ) || all
+            {
+                return Some(
+                    Hit::deny(format!(
+                        "{name} delete {kind}{} deletes everything in it",
+                        if all { " --all" } else { "" }
+                    ))
+                    .hint(hint),
+                );
             }
             Some(Hit::ask(format!("{name} delete {kind} deletes cluster resources")).hint(hint))
         }
         "drain" | "cordon" | "taint" => Some(Hit::ask(format!("{name} {verb} takes a node out of service")).hint(hint)),
-        "replace" if known.contains(&"--force") => Some(Hit::ask(format!("{name} replace --force deletes and recreates resources")).hint(hint)),
-        "scale" if known.iter().any(|a| *a == "--replicas=0") || known.windows(2).any(|w| w == ["--replicas", "0"]) => Some(Hit::ask(format!("{name} scale --replicas=0 stops a workload")).hint(hint)),
+        "replace" if known.contains(&"--force") => {
+            Some(Hit::ask(format!("{name} replace --force deletes and recreates resources")).hint(hint))
+        }
+        "scale" if known.iter().any(|a| *a == "--replicas=0") || known.windows(2).any(|w| w == ["--replicas", "0"]) => {
+            Some(Hit::ask(format!("{name} scale --replicas=0 stops a workload")).hint(hint))
+        }
         _ => None,
     }
 }

@@ -24,8 +24,23 @@ one. Stopping or killing containers takes down services others use.
 
 ## Instead
 Remove the specific container (`docker rm NAME` without `-f`) or image you created.",
-    matches: &["docker system prune -af", "docker volume rm app_data", "docker rm -f $(docker ps -aq)", "docker rmi -f image", "docker kill traefik", "docker stop traefik", "docker compose down -v"],
-    not_matches: &["docker rm container", "docker build -t app .", "docker run --rm alpine true", "docker ps -a", "docker compose down", "docker volume ls"],
+    matches: &[
+        "docker system prune -af",
+        "docker volume rm app_data",
+        "docker rm -f $(docker ps -aq)",
+        "docker rmi -f image",
+        "docker kill traefik",
+        "docker stop traefik",
+        "docker compose down -v",
+    ],
+    not_matches: &[
+        "docker rm container",
+        "docker build -t app .",
+        "docker run --rm alpine true",
+        "docker ps -a",
+        "docker compose down",
+        "docker volume ls",
+    ],
     on_invocation: Some(check),
     on_event: None,
 };
@@ -52,10 +67,16 @@ fn check(inv: &Invocation, _cx: &Cx<'_>) -> Option<Hit> {
         }
     } else {
         match (w0, w1) {
-            ("system" | "volume" | "image" | "container" | "network" | "builder" | "buildx", "prune") => format!("{name} {w0} prune deletes unused {w0}s of every project"),
+            ("system" | "volume" | "image" | "container" | "network" | "builder" | "buildx", "prune") => {
+                format!("{name} {w0} prune deletes unused {w0}s of every project")
+            }
             ("volume", "rm" | "remove") => format!("{name} volume rm deletes data volumes"),
-            ("rm" | "container", _) if force && (w0 == "rm" || w1 == "rm") => format!("{name} rm -f removes running containers"),
-            ("rmi" | "image", _) if force && (w0 == "rmi" || w1 == "rm") => format!("{name} rmi -f removes images in use"),
+            ("rm" | "container", _) if force && (w0 == "rm" || w1 == "rm") => {
+                format!("{name} rm -f removes running containers")
+            }
+            ("rmi" | "image", _) if force && (w0 == "rmi" || w1 == "rm") => {
+                format!("{name} rmi -f removes images in use")
+            }
             ("kill", _) => format!("{name} kill stops containers"),
             ("stop", _) => format!("{name} stop stops containers"),
             _ => return None,

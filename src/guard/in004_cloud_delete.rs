@@ -36,32 +36,181 @@ credentials.
 ## Instead
 Use the read verbs (`list`, `describe`, `get`) and `--dry-run`; the operator runs
 deletions.",
-    matches: &["aws s3 rb s3://bucket --force", "aws ec2 terminate-instances --instance-ids i-1", "gcloud storage buckets delete gs://b", "vault kv destroy secret/app", "gh secret delete FOO", "rclone sync /src remote:bucket", "aws secretsmanager put-secret-value --secret-id x --secret-string y", "rabbitmqctl delete_vhost /prod", "java -jar jenkins-cli.jar -s http://j/ delete-job x", "restic forget --prune latest"],
-    not_matches: &["aws s3 ls", "aws s3 sync ./dist s3://b/", "gcloud compute instances list", "vault kv put secret/app k=v", "gh pr list", "rclone sync /src remote:b --dry-run", "aws s3 rm s3://b/x --dryrun", "doppler run -- npm start"],
+    matches: &[
+        "aws s3 rb s3://bucket --force",
+        "aws ec2 terminate-instances --instance-ids i-1",
+        "gcloud storage buckets delete gs://b",
+        "vault kv destroy secret/app",
+        "gh secret delete FOO",
+        "rclone sync /src remote:bucket",
+        "aws secretsmanager put-secret-value --secret-id x --secret-string y",
+        "rabbitmqctl delete_vhost /prod",
+        "java -jar jenkins-cli.jar -s http://j/ delete-job x",
+        "restic forget --prune latest",
+    ],
+    not_matches: &[
+        "aws s3 ls",
+        "aws s3 sync ./dist s3://b/",
+        "gcloud compute instances list",
+        "vault kv put secret/app k=v",
+        "gh pr list",
+        "rclone sync /src remote:b --dry-run",
+        "aws s3 rm s3://b/x --dryrun",
+        "doppler run -- npm start",
+    ],
     on_invocation: Some(check),
     on_event: None,
 };
 
 /// Service clients whose subcommands this guard reads.
 const CLIENTS: &[&str] = &[
-    "aws", "awslocal", "gcloud", "gsutil", "az", "azcopy", "mc", "rclone", "restic", "borg", "velero", "wrangler", "fastly",
-    "vercel", "netlify", "fly", "flyctl", "heroku", "doctl", "linode-cli", "hcloud", "oci", "ibmcloud", "scw", "exo",
-    "gh", "glab", "circleci", "jenkins-cli", "gitlab-runner", "vault", "op", "doppler", "infisical", "stripe", "nats",
-    "rabbitmqctl", "rabbitmqadmin", "rpk", "kafka-topics", "kafka-consumer-groups", "kafka-configs", "kafka-acls",
-    "kafka-delete-records", "ldcli", "unleash", "flipt", "split", "algolia", "meilisearch", "datadog-ci", "newrelic",
-    "pd", "apigeecli", "deck", "firebase", "supabase", "railway", "render", "netlify-cli", "cf", "sentry-cli",
-    "twilio", "auth0", "okta", "confluent", "upstash", "planetscale", "pscale", "neonctl", "turso", "atlas", "mongocli",
-    "s3cmd", "b2", "gcs", "minio", "etcdctl", "consul", "nomad", "boundary", "terraform-cloud", "tfe", "snyk",
-    "argocd", "flux", "skaffold", "linkerd", "istioctl", "gitlab-rails", "gitlab-rake", "gitlab-ctl", "gcloud-alpha",
-    "bw", "lpass", "chamber", "sops", "kubeseal", "ansible", "salt", "nsupdate",
+    "aws",
+    "awslocal",
+    "gcloud",
+    "gsutil",
+    "az",
+    "azcopy",
+    "mc",
+    "rclone",
+    "restic",
+    "borg",
+    "velero",
+    "wrangler",
+    "fastly",
+    "vercel",
+    "netlify",
+    "fly",
+    "flyctl",
+    "heroku",
+    "doctl",
+    "linode-cli",
+    "hcloud",
+    "oci",
+    "ibmcloud",
+    "scw",
+    "exo",
+    "gh",
+    "glab",
+    "circleci",
+    "jenkins-cli",
+    "gitlab-runner",
+    "vault",
+    "op",
+    "doppler",
+    "infisical",
+    "stripe",
+    "nats",
+    "rabbitmqctl",
+    "rabbitmqadmin",
+    "rpk",
+    "kafka-topics",
+    "kafka-consumer-groups",
+    "kafka-configs",
+    "kafka-acls",
+    "kafka-delete-records",
+    "ldcli",
+    "unleash",
+    "flipt",
+    "split",
+    "algolia",
+    "meilisearch",
+    "datadog-ci",
+    "newrelic",
+    "pd",
+    "apigeecli",
+    "deck",
+    "firebase",
+    "supabase",
+    "railway",
+    "render",
+    "netlify-cli",
+    "cf",
+    "sentry-cli",
+    "twilio",
+    "auth0",
+    "okta",
+    "confluent",
+    "upstash",
+    "planetscale",
+    "pscale",
+    "neonctl",
+    "turso",
+    "atlas",
+    "mongocli",
+    "s3cmd",
+    "b2",
+    "gcs",
+    "minio",
+    "etcdctl",
+    "consul",
+    "nomad",
+    "boundary",
+    "terraform-cloud",
+    "tfe",
+    "snyk",
+    "argocd",
+    "flux",
+    "skaffold",
+    "linkerd",
+    "istioctl",
+    "gitlab-rails",
+    "gitlab-rake",
+    "gitlab-ctl",
+    "gcloud-alpha",
+    "bw",
+    "lpass",
+    "chamber",
+    "sops",
+    "kubeseal",
+    "ansible",
+    "salt",
+    "nsupdate",
 ];
 
 /// Verbs that destroy, as whole words or parts of a hyphenated or underscored verb.
 const VERBS: &[&str] = &[
-    "delete", "deletefile", "del", "remove", "rm", "rb", "rmdir", "destroy", "terminate", "purge", "drop", "prune", "forget",
-    "revoke", "disable", "archive", "cancel", "kill", "reset", "clear", "rollback", "uninstall", "unregister",
-    "deregister", "unsubscribe", "untag", "wipe", "erase", "truncate", "flush", "undeploy", "cleanup", "dedupe",
-    "compact", "recreate", "break", "destroy_all", "unpublish", "deactivate", "suspend", "detach", "evict",
+    "delete",
+    "deletefile",
+    "del",
+    "remove",
+    "rm",
+    "rb",
+    "rmdir",
+    "destroy",
+    "terminate",
+    "purge",
+    "drop",
+    "prune",
+    "forget",
+    "revoke",
+    "disable",
+    "archive",
+    "cancel",
+    "kill",
+    "reset",
+    "clear",
+    "rollback",
+    "uninstall",
+    "unregister",
+    "deregister",
+    "unsubscribe",
+    "untag",
+    "wipe",
+    "erase",
+    "truncate",
+    "flush",
+    "undeploy",
+    "cleanup",
+    "dedupe",
+    "compact",
+    "recreate",
+    "break",
+    "destroy_all",
+    "unpublish",
+    "deactivate",
+    "suspend",
+    "detach",
+    "evict",
 ];
 
 fn destructive_word(w: &str) -> bool {
@@ -83,7 +232,9 @@ fn check(inv: &Invocation, _cx: &Cx<'_>) -> Option<Hit> {
     }
     let args = inv.args();
     let known: Vec<&str> = args.iter().filter_map(Field::as_known).collect();
-    if known.iter().any(|a| matches!(*a, "--dry-run" | "--dryrun" | "--dry_run" | "--what-if" | "--plan") || a.starts_with("--dry-run=")) {
+    if known.iter().any(|a| {
+        matches!(*a, "--dry-run" | "--dryrun" | "--dry_run" | "--what-if" | "--plan") || a.starts_with("--dry-run=")
+    }) {
         return None;
     }
     // Subcommand words: arguments before the first `--`, skipping options.
@@ -106,17 +257,34 @@ fn check(inv: &Invocation, _cx: &Cx<'_>) -> Option<Hit> {
     // Tool-specific overwrites that no generic verb names.
     let special = match name.as_str() {
         "rclone" => words.first().is_some_and(|w| matches!(*w, "sync" | "move" | "moveto" | "bisync")),
-        "aws" | "awslocal" => (word("sync") && flag("--delete")) || words.iter().any(|w| matches!(*w, "put-secret-value" | "update-secret" | "change-resource-record-sets" | "create-invalidation")),
-        "gsutil" => word("rsync") && known.iter().any(|a| *a == "-d" || (a.starts_with('-') && !a.starts_with("--") && a.contains('d'))),
-        "azcopy" => word("sync") && known.iter().any(|a| a.starts_with("--delete-destination") && !a.ends_with("=false")),
+        "aws" | "awslocal" => {
+            (word("sync") && flag("--delete"))
+                || words.iter().any(|w| {
+                    matches!(
+                        *w,
+                        "put-secret-value" | "update-secret" | "change-resource-record-sets" | "create-invalidation"
+                    )
+                })
+        }
+        "gsutil" => {
+            word("rsync")
+                && known.iter().any(|a| *a == "-d" || (a.starts_with('-') && !a.starts_with("--") && a.contains('d')))
+        }
+        "azcopy" => {
+            word("sync") && known.iter().any(|a| a.starts_with("--delete-destination") && !a.ends_with("=false"))
+        }
         "mc" => word("mirror") && (flag("--remove") || flag("--overwrite")),
         "deck" => word("sync") || word("reset"),
         "fastly" => word("activate"),
         "gitlab-rake" => known.iter().any(|a| a.contains("restore")),
         "gitlab-rails" => known.iter().any(|a| a.contains("destroy") || a.contains("delete")),
-        "nsupdate" => inv.stdin.stream().and_then(|s| s.content.as_deref()).is_some_and(|c| c.contains("delete")) || flag("-l"),
+        "nsupdate" => {
+            inv.stdin.stream().and_then(|s| s.content.as_deref()).is_some_and(|c| c.contains("delete")) || flag("-l")
+        }
         _ => false,
-    } || (name.starts_with("kafka-") && known.iter().any(|a| matches!(*a, "--delete" | "--remove" | "--delete-config" | "--reset-offsets")) || name == "kafka-delete-records");
+    } || (name.starts_with("kafka-")
+        && known.iter().any(|a| matches!(*a, "--delete" | "--remove" | "--delete-config" | "--reset-offsets"))
+        || name == "kafka-delete-records");
     if special {
         return ask(format!("{name} {} overwrites or deletes data in a service", words.join(" ")));
     }
@@ -136,7 +304,9 @@ mod tests {
     #[test]
     fn verbs() {
         use super::destructive_word;
-        for w in ["delete", "delete-db-instance", "batch-delete-image", "delete_vhost", "rb", "purge-queue", "force_reset"] {
+        for w in
+            ["delete", "delete-db-instance", "batch-delete-image", "delete_vhost", "rb", "purge-queue", "force_reset"]
+        {
             assert!(destructive_word(w), "{w}");
         }
         for w in ["list", "describe-instances", "get", "deleted", "status", "describe"] {

@@ -107,7 +107,9 @@ impl<'a> Cx<'a> {
 
     /// The workspace repository's facts (tracked and ignored paths), if it is one.
     pub(crate) fn repo(&self) -> Option<&util::RepoFacts> {
-        self.repo.get_or_init(|| if self.ctx.read_files { util::RepoFacts::open(&self.ctx.workspace) } else { None }).as_ref()
+        self.repo
+            .get_or_init(|| if self.ctx.read_files { util::RepoFacts::open(&self.ctx.workspace) } else { None })
+            .as_ref()
     }
 }
 

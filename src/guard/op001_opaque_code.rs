@@ -26,8 +26,20 @@ the decision belongs to the operator, not to a guess.
 ## Instead
 Write the command out literally, or assign the variable in the same command so its
 value can be seen.",
-    matches: &["eval \"$CMD\"", "bash -c \"$X\"", "$(cat cmd.txt) --flag", "python3 -c \"$CODE\"", "cat script.txt | sh"],
-    not_matches: &["eval 'echo hi'", "X='ls -la'; eval \"$X\"", "bash -c 'echo hi'", "echo \"$X\"", "eval \"$(ssh-agent -s)\""],
+    matches: &[
+        "eval \"$CMD\"",
+        "bash -c \"$X\"",
+        "$(cat cmd.txt) --flag",
+        "python3 -c \"$CODE\"",
+        "cat script.txt | sh",
+    ],
+    not_matches: &[
+        "eval 'echo hi'",
+        "X='ls -la'; eval \"$X\"",
+        "bash -c 'echo hi'",
+        "echo \"$X\"",
+        "eval \"$(ssh-agent -s)\"",
+    ],
     on_invocation: None,
     on_event: Some(check),
 };
@@ -37,7 +49,10 @@ fn check(ev: &Event, _cx: &Cx<'_>) -> Option<Hit> {
     if taint.network.is_some() {
         return None;
     }
-    Some(Hit::ask(format!("{runner} runs {what}, which cannot be known before it runs")).hint("write the command out literally so it can be judged"))
+    Some(
+        Hit::ask(format!("{runner} runs {what}, which cannot be known before it runs"))
+            .hint("write the command out literally so it can be judged"),
+    )
 }
 
 #[cfg(test)]

@@ -31,7 +31,10 @@ scripts.",
 
 fn check(ev: &Event, _cx: &Cx<'_>) -> Option<Hit> {
     let Event::NestedParseError { runner, message, .. } = ev else { return None };
-    Some(Hit::deny(format!("the code given to {runner} is not valid shell: {message}")).hint("fix the quoting or syntax; tako-exec only runs what it can parse"))
+    Some(
+        Hit::deny(format!("the code given to {runner} is not valid shell: {message}"))
+            .hint("fix the quoting or syntax; tako-exec only runs what it can parse"),
+    )
 }
 
 #[cfg(test)]

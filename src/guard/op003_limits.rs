@@ -34,8 +34,14 @@ Flatten the command: fewer layers of shells, or a script file.",
 
 fn check(ev: &Event, _cx: &Cx<'_>) -> Option<Hit> {
     match ev {
-        Event::TooDeep { .. } => Some(Hit::deny(format!("shells are nested deeper than {} levels", crate::analyze::MAX_NESTING)).hint("flatten the command")),
-        Event::Budget { .. } => Some(Hit::deny(format!("the script needs more than {} analysis steps", crate::analyze::MAX_STEPS)).hint("split the work into smaller commands or a script file")),
+        Event::TooDeep { .. } => Some(
+            Hit::deny(format!("shells are nested deeper than {} levels", crate::analyze::MAX_NESTING))
+                .hint("flatten the command"),
+        ),
+        Event::Budget { .. } => Some(
+            Hit::deny(format!("the script needs more than {} analysis steps", crate::analyze::MAX_STEPS))
+                .hint("split the work into smaller commands or a script file"),
+        ),
         _ => None,
     }
 }

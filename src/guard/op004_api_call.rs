@@ -23,15 +23,26 @@ SDK instead.
 
 ## Instead
 Use the service's CLI or console with the operator's approval.",
-    matches: &["node -e \"const c = algoliasearch('a','k'); c.deleteIndex('prod')\"", "python3 -c \"import boto3; boto3.client('s3').delete_bucket(Bucket='b')\"", "node -e 'db.dropDatabase()'"],
-    not_matches: &["node -e 'console.log(1)'", "python3 -c \"import boto3; print(boto3.client('s3').list_buckets())\"", "python3 -c \"d = {}; d.pop('x', None)\""],
+    matches: &[
+        "node -e \"const c = algoliasearch('a','k'); c.deleteIndex('prod')\"",
+        "python3 -c \"import boto3; boto3.client('s3').delete_bucket(Bucket='b')\"",
+        "node -e 'db.dropDatabase()'",
+    ],
+    not_matches: &[
+        "node -e 'console.log(1)'",
+        "python3 -c \"import boto3; print(boto3.client('s3').list_buckets())\"",
+        "python3 -c \"d = {}; d.pop('x', None)\"",
+    ],
     on_invocation: None,
     on_event: Some(check),
 };
 
 fn check(ev: &Event, _cx: &Cx<'_>) -> Option<Hit> {
     let Event::ApiCall { runner, call, .. } = ev else { return None };
-    Some(Hit::ask(format!("{runner} code calls {call}, which destroys data in a service")).hint("use the service's own tools with the operator's approval"))
+    Some(
+        Hit::ask(format!("{runner} code calls {call}, which destroys data in a service"))
+            .hint("use the service's own tools with the operator's approval"),
+    )
 }
 
 #[cfg(test)]

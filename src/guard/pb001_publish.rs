@@ -29,8 +29,25 @@ operator's name. Removing packages breaks other software on the machine.
 
 ## Instead
 Build and test locally (`--dry-run`, `npm pack`); the operator publishes.",
-    matches: &["npm publish", "cargo publish", "twine upload dist/*", "docker push registry.example.com/app:1.0", "gem push x.gem", "pip uninstall boto3", "sudo apt-get remove nginx", "npm unpublish pkg@1.0.0"],
-    not_matches: &["npm publish --dry-run", "cargo publish --dry-run", "npm pack", "docker build -t app .", "pip install requests", "apt list --installed", "npm uninstall left-pad"],
+    matches: &[
+        "npm publish",
+        "cargo publish",
+        "twine upload dist/*",
+        "docker push registry.example.com/app:1.0",
+        "gem push x.gem",
+        "pip uninstall boto3",
+        "sudo apt-get remove nginx",
+        "npm unpublish pkg@1.0.0",
+    ],
+    not_matches: &[
+        "npm publish --dry-run",
+        "cargo publish --dry-run",
+        "npm pack",
+        "docker build -t app .",
+        "pip install requests",
+        "apt list --installed",
+        "npm uninstall left-pad",
+    ],
     on_invocation: Some(check),
     on_event: None,
 };
@@ -45,16 +62,25 @@ fn check(inv: &Invocation, _cx: &Cx<'_>) -> Option<Hit> {
         return None;
     }
     let publish = match name.as_str() {
-        "npm" | "pnpm" | "bun" => matches!(first, "publish" | "unpublish" | "deprecate") || (first == "dist-tag" && matches!(second, "add" | "rm")),
+        "npm" | "pnpm" | "bun" => {
+            matches!(first, "publish" | "unpublish" | "deprecate")
+                || (first == "dist-tag" && matches!(second, "add" | "rm"))
+        }
         "yarn" => first == "publish" || (first == "npm" && second == "publish"),
         "cargo" => matches!(first, "publish" | "yank" | "owner"),
         "twine" => first == "upload",
-        "poetry" | "uv" | "flit" | "hatch" | "pdm" | "maturin" => first == "publish" || (name == "maturin" && first == "upload"),
+        "poetry" | "uv" | "flit" | "hatch" | "pdm" | "maturin" => {
+            first == "publish" || (name == "maturin" && first == "upload")
+        }
         "gem" => matches!(first, "push" | "yank" | "owner"),
         "mvn" | "mvnw" => words.contains(&"deploy") || words.iter().any(|w| w.starts_with("deploy:")),
         "gradle" | "gradlew" => words.iter().any(|w| w.starts_with("publish") && !w.contains("ToMavenLocal")),
         "dotnet" | "nuget" => words.contains(&"push"),
-        "docker" | "podman" | "buildah" => first == "push" || (first == "image" && second == "push") || (first == "buildx" && known.contains(&"--push")),
+        "docker" | "podman" | "buildah" => {
+            first == "push"
+                || (first == "image" && second == "push")
+                || (first == "buildx" && known.contains(&"--push"))
+        }
         "helm" => first == "push",
         "vsce" | "ovsx" => first == "publish",
         "dart" | "flutter" => first == "pub" && second == "publish",
@@ -64,7 +90,10 @@ fn check(inv: &Invocation, _cx: &Cx<'_>) -> Option<Hit> {
         _ => false,
     };
     if publish {
-        return Some(Hit::ask(format!("{name} {first} publishes to a registry, publicly and permanently")).hint("build and test locally (`--dry-run`); the operator publishes"));
+        return Some(
+            Hit::ask(format!("{name} {first} publishes to a registry, publicly and permanently"))
+                .hint("build and test locally (`--dry-run`); the operator publishes"),
+        );
     }
     let removal = match name.as_str() {
         "apt" | "apt-get" | "aptitude" => matches!(first, "remove" | "purge" | "autoremove"),
@@ -72,11 +101,15 @@ fn check(inv: &Invocation, _cx: &Cx<'_>) -> Option<Hit> {
         "pacman" => known.iter().any(|a| a.starts_with("-R")),
         "brew" | "port" => matches!(first, "uninstall" | "remove" | "rm"),
         "pip" | "pip3" | "pipx" => first == "uninstall",
-        "npm" | "pnpm" | "yarn" => matches!(first, "uninstall" | "remove" | "rm") && known.iter().any(|a| matches!(*a, "-g" | "--global")),
+        "npm" | "pnpm" | "yarn" => {
+            matches!(first, "uninstall" | "remove" | "rm") && known.iter().any(|a| matches!(*a, "-g" | "--global"))
+        }
         "snap" | "flatpak" => matches!(first, "remove" | "uninstall"),
         _ => false,
     };
-    removal.then(|| Hit::ask(format!("{name} {first} removes installed packages")).hint("the operator manages system packages"))
+    removal.then(|| {
+        Hit::ask(format!("{name} {first} removes installed packages")).hint("the operator manages system packages")
+    })
 }
 
 #[cfg(test)]

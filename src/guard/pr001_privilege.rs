@@ -33,14 +33,28 @@ Run the command without privileges, or ask the operator to run it.",
 
 fn check(inv: &Invocation, _cx: &Cx<'_>) -> Option<Hit> {
     let name = inv.name()?;
-    if !matches!(name.as_str(), "sudo" | "doas" | "su" | "pkexec" | "run0" | "runuser" | "sudoedit" | "sudo-rs" | "gosu" | "su-exec") {
+    if !matches!(
+        name.as_str(),
+        "sudo" | "doas" | "su" | "pkexec" | "run0" | "runuser" | "sudoedit" | "sudo-rs" | "gosu" | "su-exec"
+    ) {
         return None;
     }
     let o = Opts::parse(inv.args(), &['u', 'g', 'h', 'p', 'C', 'D', 'r', 't', 'U', 'T', 'R']);
-    if name == "sudo" && o.operands.is_empty() && (o.has(Some('l'), "list") || o.has(Some('v'), "validate") || o.has(Some('k'), "reset-timestamp") || o.has(Some('K'), "remove-timestamp") || o.has(Some('V'), "version") || o.has(None, "help")) {
+    if name == "sudo"
+        && o.operands.is_empty()
+        && (o.has(Some('l'), "list")
+            || o.has(Some('v'), "validate")
+            || o.has(Some('k'), "reset-timestamp")
+            || o.has(Some('K'), "remove-timestamp")
+            || o.has(Some('V'), "version")
+            || o.has(None, "help"))
+    {
         return None;
     }
-    Some(Hit::ask(format!("`{name}` runs `{}` with raised privileges", inv.text)).hint("run it without privileges, or let the operator run it"))
+    Some(
+        Hit::ask(format!("`{name}` runs `{}` with raised privileges", inv.text))
+            .hint("run it without privileges, or let the operator run it"),
+    )
 }
 
 #[cfg(test)]

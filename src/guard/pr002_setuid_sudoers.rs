@@ -26,7 +26,14 @@ These create a path to root that outlives the session.
 
 ## Instead
 Ask the operator.",
-    matches: &["chmod u+s /usr/bin/find", "chmod 4755 ./tool", "echo 'me ALL=(ALL) NOPASSWD:ALL' >> /etc/sudoers", "usermod -aG sudo me", "setcap cap_net_raw+ep ./bin", "visudo"],
+    matches: &[
+        "chmod u+s /usr/bin/find",
+        "chmod 4755 ./tool",
+        "echo 'me ALL=(ALL) NOPASSWD:ALL' >> /etc/sudoers",
+        "usermod -aG sudo me",
+        "setcap cap_net_raw+ep ./bin",
+        "visudo",
+    ],
     not_matches: &["chmod 755 ./tool", "chmod u+x run.sh", "cat /etc/passwd", "groups", "id -u"],
     on_invocation: Some(check),
     on_event: None,
@@ -36,7 +43,13 @@ fn check(inv: &Invocation, cx: &Cx<'_>) -> Option<Hit> {
     for t in writes(inv, cx) {
         if let Some(p) = &t.path {
             let p = p.to_string_lossy();
-            if p.starts_with("/etc/sudoers") || matches!(p.as_ref(), "/etc/passwd" | "/etc/shadow" | "/etc/group" | "/etc/gshadow" | "/etc/doas.conf" | "/etc/pam.d") || p.starts_with("/etc/pam.d/") {
+            if p.starts_with("/etc/sudoers")
+                || matches!(
+                    p.as_ref(),
+                    "/etc/passwd" | "/etc/shadow" | "/etc/group" | "/etc/gshadow" | "/etc/doas.conf" | "/etc/pam.d"
+                )
+                || p.starts_with("/etc/pam.d/")
+            {
                 return Some(Hit::deny(format!("writes {p}, which controls who is root")));
             }
         }
@@ -50,16 +63,23 @@ fn check(inv: &Invocation, cx: &Cx<'_>) -> Option<Hit> {
             let setid = if mode.bytes().all(|b| b.is_ascii_digit()) {
                 mode.len() == 4 && matches!(mode.as_bytes()[0], b'2'..=b'7' if (mode.as_bytes()[0] - b'0') & 6 != 0)
             } else {
-                mode.split(',').any(|c| c.split_once('+').is_some_and(|(_, p)| p.contains('s')) || c.split_once('=').is_some_and(|(_, p)| p.contains('s')))
+                mode.split(',').any(|c| {
+                    c.split_once('+').is_some_and(|(_, p)| p.contains('s'))
+                        || c.split_once('=').is_some_and(|(_, p)| p.contains('s'))
+                })
             };
             setid.then(|| Hit::deny(format!("chmod {mode} sets a setuid/setgid bit")))
         }
         "visudo" | "vipw" | "vigr" => Some(Hit::deny(format!("{name} edits the system's privilege database"))),
         "usermod" | "gpasswd" | "adduser" | "useradd" => {
             let line = joined_lower(args);
-            let admin = ["sudo", "wheel", "admin", "root", "docker", "lxd", "disk", "adm"].iter().any(|g| line.split([' ', ',']).any(|w| w == *g));
+            let admin = ["sudo", "wheel", "admin", "root", "docker", "lxd", "disk", "adm"]
+                .iter()
+                .any(|g| line.split([' ', ',']).any(|w| w == *g));
             let uid0 = line.contains("-u 0") || line.contains("--uid 0") || line.contains("-o");
-            (admin && (line.contains("-g") || line.contains("-a") || name == "adduser" || name == "gpasswd") || uid0 && name != "gpasswd").then(|| Hit::ask(format!("{name} grants a user administrator rights")))
+            (admin && (line.contains("-g") || line.contains("-a") || name == "adduser" || name == "gpasswd")
+                || uid0 && name != "gpasswd")
+                .then(|| Hit::ask(format!("{name} grants a user administrator rights")))
         }
         "setcap" => Some(Hit::ask("setcap grants a program capabilities of root")),
         "passwd" | "chpasswd" | "chage" => Some(Hit::ask(format!("{name} changes account passwords"))),

@@ -33,19 +33,108 @@ logs and transcripts. A prompt injection's first move is to read credentials.
 ## Instead
 Reference secrets by name (`$API_KEY` in the program's own environment), or use the
 `.env.example` file to learn which variables exist.",
-    matches: &["cat ~/.ssh/id_rsa", "cat ~/.aws/credentials", "cat .env", "grep TOKEN .env", "python3 -c \"print(open('.env').read())\"", "find ~/.ssh -type f -exec cat {} +", "head -n1 $HOME/.netrc", "rm .env", "cat ${HOME}/.docker/config.json"],
-    not_matches: &["ls -la ~/.ssh", "cat .env.example", "echo 'Add .env to .gitignore'", "test -f ~/.ssh/id_rsa", "cat ~/.ssh/id_rsa.pub", "find . -name .env", "cat README.md", "stat .env"],
+    matches: &[
+        "cat ~/.ssh/id_rsa",
+        "cat ~/.aws/credentials",
+        "cat .env",
+        "grep TOKEN .env",
+        "python3 -c \"print(open('.env').read())\"",
+        "find ~/.ssh -type f -exec cat {} +",
+        "head -n1 $HOME/.netrc",
+        "rm .env",
+        "cat ${HOME}/.docker/config.json",
+    ],
+    not_matches: &[
+        "ls -la ~/.ssh",
+        "cat .env.example",
+        "echo 'Add .env to .gitignore'",
+        "test -f ~/.ssh/id_rsa",
+        "cat ~/.ssh/id_rsa.pub",
+        "find . -name .env",
+        "cat README.md",
+        "stat .env",
+    ],
     on_invocation: Some(check),
     on_event: None,
 };
 
 /// Programs known to print, copy or transform what they read.
 const READERS: &[&str] = &[
-    "cat", "tac", "less", "more", "head", "tail", "grep", "egrep", "fgrep", "rg", "ag", "ack", "sed", "awk", "gawk", "cut",
-    "sort", "uniq", "xxd", "od", "hexdump", "base64", "base32", "strings", "cp", "tar", "zip", "gzip", "bzip2", "xz", "zstd",
-    "openssl", "gpg", "dd", "scp", "rsync", "curl", "wget", "nc", "ncat", "socat", "jq", "yq", "bat", "nl", "paste", "diff",
-    "cmp", "vim", "vi", "nano", "emacs", "code", "python", "python3", "node", "ruby", "perl", "php", "source", ".", "tee",
-    "split", "fold", "iconv", "column", "pr", "look", "comm", "join", "wc", "md5sum", "sha256sum", "install", "ln",
+    "cat",
+    "tac",
+    "less",
+    "more",
+    "head",
+    "tail",
+    "grep",
+    "egrep",
+    "fgrep",
+    "rg",
+    "ag",
+    "ack",
+    "sed",
+    "awk",
+    "gawk",
+    "cut",
+    "sort",
+    "uniq",
+    "xxd",
+    "od",
+    "hexdump",
+    "base64",
+    "base32",
+    "strings",
+    "cp",
+    "tar",
+    "zip",
+    "gzip",
+    "bzip2",
+    "xz",
+    "zstd",
+    "openssl",
+    "gpg",
+    "dd",
+    "scp",
+    "rsync",
+    "curl",
+    "wget",
+    "nc",
+    "ncat",
+    "socat",
+    "jq",
+    "yq",
+    "bat",
+    "nl",
+    "paste",
+    "diff",
+    "cmp",
+    "vim",
+    "vi",
+    "nano",
+    "emacs",
+    "code",
+    "python",
+    "python3",
+    "node",
+    "ruby",
+    "perl",
+    "php",
+    "source",
+    ".",
+    "tee",
+    "split",
+    "fold",
+    "iconv",
+    "column",
+    "pr",
+    "look",
+    "comm",
+    "join",
+    "wc",
+    "md5sum",
+    "sha256sum",
+    "install",
+    "ln",
 ];
 
 fn describe(t: &Target, f: &Field) -> Option<(&'static str, bool)> {
@@ -78,7 +167,11 @@ fn describe(t: &Target, f: &Field) -> Option<(&'static str, bool)> {
 /// Credentials whose disclosure gives access elsewhere (deny), as opposed to
 /// application configuration with secrets in it (ask).
 fn is_key_material(why: &str) -> bool {
-    !(why.starts_with("an environment file") || why.starts_with("a secrets file") || why.starts_with("infrastructure state") || why == "a credentials file" || why.starts_with("a file in a secrets"))
+    !(why.starts_with("an environment file")
+        || why.starts_with("a secrets file")
+        || why.starts_with("infrastructure state")
+        || why == "a credentials file"
+        || why.starts_with("a file in a secrets"))
 }
 
 fn check(inv: &Invocation, cx: &Cx<'_>) -> Option<Hit> {

@@ -33,8 +33,24 @@ afterwards and hide it. The agent can edit files; these files are the exception.
 ## Instead
 Only the operator changes tako-exec's state, with `tako-exec` commands from a
 terminal.",
-    matches: &["rm -rf .tako", "echo x > .tako/audit.jsonl", "cat .tako/keys/operator.key", "echo 'exit 0' > .git/hooks/pre-commit", "rm ~/.config/tako-exec/config.toml", "git add -f .tako", "mv .tako /tmp/x", "cp /tmp/fake ~/.local/bin/tako-exec"],
-    not_matches: &["ls .tako", "cat README.md", "git add src/main.rs", "echo hi > notes.txt", "tako-exec check -- ls", "cat .git/HEAD"],
+    matches: &[
+        "rm -rf .tako",
+        "echo x > .tako/audit.jsonl",
+        "cat .tako/keys/operator.key",
+        "echo 'exit 0' > .git/hooks/pre-commit",
+        "rm ~/.config/tako-exec/config.toml",
+        "git add -f .tako",
+        "mv .tako /tmp/x",
+        "cp /tmp/fake ~/.local/bin/tako-exec",
+    ],
+    not_matches: &[
+        "ls .tako",
+        "cat README.md",
+        "git add src/main.rs",
+        "echo hi > notes.txt",
+        "tako-exec check -- ls",
+        "cat .git/HEAD",
+    ],
     on_invocation: Some(check),
     on_event: None,
 };
@@ -45,7 +61,12 @@ fn protected(t: &Target, cx: &Cx<'_>) -> Option<(&'static str, Decision)> {
     if p.components().any(|c| c.as_os_str() == ".tako") {
         return Some(("tako-exec's control plane (.tako/)", Decision::Deny));
     }
-    let config = cx.ctx.var("XDG_CONFIG_HOME").filter(|x| x.starts_with('/')).map_or_else(|| cx.ctx.home.join(".config"), Into::into).join("tako-exec");
+    let config = cx
+        .ctx
+        .var("XDG_CONFIG_HOME")
+        .filter(|x| x.starts_with('/'))
+        .map_or_else(|| cx.ctx.home.join(".config"), Into::into)
+        .join("tako-exec");
     if p.starts_with(&config) || p.starts_with(cx.ctx.home.join(".config/tako-exec")) {
         return Some(("tako-exec's configuration", Decision::Deny));
     }
@@ -61,7 +82,11 @@ fn protected(t: &Target, cx: &Cx<'_>) -> Option<(&'static str, Decision)> {
         }
     }
     // Deleting a directory that holds the workspace's control plane.
-    if cx.ctx.read_files && cx.ctx.workspace.starts_with(p) && cx.ctx.workspace.join(".tako").exists() && (t.all_children || !t.glob) {
+    if cx.ctx.read_files
+        && cx.ctx.workspace.starts_with(p)
+        && cx.ctx.workspace.join(".tako").exists()
+        && (t.all_children || !t.glob)
+    {
         return Some(("a directory holding tako-exec's control plane (.tako/)", Decision::Deny));
     }
     None
@@ -69,7 +94,9 @@ fn protected(t: &Target, cx: &Cx<'_>) -> Option<(&'static str, Decision)> {
 
 fn check(inv: &Invocation, cx: &Cx<'_>) -> Option<Hit> {
     let hint = "only the operator changes tako-exec's state, with tako-exec commands from a terminal";
-    let hit = |what: &str, verb: &str, d: Decision| Some(Hit { decision: d, message: format!("{verb} {what}"), hint: Some(hint.into()) });
+    let hit = |what: &str, verb: &str, d: Decision| {
+        Some(Hit { decision: d, message: format!("{verb} {what}"), hint: Some(hint.into()) })
+    };
     for d in deletions(inv, cx) {
         if let Some((what, dec)) = protected(&d.target, cx) {
             return hit(what, &format!("{} deletes", d.tool), dec.max(Decision::Ask));
@@ -96,7 +123,9 @@ fn check(inv: &Invocation, cx: &Cx<'_>) -> Option<Hit> {
     }
     for f in read_args(inv) {
         let t = target(inv, &f, cx);
-        if t.path.as_deref().is_some_and(|p| p.components().any(|c| c.as_os_str() == ".tako") && p.components().any(|c| c.as_os_str() == "keys")) {
+        if t.path.as_deref().is_some_and(|p| {
+            p.components().any(|c| c.as_os_str() == ".tako") && p.components().any(|c| c.as_os_str() == "keys")
+        }) {
             return hit("the operator's signing key (.tako/keys)", "reads", Decision::Deny);
         }
     }
@@ -105,7 +134,10 @@ fn check(inv: &Invocation, cx: &Cx<'_>) -> Option<Hit> {
             for f in g.operands() {
                 let t = target(inv, f, cx);
                 if t.path.as_deref().is_some_and(|p| p.components().any(|c| c.as_os_str() == ".tako")) {
-                    return Some(Hit::deny("git add tracks tako-exec's control plane (.tako/), which must never be committed").hint("keep .tako/ in .gitignore"));
+                    return Some(
+                        Hit::deny("git add tracks tako-exec's control plane (.tako/), which must never be committed")
+                            .hint("keep .tako/ in .gitignore"),
+                    );
                 }
             }
         }

@@ -28,8 +28,24 @@ another program, runs everything after that unguarded.
 
 ## Instead
 Leave the shell configuration to the operator.",
-    matches: &["pkill tako-exec", "killall tako-exec", "TAKO_SHELL=/tmp/sh make", "export TAKO_SHELL=/bin/sh", "SHELL=/bin/bash make", "unset SHELL", "env -u SHELL make", "SHELL=/bin/sh"],
-    not_matches: &["echo $SHELL", "pkill node", "export PATH=$PATH:/opt/bin", "SHELL=/usr/local/bin/tako-exec make", "env FOO=1 make", "printenv TAKO_SHELL"],
+    matches: &[
+        "pkill tako-exec",
+        "killall tako-exec",
+        "TAKO_SHELL=/tmp/sh make",
+        "export TAKO_SHELL=/bin/sh",
+        "SHELL=/bin/bash make",
+        "unset SHELL",
+        "env -u SHELL make",
+        "SHELL=/bin/sh",
+    ],
+    not_matches: &[
+        "echo $SHELL",
+        "pkill node",
+        "export PATH=$PATH:/opt/bin",
+        "SHELL=/usr/local/bin/tako-exec make",
+        "env FOO=1 make",
+        "printenv TAKO_SHELL",
+    ],
     on_invocation: Some(check),
     on_event: None,
 };
@@ -97,7 +113,9 @@ fn check(inv: &Invocation, _cx: &Cx<'_>) -> Option<Hit> {
                 }
             }
         }
-        "chsh" => return Some(Hit::ask("chsh changes the login shell").hint("leave the shell configuration to the operator")),
+        "chsh" => {
+            return Some(Hit::ask("chsh changes the login shell").hint("leave the shell configuration to the operator"))
+        }
         _ => {}
     }
     None

@@ -35,17 +35,52 @@ fn check(inv: &Invocation, _cx: &Cx<'_>) -> Option<Hit> {
     let args = inv.args();
     let first = args.first().and_then(Field::as_known);
     let what = match name.as_str() {
-        "shutdown" if !args.iter().any(|a| a.as_known() == Some("-c")) && !matches!(first, Some("--help")) => "shutdown",
-        "reboot" | "halt" | "poweroff" | "kexec" | "pm-suspend" | "pm-hibernate" | "systemd-halt" if !matches!(first, Some("--help")) => name.as_str(),
-        "systemctl" if args.iter().any(|a| matches!(a.as_known(), Some("poweroff" | "reboot" | "halt" | "suspend" | "hibernate" | "hybrid-sleep" | "kexec" | "rescue" | "emergency" | "soft-reboot"))) => "systemctl power action",
+        "shutdown" if !args.iter().any(|a| a.as_known() == Some("-c")) && !matches!(first, Some("--help")) => {
+            "shutdown"
+        }
+        "reboot" | "halt" | "poweroff" | "kexec" | "pm-suspend" | "pm-hibernate" | "systemd-halt"
+            if !matches!(first, Some("--help")) =>
+        {
+            name.as_str()
+        }
+        "systemctl"
+            if args.iter().any(|a| {
+                matches!(
+                    a.as_known(),
+                    Some(
+                        "poweroff"
+                            | "reboot"
+                            | "halt"
+                            | "suspend"
+                            | "hibernate"
+                            | "hybrid-sleep"
+                            | "kexec"
+                            | "rescue"
+                            | "emergency"
+                            | "soft-reboot"
+                    )
+                )
+            }) =>
+        {
+            "systemctl power action"
+        }
         "init" | "telinit" if matches!(first, Some("0" | "1" | "6" | "s" | "S")) => "init runlevel change",
-        "loginctl" if first.is_some_and(|f| f.starts_with("terminate") || f.starts_with("kill") || f == "poweroff" || f == "reboot") => "loginctl session termination",
+        "loginctl"
+            if first.is_some_and(|f| {
+                f.starts_with("terminate") || f.starts_with("kill") || f == "poweroff" || f == "reboot"
+            }) =>
+        {
+            "loginctl session termination"
+        }
         _ => return None,
     };
     if is_remote(inv) {
         return Some(Hit::ask(format!("{what} on the remote host {}", remote_name(inv))));
     }
-    Some(Hit::deny(format!("{what} turns the machine off or restarts it")).hint("ask the operator to restart the machine"))
+    Some(
+        Hit::deny(format!("{what} turns the machine off or restarts it"))
+            .hint("ask the operator to restart the machine"),
+    )
 }
 
 #[cfg(test)]

@@ -43,8 +43,20 @@ fn check(inv: &Invocation, _cx: &Cx<'_>) -> Option<Hit> {
                     after = true;
                     continue;
                 }
-                if (t == "-1" && (after || args.iter().filter(|x| x.as_known().is_some_and(|s| s.starts_with('-'))).count() >= 2 || args.len() == 1)) || t == "1" {
-                    return Some(Hit::deny(if t == "1" { "kill signals init (PID 1)" } else { "kill -1 signals every process of the user" }).hint(hint));
+                if (t == "-1"
+                    && (after
+                        || args.iter().filter(|x| x.as_known().is_some_and(|s| s.starts_with('-'))).count() >= 2
+                        || args.len() == 1))
+                    || t == "1"
+                {
+                    return Some(
+                        Hit::deny(if t == "1" {
+                            "kill signals init (PID 1)"
+                        } else {
+                            "kill -1 signals every process of the user"
+                        })
+                        .hint(hint),
+                    );
                 }
             }
             None
@@ -52,8 +64,14 @@ fn check(inv: &Invocation, _cx: &Cx<'_>) -> Option<Hit> {
         "killall5" => Some(Hit::deny("killall5 signals every process").hint(hint)),
         "pkill" | "killall" => {
             let o = Opts::parse(args, &['u', 'U', 'g', 'G', 'P', 's', 't', 'n', 'o']);
-            let by_user = o.has(Some('u'), "user") || o.has(Some('U'), "uid") || args.iter().any(|a| a.as_known().is_some_and(|t| t.starts_with("--user")));
-            let everything = o.operands.iter().filter_map(|f| f.as_known()).any(|p| matches!(p, "." | ".*" | "" | "^" | ".+" | "'.*'"));
+            let by_user = o.has(Some('u'), "user")
+                || o.has(Some('U'), "uid")
+                || args.iter().any(|a| a.as_known().is_some_and(|t| t.starts_with("--user")));
+            let everything = o
+                .operands
+                .iter()
+                .filter_map(|f| f.as_known())
+                .any(|p| matches!(p, "." | ".*" | "" | "^" | ".+" | "'.*'"));
             if everything {
                 return Some(Hit::deny(format!("{name} with a pattern that matches every process")).hint(hint));
             }

@@ -23,8 +23,23 @@ operator's own tools); on a server it is an outage.
 
 ## Instead
 Check status (`systemctl status`), or ask the operator to restart the service.",
-    matches: &["systemctl stop nginx", "sudo systemctl disable --now docker", "service nginx stop", "nginx -s stop", "haproxy -sf 1234", "echo 'disable server backend/web1' | socat stdio /var/run/haproxy.sock", "launchctl unload ~/Library/LaunchAgents/x.plist"],
-    not_matches: &["systemctl status nginx", "service nginx status", "nginx -t", "nginx -s reload", "echo 'show stat' | socat stdio /var/run/haproxy.sock", "systemctl restart --user app"],
+    matches: &[
+        "systemctl stop nginx",
+        "sudo systemctl disable --now docker",
+        "service nginx stop",
+        "nginx -s stop",
+        "haproxy -sf 1234",
+        "echo 'disable server backend/web1' | socat stdio /var/run/haproxy.sock",
+        "launchctl unload ~/Library/LaunchAgents/x.plist",
+    ],
+    not_matches: &[
+        "systemctl status nginx",
+        "service nginx status",
+        "nginx -t",
+        "nginx -s reload",
+        "echo 'show stat' | socat stdio /var/run/haproxy.sock",
+        "systemctl restart --user app",
+    ],
     on_invocation: Some(check),
     on_event: None,
 };
@@ -42,22 +57,41 @@ fn check(inv: &Invocation, _cx: &Cx<'_>) -> Option<Hit> {
             }
             format!("systemctl {verb} {}", unit())
         }
-        "service" | "rc-service" if known.iter().any(|a| matches!(*a, "stop" | "disable")) => format!("{name} {} stop", known.first().copied().unwrap_or("")),
-        "launchctl" if known.first().is_some_and(|v| matches!(*v, "unload" | "bootout" | "remove" | "disable" | "kill")) => format!("launchctl {}", known.join(" ")),
-        "nginx" | "openresty" if known.windows(2).any(|w| w[0] == "-s" && matches!(w[1], "stop" | "quit")) => format!("{name} -s stop"),
-        "haproxy" if known.iter().any(|a| matches!(*a, "-sf" | "-st")) => "haproxy -sf/-st replaces the running instance".into(),
-        "apachectl" | "apache2ctl" | "httpd" if known.iter().any(|a| matches!(*a, "stop" | "graceful-stop" | "-k")) && known.contains(&"stop") || known.first() == Some(&"stop") => format!("{name} stop"),
+        "service" | "rc-service" if known.iter().any(|a| matches!(*a, "stop" | "disable")) => {
+            format!("{name} {} stop", known.first().copied().unwrap_or(""))
+        }
+        "launchctl"
+            if known.first().is_some_and(|v| matches!(*v, "unload" | "bootout" | "remove" | "disable" | "kill")) =>
+        {
+            format!("launchctl {}", known.join(" "))
+        }
+        "nginx" | "openresty" if known.windows(2).any(|w| w[0] == "-s" && matches!(w[1], "stop" | "quit")) => {
+            format!("{name} -s stop")
+        }
+        "haproxy" if known.iter().any(|a| matches!(*a, "-sf" | "-st")) => {
+            "haproxy -sf/-st replaces the running instance".into()
+        }
+        "apachectl" | "apache2ctl" | "httpd"
+            if known.iter().any(|a| matches!(*a, "stop" | "graceful-stop" | "-k")) && known.contains(&"stop")
+                || known.first() == Some(&"stop") =>
+        {
+            format!("{name} stop")
+        }
         "socat" | "nc" | "ncat" => {
             let content = inv.stdin.stream()?.content.as_deref()?;
             let verb = content.split_whitespace().next()?.to_ascii_lowercase();
-            if !matches!(verb.as_str(), "disable" | "shutdown" | "kill" | "del" | "clear" | "set") || !known.iter().any(|a| a.contains(".sock") || a.contains("unix")) {
+            if !matches!(verb.as_str(), "disable" | "shutdown" | "kill" | "del" | "clear" | "set")
+                || !known.iter().any(|a| a.contains(".sock") || a.contains("unix"))
+            {
                 return None;
             }
             format!("`{}` sent to an admin socket", content.trim())
         }
         _ => return None,
     };
-    Some(Hit::ask(format!("{msg} stops a running service")).hint("check status instead, or ask the operator to stop it"))
+    Some(
+        Hit::ask(format!("{msg} stops a running service")).hint("check status instead, or ask the operator to stop it"),
+    )
 }
 
 #[cfg(test)]

@@ -24,8 +24,21 @@ classic first step of an intrusion.
 
 ## Instead
 Add the specific rule you need, and leave the rest to the operator.",
-    matches: &["iptables -F", "sudo iptables --flush", "iptables -P INPUT ACCEPT", "nft flush ruleset", "ufw disable", "setenforce 0"],
-    not_matches: &["iptables -L", "iptables -A INPUT -p tcp --dport 22 -j ACCEPT", "ufw status", "nft list ruleset", "ufw allow 22"],
+    matches: &[
+        "iptables -F",
+        "sudo iptables --flush",
+        "iptables -P INPUT ACCEPT",
+        "nft flush ruleset",
+        "ufw disable",
+        "setenforce 0",
+    ],
+    not_matches: &[
+        "iptables -L",
+        "iptables -A INPUT -p tcp --dport 22 -j ACCEPT",
+        "ufw status",
+        "nft list ruleset",
+        "ufw allow 22",
+    ],
     on_invocation: Some(check),
     on_event: None,
 };
@@ -45,14 +58,25 @@ fn check(inv: &Invocation, _cx: &Cx<'_>) -> Option<Hit> {
                 return None;
             }
         }
-        "nft" if known.windows(2).any(|w| w[0] == "flush" && matches!(w[1], "ruleset" | "table" | "chain")) || (has("delete") && has("table")) => "nft flushes the firewall rules".into(),
+        "nft"
+            if known.windows(2).any(|w| w[0] == "flush" && matches!(w[1], "ruleset" | "table" | "chain"))
+                || (has("delete") && has("table")) =>
+        {
+            "nft flushes the firewall rules".into()
+        }
         "ufw" if known.iter().any(|a| matches!(*a, "disable" | "reset")) => "ufw disables the firewall".into(),
-        "pfctl" if has("-d") || known.windows(2).any(|w| w[0] == "-F" && w[1] == "all") => "pfctl disables the packet filter".into(),
-        "firewall-cmd" if known.iter().any(|a| a.starts_with("--set-default-zone=trusted") || *a == "--panic-off") => "firewall-cmd opens the firewall".into(),
+        "pfctl" if has("-d") || known.windows(2).any(|w| w[0] == "-F" && w[1] == "all") => {
+            "pfctl disables the packet filter".into()
+        }
+        "firewall-cmd" if known.iter().any(|a| a.starts_with("--set-default-zone=trusted") || *a == "--panic-off") => {
+            "firewall-cmd opens the firewall".into()
+        }
         "setenforce" if known.first().is_some_and(|a| matches!(*a, "0" | "permissive" | "Permissive")) => {
             return Some(Hit::ask("setenforce 0 turns SELinux enforcement off").hint(hint));
         }
-        "aa-teardown" | "aa-disable" => return Some(Hit::ask(format!("{name} turns AppArmor profiles off")).hint(hint)),
+        "aa-teardown" | "aa-disable" => {
+            return Some(Hit::ask(format!("{name} turns AppArmor profiles off")).hint(hint))
+        }
         _ => return None,
     };
     Some(Hit::deny(msg).hint(hint))

@@ -28,10 +28,11 @@ fn world() -> &'static (tempfile::TempDir, Context) {
         index.add_path(std::path::Path::new("src/main.rs")).expect("add");
         index.add_path(std::path::Path::new(".gitignore")).expect("add");
         index.write().expect("write index");
-        let env: HashMap<String, String> = [("HOME", "/home/tester"), ("USER", "tester"), ("PATH", "/usr/local/bin:/usr/bin:/bin")]
-            .into_iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect();
+        let env: HashMap<String, String> =
+            [("HOME", "/home/tester"), ("USER", "tester"), ("PATH", "/usr/local/bin:/usr/bin:/bin")]
+                .into_iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect();
         let ctx = Context::new(root, env);
         (dir, ctx)
     })
@@ -84,7 +85,13 @@ fn catalog_is_well_formed() {
         assert!(g.code > last, "catalog not in code order at {}", g.code);
         last = g.code;
         let (letters, digits) = g.code.split_at(2);
-        assert!(letters.bytes().all(|b| b.is_ascii_uppercase()) && digits.len() == 3 && digits.bytes().all(|b| b.is_ascii_digit()), "bad code {}", g.code);
+        assert!(
+            letters.bytes().all(|b| b.is_ascii_uppercase())
+                && digits.len() == 3
+                && digits.bytes().all(|b| b.is_ascii_digit()),
+            "bad code {}",
+            g.code
+        );
         assert!(g.name.bytes().all(|b| b.is_ascii_lowercase() || b == b'-'), "bad name {}", g.name);
         assert!(g.matches.len() >= 3, "{} needs at least three matching examples", g.code);
         assert!(g.not_matches.len() >= 3, "{} needs at least three non-matching examples", g.code);
@@ -101,7 +108,13 @@ fn guard_decisions_do_not_exceed_their_declared_level() {
     for g in GUARDS {
         for cmd in g.matches {
             for r in eval(cmd).reasons.iter().filter(|r| r.code == g.code) {
-                assert!(r.decision <= g.decision, "{} gave {} on `{cmd}` but declares {}", g.code, r.decision, g.decision);
+                assert!(
+                    r.decision <= g.decision,
+                    "{} gave {} on `{cmd}` but declares {}",
+                    g.code,
+                    r.decision,
+                    g.decision
+                );
             }
         }
     }

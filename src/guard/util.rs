@@ -77,7 +77,8 @@ impl Opts {
     /// abbreviation of at least three letters) is present.
     pub(crate) fn has(&self, c: Option<char>, long: &str) -> bool {
         c.is_some_and(|c| self.short.contains(&c))
-            || (!long.is_empty() && self.long.iter().any(|l| l == long || (l.len() >= 3 && long.starts_with(l.as_str()))))
+            || (!long.is_empty()
+                && self.long.iter().any(|l| l == long || (l.len() >= 3 && long.starts_with(l.as_str()))))
     }
 }
 
@@ -161,7 +162,11 @@ pub(crate) fn deletions(inv: &Invocation, cx: &Cx<'_>) -> Vec<Deletion> {
                     let t = target(inv, f, cx);
                     // Moving within the workspace or temp is a rename, not a loss.
                     if to_null || !matches!(t.place, Place::Workspace { .. } | Place::Temp | Place::TempRoot) {
-                        out.push(Deletion { target: t, recursive: true, tool: if to_null { "mv to /dev/null".into() } else { "mv".into() } });
+                        out.push(Deletion {
+                            target: t,
+                            recursive: true,
+                            tool: if to_null { "mv to /dev/null".into() } else { "mv".into() },
+                        });
                     }
                 }
             }
@@ -190,7 +195,9 @@ pub(crate) fn writes(inv: &Invocation, cx: &Cx<'_>) -> Vec<Target> {
         }
         "cp" | "install" | "ln" | "rsync" | "mv" => {
             let o = Opts::parse(args, &['t', 'S', 'm', 'o', 'g', 'e', 'f', 'B']);
-            if let Some(p) = args.iter().position(|a| a.as_known().is_some_and(|t| t == "-t" || t.starts_with("--target-directory"))) {
+            if let Some(p) =
+                args.iter().position(|a| a.as_known().is_some_and(|t| t == "-t" || t.starts_with("--target-directory")))
+            {
                 if let Some(d) = args.get(p + 1).filter(|_| args[p].as_known() == Some("-t")) {
                     add(d);
                 }
@@ -208,7 +215,10 @@ pub(crate) fn writes(inv: &Invocation, cx: &Cx<'_>) -> Vec<Target> {
         "sed" | "perl" => {
             let o = Opts::parse(args, &['e', 'f']);
             if o.has(Some('i'), "in-place") {
-                o.operands.iter().skip(usize::from(!args.iter().any(|a| matches!(a.as_known(), Some("-e" | "-f"))))).for_each(&mut add);
+                o.operands
+                    .iter()
+                    .skip(usize::from(!args.iter().any(|a| matches!(a.as_known(), Some("-e" | "-f")))))
+                    .for_each(&mut add);
             }
         }
         "curl" => {
@@ -244,13 +254,91 @@ pub(crate) fn writes(inv: &Invocation, cx: &Cx<'_>) -> Vec<Target> {
 
 /// Programs that look at files without revealing their content.
 const METADATA_ONLY: &[&str] = &[
-    "ls", "stat", "test", "[", "touch", "chmod", "chown", "chgrp", "mkdir", "echo", "printf", "which", "type", "basename",
-    "dirname", "realpath", "readlink", "du", "ssh", "ssh-add", "ssh-keygen", "ssh-copy-id", "scp", "sftp", "rsync",
-    "source", ".", "export", "declare", "local", "set", "unset", "exa", "eza", "lsd", "tree", "cd", "pushd", "mv", "rm",
-    "unlink", "shred", "git", "find", "locate", "fd", "getfacl", "lsattr", "wc", "md5sum", "sha256sum", "sha1sum",
-    "file", "docker", "podman", "docker-compose", "dotenv", "dotenvx", "env", "direnv", "gpg-agent", "ssh-agent",
-    "chezmoi", "code", "open", "true", "false", "mise", "sops", "age", "keychain", "cp", "install", "ln", "tar",
-    "zip", "gpg", "openssl", "kubectl", "helm", "terraform", "tofu", "aws", "gcloud", "az",
+    "ls",
+    "stat",
+    "test",
+    "[",
+    "touch",
+    "chmod",
+    "chown",
+    "chgrp",
+    "mkdir",
+    "echo",
+    "printf",
+    "which",
+    "type",
+    "basename",
+    "dirname",
+    "realpath",
+    "readlink",
+    "du",
+    "ssh",
+    "ssh-add",
+    "ssh-keygen",
+    "ssh-copy-id",
+    "scp",
+    "sftp",
+    "rsync",
+    "source",
+    ".",
+    "export",
+    "declare",
+    "local",
+    "set",
+    "unset",
+    "exa",
+    "eza",
+    "lsd",
+    "tree",
+    "cd",
+    "pushd",
+    "mv",
+    "rm",
+    "unlink",
+    "shred",
+    "git",
+    "find",
+    "locate",
+    "fd",
+    "getfacl",
+    "lsattr",
+    "wc",
+    "md5sum",
+    "sha256sum",
+    "sha1sum",
+    "file",
+    "docker",
+    "podman",
+    "docker-compose",
+    "dotenv",
+    "dotenvx",
+    "env",
+    "direnv",
+    "gpg-agent",
+    "ssh-agent",
+    "chezmoi",
+    "code",
+    "open",
+    "true",
+    "false",
+    "mise",
+    "sops",
+    "age",
+    "keychain",
+    "cp",
+    "install",
+    "ln",
+    "tar",
+    "zip",
+    "gpg",
+    "openssl",
+    "kubectl",
+    "helm",
+    "terraform",
+    "tofu",
+    "aws",
+    "gcloud",
+    "az",
 ];
 
 /// The file arguments an invocation reads the content of (for secret reads).
@@ -278,7 +366,12 @@ pub(crate) fn read_args(inv: &Invocation) -> Vec<Field> {
                 }
                 continue;
             }
-            if t.starts_with('-') && t.len() > 2 && t[1..].starts_with(|c: char| c.is_ascii_alphabetic()) && t.contains('.') && !METADATA_ONLY.contains(&name.as_str()) {
+            if t.starts_with('-')
+                && t.len() > 2
+                && t[1..].starts_with(|c: char| c.is_ascii_alphabetic())
+                && t.contains('.')
+                && !METADATA_ONLY.contains(&name.as_str())
+            {
                 // `-f.env`: a value attached to a short option.
                 out.push(Field::known(&t[2..]));
                 continue;
@@ -309,7 +402,10 @@ pub(crate) fn read_args(inv: &Invocation) -> Vec<Field> {
     out.extend(o.operands);
     // Option values that name files (`grep -f .env`, `rg --file .env`).
     for (k, a) in args.iter().enumerate() {
-        if matches!(a.as_known(), Some("-f" | "--file" | "-e" | "--regexp" | "--exclude-from" | "-T" | "--files-from" | "-i" | "-in")) {
+        if matches!(
+            a.as_known(),
+            Some("-f" | "--file" | "-e" | "--regexp" | "--exclude-from" | "-T" | "--files-from" | "-i" | "-in")
+        ) {
             out.extend(args.get(k + 1).cloned());
         }
     }
@@ -321,9 +417,12 @@ pub(crate) fn is_block_device(f: &Field) -> bool {
     let Some(t) = f.as_known() else { return false };
     let Some(dev) = t.strip_prefix("/dev/") else { return false };
     let dev = dev.trim_start_matches("mapper/");
-    ["sd", "hd", "vd", "xvd", "nvme", "mmcblk", "md", "dm-", "disk", "rdisk", "loop", "sr", "nbd", "zd", "rbd", "mapper", "root", "mtd"]
-        .iter()
-        .any(|p| dev.starts_with(p))
+    [
+        "sd", "hd", "vd", "xvd", "nvme", "mmcblk", "md", "dm-", "disk", "rdisk", "loop", "sr", "nbd", "zd", "rbd",
+        "mapper", "root", "mtd",
+    ]
+    .iter()
+    .any(|p| dev.starts_with(p))
         || t.starts_with("/dev/mapper/")
         || t.starts_with("/dev/disk/")
 }
@@ -331,11 +430,52 @@ pub(crate) fn is_block_device(f: &Field) -> bool {
 /// Whether a path component sequence is a well-known build output directory.
 pub(crate) fn is_build_output(rel: &Path) -> bool {
     const NAMES: &[&str] = &[
-        "target", "node_modules", "dist", "build", "out", ".next", ".nuxt", ".svelte-kit", "coverage", "__pycache__",
-        ".pytest_cache", ".mypy_cache", ".ruff_cache", ".tox", ".nox", ".venv", "venv", ".cache", "tmp", ".tmp", ".turbo",
-        ".parcel-cache", ".gradle", ".eggs", "bin", "obj", ".terraform", "vendor", "_build", "deps", ".angular",
-        "storybook-static", ".expo", ".dart_tool", "DerivedData", "Pods", ".build", "cmake-build-debug",
-        "cmake-build-release", "htmlcov", ".hypothesis", "site", "public/build", "logs", "log", ".docusaurus",
+        "target",
+        "node_modules",
+        "dist",
+        "build",
+        "out",
+        ".next",
+        ".nuxt",
+        ".svelte-kit",
+        "coverage",
+        "__pycache__",
+        ".pytest_cache",
+        ".mypy_cache",
+        ".ruff_cache",
+        ".tox",
+        ".nox",
+        ".venv",
+        "venv",
+        ".cache",
+        "tmp",
+        ".tmp",
+        ".turbo",
+        ".parcel-cache",
+        ".gradle",
+        ".eggs",
+        "bin",
+        "obj",
+        ".terraform",
+        "vendor",
+        "_build",
+        "deps",
+        ".angular",
+        "storybook-static",
+        ".expo",
+        ".dart_tool",
+        "DerivedData",
+        "Pods",
+        ".build",
+        "cmake-build-debug",
+        "cmake-build-release",
+        "htmlcov",
+        ".hypothesis",
+        "site",
+        "public/build",
+        "logs",
+        "log",
+        ".docusaurus",
     ];
     rel.components().any(|c| {
         let s = c.as_os_str().to_string_lossy();
@@ -384,10 +524,13 @@ impl RepoFacts {
             return index.len();
         }
         let prefix = format!("{rel}/");
-        index.iter().filter(|e| {
-            let p = String::from_utf8_lossy(&e.path);
-            p == rel || p.starts_with(&prefix)
-        }).count()
+        index
+            .iter()
+            .filter(|e| {
+                let p = String::from_utf8_lossy(&e.path);
+                p == rel || p.starts_with(&prefix)
+            })
+            .count()
     }
 
     /// Whether git ignores `path` (absolute).
@@ -416,8 +559,19 @@ pub(crate) fn git_cmd(inv: &Invocation, cx: &Cx<'_>) -> Option<crate::analyze::g
 /// Branch names a team protects: the default branches and release lines.
 pub(crate) fn protected_branch(name: &str) -> bool {
     let n = name.trim_start_matches("refs/heads/");
-    matches!(n, "main" | "master" | "trunk" | "develop" | "development" | "production" | "prod" | "staging" | "stable" | "gh-pages")
-        || n.starts_with("release/")
+    matches!(
+        n,
+        "main"
+            | "master"
+            | "trunk"
+            | "develop"
+            | "development"
+            | "production"
+            | "prod"
+            | "staging"
+            | "stable"
+            | "gh-pages"
+    ) || n.starts_with("release/")
         || n.starts_with("releases/")
         || n.starts_with("hotfix/")
 }

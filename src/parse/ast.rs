@@ -253,10 +253,7 @@ impl RedirOp {
     /// Whether the operator writes to its target.
     #[must_use]
     pub const fn writes(self) -> bool {
-        matches!(
-            self,
-            Self::Out | Self::Append | Self::Clobber | Self::ReadWrite | Self::OutErr | Self::AppendOutErr
-        )
+        matches!(self, Self::Out | Self::Append | Self::Clobber | Self::ReadWrite | Self::OutErr | Self::AppendOutErr)
     }
 }
 

@@ -16,9 +16,8 @@
 //! or here-document, an unexpected token), never a partial tree.
 
 use super::ast::{
-    AndOr, Assign, AssignValue, CaseArm, Command, Compound, Connector, FunctionDef, HereDoc, Item,
-    List, Param, ParamOp, Part, Pipeline, RedirFd, RedirOp, RedirTarget, Redirect, Script,
-    SimpleCommand, Span, Word,
+    AndOr, Assign, AssignValue, CaseArm, Command, Compound, Connector, FunctionDef, HereDoc, Item, List, Param,
+    ParamOp, Part, Pipeline, RedirFd, RedirOp, RedirTarget, Redirect, Script, SimpleCommand, Span, Word,
 };
 use super::{ErrorKind, Limits, ParseError};
 
@@ -31,7 +30,6 @@ struct Pending {
 }
 
 /// Reserved words that end a list when they appear in command position.
-const LIST_TERMINATORS: &[&str] = &["}", "fi", "then", "else", "elif", "do", "done", "esac"];
 
 type Result<T> = std::result::Result<T, ParseError>;
 
@@ -52,16 +50,7 @@ pub(crate) struct Parser<'a> {
 
 impl<'a> Parser<'a> {
     pub(crate) fn new(src: &'a str, limits: Limits, depth: usize) -> Self {
-        Self {
-            src,
-            s: src.as_bytes(),
-            pos: 0,
-            depth,
-            limits,
-            pending: Vec::new(),
-            bodies: Vec::new(),
-            in_comsub: 0,
-        }
+        Self { src, s: src.as_bytes(), pos: 0, depth, limits, pending: Vec::new(), bodies: Vec::new(), in_comsub: 0 }
     }
 
     // ----- errors -------------------------------------------------------------------
@@ -94,10 +83,7 @@ impl<'a> Parser<'a> {
     fn enter(&mut self) -> Result<()> {
         self.depth += 1;
         if self.depth > self.limits.max_depth {
-            return Err(self.err(
-                ErrorKind::TooDeep,
-                format!("nesting deeper than {} levels", self.limits.max_depth),
-            ));
+            return Err(self.err(ErrorKind::TooDeep, format!("nesting deeper than {} levels", self.limits.max_depth)));
         }
         Ok(())
     }
@@ -213,10 +199,9 @@ impl<'a> Parser<'a> {
             return Err(self.unexpected());
         }
         if let Some(p) = self.pending.first() {
-            return Err(self.err(
-                ErrorKind::Incomplete,
-                format!("here-document delimited by `{}` has no body", p.delimiter),
-            ));
+            return Err(
+                self.err(ErrorKind::Incomplete, format!("here-document delimited by `{}` has no body", p.delimiter))
+            );
         }
         let mut script = Script { body };
         if !self.bodies.is_empty() {
@@ -488,9 +473,10 @@ impl<'a> Parser<'a> {
             return Ok(Compound::ArithFor { exprs, body });
         }
         let name = self.read_word()?.ok_or_else(|| self.unexpected())?;
-        let var = name.literal().filter(|n| is_name(n)).ok_or_else(|| {
-            self.err(ErrorKind::Syntax, "`for` needs a variable name")
-        })?;
+        let var = name
+            .literal()
+            .filter(|n| is_name(n))
+            .ok_or_else(|| self.err(ErrorKind::Syntax, "`for` needs a variable name"))?;
         self.skip_blanks_and_comment();
         let mut words = None;
         // Optional newlines then `in`.
@@ -601,10 +587,7 @@ impl<'a> Parser<'a> {
                 words.push(w);
                 continue;
             }
-            if let Some(op) = ["&&", "||", "(", ")", "<", ">", "!"]
-                .iter()
-                .find(|op| self.starts_with(op))
-            {
+            if let Some(op) = ["&&", "||", "(", ")", "<", ">", "!"].iter().find(|op| self.starts_with(op)) {
                 if *op != "!" || self.peek_at(1).is_none_or(is_word_end) {
                     self.pos += op.len();
                     words.push(Word { parts: vec![Part::Lit((*op).to_string())], span: Span::new(start, self.pos) });
@@ -836,7 +819,8 @@ impl<'a> Parser<'a> {
             return Ok(Some(Assign { name, index, append, value: AssignValue::Array(elems) }));
         }
         let start = self.pos;
-        let value = self.read_word_ctx(WordCtx::Assign)?.unwrap_or(Word { parts: vec![], span: Span::new(start, start) });
+        let value =
+            self.read_word_ctx(WordCtx::Assign)?.unwrap_or(Word { parts: vec![], span: Span::new(start, start) });
         Ok(Some(Assign { name, index, append, value: AssignValue::Scalar(value) }))
     }
 
@@ -922,7 +906,8 @@ impl<'a> Parser<'a> {
             let mut text = String::new();
             let mut closed = false;
             while !self.at_end() {
-                let line_end = self.s[self.pos..].iter().position(|&c| c == b'\n').map_or(self.s.len(), |i| self.pos + i);
+                let line_end =
+                    self.s[self.pos..].iter().position(|&c| c == b'\n').map_or(self.s.len(), |i| self.pos + i);
                 let line = &self.src[self.pos..line_end];
                 let cmp = if p.strip_tabs { line.trim_start_matches('\t') } else { line };
                 if cmp == p.delimiter {
@@ -931,7 +916,11 @@ impl<'a> Parser<'a> {
                     break;
                 }
                 // Inside `$(…)`, bash also ends the document at `DELIM)`.
-                if self.in_comsub > 0 && cmp.len() > p.delimiter.len() && cmp.starts_with(&p.delimiter) && cmp[p.delimiter.len()..].starts_with(')') {
+                if self.in_comsub > 0
+                    && cmp.len() > p.delimiter.len()
+                    && cmp.starts_with(&p.delimiter)
+                    && cmp[p.delimiter.len()..].starts_with(')')
+                {
                     self.pos += line.len() - cmp.len() + p.delimiter.len();
                     closed = true;
                     break;
@@ -996,10 +985,8 @@ impl<'a> Parser<'a> {
             return;
         }
         let rest = &self.s[self.pos + 1..];
-        let len = rest
-            .iter()
-            .take_while(|&&c| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'-' | b'.' | b'+'))
-            .count();
+        let len =
+            rest.iter().take_while(|&&c| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'-' | b'.' | b'+')).count();
         let after = rest.get(len).copied();
         if after.is_none_or(|c| c == b'/' || c == b':' || is_word_end(c)) {
             flush_lit(parts, lit);
@@ -1015,9 +1002,10 @@ impl<'a> Parser<'a> {
             b'\'' => {
                 flush_lit(parts, lit);
                 self.pos += 1;
-                let end = self.s[self.pos..].iter().position(|&c| c == b'\'').ok_or_else(|| {
-                    self.err(ErrorKind::Incomplete, "unterminated single quote")
-                })?;
+                let end = self.s[self.pos..]
+                    .iter()
+                    .position(|&c| c == b'\'')
+                    .ok_or_else(|| self.err(ErrorKind::Incomplete, "unterminated single quote"))?;
                 parts.push(Part::Quoted(self.src[self.pos..self.pos + end].to_string()));
                 self.pos += end + 1;
             }
@@ -1127,19 +1115,17 @@ impl<'a> Parser<'a> {
                     self.pos += 1;
                     break;
                 }
-                b'\\' => {
-                    match self.peek_at(1) {
-                        Some(b'\n') => self.pos += 2,
-                        Some(e @ (b'$' | b'`' | b'"' | b'\\')) => {
-                            lit.push(e as char);
-                            self.pos += 2;
-                        }
-                        _ => {
-                            lit.push('\\');
-                            self.pos += 1;
-                        }
+                b'\\' => match self.peek_at(1) {
+                    Some(b'\n') => self.pos += 2,
+                    Some(e @ (b'$' | b'`' | b'"' | b'\\')) => {
+                        lit.push(e as char);
+                        self.pos += 2;
                     }
-                }
+                    _ => {
+                        lit.push('\\');
+                        self.pos += 1;
+                    }
+                },
                 b'$' => {
                     flush_quoted(&mut parts, &mut lit);
                     if !self.read_dollar(&mut parts, true)? {
@@ -1210,10 +1196,7 @@ impl<'a> Parser<'a> {
             }
             Some(c) if c == b'_' || c.is_ascii_alphabetic() => {
                 self.pos += 1;
-                let len = self.s[self.pos..]
-                    .iter()
-                    .take_while(|&&c| c == b'_' || c.is_ascii_alphanumeric())
-                    .count();
+                let len = self.s[self.pos..].iter().take_while(|&&c| c == b'_' || c.is_ascii_alphanumeric()).count();
                 let name = self.src[self.pos..self.pos + len].to_string();
                 self.pos += len;
                 parts.push(Part::Param(simple_param(name)));
@@ -1444,9 +1427,10 @@ impl<'a> Parser<'a> {
                 b'\'' => {
                     flush_lit(&mut parts, &mut lit);
                     self.pos += 1;
-                    let end = self.s[self.pos..].iter().position(|&c| c == b'\'').ok_or_else(|| {
-                        self.err(ErrorKind::Incomplete, "unterminated single quote")
-                    })?;
+                    let end = self.s[self.pos..]
+                        .iter()
+                        .position(|&c| c == b'\'')
+                        .ok_or_else(|| self.err(ErrorKind::Incomplete, "unterminated single quote"))?;
                     parts.push(Part::Quoted(self.src[self.pos..self.pos + end].to_string()));
                     self.pos += end + 1;
                 }
@@ -1464,9 +1448,10 @@ impl<'a> Parser<'a> {
     /// `$[ … ]`
     fn read_arith_until_bracket(&mut self) -> Result<Vec<Part>> {
         let start = self.pos;
-        let close = self.s[self.pos..].iter().position(|&c| c == b']').ok_or_else(|| {
-            self.err(ErrorKind::Incomplete, "unterminated $[ expression")
-        })?;
+        let close = self.s[self.pos..]
+            .iter()
+            .position(|&c| c == b']')
+            .ok_or_else(|| self.err(ErrorKind::Incomplete, "unterminated $[ expression"))?;
         let inner = &self.src[start..start + close];
         self.pos = start + close + 1;
         let w = parse_embedded_word(inner, self.limits, self.depth + 1)?;
@@ -1479,7 +1464,9 @@ impl<'a> Parser<'a> {
         let mut length = false;
         let mut indirect = false;
         match self.peek() {
-            Some(b'#') if !matches!(self.peek_at(1), Some(b'}')) && !self.starts_with("#-}") && !self.starts_with("#:") => {
+            Some(b'#')
+                if !matches!(self.peek_at(1), Some(b'}')) && !self.starts_with("#-}") && !self.starts_with("#:") =>
+            {
                 length = true;
                 self.pos += 1;
             }
@@ -1497,11 +1484,7 @@ impl<'a> Parser<'a> {
             self.pos += 1;
             index = Some(Box::new(w));
         }
-        let op = if self.peek() == Some(b'}') {
-            ParamOp::None
-        } else {
-            self.read_param_op()?
-        };
+        let op = if self.peek() == Some(b'}') { ParamOp::None } else { self.read_param_op()? };
         if self.peek() != Some(b'}') {
             self.leave();
             return Err(if self.at_end() {
@@ -1520,10 +1503,7 @@ impl<'a> Parser<'a> {
             return Err(self.err(ErrorKind::Incomplete, "unterminated ${ expansion"));
         };
         if c == b'_' || c.is_ascii_alphabetic() {
-            let len = self.s[self.pos..]
-                .iter()
-                .take_while(|&&c| c == b'_' || c.is_ascii_alphanumeric())
-                .count();
+            let len = self.s[self.pos..].iter().take_while(|&&c| c == b'_' || c.is_ascii_alphanumeric()).count();
             let n = self.src[self.pos..self.pos + len].to_string();
             self.pos += len;
             return Ok(n);

@@ -50,13 +50,17 @@ fn pipeline(p: &Pipeline) -> String {
 fn command(c: &Command) -> String {
     match c {
         Command::Simple(sc) => {
-            let mut v: Vec<String> = sc.assigns.iter().map(|a| {
-                let val = match &a.value {
-                    AssignValue::Scalar(w) => word(w),
-                    AssignValue::Array(ws) => format!("({})", ws.iter().map(word).collect::<Vec<_>>().join(" ")),
-                };
-                format!("{}={val}", a.name)
-            }).collect();
+            let mut v: Vec<String> = sc
+                .assigns
+                .iter()
+                .map(|a| {
+                    let val = match &a.value {
+                        AssignValue::Scalar(w) => word(w),
+                        AssignValue::Array(ws) => format!("({})", ws.iter().map(word).collect::<Vec<_>>().join(" ")),
+                    };
+                    format!("{}={val}", a.name)
+                })
+                .collect();
             v.extend(sc.words.iter().map(word));
             v.extend(sc.redirects.iter().map(redirect));
             format!("[{}]", v.join(" "))
@@ -119,7 +123,9 @@ fn redirect(r: &Redirect) -> String {
     };
     match &r.target {
         RedirTarget::Word(w) => format!("{fd}{:?}:{}", r.op, word(w)),
-        RedirTarget::HereDoc(d) => format!("{fd}heredoc({}{}):{}", d.delimiter, if d.quoted { ",q" } else { "" }, word(&d.body)),
+        RedirTarget::HereDoc(d) => {
+            format!("{fd}heredoc({}{}):{}", d.delimiter, if d.quoted { ",q" } else { "" }, word(&d.body))
+        }
     }
 }
 
@@ -307,7 +313,10 @@ fn depth_is_bounded() {
     assert_eq!(parse(&deep).unwrap_err().kind, ErrorKind::TooDeep);
     // `((((a))))` is one arithmetic command: its parentheses are counted, not recursed.
     let arith = "(".repeat(5_000) + "a" + &")".repeat(5_000);
-    assert!(matches!(parse(&arith).unwrap().body.items[0].and_or.first.commands[0], Command::Compound(Compound::Arith(_), _)));
+    assert!(matches!(
+        parse(&arith).unwrap().body.items[0].and_or.first.commands[0],
+        Command::Compound(Compound::Arith(_), _)
+    ));
     let deep = "\"$(echo ".repeat(3_000) + &")\"".repeat(3_000);
     assert_eq!(parse(&deep).unwrap_err().kind, ErrorKind::TooDeep);
     let deep = "${x:-".repeat(3_000) + &"}".repeat(3_000);

@@ -53,6 +53,17 @@ pub enum Layer {
     Guard,
 }
 
+impl Layer {
+    /// The lowercase name.
+    #[must_use]
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Parse => "parse",
+            Self::Guard => "guard",
+        }
+    }
+}
+
 /// One rule that matched.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Reason {
@@ -126,19 +137,51 @@ pub fn evaluate_analysis(analysis: &Analysis, ctx: &Context) -> Evaluation {
     Evaluation::from_reasons(guard::run(analysis, ctx))
 }
 
+/// A deny from the parse layer under the catalog guard `code`.
+fn parse_layer_deny(code: &str, message: String, command: &str, hint: &str) -> Evaluation {
+    let name = guard::by_code(code).map_or("", |g| g.name);
+    Evaluation::from_reasons(vec![Reason {
+        code: code.to_string(),
+        name: name.to_string(),
+        layer: Layer::Parse,
+        decision: Decision::Deny,
+        message,
+        command: command.to_string(),
+        hint: Some(hint.into()),
+    }])
+}
+
 /// The evaluation of text that does not parse: a deny that says where and why.
 #[must_use]
 pub fn parse_failure(text: &str, e: &ParseError) -> Evaluation {
-    let g = guard::by_code("OP002").map_or(("OP002", "parse-error"), |g| (g.code, g.name));
-    Evaluation::from_reasons(vec![Reason {
-        code: g.0.to_string(),
-        name: g.1.to_string(),
-        layer: Layer::Parse,
-        decision: Decision::Deny,
-        message: format!("the command is not valid shell: {e}"),
-        command: text.to_string(),
-        hint: Some("fix the quoting or syntax; tako-exec only runs what it can parse".into()),
-    }])
+    parse_layer_deny(
+        "OP002",
+        format!("the command is not valid shell: {e}"),
+        text,
+        "fix the quoting or syntax; tako-exec only runs what it can parse",
+    )
+}
+
+/// The evaluation of input that is not UTF-8 text.
+#[must_use]
+pub fn not_text(shown: &str) -> Evaluation {
+    parse_layer_deny(
+        "OP002",
+        "the command is not valid UTF-8 text".into(),
+        shown,
+        "pass binary data through files or encodings the command decodes itself",
+    )
+}
+
+/// The evaluation of a script larger than tako-exec reads.
+#[must_use]
+pub fn too_large(shown: &str, size: u64, limit: u64) -> Evaluation {
+    parse_layer_deny(
+        "OP003",
+        format!("the script is larger than tako-exec judges ({size} bytes, limit {limit})"),
+        shown,
+        "split the script, or run a smaller one that calls reviewed programs",
+    )
 }
 
 #[cfg(test)]
@@ -148,7 +191,15 @@ mod tests {
     #[test]
     fn order_and_max() {
         assert!(Decision::Allow < Decision::Ask && Decision::Ask < Decision::Deny);
-        let r = |d| Reason { code: "X".into(), name: "x".into(), layer: Layer::Guard, decision: d, message: String::new(), command: format!("{d:?}"), hint: None };
+        let r = |d| Reason {
+            code: "X".into(),
+            name: "x".into(),
+            layer: Layer::Guard,
+            decision: d,
+            message: String::new(),
+            command: format!("{d:?}"),
+            hint: None,
+        };
         let e = Evaluation::from_reasons(vec![r(Decision::Ask), r(Decision::Deny), r(Decision::Allow)]);
         assert_eq!(e.decision, Decision::Deny);
         assert_eq!(e.reasons[0].decision, Decision::Deny);

@@ -1,0 +1,314 @@
+//! The pipeline of one run: parse the command line, read what is to be judged, judge
+//! it, enforce the decision (asking the operator when needed), then replace tako-exec
+//! with the real shell or program, or report.
+//!
+//! This module decides what happens; [`crate::term`] says it and [`crate::exec`] does
+//! it. Every path out of here is an exit code from [`crate::outcome::code`] unless the
+//! process was replaced, in which case the child's own status is what the caller sees.
+
+use std::ffi::{OsStr, OsString};
+use std::io::{IsTerminal, Read, Seek, Write};
+use std::path::Path;
+use std::time::Duration;
+
+use crate::approve::{self, Answer};
+use crate::cli::{self, CheckArgs, CheckTarget, Cli, ExplainArgs, ShellArgs, ShellMode};
+use crate::context::Context;
+use crate::error::Error;
+use crate::exec;
+use crate::guard;
+use crate::outcome::code;
+use crate::policy::{self, Decision, Evaluation};
+use crate::term;
+
+/// The largest script tako-exec reads and judges (from a file or standard input).
+pub const MAX_SCRIPT_BYTES: u64 = 4 * 1024 * 1024;
+
+/// Everything a run needs from its environment, read once.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// Where and for whom the command runs.
+    pub ctx: Context,
+    /// `TAKO_SHELL`, if set.
+    pub tako_shell: Option<OsString>,
+    /// How long the operator has to answer an approval prompt.
+    pub approval_timeout: Duration,
+}
+
+impl Settings {
+    /// Settings from this process's environment.
+    ///
+    /// # Errors
+    /// When the working directory cannot be read.
+    pub fn from_process() -> Result<Self, Error> {
+        let ctx = Context::from_process().map_err(|e| Error::io("cannot read the working directory", e))?;
+        Ok(Self { ctx, tako_shell: std::env::var_os("TAKO_SHELL"), approval_timeout: approve::DEFAULT_TIMEOUT })
+    }
+}
+
+/// Runs tako-exec with this argv and returns the exit code (when the process was not
+/// replaced by the command).
+#[must_use]
+pub fn main(argv: Vec<OsString>) -> i32 {
+    let cli = match cli::parse(argv) {
+        Ok(c) => c,
+        Err(e) => {
+            term::error(&e);
+            return code::FAILED;
+        }
+    };
+    if let Cli::Info(text) = &cli {
+        term::out(text);
+        return 0;
+    }
+    if let Cli::Explain(a) = &cli {
+        return explain(a);
+    }
+    let settings = match Settings::from_process() {
+        Ok(s) => s,
+        Err(e) => {
+            term::error(&e);
+            return code::FAILED;
+        }
+    };
+    match cli {
+        Cli::Check(a) => check(&a, &settings),
+        Cli::Exec(argv) => run_argv(&argv, &settings),
+        Cli::Shell(s) => run_shell(s, &settings),
+        Cli::Info(_) | Cli::Explain(_) => unreachable!("handled above"),
+    }
+}
+
+fn explain(a: &ExplainArgs) -> i32 {
+    if a.list {
+        term::out(&term::catalog());
+        return 0;
+    }
+    let code_arg = a.code.as_deref().unwrap_or_default();
+    match guard::by_code(code_arg) {
+        Some(g) => {
+            term::out(&term::explain(g));
+            0
+        }
+        None => {
+            term::error(&Error::UnknownGuard(code_arg.to_string()));
+            code::FAILED
+        }
+    }
+}
+
+fn lossy(v: &[OsString]) -> Vec<String> {
+    v.iter().map(|s| s.to_string_lossy().into_owned()).collect()
+}
+
+/// Judges shell text given as bytes: not UTF-8 is a deny.
+fn judge_text(text: &OsStr, positional: &[String], ctx: &Context) -> Evaluation {
+    match text.to_str() {
+        Some(t) => policy::evaluate_shell(t, positional, ctx),
+        None => policy::not_text(&text.to_string_lossy()),
+    }
+}
+
+/// Reads at most [`MAX_SCRIPT_BYTES`] (plus one to detect more).
+fn read_bounded(r: impl Read) -> std::io::Result<Vec<u8>> {
+    let mut buf = Vec::new();
+    r.take(MAX_SCRIPT_BYTES + 1).read_to_end(&mut buf)?;
+    Ok(buf)
+}
+
+/// Judges script bytes, refusing oversize input.
+fn judge_script(bytes: &[u8], shown: &str, positional: &[String], ctx: &Context) -> Evaluation {
+    if bytes.len() as u64 > MAX_SCRIPT_BYTES {
+        return policy::too_large(shown, bytes.len() as u64, MAX_SCRIPT_BYTES);
+    }
+    judge_text(OsStr::from_bytes_compat(bytes), positional, ctx)
+}
+
+/// `OsStr` from bytes without a copy.
+trait FromBytesCompat {
+    fn from_bytes_compat(b: &[u8]) -> &OsStr;
+}
+
+impl FromBytesCompat for OsStr {
+    fn from_bytes_compat(b: &[u8]) -> &OsStr {
+        use std::os::unix::ffi::OsStrExt;
+        OsStr::from_bytes(b)
+    }
+}
+
+fn check(a: &CheckArgs, s: &Settings) -> i32 {
+    let (shown, eval) = match &a.target {
+        CheckTarget::Command { text, positional } => {
+            (text.to_string_lossy().into_owned(), judge_text(text, &lossy(positional), &s.ctx))
+        }
+        CheckTarget::Argv(argv) => {
+            let argv = lossy(argv);
+            (shell_words::join(&argv), policy::evaluate_argv(&argv, &s.ctx))
+        }
+        CheckTarget::Stdin => match read_bounded(std::io::stdin().lock()) {
+            Ok(bytes) => {
+                let shown = String::from_utf8_lossy(&bytes).into_owned();
+                let eval = judge_script(&bytes, "<stdin>", &["tako-exec".into()], &s.ctx);
+                (shown, eval)
+            }
+            Err(e) => {
+                term::error(&Error::io("cannot read the script on standard input", e));
+                return code::FAILED;
+            }
+        },
+    };
+    if a.json {
+        term::out_line(&term::check_json(&eval));
+    } else {
+        term::out(&term::check_human(&shown, &eval));
+    }
+    match eval.decision {
+        Decision::Allow => code::CHECK_ALLOW,
+        Decision::Ask => code::CHECK_ASK,
+        Decision::Deny => code::DENIED,
+    }
+}
+
+/// Applies a decision: `Ok` to run, `Err(code)` when refused (already reported).
+fn enforce(eval: &Evaluation, shown: &str, s: &Settings) -> Result<(), i32> {
+    match eval.decision {
+        Decision::Allow => Ok(()),
+        Decision::Deny => {
+            term::denied(eval);
+            Err(code::DENIED)
+        }
+        Decision::Ask => {
+            let secs = s.approval_timeout.as_secs();
+            match approve::ask(&term::approval_prompt(shown, eval, secs), s.approval_timeout) {
+                Answer::Yes => Ok(()),
+                Answer::No => {
+                    term::not_approved(eval, "the operator declined");
+                    Err(code::DENIED)
+                }
+                Answer::Timeout => {
+                    term::not_approved(eval, &format!("no answer within {secs}s"));
+                    Err(code::DENIED)
+                }
+                Answer::NoTerminal(why) => {
+                    term::not_approved(eval, &format!("needs the operator's approval; {why} to ask on"));
+                    Err(code::DENIED)
+                }
+            }
+        }
+    }
+}
+
+fn run_argv(argv: &[OsString], s: &Settings) -> i32 {
+    let strings = lossy(argv);
+    let shown = shell_words::join(&strings);
+    let eval = if argv.iter().all(|a| a.to_str().is_some()) {
+        policy::evaluate_argv(&strings, &s.ctx)
+    } else {
+        policy::not_text(&shown)
+    };
+    if let Err(c) = enforce(&eval, &shown, s) {
+        return c;
+    }
+    let err = exec::replace_argv(argv);
+    let prog = argv[0].to_string_lossy();
+    match err.kind() {
+        std::io::ErrorKind::NotFound => {
+            term::diagnostic(&format!("{prog}: command not found"));
+            code::NOT_FOUND
+        }
+        _ => {
+            term::diagnostic(&format!("{prog}: cannot run: {err}"));
+            code::DENIED
+        }
+    }
+}
+
+fn run_shell(a: ShellArgs, s: &Settings) -> i32 {
+    let shell = match exec::resolve_shell(s.tako_shell.as_deref(), a.shim.as_deref()) {
+        Ok(p) => p,
+        Err(e) => {
+            term::error(&e);
+            return code::FAILED;
+        }
+    };
+    let argv0 = exec::shell_argv0(&a.argv0, a.shim.as_deref(), &shell);
+    let mut stdin_script: Option<std::fs::File> = None;
+    match &a.mode {
+        ShellMode::Informational => {}
+        ShellMode::Command { text, positional } => {
+            let eval = judge_text(text, &lossy(positional), &s.ctx);
+            if let Err(c) = enforce(&eval, &text.to_string_lossy(), s) {
+                return c;
+            }
+        }
+        ShellMode::Script { path, args } => {
+            let shown = path.to_string_lossy().into_owned();
+            let bytes = match std::fs::File::open(Path::new(path)).and_then(read_bounded) {
+                Ok(b) => b,
+                Err(e) => {
+                    // The shell could not read it either; say so the way it would.
+                    term::diagnostic(&format!("{shown}: {}", io_reason(&e)));
+                    return if e.kind() == std::io::ErrorKind::NotFound { code::NOT_FOUND } else { code::DENIED };
+                }
+            };
+            let mut positional = vec![shown.clone()];
+            positional.extend(lossy(args));
+            let eval = judge_script(&bytes, &shown, &positional, &s.ctx);
+            if let Err(c) = enforce(&eval, &String::from_utf8_lossy(&bytes), s) {
+                return c;
+            }
+        }
+        ShellMode::Stdin { args, interactive } => {
+            if *interactive || std::io::stdin().is_terminal() {
+                term::error(&Error::Interactive);
+                return code::FAILED;
+            }
+            let bytes = match read_bounded(std::io::stdin().lock()) {
+                Ok(b) => b,
+                Err(e) => {
+                    term::error(&Error::io("cannot read the script on standard input", e));
+                    return code::FAILED;
+                }
+            };
+            let mut positional = vec![a.argv0.to_string_lossy().into_owned()];
+            positional.extend(lossy(args));
+            let eval = judge_script(&bytes, "<stdin>", &positional, &s.ctx);
+            if let Err(c) = enforce(&eval, &String::from_utf8_lossy(&bytes), s) {
+                return c;
+            }
+            // The script was consumed from stdin: hand the shell the exact bytes judged.
+            match script_file(&bytes) {
+                Ok(f) => stdin_script = Some(f),
+                Err(e) => {
+                    term::error(&Error::io("cannot hand the script to the shell", e));
+                    return code::FAILED;
+                }
+            }
+        }
+    }
+    let err = match stdin_script {
+        Some(f) => exec::replace_with_stdin(&shell, &argv0, &a.args, f),
+        None => exec::replace(&shell, &argv0, &a.args),
+    };
+    term::error(&Error::io(format!("cannot run the real shell {}", shell.display()), err));
+    code::FAILED
+}
+
+/// An anonymous in-memory file holding `bytes`, positioned at the start.
+fn script_file(bytes: &[u8]) -> std::io::Result<std::fs::File> {
+    let fd = nix::sys::memfd::memfd_create(c"tako-exec-script", nix::sys::memfd::MemFdCreateFlag::MFD_CLOEXEC)
+        .map_err(std::io::Error::from)?;
+    let mut f = std::fs::File::from(fd);
+    f.write_all(bytes)?;
+    f.rewind()?;
+    Ok(f)
+}
+
+fn io_reason(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "No such file or directory".into(),
+        std::io::ErrorKind::PermissionDenied => "Permission denied".into(),
+        _ if e.raw_os_error() == Some(nix::libc::EISDIR) => "is a directory".into(),
+        _ => e.to_string(),
+    }
+}

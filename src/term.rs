@@ -1,0 +1,221 @@
+//! Everything tako-exec prints goes through this module: decisions, errors, `check`
+//! reports, `explain`, and the approval prompt's text.
+//!
+//! Untrusted text (commands, file names, messages quoting them) is passed through
+//! [`sanitize`] before it reaches a terminal, so an agent cannot hide a command behind
+//! terminal escapes, bidi overrides or zero-width characters, or forge a tako-exec
+//! line with an embedded newline.
+#![allow(clippy::print_stdout, clippy::print_stderr)]
+
+use std::fmt::Write as _;
+use std::io::Write as _;
+
+use serde::Serialize;
+
+use crate::guard::{Guard, GUARDS};
+use crate::policy::{Decision, Evaluation, Reason};
+
+/// The longest command shown on a one-line message, in characters.
+const SHOWN_COMMAND_CHARS: usize = 160;
+
+/// Whether a character is invisible or reorders text: bidi controls, zero-width
+/// characters and other format characters that render as nothing.
+#[must_use]
+pub fn is_invisible(c: char) -> bool {
+    matches!(c,
+        '\u{00AD}' | '\u{034F}' | '\u{061C}' | '\u{115F}' | '\u{1160}' | '\u{17B4}' | '\u{17B5}'
+        | '\u{180B}'..='\u{180F}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}'
+        | '\u{2060}'..='\u{206F}' | '\u{3164}' | '\u{FE00}'..='\u{FE0F}' | '\u{FEFF}'
+        | '\u{FFA0}' | '\u{FFF9}'..='\u{FFFB}' | '\u{E0000}'..='\u{E007F}' | '\u{E0100}'..='\u{E01EF}')
+}
+
+/// Makes untrusted text safe to show on one terminal line: control characters become
+/// `\n`, `\t`, `\xNN`; C1 controls, invisible and bidi characters become `<U+XXXX>`.
+#[must_use]
+pub fn sanitize(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            '\u{1b}' => out.push_str("\\e"),
+            c if c.is_ascii_control() => {
+                let _ = write!(out, "\\x{:02x}", c as u32);
+            }
+            c if ('\u{80}'..='\u{9f}').contains(&c) || is_invisible(c) => {
+                let _ = write!(out, "<U+{:04X}>", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// [`sanitize`], then cut to `max` characters with an ellipsis.
+#[must_use]
+pub fn sanitize_short(text: &str, max: usize) -> String {
+    let s = sanitize(text.trim());
+    if s.chars().count() <= max {
+        return s;
+    }
+    let mut cut: String = s.chars().take(max).collect();
+    cut.push('…');
+    cut
+}
+
+fn rule_tag(r: &Reason) -> String {
+    format!("{} {}", r.code, r.name)
+}
+
+/// The one line explaining a refusal: rule, reason, the sub-command, the hint, and how
+/// many other rules matched.
+#[must_use]
+pub fn refusal_line(prefix: &str, eval: &Evaluation) -> String {
+    let Some(r) = eval.primary() else {
+        return format!("tako-exec: {prefix}");
+    };
+    let mut line = format!(
+        "tako-exec: {prefix} [{}]: {} (in `{}`)",
+        rule_tag(r),
+        sanitize(&r.message),
+        sanitize_short(&r.command, SHOWN_COMMAND_CHARS)
+    );
+    if let Some(h) = &r.hint {
+        let _ = write!(line, "; instead: {}", sanitize(h));
+    }
+    let others: Vec<&str> = eval.reasons[1..].iter().map(|r| r.code.as_str()).collect();
+    if !others.is_empty() {
+        let mut uniq = others.clone();
+        uniq.dedup();
+        let _ = write!(line, " (+{} more: {})", others.len(), uniq.join(", "));
+    }
+    line
+}
+
+/// Reports a denied command on stderr.
+pub fn denied(eval: &Evaluation) {
+    eprintln!("{}", refusal_line("denied", eval));
+}
+
+/// Reports a command that needed approval and did not get it.
+pub fn not_approved(eval: &Evaluation, why: &str) {
+    eprintln!("{}", refusal_line(&format!("denied ({why})"), eval));
+}
+
+/// Reports tako-exec's own failure.
+pub fn error(err: &dyn std::fmt::Display) {
+    eprintln!("tako-exec: error: {}", sanitize(&err.to_string()));
+}
+
+/// Prints a plain message on stderr (a shell-style diagnostic).
+pub fn diagnostic(msg: &str) {
+    eprintln!("tako-exec: {}", sanitize(msg));
+}
+
+/// The text of the approval prompt, shown on the terminal.
+#[must_use]
+pub fn approval_prompt(command: &str, eval: &Evaluation, timeout_secs: u64) -> String {
+    let mut s = String::from("\r\ntako-exec: approval needed\r\n");
+    let _ = write!(s, "  command: {}\r\n", sanitize_short(command, 400));
+    for r in &eval.reasons {
+        let _ = write!(s, "  {} [{}]: {}\r\n", r.decision, rule_tag(r), sanitize(&r.message));
+        if r.command.trim() != command.trim() {
+            let _ = write!(s, "      in: {}\r\n", sanitize_short(&r.command, SHOWN_COMMAND_CHARS));
+        }
+    }
+    let _ = write!(s, "Run it? [y/N] (no answer in {timeout_secs}s = no) ");
+    s
+}
+
+#[derive(Serialize)]
+struct CheckJson<'a> {
+    version: u32,
+    decision: Decision,
+    reasons: &'a [Reason],
+}
+
+/// The `check --json` object.
+#[must_use]
+pub fn check_json(eval: &Evaluation) -> String {
+    serde_json::to_string(&CheckJson { version: 1, decision: eval.decision, reasons: &eval.reasons })
+        .unwrap_or_else(|e| format!("{{\"version\":1,\"error\":{:?}}}", e.to_string()))
+}
+
+/// The human `check` report.
+#[must_use]
+pub fn check_human(command: &str, eval: &Evaluation) -> String {
+    let mut s = format!("{}: {}\n", eval.decision, sanitize_short(command, 400));
+    for r in &eval.reasons {
+        let _ =
+            writeln!(s, "  {} [{}] ({} layer): {}", r.decision, rule_tag(r), r.layer.as_str(), sanitize(&r.message));
+        let _ = writeln!(s, "    in: {}", sanitize_short(&r.command, SHOWN_COMMAND_CHARS));
+        if let Some(h) = &r.hint {
+            let _ = writeln!(s, "    instead: {}", sanitize(h));
+        }
+    }
+    s
+}
+
+/// The `explain CODE` text.
+#[must_use]
+pub fn explain(g: &Guard) -> String {
+    let mut s = format!("{} {} ({})\n\n{}\n\n{}\n", g.code, g.name, g.decision, g.summary, g.doc.trim_end());
+    s.push_str("\n## Examples it matches\n");
+    for m in g.matches {
+        let _ = writeln!(s, "    {m}");
+    }
+    s.push_str("\n## Examples it does not match\n");
+    for m in g.not_matches {
+        let _ = writeln!(s, "    {m}");
+    }
+    s
+}
+
+/// The `explain --list` table.
+#[must_use]
+pub fn catalog() -> String {
+    let width = GUARDS.iter().map(|g| g.name.len()).max().unwrap_or(0);
+    let mut s = String::new();
+    for g in GUARDS {
+        let _ = writeln!(s, "{}  {:width$}  {:5}  {}", g.code, g.name, g.decision.as_str(), g.summary);
+    }
+    s
+}
+
+/// Writes to stdout; a closed stdout (`| head`) is not an error worth a panic.
+pub fn out(text: &str) {
+    let mut o = std::io::stdout().lock();
+    let _ = o.write_all(text.as_bytes());
+    let _ = o.flush();
+}
+
+/// Writes to stdout with a trailing newline.
+pub fn out_line(text: &str) {
+    out(&format!("{text}\n"));
+}
+
+/// Writes clap's rendered help, version or error.
+pub fn clap(e: &clap::Error) {
+    let _ = e.print();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sanitize_makes_tricks_visible() {
+        assert_eq!(sanitize("ls\u{1b}[2K\rrm"), "ls\\e[2K\\rrm");
+        assert_eq!(sanitize("a\u{202E}b\u{200B}c"), "a<U+202E>b<U+200B>c");
+        assert_eq!(sanitize("x\ny\u{7f}"), "x\\ny\\x7f");
+        assert_eq!(sanitize("\u{9b}31m"), "<U+009B>31m");
+        assert_eq!(sanitize("héllo wörld 日本"), "héllo wörld 日本");
+    }
+
+    #[test]
+    fn short_cuts_long_text() {
+        let s = sanitize_short(&"a".repeat(500), 10);
+        assert_eq!(s, format!("{}…", "a".repeat(10)));
+    }
+}
