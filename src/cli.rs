@@ -398,7 +398,7 @@ mod tests {
     fn usage_errors() {
         assert!(matches!(parse(os(&["t", "-c"])), Err(Error::Usage(_))));
         assert!(matches!(parse(os(&["t", "--"])), Err(Error::Usage(_))));
-        assert!(matches!(parse(os(&["t", "check", "--bogus"])), Err(Error::Usage(_))));
+        assert!(matches!(parse(os(&["t", "explain", "--bogus"])), Err(Error::Usage(_))));
         assert!(matches!(parse(os(&["t", "--help"])), Ok(Cli::Info(_))));
         assert!(matches!(parse(os(&["t", "explain"])), Err(Error::Usage(_))));
     }

@@ -395,10 +395,25 @@ pub fn opt_matches(a: &Field, long: &str, short: Option<char>) -> bool {
         if name.is_empty() {
             return false;
         }
-        return name == want || (name.len() >= 3 && want.starts_with(&name));
+        return name == want || (name.len() >= 2 && want.starts_with(&name));
     }
     if let (Some(s), Some(cluster)) = (short, t.strip_prefix('-')) {
-        return !cluster.is_empty() && cluster.chars().take_while(|c| c.is_ascii_alphabetic()).any(|c| c == s);
+        // Flags up to the first one that takes a value: in `-bfeature` the `f` belongs
+        // to the branch name.
+        let mut seen = false;
+        for c in cluster.chars() {
+            if !c.is_ascii_alphabetic() {
+                break;
+            }
+            if c == s {
+                seen = true;
+                break;
+            }
+            if "bBcCmF".contains(c) {
+                break;
+            }
+        }
+        return !cluster.is_empty() && seen;
     }
     false
 }

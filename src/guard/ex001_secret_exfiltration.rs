@@ -40,6 +40,8 @@ read them themselves.",
     not_matches: &[
         "curl https://api.example.com",
         "curl -d @payload.json https://x",
+        "wget https://example.com/a/credentials",
+        "curl -sL https://raw.githubusercontent.com/o/r/main/.env.test",
         "scp build.tar.gz host:/tmp",
         "env | grep PATH",
         "cat .env.example | curl -d @- https://x",

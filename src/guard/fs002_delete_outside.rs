@@ -20,7 +20,8 @@ Deletions whose target is outside the workspace and outside the temporary direct
 paths (`/etc/nginx/conf.d/x`), paths that climb out of the workspace with `..` even
 into `/tmp`, paths built at run time (`rm -rf \"$DIR\"` with `DIR` unknown,
 `rm $(cat list)`), a literal `~` directory, and deletions run on another host
-(`ssh host 'rm -rf /data'`).
+(`ssh host 'rm -rf /data'`), and the shared temporary directory itself or all of it
+(`rm -rf /tmp/*`, `find /tmp -delete`).
 
 ## Why
 The workspace is what the agent was asked to work on. Anything else belongs to the
@@ -35,6 +36,9 @@ Work inside the workspace, or use a path under `/tmp` written out in full.",
         "rm -r /etc/nginx/conf.d/old",
         "ssh host 'rm -rf /tmp/data'",
         "rm $(cat list)",
+        "rm -rf /tmp",
+        "rm -rf /tmp/*",
+        "find /tmp -delete",
     ],
     not_matches: &[
         "rm -rf build",
@@ -71,7 +75,10 @@ fn check(inv: &Invocation, cx: &Cx<'_>) -> Option<Hit> {
             Place::Outside | Place::InHome { .. } | Place::System { .. } => {
                 format!("{} deletes {}, outside the workspace", d.tool, t.raw)
             }
-            Place::Temp | Place::TempRoot if t.climbed => {
+            Place::TempRoot => {
+                format!("{} deletes {}, the temporary directory other programs share", d.tool, t.raw)
+            }
+            Place::Temp if t.climbed => {
                 format!("{} deletes {}, reached by climbing out of the workspace", d.tool, t.raw)
             }
             _ => continue,

@@ -17,7 +17,8 @@ pub static GUARD: Guard = Guard {
 Git commands that overwrite or delete work that is not committed anywhere:
 `git reset --hard` / `--merge`, `git checkout -- PATH`, `git checkout .`,
 `git checkout -f`, `git restore PATH` (the working tree, not only `--staged`),
-`git switch --discard-changes` / `-f`, `git clean -f` (untracked files, `-x` ignored
+`git checkout TREE-ISH PATH…`, `git restore -p`, `git rm -f`, `git merge|rebase|cherry-pick
+--abort`, `git switch --discard-changes` / `-f`, `git clean -f` (untracked files, `-x` ignored
 ones too), `git stash drop` / `git stash clear`. Seen through wrappers, aliases
 (`git -c alias.x=reset x --hard`), abbreviations (`--har`) and `sh -c`.
 
@@ -42,6 +43,14 @@ when the loss is intended.",
         "sh -c 'git reset --hard'",
         "git -c alias.nuke=reset nuke --hard",
         "git reset --har",
+        "git reset --ha HEAD~1",
+        "git checkout main file.txt",
+        "git checkout HEAD --pathspec-from-file=paths.txt",
+        "git restore -p",
+        "git restore -s --staged file.txt",
+        "git rm -f file.txt",
+        "git rm -rf .",
+        "git merge --abort",
     ],
     not_matches: &[
         "git reset --soft HEAD~1",
@@ -55,6 +64,12 @@ when the loss is intended.",
         "git stash pop",
         "echo git reset --hard",
         "git commit -m 'git reset --hard'",
+        "git checkout -bfeature",
+        "git switch -cfeature",
+        "git restore file.txt --help",
+        "git rm --cached -r .env",
+        "git rm -n -f x",
+        "git restore --staged --no-worktree file.txt",
     ],
     on_invocation: Some(check),
     on_event: None,
@@ -67,6 +82,7 @@ fn check(inv: &Invocation, cx: &Cx<'_>) -> Option<Hit> {
     let hit = |what: &str| Some(Hit::ask(format!("{what} discards uncommitted changes")).hint(hint));
     match sub {
         "reset" if g.has("--hard", None) || g.has_known("--merge", None) => hit("git reset --hard"),
+        _ if g.has_known("--help", Some('h')) || g.has_known("--version", None) => None,
         "checkout" => {
             if g.has_known("--force", Some('f')) {
                 return hit("git checkout --force");
@@ -75,8 +91,15 @@ fn check(inv: &Invocation, cx: &Cx<'_>) -> Option<Hit> {
             if g.args.iter().skip_while(|a| a.as_known() != Some("--")).nth(1).is_some() {
                 return hit("git checkout -- PATH");
             }
+            if g.has_known("--pathspec-from-file", None) {
+                return hit("git checkout --pathspec-from-file");
+            }
             if g.has_known("--orphan", None) || g.has_known("-b", Some('b')) || g.has_known("-B", Some('B')) {
                 return None;
+            }
+            // `git checkout TREE-ISH PATH…` overwrites the paths from TREE-ISH.
+            if checkout_operands(&g.args) >= 2 {
+                return hit("git checkout TREE-ISH PATH");
             }
             if ops.iter().any(|o| matches!(o.as_known(), Some("." | "*" | ":/")) || existing_path(inv, o, cx)) {
                 return hit("git checkout PATH");
@@ -84,14 +107,27 @@ fn check(inv: &Invocation, cx: &Cx<'_>) -> Option<Hit> {
             None
         }
         "restore" => {
-            let staged = g.has_known("--staged", Some('S'));
-            let worktree = g.has_known("--worktree", Some('W'));
-            if (!staged || worktree) && !g.operands().is_empty() {
+            let (staged, worktree) = restore_targets(&g.args);
+            let interactive =
+                g.has_known("--patch", Some('p')) && !g.args.iter().any(|a| a.as_known() == Some("--no-patch"));
+            let paths = !g.operands().is_empty() || g.has_known("--pathspec-from-file", None);
+            if (!staged || worktree) && (paths || interactive) {
                 hit("git restore")
             } else {
                 None
             }
         }
+        "rm" => {
+            let (force, cached) = rm_flags(&g.args);
+            (force && !cached).then(|| {
+                Hit::ask("git rm --force deletes files even when they have uncommitted changes")
+                    .hint("commit or stash the changes first, or `git rm --cached` to only untrack")
+            })
+        }
+        "merge" | "rebase" | "cherry-pick" | "revert" | "am" if g.has_known("--abort", None) => Some(
+            Hit::ask(format!("git {sub} --abort resets the working tree and can discard uncommitted changes"))
+                .hint("`git status` first; commit or stash what you want to keep"),
+        ),
         "switch" if g.has_known("--discard-changes", None) || g.has_known("--force", Some('f')) => {
             hit("git switch --discard-changes")
         }
@@ -112,6 +148,92 @@ fn check(inv: &Invocation, cx: &Cx<'_>) -> Option<Hit> {
         },
         _ => None,
     }
+}
+
+/// Whether `git restore` targets the index and the working tree, honouring `--no-*`
+/// and the value of `-s`/`--source`.
+fn restore_targets(args: &[Field]) -> (bool, bool) {
+    let (mut staged, mut worktree) = (false, false);
+    let mut skip = false;
+    for a in args {
+        if skip {
+            skip = false;
+            continue;
+        }
+        let Some(t) = a.as_known() else { continue };
+        if t == "--" {
+            break;
+        }
+        match t {
+            "-s" | "--source" => skip = true,
+            "--staged" | "-S" => staged = true,
+            "--no-staged" => staged = false,
+            "--worktree" | "-W" => worktree = true,
+            "--no-worktree" => worktree = false,
+            _ if t.starts_with('-') && !t.starts_with("--") => {
+                let flags: String = t[1..].chars().take_while(|c| *c != 's').collect();
+                staged |= flags.contains('S');
+                worktree |= flags.contains('W');
+                skip = t[1..].ends_with('s');
+            }
+            _ => {}
+        }
+    }
+    (staged, worktree)
+}
+
+/// The operands of `git checkout` before `--`, the values of options skipped.
+fn checkout_operands(args: &[Field]) -> usize {
+    const VALUED: &[&str] = &["--conflict", "--unified", "-U", "--inter-hunk-context", "-b", "-B", "--orphan"];
+    const OPTIONAL: &[&str] = &["--track", "-t", "--recurse-submodules"];
+    const OPTIONAL_VALUES: &[&str] = &["direct", "inherit", "checkout", "on-demand", "yes", "no"];
+    let mut n = 0;
+    let mut i = 0;
+    while let Some(a) = args.get(i) {
+        i += 1;
+        let Some(t) = a.as_known() else {
+            n += usize::from(!a.could_start_with("-"));
+            continue;
+        };
+        if t == "--" {
+            break;
+        }
+        if VALUED.contains(&t) {
+            i += 1;
+        } else if OPTIONAL.contains(&t) {
+            if args.get(i).and_then(Field::as_known).is_some_and(|v| OPTIONAL_VALUES.contains(&v)) {
+                i += 1;
+            }
+        } else if !t.starts_with('-') || t == "-" {
+            n += 1;
+        }
+    }
+    n
+}
+
+/// `git rm`: (force, cached), the last of `--x` / `--no-x` winning.
+fn rm_flags(args: &[Field]) -> (bool, bool) {
+    let (mut force, mut cached, mut dry) = (false, false, false);
+    for a in args {
+        let Some(t) = a.as_known() else { continue };
+        if t == "--" {
+            break;
+        }
+        match t {
+            "--force" => force = true,
+            "--no-force" => force = false,
+            "--cached" => cached = true,
+            "--no-cached" => cached = false,
+            "--dry-run" => dry = true,
+            "--no-dry-run" => dry = false,
+            _ if t.starts_with('-') && !t.starts_with("--") => {
+                force |= t.contains('f');
+                dry |= t.contains('n');
+            }
+            _ => {}
+        }
+    }
+    (force && !dry, cached)
 }
 
 /// Whether an operand names an existing path (so `git checkout NAME` restores a file).

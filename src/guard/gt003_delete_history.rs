@@ -29,6 +29,7 @@ operator can approve a rewrite that is intended.",
     matches: &[
         "git branch -D feature/x",
         "git branch --delete --force old",
+        "git branch -f feature HEAD~3",
         "git tag -d v1.0",
         "git reflog expire --expire=now --all",
         "git gc --prune=now",
@@ -37,6 +38,7 @@ operator can approve a rewrite that is intended.",
     ],
     not_matches: &[
         "git branch -d merged",
+        "git branch --list -f",
         "git branch -a",
         "git tag v1.0",
         "git reflog",
@@ -56,6 +58,11 @@ fn check(inv: &Invocation, cx: &Cx<'_>) -> Option<Hit> {
                 || (g.has_known("--delete", Some('d')) && g.has_known("--force", Some('f'))) =>
         {
             "git branch -D deletes a branch that may not be merged"
+        }
+        "branch"
+            if g.has_known("--force", Some('f')) && !g.operands().is_empty() && !g.has_known("--list", Some('l')) =>
+        {
+            "git branch --force moves an existing branch, dropping the commits only it held"
         }
         "tag" if g.has_known("--delete", Some('d')) => "git tag -d deletes a tag",
         "reflog" if matches!(first, Some("expire" | "delete")) => {

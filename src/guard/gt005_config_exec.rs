@@ -30,8 +30,8 @@ code execution, which is how a prompt-injected agent plants a persistent backdoo
 
 ## Instead
 Run the command directly instead of through git configuration.",
-    matches: &["git config alias.st '!rm -rf ~'", "git config --global core.sshCommand 'ssh -i key'", "git -c core.fsmonitor='touch /tmp/x' status", "GIT_CONFIG_COUNT=1x git status", "git config core.pager 'less -R'", "GIT_CONFIG_COUNT=1 GIT_CONFIG_KEY_0=user.name git status"],
-    not_matches: &["git config user.name 'A B'", "git config --get alias.st", "git -c user.name=x commit -m y", "git config alias.st status", "GIT_CONFIG_COUNT=1 GIT_CONFIG_KEY_0=user.name GIT_CONFIG_VALUE_0='' git status", "GIT_CONFIG_COUNT=0 GIT_CONFIG_KEY_0=alias.nuke GIT_CONFIG_VALUE_0=reset git status"],
+    matches: &["git config alias.st '!rm -rf ~'", "git config --global core.sshCommand 'ssh -i key'", "git -c core.fsmonitor='touch /tmp/x' status", "GIT_CONFIG_COUNT=1x git status", "git config core.pager 'less -R'", "GIT_CONFIG_COUNT=1 GIT_CONFIG_KEY_0=user.name git status", "GIT_SSH_COMMAND=./helper git fetch", "GIT_SSH=./x git push origin main", "git -c core.sshCommand=./h clone example:repo"],
+    not_matches: &["git config user.name 'A B'", "git config --get alias.st", "git -c user.name=x commit -m y", "git config alias.st status", "GIT_CONFIG_COUNT=1 GIT_CONFIG_KEY_0=user.name GIT_CONFIG_VALUE_0='' git status", "GIT_CONFIG_COUNT=0 GIT_CONFIG_KEY_0=alias.nuke GIT_CONFIG_VALUE_0=reset git status", "git -c core.sshCommand=./helper status", "GIT_SSH_COMMAND='ssh -v' git log"],
     on_invocation: Some(check),
     on_event: None,
 };
@@ -44,9 +44,38 @@ fn check(inv: &Invocation, cx: &Cx<'_>) -> Option<Hit> {
                 .hint("pass configuration with plain `git -c key=value`"),
         );
     }
-    if let Some((k, _)) =
-        g.config.iter().find(|(k, _)| runs_command(k) && !k.starts_with("alias.") && k != "core.hookspath")
-    {
+    let first = g.operands().first().and_then(|f| f.as_known()).unwrap_or_default().to_string();
+    let network = match g.sub.as_deref() {
+        Some("fetch" | "pull" | "push" | "clone" | "ls-remote" | "fetch-pack" | "send-pack") => true,
+        Some("archive") => g.has("--remote", None),
+        Some("remote") => matches!(first.as_str(), "update" | "show" | "prune" | "set-head"),
+        Some("submodule") => matches!(first.as_str(), "update" | "sync" | "foreach"),
+        _ => false,
+    };
+    // Commands git runs from the environment: the SSH ones only matter when git
+    // talks to a remote.
+    for (var, ssh) in [
+        ("GIT_SSH_COMMAND", true),
+        ("GIT_SSH", true),
+        ("GIT_PROXY_COMMAND", true),
+        ("GIT_EXTERNAL_DIFF", false),
+        ("GIT_ASKPASS", true),
+        ("GIT_EDITOR", false),
+        ("GIT_SEQUENCE_EDITOR", false),
+    ] {
+        if (network || !ssh) && inv.env.iter().any(|(k, _)| k == var) {
+            return Some(
+                Hit::ask(format!("git runs with {var} set, which makes git run a command"))
+                    .hint("run the command directly"),
+            );
+        }
+    }
+    if let Some((k, _)) = g.config.iter().find(|(k, _)| {
+        runs_command(k)
+            && !k.starts_with("alias.")
+            && k != "core.hookspath"
+            && (network || !matches!(k.as_str(), "core.sshcommand" | "core.askpass" | "credential.helper"))
+    }) {
         return Some(
             Hit::ask(format!("git runs with {k} set, which makes git run a command")).hint("run the command directly"),
         );

@@ -50,6 +50,7 @@ deletions.",
     ],
     not_matches: &[
         "aws s3 ls",
+        "borg create repo::archive /srv/data",
         "aws s3 sync ./dist s3://b/",
         "gcloud compute instances list",
         "vault kv put secret/app k=v",
@@ -170,6 +171,7 @@ const CLIENTS: &[&str] = &[
 /// Verbs that destroy, as whole words or parts of a hyphenated or underscored verb.
 const VERBS: &[&str] = &[
     "delete",
+    "rdelete",
     "deletefile",
     "del",
     "remove",
@@ -243,7 +245,8 @@ fn check(inv: &Invocation, _cx: &Cx<'_>) -> Option<Hit> {
         if *a == "--" {
             break;
         }
-        if !a.starts_with('-') && !a.contains("://") && !a.contains('=') && !a.contains('/') {
+        // `repo::archive` (borg) names data, not a verb.
+        if !a.starts_with('-') && !a.contains("://") && !a.contains('=') && !a.contains('/') && !a.contains("::") {
             words.push(a);
         }
         if words.len() >= 5 {

@@ -53,6 +53,9 @@ Reference secrets by name (`$API_KEY` in the program's own environment), or use 
         "find . -name .env",
         "cat README.md",
         "stat .env",
+        "grep -A 2 credentials README.md",
+        "rg -e id_rsa docs/",
+        "node tool.js explain 'cat ~/.ssh/id_rsa'",
     ],
     on_invocation: Some(check),
     on_event: None,
@@ -179,6 +182,13 @@ fn check(inv: &Invocation, cx: &Cx<'_>) -> Option<Hit> {
     let known_reader = READERS.contains(&name.as_str());
     let hint = "reference secrets by name ($API_KEY); read .env.example to learn which exist";
     for f in read_args(inv) {
+        // An argument that reads like a sentence or a command is text (`tool explain
+        // 'cat ~/.ssh/id_rsa'`), not a path.
+        if f.as_known()
+            .is_some_and(|t| t.split_once(char::is_whitespace).is_some_and(|(first, _)| !first.contains(['/', '.'])))
+        {
+            continue;
+        }
         let t = target(inv, &f, cx);
         let Some((why, key)) = describe(&t, &f) else { continue };
         let deny = key && known_reader && !t.in_workspace();

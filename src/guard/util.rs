@@ -398,18 +398,62 @@ pub(crate) fn read_args(inv: &Invocation) -> Vec<Field> {
         }
         return out;
     }
-    let o = Opts::parse(args, &[]);
-    out.extend(o.operands);
+    let o = if pattern_first_program(&name) {
+        Opts::parse(args, &['A', 'B', 'C', 'm', 'e', 'f', 'g', 't', 'j', 'M', 'd', 'D'])
+    } else {
+        Opts::parse(args, &[])
+    };
+    // Searchers and filters take their pattern or program first, unless it is given by
+    // an option: `grep credentials README.md` reads README.md, not `credentials`.
+    let pattern_first = pattern_first_program(&name);
+    let pattern_by_option = args.iter().any(|a| {
+        a.as_known().is_some_and(|t| {
+            matches!(t, "-e" | "--regexp" | "-f" | "--file" | "--expression")
+                || (t.starts_with('-')
+                    && !t.starts_with("--")
+                    && t.ends_with('f')
+                    && t[1..].chars().all(|c| c.is_ascii_alphabetic()))
+                || t.starts_with("--regexp=")
+                || t.starts_with("--file=")
+                || (t.starts_with("-e") && t.len() > 2 && !t.starts_with("--"))
+        })
+    });
+    let no_pattern = name == "rg" && args.iter().any(|a| a.as_known() == Some("--files"));
+    let skip = usize::from(pattern_first && !pattern_by_option && !no_pattern);
+    // URLs name remote resources, not local files.
+    out.extend(o.operands.into_iter().skip(skip).filter(|f| !f.as_known().is_some_and(is_url)));
     // Option values that name files (`grep -f .env`, `rg --file .env`).
     for (k, a) in args.iter().enumerate() {
-        if matches!(
-            a.as_known(),
-            Some("-f" | "--file" | "-e" | "--regexp" | "--exclude-from" | "-T" | "--files-from" | "-i" | "-in")
-        ) {
+        let cluster_f = pattern_first
+            && a.as_known().is_some_and(|t| {
+                t.len() > 2
+                    && t.starts_with('-')
+                    && !t.starts_with("--")
+                    && t.ends_with('f')
+                    && t[1..].chars().all(|c| c.is_ascii_alphabetic())
+            });
+        if cluster_f
+            || matches!(a.as_known(), Some("-f" | "--file" | "--exclude-from" | "-T" | "--files-from" | "-i" | "-in"))
+        {
             out.extend(args.get(k + 1).cloned());
         }
     }
     out
+}
+
+/// Programs whose first operand is a pattern or a program, not a file.
+fn pattern_first_program(name: &str) -> bool {
+    matches!(
+        name,
+        "grep" | "egrep" | "fgrep" | "rg" | "ag" | "ack" | "zgrep" | "awk" | "gawk" | "mawk" | "sed" | "jq" | "yq"
+    )
+}
+
+/// Whether a word is a URL (`https://…`, `s3://…`, `git@host:…` is not).
+pub(crate) fn is_url(t: &str) -> bool {
+    t.split_once("://").is_some_and(|(scheme, _)| {
+        !scheme.is_empty() && scheme.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+    })
 }
 
 /// Whether a field names a block device (`/dev/sda`, `/dev/nvme0n1`, `/dev/disk2`).
