@@ -29,8 +29,6 @@ struct Pending {
     strip_tabs: bool,
 }
 
-/// Reserved words that end a list when they appear in command position.
-
 type Result<T> = std::result::Result<T, ParseError>;
 
 /// The parser's state over one text.
@@ -325,6 +323,11 @@ impl<'a> Parser<'a> {
     fn parse_command(&mut self) -> Result<Command> {
         self.skip_blanks_and_comment();
         let start = self.pos;
+        // Reserved words that close a compound cannot start a command (`fi`, `then`,
+        // `done` out of place are syntax errors in bash).
+        if let Some(w) = self.at_reserved(&["then", "else", "elif", "fi", "do", "done", "esac", "}"]) {
+            return Err(self.err(ErrorKind::Syntax, format!("syntax error near unexpected `{w}`")));
+        }
         if !matches!(self.peek(), Some(b'{' | b'(' | b'i' | b'w' | b'u' | b'f' | b's' | b'c' | b'[')) {
             return self.parse_simple_or_function(start);
         }
@@ -403,25 +406,36 @@ impl<'a> Parser<'a> {
         }
     }
 
+    /// A list that must hold at least one command (bash rejects `if then fi`).
+    fn parse_nonempty_list(&mut self, stops: &[&'static str]) -> Result<List> {
+        let list = self.parse_list(stops)?;
+        if list.items.is_empty() {
+            let found = if self.at_end() { "end of input" } else { "a reserved word" };
+            let kind = if self.at_end() { ErrorKind::Incomplete } else { ErrorKind::Syntax };
+            return Err(self.err(kind, format!("syntax error: a command is missing before {found}")));
+        }
+        Ok(list)
+    }
+
     fn parse_if(&mut self) -> Result<Compound> {
         self.pos += 2;
         let mut branches = Vec::new();
         let mut otherwise = None;
-        let cond = self.parse_list(&["then"])?;
+        let cond = self.parse_nonempty_list(&["then"])?;
         self.expect_word("then")?;
-        let body = self.parse_list(&["elif", "else", "fi"])?;
+        let body = self.parse_nonempty_list(&["elif", "else", "fi"])?;
         branches.push((cond, body));
         loop {
             self.linebreak()?;
             if self.at_word("elif") {
                 self.pos += 4;
-                let c = self.parse_list(&["then"])?;
+                let c = self.parse_nonempty_list(&["then"])?;
                 self.expect_word("then")?;
-                let b = self.parse_list(&["elif", "else", "fi"])?;
+                let b = self.parse_nonempty_list(&["elif", "else", "fi"])?;
                 branches.push((c, b));
             } else if self.at_word("else") {
                 self.pos += 4;
-                otherwise = Some(self.parse_list(&["fi"])?);
+                otherwise = Some(self.parse_nonempty_list(&["fi"])?);
                 self.expect_word("fi")?;
                 break;
             } else {
@@ -435,7 +449,7 @@ impl<'a> Parser<'a> {
     fn parse_loop(&mut self) -> Result<Compound> {
         let until = self.at_word("until");
         self.pos += 5;
-        let cond = self.parse_list(&["do"])?;
+        let cond = self.parse_nonempty_list(&["do"])?;
         let body = self.parse_do_group()?;
         Ok(Compound::Loop { until, cond, body })
     }
@@ -445,12 +459,12 @@ impl<'a> Parser<'a> {
         self.linebreak()?;
         if self.at_word("{") {
             self.pos += 1;
-            let body = self.parse_list(&["}"])?;
+            let body = self.parse_nonempty_list(&["}"])?;
             self.expect_word("}")?;
             return Ok(body);
         }
         self.expect_word("do")?;
-        let body = self.parse_list(&["done"])?;
+        let body = self.parse_nonempty_list(&["done"])?;
         self.expect_word("done")?;
         Ok(body)
     }
@@ -722,7 +736,7 @@ impl<'a> Parser<'a> {
                     cmd.assigns.push(a);
                     continue;
                 }
-            } else if cmd.words.len() >= 1 && is_decl_builtin(&cmd.words[0]) {
+            } else if !cmd.words.is_empty() && is_decl_builtin(&cmd.words[0]) {
                 if let Some(a) = self.try_assignment()? {
                     cmd.decl.push(a);
                     continue;
@@ -775,10 +789,8 @@ impl<'a> Parser<'a> {
         let mut p = name_end;
         let mut index = None;
         if self.s.get(p) == Some(&b'[') {
-            // Find the closing bracket (no nesting of quotes considered for simplicity).
-            let close = self.s[p..].iter().position(|&c| c == b']' || c == b'\n' || c == b' ');
-            match close {
-                Some(off) if self.s[p + off] == b']' => {
+            match subscript_end(&self.s[p..]) {
+                Some(off) => {
                     let inner = &self.src[p + 1..p + off];
                     let save = self.pos;
                     let w = parse_embedded_word(inner, self.limits, self.depth + 1)?;
@@ -1069,6 +1081,10 @@ impl<'a> Parser<'a> {
     }
 
     fn next_char(&mut self) -> char {
+        // A byte-wise scan may have stopped inside a multi-byte character.
+        while self.pos < self.src.len() && !self.src.is_char_boundary(self.pos) {
+            self.pos += 1;
+        }
         let ch = self.src[self.pos..].chars().next().unwrap_or('\u{FFFD}');
         self.pos += ch.len_utf8().max(1);
         ch
@@ -1545,6 +1561,9 @@ impl<'a> Parser<'a> {
             _ => {
                 // Substring, pattern substitution, case change, transform: keep the words.
                 self.pos += 1;
+                while self.pos < self.src.len() && !self.src.is_char_boundary(self.pos) {
+                    self.pos += 1;
+                }
                 let w = self.read_word_until(b'}')?;
                 ParamOp::Other(vec![w])
             }
@@ -1854,4 +1873,41 @@ fn fill_parts(parts: &mut [Part], bodies: &mut Vec<Option<Word>>) {
             Part::Lit(_) | Part::Quoted(_) | Part::Tilde(_) | Part::ExtGlob(_) | Part::Invalid(_) => {}
         }
     }
+}
+/// The offset of the `]` closing an assignment subscript that starts with `[` at
+/// offset 0 (`A[${#A[*]}]=x`), skipping nested brackets, braces, parentheses and quotes;
+/// `None` when a blank or newline comes first (then it is not an assignment).
+fn subscript_end(s: &[u8]) -> Option<usize> {
+    let (mut brackets, mut nest) = (0usize, 0usize);
+    let mut quote: Option<u8> = None;
+    let mut i = 0;
+    while let Some(&c) = s.get(i) {
+        if let Some(q) = quote {
+            if c == b'\\' && q == b'"' {
+                i += 1;
+            } else if c == q {
+                quote = None;
+            }
+            i += 1;
+            continue;
+        }
+        match c {
+            b'\\' => i += 1,
+            b'\'' | b'"' => quote = Some(c),
+            b'[' => brackets += 1,
+            b']' => {
+                brackets = brackets.saturating_sub(1);
+                if brackets == 0 && nest == 0 {
+                    return Some(i);
+                }
+            }
+            b'{' | b'(' => nest += 1,
+            b'}' | b')' => nest = nest.saturating_sub(1),
+            b'\n' => return None,
+            b' ' | b'\t' if nest == 0 => return None,
+            _ => {}
+        }
+        i += 1;
+    }
+    None
 }
