@@ -211,23 +211,29 @@ pub fn place_of(p: &Path, ctx: &Context) -> Place {
     if p == Path::new("/") {
         return Place::Root;
     }
-    if let Ok(rel) = p.strip_prefix(&ctx.workspace) {
-        if ctx.workspace != Path::new("/") {
-            return Place::Workspace { rel: rel.to_path_buf() };
-        }
-    }
-    for t in &ctx.temp_dirs {
-        if p == t {
-            return Place::TempRoot;
-        }
-        if p.starts_with(t) {
-            return Place::Temp;
-        }
-    }
-    if p == ctx.home {
+    // The home directory, or a directory holding it (`/tmp` when HOME is `/tmp/h`):
+    // deleting it deletes the home.
+    if ctx.home.starts_with(p) {
         return Place::Home;
     }
-    if let Ok(rel) = p.strip_prefix(&ctx.home) {
+    // Otherwise the innermost of workspace, temporary directories and home decides:
+    // a workspace inside a temporary directory is the workspace, a home inside one is
+    // the home.
+    let depth = |root: &Path| if p.starts_with(root) { root.components().count() } else { 0 };
+    let ws = if ctx.workspace == Path::new("/") { 0 } else { depth(&ctx.workspace) };
+    let (temp, temp_root) =
+        ctx.temp_dirs.iter().map(|t| (depth(t), p == t)).max_by_key(|(d, _)| *d).unwrap_or((0, false));
+    let home = depth(&ctx.home);
+    let best = ws.max(temp).max(home);
+    if best > 0 {
+        if best == ws {
+            let rel = p.strip_prefix(&ctx.workspace).map(Path::to_path_buf).unwrap_or_default();
+            return Place::Workspace { rel };
+        }
+        if best == temp {
+            return if temp_root { Place::TempRoot } else { Place::Temp };
+        }
+        let rel = p.strip_prefix(&ctx.home).map(Path::to_path_buf).unwrap_or_default();
         return Place::InHome { depth: rel.components().count() };
     }
     let mut comps = p.components().skip(1);
