@@ -196,6 +196,7 @@ pub fn parse(argv: Vec<OsString>) -> Result<Cli> {
 }
 
 fn parse_own(argv0: &OsStr, args: Vec<OsString>) -> Result<Cli> {
+    let dashdash = args.iter().any(|a| a == "--");
     let full = std::iter::once(argv0.to_os_string()).chain(args);
     let own = match Own::try_parse_from(full) {
         Ok(o) => o,
@@ -213,6 +214,14 @@ fn parse_own(argv0: &OsStr, args: Vec<OsString>) -> Result<Cli> {
         Sub::Check { json, command, rest } => {
             let target = match command {
                 Some(text) => CheckTarget::Command { text, positional: rest },
+                // `check --jsn -c …` is a typo, not a program named `--jsn`: a program
+                // that starts with `-` must come after `--`.
+                None if rest.first().is_some_and(|r| r.as_bytes().starts_with(b"-")) && !dashdash => {
+                    return Err(Error::Usage(format!(
+                        "check: unknown option {:?}; `tako-exec check --help` lists the options",
+                        rest[0].to_string_lossy()
+                    )));
+                }
                 None if !rest.is_empty() => CheckTarget::Argv(rest),
                 None => CheckTarget::Stdin,
             };
@@ -399,6 +408,8 @@ mod tests {
         assert!(matches!(parse(os(&["t", "-c"])), Err(Error::Usage(_))));
         assert!(matches!(parse(os(&["t", "--"])), Err(Error::Usage(_))));
         assert!(matches!(parse(os(&["t", "explain", "--bogus"])), Err(Error::Usage(_))));
+        assert!(matches!(parse(os(&["t", "check", "--jsn", "-c", "x"])), Err(Error::Usage(_))));
+        assert!(matches!(parse(os(&["t", "check", "--", "-x"])), Ok(Cli::Check(_))));
         assert!(matches!(parse(os(&["t", "--help"])), Ok(Cli::Info(_))));
         assert!(matches!(parse(os(&["t", "explain"])), Err(Error::Usage(_))));
     }
