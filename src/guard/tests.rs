@@ -6,7 +6,6 @@
 //! and `PATH`.
 
 use std::collections::HashMap;
-use std::path::PathBuf;
 use std::sync::OnceLock;
 
 use super::{Guard, GUARDS};
@@ -41,11 +40,6 @@ fn world() -> &'static (tempfile::TempDir, Context) {
 /// The test world's context.
 pub(crate) fn ctx() -> &'static Context {
     &world().1
-}
-
-/// The workspace root of the test world.
-pub(crate) fn workspace() -> PathBuf {
-    ctx().workspace.clone()
 }
 
 /// Judges a command in the test world.
