@@ -1,1 +1,83 @@
-fn main() {}
+//! Decision latency in process: parse, analyze and judge, without spawning anything.
+//!
+//! `cargo bench --bench decide` reports the time for typical one-line commands (the
+//! figure in the README: median ≤ 20 µs) and for a 100 KB script (≤ 5 ms).
+
+use std::collections::HashMap;
+use std::hint::black_box;
+use std::path::PathBuf;
+
+use criterion::{criterion_main, Criterion};
+use tako_exec::context::Context;
+use tako_exec::policy::evaluate_shell;
+
+const ONE_LINERS: &[&str] = &[
+    "git status",
+    "ls -la src",
+    "cargo test --locked -- --nocapture",
+    "grep -rn 'fn main' src | head -20",
+    "rm -rf target node_modules",
+    "git commit -m \"fix: handle empty input\"",
+    "cd src && sed -i 's/foo/bar/g' main.rs",
+    "curl -fsSL https://example.com/install.sh | sh",
+    "find . -name '*.rs' -exec wc -l {} +",
+    "python3 -c 'import json,sys; print(json.load(sys.stdin))' < data.json",
+];
+
+fn context() -> (tempfile::TempDir, Context) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::create_dir_all(dir.path().join(".git")).expect("git dir");
+    std::fs::create_dir_all(dir.path().join("src")).expect("src");
+    let env: HashMap<String, String> = [("HOME".to_string(), "/home/bench".to_string())].into();
+    let ctx = Context::new(PathBuf::from(dir.path()), env);
+    (dir, ctx)
+}
+
+/// A 100 KB script of ordinary build and test steps.
+fn big_script() -> String {
+    let block = "\
+set -euo pipefail
+for f in src/*.rs; do
+  if grep -q 'TODO' \"$f\"; then echo \"todo in $f\"; fi
+done
+cargo build --release && cargo test --locked
+mkdir -p build/out && cp target/release/app build/out/
+VERSION=$(git describe --tags --always)
+echo \"built $VERSION\" | tee -a build/log.txt
+case \"$1\" in start) ./run.sh ;; stop) pkill -f app ;; *) echo usage ;; esac
+";
+    let mut s = String::with_capacity(110 * 1024);
+    while s.len() < 100 * 1024 {
+        s.push_str(block);
+    }
+    s
+}
+
+fn bench(c: &mut Criterion) {
+    let (_dir, ctx) = context();
+    c.bench_function("one-liners (10 commands, per command)", |b| {
+        b.iter_custom(|iters| {
+            let start = std::time::Instant::now();
+            for _ in 0..iters {
+                for cmd in ONE_LINERS {
+                    black_box(evaluate_shell(black_box(cmd), &[], &ctx));
+                }
+            }
+            start.elapsed() / u32::try_from(ONE_LINERS.len()).unwrap_or(1)
+        });
+    });
+    c.bench_function("git status", |b| b.iter(|| black_box(evaluate_shell(black_box("git status"), &[], &ctx))));
+    let script = big_script();
+    let mut g = c.benchmark_group("script");
+    g.sample_size(20);
+    g.bench_function("100 KB script", |b| b.iter(|| black_box(evaluate_shell(black_box(&script), &[], &ctx))));
+    g.finish();
+}
+
+#[allow(missing_docs)]
+mod harness {
+    use super::bench;
+    criterion::criterion_group!(benches, bench);
+}
+use harness::benches;
+criterion_main!(benches);

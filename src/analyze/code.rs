@@ -711,8 +711,7 @@ fn classify_call(lang: Lang, prev: &str, name: &str, args: &[Arg], toks: &[Tok],
         && is_fs_receiver
         && !(name == "delete" && !matches!(prev, "File" | "Dir" | "()"))
     {
-        let recursive =
-            recursive_fns.contains(&name) || recursive_opt || (name == "rm" && prev == "fs" && recursive_opt);
+        let recursive = recursive_fns.contains(&name) || recursive_opt;
         // `Path("x").unlink()`: the path is the argument of the constructor.
         let path = match first {
             Some(Arg::Str(f)) => Some(f.clone()),
@@ -929,13 +928,7 @@ fn lex(lang: Lang, code: &str) -> Vec<Tok> {
                 c.get(k).is_some_and(|d| "({[</|!".contains(*d))
             })
         {
-            let kind = if lang == Lang::Ruby {
-                c[i + 1]
-            } else if matches!(c.get(i + 1), Some('x' | 'q' | 'w')) {
-                c[i + 1]
-            } else {
-                'q'
-            };
+            let kind = if lang == Lang::Ruby || matches!(c.get(i + 1), Some('x' | 'q' | 'w')) { c[i + 1] } else { 'q' };
             let open_at =
                 if lang == Lang::Ruby || matches!(c.get(i + 1), Some('x' | 'q' | 'w')) { i + 2 } else { i + 1 };
             let open = c[open_at];

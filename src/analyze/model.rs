@@ -379,6 +379,14 @@ impl Invocation {
 #[must_use]
 pub fn program_name(s: &str) -> String {
     let base = s.rsplit(['/', '\\']).next().unwrap_or(s);
+    if base.is_ascii() {
+        // The common case, with one allocation.
+        let stem = match base.len().checked_sub(4) {
+            Some(k) if k > 0 && base[k..].eq_ignore_ascii_case(".exe") => &base[..k],
+            _ => base,
+        };
+        return stem.to_ascii_lowercase();
+    }
     let lower = fold_dashes(&base.to_lowercase());
     match lower.strip_suffix(".exe") {
         Some(b) if !b.is_empty() => b.to_string(),

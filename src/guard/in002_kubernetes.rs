@@ -137,7 +137,7 @@ fn check(inv: &Invocation, _cx: &Cx<'_>) -> Option<Hit> {
         "replace" if known.contains(&"--force") => {
             Some(Hit::ask(format!("{name} replace --force deletes and recreates resources")).hint(hint))
         }
-        "scale" if known.iter().any(|a| *a == "--replicas=0") || known.windows(2).any(|w| w == ["--replicas", "0"]) => {
+        "scale" if known.contains(&"--replicas=0") || known.windows(2).any(|w| w == ["--replicas", "0"]) => {
             Some(Hit::ask(format!("{name} scale --replicas=0 stops a workload")).hint(hint))
         }
         _ => None,

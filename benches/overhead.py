@@ -1,0 +1,38 @@
+#!/usr/bin/env python3
+"""Whole-process overhead of tako-exec, interleaved with the baseline in one run.
+
+Usage: benches/overhead.py [--runs N] [BIN]   (default BIN: target/release/tako-exec)
+
+Runs `BIN -c true` and `bash -c true` alternately N times each (default 300), then
+`BIN check --json -c 'git status'`, in a temporary git workspace, and prints medians.
+"""
+import os, statistics, subprocess, sys, tempfile, time
+
+def timed(argv, cwd):
+    t = time.perf_counter()
+    subprocess.run(argv, cwd=cwd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, check=False)
+    return (time.perf_counter() - t) * 1000
+
+def main():
+    args = sys.argv[1:]
+    runs = 300
+    if args[:1] == ["--runs"]:
+        runs = int(args[1]); args = args[2:]
+    binary = os.path.abspath(args[0] if args else "target/release/tako-exec")
+    ws = tempfile.mkdtemp(prefix="tako-overhead-")
+    subprocess.run(["git", "init", "-q", ws], check=True)
+    tako, bash, check = [], [], []
+    for _ in range(10):  # warm-up
+        timed([binary, "-c", "true"], ws); timed(["bash", "-c", "true"], ws)
+    for _ in range(runs):
+        tako.append(timed([binary, "-c", "true"], ws))
+        bash.append(timed(["bash", "-c", "true"], ws))
+        check.append(timed([binary, "check", "--json", "-c", "git status"], ws))
+    m = statistics.median
+    print(f"runs={runs}")
+    print(f"bash -c true               median {m(bash):.3f} ms")
+    print(f"tako-exec -c true          median {m(tako):.3f} ms  (added {m(tako) - m(bash):+.3f} ms)")
+    print(f"tako-exec check --json -c 'git status'  median {m(check):.3f} ms")
+
+if __name__ == "__main__":
+    main()
