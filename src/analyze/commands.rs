@@ -186,7 +186,7 @@ impl Analyzer<'_> {
                     if a.name == "SHELL" || a.name.starts_with("TAKO_") {
                         rec.env.push((a.name.clone(), v.scalar()));
                     }
-                    st.vars.insert(a.name.clone(), v);
+                    Rc::make_mut(&mut st.vars).insert(a.name.clone(), v);
                 }
                 self.record(rec);
                 Stream::empty()
@@ -196,10 +196,10 @@ impl Analyzer<'_> {
                 let funcs = args.iter().any(|a| a.as_known() == Some("-f"));
                 for a in args.iter().filter_map(Field::as_known).filter(|a| !a.starts_with('-')) {
                     if funcs {
-                        st.funcs.remove(a);
+                        Rc::make_mut(&mut st.funcs).remove(a);
                     } else {
-                        st.vars.remove(a);
-                        st.funcs.remove(a);
+                        Rc::make_mut(&mut st.vars).remove(a);
+                        Rc::make_mut(&mut st.funcs).remove(a);
                     }
                 }
                 Stream::empty()
@@ -229,7 +229,7 @@ impl Analyzer<'_> {
                             if o.len() == 2 && "adinNptuCc".contains(&o[1..]) {
                                 if o == "-a" {
                                     if let Some(n) = known(i + 1) {
-                                        st.vars.insert(
+                                        Rc::make_mut(&mut st.vars).insert(
                                             n.to_string(),
                                             Val::Scalar(Field::unknown(Unknown::Input(format!(
                                                 "input read into ${n}"
@@ -1229,7 +1229,7 @@ impl Analyzer<'_> {
                 sub.argv =
                     std::iter::once(Field::known(name)).chain(argv.iter().map(|a| Field::known(a.clone()))).collect();
                 sub.stdin = Input::Inherited;
-                self.inner(&sub, 1, &format!("{name} code"), st, sc, false, Mods::default(), Mode::External);
+                self.inner(&sub, 1, &format!("{name} code"), st, &inner, false, Mods::default(), Mode::External);
             }
             if let Some(what) = found.opaque {
                 self.event(Event::OpaqueCode {

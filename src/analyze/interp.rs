@@ -143,7 +143,7 @@ impl Analyzer<'_> {
                 self.compound(comp, st, sc, &stdin2, in_pipeline)
             }
             Command::Function(f) => {
-                st.funcs.insert(f.name.clone(), vec![Rc::new(f.clone())]);
+                Rc::make_mut(&mut st.funcs).insert(f.name.clone(), vec![Rc::new(f.clone())]);
                 Stream::empty()
             }
         }
@@ -307,7 +307,7 @@ impl Analyzer<'_> {
                 .map(|(n, v)| (n.clone(), v.scalar()))
                 .collect();
             for (n, v) in env {
-                st.vars.insert(n, v);
+                Rc::make_mut(&mut st.vars).insert(n, v);
             }
             if !redirects.is_empty() || !guarded.is_empty() {
                 let text = if guarded.is_empty() {

@@ -34,10 +34,11 @@ impl Val {
 /// The state of one shell.
 #[derive(Debug, Clone)]
 pub(crate) struct State {
-    /// Variables assigned by the script.
-    pub vars: HashMap<String, Val>,
-    /// Functions defined, by name (more than one when branches differ).
-    pub funcs: HashMap<String, Vec<Rc<FunctionDef>>>,
+    /// Variables assigned by the script. Shared until written: branches and function
+    /// calls copy the state, and most of them never assign.
+    pub vars: Rc<HashMap<String, Val>>,
+    /// Functions defined, by name (more than one when branches differ); shared likewise.
+    pub funcs: Rc<HashMap<String, Vec<Rc<FunctionDef>>>>,
     /// The working directory.
     pub cwd: Cwd,
     /// The previous working directory (`cd -`).
@@ -53,8 +54,8 @@ pub(crate) struct State {
 impl State {
     pub(crate) fn new(cwd: Cwd) -> Self {
         Self {
-            vars: HashMap::new(),
-            funcs: HashMap::new(),
+            vars: Rc::default(),
+            funcs: Rc::default(),
             cwd,
             oldpwd: None,
             positional: Vec::new(),
@@ -71,7 +72,7 @@ impl State {
     }
 
     pub(crate) fn set(&mut self, name: &str, v: Field) {
-        self.vars.insert(name.to_string(), Val::Scalar(v));
+        Rc::make_mut(&mut self.vars).insert(name.to_string(), Val::Scalar(v));
     }
 }
 
@@ -83,19 +84,30 @@ pub(crate) fn merge(paths: Vec<State>) -> State {
         return State::new(Cwd::Unknown("no path".into()));
     };
     for other in iter {
-        let names: Vec<String> = out.vars.keys().chain(other.vars.keys()).cloned().collect();
-        for n in names {
-            let a = out.vars.get(&n);
-            let b = other.vars.get(&n);
-            if a != b {
-                out.vars.insert(n.clone(), Val::Scalar(Field::unknown(Unknown::Branch(n.clone()))));
+        if !Rc::ptr_eq(&out.vars, &other.vars) {
+            let differ: Vec<String> = out
+                .vars
+                .iter()
+                .filter(|(k, v)| other.vars.get(*k) != Some(v))
+                .map(|(k, _)| k.clone())
+                .chain(other.vars.keys().filter(|k| !out.vars.contains_key(*k)).cloned())
+                .collect();
+            if !differ.is_empty() {
+                let vars = Rc::make_mut(&mut out.vars);
+                for n in differ {
+                    vars.insert(n.clone(), Val::Scalar(Field::unknown(Unknown::Branch(n))));
+                }
             }
         }
-        for (name, defs) in other.funcs {
-            let entry = out.funcs.entry(name).or_default();
-            for d in defs {
-                if !entry.iter().any(|e| Rc::ptr_eq(e, &d)) {
-                    entry.push(d);
+        if !Rc::ptr_eq(&out.funcs, &other.funcs) {
+            let other_funcs = Rc::unwrap_or_clone(other.funcs);
+            let funcs = Rc::make_mut(&mut out.funcs);
+            for (name, defs) in other_funcs {
+                let entry = funcs.entry(name).or_default();
+                for d in defs {
+                    if !entry.iter().any(|e| Rc::ptr_eq(e, &d)) {
+                        entry.push(d);
+                    }
                 }
             }
         }

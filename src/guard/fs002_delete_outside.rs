@@ -3,7 +3,7 @@
 
 use super::util::{deletions, is_remote, remote_name};
 use super::{Cx, Guard, Hit};
-use crate::analyze::Invocation;
+use crate::analyze::{Invocation, Via};
 use crate::paths::Place;
 use crate::policy::Decision;
 
@@ -39,10 +39,14 @@ Work inside the workspace, or use a path under `/tmp` written out in full.",
         "rm -rf /tmp",
         "rm -rf /tmp/*",
         "find /tmp -delete",
+        "python3 -c \"import shutil; shutil.rmtree('/tmp/demo')\"",
+        "ruby -e \"require 'fileutils'; FileUtils.rm_rf('/tmp/x')\"",
     ],
     not_matches: &[
         "rm -rf build",
         "rm -rf /tmp/build",
+        "python3 -c \"import shutil; shutil.rmtree('build')\"",
+        "python3 -c \"import os; os.remove('/tmp/x.txt')\"",
         "rm -rf ${TMPDIR:-/tmp}/x",
         "rm -rf ./dist",
         "rm notes.txt",
@@ -78,6 +82,11 @@ fn check(inv: &Invocation, cx: &Cx<'_>) -> Option<Hit> {
             Place::TempRoot => {
                 format!("{} deletes {}, the temporary directory other programs share", d.tool, t.raw)
             }
+            // Tree deletions written in another language are read heuristically: outside
+            // the workspace they are reviewed, even under /tmp.
+            Place::Temp if d.recursive && interpreter(inv).is_some() => {
+                format!("{} code deletes the tree {}", interpreter(inv).unwrap_or_default(), t.raw)
+            }
             Place::Temp if t.climbed => {
                 format!("{} deletes {}, reached by climbing out of the workspace", d.tool, t.raw)
             }
@@ -86,6 +95,11 @@ fn check(inv: &Invocation, cx: &Cx<'_>) -> Option<Hit> {
         return Some(Hit::ask(msg).hint("limit deletions to the workspace or a temporary directory"));
     }
     None
+}
+
+/// The interpreter whose code this invocation came from, if any.
+fn interpreter(inv: &Invocation) -> Option<&str> {
+    inv.via.iter().find_map(|v| if let Via::Interpreter(n) = v { Some(n.as_str()) } else { None })
 }
 
 #[cfg(test)]

@@ -38,6 +38,10 @@ Use the read verbs (`list`, `describe`, `get`) and `--dry-run`; the operator run
 deletions.",
     matches: &[
         "aws s3 rb s3://bucket --force",
+        "splunk remove index main",
+        "borg break-lock repo",
+        "mc admin policy unset myminio policyname",
+        "restic unlock --remove-all",
         "aws ec2 terminate-instances --instance-ids i-1",
         "gcloud storage buckets delete gs://b",
         "vault kv destroy secret/app",
@@ -100,6 +104,9 @@ const CLIENTS: &[&str] = &[
     "doppler",
     "infisical",
     "stripe",
+    "square",
+    "splunk",
+    "grafana-cli",
     "nats",
     "rabbitmqctl",
     "rabbitmqadmin",
@@ -172,6 +179,9 @@ const CLIENTS: &[&str] = &[
 const VERBS: &[&str] = &[
     "delete",
     "rdelete",
+    "unset",
+    "roll",
+    "break-lock",
     "deletefile",
     "del",
     "remove",
@@ -277,6 +287,8 @@ fn check(inv: &Invocation, _cx: &Cx<'_>) -> Option<Hit> {
             word("sync") && known.iter().any(|a| a.starts_with("--delete-destination") && !a.ends_with("=false"))
         }
         "mc" => word("mirror") && (flag("--remove") || flag("--overwrite")),
+        "restic" => word("unlock") && flag("--remove-all"),
+        "splunk" => word("clean"),
         "deck" => word("sync") || word("reset"),
         "fastly" => word("activate"),
         "gitlab-rake" => known.iter().any(|a| a.contains("restore")),

@@ -46,6 +46,7 @@ mod op001_opaque_code;
 mod op002_parse_error;
 mod op003_limits;
 mod op004_api_call;
+mod op005_confusable;
 mod pb001_publish;
 mod pr001_privilege;
 mod pr002_setuid_sudoers;
@@ -161,6 +162,7 @@ pub static GUARDS: &[&Guard] = &[
     &op002_parse_error::GUARD,
     &op003_limits::GUARD,
     &op004_api_call::GUARD,
+    &op005_confusable::GUARD,
     &pb001_publish::GUARD,
     &pr001_privilege::GUARD,
     &pr002_setuid_sudoers::GUARD,

@@ -73,7 +73,9 @@ fn check(inv: &Invocation, _cx: &Cx<'_>) -> Option<Hit> {
             first == "publish" || (name == "maturin" && first == "upload")
         }
         "gem" => matches!(first, "push" | "yank" | "owner"),
-        "mvn" | "mvnw" => words.contains(&"deploy") || words.iter().any(|w| w.starts_with("deploy:")),
+        "mvn" | "mvnw" => {
+            words.contains(&"deploy") || words.iter().any(|w| w.starts_with("deploy:") || *w == "release:perform")
+        }
         "gradle" | "gradlew" => words.iter().any(|w| w.starts_with("publish") && !w.contains("ToMavenLocal")),
         "dotnet" | "nuget" => words.contains(&"push"),
         "docker" | "podman" | "buildah" => {
