@@ -219,7 +219,18 @@ pub fn place_of(p: &Path, ctx: &Context) -> Place {
     // Otherwise the innermost of workspace, temporary directories and home decides:
     // a workspace inside a temporary directory is the workspace, a home inside one is
     // the home.
-    let depth = |root: &Path| if p.starts_with(root) { root.components().count() } else { 0 };
+    // Byte-wise prefix tests (paths here are absolute and normalised): the length of
+    // the matching root measures how specific it is.
+    let pb = p.as_os_str().as_encoded_bytes();
+    let depth = |root: &Path| {
+        let rb = root.as_os_str().as_encoded_bytes();
+        let inside = pb.starts_with(rb) && (pb.len() == rb.len() || pb[rb.len()] == b'/' || rb.ends_with(b"/"));
+        if inside {
+            rb.len()
+        } else {
+            0
+        }
+    };
     let ws = if ctx.workspace == Path::new("/") { 0 } else { depth(&ctx.workspace) };
     let (temp, temp_root) =
         ctx.temp_dirs.iter().map(|t| (depth(t), p == t)).max_by_key(|(d, _)| *d).unwrap_or((0, false));

@@ -378,13 +378,16 @@ impl Invocation {
 /// dashes folded.
 #[must_use]
 pub fn program_name(s: &str) -> String {
-    let base = s.rsplit(['/', '\\']).next().unwrap_or(s);
+    let base = s.rfind(['/', '\\']).map_or(s, |i| &s[i + 1..]);
     if base.is_ascii() {
         // The common case, with one allocation.
         let stem = match base.len().checked_sub(4) {
             Some(k) if k > 0 && base[k..].eq_ignore_ascii_case(".exe") => &base[..k],
             _ => base,
         };
+        if !stem.bytes().any(|b| b.is_ascii_uppercase()) {
+            return stem.to_owned();
+        }
         return stem.to_ascii_lowercase();
     }
     let lower = fold_dashes(&base.to_lowercase());

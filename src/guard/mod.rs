@@ -14,7 +14,7 @@
 //!   `ask`, since the program may not run its arguments at all.
 //! - Codes are unique and never reused ([`tests`] checks the catalog).
 
-use std::cell::OnceCell;
+use std::cell::{OnceCell, RefCell};
 
 use crate::analyze::{Analysis, Event, Invocation, Via};
 use crate::context::Context;
@@ -53,6 +53,7 @@ mod pr002_setuid_sudoers;
 mod rc001_remote_code;
 mod rs001_fork_bomb;
 mod se001_read_secret;
+mod se002_credential_stores;
 mod sp001_tako_state;
 mod sp002_disable_guard;
 mod sy001_power;
@@ -97,13 +98,93 @@ pub struct Cx<'a> {
     pub ctx: &'a Context,
     /// Facts about the workspace repository, read once when a guard needs them.
     repo: OnceCell<Option<util::RepoFacts>>,
+    /// The invocations being judged, so effects derived from one are computed once for
+    /// all guards (see [`Cx::memo`]).
+    judged: std::ops::Range<*const Invocation>,
+    /// Effects of the invocation last asked about: (its address, the effects).
+    memo: RefCell<Option<(*const Invocation, Memo)>>,
+}
+
+/// Effects derived from one invocation, shared by the guards.
+#[derive(Default)]
+pub(crate) struct Memo {
+    pub(crate) deletions: Option<Vec<util::Deletion>>,
+    pub(crate) writes: Option<Vec<crate::paths::Target>>,
+    /// Resolved path arguments, by (text, glob).
+    pub(crate) targets: Vec<((String, bool), crate::paths::Target)>,
 }
 
 impl<'a> Cx<'a> {
     /// A guard context over `ctx`.
     #[must_use]
     pub fn new(ctx: &'a Context) -> Self {
-        Self { ctx, repo: OnceCell::new() }
+        Self { ctx, repo: OnceCell::new(), judged: std::ptr::null()..std::ptr::null(), memo: RefCell::new(None) }
+    }
+
+    /// A guard context judging `invocations`.
+    fn judging(ctx: &'a Context, invocations: &[Invocation]) -> Self {
+        Self { judged: invocations.as_ptr_range(), ..Self::new(ctx) }
+    }
+
+    /// The resolution of path argument `f` of `inv`, computed once per judged
+    /// invocation.
+    pub(crate) fn memo_target(
+        &self,
+        inv: &Invocation,
+        f: &crate::analyze::Field,
+        compute: impl FnOnce() -> crate::paths::Target,
+    ) -> crate::paths::Target {
+        let key: *const Invocation = inv;
+        if !self.judged.contains(&key) {
+            return compute();
+        }
+        if let Some((k, m)) = self.memo.borrow().as_ref() {
+            if *k == key {
+                if let Some((_, t)) = m.targets.iter().find(|((text, glob), _)| *text == f.text && *glob == f.glob) {
+                    return t.clone();
+                }
+            }
+        }
+        let t = compute();
+        let mut memo = self.memo.borrow_mut();
+        if memo.as_ref().is_none_or(|(k, _)| *k != key) {
+            *memo = Some((key, Memo::default()));
+        }
+        if let Some((_, m)) = memo.as_mut() {
+            m.targets.push(((f.text.clone(), f.glob), t.clone()));
+        }
+        t
+    }
+
+    /// `compute()` for `inv`, computed once per judged invocation: every guard asks
+    /// for the same deletions and writes. Invocations built on the fly (not in the
+    /// analysis being judged) are computed each time.
+    pub(crate) fn memo<T: Clone>(
+        &self,
+        inv: &Invocation,
+        slot: impl Fn(&mut Memo) -> &mut Option<T>,
+        compute: impl FnOnce() -> T,
+    ) -> T {
+        let key: *const Invocation = inv;
+        if !self.judged.contains(&key) {
+            return compute();
+        }
+        if let Some((k, m)) = self.memo.borrow_mut().as_mut() {
+            if *k == key {
+                if let Some(v) = slot(m) {
+                    return v.clone();
+                }
+            }
+        }
+        let v = compute();
+        let mut memo = self.memo.borrow_mut();
+        if memo.as_ref().is_none_or(|(k, _)| *k != key) {
+            *memo = Some((key, Memo::default()));
+        }
+        if let Some((_, m)) = memo.as_mut() {
+            *slot(m) = Some(v.clone());
+        }
+        v
     }
 
     /// The workspace repository's facts (tracked and ignored paths), if it is one.
@@ -169,6 +250,7 @@ pub static GUARDS: &[&Guard] = &[
     &rc001_remote_code::GUARD,
     &rs001_fork_bomb::GUARD,
     &se001_read_secret::GUARD,
+    &se002_credential_stores::GUARD,
     &sp001_tako_state::GUARD,
     &sp002_disable_guard::GUARD,
     &sy001_power::GUARD,
@@ -187,7 +269,7 @@ pub fn by_code(code: &str) -> Option<&'static Guard> {
 /// Runs every guard over an analysis; returns the reasons of the hits.
 #[must_use]
 pub fn run(analysis: &Analysis, ctx: &Context) -> Vec<Reason> {
-    let cx = Cx::new(ctx);
+    let cx = Cx::judging(ctx, &analysis.invocations);
     let mut out = Vec::new();
     for inv in &analysis.invocations {
         let maybe = inv.via.iter().find_map(|v| if let Via::MaybeWrapper(w) = v { Some(w.clone()) } else { None });

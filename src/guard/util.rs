@@ -94,7 +94,7 @@ pub(crate) fn remote_name(inv: &Invocation) -> String {
 
 /// Resolves a path argument of an invocation.
 pub(crate) fn target(inv: &Invocation, f: &Field, cx: &Cx<'_>) -> Target {
-    paths::resolve(f, &inv.cwd, cx.ctx)
+    cx.memo_target(inv, f, || paths::resolve(f, &inv.cwd, cx.ctx))
 }
 
 /// One path a command deletes.
@@ -109,6 +109,10 @@ pub(crate) struct Deletion {
 
 /// What an invocation deletes.
 pub(crate) fn deletions(inv: &Invocation, cx: &Cx<'_>) -> Vec<Deletion> {
+    cx.memo(inv, |m| &mut m.deletions, || compute_deletions(inv, cx))
+}
+
+fn compute_deletions(inv: &Invocation, cx: &Cx<'_>) -> Vec<Deletion> {
     let Some(name) = inv.name() else { return Vec::new() };
     let args = inv.args();
     let mut out = Vec::new();
@@ -178,6 +182,10 @@ pub(crate) fn deletions(inv: &Invocation, cx: &Cx<'_>) -> Vec<Deletion> {
 
 /// The files an invocation writes (redirections and output arguments).
 pub(crate) fn writes(inv: &Invocation, cx: &Cx<'_>) -> Vec<Target> {
+    cx.memo(inv, |m| &mut m.writes, || compute_writes(inv, cx))
+}
+
+fn compute_writes(inv: &Invocation, cx: &Cx<'_>) -> Vec<Target> {
     let mut out: Vec<Target> = inv
         .redirects
         .iter()
