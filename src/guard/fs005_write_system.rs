@@ -36,6 +36,7 @@ Write inside the workspace; ask the operator to change system configuration.",
         "cat key.pub >> ~/.ssh/authorized_keys",
     ],
     not_matches: &[
+        "rsync -av --dry-run /data/ /mnt/backup/",
         "echo x > out.txt",
         "echo hi > /dev/null",
         "cp a.txt /tmp/b.txt",

@@ -203,7 +203,9 @@ fn compute_writes(inv: &Invocation, cx: &Cx<'_>) -> Vec<Target> {
         }
         "cp" | "install" | "ln" | "rsync" | "mv" => {
             let o = Opts::parse(args, &['t', 'S', 'm', 'o', 'g', 'e', 'f', 'B']);
-            if let Some(p) =
+            if name == "rsync" && (o.has(Some('n'), "dry-run") || o.long.iter().any(|l| l == "list-only")) {
+                // A dry run writes nothing.
+            } else if let Some(p) =
                 args.iter().position(|a| a.as_known().is_some_and(|t| t == "-t" || t.starts_with("--target-directory")))
             {
                 if let Some(d) = args.get(p + 1).filter(|_| args[p].as_known() == Some("-t")) {
