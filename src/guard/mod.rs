@@ -134,26 +134,11 @@ impl<'a> Cx<'a> {
         f: &crate::analyze::Field,
         compute: impl FnOnce() -> crate::paths::Target,
     ) -> crate::paths::Target {
-        let key: *const Invocation = inv;
-        if !self.judged.contains(&key) {
-            return compute();
-        }
-        if let Some((k, m)) = self.memo.borrow().as_ref() {
-            if *k == key {
-                if let Some((_, t)) = m.targets.iter().find(|((text, glob), _)| *text == f.text && *glob == f.glob) {
-                    return t.clone();
-                }
-            }
-        }
-        let t = compute();
-        let mut memo = self.memo.borrow_mut();
-        if memo.as_ref().is_none_or(|(k, _)| *k != key) {
-            *memo = Some((key, Memo::default()));
-        }
-        if let Some((_, m)) = memo.as_mut() {
-            m.targets.push(((f.text.clone(), f.glob), t.clone()));
-        }
-        t
+        let find = |m: &mut Memo| {
+            m.targets.iter().find(|((text, glob), _)| *text == f.text && *glob == f.glob).map(|(_, t)| t.clone())
+        };
+        let store = |m: &mut Memo, t: &crate::paths::Target| m.targets.push(((f.text.clone(), f.glob), t.clone()));
+        self.cached(inv, find, store, compute)
     }
 
     /// `compute()` for `inv`, computed once per judged invocation: every guard asks
@@ -165,16 +150,26 @@ impl<'a> Cx<'a> {
         slot: impl Fn(&mut Memo) -> &mut Option<T>,
         compute: impl FnOnce() -> T,
     ) -> T {
+        let find = |m: &mut Memo| slot(m).clone();
+        let store = |m: &mut Memo, v: &T| *slot(m) = Some(v.clone());
+        self.cached(inv, find, store, compute)
+    }
+
+    /// The memo protocol: look `inv` up, else compute and store.
+    fn cached<T>(
+        &self,
+        inv: &Invocation,
+        find: impl FnOnce(&mut Memo) -> Option<T>,
+        store: impl FnOnce(&mut Memo, &T),
+        compute: impl FnOnce() -> T,
+    ) -> T {
         let key: *const Invocation = inv;
         if !self.judged.contains(&key) {
             return compute();
         }
-        if let Some((k, m)) = self.memo.borrow_mut().as_mut() {
-            if *k == key {
-                if let Some(v) = slot(m) {
-                    return v.clone();
-                }
-            }
+        let hit = self.memo.borrow_mut().as_mut().filter(|(k, _)| *k == key).and_then(|(_, m)| find(m));
+        if let Some(v) = hit {
+            return v;
         }
         let v = compute();
         let mut memo = self.memo.borrow_mut();
@@ -182,7 +177,7 @@ impl<'a> Cx<'a> {
             *memo = Some((key, Memo::default()));
         }
         if let Some((_, m)) = memo.as_mut() {
-            *slot(m) = Some(v.clone());
+            store(m, &v);
         }
         v
     }
