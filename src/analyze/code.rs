@@ -66,8 +66,41 @@ pub(crate) enum Source {
     Unknown(String),
 }
 
+/// What an interpreter's command line makes it run: its program, and the code it
+/// loads besides (`node -r MOD`, `ruby -rLIB`, `perl -MMOD`, `gawk -i FILE`).
+#[derive(Debug, Clone)]
+pub(crate) struct Program {
+    /// Where the program comes from.
+    pub source: Source,
+    /// Values of code-loading options (and options whose name is not known): a module
+    /// or file whose code runs before the program.
+    pub loads: Vec<Field>,
+}
+
 /// Finds the code an interpreter is given on its command line.
-pub(crate) fn args(lang: Lang, args: &[Field]) -> Source {
+pub(crate) fn args(lang: Lang, args: &[Field]) -> Program {
+    let mut loads: Vec<Field> = Vec::new();
+    let source = source(lang, args, &mut loads);
+    Program { source, loads }
+}
+
+/// Options whose value is code loaded before the program (a module, a library, a
+/// file), per language. Python's `-m` names the program itself.
+fn loading_opts(lang: Lang) -> &'static [&'static str] {
+    match lang {
+        Lang::Python => &["-m"],
+        Lang::Node => &["-r", "--require", "--import", "--loader", "--experimental-loader"],
+        Lang::Ruby => &["-r"],
+        Lang::Perl => &["-M", "-m"],
+        Lang::Php => &["-d"],
+        Lang::Lua => &["-l"],
+        Lang::Awk => &["-i", "--include", "-l", "--load"],
+        Lang::R | Lang::AppleScript => &[],
+    }
+}
+
+#[allow(clippy::too_many_lines)]
+fn source(lang: Lang, args: &[Field], loads: &mut Vec<Field>) -> Source {
     // Per language: options whose value is code, options with a (non-code) value.
     let (code_opts, value_opts): (&[&str], &[&str]) = match lang {
         Lang::Python => (&["-c"], &["-m", "-W", "-X", "-Q"]),
@@ -108,14 +141,54 @@ pub(crate) fn args(lang: Lang, args: &[Field]) -> Source {
             ],
         ),
     };
+    let loading = loading_opts(lang);
+    // Options whose value is the program file.
+    let program_file = |opt: &str| match lang {
+        Lang::Awk => matches!(opt, "-f" | "--file" | "-E" | "--exec"),
+        Lang::Php => opt == "-f",
+        Lang::Python => opt == "-m",
+        _ => false,
+    };
     let mut i = 0;
     let mut inline: Vec<Field> = Vec::new();
     while let Some(a) = args.get(i) {
         let Some(t) = a.as_known() else {
-            if inline.is_empty() && lang == Lang::Awk {
-                return Source::Inline(a.clone());
+            let prefix = a.known_prefix();
+            if !prefix.starts_with('-') {
+                if inline.is_empty() && lang == Lang::Awk {
+                    return Source::Inline(a.clone());
+                }
+                break;
             }
-            break;
+            // An option with unknown parts is judged by its known name; one whose name
+            // is not known could be any option, one that loads code included.
+            let judged = if prefix.starts_with("--") {
+                prefix.split_once('=').is_some_and(|(opt, _)| {
+                    if code_opts.contains(&opt) {
+                        inline.push(Field { text: a.text[opt.len() + 1..].to_string(), ..a.clone() });
+                        true
+                    } else {
+                        !loading.contains(&opt) && !program_file(opt)
+                    }
+                })
+            } else {
+                prefix[1..].char_indices().find_map(|(k, c)| {
+                    let opt = format!("-{c}");
+                    if code_opts.contains(&opt.as_str()) {
+                        inline.push(Field { text: a.text[1 + k + c.len_utf8()..].to_string(), ..a.clone() });
+                        Some(true)
+                    } else if value_opts.contains(&opt.as_str()) {
+                        Some(!loading.contains(&opt.as_str()) && !program_file(&opt))
+                    } else {
+                        None
+                    }
+                }) == Some(true)
+            };
+            if !judged {
+                loads.push(a.clone());
+            }
+            i += 1;
+            continue;
         };
         if t == "--" {
             i += 1;
@@ -133,7 +206,7 @@ pub(crate) fn args(lang: Lang, args: &[Field]) -> Source {
         if let Some((opt, val)) = t.split_once('=').filter(|(o, _)| o.starts_with("--")) {
             if code_opts.contains(&opt) {
                 inline.push(Field { text: val.to_string(), ..a.clone() });
-            } else if opt == "--file" && lang == Lang::Awk {
+            } else if program_file(opt) {
                 return Source::File(Field::known(val));
             }
             i += 1;
@@ -152,7 +225,7 @@ pub(crate) fn args(lang: Lang, args: &[Field]) -> Source {
             continue;
         }
         if value_opts.contains(&t) {
-            if lang == Lang::Awk && matches!(t, "-f" | "--file") {
+            if program_file(t) {
                 return args.get(i + 1).map_or(Source::None, |f| {
                     if f.as_known() == Some("-") {
                         Source::Stdin
@@ -161,8 +234,8 @@ pub(crate) fn args(lang: Lang, args: &[Field]) -> Source {
                     }
                 });
             }
-            if lang == Lang::Php && t == "-f" {
-                return args.get(i + 1).map_or(Source::None, |f| Source::File(f.clone()));
+            if loading.contains(&t) {
+                loads.extend(args.get(i + 1).filter(|v| !v.is_known()).cloned());
             }
             i += 2;
             continue;
@@ -170,7 +243,6 @@ pub(crate) fn args(lang: Lang, args: &[Field]) -> Source {
         if t.starts_with('-') && !t.starts_with("--") && t.len() > 2 {
             // A cluster such as `-vc CODE`, `-we CODE`, `-pe CODE`, `-cCODE`, `-rlib`.
             let chars: Vec<char> = t[1..].chars().collect();
-            let mut handled = false;
             for (k, c) in chars.iter().enumerate() {
                 let opt = format!("-{c}");
                 if code_opts.contains(&opt.as_str()) {
@@ -189,18 +261,24 @@ pub(crate) fn args(lang: Lang, args: &[Field]) -> Source {
                     } else {
                         inline.push(Field { text: rest, ..a.clone() });
                     }
-                    handled = true;
                     break;
                 }
                 if value_opts.contains(&opt.as_str()) {
+                    let attached: String = chars[k + 1..].iter().collect();
+                    let value =
+                        if attached.is_empty() { args.get(i + 1).cloned() } else { Some(Field::known(attached)) };
+                    if program_file(&opt) {
+                        return value.map_or(Source::None, Source::File);
+                    }
+                    if loading.contains(&opt.as_str()) {
+                        loads.extend(value.filter(|v| !v.is_known()));
+                    }
                     if k + 1 == chars.len() {
                         i += 1;
                     }
-                    handled = true;
                     break;
                 }
             }
-            let _ = handled;
             i += 1;
             continue;
         }
@@ -310,8 +388,12 @@ pub(crate) fn scan(lang: Lang, code: &str) -> Found {
                 }
             }
             Tok::Punct('<') if lang == Lang::Awk => {
-                // `getline < "file"`
-                if i >= 1 && matches!(&toks[i - 1], Tok::Ident(g) if g == "getline") {
+                // `getline < "file"`, `getline var < "file"`
+                let getline = |k: usize| matches!(&toks[k], Tok::Ident(g) if g == "getline");
+                if i >= 1
+                    && (getline(i - 1)
+                        || (i >= 2 && getline(i - 2) && matches!(&toks[i - 1], Tok::Ident(v) if v != "getline")))
+                {
                     if let Some(Tok::Str(f)) = toks.get(i + 1) {
                         push_read(&mut found, f);
                     }
@@ -1208,20 +1290,66 @@ mod tests {
         assert_eq!(scan(Lang::Awk, "BEGIN { print \"x\" | \"git reset --hard\" }").shell, ["git reset --hard"]);
         assert_eq!(scan(Lang::Awk, "{ print }"), Found::default());
         assert_eq!(scan(Lang::Awk, "BEGIN { getline < \"~/.ssh/id_rsa\" }").synthetic, [vec!["cat", "~/.ssh/id_rsa"]]);
+        assert_eq!(
+            scan(Lang::Awk, "BEGIN { while ((getline line < \".env\") > 0) print line }").synthetic,
+            [vec!["cat", ".env"]]
+        );
+        assert_eq!(scan(Lang::Awk, "{ if (n < \"b\") print }"), Found::default());
     }
 
     #[test]
     fn arguments() {
         let f = |s: &str| s.split(' ').map(Field::known).collect::<Vec<_>>();
-        assert!(matches!(args(Lang::Python, &f("-c print(1)")), Source::Inline(c) if c.text == "print(1)"));
-        assert!(matches!(args(Lang::Python, &f("-vc x")), Source::Inline(c) if c.text == "x"));
-        assert!(matches!(args(Lang::Python, &f("-m json.tool x")), Source::File(_)));
-        assert!(matches!(args(Lang::Python, &f("script.py")), Source::File(_)));
-        assert!(matches!(args(Lang::Python, &[]), Source::Stdin));
-        assert!(matches!(args(Lang::Node, &f("--eval=x()")), Source::Inline(c) if c.text == "x()"));
-        assert!(matches!(args(Lang::Node, &f("-pe 1")), Source::Inline(c) if c.text == "1"));
-        assert!(matches!(args(Lang::Perl, &f("-wE say")), Source::Inline(c) if c.text == "say"));
-        assert!(matches!(args(Lang::Awk, &f("-F : {print}")), Source::Inline(c) if c.text == "{print}"));
-        assert!(matches!(args(Lang::Php, &f("-nr x")), Source::Inline(c) if c.text == "x"));
+        assert!(matches!(args(Lang::Python, &f("-c print(1)")).source, Source::Inline(c) if c.text == "print(1)"));
+        assert!(matches!(args(Lang::Python, &f("-vc x")).source, Source::Inline(c) if c.text == "x"));
+        assert!(matches!(args(Lang::Python, &f("-m json.tool x")).source, Source::File(_)));
+        assert!(matches!(args(Lang::Python, &f("script.py")).source, Source::File(_)));
+        assert!(matches!(args(Lang::Python, &[]).source, Source::Stdin));
+        assert!(matches!(args(Lang::Node, &f("--eval=x()")).source, Source::Inline(c) if c.text == "x()"));
+        assert!(matches!(args(Lang::Node, &f("-pe 1")).source, Source::Inline(c) if c.text == "1"));
+        assert!(matches!(args(Lang::Perl, &f("-wE say")).source, Source::Inline(c) if c.text == "say"));
+        assert!(matches!(args(Lang::Awk, &f("-F : {print}")).source, Source::Inline(c) if c.text == "{print}"));
+        assert!(matches!(args(Lang::Php, &f("-nr x")).source, Source::Inline(c) if c.text == "x"));
+        // `-m MOD` names the program: what follows is its arguments, stdin is data.
+        assert!(matches!(args(Lang::Python, &f("-m module")).source, Source::File(m) if m.text == "module"));
+        assert!(matches!(args(Lang::Python, &f("-um json.tool")).source, Source::File(m) if m.text == "json.tool"));
+        assert!(matches!(args(Lang::Python, &f("-mjson.tool")).source, Source::File(m) if m.text == "json.tool"));
+        assert!(matches!(args(Lang::Awk, &f("-E prog.awk x")).source, Source::File(m) if m.text == "prog.awk"));
+        // Unknown values of options that load code are reported; others are not.
+        let u = |s: &str| -> Vec<Field> {
+            s.split(' ')
+                .map(|w| match w.split_once('?') {
+                    Some((a, b)) => Field {
+                        text: format!("{a}{UNKNOWN_MARK}{b}"),
+                        unknowns: vec![super::super::model::Unknown::Input("x".into())],
+                        ..Field::default()
+                    },
+                    None => Field::known(w),
+                })
+                .collect()
+        };
+        for (lang, s) in [
+            (Lang::Node, "--require ? -e 1"),
+            (Lang::Node, "--import=? app.js"),
+            (Lang::Ruby, "-r? -e 1"),
+            (Lang::Perl, "-M? -e 1"),
+            (Lang::Perl, "-? -e 1"),
+            (Lang::Awk, "-i ? {print}"),
+            (Lang::Python, "--? x.py"),
+        ] {
+            assert_eq!(args(lang, &u(s)).loads.len(), 1, "{s}");
+        }
+        for (lang, s) in [
+            (Lang::Node, "--require ./x.js -e 1"),
+            (Lang::Node, "--max-old-space-size=? app.js"),
+            (Lang::Awk, "-F? {print}"),
+            (Lang::Perl, "-I? -e 1"),
+            (Lang::Awk, "-v n=? {print}"),
+        ] {
+            assert!(args(lang, &u(s)).loads.is_empty(), "{s}");
+        }
+        assert!(matches!(args(Lang::Awk, &u("-F? {print}")).source, Source::Inline(c) if c.text == "{print}"));
+        assert!(matches!(args(Lang::Python, &u("?")).source, Source::File(f) if !f.is_known()));
+        assert!(matches!(args(Lang::Python, &u("-m ?")).source, Source::File(f) if !f.is_known()));
     }
 }

@@ -80,6 +80,29 @@ const CODE_GENERATORS: &[(&str, &[&str])] = &[
     ("rbenv-init", &[]),
     ("pipenv", &["--completion"]),
     ("npm", &["completion"]),
+    ("pnpm", &["completion"]),
+    ("mcfly", &["init"]),
+    ("navi", &["widget"]),
+    ("fzf", &["--bash", "--zsh", "--fish"]),
+    ("uv", &["generate-shell-completion"]),
+    ("pip", &["completion"]),
+    ("pip3", &["completion"]),
+    ("micromamba", &["shell"]),
+    ("mamba", &["shell"]),
+    ("pixi", &["shell-hook", "completion"]),
+    ("scmpuff", &["init"]),
+    ("oh-my-posh", &["init"]),
+    ("vfox", &["activate"]),
+    ("rtx", &["env"]),
+    ("chezmoi", &["completion"]),
+    ("hub", &["alias"]),
+    ("fasd", &["--init"]),
+    ("sheldon", &["source"]),
+    ("register-python-argcomplete", &[]),
+    ("jump", &["shell"]),
+    ("broot", &["--print-shell-function"]),
+    ("pdm", &["--pep582", "completion"]),
+    ("poetry", &["completions"]),
 ];
 
 impl Analyzer<'_> {
@@ -625,7 +648,7 @@ impl Analyzer<'_> {
                 return s;
             }
         }
-        if !is_known_program(name) {
+        if !is_known_program(name) && !is_code_generator(name, inv) {
             self.maybe_wrapper(inv, st, sc, in_pipeline);
         }
         self.pure(name, inv)
@@ -1172,8 +1195,16 @@ impl Analyzer<'_> {
 
     /// An interpreter: code from `-c`/`-e`, from its input, or a program file.
     fn interpreter(&mut self, lang: code::Lang, name: &str, inv: &Invocation, st: &mut State, sc: &Scope) -> Stream {
-        let spec = code::args(lang, inv.args());
-        let code = match spec {
+        let program = code::args(lang, inv.args());
+        for l in &program.loads {
+            self.event(Event::OpaqueCode {
+                runner: name.to_string(),
+                what: format!("code loaded by {}", l.display()),
+                taint: l.taint.clone(),
+                text: inv.text.clone(),
+            });
+        }
+        let code = match program.source {
             code::Source::Inline(f) => Some(f),
             code::Source::Stdin => match inv.stdin.stream() {
                 Some(s) => Some(match &s.content {
@@ -1187,7 +1218,33 @@ impl Analyzer<'_> {
                 }),
                 None => None,
             },
-            code::Source::File(_) | code::Source::None => None,
+            // A program from a process substitution is its stream; one whose name is
+            // not known could be any program.
+            code::Source::File(f) => match f.unknowns.as_slice() {
+                [] => None,
+                [Unknown::Stream(s)] if s.content.is_some() && f.text.chars().eq(std::iter::once(UNKNOWN_MARK)) => {
+                    Some(Field {
+                        text: s.content.clone().unwrap_or_default(),
+                        taint: s.taint.clone(),
+                        ..Field::default()
+                    })
+                }
+                _ if f.only_numeric_unknowns() => None,
+                _ => {
+                    let shown = match f.unknowns.as_slice() {
+                        [u] if f.text.chars().eq(std::iter::once(UNKNOWN_MARK)) => u.describe(),
+                        _ => f.display(),
+                    };
+                    self.event(Event::OpaqueCode {
+                        runner: name.to_string(),
+                        what: format!("the program {shown}"),
+                        taint: f.taint.clone(),
+                        text: inv.text.clone(),
+                    });
+                    None
+                }
+            },
+            code::Source::None => None,
             code::Source::Unknown(what) => {
                 self.event(Event::OpaqueCode {
                     runner: name.to_string(),
@@ -1338,6 +1395,8 @@ impl Analyzer<'_> {
         let mut i = 0;
         let mut dry = false;
         let mut quote = false;
+        // `-I STR`: the replacement string for `{}`.
+        let mut custom: Option<String> = None;
         const VALUES: &[&str] = &[
             "-j",
             "--jobs",
@@ -1411,6 +1470,7 @@ impl Analyzer<'_> {
                 }
                 "--dry-run" | "--dryrun" => dry = true,
                 "-q" | "--quote" => quote = true,
+                "-I" => custom = args.get(i + 1).and_then(Field::as_known).map(String::from),
                 "--rpl" => {
                     // A Perl expression defining a replacement string.
                     self.event(Event::OpaqueCode {
@@ -1466,32 +1526,41 @@ impl Analyzer<'_> {
         let mut inner = sc.clone();
         inner.via.push(Via::Wrapper("parallel".into()));
         inner.depth += 1;
+        let custom = custom.as_deref();
+        let has_placeholder = cmd.iter().any(|a| {
+            a.text.contains("{=")
+                || a.text.char_indices().any(|(k, _)| parallel_placeholder(&a.text[k..], custom).is_some())
+        });
         for v in values.iter().take(8) {
-            // Each job is a shell command: the command words with the input substituted,
-            // or the input itself when there is no command.
-            let line: Field = if cmd.is_empty() {
-                v.clone()
-            } else {
-                let has_placeholder = cmd.iter().any(|a| a.text.contains('{') && a.text.contains('}'));
-                let mut words: Vec<Field> = cmd.iter().map(|a| replace_parallel(a, v)).collect();
-                if !has_placeholder {
-                    words.push(v.clone());
-                }
-                if quote {
-                    let shown: Vec<String> = words
-                        .iter()
-                        .map(|w| w.as_known().map_or_else(|| w.text.clone(), |t| shell_words::quote(t).into_owned()))
-                        .collect();
-                    let mut f = join_fields(&words);
-                    if f.is_known() {
-                        f.text = shown.join(" ");
-                    }
-                    f
-                } else {
-                    join_fields(&words)
-                }
-            };
             let mut child = st.child();
+            // No command: each input line is a shell command.
+            if cmd.is_empty() {
+                self.shell_code(v, "parallel", inv, Some(&mut child), None, &inner, &Input::Null);
+                continue;
+            }
+            // The input is substituted shell-quoted (appended when there is no
+            // replacement string); with `-q` the command words are quoted too: an argv.
+            let mut words: Vec<Field> = cmd.iter().map(|a| replace_parallel(a, v, custom)).collect();
+            if !has_placeholder {
+                words.push(v.clone());
+            }
+            if quote {
+                let mut sub = inv.clone();
+                sub.argv = std::iter::once(Field::known("parallel")).chain(words).collect();
+                sub.stdin = Input::Null;
+                self.inner(&sub, 1, "parallel", st, sc, false, Mods::default(), Mode::External);
+                continue;
+            }
+            let line = match parallel_job(&join_fields(cmd), v, custom, has_placeholder) {
+                Some((text, vars)) => {
+                    for (n, f) in vars {
+                        child.set(&n, f);
+                    }
+                    Field { text, taint: v.taint.clone(), ..Field::default() }
+                }
+                // The replacement stands in single quotes or in Perl: as written.
+                None => join_fields(&words),
+            };
             self.shell_code(&line, "parallel", inv, Some(&mut child), None, &inner, &Input::Null);
         }
         Stream::unknown(&inv.text)
@@ -1768,24 +1837,23 @@ impl Analyzer<'_> {
 
     /// The output of a program that does not run other code.
     fn pure(&mut self, name: &str, inv: &Invocation) -> Stream {
-        if let Some((_, subs)) = CODE_GENERATORS.iter().find(|(g, _)| *g == name) {
-            let first = inv.args().iter().find(|a| !a.could_start_with("-")).and_then(Field::as_known);
-            let opts_ok = inv.args().iter().all(Field::is_known);
-            if opts_ok
-                && (subs.is_empty()
-                    || first.is_some_and(|f| subs.contains(&f))
-                    || inv.args().iter().any(|a| a.as_known().is_some_and(|t| subs.contains(&t))))
-            {
-                return Stream {
-                    trusted_code: true,
-                    producer: Some(inv.text.clone()),
-                    content: None,
-                    ..Stream::default()
-                };
-            }
+        if is_code_generator(name, inv) {
+            return Stream { trusted_code: true, producer: Some(inv.text.clone()), content: None, ..Stream::default() };
         }
         super::pure::stdout(name, inv, self.ctx)
     }
+}
+
+/// Whether the invocation prints shell code of an installed tool, meant for `eval`
+/// (`direnv hook bash`, `zoxide init zsh`): it prints the shell's name, it does not
+/// run that shell.
+fn is_code_generator(name: &str, inv: &Invocation) -> bool {
+    let Some((_, subs)) = CODE_GENERATORS.iter().find(|(g, _)| *g == name) else { return false };
+    let first = inv.args().iter().find(|a| !a.could_start_with("-")).and_then(Field::as_known);
+    inv.args().iter().all(Field::is_known)
+        && (subs.is_empty()
+            || first.is_some_and(|f| subs.contains(&f))
+            || inv.args().iter().any(|a| a.as_known().is_some_and(|t| subs.contains(&t))))
 }
 
 /// Where a script's text comes from.
@@ -1892,20 +1960,129 @@ fn replace_placeholder(a: &Field, placeholder: &str, with: &Field) -> Field {
     out
 }
 
-/// GNU parallel's replacement strings: `{}`, `{.}`, `{/}`, `{//}`, `{/.}`, `{#}`, `{%}`,
-/// `{1}`…, `{= perl =}`.
-fn replace_parallel(a: &Field, v: &Field) -> Field {
-    let mut out = a.clone();
-    for p in ["{}", "{.}", "{/}", "{//}", "{/.}", "{1}", "{2}", "{3}"] {
-        out = replace_placeholder(&out, p, v);
+/// GNU parallel's replacement strings: `{}` (or the `-I` string), `{.}`, `{/}`, `{//}`,
+/// `{/.}`, `{#}`, `{%}`, `{1}`…, `{= perl =}`.
+fn replace_parallel(a: &Field, v: &Field, custom: Option<&str>) -> Field {
+    if a.text.contains("{=") {
+        return Field::unknown(Unknown::Computed("a Perl expression of parallel".into()));
     }
-    for p in ["{#}", "{%}"] {
-        out = replace_placeholder(&out, p, &Field::unknown(Unknown::Number));
-    }
-    if out.text.contains("{=") {
-        out = Field::unknown(Unknown::Computed("a Perl expression of parallel".into()));
+    let mut out = Field { glob: a.glob, quoted: a.quoted, taint: a.taint.clone(), ..Field::default() };
+    let mut own = a.unknowns.iter();
+    let mut rest = a.text.as_str();
+    while let Some(c) = rest.chars().next() {
+        if let Some((len, kind)) = parallel_placeholder(rest, custom) {
+            let with = parallel_value(kind, v);
+            out.text.push_str(&with.text);
+            out.unknowns.extend(with.unknowns);
+            out.taint.merge(&with.taint);
+            rest = &rest[len..];
+            continue;
+        }
+        if c == UNKNOWN_MARK {
+            out.unknowns.extend(own.next().cloned());
+        }
+        out.text.push(c);
+        rest = &rest[c.len_utf8()..];
     }
     out
+}
+
+/// The replacement string of GNU parallel at the start of `s`: its length and what it
+/// takes of the input (`""` all of it, `"."` without extension, `"/"` the base name,
+/// `"//"` the directory, `"/."` both, `"#"`/`"%"` a job or slot number).
+fn parallel_placeholder<'s>(s: &'s str, custom: Option<&str>) -> Option<(usize, &'s str)> {
+    if let Some(c) = custom.filter(|c| !c.is_empty() && s.starts_with(*c)) {
+        return Some((c.len(), &s[..0]));
+    }
+    let inner = s.strip_prefix('{')?;
+    let end = inner.find('}')?;
+    let body = &inner[..end];
+    let kind = body.trim_start_matches(|c: char| c.is_ascii_digit());
+    let ok = match kind {
+        "" => custom.is_none() || body.len() > kind.len(),
+        "." | "/" | "//" | "/." | "#" | "%" => body.len() == kind.len() || !matches!(kind, "#" | "%"),
+        _ => false,
+    };
+    ok.then_some((end + 2, kind))
+}
+
+/// What a replacement string of kind `kind` stands for, given the input `v`.
+fn parallel_value(kind: &str, v: &Field) -> Field {
+    if matches!(kind, "#" | "%") {
+        return Field::unknown(Unknown::Number);
+    }
+    let Some(t) = v.as_known() else { return v.clone() };
+    let base = |p: &str| p.rsplit('/').next().unwrap_or(p).to_string();
+    let no_ext = |p: &str| match p.rfind('.') {
+        Some(k) if k > p.rfind('/').map_or(0, |s| s + 1) => p[..k].to_string(),
+        _ => p.to_string(),
+    };
+    let text = match kind {
+        "." => no_ext(t),
+        "/" => base(t),
+        "//" => t.rfind('/').map_or_else(|| ".".to_string(), |k| t[..k].to_string()),
+        "/." => no_ext(&base(t)),
+        _ => t.to_string(),
+    };
+    Field { text, ..v.clone() }
+}
+
+/// One job of GNU parallel as shell code: the command words joined (parallel does not
+/// quote them), each replacement string (or the appended input) a reference to a
+/// variable that holds the input as one word, the way parallel shell-quotes it.
+/// `None` when a replacement stands inside single quotes or the command is not known.
+fn parallel_job(
+    template: &Field,
+    v: &Field,
+    custom: Option<&str>,
+    has_placeholder: bool,
+) -> Option<(String, Vec<(String, Field)>)> {
+    #[derive(PartialEq)]
+    enum Q {
+        Plain,
+        Single,
+        Double,
+        Ansi,
+    }
+    let text = template.as_known().filter(|t| !t.contains("{="))?;
+    let mut out = String::new();
+    let mut vars: Vec<(String, Field)> = Vec::new();
+    let mut push_var = |out: &mut String, value: Field, quoted: bool| {
+        let name = format!("__tako_parallel_{}", vars.len());
+        out.push_str(&if quoted { format!("${{{name}}}") } else { format!("\"${{{name}}}\"") });
+        vars.push((name, value));
+    };
+    let mut q = Q::Plain;
+    let mut rest = text;
+    while let Some(c) = rest.chars().next() {
+        if let Some((len, kind)) = parallel_placeholder(rest, custom) {
+            if matches!(q, Q::Single | Q::Ansi) {
+                return None;
+            }
+            push_var(&mut out, parallel_value(kind, v), q == Q::Double);
+            rest = &rest[len..];
+            continue;
+        }
+        let mut n = c.len_utf8();
+        match (&q, c) {
+            (Q::Plain | Q::Double | Q::Ansi, '\\') => n += rest[n..].chars().next().map_or(0, char::len_utf8),
+            (Q::Plain, '\'') => q = Q::Single,
+            (Q::Plain, '"') => q = Q::Double,
+            (Q::Plain, '$') if rest[1..].starts_with('\'') => {
+                q = Q::Ansi;
+                n += 1;
+            }
+            (Q::Single | Q::Ansi, '\'') | (Q::Double, '"') => q = Q::Plain,
+            _ => {}
+        }
+        out.push_str(&rest[..n]);
+        rest = &rest[n..];
+    }
+    if !has_placeholder {
+        out.push(' ');
+        push_var(&mut out, v.clone(), false);
+    }
+    Some((out, vars))
 }
 
 fn new_cwd_if_exists(c: Cwd, check: bool) -> Option<Cwd> {
@@ -2216,4 +2393,99 @@ fn is_known_program(n: &str) -> bool {
 #[allow(dead_code)]
 fn rc<T>(t: T) -> Rc<T> {
     Rc::new(t)
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::analyze::{analyze, Analysis, Event};
+
+    fn run(s: &str) -> Analysis {
+        static WORLD: std::sync::OnceLock<(tempfile::TempDir, crate::context::Context)> = std::sync::OnceLock::new();
+        let (_, ctx) = WORLD.get_or_init(|| {
+            let dir = tempfile::tempdir().expect("temp dir");
+            let env = [("HOME", "/home/tester"), ("PATH", "/usr/bin:/bin")]
+                .into_iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect();
+            let ctx = crate::context::Context::new(dir.path().to_path_buf(), env);
+            (dir, ctx)
+        });
+        analyze(s, &[], ctx).expect("parses")
+    }
+
+    fn argvs(a: &Analysis) -> Vec<String> {
+        a.invocations.iter().map(|i| i.text.clone()).collect()
+    }
+
+    fn opaque(a: &Analysis) -> bool {
+        a.events.iter().any(|e| matches!(e, Event::OpaqueCode { .. }))
+    }
+
+    #[test]
+    fn parallel_quotes_its_input() {
+        // Unknown input is one unknown word, not unknown code.
+        let a = run("parallel git status -- {}");
+        assert!(!opaque(&a), "{:?}", a.events);
+        assert!(argvs(&a).iter().any(|t| t == "git status -- …"), "{:?}", argvs(&a));
+        assert!(!opaque(&run("parallel rm -rf")));
+        // Known input stays one word: `#` and `;` in it are not shell syntax.
+        let a = run("echo '# x; reboot' | parallel rm -rf {} /");
+        assert!(argvs(&a).iter().any(|t| t == "rm -rf '# x; reboot' /"), "{:?}", argvs(&a));
+        assert!(!argvs(&a).iter().any(|t| t == "reboot"));
+        let a = run("parallel echo {/} {.} {//} ::: src/a.rs");
+        assert!(argvs(&a).iter().any(|t| t == "echo a.rs src/a src"), "{:?}", argvs(&a));
+        // Without a command, the input lines are the commands.
+        assert!(opaque(&run("parallel")));
+        assert!(argvs(&run("echo reboot | parallel")).iter().any(|t| t == "reboot"));
+        // A replacement inside single quotes or in Perl is not quoted by us.
+        assert!(opaque(&run("parallel \"echo '{}'\"")));
+        assert!(opaque(&run("parallel echo {= s/a/b/ =}")));
+        // `-q`: the words are an argv.
+        assert!(argvs(&run("parallel -q sh -c 'echo a; reboot' ::: x")).iter().any(|t| t == "reboot"));
+    }
+
+    #[test]
+    fn bad_substitutions_stop_the_command() {
+        let a = run("echo \"$(git status)\" ${Date.now()}; node -e \"console.log(\\`${Date.now()}\\`)\"");
+        assert_eq!(argvs(&a), ["git status"]);
+        assert!(!opaque(&a));
+        // The assignment does not happen.
+        let a = run("x=/\nx=${a.b()}\nrm -rf $x");
+        assert!(argvs(&a).iter().any(|t| t == "rm -rf /"), "{:?}", argvs(&a));
+        // A bad substitution in a subshell does not stop the command around it.
+        let a = run("rm -rf / $(for x in ${a.b()}; do :; done) <(for x in ${a.b()}; do :; done)");
+        assert!(argvs(&a).iter().any(|t| t.starts_with("rm -rf /")), "{:?}", argvs(&a));
+        // `${a.b}` is a variable in ksh93: unknown, not an error.
+        let a = run("rm -rf /${a.b}");
+        assert!(argvs(&a).iter().any(|t| t.starts_with("rm -rf /")), "{:?}", argvs(&a));
+    }
+
+    #[test]
+    fn interpreters_with_unknown_programs_are_opaque() {
+        for s in [
+            "xargs python",
+            "xargs -I{} node {}",
+            "xargs -I{} python3 -m {}",
+            "xargs -I{} ruby -r{} -e 'puts 1'",
+            "xargs -I{} node --import {} app.js",
+            "python3 \"$SCRIPT\"",
+        ] {
+            assert!(opaque(&run(s)), "{s}");
+        }
+        for s in ["python3 script.py", "node app.js", "xargs awk -f safe.awk", "python3 -m http.server 8000"] {
+            assert!(!opaque(&run(s)), "{s}");
+        }
+        // `python -m MOD` reads its input as data.
+        assert!(argvs(&run("printf 'import os; os.system(\"reboot\")' | python3 -m json.tool"))
+            .iter()
+            .all(|t| t != "reboot"));
+    }
+
+    #[test]
+    fn code_generators_do_not_run_the_shell_they_name() {
+        for s in ["eval \"$(direnv hook bash)\"", "eval \"$(zoxide init zsh)\"", "eval \"$(mise activate bash)\""] {
+            assert!(!opaque(&run(s)), "{s}");
+        }
+        assert!(opaque(&run("eval \"$(zoxide bash)\"")));
+    }
 }

@@ -310,6 +310,10 @@ impl Analyzer<'_> {
                 }
                 Some(Field::unknown(Unknown::Computed(format!("${{{}…}}", p.name))))
             }
+            ParamOp::Bad => {
+                self.bad_substitution = true;
+                Some(Field::unknown(Unknown::Computed(format!("${{{}…}} (a bad substitution)", p.name))))
+            }
         };
         let result = if p.length {
             match result {
@@ -343,7 +347,10 @@ impl Analyzer<'_> {
         let mut sub = st.clone();
         let mut inner = sc.clone();
         inner.via.push(super::model::Via::Substitution);
+        // What fails in the subshell does not stop the command around it.
+        let bad = std::mem::take(&mut self.bad_substitution);
         let stream = self.script(script, &mut sub, &inner, &super::model::Input::Inherited);
+        self.bad_substitution = bad;
         stream_to_field(stream)
     }
 
@@ -352,7 +359,10 @@ impl Analyzer<'_> {
         let mut sub = st.clone();
         let mut inner = sc.clone();
         inner.via.push(super::model::Via::Substitution);
-        self.script(script, &mut sub, &inner, &super::model::Input::Inherited)
+        let bad = std::mem::take(&mut self.bad_substitution);
+        let stream = self.script(script, &mut sub, &inner, &super::model::Input::Inherited);
+        self.bad_substitution = bad;
+        stream
     }
 }
 

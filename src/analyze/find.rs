@@ -110,6 +110,10 @@ pub struct FindCmd {
     pub filtered: bool,
     /// Files written by `-fprint`, `-fprint0`, `-fprintf`, `-fls`.
     pub writes: Vec<Field>,
+    /// The name every match has: the value of the only `-name`/`-iname` test when it
+    /// is literal (no glob characters) and no `!`, `-not`, `-o` or `,` lets other names
+    /// through.
+    pub name: Option<String>,
 }
 
 impl FindCmd {
@@ -142,6 +146,10 @@ impl FindCmd {
         if f.roots.is_empty() {
             f.roots.push(Field::known("."));
         }
+        // The values of `-name`/`-iname` (`None` when unknown); whether a test lets
+        // other names through or follows an action.
+        let mut names: Vec<Option<String>> = Vec::new();
+        let mut open_names = false;
         while i < args.len() {
             let a = &args[i];
             let Some(t) = a.as_known() else {
@@ -150,6 +158,14 @@ impl FindCmd {
                 continue;
             };
             i += 1;
+            match t {
+                "!" | "-not" | "-o" | "-or" | "," => open_names = true,
+                "-name" | "-iname" => {
+                    open_names |= !f.execs.is_empty() || f.delete;
+                    names.push(args.get(i).and_then(Field::as_known).map(String::from));
+                }
+                _ => {}
+            }
             match t {
                 "-delete" => f.delete = true,
                 "-exec" | "-execdir" | "-ok" | "-okdir" => {
@@ -193,25 +209,36 @@ impl FindCmd {
                 }
             }
         }
+        if let ([Some(n)], false) = (names.as_slice(), open_names || f.unknown_action) {
+            if !n.is_empty() && !n.contains(['*', '?', '[', '\\', '/']) {
+                f.name = Some(n.clone());
+            }
+        }
         f
     }
 
-    /// The field `{}` stands for: a path under the starting point(s).
+    /// The field `{}` stands for: a path under the starting point(s), ending in
+    /// `/NAME` when every match is named NAME (`find . -name .env` finds `./…/.env`).
     #[must_use]
     pub fn found_path(&self) -> Field {
+        let mut path = Field::unknown(super::model::Unknown::Input("a path found by find".into()));
         if let [root] = self.roots.as_slice() {
             if let Some(r) = root.as_known() {
                 let mut text = r.trim_end_matches('/').to_string();
                 text.push('/');
                 text.push(UNKNOWN_MARK);
-                return Field {
+                path = Field {
                     text,
                     unknowns: vec![super::model::Unknown::Input(format!("a path found under {r}"))],
                     ..Field::default()
                 };
             }
         }
-        Field::unknown(super::model::Unknown::Input("a path found by find".into()))
+        if let Some(n) = &self.name {
+            path.text.push('/');
+            path.text.push_str(n);
+        }
+        path
     }
 }
 
@@ -238,5 +265,27 @@ mod tests {
         assert!(!parse(". -type f -delete").filtered);
         assert_eq!(parse("-delete").roots[0].text, ".");
         assert_eq!(parse("/tmp /var -delete").roots.len(), 2);
+    }
+
+    #[test]
+    fn found_names() {
+        let f = parse(". -name .env -exec cat {} ;");
+        assert_eq!(f.name.as_deref(), Some(".env"));
+        assert_eq!(f.found_path().text, format!("./{UNKNOWN_MARK}/.env"));
+        assert_eq!(parse("/ -type f -iname ID_RSA").found_path().text, format!("/{UNKNOWN_MARK}/ID_RSA"));
+        // Patterns, alternatives, negations and names tested after an action name nothing.
+        for s in [
+            ". -name *.rs -exec cat {} +",
+            ". -name .env -o -name x -exec cat {} +",
+            ". ! -name .env -exec cat {} +",
+            ". -not -name .env",
+            ". -name a -name b",
+            ". -exec cat {} ; -name .env",
+            ". -path ./.env",
+        ] {
+            assert_eq!(parse(s).name, None, "{s}");
+        }
+        assert_eq!(parse(". -name .env").found_path().text, format!("./{UNKNOWN_MARK}/.env"));
+        assert_eq!(parse(". -type f").found_path().text, format!("./{UNKNOWN_MARK}"));
     }
 }

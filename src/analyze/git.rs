@@ -378,6 +378,19 @@ impl GitCmd {
     pub fn has_known(&self, long: &str, short: Option<char>) -> bool {
         self.options().any(|a| a.is_known() && opt_matches(a, long, short))
     }
+
+    /// Whether an argument known only at run time could be this option: one that is
+    /// surely an option (`--$X`, `-{}`), or a whole word of input read at run time
+    /// (`parallel git push`, `xargs git push`: data, which could hold `--force`). A
+    /// wholly unknown variable or command output is taken for the operand the command
+    /// was written with (`git push origin "$(git branch --show-current)"`).
+    #[must_use]
+    pub fn may_have(&self, long: &str, short: Option<char>) -> bool {
+        self.options().any(|a| {
+            let input = a.known_prefix().is_empty() && matches!(a.unknowns.first(), Some(Unknown::Input(_)));
+            !a.is_known() && (a.known_prefix().starts_with('-') || input) && opt_matches(a, long, short)
+        })
+    }
 }
 
 /// Whether an option argument is `long` (or an abbreviation of it, as git's parser
@@ -385,7 +398,26 @@ impl GitCmd {
 #[must_use]
 pub fn opt_matches(a: &Field, long: &str, short: Option<char>) -> bool {
     let Some(t) = a.as_known() else {
-        // Unknown: it could be anything.
+        // Unknown: it could be anything its known start allows (`--ha…` could be
+        // `--hard`, `-x…` a cluster holding any flag).
+        let prefix = crate::analyze::model::fold_dashes(a.known_prefix());
+        if let Some(name) = prefix.strip_prefix("--") {
+            let name = name.to_ascii_lowercase();
+            let want = long.trim_start_matches("--");
+            return want.starts_with(&name) || name.starts_with(&format!("{want}="));
+        }
+        if let Some(cluster) = prefix.strip_prefix('-').filter(|c| !c.is_empty()) {
+            let Some(s) = short else { return false };
+            for c in cluster.chars() {
+                if c == s {
+                    return true;
+                }
+                if !c.is_ascii_alphabetic() || "bBcCmF".contains(c) {
+                    return false;
+                }
+            }
+            return true;
+        }
         return a.could_start_with("-");
     };
     let t = crate::analyze::model::fold_dashes(t);
@@ -551,5 +583,33 @@ mod tests {
         assert!(!g.has("--hard", None));
         let g = GitCmd::parse(&inv(&["push", "-fq"], &[]), None);
         assert!(g.has("--force", Some('f')));
+    }
+
+    #[test]
+    fn partly_known_options() {
+        use crate::analyze::model::{Unknown, UNKNOWN_MARK};
+        let part = |s: &str| Field {
+            text: s.replace('?', &UNKNOWN_MARK.to_string()),
+            unknowns: vec![Unknown::Input("x".into())],
+            ..Field::default()
+        };
+        assert!(opt_matches(&part("--?"), "--force", Some('f')));
+        assert!(opt_matches(&part("--fo?"), "--force", Some('f')));
+        assert!(!opt_matches(&part("--soft?"), "--hard", None));
+        assert!(opt_matches(&part("-?"), "--force", Some('f')));
+        assert!(opt_matches(&part("-q?"), "--force", Some('f')));
+        assert!(!opt_matches(&part("-q?"), "--hard", None));
+        assert!(!opt_matches(&part("-m?"), "--force", Some('f')));
+        assert!(opt_matches(&part("?"), "--hard", None));
+        let mut i = inv(&["push"], &[]);
+        i.argv.extend([part("--?"), Field::known("origin"), Field::known("main")]);
+        let g = GitCmd::parse(&i, None);
+        assert!(g.may_have("--force", Some('f')) && !g.has_known("--force", Some('f')));
+        let mut i = inv(&["push", "origin"], &[]);
+        i.argv.push(Field::unknown(Unknown::Var("BRANCH".into())));
+        assert!(!GitCmd::parse(&i, None).may_have("--force", Some('f')));
+        let mut i = inv(&["push"], &[]);
+        i.argv.push(part("?"));
+        assert!(GitCmd::parse(&i, None).may_have("--force", Some('f')));
     }
 }

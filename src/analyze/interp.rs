@@ -291,12 +291,18 @@ impl Analyzer<'_> {
         if !self.step("(a simple command)") {
             return Stream::unknown("(analysis stopped)");
         }
+        let outer_bad = std::mem::take(&mut self.bad_substitution);
         let mut env = Vec::with_capacity(cmd.assigns.len());
         for a in &cmd.assigns {
             let v = self.assign_value(a, st, sc);
             env.push((a.name.clone(), v));
         }
         let argv = self.expand_words(&cmd.words, st, sc);
+        // A bad substitution (`${a.b}`) stops the command before it runs: no
+        // assignment, redirection or program. What expanded before it did run.
+        if std::mem::replace(&mut self.bad_substitution, outer_bad) {
+            return Stream::empty();
+        }
         let (stdin2, redirects) = self.redirects(&cmd.redirects, st, sc, stdin);
         if argv.is_empty() {
             // Assignments (and redirections) only: they change this shell. Those of

@@ -106,11 +106,21 @@ pub(crate) struct Analyzer<'c> {
     steps: usize,
     exhausted: bool,
     limits: Limits,
+    /// A word of the command being expanded holds a bad substitution (`${a.b}`): bash
+    /// reports it and does not run the command.
+    pub(crate) bad_substitution: bool,
 }
 
 impl<'c> Analyzer<'c> {
     pub(crate) fn new(ctx: &'c Context) -> Self {
-        Self { ctx, out: Analysis::default(), steps: 0, exhausted: false, limits: Limits::default() }
+        Self {
+            ctx,
+            out: Analysis::default(),
+            steps: 0,
+            exhausted: false,
+            limits: Limits::default(),
+            bad_substitution: false,
+        }
     }
 
     pub(crate) fn initial_state(&self) -> State {

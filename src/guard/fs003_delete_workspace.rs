@@ -20,6 +20,9 @@ pub static GUARD: Guard = Guard {
   `rm -rf .*`, `find . -delete`, `find . -exec rm -rf {} +`): asks.
 - Deleting a directory tree inside the workspace that holds files git tracks, or
   files git neither tracks nor ignores (work that git cannot restore): asks.
+- Destroying files beyond recovery, wherever they are: `shred` and `wipe` of any file
+  (`shred -u secret.txt`), `srm` of a file that exists or cannot be known: asks.
+  Shredding a block device is DK002's.
 
 Build output is not source: a tree that git ignores, that does not exist, or that is
 named like build output (`target`, `node_modules`, `dist`, `build`, `.venv`,
@@ -32,7 +35,19 @@ that deletes `.git` loses all history.
 ## Instead
 Delete the specific files, or the build output directory, or use `git clean -n` to see
 what is untracked first.",
-    matches: &["rm -rf .", "rm -rf *", "rm -rf .git", "find . -delete", "rm -rf src", "find . -exec rm -rf {} +"],
+    matches: &[
+        "rm -rf .",
+        "rm -rf *",
+        "rm -rf .git",
+        "find . -delete",
+        "rm -rf src",
+        "find . -exec rm -rf {} +",
+        "shred -u secret.txt",
+        "eval \"shred secret\"",
+        "shred -n 3 src/main.rs",
+        "srm src/main.rs",
+        "wipe -rf /tmp/x",
+    ],
     not_matches: &[
         "rm -rf target node_modules dist build",
         "rm -rf ./build-*",
@@ -40,6 +55,9 @@ what is untracked first.",
         "rm -rf /tmp/x",
         "find . -name '*.o' -delete",
         "rm -rf missing-dir",
+        "shred",
+        "shred --help",
+        "srm -z file.txt",
     ],
     on_invocation: Some(check),
     on_event: None,
@@ -48,6 +66,9 @@ what is untracked first.",
 fn check(inv: &Invocation, cx: &Cx<'_>) -> Option<Hit> {
     if is_remote(inv) {
         return None;
+    }
+    if let Some(hit) = destroy(inv, cx) {
+        return Some(hit);
     }
     for d in deletions(inv, cx) {
         let t = &d.target;
@@ -97,6 +118,30 @@ fn check(inv: &Invocation, cx: &Cx<'_>) -> Option<Hit> {
         }
     }
     None
+}
+
+/// `shred`, `wipe`, `srm`: overwriting a file so that nothing can bring it back. Block
+/// devices are DK002's. `shred` and `wipe` exist for nothing else, so any file asks
+/// (one missing now may be written earlier in the same command); `srm` asks when the
+/// file exists or cannot be known.
+fn destroy(inv: &Invocation, cx: &Cx<'_>) -> Option<Hit> {
+    let name = inv.name()?;
+    if !matches!(name.as_str(), "shred" | "wipe" | "srm") {
+        return None;
+    }
+    deletions(inv, cx).into_iter().find_map(|d| {
+        let t = &d.target;
+        let device = t.path.as_deref().is_some_and(|p| p.starts_with("/dev")) || t.raw.starts_with("/dev/");
+        let dir = name == "shred" && t.path.as_deref().is_some_and(std::path::Path::is_dir) && !t.glob;
+        let known_missing = t.path.is_some() && !t.glob && !t.exists();
+        if device || dir || (name == "srm" && known_missing) {
+            return None;
+        }
+        Some(
+            Hit::ask(format!("{name} destroys {} beyond recovery", t.raw))
+                .hint("delete with rm (git or a backup can still restore it); shredding is the operator's call"),
+        )
+    })
 }
 
 #[cfg(test)]

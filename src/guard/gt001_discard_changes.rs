@@ -3,6 +3,7 @@
 
 use super::util::git_cmd;
 use super::{Cx, Guard, Hit};
+use crate::analyze::git::opt_matches;
 use crate::analyze::{Cwd, Field, Invocation};
 use crate::policy::Decision;
 
@@ -20,7 +21,8 @@ Git commands that overwrite or delete work that is not committed anywhere:
 `git checkout TREE-ISH PATH…`, `git restore -p`, `git rm -f`, `git merge|rebase|cherry-pick
 --abort`, `git switch --discard-changes` / `-f`, `git clean -f` (untracked files, `-x` ignored
 ones too), `git stash drop` / `git stash clear`. Seen through wrappers, aliases
-(`git -c alias.x=reset x --hard`), abbreviations (`--har`) and `sh -c`.
+(`git -c alias.x=reset x --hard`), abbreviations (`--har`) and `sh -c`; an option known
+only at run time (`xargs -I{} git rm -{} …`) counts as each option it could be.
 
 ## Why
 Uncommitted changes are not in git's history: once overwritten, they are gone. Agents
@@ -51,6 +53,8 @@ when the loss is intended.",
         "git rm -f file.txt",
         "git rm -rf .",
         "git merge --abort",
+        "xargs -I{} git rm -{} /",
+        "git checkout -$X main",
     ],
     not_matches: &[
         "git reset --soft HEAD~1",
@@ -70,6 +74,8 @@ when the loss is intended.",
         "git rm --cached -r .env",
         "git rm -n -f x",
         "git restore --staged --no-worktree file.txt",
+        "xargs -I{} git rm --cached -- {}",
+        "git switch --create-$X x",
     ],
     on_invocation: Some(check),
     on_event: None,
@@ -84,7 +90,7 @@ fn check(inv: &Invocation, cx: &Cx<'_>) -> Option<Hit> {
         "reset" if g.has("--hard", None) || g.has_known("--merge", None) => hit("git reset --hard"),
         _ if g.has_known("--help", Some('h')) || g.has_known("--version", None) => None,
         "checkout" => {
-            if g.has_known("--force", Some('f')) {
+            if g.has_known("--force", Some('f')) || g.may_have("--force", Some('f')) {
                 return hit("git checkout --force");
             }
             let ops = g.operands();
@@ -128,7 +134,12 @@ fn check(inv: &Invocation, cx: &Cx<'_>) -> Option<Hit> {
             Hit::ask(format!("git {sub} --abort resets the working tree and can discard uncommitted changes"))
                 .hint("`git status` first; commit or stash what you want to keep"),
         ),
-        "switch" if g.has_known("--discard-changes", None) || g.has_known("--force", Some('f')) => {
+        "switch"
+            if g.has_known("--discard-changes", None)
+                || g.has_known("--force", Some('f'))
+                || g.may_have("--discard-changes", None)
+                || g.may_have("--force", Some('f')) =>
+        {
             hit("git switch --discard-changes")
         }
         "clean" => {
@@ -215,7 +226,11 @@ fn checkout_operands(args: &[Field]) -> usize {
 fn rm_flags(args: &[Field]) -> (bool, bool) {
     let (mut force, mut cached, mut dry) = (false, false, false);
     for a in args {
-        let Some(t) = a.as_known() else { continue };
+        let Some(t) = a.as_known() else {
+            // An option known only at run time (`-{}` from xargs) could be `-f`.
+            force |= a.known_prefix().starts_with('-') && opt_matches(a, "--force", Some('f'));
+            continue;
+        };
         if t == "--" {
             break;
         }

@@ -17,7 +17,9 @@ pub static GUARD: Guard = Guard {
   deletions (`--delete`, `:ref`) of a protected branch (`main`, `master`, `trunk`,
   `develop`, `production`, `release/*`, …), or of the current branch when it is one:
   denied.
-- Force pushes and deletions of other branches, `--force-with-lease`, `--prune`: asks.
+- Force pushes and deletions of other branches, `--force-with-lease`, `--prune`, and
+  options known only at run time (`git push --$X`, `xargs -I{} git push --{}`, input
+  words of `parallel git push`), which could be any of these: asks.
 
 ## Why
 A force push replaces the remote's history for everyone who shares it; commits that
@@ -36,6 +38,9 @@ your own feature branch with the operator's approval.",
         "git push origin :release/1.0",
         "git push --force-with-lease origin feature/x",
         "git push --force origin feature/x",
+        "xargs -I{} git push --{} origin main",
+        "git push -$FLAGS origin main",
+        "parallel git push",
     ],
     not_matches: &[
         "git push",
@@ -44,6 +49,10 @@ your own feature branch with the operator's approval.",
         "git push origin main",
         "git push --tags",
         "echo git push --force",
+        "git push origin \"$BRANCH\"",
+        "git push --set-upstream-$X origin x",
+        "echo feature/x | xargs -I{} git push origin {}",
+        "git push origin \"$(git branch --show-current)\"",
     ],
     on_invocation: Some(check),
     on_event: None,
@@ -102,6 +111,17 @@ fn check(inv: &Invocation, cx: &Cx<'_>) -> Option<Hit> {
     }
     if g.has_known("--prune", None) {
         return Some(Hit::ask("git push --prune deletes remote branches that have no local counterpart"));
+    }
+    // An option whose name is only known at run time (`--$X`, `-{}` from xargs).
+    if [("--force", Some('f')), ("--delete", Some('d')), ("--mirror", None), ("--prune", None)]
+        .into_iter()
+        .any(|(long, short)| g.may_have(long, short))
+    {
+        let opt = g.options().find(|a| !a.is_known()).map(crate::analyze::Field::display).unwrap_or_default();
+        return Some(
+            Hit::ask(format!("git push {opt}: an option known only at run time could be --force or --delete"))
+                .hint("write the options out literally"),
+        );
     }
     None
 }

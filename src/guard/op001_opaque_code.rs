@@ -17,7 +17,9 @@ Commands whose code tako-exec cannot see before it runs: `eval` or `bash -c` of 
 variable that is not assigned in the script, a command name that is the output of
 another command (`$(cat cmd.txt) args`), text piped into a shell from a command whose
 output is unknown, interpreters given code built at run time, scripts that cannot be
-read. (Code downloaded from the network is RC001's, and is denied.)
+read, an interpreter whose program, module or preloaded code (`-m`, `-r`, `-M`,
+`--require`, `--import`) is a value known only at run time (`xargs python`). (Code
+downloaded from the network is RC001's, and is denied.)
 
 ## Why
 tako-exec decides on what a command will do; when that is only known at run time,
@@ -32,6 +34,12 @@ value can be seen.",
         "$(cat cmd.txt) --flag",
         "python3 -c \"$CODE\"",
         "cat script.txt | sh",
+        "xargs python",
+        "xargs -I{} python3 -m {}",
+        "xargs -I{} node --require {} -e \"console.log(1)\"",
+        "xargs -I{} ruby -r{} -e 'puts 1'",
+        "xargs -I{} perl -M{} -e 'print 1'",
+        "parallel",
     ],
     not_matches: &[
         "eval 'echo hi'",
@@ -39,6 +47,15 @@ value can be seen.",
         "bash -c 'echo hi'",
         "echo \"$X\"",
         "eval \"$(ssh-agent -s)\"",
+        "eval \"$(direnv hook bash)\"",
+        "eval \"$(zoxide init bash)\"",
+        "eval \"$(starship init zsh)\"",
+        "python3 script.py",
+        "xargs awk -f safe.awk",
+        "node -e \"console.log(\\`v${Date.now()}\\`)\"",
+        "parallel git status -- {}",
+        "parallel node app.js {}",
+        "parallel awk '{ print }' {}",
     ],
     on_invocation: None,
     on_event: Some(check),

@@ -5,7 +5,7 @@ use super::util::{deletions, read_args, target, writes};
 use super::{Cx, Guard, Hit};
 use crate::analyze::model::UNKNOWN_MARK;
 use crate::analyze::{Field, Invocation};
-use crate::paths::Target;
+use crate::paths::{Place, Target};
 use crate::policy::Decision;
 use crate::sensitive::{secret_dir, secret_file};
 
@@ -43,6 +43,11 @@ Reference secrets by name (`$API_KEY` in the program's own environment), or use 
         "head -n1 $HOME/.netrc",
         "rm .env",
         "cat ${HOME}/.docker/config.json",
+        "find . -name .env -exec cat {} \\;",
+        "find . -name id_rsa -exec head -n 1 {} +",
+        "find . -name .env -execdir rg TOKEN {} +",
+        "find / -type f -name id_ed25519 -exec cat {} \\;",
+        "gawk 'BEGIN { while ((getline line < \".env\") > 0) print line }'",
     ],
     not_matches: &[
         "ls -la ~/.ssh",
@@ -56,6 +61,11 @@ Reference secrets by name (`$API_KEY` in the program's own environment), or use 
         "grep -A 2 credentials README.md",
         "rg -e id_rsa docs/",
         "node tool.js explain 'cat ~/.ssh/id_rsa'",
+        "find . -name '*.rs' -exec cat {} +",
+        "find . -name README.md -exec cat {} \\;",
+        "find . ! -name .env -exec cat {} +",
+        "find . -name .env.example -exec cat {} \\;",
+        "printf \"print(open('.env').read())\" | python3 -m module",
     ],
     on_invocation: Some(check),
     on_event: None,
@@ -164,6 +174,15 @@ fn describe(t: &Target, f: &Field) -> Option<(&'static str, bool)> {
             return Some((why, true));
         }
     }
+    // A path whose last component is known (`./…/.env`, the paths `find . -name .env`
+    // finds): its name decides; where it is not known, it asks.
+    let suffix = f.text.rsplit(UNKNOWN_MARK).next().unwrap_or("");
+    if f.text.contains(UNKNOWN_MARK) && suffix.contains('/') {
+        let name = suffix.rsplit('/').next().unwrap_or("");
+        if let Some(why) = secret_file(name) {
+            return Some((why, is_key_material(why) && t.place != Place::Unknown));
+        }
+    }
     None
 }
 
@@ -224,5 +243,15 @@ mod tests {
         assert_eq!(e.decision, crate::policy::Decision::Deny);
         let e = crate::guard::tests::eval("cat .env");
         assert_eq!(e.decision, crate::policy::Decision::Ask);
+    }
+
+    #[test]
+    fn found_names_decide_by_place() {
+        use crate::guard::tests::eval;
+        use crate::policy::Decision;
+        assert_eq!(eval("find ~ -name id_rsa -exec cat {} \\;").decision, Decision::Deny);
+        assert_eq!(eval("find . -name id_rsa -exec cat {} +").decision, Decision::Ask);
+        // A key in a directory that cannot be known asks.
+        assert_eq!(eval("cat \"$KEYDIR/server.key\"").decision, Decision::Ask);
     }
 }

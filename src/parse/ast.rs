@@ -417,4 +417,7 @@ pub enum ParamOp {
     /// Any other operation (substitution, substring, case change, transform): its value
     /// is not computed statically; the words are kept for the substitutions they hold.
     Other(Vec<Word>),
+    /// An operator bash does not know (`${Date.now()}`): expanding it fails with "bad
+    /// substitution" before anything inside is expanded, and the command does not run.
+    Bad,
 }

@@ -1559,13 +1559,21 @@ impl<'a> Parser<'a> {
                 ParamOp::Trim { suffix: true, longest, word: make(self, 1 + usize::from(longest))? }
             }
             _ => {
-                // Substring, pattern substitution, case change, transform: keep the words.
+                // Substring (after `:`), pattern substitution, case change, transform: keep
+                // the words. Any other character is an error when expanded; `${a.b}` is
+                // kept too, as ksh93 reads it as the variable `a.b`.
+                let known = colon || matches!(after, Some(b'/' | b'^' | b',' | b'@' | b'~'));
                 self.pos += 1;
                 while self.pos < self.src.len() && !self.src.is_char_boundary(self.pos) {
                     self.pos += 1;
                 }
                 let w = self.read_word_until(b'}')?;
-                ParamOp::Other(vec![w])
+                let dotted = after == Some(b'.') && w.literal().is_some_and(|l| l.split('.').all(is_name));
+                if known || dotted {
+                    ParamOp::Other(vec![w])
+                } else {
+                    ParamOp::Bad
+                }
             }
         })
     }
@@ -1861,7 +1869,7 @@ fn fill_parts(parts: &mut [Part], bodies: &mut Vec<Option<Word>>) {
                     fill_word(i, bodies);
                 }
                 match &mut param.op {
-                    ParamOp::None => {}
+                    ParamOp::None | ParamOp::Bad => {}
                     ParamOp::Default { word, .. }
                     | ParamOp::Assign { word, .. }
                     | ParamOp::Error { word, .. }

@@ -148,6 +148,7 @@ fn parts(ps: &[Part]) -> String {
                     ParamOp::Alt { word: w, .. } => format!(":+{}", word(w)),
                     ParamOp::Trim { word: w, .. } => format!("#{}", word(w)),
                     ParamOp::Other(ws) => format!("~{}", ws.iter().map(word).collect::<String>()),
+                    ParamOp::Bad => "!bad".into(),
                 };
                 format!("${{{}{}{}{op}}}", if p.length { "#" } else { "" }, if p.indirect { "!" } else { "" }, p.name)
             }
@@ -203,6 +204,8 @@ fn expansions() {
     assert_eq!(sx("echo ${HOME:-/tmp}/.kube"), "[echo ${HOME:-/tmp}/.kube]");
     assert_eq!(sx("echo ${a[1]} ${a[@]}"), "[echo ${a} ${a}]");
     assert_eq!(sx("echo ${x//a/b}"), "[echo ${x~/a/b}]");
+    assert_eq!(sx("echo ${x^^} ${x:1:2} ${x@Q} ${x~}"), "[echo ${x~^} ${x~1:2} ${x~Q} ${x~}]");
+    assert_eq!(sx("echo \"${Date.now()}\" ${a.b} ${a-b}"), "[echo \"${Date!bad}\" ${a~b} ${a:-b}]");
     assert_eq!(sx("echo $(ls) `pwd`"), "[echo $([ls]) $([pwd])]");
     assert_eq!(sx("echo \"$(echo \" ) \" )\""), "[echo \"$([echo \"' ) '\"])\"]");
     assert_eq!(sx("echo $((1 + 2)) $[3]"), "[echo $((1 + 2)) $((3))]");
