@@ -203,6 +203,19 @@ impl Analyzer<'_> {
             }
             "export" | "declare" | "typeset" | "local" | "readonly" => {
                 let mut rec = inv.clone();
+                let exporting = raw == "export"
+                    || args.iter().any(|a| {
+                        a.as_known().is_some_and(|t| t.starts_with('-') && !t.starts_with("--") && t.contains('x'))
+                    });
+                if exporting {
+                    // `export NAME` of an existing variable, and `export NAME=V` below.
+                    let names =
+                        args.iter().filter_map(Field::as_known).filter(|t| !t.starts_with('-') && !t.contains('='));
+                    let names: Vec<String> = names.map(String::from).collect();
+                    let exported = Rc::make_mut(&mut st.exported);
+                    exported.extend(names);
+                    exported.extend(decl.iter().map(|a| a.name.clone()));
+                }
                 for a in decl {
                     let v = self.assign_value(a, st, sc);
                     // Variables that decide which shell runs are shown to the guards.

@@ -328,9 +328,12 @@ impl Analyzer<'_> {
             return Stream::empty();
         }
         let text = display_fields(&argv);
+        let mut inv_env: Vec<(String, Field)> = st.exported_code_vars();
+        inv_env.retain(|(n, _)| !env.iter().any(|(m, _)| m == n));
+        inv_env.extend(env.into_iter().map(|(n, v)| (n, v.scalar())));
         let inv = Invocation {
             argv,
-            env: env.into_iter().map(|(n, v)| (n, v.scalar())).collect(),
+            env: inv_env,
             redirects,
             cwd: st.cwd.clone(),
             stdin: stdin2,

@@ -39,6 +39,8 @@ pub(crate) struct State {
     pub vars: Rc<HashMap<String, Val>>,
     /// Functions defined, by name (more than one when branches differ); shared likewise.
     pub funcs: Rc<HashMap<String, Vec<Rc<FunctionDef>>>>,
+    /// Names of variables exported to the environment of later commands.
+    pub exported: Rc<std::collections::BTreeSet<String>>,
     /// The working directory.
     pub cwd: Cwd,
     /// The previous working directory (`cd -`).
@@ -56,6 +58,7 @@ impl State {
         Self {
             vars: Rc::default(),
             funcs: Rc::default(),
+            exported: Rc::default(),
             cwd,
             oldpwd: None,
             positional: Vec::new(),
@@ -64,16 +67,54 @@ impl State {
         }
     }
 
-    /// A fresh shell (`bash -c`): no variables or functions, same working directory.
-    /// Variables of the parent are not carried: unexported ones do not pass, and any
-    /// variable a script did not assign is unknown anyway.
+    /// A fresh shell (`bash -c`): same working directory, no functions, and of the
+    /// variables only the exported ones (unexported ones do not pass, and a variable the
+    /// script did not assign is unknown anyway).
     pub(crate) fn child(&self) -> Self {
-        Self::new(self.cwd.clone())
+        let mut c = Self::new(self.cwd.clone());
+        if !self.exported.is_empty() {
+            let vars: HashMap<String, Val> =
+                self.exported.iter().filter_map(|n| self.vars.get(n).map(|v| (n.clone(), v.clone()))).collect();
+            c.vars = Rc::new(vars);
+            c.exported = Rc::clone(&self.exported);
+        }
+        c
+    }
+
+    /// Exported variables that change what code a program runs (`BASH_ENV`,
+    /// `LD_PRELOAD`, `GIT_SSH_COMMAND`, …), with their values, for invocations to carry.
+    pub(crate) fn exported_code_vars(&self) -> Vec<(String, Field)> {
+        self.exported
+            .iter()
+            .filter(|n| carries_code(n))
+            .filter_map(|n| self.vars.get(n).map(|v| (n.clone(), v.scalar())))
+            .collect()
     }
 
     pub(crate) fn set(&mut self, name: &str, v: Field) {
         Rc::make_mut(&mut self.vars).insert(name.to_string(), Val::Scalar(v));
     }
+}
+
+/// Whether an environment variable makes programs run or load code it names.
+#[must_use]
+pub(crate) fn carries_code(name: &str) -> bool {
+    matches!(
+        name,
+        "BASH_ENV"
+            | "ENV"
+            | "LD_PRELOAD"
+            | "LD_AUDIT"
+            | "DYLD_INSERT_LIBRARIES"
+            | "NODE_OPTIONS"
+            | "PERL5OPT"
+            | "RUBYOPT"
+            | "PYTHONSTARTUP"
+            | "PROMPT_COMMAND"
+            | "LD_LIBRARY_PATH"
+    ) || name.starts_with("GIT_")
+        || name == "SHELL"
+        || name.starts_with("TAKO_")
 }
 
 /// The state after one of several paths ran: what all paths agree on stays, the rest
@@ -98,6 +139,10 @@ pub(crate) fn merge(paths: Vec<State>) -> State {
                     vars.insert(n.clone(), Val::Scalar(Field::unknown(Unknown::Branch(n))));
                 }
             }
+        }
+        // Exported on any path: exported (the stricter assumption).
+        if !Rc::ptr_eq(&out.exported, &other.exported) {
+            Rc::make_mut(&mut out.exported).extend(other.exported.iter().cloned());
         }
         if !Rc::ptr_eq(&out.funcs, &other.funcs) {
             let other_funcs = Rc::unwrap_or_clone(other.funcs);

@@ -47,6 +47,7 @@ mod op002_parse_error;
 mod op003_limits;
 mod op004_api_call;
 mod op005_confusable;
+mod op006_env_code;
 mod pb001_publish;
 mod pr001_privilege;
 mod pr002_setuid_sudoers;
@@ -239,6 +240,7 @@ pub static GUARDS: &[&Guard] = &[
     &op003_limits::GUARD,
     &op004_api_call::GUARD,
     &op005_confusable::GUARD,
+    &op006_env_code::GUARD,
     &pb001_publish::GUARD,
     &pr001_privilege::GUARD,
     &pr002_setuid_sudoers::GUARD,
