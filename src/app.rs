@@ -232,11 +232,23 @@ fn run_shell(a: ShellArgs, s: &Settings) -> i32 {
         }
     };
     let argv0 = exec::shell_argv0(&a.argv0, a.shim.as_deref(), &shell);
+    let startup = startup_file(&shell, &argv0);
+    // The startup file the real shell sources before the command is judged with it.
+    let judged = |eval: Evaluation| match &startup {
+        Some(path) => {
+            // bash expands the value (parameters, `$(…)`, arithmetic) without splitting it,
+            // as inside double quotes.
+            let quoted = path.replace('\\', "\\\\").replace('"', "\\\"");
+            let sourced = policy::evaluate_shell(&format!(". \"{quoted}\""), &[], &s.ctx);
+            Evaluation::from_reasons(sourced.reasons.into_iter().chain(eval.reasons).collect())
+        }
+        None => eval,
+    };
     let mut stdin_script: Option<std::fs::File> = None;
     match &a.mode {
         ShellMode::Informational => {}
         ShellMode::Command { text, positional } => {
-            let eval = judge_text(text, &lossy(positional), &s.ctx);
+            let eval = judged(judge_text(text, &lossy(positional), &s.ctx));
             if let Err(c) = enforce(&eval, &text.to_string_lossy(), s) {
                 return c;
             }
@@ -253,7 +265,7 @@ fn run_shell(a: ShellArgs, s: &Settings) -> i32 {
             };
             let mut positional = vec![shown.clone()];
             positional.extend(lossy(args));
-            let eval = judge_script(&bytes, &shown, &positional, &s.ctx);
+            let eval = judged(judge_script(&bytes, &shown, &positional, &s.ctx));
             if let Err(c) = enforce(&eval, &String::from_utf8_lossy(&bytes), s) {
                 return c;
             }
@@ -272,7 +284,7 @@ fn run_shell(a: ShellArgs, s: &Settings) -> i32 {
             };
             let mut positional = vec![a.argv0.to_string_lossy().into_owned()];
             positional.extend(lossy(args));
-            let eval = judge_script(&bytes, "<stdin>", &positional, &s.ctx);
+            let eval = judged(judge_script(&bytes, "<stdin>", &positional, &s.ctx));
             if let Err(c) = enforce(&eval, &String::from_utf8_lossy(&bytes), s) {
                 return c;
             }
@@ -292,6 +304,16 @@ fn run_shell(a: ShellArgs, s: &Settings) -> i32 {
     };
     term::error(&Error::io(format!("cannot run the real shell {}", shell.display()), err));
     code::FAILED
+}
+
+/// The file a non-interactive bash sources before anything else: `$BASH_ENV`, when the
+/// real shell is bash and is not started as `sh`. It runs with the command, so it is
+/// judged with it.
+fn startup_file(shell: &Path, argv0: &OsStr) -> Option<String> {
+    let is_bash = shell.file_name().is_some_and(|n| n == "bash");
+    let as_sh = Path::new(argv0).file_name().is_some_and(|n| n == "sh" || n == "-sh");
+    let value = std::env::var("BASH_ENV").ok().filter(|v| !v.is_empty())?;
+    (is_bash && !as_sh).then_some(value)
 }
 
 /// An anonymous in-memory file holding `bytes`, positioned at the start.
