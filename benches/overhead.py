@@ -21,15 +21,17 @@ def main():
     binary = os.path.abspath(args[0] if args else "target/release/tako-exec")
     ws = tempfile.mkdtemp(prefix="tako-overhead-")
     subprocess.run(["git", "init", "-q", ws], check=True)
-    tako, bash, check = [], [], []
+    tako, bash, check, floor = [], [], [], []
     for _ in range(10):  # warm-up
         timed([binary, "-c", "true"], ws); timed(["bash", "-c", "true"], ws)
     for _ in range(runs):
         tako.append(timed([binary, "-c", "true"], ws))
         bash.append(timed(["bash", "-c", "true"], ws))
         check.append(timed([binary, "check", "--json", "-c", "git status"], ws))
+        floor.append(timed(["/bin/true"], ws))
     m = statistics.median
     print(f"runs={runs}")
+    print(f"/bin/true (starting any program) median {m(floor):.3f} ms")
     print(f"bash -c true               median {m(bash):.3f} ms")
     print(f"tako-exec -c true          median {m(tako):.3f} ms  (added {m(tako) - m(bash):+.3f} ms)")
     print(f"tako-exec check --json -c 'git status'  median {m(check):.3f} ms")
