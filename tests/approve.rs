@@ -1,0 +1,84 @@
+//! The approval prompt on a real terminal: `script` gives tako-exec a pseudo-terminal as
+//! its controlling terminal, the test answers on it once the question is shown, and the
+//! command runs only after `y`. (Type-ahead sent before the question is discarded, so
+//! the answer must follow the prompt.)
+
+mod common;
+
+use std::io::{Read, Write};
+use std::process::Stdio;
+use std::sync::mpsc;
+use std::time::Duration;
+
+use common::{tako, TestEnv};
+
+/// A command that needs approval and is harmless when it runs.
+const ASKING: &str = "find . -name no-such-file-here -exec rm {} \\; ; echo ran";
+
+/// Runs `tako-exec -c COMMAND` on a pseudo-terminal (util-linux `script`, from the
+/// essential bsdutils package), answers `answer` after the prompt, and returns (exit
+/// code, everything shown on the terminal).
+fn converse(command: &str, answer: Option<&str>) -> (Option<i32>, String) {
+    let env = TestEnv::new();
+    let inner = format!("{} -c {}", tako().display(), shell_words::quote(command));
+    let mut cmd = env.std_command("script");
+    cmd.args(["-qec", &inner, "/dev/null"]).stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped());
+    let mut child = cmd.spawn().expect("spawn script");
+    let mut out = child.stdout.take().expect("stdout");
+    let (tx, rx) = mpsc::channel::<String>();
+    let reader = std::thread::spawn(move || {
+        let mut seen = String::new();
+        let mut buf = [0u8; 4096];
+        while let Ok(n) = out.read(&mut buf) {
+            if n == 0 {
+                break;
+            }
+            seen.push_str(&String::from_utf8_lossy(&buf[..n]));
+            let _ = tx.send(seen.clone());
+        }
+        seen
+    });
+    let mut stdin = child.stdin.take().expect("stdin");
+    if let Some(a) = answer {
+        // Wait (bounded, as a guard against a hang, not a timing assertion) for the question.
+        loop {
+            match rx.recv_timeout(Duration::from_secs(60)) {
+                Ok(s) if s.contains("Run it?") => break,
+                Ok(_) => {}
+                Err(e) => panic!("the prompt never appeared: {e}"),
+            }
+        }
+        stdin.write_all(a.as_bytes()).expect("answer");
+        stdin.flush().expect("flush");
+    }
+    drop(stdin);
+    let status = child.wait().expect("wait");
+    let shown = reader.join().expect("reader");
+    (status.code(), shown)
+}
+
+#[test]
+fn yes_runs_the_command() {
+    let (code, shown) = converse(ASKING, Some("y\r"));
+    assert!(shown.contains("approval needed") && shown.contains("FS003"), "{shown}");
+    assert!(shown.contains("ran"), "the command ran after yes: {shown}");
+    assert_eq!(code, Some(0), "{shown}");
+}
+
+#[test]
+fn no_and_anything_else_deny() {
+    for answer in ["n\r", "\r", "yes please\r"] {
+        let (code, shown) = converse(ASKING, Some(answer));
+        assert!(shown.contains("Run it?"), "{shown}");
+        assert!(!shown.lines().any(|l| l.trim() == "ran"), "nothing ran after {answer:?}: {shown}");
+        assert_eq!(code, Some(126), "{answer:?}: {shown}");
+    }
+}
+
+#[test]
+fn the_prompt_shows_hidden_characters() {
+    let (code, shown) = converse("echo \u{200B}hidden\u{202E}txt", Some("n\r"));
+    assert!(shown.contains("<U+200B>hidden<U+202E>txt"), "{shown}");
+    assert!(!shown.contains('\u{202E}'), "the raw bidi override never reaches the terminal: {shown}");
+    assert_eq!(code, Some(126));
+}
