@@ -271,13 +271,15 @@ fn bash_env_is_judged_with_the_command() {
     let env = TestEnv::new();
     let file = sentinel(&env);
     let evil = env.write("startup.sh", &format!("rm -rf {}\n", file.parent().unwrap().display()));
-    let out = TestEnv::new().with_env("BASH_ENV", &evil).cmd(&["-c", "echo hi"]).output().unwrap();
+    let env = env.with_env("BASH_ENV", &evil);
+    let out = env.cmd(&["-c", "echo hi"]).output().unwrap();
     assert_eq!(out.status.code(), Some(126), "{}", stderr(&out));
     assert!(stdout(&out).is_empty(), "nothing ran");
     assert!(file.exists(), "the startup file did not run");
 
     let benign = env.write("benign.sh", "export GREETING=hello\n");
-    let out = TestEnv::new().with_env("BASH_ENV", &benign).cmd(&["-c", "echo $GREETING"]).output().unwrap();
+    let env = env.with_env("BASH_ENV", &benign);
+    let out = env.cmd(&["-c", "echo $GREETING"]).output().unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert_eq!(stdout(&out).trim(), "hello", "bash sourced the judged startup file");
 }

@@ -189,7 +189,13 @@ impl Analyzer<'_> {
             if n == 0 {
                 return Some(Field::known(st.arg0.clone()));
             }
-            return st.positional.get(n - 1).cloned();
+            // Past the last parameter known, words xargs appends at run time may stand
+            // (`xargs sh -c 'eval "${10}"' _`).
+            return st
+                .positional
+                .get(n - 1)
+                .or_else(|| st.positional.last().filter(|f| super::commands::is_xargs_words(f)))
+                .cloned();
         }
         match name {
             "#" => Some(Field::known(st.positional.len().to_string())),
@@ -265,15 +271,19 @@ impl Analyzer<'_> {
             ParamOp::None => value,
             ParamOp::Default { colon, word } | ParamOp::Assign { colon, word } => {
                 let dflt = self.expand_single(word, st, sc);
-                let use_default = !is_set || (*colon && empty);
-                let r = if unknown_var {
+                // An unknown variable may well be unset: the command is also analyzed
+                // with the default standing for it (see `simple`).
+                let unknown_default = unknown_var && self.default_world;
+                self.unknown_default |= unknown_var;
+                let use_default = !is_set || (*colon && empty) || unknown_default;
+                let r = if unknown_var && !unknown_default {
                     value
                 } else if use_default {
                     Some(dflt.clone())
                 } else {
                     value
                 };
-                if matches!(p.op, ParamOp::Assign { .. }) && use_default && !unknown_var {
+                if matches!(p.op, ParamOp::Assign { .. }) && use_default && (!unknown_var || unknown_default) {
                     st.set(&p.name, dflt);
                 }
                 r

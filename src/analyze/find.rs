@@ -104,6 +104,8 @@ pub struct FindCmd {
     pub delete: bool,
     /// An unknown word stands where an action could be.
     pub unknown_action: bool,
+    /// The first such word.
+    pub unknown_word: Option<Field>,
     /// The `-exec`-like actions.
     pub execs: Vec<FindExec>,
     /// A test narrows the match (`-name`, `-path`, `-newer`, …).
@@ -114,6 +116,10 @@ pub struct FindCmd {
     /// is literal (no glob characters) and no `!`, `-not`, `-o` or `,` lets other names
     /// through.
     pub name: Option<String>,
+    /// The expression is malformed (an `-exec` without its `;` or `{} +`, a test
+    /// without its value): find reads the whole expression before it acts, so it
+    /// reports the error and runs nothing. The actions above are then cleared.
+    pub invalid: bool,
 }
 
 impl FindCmd {
@@ -153,7 +159,11 @@ impl FindCmd {
         while i < args.len() {
             let a = &args[i];
             let Some(t) = a.as_known() else {
-                f.unknown_action = true;
+                // A number (`-mtime +$((n))`) cannot be an action.
+                if !a.only_numeric_unknowns() {
+                    f.unknown_action = true;
+                    f.unknown_word.get_or_insert_with(|| a.clone());
+                }
                 i += 1;
                 continue;
             };
@@ -170,14 +180,18 @@ impl FindCmd {
                 "-delete" => f.delete = true,
                 "-exec" | "-execdir" | "-ok" | "-okdir" => {
                     let mut argv = Vec::new();
+                    let mut ended = false;
                     while let Some(x) = args.get(i) {
                         i += 1;
                         let xt = x.as_known();
                         if xt == Some(";") || (xt == Some("+") && argv.last().and_then(Field::as_known) == Some("{}")) {
+                            ended = true;
                             break;
                         }
                         argv.push(x.clone());
                     }
+                    // No terminator, and no unknown word that could be one.
+                    f.invalid |= !ended && argv.iter().all(Field::is_known);
                     f.execs.push(FindExec { argv, in_dir: t.ends_with("dir"), confirm: t.starts_with("-ok") });
                 }
                 "-fprint" | "-fprint0" | "-fls" => {
@@ -208,6 +222,15 @@ impl FindCmd {
                     }
                 }
             }
+        }
+        // A test or `-fprint` whose value is missing.
+        f.invalid |= i > args.len();
+        if f.invalid {
+            f.delete = false;
+            f.unknown_action = false;
+            f.unknown_word = None;
+            f.execs.clear();
+            f.writes.clear();
         }
         if let ([Some(n)], false) = (names.as_slice(), open_names || f.unknown_action) {
             if !n.is_empty() && !n.contains(['*', '?', '[', '\\', '/']) {
@@ -265,6 +288,30 @@ mod tests {
         assert!(!parse(". -type f -delete").filtered);
         assert_eq!(parse("-delete").roots[0].text, ".");
         assert_eq!(parse("/tmp /var -delete").roots.len(), 2);
+    }
+
+    #[test]
+    fn malformed_expressions_run_nothing() {
+        // find parses the whole expression first: `;` left to the shell, `+` not after
+        // `{}`, a missing value, and nothing runs, `-delete` included.
+        for s in [
+            ". -exec rm -f {}",
+            ". -execdir rm -rf build +",
+            ". -delete -exec rm {}",
+            ". -exec echo {} ; -ok rm {}",
+            ". -delete -name",
+            ". -fprint",
+        ] {
+            let f = parse(s);
+            assert!(f.invalid && !f.delete && f.execs.is_empty(), "{s}");
+        }
+        let f = parse(". -exec rm -f {} +");
+        assert!(!f.invalid && f.execs.len() == 1);
+        // An unknown word could be the terminator.
+        let mut v: Vec<Field> = ". -exec rm {}".split_whitespace().map(Field::known).collect();
+        v.push(Field::unknown(crate::analyze::model::Unknown::Var("X".into())));
+        let f = FindCmd::parse(&v);
+        assert!(!f.invalid && f.execs.len() == 1);
     }
 
     #[test]

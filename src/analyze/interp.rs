@@ -292,12 +292,28 @@ impl Analyzer<'_> {
             return Stream::unknown("(analysis stopped)");
         }
         let outer_bad = std::mem::take(&mut self.bad_substitution);
+        let outer_default = std::mem::take(&mut self.unknown_default);
         let mut env = Vec::with_capacity(cmd.assigns.len());
         for a in &cmd.assigns {
             let v = self.assign_value(a, st, sc);
             env.push((a.name.clone(), v));
         }
         let argv = self.expand_words(&cmd.words, st, sc);
+        // `${X:-.env}` with `X` unknown: `X` is as likely unset as not, so the command is
+        // also analyzed with the defaults standing for such variables (`cat .env`), in
+        // a copy of the state. The unknown reading (`cat $X`) is analyzed below, so a
+        // guard sees both.
+        if self.unknown_default && !self.default_world {
+            let mut alt = st.clone();
+            self.default_world = true;
+            let bad = std::mem::take(&mut self.bad_substitution);
+            let _ = self.simple(cmd, &mut alt, sc, stdin, in_pipeline);
+            self.bad_substitution = bad;
+            self.default_world = false;
+        }
+        // A substitution in a word of an enclosing command holds this one: the flag
+        // reaches the enclosing command too.
+        self.unknown_default |= outer_default;
         // A bad substitution (`${a.b}`) stops the command before it runs: no
         // assignment, redirection or program. What expanded before it did run.
         if std::mem::replace(&mut self.bad_substitution, outer_bad) {
@@ -343,7 +359,13 @@ impl Analyzer<'_> {
             depth: sc.depth,
             text,
         };
-        self.dispatch(inv, &cmd.decl, st, sc, in_pipeline)
+        let written = inv.redirects.iter().any(|r| r.fd == 1 && matches!(r.mode, RedirMode::Write | RedirMode::Append));
+        let noted = written.then(|| (inv.cwd.clone(), inv.redirects.clone()));
+        let out = self.dispatch(inv, &cmd.decl, st, sc, in_pipeline);
+        if let Some((cwd, redirects)) = noted {
+            self.note_output(&cwd, &redirects, &out);
+        }
+        out
     }
 
     pub(crate) fn bare_invocation(

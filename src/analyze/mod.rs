@@ -109,6 +109,14 @@ pub(crate) struct Analyzer<'c> {
     /// A word of the command being expanded holds a bad substitution (`${a.b}`): bash
     /// reports it and does not run the command.
     pub(crate) bad_substitution: bool,
+    /// An expansion met since the current simple command began expanding gives a
+    /// default to a variable whose value is unknown (`${X:-.env}`, `${X:=dir}`).
+    pub(crate) unknown_default: bool,
+    /// The command is analyzed a second time as it runs when such variables are unset:
+    /// their defaults stand for them.
+    pub(crate) default_world: bool,
+    /// Files written so far, in the order commands run (see `note_writes`).
+    pub(crate) written: Vec<commands::Written>,
 }
 
 impl<'c> Analyzer<'c> {
@@ -120,6 +128,9 @@ impl<'c> Analyzer<'c> {
             exhausted: false,
             limits: Limits::default(),
             bad_substitution: false,
+            unknown_default: false,
+            default_world: false,
+            written: Vec::new(),
         }
     }
 
@@ -152,6 +163,7 @@ impl<'c> Analyzer<'c> {
     }
 
     pub(crate) fn record(&mut self, inv: Invocation) {
+        self.note_writes(&inv);
         if self.out.invocations.len() < MAX_STEPS * 2 {
             self.out.invocations.push(inv);
         }

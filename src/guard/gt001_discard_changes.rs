@@ -50,6 +50,9 @@ when the loss is intended.",
         "git checkout HEAD --pathspec-from-file=paths.txt",
         "git restore -p",
         "git restore -s --staged file.txt",
+        "git restore -S --no-staged -W file.txt",
+        "git restore --no-staged --worktree file.txt",
+        "xargs -I{} git stash {}",
         "git rm -f file.txt",
         "git rm -rf .",
         "git merge --abort",
@@ -74,6 +77,11 @@ when the loss is intended.",
         "git rm --cached -r .env",
         "git rm -n -f x",
         "git restore --staged --no-worktree file.txt",
+        "git restore --no-staged file.txt",
+        "git restore -W --no-worktree file.txt",
+        "git restore --staged --pathspec-from-file --worktree",
+        "git stash \"$X\" --help",
+        "xargs -I{} git stash show -p {}",
         "xargs -I{} git rm --cached -- {}",
         "git switch --create-$X x",
     ],
@@ -113,11 +121,11 @@ fn check(inv: &Invocation, cx: &Cx<'_>) -> Option<Hit> {
             None
         }
         "restore" => {
-            let (staged, worktree) = restore_targets(&g.args);
+            let worktree = restores_worktree(&g.args);
             let interactive =
                 g.has_known("--patch", Some('p')) && !g.args.iter().any(|a| a.as_known() == Some("--no-patch"));
             let paths = !g.operands().is_empty() || g.has_known("--pathspec-from-file", None);
-            if (!staged || worktree) && (paths || interactive) {
+            if worktree && (paths || interactive) {
                 hit("git restore")
             } else {
                 None
@@ -148,23 +156,32 @@ fn check(inv: &Invocation, cx: &Cx<'_>) -> Option<Hit> {
                 Hit::ask("git clean -f deletes untracked files").hint("`git clean -n` shows what would be deleted")
             })
         }
-        "stash" => match g.args.first().and_then(Field::as_known) {
-            Some("drop") => {
+        "stash" => match g.args.first().map(|a| (a.as_known(), a)) {
+            Some((Some("drop"), _)) => {
                 Some(Hit::ask("git stash drop deletes a stash").hint("keep the stash, or `git stash show -p` it first"))
             }
-            Some("clear") => {
+            Some((Some("clear"), _)) => {
                 Some(Hit::ask("git stash clear deletes every stash").hint("drop the stashes you mean one by one"))
             }
+            // A subcommand known only at run time (`xargs -I{} git stash {}`).
+            Some((None, a)) if a.could_be("drop") || a.could_be("clear") => Some(
+                Hit::ask(format!("git stash {} could drop or clear stashes", a.display()))
+                    .hint("name the stash subcommand literally"),
+            ),
             _ => None,
         },
         _ => None,
     }
 }
 
-/// Whether `git restore` targets the index and the working tree, honouring `--no-*`
-/// and the value of `-s`/`--source`.
-fn restore_targets(args: &[Field]) -> (bool, bool) {
-    let (mut staged, mut worktree) = (false, false);
+/// Whether `git restore` targets the working tree, honouring `--no-*` and the values of
+/// `-s`/`--source` and `--pathspec-from-file`. Without `--staged`/`--worktree` (or their
+/// `--no-` forms) git restores the working tree; with them and neither target left, git
+/// refuses (`git restore --no-staged f`: "neither '--staged' or '--worktree' is
+/// specified") and nothing is restored.
+fn restores_worktree(args: &[Field]) -> bool {
+    let mut worktree = false;
+    let mut named = false;
     let mut skip = false;
     for a in args {
         if skip {
@@ -176,21 +193,20 @@ fn restore_targets(args: &[Field]) -> (bool, bool) {
             break;
         }
         match t {
-            "-s" | "--source" => skip = true,
-            "--staged" | "-S" => staged = true,
-            "--no-staged" => staged = false,
+            "-s" | "--source" | "--pathspec-from-file" => skip = true,
             "--worktree" | "-W" => worktree = true,
             "--no-worktree" => worktree = false,
             _ if t.starts_with('-') && !t.starts_with("--") => {
                 let flags: String = t[1..].chars().take_while(|c| *c != 's').collect();
-                staged |= flags.contains('S');
                 worktree |= flags.contains('W');
+                named |= flags.contains(['S', 'W']);
                 skip = t[1..].ends_with('s');
             }
             _ => {}
         }
+        named |= matches!(t, "--staged" | "-S" | "--no-staged" | "--worktree" | "-W" | "--no-worktree");
     }
-    (staged, worktree)
+    worktree || !named
 }
 
 /// The operands of `git checkout` before `--`, the values of options skipped.

@@ -18,8 +18,12 @@ variable that is not assigned in the script, a command name that is the output o
 another command (`$(cat cmd.txt) args`), text piped into a shell from a command whose
 output is unknown, interpreters given code built at run time, scripts that cannot be
 read, an interpreter whose program, module or preloaded code (`-m`, `-r`, `-M`,
-`--require`, `--import`) is a value known only at run time (`xargs python`). (Code
-downloaded from the network is RC001's, and is denied.)
+`--require`, `--import`) is a value known only at run time (`xargs python`), a `find`
+expression word known only at run time (`xargs find . -name '*.ts'`: it could be
+`-exec …`), a script that an earlier part of the same command cloned or copied from
+an unknown place (`cp -r \"$SRC\" lib && sh lib/setup.sh`; a copy of a known file is
+judged by that file, a file written with known text by that text). (Code downloaded
+from the network is RC001's, and is denied.)
 
 ## Why
 tako-exec decides on what a command will do; when that is only known at run time,
@@ -40,6 +44,10 @@ value can be seen.",
         "xargs -I{} ruby -r{} -e 'puts 1'",
         "xargs -I{} perl -M{} -e 'print 1'",
         "parallel",
+        "xargs find . -name '*.ts'",
+        "xargs sh -c 'eval \"${10}\"' _",
+        "cp -r \"$SRC\" lib && sh lib/setup.sh",
+        "git clone https://x/tool && ./tool/install.sh",
     ],
     not_matches: &[
         "eval 'echo hi'",
@@ -56,6 +64,9 @@ value can be seen.",
         "parallel git status -- {}",
         "parallel node app.js {}",
         "parallel awk '{ print }' {}",
+        "echo ok | xargs find . -name foo",
+        "cat t.sh && sh t.sh",
+        "echo \"echo hi\" > t.sh && sh t.sh",
     ],
     on_invocation: None,
     on_event: Some(check),

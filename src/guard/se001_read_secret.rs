@@ -37,6 +37,8 @@ Reference secrets by name (`$API_KEY` in the program's own environment), or use 
         "cat ~/.ssh/id_rsa",
         "cat ~/.aws/credentials",
         "cat .env",
+        "cat ${CODEX_HOME:-~/.codex}/auth.json",
+        "cat \"${X:=.env}\"",
         "grep TOKEN .env",
         "python3 -c \"print(open('.env').read())\"",
         "find ~/.ssh -type f -exec cat {} +",
@@ -52,6 +54,8 @@ Reference secrets by name (`$API_KEY` in the program's own environment), or use 
     not_matches: &[
         "ls -la ~/.ssh",
         "cat .env.example",
+        "cat \"${X:=README.md}\"",
+        "cat '${X:=.env}'",
         "echo 'Add .env to .gitignore'",
         "test -f ~/.ssh/id_rsa",
         "cat ~/.ssh/id_rsa.pub",

@@ -1206,7 +1206,7 @@ impl<'a> Parser<'a> {
             }
             Some(b'{') => {
                 self.pos += 2;
-                let p = self.read_braced_param()?;
+                let p = self.read_braced_param(in_dquote)?;
                 parts.push(Part::Param(p));
                 Ok(true)
             }
@@ -1474,8 +1474,8 @@ impl<'a> Parser<'a> {
         Ok(w.parts)
     }
 
-    /// `${ … }` (opening consumed).
-    fn read_braced_param(&mut self) -> Result<Param> {
+    /// `${ … }` (opening consumed); `in_dquote` when inside double quotes.
+    fn read_braced_param(&mut self, in_dquote: bool) -> Result<Param> {
         self.enter()?;
         let mut length = false;
         let mut indirect = false;
@@ -1500,7 +1500,7 @@ impl<'a> Parser<'a> {
             self.pos += 1;
             index = Some(Box::new(w));
         }
-        let op = if self.peek() == Some(b'}') { ParamOp::None } else { self.read_param_op()? };
+        let op = if self.peek() == Some(b'}') { ParamOp::None } else { self.read_param_op(in_dquote)? };
         if self.peek() != Some(b'}') {
             self.leave();
             return Err(if self.at_end() {
@@ -1537,19 +1537,40 @@ impl<'a> Parser<'a> {
         Err(self.err(ErrorKind::Syntax, "bad substitution"))
     }
 
-    fn read_param_op(&mut self) -> Result<ParamOp> {
+    fn read_param_op(&mut self, in_dquote: bool) -> Result<ParamOp> {
         let colon = self.peek() == Some(b':');
         let after = if colon { self.peek_at(1) } else { self.peek() };
         let make = |p: &mut Self, skip: usize| -> Result<Box<Word>> {
             p.pos += skip;
             Ok(Box::new(p.read_word_until(b'}')?))
         };
+        // The word of `${X:-~/dir}` starts with a tilde prefix, as a word does, unless
+        // the expansion stands in double quotes (`"${X:-~}"` is `~`).
+        let value = |p: &mut Self, skip: usize| -> Result<Box<Word>> {
+            p.pos += skip;
+            let start = p.pos;
+            let rest = &p.s[start..];
+            let user = rest.get(1..).unwrap_or_default();
+            let len = user
+                .iter()
+                .take_while(|&&c| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'-' | b'.' | b'+'))
+                .count();
+            if in_dquote || rest.first() != Some(&b'~') || !matches!(user.get(len), Some(b'/' | b'}')) {
+                return make(p, 0);
+            }
+            let tilde = Part::Tilde(p.src[start + 1..start + 1 + len].to_string());
+            p.pos += 1 + len;
+            let mut w = p.read_word_until(b'}')?;
+            w.parts.insert(0, tilde);
+            w.span = Span::new(start, p.pos);
+            Ok(Box::new(w))
+        };
         let skip = usize::from(colon) + 1;
         Ok(match after {
-            Some(b'-') => ParamOp::Default { colon, word: make(self, skip)? },
-            Some(b'=') => ParamOp::Assign { colon, word: make(self, skip)? },
+            Some(b'-') => ParamOp::Default { colon, word: value(self, skip)? },
+            Some(b'=') => ParamOp::Assign { colon, word: value(self, skip)? },
             Some(b'?') => ParamOp::Error { colon, word: make(self, skip)? },
-            Some(b'+') => ParamOp::Alt { colon, word: make(self, skip)? },
+            Some(b'+') => ParamOp::Alt { colon, word: value(self, skip)? },
             Some(b'#') if !colon => {
                 let longest = self.peek_at(1) == Some(b'#');
                 ParamOp::Trim { suffix: false, longest, word: make(self, 1 + usize::from(longest))? }

@@ -219,6 +219,32 @@ fn expansions() {
 }
 
 #[test]
+fn tilde_prefix_in_parameter_words() {
+    // `${x:-~/d}` expands the tilde, `"${x:-~/d}"` does not (bash 5).
+    let tilde_first = |src: &str| -> bool {
+        let s = parse(src).expect("parses");
+        let Command::Simple(c) = &s.body.items[0].and_or.first.commands[0] else { return false };
+        let part = match &c.words[1].parts[0] {
+            Part::Double(inner) => &inner[0],
+            p => p,
+        };
+        let Part::Param(p) = part else { return false };
+        match &p.op {
+            ParamOp::Default { word, .. } | ParamOp::Assign { word, .. } | ParamOp::Alt { word, .. } => {
+                matches!(word.parts.first(), Some(Part::Tilde(_)))
+            }
+            _ => false,
+        }
+    };
+    assert!(tilde_first("cat ${X:-~/.codex}/auth.json"));
+    assert!(tilde_first("cat ${X:=~}"));
+    assert!(tilde_first("cat ${X+~bob/y}"));
+    assert!(!tilde_first("cat \"${X:-~/.codex}\""));
+    assert!(!tilde_first("cat ${X:-a~}"));
+    assert!(!tilde_first("cat ${X:-~x:y}"));
+}
+
+#[test]
 fn assignments_and_redirections() {
     assert_eq!(sx("A=1 B= cmd x"), "[A=1 B= cmd x]");
     assert_eq!(sx("a=(1 2 3)"), "[a=(1 2 3)]");
