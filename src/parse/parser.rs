@@ -1476,6 +1476,27 @@ impl<'a> Parser<'a> {
 
     /// `${ … }` (opening consumed); `in_dquote` when inside double quotes.
     fn read_braced_param(&mut self, in_dquote: bool) -> Result<Param> {
+        // bash reports a malformed `${…}` only when it expands it (`${(j: :)a}` in a
+        // function that is never called is fine), so it is parsed as a bad substitution
+        // that ends at the matching `}`; the analyzer runs nothing where it expands.
+        let (start, depth) = (self.pos, self.depth);
+        match self.read_braced_param_strict(in_dquote) {
+            Err(e) if e.kind == ErrorKind::Syntax => {
+                self.depth = depth;
+                self.pos = start;
+                match braced_end(&self.s[start..]) {
+                    Some(off) => {
+                        self.pos = start + off + 1;
+                        Ok(Param { name: String::new(), index: None, indirect: false, length: false, op: ParamOp::Bad })
+                    }
+                    None => Err(self.err(ErrorKind::Incomplete, "unterminated ${ expansion")),
+                }
+            }
+            other => other,
+        }
+    }
+
+    fn read_braced_param_strict(&mut self, in_dquote: bool) -> Result<Param> {
         self.enter()?;
         let mut length = false;
         let mut indirect = false;
@@ -1903,6 +1924,34 @@ fn fill_parts(parts: &mut [Part], bodies: &mut Vec<Option<Word>>) {
         }
     }
 }
+/// The offset of the `}` closing a `${` whose content starts at offset 0, skipping
+/// nested braces and quotes.
+fn braced_end(s: &[u8]) -> Option<usize> {
+    let mut depth = 0usize;
+    let mut quote: Option<u8> = None;
+    let mut i = 0;
+    while let Some(&c) = s.get(i) {
+        if let Some(q) = quote {
+            if c == b'\\' && q == b'"' {
+                i += 1;
+            } else if c == q {
+                quote = None;
+            }
+        } else {
+            match c {
+                b'\\' => i += 1,
+                b'\'' | b'"' => quote = Some(c),
+                b'{' => depth += 1,
+                b'}' if depth == 0 => return Some(i),
+                b'}' => depth -= 1,
+                _ => {}
+            }
+        }
+        i += 1;
+    }
+    None
+}
+
 /// The offset of the `]` closing an assignment subscript that starts with `[` at
 /// offset 0 (`A[${#A[*]}]=x`), skipping nested brackets, braces, parentheses and quotes;
 /// `None` when a blank or newline comes first (then it is not an assignment).

@@ -371,3 +371,17 @@ fn reserved_words_only_in_command_position() {
     assert_eq!(sx("X=1 ! cleanup"), "[X=1 ! cleanup]");
     assert_eq!(sx("!cleanup"), "[!cleanup]");
 }
+
+#[test]
+fn malformed_braced_parameters_fail_only_when_expanded() {
+    // bash parses these and reports "bad substitution" only when it expands them.
+    for src in ["echo ${(j: :)a}", "f() { echo ${(j: :)a}; }; ls", "echo ${Date.now()}", "echo \"${a b}\" x"] {
+        assert!(parse(src).is_ok(), "{src}: {:?}", parse(src).err());
+    }
+    let script = parse("echo ${(j: :)a} after").unwrap();
+    let rendered = list(&script.body);
+    assert!(rendered.contains("after"), "the word after the bad substitution is kept: {rendered}");
+    // Unterminated is still incomplete.
+    assert_eq!(parse("echo ${(j: :a").unwrap_err().kind, ErrorKind::Incomplete);
+    assert_eq!(parse("echo ${").unwrap_err().kind, ErrorKind::Incomplete);
+}
