@@ -29,6 +29,7 @@ a compromised agent would make itself persistent.
 Write inside the workspace; ask the operator to change system configuration.",
     matches: &[
         "echo x > /etc/hosts",
+        "find . -fprint /etc/cron.d/x",
         "sudo tee /etc/apt/sources.list",
         "cp evil /usr/local/bin/ls",
         "echo 'alias ls=rm' >> ~/.bashrc",
@@ -36,6 +37,7 @@ Write inside the workspace; ask the operator to change system configuration.",
         "cat key.pub >> ~/.ssh/authorized_keys",
     ],
     not_matches: &[
+        "find . -name x -fprint found.txt",
         "rsync -av --dry-run /data/ /mnt/backup/",
         "echo x > out.txt",
         "echo hi > /dev/null",

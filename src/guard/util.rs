@@ -215,6 +215,8 @@ fn compute_writes(inv: &Invocation, cx: &Cx<'_>) -> Vec<Target> {
                 add(last);
             }
         }
+        // `find -fprint FILE` (and -fprint0, -fprintf, -fls) writes FILE.
+        "find" => FindCmd::parse(args).writes.iter().for_each(&mut add),
         "dd" => {
             for a in args {
                 if let Some(v) = a.text.strip_prefix("of=") {
