@@ -66,7 +66,23 @@ fn bench(c: &mut Criterion) {
             start.elapsed() / u32::try_from(ONE_LINERS.len()).unwrap_or(1)
         });
     });
-    c.bench_function("git status", |b| b.iter(|| black_box(evaluate_shell(black_box("git status"), &[], &ctx))));
+    let mut each = c.benchmark_group("one-liner");
+    each.sample_size(30);
+    for cmd in ONE_LINERS {
+        each.bench_function(*cmd, |b| b.iter(|| black_box(evaluate_shell(black_box(cmd), &[], &ctx))));
+    }
+    each.finish();
+    // Real scripts, when named: TAKO_BENCH_SCRIPTS=/path/a.sh:/path/b.sh cargo bench --bench decide
+    if let Some(paths) = std::env::var_os("TAKO_BENCH_SCRIPTS") {
+        let mut real = c.benchmark_group("real-script");
+        real.sample_size(10);
+        for p in std::env::split_paths(&paths) {
+            let Ok(text) = std::fs::read_to_string(&p) else { continue };
+            let name = format!("{} ({} KB)", p.display(), text.len() / 1024);
+            real.bench_function(name, |b| b.iter(|| black_box(evaluate_shell(black_box(&text), &[], &ctx))));
+        }
+        real.finish();
+    }
     let script = big_script();
     let mut g = c.benchmark_group("script");
     g.sample_size(20);

@@ -51,8 +51,9 @@ Ask the operator; work on an image file (`mkfs.ext4 disk.img`) when testing.",
 fn check(inv: &Invocation, _cx: &Cx<'_>) -> Option<Hit> {
     let name = inv.name()?;
     let args = inv.args();
-    let line = joined_lower(args);
-    let o = Opts::parse(args, &['t', 'L', 'b', 'c', 'n']);
+    // Computed only for the programs that need them: most invocations are none of these.
+    let line = std::cell::LazyCell::new(|| joined_lower(args));
+    let o = std::cell::LazyCell::new(|| Opts::parse(args, &['t', 'L', 'b', 'c', 'n']));
     let on_device = || o.operands.iter().any(is_block_device) || args.iter().any(is_block_device);
     let what: Option<String> = match name.as_str() {
         n if n.starts_with("mkfs") || n == "mkswap" || n == "mke2fs" || n == "newfs" => {

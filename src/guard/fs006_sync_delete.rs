@@ -44,9 +44,13 @@ Run it with `--dry-run` first and show the operator what would be deleted.",
 
 fn check(inv: &Invocation, _cx: &Cx<'_>) -> Option<Hit> {
     let name = tool_name(inv)?;
+    if !matches!(name.as_str(), "rsync" | "rclone" | "aws" | "gsutil" | "azcopy" | "mc") {
+        return None;
+    }
     let args = inv.args();
-    let o = Opts::parse(args, &['e', 'f', 'B', 'T']);
-    let line = joined_lower(args);
+    // Computed only for the programs that need them: most invocations are none of these.
+    let o = std::cell::LazyCell::new(|| Opts::parse(args, &['e', 'f', 'B', 'T']));
+    let line = std::cell::LazyCell::new(|| joined_lower(args));
     let dry = o.has(Some('n'), "dry-run") || o.long.iter().any(|l| l == "dryrun" || l == "list-only" || l == "dry");
     if dry {
         return None;
