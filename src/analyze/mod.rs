@@ -31,6 +31,7 @@ mod pure;
 mod state;
 
 pub use model::{Analysis, Cwd, Event, Field, Input, Invocation, Redir, RedirMode, Stream, Taint, Unknown, Via};
+pub use state::CODE_LOADING_VARS;
 
 use crate::context::Context;
 use crate::parse::{self, Limits, ParseError};

@@ -96,24 +96,18 @@ impl State {
     }
 }
 
-/// Whether an environment variable makes programs run or load code it names.
+/// Environment variables that make a program load code into itself (a library, a module,
+/// a startup script).
+pub const CODE_LOADING_VARS: &[&str] =
+    &["LD_PRELOAD", "LD_AUDIT", "DYLD_INSERT_LIBRARIES", "NODE_OPTIONS", "PERL5OPT", "RUBYOPT", "PYTHONSTARTUP"];
+
+/// Whether an environment variable makes programs run or load code it names, or decides
+/// which shell runs: such variables, once exported, are carried on every later invocation.
 #[must_use]
 pub(crate) fn carries_code(name: &str) -> bool {
-    matches!(
-        name,
-        "BASH_ENV"
-            | "ENV"
-            | "LD_PRELOAD"
-            | "LD_AUDIT"
-            | "DYLD_INSERT_LIBRARIES"
-            | "NODE_OPTIONS"
-            | "PERL5OPT"
-            | "RUBYOPT"
-            | "PYTHONSTARTUP"
-            | "PROMPT_COMMAND"
-            | "LD_LIBRARY_PATH"
-    ) || name.starts_with("GIT_")
-        || name == "SHELL"
+    CODE_LOADING_VARS.contains(&name)
+        || matches!(name, "BASH_ENV" | "ENV" | "PROMPT_COMMAND" | "LD_LIBRARY_PATH" | "SHELL")
+        || name.starts_with("GIT_")
         || name.starts_with("TAKO_")
 }
 

@@ -2,7 +2,7 @@
 //! it was not asked to (`LD_PRELOAD`, `NODE_OPTIONS=--require`, `PERL5OPT`, …).
 
 use super::{Cx, Guard, Hit};
-use crate::analyze::{Field, Invocation};
+use crate::analyze::{Field, Invocation, CODE_LOADING_VARS};
 use crate::policy::Decision;
 
 /// The guard.
@@ -62,18 +62,7 @@ fn loads_code(var: &str, value: &Field) -> bool {
 
 fn check(inv: &Invocation, _cx: &Cx<'_>) -> Option<Hit> {
     inv.argv.first()?;
-    let (var, value) = inv.env.iter().find(|(k, v)| {
-        matches!(
-            k.as_str(),
-            "LD_PRELOAD"
-                | "LD_AUDIT"
-                | "DYLD_INSERT_LIBRARIES"
-                | "NODE_OPTIONS"
-                | "PERL5OPT"
-                | "RUBYOPT"
-                | "PYTHONSTARTUP"
-        ) && loads_code(k, v)
-    })?;
+    let (var, value) = inv.env.iter().find(|(k, v)| CODE_LOADING_VARS.contains(&k.as_str()) && loads_code(k, v))?;
     let prog = inv.name().unwrap_or_default();
     Some(
         Hit::ask(format!("{prog} runs with {var}={}, which loads code into it", value.display()))

@@ -1924,30 +1924,47 @@ fn fill_parts(parts: &mut [Part], bodies: &mut Vec<Option<Word>>) {
         }
     }
 }
+/// The bytes of `s` outside quotes and not escaped by a backslash, with their offsets.
+fn unquoted(s: &[u8]) -> impl Iterator<Item = (usize, u8)> + '_ {
+    let mut quote: Option<u8> = None;
+    let mut escaped = false;
+    s.iter().enumerate().filter_map(move |(i, &c)| {
+        if escaped {
+            escaped = false;
+            return None;
+        }
+        match quote {
+            Some(q) => {
+                if c == b'\\' && q == b'"' {
+                    escaped = true;
+                } else if c == q {
+                    quote = None;
+                }
+                None
+            }
+            None => {
+                match c {
+                    b'\\' => escaped = true,
+                    b'\'' | b'"' => quote = Some(c),
+                    _ => return Some((i, c)),
+                }
+                None
+            }
+        }
+    })
+}
+
 /// The offset of the `}` closing a `${` whose content starts at offset 0, skipping
 /// nested braces and quotes.
 fn braced_end(s: &[u8]) -> Option<usize> {
     let mut depth = 0usize;
-    let mut quote: Option<u8> = None;
-    let mut i = 0;
-    while let Some(&c) = s.get(i) {
-        if let Some(q) = quote {
-            if c == b'\\' && q == b'"' {
-                i += 1;
-            } else if c == q {
-                quote = None;
-            }
-        } else {
-            match c {
-                b'\\' => i += 1,
-                b'\'' | b'"' => quote = Some(c),
-                b'{' => depth += 1,
-                b'}' if depth == 0 => return Some(i),
-                b'}' => depth -= 1,
-                _ => {}
-            }
+    for (i, c) in unquoted(s) {
+        match c {
+            b'{' => depth += 1,
+            b'}' if depth == 0 => return Some(i),
+            b'}' => depth -= 1,
+            _ => {}
         }
-        i += 1;
     }
     None
 }
@@ -1957,21 +1974,8 @@ fn braced_end(s: &[u8]) -> Option<usize> {
 /// `None` when a blank or newline comes first (then it is not an assignment).
 fn subscript_end(s: &[u8]) -> Option<usize> {
     let (mut brackets, mut nest) = (0usize, 0usize);
-    let mut quote: Option<u8> = None;
-    let mut i = 0;
-    while let Some(&c) = s.get(i) {
-        if let Some(q) = quote {
-            if c == b'\\' && q == b'"' {
-                i += 1;
-            } else if c == q {
-                quote = None;
-            }
-            i += 1;
-            continue;
-        }
+    for (i, c) in unquoted(s) {
         match c {
-            b'\\' => i += 1,
-            b'\'' | b'"' => quote = Some(c),
             b'[' => brackets += 1,
             b']' => {
                 brackets = brackets.saturating_sub(1);
@@ -1985,7 +1989,6 @@ fn subscript_end(s: &[u8]) -> Option<usize> {
             b' ' | b'\t' if nest == 0 => return None,
             _ => {}
         }
-        i += 1;
     }
     None
 }
