@@ -53,7 +53,7 @@ fn check(inv: &Invocation, cx: &Cx<'_>) -> Option<Hit> {
     if is_remote(inv) {
         return None;
     }
-    for d in deletions(inv, cx) {
+    for d in deletions(inv, cx).iter() {
         let t = &d.target;
         let what = match &t.place {
             Place::Root => "the filesystem root".to_string(),

@@ -60,7 +60,7 @@ Work inside the workspace, or use a path under `/tmp` written out in full.",
 };
 
 fn check(inv: &Invocation, cx: &Cx<'_>) -> Option<Hit> {
-    for d in deletions(inv, cx) {
+    for d in deletions(inv, cx).iter() {
         let t = &d.target;
         if is_remote(inv) {
             return Some(

@@ -72,7 +72,7 @@ fn check(inv: &Invocation, cx: &Cx<'_>) -> Option<Hit> {
     if let Some(hit) = destroy(inv, cx) {
         return Some(hit);
     }
-    for d in deletions(inv, cx) {
+    for d in deletions(inv, cx).iter() {
         let t = &d.target;
         let Place::Workspace { rel } = &t.place else { continue };
         if t.climbed {
@@ -131,7 +131,7 @@ fn destroy(inv: &Invocation, cx: &Cx<'_>) -> Option<Hit> {
     if !matches!(name.as_str(), "shred" | "wipe" | "srm") {
         return None;
     }
-    deletions(inv, cx).into_iter().find_map(|d| {
+    deletions(inv, cx).iter().find_map(|d| {
         let t = &d.target;
         let device = t.path.as_deref().is_some_and(|p| p.starts_with("/dev")) || t.raw.starts_with("/dev/");
         let dir = name == "shred" && t.path.as_deref().is_some_and(std::path::Path::is_dir) && !t.glob;

@@ -74,7 +74,7 @@ fn check(inv: &Invocation, cx: &Cx<'_>) -> Option<Hit> {
     if is_remote(inv) {
         return None;
     }
-    for t in writes(inv, cx) {
+    for t in writes(inv, cx).iter() {
         let Some(path) = &t.path else { continue };
         let p = path.to_string_lossy();
         if is_harmless_device(&p) || is_block_device(&crate::analyze::Field::known(p.as_ref())) {

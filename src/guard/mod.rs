@@ -109,8 +109,8 @@ pub struct Cx<'a> {
 /// Effects derived from one invocation, shared by the guards.
 #[derive(Default)]
 pub(crate) struct Memo {
-    pub(crate) deletions: Option<Vec<util::Deletion>>,
-    pub(crate) writes: Option<Vec<crate::paths::Target>>,
+    pub(crate) deletions: Option<std::rc::Rc<Vec<util::Deletion>>>,
+    pub(crate) writes: Option<std::rc::Rc<Vec<crate::paths::Target>>>,
     /// Resolved path arguments, by (text, glob).
     pub(crate) targets: Vec<((String, bool), crate::paths::Target)>,
 }

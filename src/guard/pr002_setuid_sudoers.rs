@@ -40,7 +40,7 @@ Ask the operator.",
 };
 
 fn check(inv: &Invocation, cx: &Cx<'_>) -> Option<Hit> {
-    for t in writes(inv, cx) {
+    for t in writes(inv, cx).iter() {
         if let Some(p) = &t.path {
             let p = p.to_string_lossy();
             if p.starts_with("/etc/sudoers")

@@ -218,12 +218,12 @@ fn check(inv: &Invocation, cx: &Cx<'_>) -> Option<Hit> {
         let msg = format!("{name} reads {} ({why})", t.raw);
         return Some(if deny { Hit::deny(msg) } else { Hit::ask(msg) }.hint(hint));
     }
-    for d in deletions(inv, cx) {
+    for d in deletions(inv, cx).iter() {
         if let Some(why) = d.target.path.as_deref().and_then(|p| secret_file(&p.to_string_lossy())) {
             return Some(Hit::ask(format!("{} deletes {} ({why})", d.tool, d.target.raw)));
         }
     }
-    for t in writes(inv, cx) {
+    for t in writes(inv, cx).iter() {
         if name == "touch" || name == "chmod" {
             continue;
         }

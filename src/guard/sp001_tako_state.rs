@@ -97,12 +97,12 @@ fn check(inv: &Invocation, cx: &Cx<'_>) -> Option<Hit> {
     let hit = |what: &str, verb: &str, d: Decision| {
         Some(Hit { decision: d, message: format!("{verb} {what}"), hint: Some(hint.into()) })
     };
-    for d in deletions(inv, cx) {
+    for d in deletions(inv, cx).iter() {
         if let Some((what, dec)) = protected(&d.target, cx) {
             return hit(what, &format!("{} deletes", d.tool), dec.max(Decision::Ask));
         }
     }
-    for t in writes(inv, cx) {
+    for t in writes(inv, cx).iter() {
         if let Some((what, dec)) = protected(&t, cx) {
             // Writing inside a directory that merely contains `.tako/` is fine.
             if what.starts_with("a directory") {

@@ -108,8 +108,8 @@ pub(crate) struct Deletion {
 }
 
 /// What an invocation deletes.
-pub(crate) fn deletions(inv: &Invocation, cx: &Cx<'_>) -> Vec<Deletion> {
-    cx.memo(inv, |m| &mut m.deletions, || compute_deletions(inv, cx))
+pub(crate) fn deletions(inv: &Invocation, cx: &Cx<'_>) -> std::rc::Rc<Vec<Deletion>> {
+    cx.memo(inv, |m| &mut m.deletions, || std::rc::Rc::new(compute_deletions(inv, cx)))
 }
 
 fn compute_deletions(inv: &Invocation, cx: &Cx<'_>) -> Vec<Deletion> {
@@ -181,8 +181,8 @@ fn compute_deletions(inv: &Invocation, cx: &Cx<'_>) -> Vec<Deletion> {
 }
 
 /// The files an invocation writes (redirections and output arguments).
-pub(crate) fn writes(inv: &Invocation, cx: &Cx<'_>) -> Vec<Target> {
-    cx.memo(inv, |m| &mut m.writes, || compute_writes(inv, cx))
+pub(crate) fn writes(inv: &Invocation, cx: &Cx<'_>) -> std::rc::Rc<Vec<Target>> {
+    cx.memo(inv, |m| &mut m.writes, || std::rc::Rc::new(compute_writes(inv, cx)))
 }
 
 fn compute_writes(inv: &Invocation, cx: &Cx<'_>) -> Vec<Target> {
