@@ -103,7 +103,7 @@ fn check(inv: &Invocation, cx: &Cx<'_>) -> Option<Hit> {
         }
     }
     for t in writes(inv, cx).iter() {
-        if let Some((what, dec)) = protected(&t, cx) {
+        if let Some((what, dec)) = protected(t, cx) {
             // Writing inside a directory that merely contains `.tako/` is fine.
             if what.starts_with("a directory") {
                 continue;
