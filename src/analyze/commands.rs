@@ -645,6 +645,8 @@ impl Analyzer<'_> {
                         .first()
                         .and_then(Field::as_known)
                         .map(|r| format!("{}/", r.trim_end_matches('/'))),
+                    // What it prints are the paths it found, when nothing else prints.
+                    items_name: f.name.clone().filter(|_| f.execs.is_empty()),
                     ..Stream::unknown(&inv.text)
                 };
             }
@@ -1534,17 +1536,25 @@ impl Analyzer<'_> {
             }
         });
         let prefix = inv.stdin.stream().and_then(|s| s.items_prefix.clone());
+        let item_name = inv.stdin.stream().and_then(|s| s.items_name.clone());
         // One item (`-I`) or, appended, any number of words.
         let unknown_item = |words: bool| -> Field {
             let what = if words { XARGS_WORDS } else { "xargs input" };
-            match &prefix {
+            let mut f = match &prefix {
                 Some(p) => Field {
                     text: format!("{p}{UNKNOWN_MARK}"),
                     unknowns: vec![Unknown::Input(format!("a path under {p} ({what})"))],
                     ..Field::default()
                 },
                 None => Field::unknown(Unknown::Input(what.into())),
+            };
+            // One path per item (`-I`, or one word when the name holds no blank): it ends
+            // in the name find matched.
+            if let Some(n) = item_name.as_deref().filter(|n| !words || !n.contains(char::is_whitespace)) {
+                f.text.push('/');
+                f.text.push_str(n);
             }
+            f
         };
         let taint = inv.stdin.stream().map(|s| s.taint.clone()).unwrap_or_default();
         let cmd: Vec<Field> = if i >= args.len() { vec![Field::known("echo")] } else { args[i..].to_vec() };

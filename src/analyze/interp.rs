@@ -26,6 +26,7 @@ struct Acc {
     producer: Option<String>,
     trusted: Option<bool>,
     items_prefix: Option<Option<String>>,
+    items_name: Option<Option<String>>,
     count: usize,
 }
 
@@ -37,6 +38,7 @@ impl Acc {
             producer: None,
             trusted: None,
             items_prefix: None,
+            items_name: None,
             count: 0,
         }
     }
@@ -57,6 +59,11 @@ impl Acc {
             Some(p) if p == s.items_prefix => p,
             Some(_) => None,
         });
+        self.items_name = Some(match self.items_name.take() {
+            None => s.items_name,
+            Some(n) if n == s.items_name => n,
+            Some(_) => None,
+        });
     }
 
     fn finish(self) -> Stream {
@@ -66,6 +73,7 @@ impl Acc {
             taint: self.taint,
             trusted_code: self.count == 1 && self.trusted == Some(true),
             items_prefix: self.items_prefix.flatten(),
+            items_name: self.items_name.flatten(),
         }
     }
 }
@@ -524,6 +532,7 @@ pub(crate) fn field_stream(f: Field, what: &str) -> Stream {
         taint: f.taint,
         trusted_code: false,
         items_prefix: None,
+        items_name: None,
     }
 }
 

@@ -278,6 +278,8 @@ pub struct Stream {
     pub trusted_code: bool,
     /// Each line is a path that starts with this text (the output of `find DIR`).
     pub items_prefix: Option<String>,
+    /// Each line is a path whose last component is this name (`find . -name .env`).
+    pub items_name: Option<String>,
 }
 
 /// A resolved redirection of an invocation.

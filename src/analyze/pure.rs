@@ -150,7 +150,7 @@ pub(crate) fn stdout(name: &str, inv: &Invocation, ctx: &Context) -> Stream {
         "whoami" => ctx.var("USER").map(|u| format!("{u}\n")),
         _ => None,
     };
-    Stream { content, producer, taint, trusted_code: false, items_prefix: None }
+    Stream { content, producer, taint, trusted_code: false, items_prefix: None, items_name: None }
 }
 
 fn echo(args: &[Field]) -> Option<String> {

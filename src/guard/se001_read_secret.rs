@@ -35,6 +35,7 @@ Reference secrets by name (`$API_KEY` in the program's own environment), or use 
 `.env.example` file to learn which variables exist.",
     matches: &[
         "cat ~/.ssh/id_rsa",
+        "find . -name .env | xargs cat",
         "cat ~/.aws/credentials",
         "cat .env",
         "cat ${CODEX_HOME:-~/.codex}/auth.json",
@@ -62,6 +63,7 @@ Reference secrets by name (`$API_KEY` in the program's own environment), or use 
         "find . -name .env",
         "cat README.md",
         "stat .env",
+        "find . -name README.md | xargs cat",
         "grep -A 2 credentials README.md",
         "rg -e id_rsa docs/",
         "node tool.js explain 'cat ~/.ssh/id_rsa'",
