@@ -494,7 +494,8 @@ fn eval_arg(toks: &[&Tok], consts: &std::collections::HashMap<&str, Field>) -> A
         toks.windows(2).any(|w| matches!((w[0], w[1]), (Tok::Ident(a), Tok::Punct(':' | '=')) if a == "recursive"))
             && !toks.iter().any(|t| matches!(t, Tok::Ident(f) if f == "false"));
     if let Some(Tok::Punct('[')) = toks.first() {
-        let items: Vec<Field> = toks[1..toks.len().saturating_sub(1)]
+        // `[` alone (a cut-off list) has no elements.
+        let items: Vec<Field> = toks[1..toks.len().saturating_sub(1).max(1)]
             .split(|t| **t == Tok::Punct(','))
             .filter(|g| !g.is_empty())
             .map(|g| match eval_arg(g, consts) {
@@ -1229,6 +1230,14 @@ fn interpolate(s: &str, lang: Lang, active: bool) -> Field {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn cut_off_lists_do_not_panic() {
+        for code in ["import subprocess; subprocess.run([", "os.system([", "subprocess.call([)", "x = ["] {
+            let _ = scan(Lang::Python, code);
+        }
+        let _ = scan(Lang::Node, "require('child_process').execFileSync([");
+    }
 
     fn py(s: &str) -> Found {
         scan(Lang::Python, s)
