@@ -268,7 +268,12 @@ pub fn by_code(code: &str) -> Option<&'static Guard> {
 pub fn run(analysis: &Analysis, ctx: &Context) -> Vec<Reason> {
     let cx = Cx::judging(ctx, &analysis.invocations);
     let mut out = Vec::new();
-    for inv in &analysis.invocations {
+    // When the analysis ran out of budget the decision is already a deny (OP003); the
+    // first invocations are still judged so their reasons show, the rest would only cost
+    // time.
+    let exhausted = analysis.events.iter().any(|e| matches!(e, Event::Budget { .. }));
+    let judged = if exhausted { analysis.invocations.len().min(1_000) } else { analysis.invocations.len() };
+    for inv in &analysis.invocations[..judged] {
         let maybe = inv.via.iter().find_map(|v| if let Via::MaybeWrapper(w) = v { Some(w.clone()) } else { None });
         for g in GUARDS {
             let Some(f) = g.on_invocation else { continue };
