@@ -121,19 +121,7 @@ fn judge_script(bytes: &[u8], shown: &str, positional: &[String], ctx: &Context)
     if bytes.len() as u64 > MAX_SCRIPT_BYTES {
         return policy::too_large(shown, bytes.len() as u64, MAX_SCRIPT_BYTES);
     }
-    judge_text(OsStr::from_bytes_compat(bytes), positional, ctx)
-}
-
-/// `OsStr` from bytes without a copy.
-trait FromBytesCompat {
-    fn from_bytes_compat(b: &[u8]) -> &OsStr;
-}
-
-impl FromBytesCompat for OsStr {
-    fn from_bytes_compat(b: &[u8]) -> &OsStr {
-        use std::os::unix::ffi::OsStrExt;
-        OsStr::from_bytes(b)
-    }
+    judge_text(std::os::unix::ffi::OsStrExt::from_bytes(bytes), positional, ctx)
 }
 
 fn check(a: &CheckArgs, s: &Settings) -> i32 {

@@ -95,7 +95,6 @@ const CODE_GENERATORS: &[(&str, &[&str])] = &[
     ("scmpuff", &["init"]),
     ("oh-my-posh", &["init"]),
     ("vfox", &["activate"]),
-    ("rtx", &["env"]),
     ("chezmoi", &["completion"]),
     ("hub", &["alias"]),
     ("fasd", &["--init"]),

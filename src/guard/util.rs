@@ -420,11 +420,8 @@ pub(crate) fn read_args(inv: &Invocation) -> Vec<Field> {
     let pattern_first = pattern_first_program(&name);
     let pattern_by_option = args.iter().any(|a| {
         a.as_known().is_some_and(|t| {
-            matches!(t, "-e" | "--regexp" | "-f" | "--file" | "--expression")
-                || (t.starts_with('-')
-                    && !t.starts_with("--")
-                    && t.ends_with('f')
-                    && t[1..].chars().all(|c| c.is_ascii_alphabetic()))
+            matches!(t, "-e" | "--regexp" | "--file" | "--expression")
+                || names_pattern_file(t)
                 || t.starts_with("--regexp=")
                 || t.starts_with("--file=")
                 || (t.starts_with("-e") && t.len() > 2 && !t.starts_with("--"))
@@ -436,21 +433,23 @@ pub(crate) fn read_args(inv: &Invocation) -> Vec<Field> {
     out.extend(o.operands.into_iter().skip(skip).filter(|f| !f.as_known().is_some_and(is_url)));
     // Option values that name files (`grep -f .env`, `rg --file .env`).
     for (k, a) in args.iter().enumerate() {
-        let cluster_f = pattern_first
-            && a.as_known().is_some_and(|t| {
-                t.len() > 2
-                    && t.starts_with('-')
-                    && !t.starts_with("--")
-                    && t.ends_with('f')
-                    && t[1..].chars().all(|c| c.is_ascii_alphabetic())
-            });
-        if cluster_f
+        if (pattern_first && a.as_known().is_some_and(names_pattern_file))
             || matches!(a.as_known(), Some("-f" | "--file" | "--exclude-from" | "-T" | "--files-from" | "-i" | "-in"))
         {
             out.extend(args.get(k + 1).cloned());
         }
     }
     out
+}
+
+/// `-f` or a flag cluster ending in it (`-rf`, `-nf`): the next word is a file of
+/// patterns (grep, rg) or a program (awk, sed).
+fn names_pattern_file(t: &str) -> bool {
+    t.len() >= 2
+        && t.starts_with('-')
+        && !t.starts_with("--")
+        && t.ends_with('f')
+        && t[1..].chars().all(|c| c.is_ascii_alphabetic())
 }
 
 /// Programs whose first operand is a pattern or a program, not a file.
