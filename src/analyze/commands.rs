@@ -1216,7 +1216,7 @@ impl Analyzer<'_> {
             }
         }
         let Some(name) = inv.argv.first().and_then(Field::as_known).map(program_name) else { return };
-        if !WRITERS.contains(&name.as_str()) {
+        if !WRITERS.contains(&&*name) {
             return;
         }
         let (outputs, network) = program_outputs(&name, inv.args());
@@ -1340,13 +1340,13 @@ impl Analyzer<'_> {
             let first = words.next().unwrap_or("");
             let prog =
                 if program_name(first) == "env" { words.find(|w| !w.starts_with('-')).unwrap_or("") } else { first };
-            program_name(prog)
+            program_name(prog).into_owned()
         } else if head.contains(&0) {
             return None;
         } else {
             "sh".into()
         };
-        if !SHELLS.contains(&interp.as_str()) {
+        if !SHELLS.contains(&&*interp) {
             return None;
         }
         let mut sub = inv.clone();
@@ -2081,7 +2081,7 @@ pub(crate) fn operand_start(args: &[Field], from: usize, values: &[char], longs:
         }
         if let Some(long) = t.strip_prefix("--") {
             let name = format!("--{}", long.split('=').next().unwrap_or(""));
-            i += if !long.contains('=') && longs.contains(&name.as_str()) { 2 } else { 1 };
+            i += if !long.contains('=') && longs.contains(&&*name) { 2 } else { 1 };
             continue;
         }
         if number_flags && t[1..].bytes().all(|b| b.is_ascii_digit()) {

@@ -299,7 +299,7 @@ impl GitCmd {
         };
         let name = crate::analyze::model::fold_dashes(&name.to_ascii_lowercase());
         let rest = args[i + 1..].to_vec();
-        if BUILTINS.contains(&name.as_str()) {
+        if BUILTINS.contains(&&*name) {
             g.sub = Some(name);
             g.args = rest;
             return g;

@@ -10,6 +10,7 @@
 //! `sudo env X=1 bash -c 'rm -rf /'` yields invocations for `sudo`, `env`, `bash` and
 //! `rm`, the last with the wrappers in [`Invocation::via`].
 
+use std::borrow::Cow;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -224,7 +225,7 @@ fn wildcard_match(pattern: &str, s: &str) -> bool {
 }
 
 /// The working directory of an invocation.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Cwd {
     /// Known; `climbed` when reached by `..` out of the workspace.
     Known {
@@ -353,7 +354,7 @@ pub struct Invocation {
 impl Invocation {
     /// The program's base name, normalised: path and `.exe` removed, lowercase.
     #[must_use]
-    pub fn name(&self) -> Option<String> {
+    pub fn name(&self) -> Option<Cow<'_, str>> {
         self.argv.first().and_then(|f| f.as_known()).map(program_name)
     }
 
@@ -379,23 +380,23 @@ impl Invocation {
 /// A program name as it is matched: base name, `.exe` removed, lowercase, confusable
 /// dashes folded.
 #[must_use]
-pub fn program_name(s: &str) -> String {
-    let base = s.rfind(['/', '\\']).map_or(s, |i| &s[i + 1..]);
+pub fn program_name(s: &str) -> Cow<'_, str> {
+    let base = s.as_bytes().iter().rposition(|&b| b == b'/' || b == b'\\').map_or(s, |i| &s[i + 1..]);
     if base.is_ascii() {
-        // The common case, with one allocation.
+        // The common case: a slice of the argument, no allocation.
         let stem = match base.len().checked_sub(4) {
             Some(k) if k > 0 && base[k..].eq_ignore_ascii_case(".exe") => &base[..k],
             _ => base,
         };
         if !stem.bytes().any(|b| b.is_ascii_uppercase()) {
-            return stem.to_owned();
+            return Cow::Borrowed(stem);
         }
-        return stem.to_ascii_lowercase();
+        return Cow::Owned(stem.to_ascii_lowercase());
     }
     let lower = fold_dashes(&base.to_lowercase());
     match lower.strip_suffix(".exe") {
-        Some(b) if !b.is_empty() => b.to_string(),
-        _ => lower,
+        Some(b) if !b.is_empty() => Cow::Owned(b.to_string()),
+        _ => Cow::Owned(lower),
     }
 }
 

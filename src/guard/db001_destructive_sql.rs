@@ -62,7 +62,7 @@ fn check(inv: &Invocation, _cx: &Cx<'_>) -> Option<Hit> {
     let hint = "use a migration or a disposable local database; the operator resets shared ones";
     // Admin tools and framework tasks.
     let first = known.iter().find(|a| !a.starts_with('-')).copied().unwrap_or("");
-    let task = match name.as_str() {
+    let task = match &*name {
         "dropdb" => {
             return Some(Hit::deny(format!("dropdb deletes the database {}", known.last().unwrap_or(&""))).hint(hint))
         }

@@ -55,7 +55,7 @@ fn check(inv: &Invocation, _cx: &Cx<'_>) -> Option<Hit> {
     let line = std::cell::LazyCell::new(|| joined_lower(args));
     let o = std::cell::LazyCell::new(|| Opts::parse(args, &['t', 'L', 'b', 'c', 'n']));
     let on_device = || o.operands.iter().any(is_block_device) || args.iter().any(is_block_device);
-    let what: Option<String> = match name.as_str() {
+    let what: Option<String> = match &*name {
         n if n.starts_with("mkfs") || n == "mkswap" || n == "mke2fs" || n == "newfs" => {
             on_device().then(|| format!("{n} creates a filesystem on a device, erasing it"))
         }

@@ -51,13 +51,13 @@ fn check(inv: &Invocation, _cx: &Cx<'_>) -> Option<Hit> {
     }
     let name = inv.name()?;
     let args = inv.args();
-    match name.as_str() {
+    match &*name {
         "dd" => {
             args.iter().find_map(|a| a.text.strip_prefix("of=").filter(|d| is_block_device(&Field::known(*d))).map(hit))
         }
         "shred" | "cp" | "tee" | "install" | "pv" | "ddrescue" => {
             let o = Opts::parse(args, &['n', 's']);
-            let targets: Vec<&Field> = match name.as_str() {
+            let targets: Vec<&Field> = match &*name {
                 "cp" | "install" | "ddrescue" => o.operands.last().into_iter().collect(),
                 _ => o.operands.iter().collect(),
             };

@@ -60,7 +60,7 @@ const SENDERS: &[&str] = &[
 
 fn check(inv: &Invocation, cx: &Cx<'_>) -> Option<Hit> {
     let name = inv.name()?;
-    if !SENDERS.contains(&name.as_str()) {
+    if !SENDERS.contains(&&*name) {
         return None;
     }
     let hint = "tools that need credentials read them themselves; nothing needs to send them";
@@ -80,7 +80,7 @@ fn check(inv: &Invocation, cx: &Cx<'_>) -> Option<Hit> {
     if name == "git" {
         return None;
     }
-    for f in read_args(inv) {
+    for f in read_args(inv, cx).iter() {
         let t = target(inv, &f, cx);
         if let Some(why) = t.path.as_deref().and_then(|p| secret_file(&p.to_string_lossy())) {
             return Some(Hit::deny(format!("{name} sends {} ({why}) over the network", t.raw)).hint(hint));

@@ -128,7 +128,7 @@ fn check(inv: &Invocation, cx: &Cx<'_>) -> Option<Hit> {
 /// file exists or cannot be known.
 fn destroy(inv: &Invocation, cx: &Cx<'_>) -> Option<Hit> {
     let name = inv.name()?;
-    if !matches!(name.as_str(), "shred" | "wipe" | "srm") {
+    if !matches!(&*name, "shred" | "wipe" | "srm") {
         return None;
     }
     deletions(inv, cx).iter().find_map(|d| {

@@ -47,7 +47,7 @@ Change permissions of the specific files in the workspace that need it.",
 
 fn check(inv: &Invocation, cx: &Cx<'_>) -> Option<Hit> {
     let name = inv.name()?;
-    if !matches!(name.as_str(), "chmod" | "chown" | "chgrp") || is_remote(inv) {
+    if !matches!(&*name, "chmod" | "chown" | "chgrp") || is_remote(inv) {
         return None;
     }
     let o = Opts::parse(inv.args(), &[]);

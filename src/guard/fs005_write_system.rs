@@ -117,7 +117,7 @@ fn is_harmless_device(p: &str) -> bool {
 /// `scp`/`rsync` to `host:/system/path`.
 fn remote_copy(inv: &Invocation) -> Option<Hit> {
     let name = inv.name()?;
-    if !matches!(name.as_str(), "scp" | "rsync" | "sftp") {
+    if !matches!(&*name, "scp" | "rsync" | "sftp") {
         return None;
     }
     let o = Opts::parse(inv.args(), &['P', 'i', 'o', 'F', 'J', 'l', 'S', 'c', 'e']);

@@ -44,7 +44,7 @@ Run it with `--dry-run` first and show the operator what would be deleted.",
 
 fn check(inv: &Invocation, _cx: &Cx<'_>) -> Option<Hit> {
     let name = tool_name(inv)?;
-    if !matches!(name.as_str(), "rsync" | "rclone" | "aws" | "gsutil" | "azcopy" | "mc") {
+    if !matches!(&*name, "rsync" | "rclone" | "aws" | "gsutil" | "azcopy" | "mc") {
         return None;
     }
     let args = inv.args();
@@ -55,7 +55,7 @@ fn check(inv: &Invocation, _cx: &Cx<'_>) -> Option<Hit> {
     if dry {
         return None;
     }
-    let what = match name.as_str() {
+    let what = match &*name {
         "rsync" => {
             o.long.iter().find(|l| l.starts_with("del") || l == &"remove-source-files").map(|l| format!("rsync --{l}"))
         }

@@ -55,7 +55,7 @@ fn check(inv: &Invocation, _cx: &Cx<'_>) -> Option<Hit> {
     };
     let w0 = words.first().copied().unwrap_or("");
     let w1 = words.get(1).copied().unwrap_or("");
-    let msg = match name.as_str() {
+    let msg = match &*name {
         "terraform" | "tofu" | "terragrunt" | "terraform.exe" => match w0 {
             "destroy" => format!("{name} destroy deletes the managed infrastructure"),
             "apply" if flag("-destroy") => format!("{name} apply -destroy deletes the managed infrastructure"),

@@ -48,7 +48,7 @@ destructive changes.",
 fn check(inv: &Invocation, _cx: &Cx<'_>) -> Option<Hit> {
     let name = inv.name()?;
     let mut known: Vec<&str> = inv.args().iter().filter_map(Field::as_known).collect();
-    match name.as_str() {
+    match &*name {
         "kubectl" | "oc" | "kubecolor" => {}
         "k3s" | "microk8s" if known.first() == Some(&"kubectl") => {
             known.remove(0);

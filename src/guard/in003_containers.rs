@@ -47,7 +47,7 @@ Remove the specific container (`docker rm NAME` without `-f`) or image you creat
 
 fn check(inv: &Invocation, _cx: &Cx<'_>) -> Option<Hit> {
     let name = inv.name()?;
-    if !matches!(name.as_str(), "docker" | "podman" | "nerdctl" | "docker-compose" | "podman-compose") {
+    if !matches!(&*name, "docker" | "podman" | "nerdctl" | "docker-compose" | "podman-compose") {
         return None;
     }
     let args = inv.args();

@@ -239,7 +239,7 @@ fn destructive_word(w: &str) -> bool {
 fn check(inv: &Invocation, _cx: &Cx<'_>) -> Option<Hit> {
     let name = tool_name(inv)?;
     let name = name.trim_end_matches(".jar").trim_end_matches(".sh").to_string();
-    if !CLIENTS.contains(&name.as_str()) && !name.starts_with("kafka-") {
+    if !CLIENTS.contains(&&*name) && !name.starts_with("kafka-") {
         return None;
     }
     let args = inv.args();
@@ -268,7 +268,7 @@ fn check(inv: &Invocation, _cx: &Cx<'_>) -> Option<Hit> {
     let hint = "use list/describe/get and --dry-run; the operator runs deletions";
     let ask = |what: String| Some(Hit::ask(what).hint(hint));
     // Tool-specific overwrites that no generic verb names.
-    let special = match name.as_str() {
+    let special = match &*name {
         "rclone" => words.first().is_some_and(|w| matches!(*w, "sync" | "move" | "moveto" | "bisync")),
         "aws" | "awslocal" => {
             (word("sync") && flag("--delete"))

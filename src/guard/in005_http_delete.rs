@@ -66,7 +66,7 @@ fn check(inv: &Invocation, _cx: &Cx<'_>) -> Option<Hit> {
     let args = inv.args();
     let known: Vec<&str> = args.iter().filter_map(Field::as_known).collect();
     let hint = "inspect with GET; the operator runs deletions";
-    let method = match name.as_str() {
+    let method = match &*name {
         "curl" | "curlie" => {
             let mut m = None;
             for (k, a) in known.iter().enumerate() {

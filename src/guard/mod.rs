@@ -104,6 +104,8 @@ pub struct Cx<'a> {
     judged: std::ops::Range<*const Invocation>,
     /// Effects of the invocation last asked about: (its address, the effects).
     memo: RefCell<Option<(*const Invocation, Memo)>>,
+    /// Resolved fully known path arguments, by (text, glob, working directory).
+    targets: RefCell<std::collections::HashMap<(String, bool, crate::analyze::Cwd), crate::paths::Target>>,
 }
 
 /// Effects derived from one invocation, shared by the guards.
@@ -111,15 +113,21 @@ pub struct Cx<'a> {
 pub(crate) struct Memo {
     pub(crate) deletions: Option<std::rc::Rc<Vec<util::Deletion>>>,
     pub(crate) writes: Option<std::rc::Rc<Vec<crate::paths::Target>>>,
-    /// Resolved path arguments, by (text, glob).
-    pub(crate) targets: Vec<((String, bool), crate::paths::Target)>,
+    pub(crate) reads: Option<std::rc::Rc<Vec<crate::analyze::Field>>>,
+    pub(crate) git: Option<std::rc::Rc<crate::analyze::git::GitCmd>>,
 }
 
 impl<'a> Cx<'a> {
     /// A guard context over `ctx`.
     #[must_use]
     pub fn new(ctx: &'a Context) -> Self {
-        Self { ctx, repo: OnceCell::new(), judged: std::ptr::null()..std::ptr::null(), memo: RefCell::new(None) }
+        Self {
+            ctx,
+            repo: OnceCell::new(),
+            judged: std::ptr::null()..std::ptr::null(),
+            memo: RefCell::new(None),
+            targets: RefCell::default(),
+        }
     }
 
     /// A guard context judging `invocations`.
@@ -127,19 +135,25 @@ impl<'a> Cx<'a> {
         Self { judged: invocations.as_ptr_range(), ..Self::new(ctx) }
     }
 
-    /// The resolution of path argument `f` of `inv`, computed once per judged
-    /// invocation.
+    /// The resolution of path argument `f` of `inv`. Resolution is lexical and depends
+    /// only on the text and the working directory, so fully known paths are resolved
+    /// once per judgement, whichever invocation names them.
     pub(crate) fn memo_target(
         &self,
         inv: &Invocation,
         f: &crate::analyze::Field,
         compute: impl FnOnce() -> crate::paths::Target,
     ) -> crate::paths::Target {
-        let find = |m: &mut Memo| {
-            m.targets.iter().find(|((text, glob), _)| *text == f.text && *glob == f.glob).map(|(_, t)| t.clone())
-        };
-        let store = |m: &mut Memo, t: &crate::paths::Target| m.targets.push(((f.text.clone(), f.glob), t.clone()));
-        self.cached(inv, find, store, compute)
+        if !f.is_known() {
+            return compute();
+        }
+        let key = (f.text.clone(), f.glob, inv.cwd.clone());
+        if let Some(t) = self.targets.borrow().get(&key) {
+            return t.clone();
+        }
+        let t = compute();
+        self.targets.borrow_mut().insert(key, t.clone());
+        t
     }
 
     /// `compute()` for `inv`, computed once per judged invocation: every guard asks

@@ -61,7 +61,7 @@ fn check(inv: &Invocation, _cx: &Cx<'_>) -> Option<Hit> {
     if known.iter().any(|a| matches!(*a, "--dry-run" | "-n" | "--dryrun" | "--dry_run") && name != "pip") {
         return None;
     }
-    let publish = match name.as_str() {
+    let publish = match &*name {
         "npm" | "pnpm" | "bun" => {
             matches!(first, "publish" | "unpublish" | "deprecate")
                 || (first == "dist-tag" && matches!(second, "add" | "rm"))
@@ -97,7 +97,7 @@ fn check(inv: &Invocation, _cx: &Cx<'_>) -> Option<Hit> {
                 .hint("build and test locally (`--dry-run`); the operator publishes"),
         );
     }
-    let removal = match name.as_str() {
+    let removal = match &*name {
         "apt" | "apt-get" | "aptitude" => matches!(first, "remove" | "purge" | "autoremove"),
         "dnf" | "yum" | "zypper" | "apk" => matches!(first, "remove" | "erase" | "del" | "rm"),
         "pacman" => known.iter().any(|a| a.starts_with("-R")),

@@ -34,7 +34,7 @@ Run the command without privileges, or ask the operator to run it.",
 fn check(inv: &Invocation, _cx: &Cx<'_>) -> Option<Hit> {
     let name = inv.name()?;
     if !matches!(
-        name.as_str(),
+        &*name,
         "sudo" | "doas" | "su" | "pkexec" | "run0" | "runuser" | "sudoedit" | "sudo-rs" | "gosu" | "su-exec"
     ) {
         return None;

@@ -56,7 +56,7 @@ fn check(inv: &Invocation, cx: &Cx<'_>) -> Option<Hit> {
     }
     let name = inv.name()?;
     let args = inv.args();
-    match name.as_str() {
+    match &*name {
         "chmod" => {
             let o = Opts::parse(args, &[]);
             let mode = o.operands.first()?.as_known()?;

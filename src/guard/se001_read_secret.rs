@@ -204,9 +204,9 @@ fn is_key_material(why: &str) -> bool {
 
 fn check(inv: &Invocation, cx: &Cx<'_>) -> Option<Hit> {
     let name = inv.name().unwrap_or_default();
-    let known_reader = READERS.contains(&name.as_str());
+    let known_reader = READERS.contains(&&*name);
     let hint = "reference secrets by name ($API_KEY); read .env.example to learn which exist";
-    for f in read_args(inv) {
+    for f in read_args(inv, cx).iter() {
         // An argument that reads like a sentence or a command is text (`tool explain
         // 'cat ~/.ssh/id_rsa'`), not a path.
         if f.as_known()

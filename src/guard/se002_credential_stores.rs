@@ -50,7 +50,7 @@ fn check(inv: &Invocation, _cx: &Cx<'_>) -> Option<Hit> {
     let name = inv.name()?;
     let args: Vec<&str> = inv.args().iter().filter_map(Field::as_known).collect();
     let short = |c: char| args.iter().any(|a| a.starts_with('-') && !a.starts_with("--") && a[1..].contains(c));
-    let what = match name.as_str() {
+    let what = match &*name {
         "ssh-add" if short('D') => "ssh-add -D removes every identity from the operator's ssh-agent",
         "ssh-add" if short('d') => "ssh-add -d removes an identity from the operator's ssh-agent",
         "ssh-keygen" if short('R') => "ssh-keygen -R removes a trusted host key from known_hosts",

@@ -121,7 +121,7 @@ fn check(inv: &Invocation, cx: &Cx<'_>) -> Option<Hit> {
             }
         }
     }
-    for f in read_args(inv) {
+    for f in read_args(inv, cx).iter() {
         let t = target(inv, &f, cx);
         if t.path.as_deref().is_some_and(|p| {
             p.components().any(|c| c.as_os_str() == ".tako") && p.components().any(|c| c.as_os_str() == "keys")

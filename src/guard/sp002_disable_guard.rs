@@ -74,7 +74,7 @@ fn check(inv: &Invocation, _cx: &Cx<'_>) -> Option<Hit> {
     }
     let name = inv.name()?;
     let args = inv.args();
-    match name.as_str() {
+    match &*name {
         "kill" | "pkill" | "killall" | "pgrep" if name != "pgrep" => {
             if args.iter().any(|a| a.as_known().is_some_and(|t| t.contains("tako"))) {
                 return Some(Hit::deny(format!("{name} targets tako-exec")).hint("ask the operator to stop tako-exec"));

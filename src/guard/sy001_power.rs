@@ -34,14 +34,14 @@ fn check(inv: &Invocation, _cx: &Cx<'_>) -> Option<Hit> {
     let name = inv.name()?;
     let args = inv.args();
     let first = args.first().and_then(Field::as_known);
-    let what = match name.as_str() {
+    let what = match &*name {
         "shutdown" if !args.iter().any(|a| a.as_known() == Some("-c")) && !matches!(first, Some("--help")) => {
             "shutdown"
         }
         "reboot" | "halt" | "poweroff" | "kexec" | "pm-suspend" | "pm-hibernate" | "systemd-halt"
             if !matches!(first, Some("--help")) =>
         {
-            name.as_str()
+            &*name
         }
         "systemctl"
             if args.iter().any(|a| {

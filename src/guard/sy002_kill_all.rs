@@ -34,7 +34,7 @@ fn check(inv: &Invocation, _cx: &Cx<'_>) -> Option<Hit> {
     let name = inv.name()?;
     let args = inv.args();
     let hint = "kill the specific process by PID or exact name";
-    match name.as_str() {
+    match &*name {
         "kill" => {
             let mut after = false;
             for a in args {

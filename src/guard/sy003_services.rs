@@ -49,7 +49,7 @@ fn check(inv: &Invocation, _cx: &Cx<'_>) -> Option<Hit> {
     let args = inv.args();
     let known: Vec<&str> = args.iter().filter_map(Field::as_known).collect();
     let unit = || known.iter().rev().find(|a| !a.starts_with('-')).copied().unwrap_or("a unit").to_string();
-    let msg = match name.as_str() {
+    let msg = match &*name {
         "systemctl" => {
             let verb = known.iter().find(|a| !a.starts_with('-'))?;
             if !matches!(*verb, "stop" | "disable" | "mask" | "kill" | "isolate" | "set-default") {

@@ -48,7 +48,7 @@ fn check(inv: &Invocation, _cx: &Cx<'_>) -> Option<Hit> {
     let known: Vec<&str> = inv.args().iter().filter_map(Field::as_known).collect();
     let has = |s: &str| known.contains(&s);
     let hint = "add the specific rule you need; leave the firewall to the operator";
-    let msg = match name.as_str() {
+    let msg = match &*name {
         "iptables" | "ip6tables" | "iptables-legacy" | "iptables-nft" | "ebtables" | "arptables" => {
             if has("-F") || has("--flush") || has("-X") || has("--delete-chain") {
                 format!("{name} flushes the firewall rules")

@@ -41,7 +41,7 @@ fn check(inv: &Invocation, _cx: &Cx<'_>) -> Option<Hit> {
     let name = inv.name()?;
     let args = inv.args();
     let hint = "ask the operator to schedule or remove jobs";
-    match name.as_str() {
+    match &*name {
         "crontab" => {
             let o = Opts::parse(args, &['u', 's']);
             if o.has(Some('r'), "") {

@@ -5,6 +5,7 @@
 //! argument that cannot be known is treated as possibly being any option or path
 //! ([`Opts::unknown`]), so a guard can ask rather than guess.
 
+use std::borrow::Cow;
 use std::path::Path;
 
 use crate::analyze::find::FindCmd;
@@ -119,7 +120,7 @@ fn compute_deletions(inv: &Invocation, cx: &Cx<'_>) -> Vec<Deletion> {
     let mut push = |f: &Field, recursive: bool, tool: &str| {
         out.push(Deletion { target: target(inv, f, cx), recursive, tool: tool.to_string() });
     };
-    match name.as_str() {
+    match &*name {
         "rm" | "srm" | "grm" => {
             let o = Opts::parse(args, &[]);
             let recursive = o.has(Some('r'), "recursive") || o.has(Some('R'), "") || o.unknown;
@@ -196,7 +197,7 @@ fn compute_writes(inv: &Invocation, cx: &Cx<'_>) -> Vec<Target> {
     let Some(name) = inv.name() else { return out };
     let args = inv.args();
     let mut add = |f: &Field| out.push(target(inv, f, cx));
-    match name.as_str() {
+    match &*name {
         "tee" | "touch" | "truncate" | "sponge" | "sudoedit" | "vim" | "vi" | "nano" | "emacs" | "ed" => {
             let o = Opts::parse(args, &['s', 'r', 'd', 't']);
             o.operands.iter().for_each(&mut add);
@@ -354,7 +355,11 @@ const METADATA_ONLY: &[&str] = &[
 ];
 
 /// The file arguments an invocation reads the content of (for secret reads).
-pub(crate) fn read_args(inv: &Invocation) -> Vec<Field> {
+pub(crate) fn read_args(inv: &Invocation, cx: &Cx<'_>) -> std::rc::Rc<Vec<Field>> {
+    cx.memo(inv, |m| &mut m.reads, || std::rc::Rc::new(compute_read_args(inv)))
+}
+
+fn compute_read_args(inv: &Invocation) -> Vec<Field> {
     let mut out = Vec::new();
     if let Input::File(f) = &inv.stdin {
         out.push(f.clone());
@@ -382,7 +387,7 @@ pub(crate) fn read_args(inv: &Invocation) -> Vec<Field> {
                 && t.len() > 2
                 && t[1..].starts_with(|c: char| c.is_ascii_alphabetic())
                 && t.contains('.')
-                && !METADATA_ONLY.contains(&name.as_str())
+                && !METADATA_ONLY.contains(&&*name)
             {
                 // `-f.env`: a value attached to a short option.
                 out.push(Field::known(&t[2..]));
@@ -390,12 +395,12 @@ pub(crate) fn read_args(inv: &Invocation) -> Vec<Field> {
             }
         }
     }
-    if METADATA_ONLY.contains(&name.as_str()) {
-        if matches!(name.as_str(), "cp" | "tar" | "zip" | "openssl" | "gpg" | "scp" | "rsync" | "docker") {
+    if METADATA_ONLY.contains(&&*name) {
+        if matches!(&*name, "cp" | "tar" | "zip" | "openssl" | "gpg" | "scp" | "rsync" | "docker") {
             // Copying or archiving a secret makes another copy of it.
             let o = Opts::parse(args, &['f', 'C', 'o']);
             let n = o.operands.len();
-            let sources: Vec<Field> = match name.as_str() {
+            let sources: Vec<Field> = match &*name {
                 "cp" | "scp" | "rsync" if n >= 2 => o.operands[..n - 1].to_vec(),
                 "tar" | "zip" | "openssl" | "gpg" => o.operands.clone(),
                 _ => Vec::new(),
@@ -539,15 +544,29 @@ pub(crate) fn is_build_output(rel: &Path) -> bool {
 }
 
 /// The program name of an invocation, also through `java -jar NAME.jar`.
-pub(crate) fn tool_name(inv: &Invocation) -> Option<String> {
+pub(crate) fn tool_name(inv: &Invocation) -> Option<Cow<'_, str>> {
     let name = inv.name()?;
     if name == "java" {
         let args = inv.args();
         if let Some(p) = args.iter().position(|a| a.as_known() == Some("-jar")) {
-            return args.get(p + 1).and_then(Field::as_known).map(|j| program_name(j.trim_end_matches(".jar")));
+            return args
+                .get(p + 1)
+                .and_then(Field::as_known)
+                .map(|j| Cow::Owned(program_name(strip_all(j, ".jar")).into_owned()));
         }
     }
-    Some(name.trim_end_matches(".sh").to_string())
+    Some(match name {
+        Cow::Borrowed(b) => Cow::Borrowed(strip_all(b, ".sh")),
+        Cow::Owned(o) => Cow::Owned(strip_all(&o, ".sh").to_string()),
+    })
+}
+
+/// `s` without any number of trailing `suffix`es (`trim_end_matches` for a literal).
+fn strip_all<'s>(mut s: &'s str, suffix: &str) -> &'s str {
+    while let Some(rest) = s.strip_suffix(suffix) {
+        s = rest;
+    }
+    s
 }
 
 /// Known text of the arguments joined by spaces (unknowns shown as `…`), lowercase.
@@ -603,12 +622,15 @@ impl RepoFacts {
 }
 
 /// The git command line of an invocation of `git`.
-pub(crate) fn git_cmd(inv: &Invocation, cx: &Cx<'_>) -> Option<crate::analyze::git::GitCmd> {
+pub(crate) fn git_cmd(inv: &Invocation, cx: &Cx<'_>) -> Option<std::rc::Rc<crate::analyze::git::GitCmd>> {
     if inv.name()? != "git" {
         return None;
     }
-    let config = cx.ctx.read_files.then(|| cx.ctx.workspace.join(".git/config"));
-    Some(crate::analyze::git::GitCmd::parse(inv, config.as_deref()))
+    let parse = || {
+        let config = cx.ctx.read_files.then(|| cx.ctx.workspace.join(".git/config"));
+        std::rc::Rc::new(crate::analyze::git::GitCmd::parse(inv, config.as_deref()))
+    };
+    Some(cx.memo(inv, |m| &mut m.git, parse))
 }
 
 /// Branch names a team protects: the default branches and release lines.
