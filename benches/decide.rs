@@ -11,10 +11,6 @@ use criterion::{criterion_main, Criterion};
 use tako_exec::context::Context;
 use tako_exec::policy::evaluate_shell;
 
-/// The allocator of the `tako-exec` binary, so the figures are the binary's.
-#[global_allocator]
-static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 const ONE_LINERS: &[&str] = &[
     "git status",
     "ls -la src",

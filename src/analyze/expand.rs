@@ -162,12 +162,12 @@ impl Analyzer<'_> {
                 Some(super::model::Cwd::Known { path, .. }) => Field::known(path.to_string_lossy()),
                 _ => Field::unknown(Unknown::Var("OLDPWD".into())),
             },
-            u => match nix::unistd::User::from_name(u) {
-                Ok(Some(pw)) => Field::known(pw.dir.to_string_lossy()),
+            u => match home_of(u) {
+                Some(dir) => Field::known(dir),
                 // Bash leaves `~user` as it is when there is no such user; the path
                 // still names someone's home directory to a reader, so keep it as
                 // outside the workspace rather than a file named `~user`.
-                _ => Field::known(format!("/home/{u}")),
+                None => Field::known(format!("/home/{u}")),
             },
         }
     }
@@ -733,9 +733,38 @@ pub(crate) fn display(f: &Field) -> Cow<'_, str> {
     Cow::Owned(f.display())
 }
 
+/// The home directory of `user`: from the system's user database, else from
+/// `/etc/passwd` read directly (a statically linked build may not load the
+/// system's name-service modules).
+fn home_of(user: &str) -> Option<String> {
+    if let Ok(Some(pw)) = nix::unistd::User::from_name(user) {
+        return Some(pw.dir.to_string_lossy().into_owned());
+    }
+    let passwd = std::fs::read_to_string("/etc/passwd").ok()?;
+    passwd_home(&passwd, user)
+}
+
+/// The home field of `user`'s line in a passwd(5) text.
+fn passwd_home(passwd: &str, user: &str) -> Option<String> {
+    passwd.lines().find_map(|line| {
+        let fields: Vec<&str> = line.split(':').collect();
+        (fields.len() >= 7 && fields[0] == user && !fields[5].is_empty()).then(|| fields[5].to_string())
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn passwd_lines() {
+        let passwd = "root:x:0:0:root:/root:/bin/bash\n# comment\nbad line\nci:x:1000:1000::/srv/ci:/bin/sh\nnohome:x:1:1:::/bin/sh\n";
+        assert_eq!(passwd_home(passwd, "root").as_deref(), Some("/root"));
+        assert_eq!(passwd_home(passwd, "ci").as_deref(), Some("/srv/ci"));
+        assert_eq!(passwd_home(passwd, "nohome"), None);
+        assert_eq!(passwd_home(passwd, "ro"), None);
+        assert_eq!(passwd_home(passwd, "nobody"), None);
+    }
 
     fn braces(s: &str) -> Vec<String> {
         match brace_expand(&[Part::Lit(s.into())]) {
