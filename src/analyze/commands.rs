@@ -226,7 +226,7 @@ impl Analyzer<'_> {
                     if a.name == "SHELL" || a.name.starts_with("TAKO_") {
                         rec.env.push((a.name.clone(), v.scalar()));
                     }
-                    Rc::make_mut(&mut st.vars).insert(a.name.clone(), v);
+                    st.vars.insert(a.name.clone(), v);
                 }
                 self.record(rec);
                 Stream::empty()
@@ -238,7 +238,7 @@ impl Analyzer<'_> {
                     if funcs {
                         Rc::make_mut(&mut st.funcs).remove(a);
                     } else {
-                        Rc::make_mut(&mut st.vars).remove(a);
+                        st.vars.remove(a);
                         Rc::make_mut(&mut st.funcs).remove(a);
                     }
                 }
@@ -269,7 +269,7 @@ impl Analyzer<'_> {
                             if o.len() == 2 && "adinNptuCc".contains(&o[1..]) {
                                 if o == "-a" {
                                     if let Some(n) = known(i + 1) {
-                                        Rc::make_mut(&mut st.vars).insert(
+                                        st.vars.insert(
                                             n.to_string(),
                                             Val::Scalar(Field::unknown(Unknown::Input(format!(
                                                 "input read into ${n}"

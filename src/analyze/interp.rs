@@ -337,7 +337,7 @@ impl Analyzer<'_> {
                 .map(|(n, v)| (n.clone(), v.scalar()))
                 .collect();
             for (n, v) in env {
-                Rc::make_mut(&mut st.vars).insert(n, v);
+                st.vars.insert(n, v);
             }
             if !redirects.is_empty() || !guarded.is_empty() {
                 let text = if guarded.is_empty() {

@@ -31,12 +31,90 @@ impl Val {
     }
 }
 
+/// The variables of one shell: a shared base and a small overlay of recent writes.
+///
+/// Copying the state for a branch copies two pointers; a write copies only the overlay;
+/// and states copied from the same point share their base, so [`merge`] compares only
+/// the names either overlay holds instead of every variable of the script (which made a
+/// script with hundreds of variables quadratic). The overlay is folded into a new base
+/// when it grows past [`Vars::OVERLAY`] entries.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Vars {
+    base: Rc<HashMap<String, Val>>,
+    /// Recent writes; `None` unsets a variable of the base.
+    top: Rc<HashMap<String, Option<Val>>>,
+}
+
+impl Vars {
+    /// Overlay size at which it is folded into the base.
+    const OVERLAY: usize = 32;
+
+    /// The value of `name`, if set.
+    pub(crate) fn get(&self, name: &str) -> Option<&Val> {
+        match self.top.get(name) {
+            Some(v) => v.as_ref(),
+            None => self.base.get(name),
+        }
+    }
+
+    /// Whether `name` is set.
+    pub(crate) fn contains_key(&self, name: &str) -> bool {
+        self.get(name).is_some()
+    }
+
+    /// Sets `name`.
+    pub(crate) fn insert(&mut self, name: String, v: Val) {
+        Rc::make_mut(&mut self.top).insert(name, Some(v));
+        self.fold_if_large();
+    }
+
+    /// Unsets `name`.
+    pub(crate) fn remove(&mut self, name: &str) {
+        if self.contains_key(name) {
+            Rc::make_mut(&mut self.top).insert(name.to_string(), None);
+            self.fold_if_large();
+        }
+    }
+
+    fn fold_if_large(&mut self) {
+        if self.top.len() <= Self::OVERLAY {
+            return;
+        }
+        let top = std::mem::take(&mut self.top);
+        let base = Rc::make_mut(&mut self.base);
+        for (k, v) in Rc::unwrap_or_clone(top) {
+            match v {
+                Some(v) => base.insert(k, v),
+                None => base.remove(&k),
+            };
+        }
+    }
+
+    /// Whether both are the same copy (nothing written since they were copied).
+    fn same(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.base, &other.base) && Rc::ptr_eq(&self.top, &other.top)
+    }
+
+    /// The names whose values differ between the two.
+    fn differing(&self, other: &Self) -> Vec<String> {
+        let mut names: Vec<&String> = if Rc::ptr_eq(&self.base, &other.base) {
+            // Copied from the same point: only what either wrote since can differ.
+            self.top.keys().chain(other.top.keys()).collect()
+        } else {
+            self.base.keys().chain(self.top.keys()).chain(other.base.keys()).chain(other.top.keys()).collect()
+        };
+        names.sort_unstable();
+        names.dedup();
+        names.into_iter().filter(|n| self.get(n) != other.get(n)).cloned().collect()
+    }
+}
+
 /// The state of one shell.
 #[derive(Debug, Clone)]
 pub(crate) struct State {
     /// Variables assigned by the script. Shared until written: branches and function
     /// calls copy the state, and most of them never assign.
-    pub vars: Rc<HashMap<String, Val>>,
+    pub vars: Vars,
     /// Functions defined, by name (more than one when branches differ); shared likewise.
     pub funcs: Rc<HashMap<String, Vec<Rc<FunctionDef>>>>,
     /// Names of variables exported to the environment of later commands.
@@ -56,7 +134,7 @@ pub(crate) struct State {
 impl State {
     pub(crate) fn new(cwd: Cwd) -> Self {
         Self {
-            vars: Rc::default(),
+            vars: Vars::default(),
             funcs: Rc::default(),
             exported: Rc::default(),
             cwd,
@@ -75,7 +153,7 @@ impl State {
         if !self.exported.is_empty() {
             let vars: HashMap<String, Val> =
                 self.exported.iter().filter_map(|n| self.vars.get(n).map(|v| (n.clone(), v.clone()))).collect();
-            c.vars = Rc::new(vars);
+            c.vars = Vars { base: Rc::new(vars), top: Rc::default() };
             c.exported = Rc::clone(&self.exported);
         }
         c
@@ -92,7 +170,7 @@ impl State {
     }
 
     pub(crate) fn set(&mut self, name: &str, v: Field) {
-        Rc::make_mut(&mut self.vars).insert(name.to_string(), Val::Scalar(v));
+        self.vars.insert(name.to_string(), Val::Scalar(v));
     }
 }
 
@@ -119,19 +197,9 @@ pub(crate) fn merge(paths: Vec<State>) -> State {
         return State::new(Cwd::Unknown("no path".into()));
     };
     for other in iter {
-        if !Rc::ptr_eq(&out.vars, &other.vars) {
-            let differ: Vec<String> = out
-                .vars
-                .iter()
-                .filter(|(k, v)| other.vars.get(*k) != Some(v))
-                .map(|(k, _)| k.clone())
-                .chain(other.vars.keys().filter(|k| !out.vars.contains_key(*k)).cloned())
-                .collect();
-            if !differ.is_empty() {
-                let vars = Rc::make_mut(&mut out.vars);
-                for n in differ {
-                    vars.insert(n.clone(), Val::Scalar(Field::unknown(Unknown::Branch(n))));
-                }
+        if !out.vars.same(&other.vars) {
+            for n in out.vars.differing(&other.vars) {
+                out.vars.insert(n.clone(), Val::Scalar(Field::unknown(Unknown::Branch(n))));
             }
         }
         // Exported on any path: exported (the stricter assumption).
@@ -155,4 +223,62 @@ pub(crate) fn merge(paths: Vec<State>) -> State {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn known(s: &str) -> Val {
+        Val::Scalar(Field::known(s))
+    }
+
+    fn text(v: &Vars, n: &str) -> Option<String> {
+        v.get(n).map(|v| v.scalar().display())
+    }
+
+    #[test]
+    fn overlay_reads_writes_and_unsets() {
+        let mut v = Vars::default();
+        for i in 0..100 {
+            v.insert(format!("V{i}"), known(&i.to_string()));
+        }
+        // Folded more than once by now; every value is still there.
+        assert!(v.top.len() <= Vars::OVERLAY);
+        assert_eq!(text(&v, "V0").as_deref(), Some("0"));
+        assert_eq!(text(&v, "V99").as_deref(), Some("99"));
+        v.remove("V0");
+        v.remove("NEVER_SET");
+        assert!(!v.contains_key("V0") && !v.contains_key("NEVER_SET"));
+        v.insert("V0".into(), known("again"));
+        assert_eq!(text(&v, "V0").as_deref(), Some("again"));
+    }
+
+    #[test]
+    fn branches_compare_only_what_they_wrote_and_still_see_every_difference() {
+        let mut before = State::new(Cwd::Unknown("test".into()));
+        for i in 0..50 {
+            before.set(&format!("V{i}"), Field::known("x"));
+        }
+        let mut a = before.clone();
+        let mut b = before.clone();
+        a.set("V1", Field::known("a"));
+        b.set("V1", Field::known("b"));
+        a.set("ONLY_A", Field::known("1"));
+        b.vars.remove("V2");
+        a.set("V3", Field::known("x")); // written, but to the same value
+        let m = merge(vec![a.clone(), b.clone()]);
+        let unknown = |n: &str| m.vars.get(n).is_some_and(|v| !v.scalar().is_known());
+        assert!(unknown("V1") && unknown("ONLY_A") && unknown("V2"));
+        assert_eq!(text(&m.vars, "V3").as_deref(), Some("x"));
+        assert_eq!(text(&m.vars, "V4").as_deref(), Some("x"));
+        // One branch folded its overlay (a new base): the full comparison still finds it.
+        for i in 0..40 {
+            a.set(&format!("W{i}"), Field::known("w"));
+        }
+        let m = merge(vec![a, b]);
+        let unknown = |n: &str| m.vars.get(n).is_some_and(|v| !v.scalar().is_known());
+        assert!(unknown("V1") && unknown("W39") && unknown("V2"));
+        assert_eq!(text(&m.vars, "V4").as_deref(), Some("x"));
+    }
 }
