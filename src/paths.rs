@@ -168,31 +168,43 @@ pub fn resolve(field: &Field, cwd: &Cwd, ctx: &Context) -> Target {
             (PathBuf::from("/"), false)
         }
     };
-    let joined = if text.starts_with('/') { PathBuf::from(text) } else { base.join(text) };
-    // Split at the first component holding a glob character (or an unknown).
-    let mut dir = PathBuf::new();
-    let mut pattern: Option<String> = None;
+    // Build the normalised absolute directory as text in one pass: `.` and empty
+    // components vanish, `..` pops (never above `/`), and the first component holding a
+    // glob character (or an unknown) ends it. The working directory is taken literally.
+    let mut dir = String::with_capacity(base.as_os_str().len() + text.len() + 1);
+    if text.starts_with('/') {
+        dir.push('/');
+    } else {
+        dir.push_str(&base.to_string_lossy());
+    }
+    let mut pattern: Option<&str> = None;
     let mut rest_after_pattern = false;
-    for comp in joined.to_string_lossy().split('/') {
+    for comp in text.split('/') {
         if pattern.is_some() {
             rest_after_pattern = rest_after_pattern || !comp.is_empty();
             continue;
         }
         if (t.glob && comp.contains(['*', '?', '['])) || comp.contains(UNKNOWN_MARK) {
-            pattern = Some(comp.to_string());
+            pattern = Some(comp);
             continue;
         }
-        if comp.is_empty() {
-            if dir.as_os_str().is_empty() {
-                dir.push("/");
+        match comp {
+            "" | "." => {}
+            ".." => {
+                let cut = dir.rfind('/').unwrap_or(0);
+                dir.truncate(cut.max(1));
             }
-            continue;
+            c => {
+                if !dir.ends_with('/') {
+                    dir.push('/');
+                }
+                dir.push_str(c);
+            }
         }
-        dir.push(comp);
     }
-    let dir = normalize(&dir);
+    let dir = PathBuf::from(dir);
     if let Some(p) = &pattern {
-        t.all_children = !rest_after_pattern && matches!(p.as_str(), "*" | ".*" | "**" | "*.*" | ".[!.]*" | "{*,.*}")
+        t.all_children = !rest_after_pattern && matches!(*p, "*" | ".*" | "**" | "*.*" | ".[!.]*" | "{*,.*}")
             || p.chars().all(|c| c == '*' || c == UNKNOWN_MARK);
     }
     t.climbed = climbed_base
@@ -211,45 +223,52 @@ pub fn place_of(p: &Path, ctx: &Context) -> Place {
     if p == Path::new("/") {
         return Place::Root;
     }
+    let pb = p.as_os_str().as_encoded_bytes();
+    // Whether `inner` is `outer` or inside it, byte-wise (both absolute and normalised).
+    let within = |inner: &[u8], outer: &[u8]| {
+        inner.starts_with(outer) && (inner.len() == outer.len() || inner[outer.len()] == b'/' || outer.ends_with(b"/"))
+    };
     // The home directory, or a directory holding it (`/tmp` when HOME is `/tmp/h`):
     // deleting it deletes the home.
-    if ctx.home.starts_with(p) {
+    let home = ctx.home.as_os_str().as_encoded_bytes();
+    if within(home, pb) {
         return Place::Home;
     }
     // Otherwise the innermost of workspace, temporary directories and home decides:
     // a workspace inside a temporary directory is the workspace, a home inside one is
-    // the home.
-    // Byte-wise prefix tests (paths here are absolute and normalised): the length of
-    // the matching root measures how specific it is.
-    let pb = p.as_os_str().as_encoded_bytes();
+    // the home. The length of the matching root measures how specific it is.
     let depth = |root: &Path| {
         let rb = root.as_os_str().as_encoded_bytes();
-        let inside = pb.starts_with(rb) && (pb.len() == rb.len() || pb[rb.len()] == b'/' || rb.ends_with(b"/"));
-        if inside {
+        if within(pb, rb) {
             rb.len()
         } else {
             0
         }
     };
+    // The part of `p` below a root of length `n`.
+    let below = |n: usize| {
+        let rest = &pb[n.min(pb.len())..];
+        let rest = rest.strip_prefix(b"/").unwrap_or(rest);
+        String::from_utf8_lossy(rest).into_owned()
+    };
     let ws = if ctx.workspace == Path::new("/") { 0 } else { depth(&ctx.workspace) };
     let (temp, temp_root) =
         ctx.temp_dirs.iter().map(|t| (depth(t), p == t)).max_by_key(|(d, _)| *d).unwrap_or((0, false));
-    let home = depth(&ctx.home);
-    let best = ws.max(temp).max(home);
+    let home_depth = depth(&ctx.home);
+    let best = ws.max(temp).max(home_depth);
     if best > 0 {
         if best == ws {
-            let rel = p.strip_prefix(&ctx.workspace).map(Path::to_path_buf).unwrap_or_default();
-            return Place::Workspace { rel };
+            return Place::Workspace { rel: PathBuf::from(below(ws)) };
         }
         if best == temp {
             return if temp_root { Place::TempRoot } else { Place::Temp };
         }
-        let rel = p.strip_prefix(&ctx.home).map(Path::to_path_buf).unwrap_or_default();
-        return Place::InHome { depth: rel.components().count() };
+        let rel = below(home_depth);
+        return Place::InHome { depth: rel.split('/').filter(|c| !c.is_empty()).count() };
     }
-    let mut comps = p.components().skip(1);
+    let mut comps = pb.split(|&b| b == b'/').filter(|c| !c.is_empty());
     if let Some(first) = comps.next() {
-        let first = first.as_os_str().to_string_lossy();
+        let first = String::from_utf8_lossy(first);
         if SYSTEM_DIRS.contains(&first.as_ref()) {
             return Place::System { top: first.into_owned(), depth: 1 + comps.count() };
         }

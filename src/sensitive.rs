@@ -8,15 +8,71 @@
 //! spelled: the caller passes a normalised path or the argument as written, and both
 //! are checked by their last components.
 
+/// Directories (compared case-insensitively) whose presence among a path's ancestors
+/// [`secret_file`] asks about.
+const CREDENTIAL_DIRS: &[&str] = &[
+    ".ssh",
+    ".gnupg",
+    ".aws",
+    ".codex",
+    ".config",
+    ".docker",
+    ".composer",
+    "secrets",
+    ".password-store",
+    "keyrings",
+    "Keychains",
+    "Library",
+];
+
+/// The non-empty components of a path, last first (a byte scan: `/` is ASCII, so every
+/// cut is a character boundary).
+fn rev_components(path: &str) -> impl Iterator<Item = &str> + Clone {
+    let mut end = path.len();
+    std::iter::from_fn(move || loop {
+        if end == 0 {
+            return None;
+        }
+        let start = path.as_bytes()[..end].iter().rposition(|&b| b == b'/').map_or(0, |i| i + 1);
+        let c = &path[start..end];
+        end = start.saturating_sub(1);
+        if !c.is_empty() {
+            return Some(c);
+        }
+    })
+}
+
 /// Why a path is a secret, or `None`.
 #[must_use]
 pub fn secret_file(path: &str) -> Option<&'static str> {
+    // Without allocating: this runs for every path argument of every command.
     let path = path.trim_end_matches('/');
-    let comps: Vec<&str> = path.split('/').filter(|c| !c.is_empty() && *c != ".").collect();
-    let name = *comps.last()?;
-    let parent = comps.len().checked_sub(2).map(|i| comps[i]).unwrap_or("");
-    let lower = name.to_ascii_lowercase();
-    let in_dir = |d: &str| comps[..comps.len() - 1].iter().any(|c| c.eq_ignore_ascii_case(d));
+    let mut comps = rev_components(path).filter(|c| *c != ".");
+    let name = comps.next()?;
+    // The directories holding it, innermost first.
+    let dirs = comps;
+    let parent = dirs.clone().next().unwrap_or("");
+    let lower: std::borrow::Cow<'_, str> = if name.bytes().any(|b| b.is_ascii_uppercase()) {
+        std::borrow::Cow::Owned(name.to_ascii_lowercase())
+    } else {
+        std::borrow::Cow::Borrowed(name)
+    };
+    // One pass over the directories, noting the ones that hold credentials.
+    let mut seen = 0u32;
+    for c in dirs {
+        // Every name of `CREDENTIAL_DIRS` starts with one of these.
+        if !matches!(c.as_bytes()[0], b'.' | b's' | b'S' | b'k' | b'K' | b'l' | b'L') {
+            continue;
+        }
+        if let Some(i) = CREDENTIAL_DIRS.iter().position(|d| c.eq_ignore_ascii_case(d)) {
+            seen |= 1 << i;
+        }
+    }
+    let in_dir = |d: &str| {
+        let i = CREDENTIAL_DIRS.iter().position(|x| *x == d);
+        debug_assert!(i.is_some(), "{d} is not in CREDENTIAL_DIRS");
+        i.is_some_and(|i| seen & (1 << i) != 0)
+    };
     // Environment files.
     if lower == ".env" || lower == ".envrc" || lower == ".env.local" {
         return Some("an environment file with secrets");
@@ -46,19 +102,17 @@ pub fn secret_file(path: &str) -> Option<&'static str> {
     // SSH and GPG keys.
     if in_dir(".ssh") {
         if lower.ends_with(".pub")
-            || matches!(lower.as_str(), "known_hosts" | "known_hosts.old" | "config" | "authorized_keys")
+            || matches!(&*lower, "known_hosts" | "known_hosts.old" | "config" | "authorized_keys")
         {
             return None;
         }
         return Some("an SSH key or agent socket");
     }
-    if matches!(
-        lower.as_str(),
-        "id_rsa" | "id_dsa" | "id_ecdsa" | "id_ed25519" | "id_ecdsa_sk" | "id_ed25519_sk" | "identity"
-    ) {
+    if matches!(&*lower, "id_rsa" | "id_dsa" | "id_ecdsa" | "id_ed25519" | "id_ecdsa_sk" | "id_ed25519_sk" | "identity")
+    {
         return Some("an SSH private key");
     }
-    if in_dir(".gnupg") && !matches!(lower.as_str(), "gpg.conf" | "gpg-agent.conf" | "dirmngr.conf") {
+    if in_dir(".gnupg") && !matches!(&*lower, "gpg.conf" | "gpg-agent.conf" | "dirmngr.conf") {
         return Some("a GnuPG keyring");
     }
     // Private keys and keystores by extension.
@@ -89,43 +143,30 @@ pub fn secret_file(path: &str) -> Option<&'static str> {
             return Some("a private key or keystore");
         }
     }
-    // Credential files of tools.
-    let exact: &[(&str, &str)] = &[
-        (".netrc", "login credentials (.netrc)"),
-        ("_netrc", "login credentials (.netrc)"),
-        (".npmrc", "a package registry token (.npmrc)"),
-        (".pypirc", "a package registry token (.pypirc)"),
-        (".git-credentials", "stored git credentials"),
-        (".pgpass", "database passwords (.pgpass)"),
-        (".my.cnf", "database credentials (.my.cnf)"),
-        (".vault-token", "a Vault token"),
-        (".boto", "cloud credentials (.boto)"),
-        (".s3cfg", "cloud credentials (.s3cfg)"),
-        (".htpasswd", "password hashes (.htpasswd)"),
-        ("shadow", "system password hashes"),
-        ("gshadow", "system password hashes"),
-        ("master.key", "an application master key"),
-        ("credentials.json", "service credentials"),
-        ("client_secret.json", "an OAuth client secret"),
-        ("application_default_credentials.json", "cloud credentials"),
-        ("accesstokens.json", "cloud access tokens"),
-        ("credentials.db", "cloud credentials"),
-        ("access_tokens.db", "cloud access tokens"),
-        ("wallet.dat", "a cryptocurrency wallet"),
-        (".credentials.json", "agent credentials"),
-        ("terraform.tfstate", "infrastructure state with secrets"),
-        ("secrets.yml", "a secrets file"),
-        ("secrets.yaml", "a secrets file"),
-        ("secrets.json", "a secrets file"),
-        ("secrets.toml", "a secrets file"),
-        (".secrets", "a secrets file"),
-        ("token.json", "an access token"),
-    ];
-    if let Some((_, why)) = exact.iter().find(|(n, _)| *n == lower) {
-        if lower == "shadow" || lower == "gshadow" {
-            return (parent == "etc").then_some(*why);
-        }
-        return Some(why);
+    // Credential files of tools (a `match` compiles to a length switch, not a scan).
+    match &*lower {
+        ".netrc" | "_netrc" => return Some("login credentials (.netrc)"),
+        ".npmrc" => return Some("a package registry token (.npmrc)"),
+        ".pypirc" => return Some("a package registry token (.pypirc)"),
+        ".git-credentials" => return Some("stored git credentials"),
+        ".pgpass" => return Some("database passwords (.pgpass)"),
+        ".my.cnf" => return Some("database credentials (.my.cnf)"),
+        ".vault-token" => return Some("a Vault token"),
+        ".boto" => return Some("cloud credentials (.boto)"),
+        ".s3cfg" => return Some("cloud credentials (.s3cfg)"),
+        ".htpasswd" => return Some("password hashes (.htpasswd)"),
+        "master.key" => return Some("an application master key"),
+        "credentials.json" => return Some("service credentials"),
+        "client_secret.json" => return Some("an OAuth client secret"),
+        "application_default_credentials.json" | "credentials.db" => return Some("cloud credentials"),
+        "accesstokens.json" | "access_tokens.db" => return Some("cloud access tokens"),
+        "wallet.dat" => return Some("a cryptocurrency wallet"),
+        ".credentials.json" => return Some("agent credentials"),
+        "terraform.tfstate" => return Some("infrastructure state with secrets"),
+        "secrets.yml" | "secrets.yaml" | "secrets.json" | "secrets.toml" | ".secrets" => return Some("a secrets file"),
+        "token.json" => return Some("an access token"),
+        "shadow" | "gshadow" => return (parent == "etc").then_some("system password hashes"),
+        _ => {}
     }
     if lower == "credentials" || lower == "credentials.toml" {
         if matches!(parent, ".aws" | ".cargo" | ".gem" | ".docker" | ".config") || in_dir(".aws") {
@@ -167,8 +208,7 @@ pub fn secret_file(path: &str) -> Option<&'static str> {
 /// `~/.gnupg`, …): listing or searching it reveals them.
 #[must_use]
 pub fn secret_dir(path: &str) -> Option<&'static str> {
-    let comps: Vec<&str> = path.trim_end_matches('/').split('/').filter(|c| !c.is_empty()).collect();
-    let last = *comps.last()?;
+    let last = path.trim_end_matches('/').rsplit('/').find(|c| !c.is_empty())?;
     match last {
         ".ssh" => Some("SSH keys (~/.ssh)"),
         ".aws" => Some("cloud credentials (~/.aws)"),

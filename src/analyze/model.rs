@@ -381,14 +381,24 @@ impl Invocation {
 /// dashes folded.
 #[must_use]
 pub fn program_name(s: &str) -> Cow<'_, str> {
-    let base = s.as_bytes().iter().rposition(|&b| b == b'/' || b == b'\\').map_or(s, |i| &s[i + 1..]);
-    if base.is_ascii() {
+    // One pass: where the base name starts, and whether it is ASCII and has capitals.
+    let (mut start, mut ascii, mut upper) = (0, true, false);
+    for (i, &c) in s.as_bytes().iter().enumerate() {
+        match c {
+            b'/' | b'\\' => (start, ascii, upper) = (i + 1, true, false),
+            0x80.. => ascii = false,
+            b'A'..=b'Z' => upper = true,
+            _ => {}
+        }
+    }
+    let base = &s[start..];
+    if ascii {
         // The common case: a slice of the argument, no allocation.
         let stem = match base.len().checked_sub(4) {
             Some(k) if k > 0 && base[k..].eq_ignore_ascii_case(".exe") => &base[..k],
             _ => base,
         };
-        if !stem.bytes().any(|b| b.is_ascii_uppercase()) {
+        if !upper || !stem.bytes().any(|b| b.is_ascii_uppercase()) {
             return Cow::Borrowed(stem);
         }
         return Cow::Owned(stem.to_ascii_lowercase());

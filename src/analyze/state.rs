@@ -6,7 +6,8 @@
 //! between the paths becomes unknown ([`merge`]), so no branch can hide a value from
 //! the guards.
 
-use std::collections::HashMap;
+/// Maps keyed by names from the script: a fast hash, seeded per process.
+type HashMap<K, V> = foldhash::HashMap<K, V>;
 use std::rc::Rc;
 
 use super::model::{Cwd, Field, Unknown};

@@ -238,8 +238,9 @@ fn destructive_word(w: &str) -> bool {
 
 fn check(inv: &Invocation, _cx: &Cx<'_>) -> Option<Hit> {
     let name = tool_name(inv)?;
-    let name = name.trim_end_matches(".jar").trim_end_matches(".sh").to_string();
-    if !CLIENTS.contains(&&*name) && !name.starts_with("kafka-") {
+    let name = name.strip_suffix(".jar").unwrap_or(&name);
+    let name = name.strip_suffix(".sh").unwrap_or(name);
+    if !name.starts_with("kafka-") && !CLIENTS.contains(&name) {
         return None;
     }
     let args = inv.args();

@@ -104,8 +104,8 @@ pub struct Cx<'a> {
     judged: std::ops::Range<*const Invocation>,
     /// Effects of the invocation last asked about: (its address, the effects).
     memo: RefCell<Option<(*const Invocation, Memo)>>,
-    /// Resolved fully known path arguments, by (text, glob, working directory).
-    targets: RefCell<std::collections::HashMap<(String, bool, crate::analyze::Cwd), crate::paths::Target>>,
+    /// Resolved fully known path arguments: by text, then (glob, working directory).
+    targets: RefCell<foldhash::HashMap<String, Vec<(bool, crate::analyze::Cwd, crate::paths::Target)>>>,
 }
 
 /// Effects derived from one invocation, shared by the guards.
@@ -147,12 +147,14 @@ impl<'a> Cx<'a> {
         if !f.is_known() {
             return compute();
         }
-        let key = (f.text.clone(), f.glob, inv.cwd.clone());
-        if let Some(t) = self.targets.borrow().get(&key) {
-            return t.clone();
+        let found = self.targets.borrow().get(f.text.as_str()).and_then(|v| {
+            v.iter().find(|(glob, cwd, _)| *glob == f.glob && *cwd == inv.cwd).map(|(_, _, t)| t.clone())
+        });
+        if let Some(t) = found {
+            return t;
         }
         let t = compute();
-        self.targets.borrow_mut().insert(key, t.clone());
+        self.targets.borrow_mut().entry(f.text.clone()).or_default().push((f.glob, inv.cwd.clone(), t.clone()));
         t
     }
 
