@@ -624,7 +624,7 @@ fn constants(toks: &[Tok]) -> std::collections::HashMap<&str, Field> {
             .map_or(toks.len(), |p| p + i + 2);
         let value: Vec<&Tok> = toks[i + 2..end].iter().collect();
         if let Some(f) = eval_string(&value, &out) {
-            out.insert(&*name, f);
+            out.insert(name, f);
         }
     }
     out

@@ -55,8 +55,8 @@ Write a migration, use a disposable local database, or ask the operator to reset
     on_event: None,
 };
 
-fn check(inv: &Invocation, _cx: &Cx<'_>) -> Option<Hit> {
-    let name = tool_name(inv)?;
+fn check(inv: &Invocation, cx: &Cx<'_>) -> Option<Hit> {
+    let name = tool_name(inv, cx)?;
     let args = inv.args();
     let known: Vec<&str> = args.iter().filter_map(Field::as_known).collect();
     let hint = "use a migration or a disposable local database; the operator resets shared ones";

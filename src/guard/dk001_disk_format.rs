@@ -48,8 +48,8 @@ Ask the operator; work on an image file (`mkfs.ext4 disk.img`) when testing.",
     on_event: None,
 };
 
-fn check(inv: &Invocation, _cx: &Cx<'_>) -> Option<Hit> {
-    let name = inv.name()?;
+fn check(inv: &Invocation, cx: &Cx<'_>) -> Option<Hit> {
+    let name = cx.name(inv)?;
     let args = inv.args();
     // Computed only for the programs that need them: most invocations are none of these.
     let line = std::cell::LazyCell::new(|| joined_lower(args));

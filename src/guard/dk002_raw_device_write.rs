@@ -43,13 +43,13 @@ Write to an image file; let the operator flash devices.",
     on_event: None,
 };
 
-fn check(inv: &Invocation, _cx: &Cx<'_>) -> Option<Hit> {
+fn check(inv: &Invocation, cx: &Cx<'_>) -> Option<Hit> {
     for r in &inv.redirects {
         if matches!(r.mode, RedirMode::Write | RedirMode::Append) && r.target.as_ref().is_some_and(is_block_device) {
             return Some(hit(&r.target.as_ref().map(Field::display).unwrap_or_default()));
         }
     }
-    let name = inv.name()?;
+    let name = cx.name(inv)?;
     let args = inv.args();
     match &*name {
         "dd" => {

@@ -59,7 +59,7 @@ const SENDERS: &[&str] = &[
 ];
 
 fn check(inv: &Invocation, cx: &Cx<'_>) -> Option<Hit> {
-    let name = inv.name()?;
+    let name = cx.name(inv)?;
     if !SENDERS.contains(&&*name) {
         return None;
     }
@@ -81,7 +81,7 @@ fn check(inv: &Invocation, cx: &Cx<'_>) -> Option<Hit> {
         return None;
     }
     for f in read_args(inv, cx).iter() {
-        let t = target(inv, &f, cx);
+        let t = target(inv, f, cx);
         if let Some(why) = t.path.as_deref().and_then(|p| secret_file(&p.to_string_lossy())) {
             return Some(Hit::deny(format!("{name} sends {} ({why}) over the network", t.raw)).hint(hint));
         }

@@ -127,7 +127,7 @@ fn check(inv: &Invocation, cx: &Cx<'_>) -> Option<Hit> {
 /// (one missing now may be written earlier in the same command); `srm` asks when the
 /// file exists or cannot be known.
 fn destroy(inv: &Invocation, cx: &Cx<'_>) -> Option<Hit> {
-    let name = inv.name()?;
+    let name = cx.name(inv)?;
     if !matches!(&*name, "shred" | "wipe" | "srm") {
         return None;
     }

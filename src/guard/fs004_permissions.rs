@@ -46,7 +46,7 @@ Change permissions of the specific files in the workspace that need it.",
 };
 
 fn check(inv: &Invocation, cx: &Cx<'_>) -> Option<Hit> {
-    let name = inv.name()?;
+    let name = cx.name(inv)?;
     if !matches!(&*name, "chmod" | "chown" | "chgrp") || is_remote(inv) {
         return None;
     }

@@ -68,7 +68,7 @@ const RC_FILES: &[&str] = &[
 ];
 
 fn check(inv: &Invocation, cx: &Cx<'_>) -> Option<Hit> {
-    if let Some(h) = remote_copy(inv) {
+    if let Some(h) = remote_copy(inv, cx) {
         return Some(h);
     }
     if is_remote(inv) {
@@ -115,8 +115,8 @@ fn is_harmless_device(p: &str) -> bool {
 }
 
 /// `scp`/`rsync` to `host:/system/path`.
-fn remote_copy(inv: &Invocation) -> Option<Hit> {
-    let name = inv.name()?;
+fn remote_copy(inv: &Invocation, cx: &Cx<'_>) -> Option<Hit> {
+    let name = cx.name(inv)?;
     if !matches!(&*name, "scp" | "rsync" | "sftp") {
         return None;
     }

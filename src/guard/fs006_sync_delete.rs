@@ -42,8 +42,8 @@ Run it with `--dry-run` first and show the operator what would be deleted.",
     on_event: None,
 };
 
-fn check(inv: &Invocation, _cx: &Cx<'_>) -> Option<Hit> {
-    let name = tool_name(inv)?;
+fn check(inv: &Invocation, cx: &Cx<'_>) -> Option<Hit> {
+    let name = tool_name(inv, cx)?;
     if !matches!(&*name, "rsync" | "rclone" | "aws" | "gsutil" | "azcopy" | "mc") {
         return None;
     }

@@ -44,8 +44,8 @@ Run `terraform plan` and show it; the operator applies or approves.",
     on_event: None,
 };
 
-fn check(inv: &Invocation, _cx: &Cx<'_>) -> Option<Hit> {
-    let name = tool_name(inv)?;
+fn check(inv: &Invocation, cx: &Cx<'_>) -> Option<Hit> {
+    let name = tool_name(inv, cx)?;
     let known: Vec<&str> = inv.args().iter().filter_map(Field::as_known).collect();
     let words: Vec<&str> = known.iter().copied().filter(|a| !a.starts_with('-')).collect();
     let flag = |f: &str| {

@@ -45,8 +45,8 @@ destructive changes.",
     on_event: None,
 };
 
-fn check(inv: &Invocation, _cx: &Cx<'_>) -> Option<Hit> {
-    let name = inv.name()?;
+fn check(inv: &Invocation, cx: &Cx<'_>) -> Option<Hit> {
+    let name = cx.name(inv)?;
     let mut known: Vec<&str> = inv.args().iter().filter_map(Field::as_known).collect();
     match &*name {
         "kubectl" | "oc" | "kubecolor" => {}

@@ -45,8 +45,8 @@ Remove the specific container (`docker rm NAME` without `-f`) or image you creat
     on_event: None,
 };
 
-fn check(inv: &Invocation, _cx: &Cx<'_>) -> Option<Hit> {
-    let name = inv.name()?;
+fn check(inv: &Invocation, cx: &Cx<'_>) -> Option<Hit> {
+    let name = cx.name(inv)?;
     if !matches!(&*name, "docker" | "podman" | "nerdctl" | "docker-compose" | "podman-compose") {
         return None;
     }

@@ -236,8 +236,8 @@ fn destructive_word(w: &str) -> bool {
     parts.len() > 1 && parts.iter().any(|p| VERBS.contains(p) && *p != "break")
 }
 
-fn check(inv: &Invocation, _cx: &Cx<'_>) -> Option<Hit> {
-    let name = tool_name(inv)?;
+fn check(inv: &Invocation, cx: &Cx<'_>) -> Option<Hit> {
+    let name = tool_name(inv, cx)?;
     let name = name.strip_suffix(".jar").unwrap_or(&name);
     let name = name.strip_suffix(".sh").unwrap_or(name);
     if !name.starts_with("kafka-") && !CLIENTS.contains(&name) {
@@ -269,7 +269,7 @@ fn check(inv: &Invocation, _cx: &Cx<'_>) -> Option<Hit> {
     let hint = "use list/describe/get and --dry-run; the operator runs deletions";
     let ask = |what: String| Some(Hit::ask(what).hint(hint));
     // Tool-specific overwrites that no generic verb names.
-    let special = match &*name {
+    let special = match name {
         "rclone" => words.first().is_some_and(|w| matches!(*w, "sync" | "move" | "moveto" | "bisync")),
         "aws" | "awslocal" => {
             (word("sync") && flag("--delete"))

@@ -61,8 +61,8 @@ const DELETE_PATHS: &[&str] = &[
     "remove",
 ];
 
-fn check(inv: &Invocation, _cx: &Cx<'_>) -> Option<Hit> {
-    let name = inv.name()?;
+fn check(inv: &Invocation, cx: &Cx<'_>) -> Option<Hit> {
+    let name = cx.name(inv)?;
     let args = inv.args();
     let known: Vec<&str> = args.iter().filter_map(Field::as_known).collect();
     let hint = "inspect with GET; the operator runs deletions";

@@ -102,17 +102,22 @@ pub struct Cx<'a> {
     /// The invocations being judged, so effects derived from one are computed once for
     /// all guards (see [`Cx::memo`]).
     judged: std::ops::Range<*const Invocation>,
+    /// The program names of the judged invocations, in order: every guard asks.
+    names: Vec<Option<std::borrow::Cow<'a, str>>>,
     /// Effects of the invocation last asked about: (its address, the effects).
     memo: RefCell<Option<(*const Invocation, Memo)>>,
     /// Resolved fully known path arguments: by text, then (glob, working directory).
-    targets: RefCell<foldhash::HashMap<String, Vec<(bool, crate::analyze::Cwd, crate::paths::Target)>>>,
+    targets: RefCell<foldhash::HashMap<String, Vec<Resolved>>>,
 }
+
+/// A resolved path argument: (glob, working directory, target).
+type Resolved = (bool, crate::analyze::Cwd, std::rc::Rc<crate::paths::Target>);
 
 /// Effects derived from one invocation, shared by the guards.
 #[derive(Default)]
 pub(crate) struct Memo {
     pub(crate) deletions: Option<std::rc::Rc<Vec<util::Deletion>>>,
-    pub(crate) writes: Option<std::rc::Rc<Vec<crate::paths::Target>>>,
+    pub(crate) writes: Option<std::rc::Rc<Vec<std::rc::Rc<crate::paths::Target>>>>,
     pub(crate) reads: Option<std::rc::Rc<Vec<crate::analyze::Field>>>,
     pub(crate) git: Option<std::rc::Rc<crate::analyze::git::GitCmd>>,
 }
@@ -125,14 +130,29 @@ impl<'a> Cx<'a> {
             ctx,
             repo: OnceCell::new(),
             judged: std::ptr::null()..std::ptr::null(),
+            names: Vec::new(),
             memo: RefCell::new(None),
             targets: RefCell::default(),
         }
     }
 
     /// A guard context judging `invocations`.
-    fn judging(ctx: &'a Context, invocations: &[Invocation]) -> Self {
-        Self { judged: invocations.as_ptr_range(), ..Self::new(ctx) }
+    fn judging(ctx: &'a Context, invocations: &'a [Invocation]) -> Self {
+        let names = invocations.iter().map(Invocation::name).collect();
+        Self { judged: invocations.as_ptr_range(), names, ..Self::new(ctx) }
+    }
+
+    /// The program name of `inv` ([`Invocation::name`]), computed once per judged
+    /// invocation.
+    pub(crate) fn name<'s>(&'s self, inv: &'s Invocation) -> Option<std::borrow::Cow<'s, str>> {
+        let at: *const Invocation = inv;
+        if self.judged.contains(&at) {
+            let i = (at as usize - self.judged.start as usize) / std::mem::size_of::<Invocation>();
+            if let Some(n) = self.names.get(i) {
+                return n.as_deref().map(std::borrow::Cow::Borrowed);
+            }
+        }
+        inv.name()
     }
 
     /// The resolution of path argument `f` of `inv`. Resolution is lexical and depends
@@ -143,18 +163,22 @@ impl<'a> Cx<'a> {
         inv: &Invocation,
         f: &crate::analyze::Field,
         compute: impl FnOnce() -> crate::paths::Target,
-    ) -> crate::paths::Target {
+    ) -> std::rc::Rc<crate::paths::Target> {
         if !f.is_known() {
-            return compute();
+            return std::rc::Rc::new(compute());
         }
         let found = self.targets.borrow().get(f.text.as_str()).and_then(|v| {
-            v.iter().find(|(glob, cwd, _)| *glob == f.glob && *cwd == inv.cwd).map(|(_, _, t)| t.clone())
+            v.iter().find(|(glob, cwd, _)| *glob == f.glob && *cwd == inv.cwd).map(|(_, _, t)| std::rc::Rc::clone(t))
         });
         if let Some(t) = found {
             return t;
         }
-        let t = compute();
-        self.targets.borrow_mut().entry(f.text.clone()).or_default().push((f.glob, inv.cwd.clone(), t.clone()));
+        let t = std::rc::Rc::new(compute());
+        self.targets.borrow_mut().entry(f.text.clone()).or_default().push((
+            f.glob,
+            inv.cwd.clone(),
+            std::rc::Rc::clone(&t),
+        ));
         t
     }
 

@@ -60,10 +60,10 @@ fn loads_code(var: &str, value: &Field) -> bool {
     }
 }
 
-fn check(inv: &Invocation, _cx: &Cx<'_>) -> Option<Hit> {
+fn check(inv: &Invocation, cx: &Cx<'_>) -> Option<Hit> {
     inv.argv.first()?;
     let (var, value) = inv.env.iter().find(|(k, v)| CODE_LOADING_VARS.contains(&k.as_str()) && loads_code(k, v))?;
-    let prog = inv.name().unwrap_or_default();
+    let prog = cx.name(inv).unwrap_or_default();
     Some(
         Hit::ask(format!("{prog} runs with {var}={}, which loads code into it", value.display()))
             .hint("run that code directly so it can be judged, or let the operator set the environment"),

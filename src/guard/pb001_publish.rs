@@ -52,8 +52,8 @@ Build and test locally (`--dry-run`, `npm pack`); the operator publishes.",
     on_event: None,
 };
 
-fn check(inv: &Invocation, _cx: &Cx<'_>) -> Option<Hit> {
-    let name = inv.name()?;
+fn check(inv: &Invocation, cx: &Cx<'_>) -> Option<Hit> {
+    let name = cx.name(inv)?;
     let known: Vec<&str> = inv.args().iter().filter_map(Field::as_known).collect();
     let words: Vec<&str> = known.iter().copied().filter(|a| !a.starts_with('-')).collect();
     let first = words.first().copied().unwrap_or("");

@@ -31,8 +31,8 @@ Run the command without privileges, or ask the operator to run it.",
     on_event: None,
 };
 
-fn check(inv: &Invocation, _cx: &Cx<'_>) -> Option<Hit> {
-    let name = inv.name()?;
+fn check(inv: &Invocation, cx: &Cx<'_>) -> Option<Hit> {
+    let name = cx.name(inv)?;
     if !matches!(
         &*name,
         "sudo" | "doas" | "su" | "pkexec" | "run0" | "runuser" | "sudoedit" | "sudo-rs" | "gosu" | "su-exec"

@@ -54,7 +54,7 @@ fn check(inv: &Invocation, cx: &Cx<'_>) -> Option<Hit> {
             }
         }
     }
-    let name = inv.name()?;
+    let name = cx.name(inv)?;
     let args = inv.args();
     match &*name {
         "chmod" => {

@@ -203,7 +203,7 @@ fn is_key_material(why: &str) -> bool {
 }
 
 fn check(inv: &Invocation, cx: &Cx<'_>) -> Option<Hit> {
-    let name = inv.name().unwrap_or_default();
+    let name = cx.name(inv).unwrap_or_default();
     let known_reader = READERS.contains(&&*name);
     let hint = "reference secrets by name ($API_KEY); read .env.example to learn which exist";
     for f in read_args(inv, cx).iter() {
@@ -214,8 +214,8 @@ fn check(inv: &Invocation, cx: &Cx<'_>) -> Option<Hit> {
         {
             continue;
         }
-        let t = target(inv, &f, cx);
-        let Some((why, key)) = describe(&t, &f) else { continue };
+        let t = target(inv, f, cx);
+        let Some((why, key)) = describe(&t, f) else { continue };
         let deny = key && known_reader && !t.in_workspace();
         let msg = format!("{name} reads {} ({why})", t.raw);
         return Some(if deny { Hit::deny(msg) } else { Hit::ask(msg) }.hint(hint));

@@ -46,8 +46,8 @@ Leave the operator's keys alone; ask them to rotate or remove credentials themse
     on_event: None,
 };
 
-fn check(inv: &Invocation, _cx: &Cx<'_>) -> Option<Hit> {
-    let name = inv.name()?;
+fn check(inv: &Invocation, cx: &Cx<'_>) -> Option<Hit> {
+    let name = cx.name(inv)?;
     let args: Vec<&str> = inv.args().iter().filter_map(Field::as_known).collect();
     let short = |c: char| args.iter().any(|a| a.starts_with('-') && !a.starts_with("--") && a[1..].contains(c));
     let what = match &*name {

@@ -111,7 +111,7 @@ fn check(inv: &Invocation, cx: &Cx<'_>) -> Option<Hit> {
             return hit(what, "writes to", dec);
         }
     }
-    let name = inv.name().unwrap_or_default();
+    let name = cx.name(inv).unwrap_or_default();
     if name == "mv" {
         let o = Opts::parse(inv.args(), &['t', 'S']);
         for f in &o.operands {
@@ -122,7 +122,7 @@ fn check(inv: &Invocation, cx: &Cx<'_>) -> Option<Hit> {
         }
     }
     for f in read_args(inv, cx).iter() {
-        let t = target(inv, &f, cx);
+        let t = target(inv, f, cx);
         if t.path.as_deref().is_some_and(|p| {
             p.components().any(|c| c.as_os_str() == ".tako") && p.components().any(|c| c.as_os_str() == "keys")
         }) {

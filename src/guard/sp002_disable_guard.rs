@@ -66,13 +66,13 @@ fn judge_var(name: &str, value: Option<&Field>) -> Option<Hit> {
     None
 }
 
-fn check(inv: &Invocation, _cx: &Cx<'_>) -> Option<Hit> {
+fn check(inv: &Invocation, cx: &Cx<'_>) -> Option<Hit> {
     for (n, v) in &inv.env {
         if let Some(h) = judge_var(n, Some(v)) {
             return Some(h);
         }
     }
-    let name = inv.name()?;
+    let name = cx.name(inv)?;
     let args = inv.args();
     match &*name {
         "kill" | "pkill" | "killall" | "pgrep" if name != "pgrep" => {

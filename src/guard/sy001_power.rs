@@ -30,8 +30,8 @@ Ask the operator to restart the machine.",
     on_event: None,
 };
 
-fn check(inv: &Invocation, _cx: &Cx<'_>) -> Option<Hit> {
-    let name = inv.name()?;
+fn check(inv: &Invocation, cx: &Cx<'_>) -> Option<Hit> {
+    let name = cx.name(inv)?;
     let args = inv.args();
     let first = args.first().and_then(Field::as_known);
     let what = match &*name {

@@ -30,8 +30,8 @@ Kill the specific process by PID or exact name.",
     on_event: None,
 };
 
-fn check(inv: &Invocation, _cx: &Cx<'_>) -> Option<Hit> {
-    let name = inv.name()?;
+fn check(inv: &Invocation, cx: &Cx<'_>) -> Option<Hit> {
+    let name = cx.name(inv)?;
     let args = inv.args();
     let hint = "kill the specific process by PID or exact name";
     match &*name {

@@ -44,8 +44,8 @@ Check status (`systemctl status`), or ask the operator to restart the service.",
     on_event: None,
 };
 
-fn check(inv: &Invocation, _cx: &Cx<'_>) -> Option<Hit> {
-    let name = inv.name()?;
+fn check(inv: &Invocation, cx: &Cx<'_>) -> Option<Hit> {
+    let name = cx.name(inv)?;
     let args = inv.args();
     let known: Vec<&str> = args.iter().filter_map(Field::as_known).collect();
     let unit = || known.iter().rev().find(|a| !a.starts_with('-')).copied().unwrap_or("a unit").to_string();

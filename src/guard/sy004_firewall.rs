@@ -43,8 +43,8 @@ Add the specific rule you need, and leave the rest to the operator.",
     on_event: None,
 };
 
-fn check(inv: &Invocation, _cx: &Cx<'_>) -> Option<Hit> {
-    let name = inv.name()?;
+fn check(inv: &Invocation, cx: &Cx<'_>) -> Option<Hit> {
+    let name = cx.name(inv)?;
     let known: Vec<&str> = inv.args().iter().filter_map(Field::as_known).collect();
     let has = |s: &str| known.contains(&s);
     let hint = "add the specific rule you need; leave the firewall to the operator";

@@ -37,8 +37,8 @@ attacker keeps running code after the session ends.
     on_event: None,
 };
 
-fn check(inv: &Invocation, _cx: &Cx<'_>) -> Option<Hit> {
-    let name = inv.name()?;
+fn check(inv: &Invocation, cx: &Cx<'_>) -> Option<Hit> {
+    let name = cx.name(inv)?;
     let args = inv.args();
     let hint = "ask the operator to schedule or remove jobs";
     match &*name {

@@ -94,14 +94,14 @@ pub(crate) fn remote_name(inv: &Invocation) -> String {
 }
 
 /// Resolves a path argument of an invocation.
-pub(crate) fn target(inv: &Invocation, f: &Field, cx: &Cx<'_>) -> Target {
+pub(crate) fn target(inv: &Invocation, f: &Field, cx: &Cx<'_>) -> std::rc::Rc<Target> {
     cx.memo_target(inv, f, || paths::resolve(f, &inv.cwd, cx.ctx))
 }
 
 /// One path a command deletes.
 #[derive(Debug, Clone)]
 pub(crate) struct Deletion {
-    pub target: Target,
+    pub target: std::rc::Rc<Target>,
     /// Whole directory trees.
     pub recursive: bool,
     /// The program, for messages.
@@ -114,7 +114,7 @@ pub(crate) fn deletions(inv: &Invocation, cx: &Cx<'_>) -> std::rc::Rc<Vec<Deleti
 }
 
 fn compute_deletions(inv: &Invocation, cx: &Cx<'_>) -> Vec<Deletion> {
-    let Some(name) = inv.name() else { return Vec::new() };
+    let Some(name) = cx.name(inv) else { return Vec::new() };
     let args = inv.args();
     let mut out = Vec::new();
     let mut push = |f: &Field, recursive: bool, tool: &str| {
@@ -146,12 +146,12 @@ fn compute_deletions(inv: &Invocation, cx: &Cx<'_>) -> Vec<Deletion> {
             let f = FindCmd::parse(args);
             if f.delete || f.unknown_action {
                 for root in &f.roots {
-                    let mut t = target(inv, root, cx);
+                    let mut t = (*target(inv, root, cx)).clone();
                     t.all_children = !f.filtered;
                     if f.filtered {
                         t.glob = true;
                     }
-                    out.push(Deletion { target: t, recursive: true, tool: "find -delete".into() });
+                    out.push(Deletion { target: std::rc::Rc::new(t), recursive: true, tool: "find -delete".into() });
                 }
             }
         }
@@ -182,19 +182,19 @@ fn compute_deletions(inv: &Invocation, cx: &Cx<'_>) -> Vec<Deletion> {
 }
 
 /// The files an invocation writes (redirections and output arguments).
-pub(crate) fn writes(inv: &Invocation, cx: &Cx<'_>) -> std::rc::Rc<Vec<Target>> {
+pub(crate) fn writes(inv: &Invocation, cx: &Cx<'_>) -> std::rc::Rc<Vec<std::rc::Rc<Target>>> {
     cx.memo(inv, |m| &mut m.writes, || std::rc::Rc::new(compute_writes(inv, cx)))
 }
 
-fn compute_writes(inv: &Invocation, cx: &Cx<'_>) -> Vec<Target> {
-    let mut out: Vec<Target> = inv
+fn compute_writes(inv: &Invocation, cx: &Cx<'_>) -> Vec<std::rc::Rc<Target>> {
+    let mut out: Vec<std::rc::Rc<Target>> = inv
         .redirects
         .iter()
         .filter(|r| matches!(r.mode, RedirMode::Write | RedirMode::Append))
         .filter_map(|r| r.target.as_ref())
         .map(|f| target(inv, f, cx))
         .collect();
-    let Some(name) = inv.name() else { return out };
+    let Some(name) = cx.name(inv) else { return out };
     let args = inv.args();
     let mut add = |f: &Field| out.push(target(inv, f, cx));
     match &*name {
@@ -356,15 +356,15 @@ const METADATA_ONLY: &[&str] = &[
 
 /// The file arguments an invocation reads the content of (for secret reads).
 pub(crate) fn read_args(inv: &Invocation, cx: &Cx<'_>) -> std::rc::Rc<Vec<Field>> {
-    cx.memo(inv, |m| &mut m.reads, || std::rc::Rc::new(compute_read_args(inv)))
+    cx.memo(inv, |m| &mut m.reads, || std::rc::Rc::new(compute_read_args(inv, cx)))
 }
 
-fn compute_read_args(inv: &Invocation) -> Vec<Field> {
+fn compute_read_args(inv: &Invocation, cx: &Cx<'_>) -> Vec<Field> {
     let mut out = Vec::new();
     if let Input::File(f) = &inv.stdin {
         out.push(f.clone());
     }
-    let Some(name) = inv.name() else { return out };
+    let Some(name) = cx.name(inv) else { return out };
     let args = inv.args();
     for a in args {
         // `-d @file`, `--data-binary=@file`, `--file=.env`, `-f.env`, `if=.env`.
@@ -544,8 +544,8 @@ pub(crate) fn is_build_output(rel: &Path) -> bool {
 }
 
 /// The program name of an invocation, also through `java -jar NAME.jar`.
-pub(crate) fn tool_name(inv: &Invocation) -> Option<Cow<'_, str>> {
-    let name = inv.name()?;
+pub(crate) fn tool_name<'s>(inv: &'s Invocation, cx: &'s Cx<'_>) -> Option<Cow<'s, str>> {
+    let name = cx.name(inv)?;
     if name == "java" {
         let args = inv.args();
         if let Some(p) = args.iter().position(|a| a.as_known() == Some("-jar")) {
@@ -623,7 +623,7 @@ impl RepoFacts {
 
 /// The git command line of an invocation of `git`.
 pub(crate) fn git_cmd(inv: &Invocation, cx: &Cx<'_>) -> Option<std::rc::Rc<crate::analyze::git::GitCmd>> {
-    if inv.name()? != "git" {
+    if cx.name(inv)? != "git" {
         return None;
     }
     let parse = || {
