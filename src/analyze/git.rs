@@ -297,7 +297,7 @@ impl GitCmd {
             g.args = args[i + 1..].to_vec();
             return g;
         };
-        let name = crate::analyze::model::fold_dashes(&name.to_ascii_lowercase());
+        let name = crate::analyze::model::fold_dashes(&name.to_ascii_lowercase()).into_owned();
         let rest = args[i + 1..].to_vec();
         if BUILTINS.contains(&&*name) {
             g.sub = Some(name);

@@ -403,7 +403,7 @@ pub fn program_name(s: &str) -> Cow<'_, str> {
         }
         return Cow::Owned(stem.to_ascii_lowercase());
     }
-    let lower = fold_dashes(&base.to_lowercase());
+    let lower = fold_dashes_owned(&base.to_lowercase());
     match lower.strip_suffix(".exe") {
         Some(b) if !b.is_empty() => Cow::Owned(b.to_string()),
         _ => Cow::Owned(lower),
@@ -412,10 +412,14 @@ pub fn program_name(s: &str) -> Cow<'_, str> {
 
 /// Replaces Unicode dashes that look like `-` with `-`, so `‐‐hard` reads as `--hard`.
 #[must_use]
-pub fn fold_dashes(s: &str) -> String {
+pub fn fold_dashes(s: &str) -> Cow<'_, str> {
     if s.is_ascii() {
-        return s.to_string();
+        return Cow::Borrowed(s);
     }
+    Cow::Owned(fold_dashes_owned(s))
+}
+
+fn fold_dashes_owned(s: &str) -> String {
     s.chars()
         .map(|c| match c {
             '\u{2010}'..='\u{2015}' | '\u{2212}' | '\u{FE58}' | '\u{FE63}' | '\u{FF0D}' => '-',

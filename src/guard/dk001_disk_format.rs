@@ -54,7 +54,7 @@ fn check(inv: &Invocation, cx: &Cx<'_>) -> Option<Hit> {
     // Computed only for the programs that need them: most invocations are none of these.
     let line = std::cell::LazyCell::new(|| joined_lower(args));
     let o = std::cell::LazyCell::new(|| Opts::parse(args, &['t', 'L', 'b', 'c', 'n']));
-    let on_device = || o.operands.iter().any(is_block_device) || args.iter().any(is_block_device);
+    let on_device = || o.operands.iter().copied().any(is_block_device) || args.iter().any(is_block_device);
     let what: Option<String> = match &*name {
         n if n.starts_with("mkfs") || n == "mkswap" || n == "mke2fs" || n == "newfs" => {
             on_device().then(|| format!("{n} creates a filesystem on a device, erasing it"))
@@ -84,7 +84,7 @@ fn check(inv: &Invocation, cx: &Cx<'_>) -> Option<Hit> {
         "mdadm"
             if o.long
                 .iter()
-                .any(|l| matches!(l.as_str(), "create" | "zero-superblock" | "stop" | "remove" | "fail" | "grow"))
+                .any(|l| matches!(l.as_ref(), "create" | "zero-superblock" | "stop" | "remove" | "fail" | "grow"))
                 || o.short.iter().any(|c| matches!(c, 'C' | 'S' | 'r' | 'f')) =>
         {
             Some("mdadm changes a RAID array".into())

@@ -58,8 +58,8 @@ fn check(inv: &Invocation, cx: &Cx<'_>) -> Option<Hit> {
         "shred" | "cp" | "tee" | "install" | "pv" | "ddrescue" => {
             let o = Opts::parse(args, &['n', 's']);
             let targets: Vec<&Field> = match &*name {
-                "cp" | "install" | "ddrescue" => o.operands.last().into_iter().collect(),
-                _ => o.operands.iter().collect(),
+                "cp" | "install" | "ddrescue" => o.operands.last().copied().into_iter().collect(),
+                _ => o.operands.clone(),
             };
             targets.into_iter().find(|f| is_block_device(f)).map(|f| hit(&f.display()))
         }

@@ -17,20 +17,20 @@ use super::Cx;
 
 /// Parsed options of a command in the usual getopt style.
 #[derive(Debug, Default, Clone)]
-pub(crate) struct Opts {
+pub(crate) struct Opts<'a> {
     /// Short option letters, in order (clusters expanded).
     pub short: Vec<char>,
     /// Long option names without dashes (and without `=value`), in order.
-    pub long: Vec<String>,
-    /// Operands (including everything after `--`).
-    pub operands: Vec<Field>,
+    pub long: Vec<Cow<'a, str>>,
+    /// Operands (including everything after `--`), borrowed from the arguments.
+    pub operands: Vec<&'a Field>,
     /// Some argument is unknown and could be an option.
     pub unknown: bool,
 }
 
-impl Opts {
+impl<'a> Opts<'a> {
     /// Parses `args`; `values` are short options that take a value (skipped).
-    pub(crate) fn parse(args: &[Field], values: &[char]) -> Self {
+    pub(crate) fn parse(args: &'a [Field], values: &[char]) -> Self {
         let mut o = Self::default();
         let mut after = false;
         let mut i = 0;
@@ -38,14 +38,14 @@ impl Opts {
             let a = &args[i];
             i += 1;
             if after {
-                o.operands.push(a.clone());
+                o.operands.push(a);
                 continue;
             }
             let Some(t) = a.as_known() else {
                 if a.could_start_with("-") && !a.only_numeric_unknowns() {
                     o.unknown = true;
                 }
-                o.operands.push(a.clone());
+                o.operands.push(a);
                 continue;
             };
             let t = crate::analyze::model::fold_dashes(t);
@@ -53,8 +53,11 @@ impl Opts {
                 after = true;
                 continue;
             }
-            if let Some(l) = t.strip_prefix("--") {
-                o.long.push(l.split('=').next().unwrap_or("").to_string());
+            if t.starts_with("--") {
+                o.long.push(match t {
+                    Cow::Borrowed(b) => Cow::Borrowed(b[2..].split('=').next().unwrap_or("")),
+                    Cow::Owned(o) => Cow::Owned(o[2..].split('=').next().unwrap_or("").to_string()),
+                });
                 continue;
             }
             if t.len() > 1 && t.starts_with('-') {
@@ -69,7 +72,7 @@ impl Opts {
                 }
                 continue;
             }
-            o.operands.push(a.clone());
+            o.operands.push(a);
         }
         o
     }
@@ -79,7 +82,7 @@ impl Opts {
     pub(crate) fn has(&self, c: Option<char>, long: &str) -> bool {
         c.is_some_and(|c| self.short.contains(&c))
             || (!long.is_empty()
-                && self.long.iter().any(|l| l == long || (l.len() >= 3 && long.starts_with(l.as_str()))))
+                && self.long.iter().any(|l| l == long || (l.len() >= 3 && long.starts_with(l.as_ref()))))
     }
 }
 
@@ -162,7 +165,7 @@ fn compute_deletions(inv: &Invocation, cx: &Cx<'_>) -> Vec<Deletion> {
             let n = o.operands.len();
             if n >= 2 || target_dir {
                 let sources = if target_dir { &o.operands[..] } else { &o.operands[..n - 1] };
-                let to_null = !target_dir && o.operands.last().and_then(Field::as_known) == Some("/dev/null");
+                let to_null = !target_dir && o.operands.last().copied().and_then(Field::as_known) == Some("/dev/null");
                 for f in sources {
                     let t = target(inv, f, cx);
                     // Moving within the workspace or temp is a rename, not a loss.
@@ -200,7 +203,7 @@ fn compute_writes(inv: &Invocation, cx: &Cx<'_>) -> Vec<std::rc::Rc<Target>> {
     match &*name {
         "tee" | "touch" | "truncate" | "sponge" | "sudoedit" | "vim" | "vi" | "nano" | "emacs" | "ed" => {
             let o = Opts::parse(args, &['s', 'r', 'd', 't']);
-            o.operands.iter().for_each(&mut add);
+            o.operands.iter().copied().for_each(&mut add);
         }
         "cp" | "install" | "ln" | "rsync" | "mv" => {
             let o = Opts::parse(args, &['t', 'S', 'm', 'o', 'g', 'e', 'f', 'B']);
@@ -231,6 +234,7 @@ fn compute_writes(inv: &Invocation, cx: &Cx<'_>) -> Vec<std::rc::Rc<Target>> {
                 o.operands
                     .iter()
                     .skip(usize::from(!args.iter().any(|a| matches!(a.as_known(), Some("-e" | "-f")))))
+                    .copied()
                     .for_each(&mut add);
             }
         }
@@ -258,7 +262,7 @@ fn compute_writes(inv: &Invocation, cx: &Cx<'_>) -> Vec<std::rc::Rc<Target>> {
         }
         "chmod" | "chown" | "chgrp" | "setfacl" | "chattr" => {
             let o = Opts::parse(args, &[]);
-            o.operands.iter().skip(1).for_each(&mut add);
+            o.operands.iter().skip(1).copied().for_each(&mut add);
         }
         _ => {}
     }
@@ -401,8 +405,8 @@ fn compute_read_args(inv: &Invocation, cx: &Cx<'_>) -> Vec<Field> {
             let o = Opts::parse(args, &['f', 'C', 'o']);
             let n = o.operands.len();
             let sources: Vec<Field> = match &*name {
-                "cp" | "scp" | "rsync" if n >= 2 => o.operands[..n - 1].to_vec(),
-                "tar" | "zip" | "openssl" | "gpg" => o.operands.clone(),
+                "cp" | "scp" | "rsync" if n >= 2 => o.operands[..n - 1].iter().map(|f| (*f).clone()).collect(),
+                "tar" | "zip" | "openssl" | "gpg" => o.operands.iter().map(|f| (*f).clone()).collect(),
                 _ => Vec::new(),
             };
             out.extend(sources);
@@ -435,7 +439,7 @@ fn compute_read_args(inv: &Invocation, cx: &Cx<'_>) -> Vec<Field> {
     let no_pattern = name == "rg" && args.iter().any(|a| a.as_known() == Some("--files"));
     let skip = usize::from(pattern_first && !pattern_by_option && !no_pattern);
     // URLs name remote resources, not local files.
-    out.extend(o.operands.into_iter().skip(skip).filter(|f| !f.as_known().is_some_and(is_url)));
+    out.extend(o.operands.into_iter().skip(skip).filter(|f| !f.as_known().is_some_and(is_url)).cloned());
     // Option values that name files (`grep -f .env`, `rg --file .env`).
     for (k, a) in args.iter().enumerate() {
         if (pattern_first && a.as_known().is_some_and(names_pattern_file))
