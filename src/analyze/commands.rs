@@ -401,6 +401,20 @@ impl Analyzer<'_> {
                 }
                 self.inner(inv, 1, "builtin", st, sc, in_pipeline, Mods::default(), Mode::NoFunctions)
             }
+            // The shell's `printf` takes options: a format that looks like one it does
+            // not know (`printf --hard`, `printf -delete`) is an error and prints
+            // nothing; `--help` prints its help. `/usr/bin/printf`, run by a wrapper,
+            // prints such a format as text (see `pure`).
+            "printf"
+                if known(0).is_some_and(|f| f.len() > 1 && f.starts_with('-') && f != "--" && !f.starts_with("-v")) =>
+            {
+                self.record(inv.clone());
+                if known(0) == Some("--help") {
+                    Stream::unknown(&inv.text)
+                } else {
+                    Stream::empty()
+                }
+            }
             "alias" | "unalias" | "shopt" | "enable" | "hash" | "wait" | "jobs" | "disown" | "umask" | "ulimit"
             | "return" | "exit" | "break" | "continue" | "let" | "times" | "suspend" | "bind" | "complete"
             | "compgen" | "compopt" | "dirs" | "help" | "history" | "fc" | "caller" | ":" => {
@@ -2854,6 +2868,27 @@ mod tests {
         assert!(opaque(&run("parallel echo {= s/a/b/ =}")));
         // `-q`: the words are an argv.
         assert!(argvs(&run("parallel -q sh -c 'echo a; reboot' ::: x")).iter().any(|t| t == "reboot"));
+    }
+
+    #[test]
+    fn the_shell_printf_rejects_option_like_formats() {
+        let has = |s: &str, want: &str| {
+            let a = run(s);
+            assert!(argvs(&a).iter().any(|t| t == want), "{s}: {:?}", argvs(&a));
+        };
+        // bash and dash: `printf --hard` is an invalid option and prints nothing.
+        has("git reset $(printf --hard)", "git reset");
+        has("find . $(printf -delete)", "find .");
+        has("git reset $(command printf --hard)", "git reset");
+        // `--` ends its options; `-` is a format.
+        has("git reset $(printf -- --hard)", "git reset --hard");
+        has("echo $(printf -)", "echo -");
+        // `/usr/bin/printf`, run by a wrapper, prints the format as text.
+        has("git reset $(env printf --hard)", "git reset --hard");
+        has("git reset $(/usr/bin/printf --hard)", "git reset --hard");
+        // `--help` prints its help: not known.
+        let a = run("git reset $(printf --help)");
+        assert!(argvs(&a).iter().any(|t| t == "git reset '$(printf --help)'"), "{:?}", argvs(&a));
     }
 
     #[test]
