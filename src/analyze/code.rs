@@ -16,7 +16,7 @@
 //! that hides its intent behind computation is caught only where the computation is
 //! one of the decoders above; the rest is what the guards treat as opaque.
 
-use super::model::{Field, UNKNOWN_MARK};
+use super::model::{Field, Unknown, UNKNOWN_MARK};
 
 /// A language we scan.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -151,11 +151,25 @@ fn source(lang: Lang, args: &[Field], loads: &mut Vec<Field>) -> Source {
     };
     let mut i = 0;
     let mut inline: Vec<Field> = Vec::new();
+    // awk's known program file: gawk reads options after it (`-f a.awk -e CODE`).
+    let mut file: Option<Field> = None;
     while let Some(a) = args.get(i) {
         let Some(t) = a.as_known() else {
             let prefix = a.known_prefix();
+            // A whole word of input read at run time (`xargs perl -e CODE`, `read x`)
+            // where the interpreter still reads options could be one that runs code
+            // (`-eCODE`, `-MMOD`, `--require=MOD`). Python reads none after `-c`; an
+            // unknown variable is taken for the operand it was written as.
+            if prefix.is_empty()
+                && matches!(a.unknowns.first(), Some(Unknown::Input(_)))
+                && !(lang == Lang::Python || lang == Lang::Awk && inline.is_empty() && file.is_none())
+            {
+                loads.push(a.clone());
+                i += 1;
+                continue;
+            }
             if !prefix.starts_with('-') {
-                if inline.is_empty() && lang == Lang::Awk {
+                if inline.is_empty() && file.is_none() && lang == Lang::Awk {
                     return Source::Inline(a.clone());
                 }
                 break;
@@ -207,7 +221,10 @@ fn source(lang: Lang, args: &[Field], loads: &mut Vec<Field>) -> Source {
             if code_opts.contains(&opt) {
                 inline.push(Field { text: val.to_string(), ..a.clone() });
             } else if program_file(opt) {
-                return Source::File(Field::known(val));
+                if lang != Lang::Awk {
+                    return Source::File(Field::known(val));
+                }
+                file.get_or_insert_with(|| Field::known(val));
             }
             i += 1;
             continue;
@@ -226,13 +243,16 @@ fn source(lang: Lang, args: &[Field], loads: &mut Vec<Field>) -> Source {
         }
         if value_opts.contains(&t) {
             if program_file(t) {
-                return args.get(i + 1).map_or(Source::None, |f| {
-                    if f.as_known() == Some("-") {
-                        Source::Stdin
-                    } else {
-                        Source::File(f.clone())
+                let Some(f) = args.get(i + 1) else { return Source::None };
+                match f.as_known() {
+                    Some("-") => return Source::Stdin,
+                    Some(_) if lang == Lang::Awk => {
+                        file.get_or_insert_with(|| f.clone());
+                        i += 2;
+                        continue;
                     }
-                });
+                    _ => return Source::File(f.clone()),
+                }
             }
             if loading.contains(&t) {
                 loads.extend(args.get(i + 1).filter(|v| !v.is_known()).cloned());
@@ -268,7 +288,13 @@ fn source(lang: Lang, args: &[Field], loads: &mut Vec<Field>) -> Source {
                     let value =
                         if attached.is_empty() { args.get(i + 1).cloned() } else { Some(Field::known(attached)) };
                     if program_file(&opt) {
-                        return value.map_or(Source::None, Source::File);
+                        match &value {
+                            Some(v) if v.as_known() == Some("-") => return Source::Stdin,
+                            Some(v) if lang == Lang::Awk && v.is_known() => {
+                                file.get_or_insert_with(|| v.clone());
+                            }
+                            _ => return value.map_or(Source::None, Source::File),
+                        }
                     }
                     if loading.contains(&opt.as_str()) {
                         loads.extend(value.filter(|v| !v.is_known()));
@@ -290,6 +316,9 @@ fn source(lang: Lang, args: &[Field], loads: &mut Vec<Field>) -> Source {
     }
     if !inline.is_empty() {
         return Source::Inline(super::commands::join_fields(&inline));
+    }
+    if let Some(f) = file {
+        return Source::File(f);
     }
     match args.get(i) {
         Some(a) if lang == Lang::Awk => Source::Inline(a.clone()),
@@ -1357,6 +1386,21 @@ mod tests {
         ] {
             assert!(args(lang, &u(s)).loads.is_empty(), "{s}");
         }
+        // A word of input where options are still read could be any option
+        // (`xargs perl -e CODE`); not after Python's `-c`, nor where awk's program is.
+        for (lang, s) in
+            [(Lang::Perl, "-e 1 ?"), (Lang::Ruby, "-e 1 ?"), (Lang::Node, "-e 1 ?"), (Lang::Awk, "-f a.awk ?")]
+        {
+            assert_eq!(args(lang, &u(s)).loads.len(), 1, "{s}");
+        }
+        for (lang, s) in [(Lang::Python, "-c 1 ?"), (Lang::Perl, "-e 1 x ?"), (Lang::Awk, "?"), (Lang::Python, "?")] {
+            assert!(args(lang, &u(s)).loads.is_empty(), "{s}");
+        }
+        // gawk reads options after its program file: `-e` code runs too.
+        assert!(matches!(args(Lang::Awk, &f("-f a.awk -e BEGIN{}")).source, Source::Inline(c) if c.text == "BEGIN{}"));
+        assert!(matches!(args(Lang::Awk, &f("-f a.awk data.txt")).source, Source::File(m) if m.text == "a.awk"));
+        assert!(matches!(args(Lang::Awk, &f("--file=a.awk --source=x")).source, Source::Inline(c) if c.text == "x"));
+        assert!(matches!(args(Lang::Awk, &f("-f -")).source, Source::Stdin));
         assert!(matches!(args(Lang::Awk, &u("-F? {print}")).source, Source::Inline(c) if c.text == "{print}"));
         assert!(matches!(args(Lang::Python, &u("?")).source, Source::File(f) if !f.is_known()));
         assert!(matches!(args(Lang::Python, &u("-m ?")).source, Source::File(f) if !f.is_known()));

@@ -2916,10 +2916,21 @@ mod tests {
             "xargs -I{} ruby -r{} -e 'puts 1'",
             "xargs -I{} node --import {} app.js",
             "python3 \"$SCRIPT\"",
+            // Words of input where options are still read: `-eCODE`, `--require=MOD`.
+            "xargs awk -f safe.awk",
+            "xargs perl -e 'print 1'",
+            "xargs node -e 'console.log(1)'",
         ] {
             assert!(opaque(&run(s)), "{s}");
         }
-        for s in ["python3 script.py", "node app.js", "xargs awk -f safe.awk", "python3 -m http.server 8000"] {
+        for s in [
+            "python3 script.py",
+            "node app.js",
+            "python3 -m http.server 8000",
+            "find . -name '*.log' | xargs awk -f safe.awk",
+            "xargs python3 -c 'import sys; print(sys.argv)'",
+            "perl -pi -e 's/a/b/' \"$f\"",
+        ] {
             assert!(!opaque(&run(s)), "{s}");
         }
         // `python -m MOD` reads its input as data.
