@@ -415,9 +415,63 @@ impl Analyzer<'_> {
                     Stream::empty()
                 }
             }
-            "alias" | "unalias" | "shopt" | "enable" | "hash" | "wait" | "jobs" | "disown" | "umask" | "ulimit"
-            | "return" | "exit" | "break" | "continue" | "let" | "times" | "suspend" | "bind" | "complete"
-            | "compgen" | "compopt" | "dirs" | "help" | "history" | "fc" | "caller" | ":" => {
+            "alias" => {
+                self.record(inv.clone());
+                for a in args {
+                    if a.as_known().is_some_and(|t| t.starts_with('-') && !t.contains('=')) {
+                        continue;
+                    }
+                    // `alias NAME=VALUE` (`alias NAME` prints it).
+                    let Some((name, _)) = a.known_prefix().split_once('=') else {
+                        if !a.is_known() {
+                            self.event(Event::OpaqueCode {
+                                runner: "alias".into(),
+                                what: format!("an alias {}", a.display()),
+                                taint: a.taint.clone(),
+                                text: inv.text.clone(),
+                            });
+                        }
+                        continue;
+                    };
+                    let mut value = a.clone();
+                    value.text = a.text[name.len() + 1..].to_string();
+                    Rc::make_mut(&mut st.aliases).insert(name.to_string(), vec![value]);
+                }
+                Stream::empty()
+            }
+            "unalias" => {
+                self.record(inv.clone());
+                for a in args {
+                    match a.as_known() {
+                        Some("-a") => Rc::make_mut(&mut st.aliases).clear(),
+                        Some(n) => {
+                            Rc::make_mut(&mut st.aliases).remove(n);
+                        }
+                        None => {}
+                    }
+                }
+                Stream::empty()
+            }
+            "enable" => {
+                self.record(inv.clone());
+                // `enable -n NAME` turns a builtin off, so the name runs a program
+                // (`printf`, `cd`); `enable -f LIB NAME` loads one from a library.
+                let changes = args
+                    .iter()
+                    .any(|a| a.as_known().is_none_or(|t| t.starts_with('-') && t[1..].contains(['n', 'f', 'd'])));
+                if changes {
+                    self.event(Event::OpaqueCode {
+                        runner: "enable".into(),
+                        what: "builtins turned off or loaded from a library".into(),
+                        taint: Taint::none(),
+                        text: inv.text.clone(),
+                    });
+                }
+                Stream::empty()
+            }
+            "shopt" | "hash" | "wait" | "jobs" | "disown" | "umask" | "ulimit" | "return" | "exit" | "break"
+            | "continue" | "let" | "times" | "suspend" | "bind" | "complete" | "compgen" | "compopt" | "dirs"
+            | "help" | "history" | "fc" | "caller" | ":" => {
                 self.record(inv.clone());
                 Stream::empty()
             }
@@ -2889,6 +2943,44 @@ mod tests {
         // `--help` prints its help: not known.
         let a = run("git reset $(printf --help)");
         assert!(argvs(&a).iter().any(|t| t == "git reset '$(printf --help)'"), "{:?}", argvs(&a));
+    }
+
+    #[test]
+    fn aliases_expand_as_in_the_shell() {
+        let has = |s: &str, want: &str| {
+            let a = run(s);
+            assert!(argvs(&a).iter().any(|t| t == want), "{s}: {:?}", argvs(&a));
+        };
+        let lacks = |s: &str, bad: &str| {
+            let a = run(s);
+            assert!(!argvs(&a).iter().any(|t| t == bad), "{s}: {:?}", argvs(&a));
+        };
+        // bash with expand_aliases, and dash, expand an alias on the lines after it.
+        has("shopt -s expand_aliases\nalias x='rm -rf /'\nx", "rm -rf /");
+        has("alias -- x='rm -rf'\nx / 2>/dev/null", "rm -rf /");
+        // The text of the alias, then the rest of the command.
+        has("alias x='true;'\nx rm -rf /", "rm -rf /");
+        has("alias x='git'\nGIT_DIR=/tmp/y x reset --hard", "git reset --hard");
+        // After an alias ending in a blank, the next word may be an alias too.
+        has("alias s='sudo '\nalias x='rm -rf /'\ns x", "rm -rf /");
+        // An alias is not expanded inside its own text; a quoted name is no alias.
+        has("alias ls='ls -la'\nls src", "ls -la src");
+        lacks("alias x='rm -rf /'\n'x'", "rm -rf /");
+        lacks("alias x='rm -rf /'\nunalias x\nx", "rm -rf /");
+        // Child shells do not inherit aliases; the command as written is analyzed too
+        // (bash without expand_aliases).
+        lacks("alias x='rm -rf /'\nbash -c x", "rm -rf /");
+        has("alias x='echo'\nx rm", "x rm");
+        // Values known only at run time.
+        assert!(opaque(&run("alias x=\"$Y\"\nx")));
+        assert!(opaque(&run("alias \"$N\"='rm -rf /'")));
+        // `printf` aliased to the program: its output may be `--hard`.
+        let a = run("alias printf=/usr/bin/printf\ngit reset $(printf --hard)");
+        assert!(!argvs(&a).iter().any(|t| t == "git reset"), "{:?}", argvs(&a));
+        // Builtins turned off or loaded: opaque.
+        assert!(opaque(&run("enable -n printf")));
+        assert!(opaque(&run("enable -f ./x.so x")));
+        assert!(!opaque(&run("enable -a")));
     }
 
     #[test]
