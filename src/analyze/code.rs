@@ -361,6 +361,9 @@ enum Tok {
 pub(crate) fn scan(lang: Lang, code: &str) -> Found {
     let toks = lex(lang, code);
     let mut found = Found::default();
+    if toks.iter().any(|t| matches!(t, Tok::Ident(s) if s == TOO_DEEP)) {
+        found.opaque = Some("code interpolated in strings nested too deeply".into());
+    }
     let consts = constants(&toks);
     let n = toks.len();
     let mut i = 0;
@@ -974,8 +977,22 @@ fn receiver_string(toks: &[Tok], at: usize) -> Option<Field> {
 // ----- lexer -----------------------------------------------------------------------------
 
 fn lex(lang: Lang, code: &str) -> Vec<Tok> {
+    lex_at(lang, code, 0)
+}
+
+/// Deepest nesting of interpolated code in strings (`${`…${…}…`}`) that is lexed.
+const MAX_INTERPOLATION_DEPTH: usize = 8;
+
+/// Stands for interpolated code nested deeper than [`MAX_INTERPOLATION_DEPTH`].
+const TOO_DEEP: &str = "\u{E000}interpolations nested too deeply";
+
+/// Lexes `code`; the code inside its strings' interpolations (`${…}`, `#{…}`, f-string
+/// `{…}`) follows at the end, so the scanner sees what it calls without the string
+/// around it changing shape.
+fn lex_at(lang: Lang, code: &str, depth: usize) -> Vec<Tok> {
     let c: Vec<char> = code.chars().collect();
     let mut out = Vec::new();
+    let mut segs: Vec<String> = Vec::new();
     let mut i = 0;
     let hash_comments = matches!(lang, Lang::Python | Lang::Ruby | Lang::Perl | Lang::Awk | Lang::Php | Lang::R);
     let slash_comments = matches!(lang, Lang::Node | Lang::Php);
@@ -1024,7 +1041,7 @@ fn lex(lang: Lang, code: &str) -> Vec<Tok> {
             }
             if k < c.len() && (c[k] == '\'' || c[k] == '"') && (i == 0 || !is_ident(c[i - 1])) {
                 let prefix: String = c[i..k].iter().collect::<String>().to_ascii_lowercase();
-                let (f, next) = read_string(&c, k, lang, prefix.contains('r'), prefix.contains('f'));
+                let (f, next) = read_string(&c, k, lang, prefix.contains('r'), prefix.contains('f'), &mut segs);
                 out.push(Tok::Str(f));
                 i = next;
                 continue;
@@ -1040,7 +1057,13 @@ fn lex(lang: Lang, code: &str) -> Vec<Tok> {
                 c.get(k).is_some_and(|d| "({[</|!".contains(*d))
             })
         {
-            let kind = if lang == Lang::Ruby || matches!(c.get(i + 1), Some('x' | 'q' | 'w')) { c[i + 1] } else { 'q' };
+            // Perl's `qq` interpolates like Ruby's `%Q`; `q` does not.
+            let kind = match (lang, c.get(i + 1)) {
+                (Lang::Ruby, Some(k)) => *k,
+                (_, Some('q')) => 'Q',
+                (_, Some(k @ ('x' | 'w'))) => *k,
+                _ => 'q',
+            };
             let open_at =
                 if lang == Lang::Ruby || matches!(c.get(i + 1), Some('x' | 'q' | 'w')) { i + 2 } else { i + 1 };
             let open = c[open_at];
@@ -1071,7 +1094,7 @@ fn lex(lang: Lang, code: &str) -> Vec<Tok> {
                 s.push(c[k]);
                 k += 1;
             }
-            let f = interpolate(&s, lang, kind != 'q');
+            let f = interpolate(&s, lang, kind != 'q', &mut segs);
             out.push(if kind == 'x' { Tok::Cmd(f) } else { Tok::Str(f) });
             i = k + 1;
             continue;
@@ -1079,13 +1102,13 @@ fn lex(lang: Lang, code: &str) -> Vec<Tok> {
         match ch {
             '\'' | '"' => {
                 let raw = ch == '\'' && matches!(lang, Lang::Ruby | Lang::Perl | Lang::Php);
-                let (f, next) =
-                    read_string(&c, i, lang, raw, ch == '"' && matches!(lang, Lang::Ruby | Lang::Perl | Lang::Php));
+                let interp = ch == '"' && matches!(lang, Lang::Ruby | Lang::Perl | Lang::Php);
+                let (f, next) = read_string(&c, i, lang, raw, interp, &mut segs);
                 out.push(Tok::Str(f));
                 i = next;
             }
             '`' => {
-                let (f, next) = read_string(&c, i, lang, false, true);
+                let (f, next) = read_string(&c, i, lang, false, true, &mut segs);
                 out.push(if matches!(lang, Lang::Ruby | Lang::Perl | Lang::Php) { Tok::Cmd(f) } else { Tok::Str(f) });
                 i = next;
             }
@@ -1112,6 +1135,14 @@ fn lex(lang: Lang, code: &str) -> Vec<Tok> {
             }
         }
     }
+    for seg in segs {
+        out.push(Tok::Punct('\n'));
+        if depth >= MAX_INTERPOLATION_DEPTH {
+            out.push(Tok::Ident(TOO_DEEP.into()));
+            break;
+        }
+        out.extend(lex_at(lang, &seg, depth + 1));
+    }
     out
 }
 
@@ -1120,7 +1151,7 @@ fn is_ident(c: char) -> bool {
 }
 
 /// Reads a quoted string starting at `c[i]`; returns its value and the next index.
-fn read_string(c: &[char], i: usize, lang: Lang, raw: bool, interp: bool) -> (Field, usize) {
+fn read_string(c: &[char], i: usize, lang: Lang, raw: bool, interp: bool, segs: &mut Vec<String>) -> (Field, usize) {
     let q = c[i];
     // Triple quotes (Python).
     let triple = lang == Lang::Python && c.get(i + 1) == Some(&q) && c.get(i + 2) == Some(&q);
@@ -1130,10 +1161,10 @@ fn read_string(c: &[char], i: usize, lang: Lang, raw: bool, interp: bool) -> (Fi
         if triple {
             if c[k] == q && c.get(k + 1) == Some(&q) && c.get(k + 2) == Some(&q) {
                 k += 3;
-                return (finish(&s, lang, interp, q), k);
+                return (finish(&s, lang, interp, q, segs), k);
             }
         } else if c[k] == q {
-            return (finish(&s, lang, interp, q), k + 1);
+            return (finish(&s, lang, interp, q, segs), k + 1);
         }
         if c[k] == '\\' && k + 1 < c.len() {
             if raw {
@@ -1188,12 +1219,12 @@ fn read_string(c: &[char], i: usize, lang: Lang, raw: bool, interp: bool) -> (Fi
         s.push(c[k]);
         k += 1;
     }
-    (finish(&s, lang, interp, q), k)
+    (finish(&s, lang, interp, q, segs), k)
 }
 
-fn finish(s: &str, lang: Lang, interp: bool, quote: char) -> Field {
+fn finish(s: &str, lang: Lang, interp: bool, quote: char, segs: &mut Vec<String>) -> Field {
     let f = if interp || (lang == Lang::Node && quote == '`') {
-        interpolate(s, lang, true)
+        interpolate(s, lang, true, segs)
     } else {
         Field::known(s.replace('\u{1}', ""))
     };
@@ -1201,8 +1232,9 @@ fn finish(s: &str, lang: Lang, interp: bool, quote: char) -> Field {
 }
 
 /// Marks interpolated parts as unknown: `#{…}` (Ruby), `${…}` (JS templates, PHP,
-/// Perl), `$name` / `@name` (Perl, PHP), `{…}` (Python f-strings).
-fn interpolate(s: &str, lang: Lang, active: bool) -> Field {
+/// Perl), `@{…}` and `$name` / `@name` (Perl, PHP), `{…}` (Python f-strings). The code
+/// inside braces is added to `segs`.
+fn interpolate(s: &str, lang: Lang, active: bool, segs: &mut Vec<String>) -> Field {
     if !active {
         return Field::known(s);
     }
@@ -1213,6 +1245,7 @@ fn interpolate(s: &str, lang: Lang, active: bool) -> Field {
         let open = match lang {
             Lang::Ruby if c[i] == '#' && c.get(i + 1) == Some(&'{') => Some(2),
             Lang::Node | Lang::Php | Lang::Perl if c[i] == '$' && c.get(i + 1) == Some(&'{') => Some(2),
+            Lang::Perl if c[i] == '@' && c.get(i + 1) == Some(&'{') => Some(2),
             Lang::Python if c[i] == '{' && c.get(i + 1) != Some(&'{') => Some(1),
             _ => None,
         };
@@ -1232,6 +1265,8 @@ fn interpolate(s: &str, lang: Lang, active: bool) -> Field {
                 }
                 k += 1;
             }
+            let end = if depth == 0 { k - 1 } else { k };
+            segs.push(c[i + skip..end].iter().collect());
             out.text.push(UNKNOWN_MARK);
             out.unknowns.push(super::model::Unknown::Computed("an interpolated value".into()));
             i = k;
@@ -1270,6 +1305,31 @@ mod tests {
 
     fn py(s: &str) -> Found {
         scan(Lang::Python, s)
+    }
+
+    #[test]
+    fn code_interpolated_in_strings_is_scanned() {
+        let shell = |lang: Lang, code: &str| scan(lang, code).shell;
+        let rm = ["rm -rf ~"];
+        assert_eq!(shell(Lang::Node, "console.log(`${require('child_process').execSync('rm -rf ~')}`)"), rm);
+        assert_eq!(shell(Lang::Python, "print(f\"{__import__('os').system('rm -rf ~')}\")"), rm);
+        assert_eq!(shell(Lang::Ruby, "puts \"#{system('rm -rf ~')}\""), rm);
+        assert_eq!(shell(Lang::Perl, "print \"@{[system('rm -rf ~')]}\""), rm);
+        assert_eq!(shell(Lang::Php, "echo \"{${system('rm -rf ~')}}\";"), rm);
+        assert_eq!(
+            scan(Lang::Node, "console.log(`${Bun.file('.env')}`, `${require('fs').readFileSync('.env')}`)").synthetic,
+            [vec!["cat", ".env"]]
+        );
+        // A call with an interpolated argument keeps its shape.
+        assert!(py("import os; os.system(f'rm -rf {p}')").opaque.is_some());
+        assert_eq!(py("print(f'{x!r:>10} {{literal}}')"), Found::default());
+        // Deep nesting is bounded, and reported.
+        let mut deep = "1".to_string();
+        for _ in 0..50 {
+            deep = format!("qq{{@{{[ {deep} ]}}}}");
+        }
+        assert!(scan(Lang::Perl, &format!("print {deep}")).opaque.is_some());
+        assert_eq!(shell(Lang::Perl, "print qq{@{[ qq{@{[ system('rm -rf ~') ]}} ]}}"), rm);
     }
 
     #[test]
