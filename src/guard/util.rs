@@ -105,6 +105,9 @@ pub(crate) struct Deletion {
     pub recursive: bool,
     /// The program, for messages.
     pub tool: String,
+    /// A glob whose matches cannot be told (too many, unknown parts): each path it
+    /// matches is otherwise a deletion of its own, after it.
+    pub unresolved: bool,
 }
 
 /// What an invocation deletes.
@@ -116,9 +119,7 @@ fn compute_deletions(inv: &Invocation, cx: &Cx<'_>) -> Vec<Deletion> {
     let Some(name) = inv.name() else { return Vec::new() };
     let args = inv.args();
     let mut out = Vec::new();
-    let mut push = |f: &Field, recursive: bool, tool: &str| {
-        out.push(Deletion { target: target(inv, f, cx), recursive, tool: tool.to_string() });
-    };
+    let mut push = |f: &Field, recursive: bool, tool: &str| push_deletion(&mut out, inv, f, recursive, tool, cx);
     match name.as_str() {
         "rm" | "srm" | "grm" => {
             let o = Opts::parse(args, &[]);
@@ -150,7 +151,7 @@ fn compute_deletions(inv: &Invocation, cx: &Cx<'_>) -> Vec<Deletion> {
                     if f.filtered {
                         t.glob = true;
                     }
-                    out.push(Deletion { target: t, recursive: true, tool: "find -delete".into() });
+                    out.push(Deletion { target: t, recursive: true, tool: "find -delete".into(), unresolved: false });
                 }
             }
         }
@@ -166,11 +167,7 @@ fn compute_deletions(inv: &Invocation, cx: &Cx<'_>) -> Vec<Deletion> {
                     let t = target(inv, f, cx);
                     // Moving within the workspace or temp is a rename, not a loss.
                     if to_null || !matches!(t.place, Place::Workspace { .. } | Place::Temp | Place::TempRoot) {
-                        out.push(Deletion {
-                            target: t,
-                            recursive: true,
-                            tool: if to_null { "mv to /dev/null".into() } else { "mv".into() },
-                        });
+                        push_deletion(&mut out, inv, f, true, if to_null { "mv to /dev/null" } else { "mv" }, cx);
                     }
                 }
             }
@@ -178,6 +175,28 @@ fn compute_deletions(inv: &Invocation, cx: &Cx<'_>) -> Vec<Deletion> {
         _ => {}
     }
     out
+}
+
+/// A deletion of the path argument `f`; for a glob, also one for each path it matches
+/// now, judged like a path named literally (`rm -rf .g*` deletes `.git`).
+fn push_deletion(out: &mut Vec<Deletion>, inv: &Invocation, f: &Field, recursive: bool, tool: &str, cx: &Cx<'_>) {
+    let t = target(inv, f, cx);
+    let matches = (t.glob && f.is_known() && cx.ctx.read_files).then(|| paths::glob_matches(f, &inv.cwd));
+    out.push(Deletion {
+        target: t,
+        recursive,
+        tool: tool.to_string(),
+        unresolved: matches.as_ref().is_some_and(Option::is_none),
+    });
+    for m in matches.flatten().unwrap_or_default() {
+        let shown = match inv.cwd.path().and_then(|c| m.strip_prefix(c).ok()) {
+            Some(rel) if !rel.as_os_str().is_empty() => rel.to_string_lossy().into_owned(),
+            _ => m.to_string_lossy().into_owned(),
+        };
+        let mut t = paths::resolve(&Field::known(m.to_string_lossy()), &inv.cwd, cx.ctx);
+        t.raw = format!("{shown} (matched by {})", f.display());
+        out.push(Deletion { target: t, recursive, tool: tool.to_string(), unresolved: false });
+    }
 }
 
 /// The files an invocation writes (redirections and output arguments).
