@@ -181,21 +181,50 @@ fn compute_deletions(inv: &Invocation, cx: &Cx<'_>) -> Vec<Deletion> {
 /// now, judged like a path named literally (`rm -rf .g*` deletes `.git`).
 fn push_deletion(out: &mut Vec<Deletion>, inv: &Invocation, f: &Field, recursive: bool, tool: &str, cx: &Cx<'_>) {
     let t = target(inv, f, cx);
-    let matches = (t.glob && f.is_known() && cx.ctx.read_files).then(|| paths::glob_matches(f, &inv.cwd));
-    out.push(Deletion {
-        target: t,
-        recursive,
-        tool: tool.to_string(),
-        unresolved: matches.as_ref().is_some_and(Option::is_none),
-    });
-    for m in matches.flatten().unwrap_or_default() {
-        let shown = match inv.cwd.path().and_then(|c| m.strip_prefix(c).ok()) {
-            Some(rel) if !rel.as_os_str().is_empty() => rel.to_string_lossy().into_owned(),
-            _ => m.to_string_lossy().into_owned(),
-        };
-        let mut t = paths::resolve(&Field::known(m.to_string_lossy()), &inv.cwd, cx.ctx);
-        t.raw = format!("{shown} (matched by {})", f.display());
+    let matches = glob_targets(inv, f, cx);
+    out.push(Deletion { target: t, recursive, tool: tool.to_string(), unresolved: matches.is_none() });
+    for t in matches.unwrap_or_default() {
         out.push(Deletion { target: t, recursive, tool: tool.to_string(), unresolved: false });
+    }
+}
+
+/// The paths a glob argument matches now, resolved (`.g*` is `.git`), each shown with
+/// the pattern; empty for a word that is no glob, `None` when the matches cannot be told.
+pub(crate) fn glob_targets(inv: &Invocation, f: &Field, cx: &Cx<'_>) -> Option<Vec<Target>> {
+    if !(f.glob && f.is_known() && cx.ctx.read_files) {
+        return Some(Vec::new());
+    }
+    let matches = paths::glob_matches(f, &inv.cwd)?;
+    Some(
+        matches
+            .iter()
+            .map(|m| {
+                let mut t = paths::resolve(&Field::known(m.to_string_lossy()), &inv.cwd, cx.ctx);
+                t.raw = format!("{} (matched by {})", shown_path(m, &inv.cwd), f.display());
+                t
+            })
+            .collect(),
+    )
+}
+
+/// Fields for the paths glob arguments among `fields` match now, after them.
+fn with_glob_matches(mut fields: Vec<Field>, inv: &Invocation) -> Vec<Field> {
+    let matched: Vec<Field> = fields
+        .iter()
+        .filter(|f| f.glob && f.is_known())
+        .filter_map(|f| paths::glob_matches(f, &inv.cwd))
+        .flatten()
+        .map(|m| Field::known(shown_path(&m, &inv.cwd)))
+        .collect();
+    fields.extend(matched);
+    fields
+}
+
+/// A path relative to the working directory when it is inside it.
+fn shown_path(p: &Path, cwd: &crate::analyze::Cwd) -> String {
+    match cwd.path().and_then(|c| p.strip_prefix(c).ok()) {
+        Some(rel) if !rel.as_os_str().is_empty() => rel.to_string_lossy().into_owned(),
+        _ => p.to_string_lossy().into_owned(),
     }
 }
 
@@ -210,11 +239,14 @@ fn compute_writes(inv: &Invocation, cx: &Cx<'_>) -> Vec<Target> {
         .iter()
         .filter(|r| matches!(r.mode, RedirMode::Write | RedirMode::Append))
         .filter_map(|r| r.target.as_ref())
-        .map(|f| target(inv, f, cx))
+        .flat_map(|f| std::iter::once(target(inv, f, cx)).chain(glob_targets(inv, f, cx).unwrap_or_default()))
         .collect();
     let Some(name) = inv.name() else { return out };
     let args = inv.args();
-    let mut add = |f: &Field| out.push(target(inv, f, cx));
+    let mut add = |f: &Field| {
+        out.push(target(inv, f, cx));
+        out.extend(glob_targets(inv, f, cx).unwrap_or_default());
+    };
     match name.as_str() {
         "tee" | "touch" | "truncate" | "sponge" | "sudoedit" | "vim" | "vi" | "nano" | "emacs" | "ed" => {
             let o = Opts::parse(args, &['s', 'r', 'd', 't']);
@@ -372,8 +404,13 @@ const METADATA_ONLY: &[&str] = &[
     "az",
 ];
 
-/// The file arguments an invocation reads the content of (for secret reads).
+/// The file arguments an invocation reads the content of (for secret reads), and after
+/// them the paths its glob arguments match now (`cat .e*` reads `.env`).
 pub(crate) fn read_args(inv: &Invocation) -> Vec<Field> {
+    with_glob_matches(literal_read_args(inv), inv)
+}
+
+fn literal_read_args(inv: &Invocation) -> Vec<Field> {
     let mut out = Vec::new();
     if let Input::File(f) = &inv.stdin {
         out.push(f.clone());
