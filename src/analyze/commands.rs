@@ -747,6 +747,7 @@ impl Analyzer<'_> {
         }
         if !is_known_program(name) && !is_code_generator(name, inv) {
             self.maybe_wrapper(inv, st, sc, in_pipeline);
+            self.maybe_stdin_shell(inv, st, sc);
         }
         self.pure(name, inv)
     }
@@ -2104,6 +2105,28 @@ impl Analyzer<'_> {
         self.run(sub, &[], &mut s, &inner_sc, in_pipeline, Mode::External);
     }
 
+    /// An unknown program fed known text on its standard input may be a shell reading
+    /// it (`tool <<EOF` … `git reset --hard`), as one given a command as arguments may
+    /// run it: text that parses as shell is analyzed as run through a possible wrapper,
+    /// whose hits ask at most. Text that does not parse is data; of what the analysis
+    /// notices besides programs, only opaque code is kept (it asks).
+    fn maybe_stdin_shell(&mut self, inv: &Invocation, st: &State, sc: &Scope) {
+        if inv.via.iter().any(|v| matches!(v, Via::MaybeWrapper(_))) {
+            return;
+        }
+        let Some(text) = inv.stdin.stream().and_then(|s| s.content.as_deref()) else { return };
+        if text.trim().is_empty() || parse::parse_at_depth(text, self.limits, 0).is_err() {
+            return;
+        }
+        let mut inner_sc = sc.clone();
+        inner_sc.via.push(Via::MaybeWrapper(format!("{} reading its input", inv.argv[0].display())));
+        let before = self.out.events.len();
+        let mut child = st.child();
+        self.shell_code(&Field::known(text), "its input", inv, Some(&mut child), None, &inner_sc, &Input::Null);
+        let added = self.out.events.split_off(before.min(self.out.events.len()));
+        self.out.events.extend(added.into_iter().filter(|e| matches!(e, Event::OpaqueCode { .. })));
+    }
+
     /// The output of a program that does not run other code.
     fn pure(&mut self, name: &str, inv: &Invocation) -> Stream {
         if is_code_generator(name, inv) {
@@ -2877,7 +2900,7 @@ fn rc<T>(t: T) -> Rc<T> {
 
 #[cfg(test)]
 mod tests {
-    use crate::analyze::{analyze, Analysis, Event};
+    use crate::analyze::{analyze, Analysis, Event, Via};
 
     fn run(s: &str) -> Analysis {
         static WORLD: std::sync::OnceLock<(tempfile::TempDir, crate::context::Context)> = std::sync::OnceLock::new();
@@ -2943,6 +2966,19 @@ mod tests {
         // `--help` prints its help: not known.
         let a = run("git reset $(printf --help)");
         assert!(argvs(&a).iter().any(|t| t == "git reset '$(printf --help)'"), "{:?}", argvs(&a));
+    }
+
+    #[test]
+    fn unknown_programs_may_run_their_input() {
+        let a = run("custom-tool <<'EOF'\ngit reset --hard\nEOF");
+        let inv = a.invocations.iter().find(|i| i.text == "git reset --hard").expect("analyzed");
+        assert!(inv.via.iter().any(|v| matches!(v, Via::MaybeWrapper(_))), "{:?}", inv.via);
+        // Known programs read data; text that is no shell is data; nothing noticed in
+        // the text but opaque code is kept.
+        assert!(!argvs(&run("cat <<'EOF'\ngit reset --hard\nEOF")).iter().any(|t| t == "git reset --hard"));
+        assert!(run("custom-tool <<'EOF'\nSELECT (1;\nEOF").events.is_empty());
+        assert!(run("custom-tool <<'EOF'\nbash -c \"echo 'x\"\nEOF").events.is_empty());
+        assert!(opaque(&run("custom-tool <<'EOF'\neval \"$X\"\nEOF")));
     }
 
     #[test]

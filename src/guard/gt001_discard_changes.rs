@@ -60,6 +60,7 @@ when the loss is intended.",
         "git merge --abort",
         "xargs -I{} git rm -{} /",
         "git checkout -$X main",
+        "custom-tool <<'EOF'\ngit reset --hard\nEOF",
     ],
     not_matches: &[
         "git reset --soft HEAD~1",
