@@ -7,8 +7,8 @@
 //!
 //! Invariants: a path that cannot be known statically is [`Place::Unknown`], never
 //! guessed; `/home/u/proj-evil` is not inside `/home/u/proj` (component-wise prefix).
-//! Nothing here reads the filesystem except [`Target::exists`] and
-//! [`canonical_prefix`], which callers use only when a decision depends on it.
+//! Nothing here reads the filesystem except [`Target::exists`], [`canonical_prefix`]
+//! and [`glob_matches`], which callers use only when a decision depends on it.
 
 use std::path::{Path, PathBuf};
 
@@ -204,8 +204,18 @@ pub fn resolve(field: &Field, cwd: &Cwd, ctx: &Context) -> Target {
     }
     let dir = PathBuf::from(dir);
     if let Some(p) = &pattern {
-        t.all_children = !rest_after_pattern && matches!(*p, "*" | ".*" | "**" | "*.*" | ".[!.]*" | "{*,.*}")
-            || p.chars().all(|c| c == '*' || c == UNKNOWN_MARK);
+        // Everything in `dir`: `*`, `.*`, … alone, or followed only by more of them
+        // (`*/*`); an unknown part could be anything, `..` and `/` included. `*/nested`
+        // is not everything: its matches are judged one by one (`glob_matches`).
+        let everything =
+            |c: &str| matches!(c, "*" | ".*" | "**" | "*.*" | ".[!.]*" | "{*,.*}") || c.chars().all(|c| c == '*');
+        let rest_everything = text
+            .split('/')
+            .skip_while(|c| c != p)
+            .skip(1)
+            .all(|c| c.is_empty() || everything(c) || c.contains(UNKNOWN_MARK));
+        t.all_children = (everything(p) && (!rest_after_pattern || rest_everything))
+            || (p.contains(UNKNOWN_MARK) && p.chars().all(|c| c == '*' || c == UNKNOWN_MARK));
     }
     t.climbed = climbed_base
         || (!text.starts_with('/')
@@ -274,6 +284,124 @@ pub fn place_of(p: &Path, ctx: &Context) -> Place {
         }
     }
     Place::Outside
+}
+
+/// Most directory entries read to expand one glob.
+const MAX_GLOB_ENTRIES: usize = 4096;
+/// Most paths one glob may expand to.
+const MAX_GLOB_MATCHES: usize = 256;
+
+/// The existing paths a glob argument matches now, as bash expands it by default
+/// (`*` and `?` do not match a leading `.`; `**` is taken as recursive, as with
+/// `globstar`, which matches more). `None` when that cannot be told: unknown parts,
+/// extended patterns, an unknown working directory, too many entries or matches.
+#[must_use]
+pub fn glob_matches(field: &Field, cwd: &Cwd) -> Option<Vec<PathBuf>> {
+    let text = field.as_known()?;
+    if !field.glob || ["@(", "!(", "+(", "?(", "*("].iter().any(|x| text.contains(x)) {
+        return None;
+    }
+    let base = if text.starts_with('/') { PathBuf::from("/") } else { cwd.path()?.to_path_buf() };
+    let mut current = vec![base];
+    let mut budget = MAX_GLOB_ENTRIES;
+    for comp in text.split('/').filter(|c| !c.is_empty()) {
+        let mut next = Vec::new();
+        if !comp.contains(['*', '?', '[']) {
+            next.extend(current.iter().map(|p| p.join(comp)));
+        } else if comp == "**" {
+            // The directory itself and every directory below it.
+            let mut stack = current.clone();
+            while let Some(d) = stack.pop() {
+                next.push(d.clone());
+                for e in std::fs::read_dir(&d).into_iter().flatten().flatten() {
+                    budget = budget.checked_sub(1)?;
+                    let name = e.file_name();
+                    let is_dir = e.file_type().is_ok_and(|t| t.is_dir());
+                    if is_dir && !name.to_string_lossy().starts_with('.') {
+                        stack.push(d.join(name));
+                    }
+                }
+            }
+        } else {
+            let pat: Vec<char> = comp.chars().collect();
+            for d in &current {
+                for e in std::fs::read_dir(d).into_iter().flatten().flatten() {
+                    budget = budget.checked_sub(1)?;
+                    let name = e.file_name();
+                    let name: Vec<char> = name.to_string_lossy().chars().collect();
+                    if (name.first() != Some(&'.') || pat.first() == Some(&'.')) && fnmatch(&pat, &name) {
+                        next.push(d.join(e.file_name()));
+                    }
+                }
+            }
+        }
+        if next.len() > MAX_GLOB_MATCHES {
+            return None;
+        }
+        current = next;
+    }
+    let dirs_only = text.ends_with('/');
+    current.retain(|p| if dirs_only { p.is_dir() } else { p.symlink_metadata().is_ok() });
+    Some(current.iter().map(|p| normalize(p)).collect())
+}
+
+/// Whether `name` matches the pattern `pat` (`*`, `?`, `[…]` with `!`/`^` and ranges),
+/// in time linear in their lengths for each `*` (backtracking to the last one only).
+fn fnmatch(pat: &[char], name: &[char]) -> bool {
+    let (mut p, mut n) = (0, 0);
+    let mut star: Option<(usize, usize)> = None;
+    while n < name.len() {
+        let step = match pat.get(p) {
+            Some('*') => {
+                star = Some((p, n));
+                p += 1;
+                continue;
+            }
+            Some('?') => Some(1),
+            Some('[') => match class(&pat[p..], name[n]) {
+                Some((true, len)) => Some(len),
+                Some((false, _)) => None,
+                None => (name[n] == '[').then_some(1),
+            },
+            Some(&c) => (c == name[n]).then_some(1),
+            None => None,
+        };
+        match (step, star) {
+            (Some(len), _) => {
+                p += len;
+                n += 1;
+            }
+            (None, Some((sp, sn))) => {
+                p = sp + 1;
+                n = sn + 1;
+                star = Some((sp, sn + 1));
+            }
+            (None, None) => return false,
+        }
+    }
+    pat[p..].iter().all(|&c| c == '*')
+}
+
+/// A bracket expression at the start of `pat` against `c`: whether it matches and its
+/// length; `None` when it is not closed (then `[` is a plain character).
+fn class(pat: &[char], c: char) -> Option<(bool, usize)> {
+    let negate = matches!(pat.get(1), Some('!' | '^'));
+    let start = if negate { 2 } else { 1 };
+    // A `]` right after the opening is a member.
+    let end = pat.iter().skip(start + 1).position(|&x| x == ']')? + start + 1;
+    let set = &pat[start..end];
+    let mut hit = false;
+    let mut k = 0;
+    while k < set.len() {
+        if set.get(k + 1) == Some(&'-') && k + 2 < set.len() {
+            hit |= set[k] <= c && c <= set[k + 2];
+            k += 3;
+        } else {
+            hit |= set[k] == c;
+            k += 1;
+        }
+    }
+    Some((hit != negate, end + 1))
 }
 
 /// Resolves symbolic links in the longest existing prefix of `p`, keeping the rest.
@@ -346,9 +474,53 @@ mod tests {
         assert!(t.climbed);
         let t = resolve(&Field::known("sub/../x"), &cwd, &c);
         assert!(!t.climbed);
-        let mut pat = Field::known("./build-*");
-        pat.glob = true;
-        let t = resolve(&pat, &cwd, &c);
+        let glob = |s: &str| {
+            let mut f = Field::known(s);
+            f.glob = true;
+            resolve(&f, &cwd, &c)
+        };
+        let t = glob("./build-*");
         assert!(!t.all_children && t.is_workspace_root());
+        assert!(glob("*/*").all_children && glob("./*/").all_children);
+        assert!(!glob("./*/nested").all_children);
+    }
+
+    #[test]
+    fn patterns() {
+        let m = |p: &str, n: &str| fnmatch(&p.chars().collect::<Vec<_>>(), &n.chars().collect::<Vec<_>>());
+        assert!(m("*", "src") && m("s*", "src") && m("sr?", "src") && m("[s]rc", "src") && m("*.rs", "a.rs"));
+        assert!(m("[!a]rc", "src") && m("[a-z]rc", "src") && m("[]x]", "]") && m("a*b*c", "aXbYc"));
+        assert!(!m("s*", "tsrc") && !m("sr?", "sr") && !m("[!s]rc", "src") && !m("*.rs", "a.rsx"));
+        assert!(m("[x", "[x") && m("*[", "a[") && !m("", "a") && m("**", ""));
+        // Many stars against a long name stay fast.
+        assert!(!m(&format!("{}b", "*a".repeat(40)), &"a".repeat(250)));
+    }
+
+    #[test]
+    fn glob_expansion() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        for p in ["src/nested", "src/other", "docs", ".git/objects"] {
+            std::fs::create_dir_all(dir.path().join(p)).expect("mkdir");
+        }
+        std::fs::write(dir.path().join("src/main.rs"), "").expect("write");
+        let cwd = Cwd::Known { path: dir.path().to_path_buf(), climbed: false };
+        let names = |s: &str| -> Option<Vec<String>> {
+            let mut f = Field::known(s);
+            f.glob = true;
+            let mut v: Vec<String> = glob_matches(&f, &cwd)?
+                .iter()
+                .map(|p| p.strip_prefix(dir.path()).unwrap_or(p).to_string_lossy().into_owned())
+                .collect();
+            v.sort();
+            Some(v)
+        };
+        assert_eq!(names("s*"), Some(vec!["src".into()]));
+        assert_eq!(names("./*/nested"), Some(vec!["src/nested".into()]));
+        assert_eq!(names("./*/missing"), Some(vec![]));
+        assert_eq!(names(".g*"), Some(vec![".git".into()]));
+        assert_eq!(names("*"), Some(vec!["docs".into(), "src".into()]));
+        assert_eq!(names("src/*/"), Some(vec!["src/nested".into(), "src/other".into()]));
+        assert_eq!(names("**/nested"), Some(vec!["src/nested".into()]));
+        assert_eq!(names("@(src|docs)"), None);
     }
 }

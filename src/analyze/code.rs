@@ -16,7 +16,7 @@
 //! that hides its intent behind computation is caught only where the computation is
 //! one of the decoders above; the rest is what the guards treat as opaque.
 
-use super::model::{Field, UNKNOWN_MARK};
+use super::model::{Field, Unknown, UNKNOWN_MARK};
 
 /// A language we scan.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -151,11 +151,25 @@ fn source(lang: Lang, args: &[Field], loads: &mut Vec<Field>) -> Source {
     };
     let mut i = 0;
     let mut inline: Vec<Field> = Vec::new();
+    // awk's known program file: gawk reads options after it (`-f a.awk -e CODE`).
+    let mut file: Option<Field> = None;
     while let Some(a) = args.get(i) {
         let Some(t) = a.as_known() else {
             let prefix = a.known_prefix();
+            // A whole word of input read at run time (`xargs perl -e CODE`, `read x`)
+            // where the interpreter still reads options could be one that runs code
+            // (`-eCODE`, `-MMOD`, `--require=MOD`). Python reads none after `-c`; an
+            // unknown variable is taken for the operand it was written as.
+            if prefix.is_empty()
+                && matches!(a.unknowns.first(), Some(Unknown::Input(_)))
+                && !(lang == Lang::Python || lang == Lang::Awk && inline.is_empty() && file.is_none())
+            {
+                loads.push(a.clone());
+                i += 1;
+                continue;
+            }
             if !prefix.starts_with('-') {
-                if inline.is_empty() && lang == Lang::Awk {
+                if inline.is_empty() && file.is_none() && lang == Lang::Awk {
                     return Source::Inline(a.clone());
                 }
                 break;
@@ -207,7 +221,10 @@ fn source(lang: Lang, args: &[Field], loads: &mut Vec<Field>) -> Source {
             if code_opts.contains(&opt) {
                 inline.push(Field { text: val.to_string(), ..a.clone() });
             } else if program_file(opt) {
-                return Source::File(Field::known(val));
+                if lang != Lang::Awk {
+                    return Source::File(Field::known(val));
+                }
+                file.get_or_insert_with(|| Field::known(val));
             }
             i += 1;
             continue;
@@ -226,13 +243,16 @@ fn source(lang: Lang, args: &[Field], loads: &mut Vec<Field>) -> Source {
         }
         if value_opts.contains(&t) {
             if program_file(t) {
-                return args.get(i + 1).map_or(Source::None, |f| {
-                    if f.as_known() == Some("-") {
-                        Source::Stdin
-                    } else {
-                        Source::File(f.clone())
+                let Some(f) = args.get(i + 1) else { return Source::None };
+                match f.as_known() {
+                    Some("-") => return Source::Stdin,
+                    Some(_) if lang == Lang::Awk => {
+                        file.get_or_insert_with(|| f.clone());
+                        i += 2;
+                        continue;
                     }
-                });
+                    _ => return Source::File(f.clone()),
+                }
             }
             if loading.contains(&t) {
                 loads.extend(args.get(i + 1).filter(|v| !v.is_known()).cloned());
@@ -268,7 +288,13 @@ fn source(lang: Lang, args: &[Field], loads: &mut Vec<Field>) -> Source {
                     let value =
                         if attached.is_empty() { args.get(i + 1).cloned() } else { Some(Field::known(attached)) };
                     if program_file(&opt) {
-                        return value.map_or(Source::None, Source::File);
+                        match &value {
+                            Some(v) if v.as_known() == Some("-") => return Source::Stdin,
+                            Some(v) if lang == Lang::Awk && v.is_known() => {
+                                file.get_or_insert_with(|| v.clone());
+                            }
+                            _ => return value.map_or(Source::None, Source::File),
+                        }
                     }
                     if loading.contains(&opt.as_str()) {
                         loads.extend(value.filter(|v| !v.is_known()));
@@ -290,6 +316,9 @@ fn source(lang: Lang, args: &[Field], loads: &mut Vec<Field>) -> Source {
     }
     if !inline.is_empty() {
         return Source::Inline(super::commands::join_fields(&inline));
+    }
+    if let Some(f) = file {
+        return Source::File(f);
     }
     match args.get(i) {
         Some(a) if lang == Lang::Awk => Source::Inline(a.clone()),
@@ -332,6 +361,9 @@ enum Tok {
 pub(crate) fn scan(lang: Lang, code: &str) -> Found {
     let toks = lex(lang, code);
     let mut found = Found::default();
+    if toks.iter().any(|t| matches!(t, Tok::Ident(s) if s == TOO_DEEP)) {
+        found.opaque = Some("code interpolated in strings nested too deeply".into());
+    }
     let consts = constants(&toks);
     let n = toks.len();
     let mut i = 0;
@@ -945,8 +977,22 @@ fn receiver_string(toks: &[Tok], at: usize) -> Option<Field> {
 // ----- lexer -----------------------------------------------------------------------------
 
 fn lex(lang: Lang, code: &str) -> Vec<Tok> {
+    lex_at(lang, code, 0)
+}
+
+/// Deepest nesting of interpolated code in strings (`${`…${…}…`}`) that is lexed.
+const MAX_INTERPOLATION_DEPTH: usize = 8;
+
+/// Stands for interpolated code nested deeper than [`MAX_INTERPOLATION_DEPTH`].
+const TOO_DEEP: &str = "\u{E000}interpolations nested too deeply";
+
+/// Lexes `code`; the code inside its strings' interpolations (`${…}`, `#{…}`, f-string
+/// `{…}`) follows at the end, so the scanner sees what it calls without the string
+/// around it changing shape.
+fn lex_at(lang: Lang, code: &str, depth: usize) -> Vec<Tok> {
     let c: Vec<char> = code.chars().collect();
     let mut out = Vec::new();
+    let mut segs: Vec<String> = Vec::new();
     let mut i = 0;
     let hash_comments = matches!(lang, Lang::Python | Lang::Ruby | Lang::Perl | Lang::Awk | Lang::Php | Lang::R);
     let slash_comments = matches!(lang, Lang::Node | Lang::Php);
@@ -995,7 +1041,7 @@ fn lex(lang: Lang, code: &str) -> Vec<Tok> {
             }
             if k < c.len() && (c[k] == '\'' || c[k] == '"') && (i == 0 || !is_ident(c[i - 1])) {
                 let prefix: String = c[i..k].iter().collect::<String>().to_ascii_lowercase();
-                let (f, next) = read_string(&c, k, lang, prefix.contains('r'), prefix.contains('f'));
+                let (f, next) = read_string(&c, k, lang, prefix.contains('r'), prefix.contains('f'), &mut segs);
                 out.push(Tok::Str(f));
                 i = next;
                 continue;
@@ -1011,7 +1057,13 @@ fn lex(lang: Lang, code: &str) -> Vec<Tok> {
                 c.get(k).is_some_and(|d| "({[</|!".contains(*d))
             })
         {
-            let kind = if lang == Lang::Ruby || matches!(c.get(i + 1), Some('x' | 'q' | 'w')) { c[i + 1] } else { 'q' };
+            // Perl's `qq` interpolates like Ruby's `%Q`; `q` does not.
+            let kind = match (lang, c.get(i + 1)) {
+                (Lang::Ruby, Some(k)) => *k,
+                (_, Some('q')) => 'Q',
+                (_, Some(k @ ('x' | 'w'))) => *k,
+                _ => 'q',
+            };
             let open_at =
                 if lang == Lang::Ruby || matches!(c.get(i + 1), Some('x' | 'q' | 'w')) { i + 2 } else { i + 1 };
             let open = c[open_at];
@@ -1042,7 +1094,7 @@ fn lex(lang: Lang, code: &str) -> Vec<Tok> {
                 s.push(c[k]);
                 k += 1;
             }
-            let f = interpolate(&s, lang, kind != 'q');
+            let f = interpolate(&s, lang, kind != 'q', &mut segs);
             out.push(if kind == 'x' { Tok::Cmd(f) } else { Tok::Str(f) });
             i = k + 1;
             continue;
@@ -1050,13 +1102,13 @@ fn lex(lang: Lang, code: &str) -> Vec<Tok> {
         match ch {
             '\'' | '"' => {
                 let raw = ch == '\'' && matches!(lang, Lang::Ruby | Lang::Perl | Lang::Php);
-                let (f, next) =
-                    read_string(&c, i, lang, raw, ch == '"' && matches!(lang, Lang::Ruby | Lang::Perl | Lang::Php));
+                let interp = ch == '"' && matches!(lang, Lang::Ruby | Lang::Perl | Lang::Php);
+                let (f, next) = read_string(&c, i, lang, raw, interp, &mut segs);
                 out.push(Tok::Str(f));
                 i = next;
             }
             '`' => {
-                let (f, next) = read_string(&c, i, lang, false, true);
+                let (f, next) = read_string(&c, i, lang, false, true, &mut segs);
                 out.push(if matches!(lang, Lang::Ruby | Lang::Perl | Lang::Php) { Tok::Cmd(f) } else { Tok::Str(f) });
                 i = next;
             }
@@ -1083,6 +1135,14 @@ fn lex(lang: Lang, code: &str) -> Vec<Tok> {
             }
         }
     }
+    for seg in segs {
+        out.push(Tok::Punct('\n'));
+        if depth >= MAX_INTERPOLATION_DEPTH {
+            out.push(Tok::Ident(TOO_DEEP.into()));
+            break;
+        }
+        out.extend(lex_at(lang, &seg, depth + 1));
+    }
     out
 }
 
@@ -1091,7 +1151,7 @@ fn is_ident(c: char) -> bool {
 }
 
 /// Reads a quoted string starting at `c[i]`; returns its value and the next index.
-fn read_string(c: &[char], i: usize, lang: Lang, raw: bool, interp: bool) -> (Field, usize) {
+fn read_string(c: &[char], i: usize, lang: Lang, raw: bool, interp: bool, segs: &mut Vec<String>) -> (Field, usize) {
     let q = c[i];
     // Triple quotes (Python).
     let triple = lang == Lang::Python && c.get(i + 1) == Some(&q) && c.get(i + 2) == Some(&q);
@@ -1101,10 +1161,10 @@ fn read_string(c: &[char], i: usize, lang: Lang, raw: bool, interp: bool) -> (Fi
         if triple {
             if c[k] == q && c.get(k + 1) == Some(&q) && c.get(k + 2) == Some(&q) {
                 k += 3;
-                return (finish(&s, lang, interp, q), k);
+                return (finish(&s, lang, interp, q, segs), k);
             }
         } else if c[k] == q {
-            return (finish(&s, lang, interp, q), k + 1);
+            return (finish(&s, lang, interp, q, segs), k + 1);
         }
         if c[k] == '\\' && k + 1 < c.len() {
             if raw {
@@ -1159,12 +1219,12 @@ fn read_string(c: &[char], i: usize, lang: Lang, raw: bool, interp: bool) -> (Fi
         s.push(c[k]);
         k += 1;
     }
-    (finish(&s, lang, interp, q), k)
+    (finish(&s, lang, interp, q, segs), k)
 }
 
-fn finish(s: &str, lang: Lang, interp: bool, quote: char) -> Field {
+fn finish(s: &str, lang: Lang, interp: bool, quote: char, segs: &mut Vec<String>) -> Field {
     let f = if interp || (lang == Lang::Node && quote == '`') {
-        interpolate(s, lang, true)
+        interpolate(s, lang, true, segs)
     } else {
         Field::known(s.replace('\u{1}', ""))
     };
@@ -1172,8 +1232,9 @@ fn finish(s: &str, lang: Lang, interp: bool, quote: char) -> Field {
 }
 
 /// Marks interpolated parts as unknown: `#{…}` (Ruby), `${…}` (JS templates, PHP,
-/// Perl), `$name` / `@name` (Perl, PHP), `{…}` (Python f-strings).
-fn interpolate(s: &str, lang: Lang, active: bool) -> Field {
+/// Perl), `@{…}` and `$name` / `@name` (Perl, PHP), `{…}` (Python f-strings). The code
+/// inside braces is added to `segs`.
+fn interpolate(s: &str, lang: Lang, active: bool, segs: &mut Vec<String>) -> Field {
     if !active {
         return Field::known(s);
     }
@@ -1184,6 +1245,7 @@ fn interpolate(s: &str, lang: Lang, active: bool) -> Field {
         let open = match lang {
             Lang::Ruby if c[i] == '#' && c.get(i + 1) == Some(&'{') => Some(2),
             Lang::Node | Lang::Php | Lang::Perl if c[i] == '$' && c.get(i + 1) == Some(&'{') => Some(2),
+            Lang::Perl if c[i] == '@' && c.get(i + 1) == Some(&'{') => Some(2),
             Lang::Python if c[i] == '{' && c.get(i + 1) != Some(&'{') => Some(1),
             _ => None,
         };
@@ -1203,6 +1265,8 @@ fn interpolate(s: &str, lang: Lang, active: bool) -> Field {
                 }
                 k += 1;
             }
+            let end = if depth == 0 { k - 1 } else { k };
+            segs.push(c[i + skip..end].iter().collect());
             out.text.push(UNKNOWN_MARK);
             out.unknowns.push(super::model::Unknown::Computed("an interpolated value".into()));
             i = k;
@@ -1241,6 +1305,31 @@ mod tests {
 
     fn py(s: &str) -> Found {
         scan(Lang::Python, s)
+    }
+
+    #[test]
+    fn code_interpolated_in_strings_is_scanned() {
+        let shell = |lang: Lang, code: &str| scan(lang, code).shell;
+        let rm = ["rm -rf ~"];
+        assert_eq!(shell(Lang::Node, "console.log(`${require('child_process').execSync('rm -rf ~')}`)"), rm);
+        assert_eq!(shell(Lang::Python, "print(f\"{__import__('os').system('rm -rf ~')}\")"), rm);
+        assert_eq!(shell(Lang::Ruby, "puts \"#{system('rm -rf ~')}\""), rm);
+        assert_eq!(shell(Lang::Perl, "print \"@{[system('rm -rf ~')]}\""), rm);
+        assert_eq!(shell(Lang::Php, "echo \"{${system('rm -rf ~')}}\";"), rm);
+        assert_eq!(
+            scan(Lang::Node, "console.log(`${Bun.file('.env')}`, `${require('fs').readFileSync('.env')}`)").synthetic,
+            [vec!["cat", ".env"]]
+        );
+        // A call with an interpolated argument keeps its shape.
+        assert!(py("import os; os.system(f'rm -rf {p}')").opaque.is_some());
+        assert_eq!(py("print(f'{x!r:>10} {{literal}}')"), Found::default());
+        // Deep nesting is bounded, and reported.
+        let mut deep = "1".to_string();
+        for _ in 0..50 {
+            deep = format!("qq{{@{{[ {deep} ]}}}}");
+        }
+        assert!(scan(Lang::Perl, &format!("print {deep}")).opaque.is_some());
+        assert_eq!(shell(Lang::Perl, "print qq{@{[ qq{@{[ system('rm -rf ~') ]}} ]}}"), rm);
     }
 
     #[test]
@@ -1357,6 +1446,21 @@ mod tests {
         ] {
             assert!(args(lang, &u(s)).loads.is_empty(), "{s}");
         }
+        // A word of input where options are still read could be any option
+        // (`xargs perl -e CODE`); not after Python's `-c`, nor where awk's program is.
+        for (lang, s) in
+            [(Lang::Perl, "-e 1 ?"), (Lang::Ruby, "-e 1 ?"), (Lang::Node, "-e 1 ?"), (Lang::Awk, "-f a.awk ?")]
+        {
+            assert_eq!(args(lang, &u(s)).loads.len(), 1, "{s}");
+        }
+        for (lang, s) in [(Lang::Python, "-c 1 ?"), (Lang::Perl, "-e 1 x ?"), (Lang::Awk, "?"), (Lang::Python, "?")] {
+            assert!(args(lang, &u(s)).loads.is_empty(), "{s}");
+        }
+        // gawk reads options after its program file: `-e` code runs too.
+        assert!(matches!(args(Lang::Awk, &f("-f a.awk -e BEGIN{}")).source, Source::Inline(c) if c.text == "BEGIN{}"));
+        assert!(matches!(args(Lang::Awk, &f("-f a.awk data.txt")).source, Source::File(m) if m.text == "a.awk"));
+        assert!(matches!(args(Lang::Awk, &f("--file=a.awk --source=x")).source, Source::Inline(c) if c.text == "x"));
+        assert!(matches!(args(Lang::Awk, &f("-f -")).source, Source::Stdin));
         assert!(matches!(args(Lang::Awk, &u("-F? {print}")).source, Source::Inline(c) if c.text == "{print}"));
         assert!(matches!(args(Lang::Python, &u("?")).source, Source::File(f) if !f.is_known()));
         assert!(matches!(args(Lang::Python, &u("-m ?")).source, Source::File(f) if !f.is_known()));

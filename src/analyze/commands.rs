@@ -401,9 +401,77 @@ impl Analyzer<'_> {
                 }
                 self.inner(inv, 1, "builtin", st, sc, in_pipeline, Mods::default(), Mode::NoFunctions)
             }
-            "alias" | "unalias" | "shopt" | "enable" | "hash" | "wait" | "jobs" | "disown" | "umask" | "ulimit"
-            | "return" | "exit" | "break" | "continue" | "let" | "times" | "suspend" | "bind" | "complete"
-            | "compgen" | "compopt" | "dirs" | "help" | "history" | "fc" | "caller" | ":" => {
+            // The shell's `printf` takes options: a format that looks like one it does
+            // not know (`printf --hard`, `printf -delete`) is an error and prints
+            // nothing; `--help` prints its help. `/usr/bin/printf`, run by a wrapper,
+            // prints such a format as text (see `pure`).
+            "printf"
+                if known(0).is_some_and(|f| f.len() > 1 && f.starts_with('-') && f != "--" && !f.starts_with("-v")) =>
+            {
+                self.record(inv.clone());
+                if known(0) == Some("--help") {
+                    Stream::unknown(&inv.text)
+                } else {
+                    Stream::empty()
+                }
+            }
+            "alias" => {
+                self.record(inv.clone());
+                for a in args {
+                    if a.as_known().is_some_and(|t| t.starts_with('-') && !t.contains('=')) {
+                        continue;
+                    }
+                    // `alias NAME=VALUE` (`alias NAME` prints it).
+                    let Some((name, _)) = a.known_prefix().split_once('=') else {
+                        if !a.is_known() {
+                            self.event(Event::OpaqueCode {
+                                runner: "alias".into(),
+                                what: format!("an alias {}", a.display()),
+                                taint: a.taint.clone(),
+                                text: inv.text.clone(),
+                            });
+                        }
+                        continue;
+                    };
+                    let mut value = a.clone();
+                    value.text = a.text[name.len() + 1..].to_string();
+                    Rc::make_mut(&mut st.aliases).insert(name.to_string(), vec![value]);
+                }
+                Stream::empty()
+            }
+            "unalias" => {
+                self.record(inv.clone());
+                for a in args {
+                    match a.as_known() {
+                        Some("-a") => Rc::make_mut(&mut st.aliases).clear(),
+                        Some(n) => {
+                            Rc::make_mut(&mut st.aliases).remove(n);
+                        }
+                        None => {}
+                    }
+                }
+                Stream::empty()
+            }
+            "enable" => {
+                self.record(inv.clone());
+                // `enable -n NAME` turns a builtin off, so the name runs a program
+                // (`printf`, `cd`); `enable -f LIB NAME` loads one from a library.
+                let changes = args
+                    .iter()
+                    .any(|a| a.as_known().is_none_or(|t| t.starts_with('-') && t[1..].contains(['n', 'f', 'd'])));
+                if changes {
+                    self.event(Event::OpaqueCode {
+                        runner: "enable".into(),
+                        what: "builtins turned off or loaded from a library".into(),
+                        taint: Taint::none(),
+                        text: inv.text.clone(),
+                    });
+                }
+                Stream::empty()
+            }
+            "shopt" | "hash" | "wait" | "jobs" | "disown" | "umask" | "ulimit" | "return" | "exit" | "break"
+            | "continue" | "let" | "times" | "suspend" | "bind" | "complete" | "compgen" | "compopt" | "dirs"
+            | "help" | "history" | "fc" | "caller" | ":" => {
                 self.record(inv.clone());
                 Stream::empty()
             }
@@ -679,6 +747,7 @@ impl Analyzer<'_> {
         }
         if !is_known_program(name) && !is_code_generator(name, inv) {
             self.maybe_wrapper(inv, st, sc, in_pipeline);
+            self.maybe_stdin_shell(inv, st, sc);
         }
         self.pure(name, inv)
     }
@@ -2036,6 +2105,28 @@ impl Analyzer<'_> {
         self.run(sub, &[], &mut s, &inner_sc, in_pipeline, Mode::External);
     }
 
+    /// An unknown program fed known text on its standard input may be a shell reading
+    /// it (`tool <<EOF` … `git reset --hard`), as one given a command as arguments may
+    /// run it: text that parses as shell is analyzed as run through a possible wrapper,
+    /// whose hits ask at most. Text that does not parse is data; of what the analysis
+    /// notices besides programs, only opaque code is kept (it asks).
+    fn maybe_stdin_shell(&mut self, inv: &Invocation, st: &State, sc: &Scope) {
+        if inv.via.iter().any(|v| matches!(v, Via::MaybeWrapper(_))) {
+            return;
+        }
+        let Some(text) = inv.stdin.stream().and_then(|s| s.content.as_deref()) else { return };
+        if text.trim().is_empty() || parse::parse_at_depth(text, self.limits, 0).is_err() {
+            return;
+        }
+        let mut inner_sc = sc.clone();
+        inner_sc.via.push(Via::MaybeWrapper(format!("{} reading its input", inv.argv[0].display())));
+        let before = self.out.events.len();
+        let mut child = st.child();
+        self.shell_code(&Field::known(text), "its input", inv, Some(&mut child), None, &inner_sc, &Input::Null);
+        let added = self.out.events.split_off(before.min(self.out.events.len()));
+        self.out.events.extend(added.into_iter().filter(|e| matches!(e, Event::OpaqueCode { .. })));
+    }
+
     /// The output of a program that does not run other code.
     fn pure(&mut self, name: &str, inv: &Invocation) -> Stream {
         if is_code_generator(name, inv) {
@@ -2809,7 +2900,7 @@ fn rc<T>(t: T) -> Rc<T> {
 
 #[cfg(test)]
 mod tests {
-    use crate::analyze::{analyze, Analysis, Event};
+    use crate::analyze::{analyze, Analysis, Event, Via};
 
     fn run(s: &str) -> Analysis {
         static WORLD: std::sync::OnceLock<(tempfile::TempDir, crate::context::Context)> = std::sync::OnceLock::new();
@@ -2857,6 +2948,78 @@ mod tests {
     }
 
     #[test]
+    fn the_shell_printf_rejects_option_like_formats() {
+        let has = |s: &str, want: &str| {
+            let a = run(s);
+            assert!(argvs(&a).iter().any(|t| t == want), "{s}: {:?}", argvs(&a));
+        };
+        // bash and dash: `printf --hard` is an invalid option and prints nothing.
+        has("git reset $(printf --hard)", "git reset");
+        has("find . $(printf -delete)", "find .");
+        has("git reset $(command printf --hard)", "git reset");
+        // `--` ends its options; `-` is a format.
+        has("git reset $(printf -- --hard)", "git reset --hard");
+        has("echo $(printf -)", "echo -");
+        // `/usr/bin/printf`, run by a wrapper, prints the format as text.
+        has("git reset $(env printf --hard)", "git reset --hard");
+        has("git reset $(/usr/bin/printf --hard)", "git reset --hard");
+        // `--help` prints its help: not known.
+        let a = run("git reset $(printf --help)");
+        assert!(argvs(&a).iter().any(|t| t == "git reset '$(printf --help)'"), "{:?}", argvs(&a));
+    }
+
+    #[test]
+    fn unknown_programs_may_run_their_input() {
+        let a = run("custom-tool <<'EOF'\ngit reset --hard\nEOF");
+        let inv = a.invocations.iter().find(|i| i.text == "git reset --hard").expect("analyzed");
+        assert!(inv.via.iter().any(|v| matches!(v, Via::MaybeWrapper(_))), "{:?}", inv.via);
+        // Known programs read data; text that is no shell is data; nothing noticed in
+        // the text but opaque code is kept.
+        assert!(!argvs(&run("cat <<'EOF'\ngit reset --hard\nEOF")).iter().any(|t| t == "git reset --hard"));
+        assert!(run("custom-tool <<'EOF'\nSELECT (1;\nEOF").events.is_empty());
+        assert!(run("custom-tool <<'EOF'\nbash -c \"echo 'x\"\nEOF").events.is_empty());
+        assert!(opaque(&run("custom-tool <<'EOF'\neval \"$X\"\nEOF")));
+    }
+
+    #[test]
+    fn aliases_expand_as_in_the_shell() {
+        let has = |s: &str, want: &str| {
+            let a = run(s);
+            assert!(argvs(&a).iter().any(|t| t == want), "{s}: {:?}", argvs(&a));
+        };
+        let lacks = |s: &str, bad: &str| {
+            let a = run(s);
+            assert!(!argvs(&a).iter().any(|t| t == bad), "{s}: {:?}", argvs(&a));
+        };
+        // bash with expand_aliases, and dash, expand an alias on the lines after it.
+        has("shopt -s expand_aliases\nalias x='rm -rf /'\nx", "rm -rf /");
+        has("alias -- x='rm -rf'\nx / 2>/dev/null", "rm -rf /");
+        // The text of the alias, then the rest of the command.
+        has("alias x='true;'\nx rm -rf /", "rm -rf /");
+        has("alias x='git'\nGIT_DIR=/tmp/y x reset --hard", "git reset --hard");
+        // After an alias ending in a blank, the next word may be an alias too.
+        has("alias s='sudo '\nalias x='rm -rf /'\ns x", "rm -rf /");
+        // An alias is not expanded inside its own text; a quoted name is no alias.
+        has("alias ls='ls -la'\nls src", "ls -la src");
+        lacks("alias x='rm -rf /'\n'x'", "rm -rf /");
+        lacks("alias x='rm -rf /'\nunalias x\nx", "rm -rf /");
+        // Child shells do not inherit aliases; the command as written is analyzed too
+        // (bash without expand_aliases).
+        lacks("alias x='rm -rf /'\nbash -c x", "rm -rf /");
+        has("alias x='echo'\nx rm", "x rm");
+        // Values known only at run time.
+        assert!(opaque(&run("alias x=\"$Y\"\nx")));
+        assert!(opaque(&run("alias \"$N\"='rm -rf /'")));
+        // `printf` aliased to the program: its output may be `--hard`.
+        let a = run("alias printf=/usr/bin/printf\ngit reset $(printf --hard)");
+        assert!(!argvs(&a).iter().any(|t| t == "git reset"), "{:?}", argvs(&a));
+        // Builtins turned off or loaded: opaque.
+        assert!(opaque(&run("enable -n printf")));
+        assert!(opaque(&run("enable -f ./x.so x")));
+        assert!(!opaque(&run("enable -a")));
+    }
+
+    #[test]
     fn bad_substitutions_stop_the_command() {
         let a = run("echo \"$(git status)\" ${Date.now()}; node -e \"console.log(\\`${Date.now()}\\`)\"");
         assert_eq!(argvs(&a), ["git status"]);
@@ -2881,10 +3044,21 @@ mod tests {
             "xargs -I{} ruby -r{} -e 'puts 1'",
             "xargs -I{} node --import {} app.js",
             "python3 \"$SCRIPT\"",
+            // Words of input where options are still read: `-eCODE`, `--require=MOD`.
+            "xargs awk -f safe.awk",
+            "xargs perl -e 'print 1'",
+            "xargs node -e 'console.log(1)'",
         ] {
             assert!(opaque(&run(s)), "{s}");
         }
-        for s in ["python3 script.py", "node app.js", "xargs awk -f safe.awk", "python3 -m http.server 8000"] {
+        for s in [
+            "python3 script.py",
+            "node app.js",
+            "python3 -m http.server 8000",
+            "find . -name '*.log' | xargs awk -f safe.awk",
+            "xargs python3 -c 'import sys; print(sys.argv)'",
+            "perl -pi -e 's/a/b/' \"$f\"",
+        ] {
             assert!(!opaque(&run(s)), "{s}");
         }
         // `python -m MOD` reads its input as data.

@@ -134,7 +134,10 @@ impl Analyzer<'_> {
         in_pipeline: bool,
     ) -> Stream {
         match c {
-            Command::Simple(cmd) => self.simple(cmd, st, sc, stdin, in_pipeline),
+            Command::Simple(cmd) => match alias_name(cmd, st, sc) {
+                Some(name) => self.aliased(&name, cmd, st, sc, stdin, in_pipeline),
+                None => self.simple(cmd, st, sc, stdin, in_pipeline),
+            },
             Command::Compound(comp, redirects) => {
                 let (stdin2, redirs) = self.redirects(redirects, st, sc, stdin);
                 if !redirs.is_empty() {
@@ -478,6 +481,126 @@ impl Analyzer<'_> {
         (input, out)
     }
 
+    /// A command whose name is an alias the script defined. bash expands aliases only
+    /// with `expand_aliases` (or in POSIX mode), dash always: both the expansion and
+    /// the command as written are analyzed, and what differs between them afterwards
+    /// is unknown. The expansion is textual, as in the shell: the alias's text, then
+    /// the rest of the command (`alias x='true;'` makes `x rm -rf /` two commands).
+    fn aliased(
+        &mut self,
+        name: &str,
+        cmd: &SimpleCommand,
+        st: &mut State,
+        sc: &Scope,
+        stdin: &Input,
+        in_pipeline: bool,
+    ) -> Stream {
+        let values = st.aliases.get(name).cloned().unwrap_or_default();
+        let mut paths = Vec::with_capacity(values.len() + 1);
+        let mut outs = Vec::with_capacity(values.len() + 1);
+        for value in values {
+            let mut alt = st.clone();
+            outs.push(self.alias_expansion(name, &value, cmd, &mut alt, sc, stdin));
+            paths.push(alt);
+        }
+        outs.push(self.simple(cmd, st, sc, stdin, in_pipeline));
+        paths.push(std::mem::replace(st, State::new(Cwd::Unknown(String::new()))));
+        *st = merge(paths);
+        let same = outs.windows(2).all(|w| w[0].content.is_some() && w[0].content == w[1].content);
+        let mut out = outs.pop().unwrap_or_default();
+        for o in &outs {
+            out.taint.merge(&o.taint);
+        }
+        if !same {
+            out.content = None;
+        }
+        out
+    }
+
+    /// One expansion of the alias `name`: its text (with the aliases that follow an
+    /// alias ending in a blank), the command's assignments before it and its arguments
+    /// after it, analyzed as shell code in this shell.
+    fn alias_expansion(
+        &mut self,
+        name: &str,
+        value: &Field,
+        cmd: &SimpleCommand,
+        st: &mut State,
+        sc: &Scope,
+        stdin: &Input,
+    ) -> Stream {
+        let text = name.to_string();
+        let opaque = |what: String| Event::OpaqueCode {
+            runner: format!("alias {name}"),
+            what,
+            taint: value.taint.clone(),
+            text: text.clone(),
+        };
+        let Some(mut code) = value.as_known().map(String::from) else {
+            self.event(opaque(value.display()));
+            return Stream::unknown(&text);
+        };
+        if sc.depth >= super::MAX_NESTING {
+            self.event(Event::TooDeep { text });
+            return Stream::unknown(name);
+        }
+        let mut inner = sc.clone();
+        inner.via.push(super::model::Via::Shell(format!("alias {name}")));
+        inner.depth += 1;
+        // An alias ending in a blank: the next word is checked for an alias too.
+        let mut rest = cmd.words.get(1..).unwrap_or_default();
+        while code.ends_with([' ', '\t']) {
+            let Some(next) = rest.first().and_then(plain_word) else { break };
+            let Some(values) = st.aliases.get(&next).filter(|_| !expanding(&inner, &next)) else { break };
+            let [v] = values.as_slice() else {
+                self.event(opaque(format!("the alias {next}, set differently on different paths")));
+                return Stream::unknown(&text);
+            };
+            let Some(v) = v.as_known() else {
+                self.event(opaque(v.display()));
+                return Stream::unknown(&text);
+            };
+            code.push_str(v);
+            inner.via.push(super::model::Via::Shell(format!("alias {next}")));
+            rest = &rest[1..];
+        }
+        // Values already expanded stand in the text as variables holding them.
+        let mut holders = Vec::new();
+        let mut hold = |st: &mut State, f: Field| -> String {
+            let var = format!("__tako_alias_{}", holders.len());
+            st.set(&var, f);
+            let word = format!("\"${{{var}}}\"");
+            holders.push(var);
+            word
+        };
+        let mut prefix = String::new();
+        for a in &cmd.assigns {
+            if a.index.is_some() || !matches!(a.value, AssignValue::Scalar(_)) {
+                continue;
+            }
+            let v = self.assign_value(a, st, sc).scalar();
+            prefix.push_str(&format!("{}={} ", a.name, hold(st, v)));
+        }
+        let args = self.expand_words(rest, st, sc);
+        for f in args {
+            code.push(' ');
+            let word = if f.is_known() && !f.glob { shell_words::quote(&f.text).into_owned() } else { hold(st, f) };
+            code.push_str(&word);
+        }
+        let (stdin2, _) = self.redirects(&cmd.redirects, st, sc, stdin);
+        let out = match crate::parse::parse_at_depth(&format!("{prefix}{code}"), self.limits, 0) {
+            Ok(script) => self.script(&script, st, &inner, &stdin2),
+            Err(e) => {
+                self.event(Event::NestedParseError { runner: format!("alias {name}"), message: e.message, text });
+                Stream::unknown(name)
+            }
+        };
+        for v in holders {
+            st.vars.remove(&v);
+        }
+        out
+    }
+
     /// Runs a function: its body in this shell, with new positional parameters.
     pub(crate) fn call_function(
         &mut self,
@@ -522,6 +645,33 @@ impl Analyzer<'_> {
         st.positional = saved_pos;
         acc.finish()
     }
+}
+
+/// The alias a simple command's name calls: an unquoted literal word naming an alias
+/// of this shell that is not already being expanded.
+fn alias_name(cmd: &SimpleCommand, st: &State, sc: &Scope) -> Option<String> {
+    if st.aliases.is_empty() {
+        return None;
+    }
+    let name = plain_word(cmd.words.first()?)?;
+    (st.aliases.contains_key(&name) && !expanding(sc, &name)).then_some(name)
+}
+
+/// A word made only of unquoted literal text, without expansions: one the shell checks
+/// for an alias.
+fn plain_word(w: &crate::parse::Word) -> Option<String> {
+    let mut out = String::new();
+    for p in &w.parts {
+        let crate::parse::Part::Lit(s) = p else { return None };
+        out.push_str(s);
+    }
+    (!out.is_empty() && !out.contains(['{', '*', '?', '[', '='])).then_some(out)
+}
+
+/// Whether the alias `name` is being expanded: the shell does not expand it again
+/// inside its own text (`alias ls='ls -la'`).
+fn expanding(sc: &Scope, name: &str) -> bool {
+    sc.via.iter().any(|v| matches!(v, super::model::Via::Shell(s) if s.strip_prefix("alias ") == Some(name)))
 }
 
 /// A stream whose content is a field's text.

@@ -1,5 +1,5 @@
 //! The shell state the analyzer tracks while it walks a script: variables, functions,
-//! working directory, positional parameters.
+//! aliases, working directory, positional parameters.
 //!
 //! Invariants: a value is either known (possibly with unknown parts, see
 //! [`Field`]) or marked unknown; after a conditional construct, anything that differs
@@ -118,6 +118,9 @@ pub(crate) struct State {
     pub vars: Vars,
     /// Functions defined, by name (more than one when branches differ); shared likewise.
     pub funcs: Rc<HashMap<String, Vec<Rc<FunctionDef>>>>,
+    /// Aliases defined by the script, by name (more than one value when branches
+    /// differ); a value not known statically stays unknown. Not passed to child shells.
+    pub aliases: Rc<HashMap<String, Vec<Field>>>,
     /// Names of variables exported to the environment of later commands.
     pub exported: Rc<std::collections::BTreeSet<String>>,
     /// The working directory.
@@ -137,6 +140,7 @@ impl State {
         Self {
             vars: Vars::default(),
             funcs: Rc::default(),
+            aliases: Rc::default(),
             exported: Rc::default(),
             cwd,
             oldpwd: None,
@@ -215,6 +219,18 @@ pub(crate) fn merge(paths: Vec<State>) -> State {
                 for d in defs {
                     if !entry.iter().any(|e| Rc::ptr_eq(e, &d)) {
                         entry.push(d);
+                    }
+                }
+            }
+        }
+        if !Rc::ptr_eq(&out.aliases, &other.aliases) {
+            let other_aliases = Rc::unwrap_or_clone(other.aliases);
+            let aliases = Rc::make_mut(&mut out.aliases);
+            for (name, values) in other_aliases {
+                let entry = aliases.entry(name).or_default();
+                for v in values {
+                    if !entry.contains(&v) {
+                        entry.push(v);
                     }
                 }
             }

@@ -19,7 +19,9 @@ pub static GUARD: Guard = Guard {
 - Deleting the whole workspace or everything in it (`rm -rf .`, `rm -rf *`,
   `rm -rf .*`, `find . -delete`, `find . -exec rm -rf {} +`): asks.
 - Deleting a directory tree inside the workspace that holds files git tracks, or
-  files git neither tracks nor ignores (work that git cannot restore): asks.
+  files git neither tracks nor ignores (work that git cannot restore): asks. A glob is
+  judged by the paths it matches when the command is checked (`rm -rf s*` deletes
+  `src`, `rm -rf .g*` deletes `.git`); one whose matches cannot be told asks.
 - Destroying files beyond recovery, wherever they are: `shred` and `wipe` of any file
   (`shred -u secret.txt`), `srm` of a file that exists or cannot be known: asks.
   Shredding a block device is DK002's.
@@ -47,6 +49,9 @@ what is untracked first.",
         "shred -n 3 src/main.rs",
         "srm src/main.rs",
         "wipe -rf /tmp/x",
+        "rm -rf s*",
+        "rm -rf .g?t",
+        "rm -rf ./[s]rc/",
     ],
     not_matches: &[
         "rm -rf target node_modules dist build",
@@ -60,6 +65,9 @@ what is untracked first.",
         "shred",
         "shred --help",
         "srm -z file.txt",
+        "rm -rf ./*/nested",
+        "rm -rf t*",
+        "rm -rf */debug",
     ],
     on_invocation: Some(check),
     on_event: None,
@@ -90,6 +98,14 @@ fn check(inv: &Invocation, cx: &Cx<'_>) -> Option<Hit> {
             return Some(
                 Hit::ask(format!("{} deletes everything in the workspace ({})", d.tool, t.raw))
                     .hint("name the files or build directories to delete"),
+            );
+        }
+        // A glob's matches follow it as deletions of their own; one whose matches cannot
+        // be told could match source trees.
+        if d.unresolved && d.recursive && !t.all_children {
+            return Some(
+                Hit::ask(format!("{} deletes what {} matches, which cannot be told before it runs", d.tool, t.raw))
+                    .hint("name the directories to delete"),
             );
         }
         // A tree inside the workspace: source or build output?

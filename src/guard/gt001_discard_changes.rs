@@ -46,6 +46,8 @@ when the loss is intended.",
         "git -c alias.nuke=reset nuke --hard",
         "git reset --har",
         "git reset --ha HEAD~1",
+        "git reset --hard HEAD~1 --",
+        "git restore --no-patch -p",
         "git checkout main file.txt",
         "git checkout HEAD --pathspec-from-file=paths.txt",
         "git restore -p",
@@ -58,10 +60,14 @@ when the loss is intended.",
         "git merge --abort",
         "xargs -I{} git rm -{} /",
         "git checkout -$X main",
+        "custom-tool <<'EOF'\ngit reset --hard\nEOF",
     ],
     not_matches: &[
         "git reset --soft HEAD~1",
         "git reset HEAD file",
+        "git reset --hard -- src/main.rs",
+        "git reset --hard HEAD src/main.rs",
+        "git restore -p --no-patch",
         "git checkout -b feature/x",
         "git checkout main",
         "git restore --staged src/main.rs",
@@ -95,7 +101,9 @@ fn check(inv: &Invocation, cx: &Cx<'_>) -> Option<Hit> {
     let hint = "commit or `git stash` first; the operator can approve when the loss is intended";
     let hit = |what: &str| Some(Hit::ask(format!("{what} discards uncommitted changes")).hint(hint));
     match sub {
-        "reset" if g.has("--hard", None) || g.has_known("--merge", None) => hit("git reset --hard"),
+        "reset" if (g.has("--hard", None) || g.has_known("--merge", None)) && !reset_names_paths(&g.args) => {
+            hit("git reset --hard")
+        }
         _ if g.has_known("--help", Some('h')) || g.has_known("--version", None) => None,
         "checkout" => {
             if g.has_known("--force", Some('f')) || g.may_have("--force", Some('f')) {
@@ -122,8 +130,14 @@ fn check(inv: &Invocation, cx: &Cx<'_>) -> Option<Hit> {
         }
         "restore" => {
             let worktree = restores_worktree(&g.args);
-            let interactive =
-                g.has_known("--patch", Some('p')) && !g.args.iter().any(|a| a.as_known() == Some("--no-patch"));
+            // The last of `--patch` / `-p` and `--no-patch` counts.
+            let interactive = g.options().filter(|a| a.is_known()).fold(false, |on, a| {
+                if opt_matches(a, "--no-patch", None) {
+                    false
+                } else {
+                    on || opt_matches(a, "--patch", Some('p'))
+                }
+            });
             let paths = !g.operands().is_empty() || g.has_known("--pathspec-from-file", None);
             if worktree && (paths || interactive) {
                 hit("git restore")
@@ -207,6 +221,32 @@ fn restores_worktree(args: &[Field]) -> bool {
         named |= matches!(t, "--staged" | "-S" | "--no-staged" | "--worktree" | "-W" | "--no-worktree");
     }
     worktree || !named
+}
+
+/// Whether `git reset` names paths: a word after `--`, or a second operand before it (it
+/// takes one commit). git refuses a hard or merge reset with paths ("Cannot do hard reset
+/// with paths") and changes nothing. Only known words prove it: an unknown one may expand
+/// to nothing, or to `--`.
+fn reset_names_paths(args: &[Field]) -> bool {
+    if !args.iter().all(Field::is_known) {
+        return false;
+    }
+    let mut operands = 0;
+    let mut i = 0;
+    while let Some(t) = args.get(i).and_then(Field::as_known) {
+        i += 1;
+        match t {
+            "--" => return i < args.len(),
+            "--end-of-options" => return operands + args.len() - i >= 2,
+            "--pathspec-from-file" => i += 1,
+            _ if t.starts_with('-') && t != "-" => {}
+            _ => operands += 1,
+        }
+        if operands >= 2 {
+            return true;
+        }
+    }
+    false
 }
 
 /// The operands of `git checkout` before `--`, the values of options skipped.

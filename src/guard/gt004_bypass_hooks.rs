@@ -15,7 +15,8 @@ pub static GUARD: Guard = Guard {
     doc: "\
 ## What it stops
 - `--no-verify` (and `commit -n`) on commit, push, merge, am, rebase, cherry-pick and
-  revert: denied.
+  revert: denied; a word read at run time there (`xargs -I{} git merge {}`), which
+  could be `--no-verify`: asks.
 - Setting or unsetting `core.hooksPath` (`git config core.hooksPath …`,
   `git -c core.hooksPath=… commit`, the `GIT_CONFIG_*` variables): denied.
 - Hook managers' switches in the environment (`HUSKY=0`, `SKIP=…` of pre-commit):
@@ -36,6 +37,8 @@ skipped.",
         "git config core.hooksPath /dev/null",
         "git -c core.hooksPath=/tmp/h commit -m x",
         "HUSKY=0 git commit -m x",
+        "xargs -I{} git merge {}",
+        "xargs git commit -m x",
     ],
     not_matches: &[
         "git commit -m 'skip --no-verify'",
@@ -43,6 +46,8 @@ skipped.",
         "git config --get core.hooksPath",
         "git commit -m x",
         "git log -n 3",
+        "xargs -I{} git add {}",
+        "git merge \"$BRANCH\"",
     ],
     on_invocation: Some(check),
     on_event: None,
@@ -55,6 +60,16 @@ fn check(inv: &Invocation, cx: &Cx<'_>) -> Option<Hit> {
     let verifying = matches!(sub, "commit" | "push" | "merge" | "am" | "rebase" | "cherry-pick" | "revert" | "pull");
     if verifying && (g.has_known("--no-verify", None) || (sub == "commit" && g.has_known("", Some('n')))) {
         return Some(Hit::deny(format!("git {sub} --no-verify skips the repository's hooks")).hint(hint));
+    }
+    // A word of input read at run time (`xargs -I{} git merge {}`) could be `--no-verify`.
+    let short = if sub == "commit" { Some('n') } else { None };
+    if verifying && g.may_have("--no-verify", short) {
+        return Some(
+            Hit::ask(format!(
+                "git {sub} with arguments read at run time could skip the repository's hooks (--no-verify)"
+            ))
+            .hint(hint),
+        );
     }
     if g.config.iter().any(|(k, _)| k == "core.hookspath") {
         return Some(Hit::deny("git runs with core.hooksPath redirected, skipping the repository's hooks").hint(hint));

@@ -18,7 +18,9 @@ variable that is not assigned in the script, a command name that is the output o
 another command (`$(cat cmd.txt) args`), text piped into a shell from a command whose
 output is unknown, interpreters given code built at run time, scripts that cannot be
 read, an interpreter whose program, module or preloaded code (`-m`, `-r`, `-M`,
-`--require`, `--import`) is a value known only at run time (`xargs python`), a `find`
+`--require`, `--import`) is a value known only at run time (`xargs python`), a word of
+input read at run time where an interpreter still reads options (`xargs perl -e CODE`,
+`xargs awk -f prog.awk`: it could be `-eCODE` or `--require=MOD`), a `find`
 expression word known only at run time (`xargs find . -name '*.ts'`: it could be
 `-exec …`), a script that an earlier part of the same command cloned or copied from
 an unknown place (`cp -r \"$SRC\" lib && sh lib/setup.sh`; a copy of a known file is
@@ -43,6 +45,8 @@ value can be seen.",
         "xargs -I{} node --require {} -e \"console.log(1)\"",
         "xargs -I{} ruby -r{} -e 'puts 1'",
         "xargs -I{} perl -M{} -e 'print 1'",
+        "xargs perl -e 'print 1'",
+        "xargs awk -f safe.awk",
         "parallel",
         "xargs find . -name '*.ts'",
         "xargs sh -c 'eval \"${10}\"' _",
@@ -59,7 +63,8 @@ value can be seen.",
         "eval \"$(zoxide init bash)\"",
         "eval \"$(starship init zsh)\"",
         "python3 script.py",
-        "xargs awk -f safe.awk",
+        "find . -name '*.log' | xargs awk -f safe.awk",
+        "xargs python3 -c 'import sys; print(sys.argv)'",
         "node -e \"console.log(\\`v${Date.now()}\\`)\"",
         "parallel git status -- {}",
         "parallel node app.js {}",

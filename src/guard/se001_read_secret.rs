@@ -252,6 +252,16 @@ mod tests {
     }
 
     #[test]
+    fn globs_read_what_they_match() {
+        use crate::guard::tests::eval_among;
+        use crate::policy::Decision;
+        let e = eval_among(&[".env", "README.md"], "cat .e*");
+        assert!(e.reasons.iter().any(|r| r.code == "SE001"), "{:?}", e.reasons);
+        assert_eq!(eval_among(&[".env"], "grep -r x .en?").decision, Decision::Ask);
+        assert_eq!(eval_among(&[".env", "README.md"], "cat R*").decision, Decision::Allow);
+    }
+
+    #[test]
     fn found_names_decide_by_place() {
         use crate::guard::tests::eval;
         use crate::policy::Decision;

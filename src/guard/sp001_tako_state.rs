@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use super::util::{deletions, git_cmd, read_args, target, writes, Opts};
+use super::util::{deletions, git_cmd, glob_targets, read_args, target, writes, Opts};
 use super::{Cx, Guard, Hit};
 use crate::analyze::Invocation;
 use crate::paths::{Place, Target};
@@ -115,9 +115,10 @@ fn check(inv: &Invocation, cx: &Cx<'_>) -> Option<Hit> {
     if name == "mv" {
         let o = Opts::parse(inv.args(), &['t', 'S']);
         for f in &o.operands {
-            let t = target(inv, f, cx);
-            if let Some((what, dec)) = protected(&t, cx).filter(|(w, _)| !w.starts_with("a directory")) {
-                return hit(what, "mv moves", dec);
+            for t in std::iter::once(target(inv, f, cx)).chain(glob_targets(inv, f, cx).unwrap_or_default()) {
+                if let Some((what, dec)) = protected(&t, cx).filter(|(w, _)| !w.starts_with("a directory")) {
+                    return hit(what, "mv moves", dec);
+                }
             }
         }
     }
@@ -150,5 +151,16 @@ mod tests {
     #[test]
     fn examples() {
         crate::guard::tests::check_examples(&super::GUARD);
+    }
+
+    #[test]
+    fn globs_reach_what_they_match() {
+        use crate::guard::tests::eval_among;
+        use crate::policy::Decision;
+        for cmd in ["rm -rf .t*", "mv .ta?o /tmp/", "chmod -R 777 .[t]ako", "cp x .t*/config.toml"] {
+            let e = eval_among(&[".tako/config.toml", "x"], cmd);
+            assert_eq!(e.decision, Decision::Deny, "{cmd}: {:?}", e.reasons);
+        }
+        assert_eq!(eval_among(&[".tako/config.toml", "x"], "rm -rf .x*").decision, Decision::Allow);
     }
 }

@@ -47,6 +47,29 @@ pub(crate) fn eval(cmd: &str) -> Evaluation {
     policy::evaluate_shell(cmd, &[], ctx())
 }
 
+/// Judges a command in a fresh workspace holding `paths` (a trailing `/` makes a
+/// directory), for decisions that depend on what exists (globs).
+pub(crate) fn eval_among(paths: &[&str], cmd: &str) -> Evaluation {
+    let dir = tempfile::Builder::new().prefix("tako-guard-").tempdir_in("/tmp").expect("temp dir");
+    let root = dir.path().join("project");
+    std::fs::create_dir_all(&root).expect("mkdir");
+    git2::Repository::init(&root).expect("git init");
+    for p in paths {
+        let path = root.join(p);
+        if p.ends_with('/') {
+            std::fs::create_dir_all(&path).expect("mkdir");
+        } else {
+            std::fs::create_dir_all(path.parent().unwrap_or(&root)).expect("mkdir");
+            std::fs::write(&path, "x\n").expect("write");
+        }
+    }
+    let env: HashMap<String, String> = [("HOME", "/home/tester"), ("USER", "tester")]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    policy::evaluate_shell(cmd, &[], &Context::new(root, env))
+}
+
 /// Asserts that the guard matches each of its `matches` and none of its `not_matches`.
 pub(crate) fn check_examples(g: &Guard) {
     let mut failures = Vec::new();

@@ -109,6 +109,9 @@ pub(crate) struct Deletion {
     pub recursive: bool,
     /// The program, for messages.
     pub tool: String,
+    /// A glob whose matches cannot be told (too many, unknown parts): each path it
+    /// matches is otherwise a deletion of its own, after it.
+    pub unresolved: bool,
 }
 
 /// What an invocation deletes.
@@ -120,9 +123,7 @@ fn compute_deletions(inv: &Invocation, cx: &Cx<'_>) -> Vec<Deletion> {
     let Some(name) = cx.name(inv) else { return Vec::new() };
     let args = inv.args();
     let mut out = Vec::new();
-    let mut push = |f: &Field, recursive: bool, tool: &str| {
-        out.push(Deletion { target: target(inv, f, cx), recursive, tool: tool.to_string() });
-    };
+    let mut push = |f: &Field, recursive: bool, tool: &str| push_deletion(&mut out, inv, f, recursive, tool, cx);
     match &*name {
         "rm" | "srm" | "grm" => {
             let o = Opts::parse(args, &[]);
@@ -154,7 +155,12 @@ fn compute_deletions(inv: &Invocation, cx: &Cx<'_>) -> Vec<Deletion> {
                     if f.filtered {
                         t.glob = true;
                     }
-                    out.push(Deletion { target: std::rc::Rc::new(t), recursive: true, tool: "find -delete".into() });
+                    out.push(Deletion {
+                        target: std::rc::Rc::new(t),
+                        recursive: true,
+                        tool: "find -delete".into(),
+                        unresolved: false,
+                    });
                 }
             }
         }
@@ -170,11 +176,7 @@ fn compute_deletions(inv: &Invocation, cx: &Cx<'_>) -> Vec<Deletion> {
                     let t = target(inv, f, cx);
                     // Moving within the workspace or temp is a rename, not a loss.
                     if to_null || !matches!(t.place, Place::Workspace { .. } | Place::Temp | Place::TempRoot) {
-                        out.push(Deletion {
-                            target: t,
-                            recursive: true,
-                            tool: if to_null { "mv to /dev/null".into() } else { "mv".into() },
-                        });
+                        push_deletion(&mut out, inv, f, true, if to_null { "mv to /dev/null" } else { "mv" }, cx);
                     }
                 }
             }
@@ -182,6 +184,57 @@ fn compute_deletions(inv: &Invocation, cx: &Cx<'_>) -> Vec<Deletion> {
         _ => {}
     }
     out
+}
+
+/// A deletion of the path argument `f`; for a glob, also one for each path it matches
+/// now, judged like a path named literally (`rm -rf .g*` deletes `.git`).
+fn push_deletion(out: &mut Vec<Deletion>, inv: &Invocation, f: &Field, recursive: bool, tool: &str, cx: &Cx<'_>) {
+    let t = target(inv, f, cx);
+    let matches = glob_targets(inv, f, cx);
+    out.push(Deletion { target: t, recursive, tool: tool.to_string(), unresolved: matches.is_none() });
+    for t in matches.unwrap_or_default() {
+        out.push(Deletion { target: t, recursive, tool: tool.to_string(), unresolved: false });
+    }
+}
+
+/// The paths a glob argument matches now, resolved (`.g*` is `.git`), each shown with
+/// the pattern; empty for a word that is no glob, `None` when the matches cannot be told.
+pub(crate) fn glob_targets(inv: &Invocation, f: &Field, cx: &Cx<'_>) -> Option<Vec<std::rc::Rc<Target>>> {
+    if !(f.glob && f.is_known() && cx.ctx.read_files) {
+        return Some(Vec::new());
+    }
+    let matches = paths::glob_matches(f, &inv.cwd)?;
+    Some(
+        matches
+            .iter()
+            .map(|m| {
+                let mut t = paths::resolve(&Field::known(m.to_string_lossy()), &inv.cwd, cx.ctx);
+                t.raw = format!("{} (matched by {})", shown_path(m, &inv.cwd), f.display());
+                std::rc::Rc::new(t)
+            })
+            .collect(),
+    )
+}
+
+/// Fields for the paths glob arguments among `fields` match now, after them.
+fn with_glob_matches(mut fields: Vec<Field>, inv: &Invocation) -> Vec<Field> {
+    let matched: Vec<Field> = fields
+        .iter()
+        .filter(|f| f.glob && f.is_known())
+        .filter_map(|f| paths::glob_matches(f, &inv.cwd))
+        .flatten()
+        .map(|m| Field::known(shown_path(&m, &inv.cwd)))
+        .collect();
+    fields.extend(matched);
+    fields
+}
+
+/// A path relative to the working directory when it is inside it.
+fn shown_path(p: &Path, cwd: &crate::analyze::Cwd) -> String {
+    match cwd.path().and_then(|c| p.strip_prefix(c).ok()) {
+        Some(rel) if !rel.as_os_str().is_empty() => rel.to_string_lossy().into_owned(),
+        _ => p.to_string_lossy().into_owned(),
+    }
 }
 
 /// The files an invocation writes (redirections and output arguments).
@@ -195,11 +248,14 @@ fn compute_writes(inv: &Invocation, cx: &Cx<'_>) -> Vec<std::rc::Rc<Target>> {
         .iter()
         .filter(|r| matches!(r.mode, RedirMode::Write | RedirMode::Append))
         .filter_map(|r| r.target.as_ref())
-        .map(|f| target(inv, f, cx))
+        .flat_map(|f| std::iter::once(target(inv, f, cx)).chain(glob_targets(inv, f, cx).unwrap_or_default()))
         .collect();
     let Some(name) = cx.name(inv) else { return out };
     let args = inv.args();
-    let mut add = |f: &Field| out.push(target(inv, f, cx));
+    let mut add = |f: &Field| {
+        out.push(target(inv, f, cx));
+        out.extend(glob_targets(inv, f, cx).unwrap_or_default());
+    };
     match &*name {
         "tee" | "touch" | "truncate" | "sponge" | "sudoedit" | "vim" | "vi" | "nano" | "emacs" | "ed" => {
             let o = Opts::parse(args, &['s', 'r', 'd', 't']);
@@ -358,12 +414,14 @@ const METADATA_ONLY: &[&str] = &[
     "az",
 ];
 
-/// The file arguments an invocation reads the content of (for secret reads).
+/// The file arguments an invocation reads the content of (for secret reads), and after
+/// them the paths its glob arguments match now (`cat .e*` reads `.env`); computed once
+/// per judged invocation.
 pub(crate) fn read_args(inv: &Invocation, cx: &Cx<'_>) -> std::rc::Rc<Vec<Field>> {
-    cx.memo(inv, |m| &mut m.reads, || std::rc::Rc::new(compute_read_args(inv, cx)))
+    cx.memo(inv, |m| &mut m.reads, || std::rc::Rc::new(with_glob_matches(literal_read_args(inv, cx), inv)))
 }
 
-fn compute_read_args(inv: &Invocation, cx: &Cx<'_>) -> Vec<Field> {
+fn literal_read_args(inv: &Invocation, cx: &Cx<'_>) -> Vec<Field> {
     let mut out = Vec::new();
     if let Input::File(f) = &inv.stdin {
         out.push(f.clone());
