@@ -41,20 +41,26 @@ impl Val {
 /// when it grows past [`Vars::OVERLAY`] entries.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Vars {
-    base: Rc<HashMap<String, Val>>,
+    base: Rc<HashMap<Rc<str>, Rc<Val>>>,
     /// Recent writes; `None` unsets a variable of the base.
-    top: Rc<HashMap<String, Option<Val>>>,
+    top: Rc<HashMap<Rc<str>, Option<Rc<Val>>>>,
 }
 
 impl Vars {
     /// Overlay size at which it is folded into the base.
     const OVERLAY: usize = 32;
 
+    /// A base holding these variables.
+    pub(crate) fn from_map(vars: impl IntoIterator<Item = (String, Val)>) -> Self {
+        let base = vars.into_iter().map(|(k, v)| (Rc::from(k), Rc::new(v))).collect();
+        Self { base: Rc::new(base), top: Rc::default() }
+    }
+
     /// The value of `name`, if set.
     pub(crate) fn get(&self, name: &str) -> Option<&Val> {
         match self.top.get(name) {
-            Some(v) => v.as_ref(),
-            None => self.base.get(name),
+            Some(v) => v.as_deref(),
+            None => self.base.get(name).map(|v| &**v),
         }
     }
 
@@ -63,16 +69,16 @@ impl Vars {
         self.get(name).is_some()
     }
 
-    /// Sets `name`.
+    /// Sets `name`. Copying the maps copies pointers (names and values are shared).
     pub(crate) fn insert(&mut self, name: String, v: Val) {
-        Rc::make_mut(&mut self.top).insert(name, Some(v));
+        Rc::make_mut(&mut self.top).insert(Rc::from(name), Some(Rc::new(v)));
         self.fold_if_large();
     }
 
     /// Unsets `name`.
     pub(crate) fn remove(&mut self, name: &str) {
         if self.contains_key(name) {
-            Rc::make_mut(&mut self.top).insert(name.to_string(), None);
+            Rc::make_mut(&mut self.top).insert(Rc::from(name), None);
             self.fold_if_large();
         }
     }
@@ -98,7 +104,7 @@ impl Vars {
 
     /// The names whose values differ between the two.
     fn differing(&self, other: &Self) -> Vec<String> {
-        let mut names: Vec<&String> = if Rc::ptr_eq(&self.base, &other.base) {
+        let mut names: Vec<&Rc<str>> = if Rc::ptr_eq(&self.base, &other.base) {
             // Copied from the same point: only what either wrote since can differ.
             self.top.keys().chain(other.top.keys()).collect()
         } else {
@@ -106,7 +112,7 @@ impl Vars {
         };
         names.sort_unstable();
         names.dedup();
-        names.into_iter().filter(|n| self.get(n) != other.get(n)).cloned().collect()
+        names.into_iter().filter(|n| self.get(n) != other.get(n)).map(|n| n.to_string()).collect()
     }
 }
 
@@ -156,9 +162,8 @@ impl State {
     pub(crate) fn child(&self) -> Self {
         let mut c = Self::new(self.cwd.clone());
         if !self.exported.is_empty() {
-            let vars: HashMap<String, Val> =
-                self.exported.iter().filter_map(|n| self.vars.get(n).map(|v| (n.clone(), v.clone()))).collect();
-            c.vars = Vars { base: Rc::new(vars), top: Rc::default() };
+            c.vars =
+                Vars::from_map(self.exported.iter().filter_map(|n| self.vars.get(n).map(|v| (n.clone(), v.clone()))));
             c.exported = Rc::clone(&self.exported);
         }
         c
