@@ -12,7 +12,8 @@ use std::path::Path;
 use std::time::Duration;
 
 use crate::approve::{self, Answer};
-use crate::cli::{self, CheckArgs, CheckTarget, Cli, ExplainArgs, ShellArgs, ShellMode};
+use crate::cli::{self, CheckArgs, CheckTarget, Cli, ConfigAction, ConfigArgs, ExplainArgs, ShellArgs, ShellMode};
+use crate::config::{self, Who};
 use crate::context::Context;
 use crate::error::Error;
 use crate::exec;
@@ -36,14 +37,35 @@ pub struct Settings {
 }
 
 impl Settings {
-    /// Settings from this process's environment.
+    /// Settings from this process's environment, with the workspace policy loaded
+    /// (`extra`: `--config FILE`; `TAKO_CONFIG` is read too).
     ///
     /// # Errors
-    /// When the working directory cannot be read.
-    pub fn from_process() -> Result<Self, Error> {
-        let ctx = Context::from_process().map_err(|e| Error::io("cannot read the working directory", e))?;
+    /// When the working directory cannot be read, or the policy has errors (fail
+    /// closed: nothing runs on a policy tako-exec cannot read).
+    pub fn from_process(extra: Option<&Path>) -> Result<Self, Error> {
+        let mut ctx = Context::from_process().map_err(|e| Error::io("cannot read the working directory", e))?;
+        let policy = config::load(&ctx, &extra_files(extra)).map_err(Error::Policy)?;
+        for w in &policy.warnings {
+            term::diagnostic(&w.to_string());
+        }
+        if policy.rules.iter().any(|r| !r.contexts.is_empty()) {
+            ctx.who = Who::detect(|k| std::env::var(k).ok(), terminal_present());
+        }
+        ctx.policy = std::sync::Arc::new(policy);
         Ok(Self { ctx, tako_shell: std::env::var_os("TAKO_SHELL"), approval_timeout: approve::DEFAULT_TIMEOUT })
     }
+}
+
+/// The extra policy files: `--config FILE`, then `TAKO_CONFIG`.
+fn extra_files(extra: Option<&Path>) -> Vec<std::path::PathBuf> {
+    let env = std::env::var_os("TAKO_CONFIG").filter(|v| !v.is_empty()).map(std::path::PathBuf::from);
+    extra.map(Path::to_path_buf).into_iter().chain(env).collect()
+}
+
+/// Whether a controlling terminal can be opened (someone could answer a prompt).
+fn terminal_present() -> bool {
+    std::fs::OpenOptions::new().read(true).write(true).open("/dev/tty").is_ok()
 }
 
 /// Runs tako-exec with this argv and returns the exit code (when the process was not
@@ -64,10 +86,14 @@ pub fn main(argv: Vec<OsString>) -> i32 {
     if let Cli::Explain(a) = &cli {
         return explain(a);
     }
-    let settings = match Settings::from_process() {
+    if let Cli::Config(a) = &cli {
+        return config_command(a);
+    }
+    let extra = if let Cli::Check(a) = &cli { a.config.clone() } else { None };
+    let settings = match Settings::from_process(extra.as_deref()) {
         Ok(s) => s,
         Err(e) => {
-            term::error(&e);
+            term::failure(&e);
             return code::FAILED;
         }
     };
@@ -75,7 +101,44 @@ pub fn main(argv: Vec<OsString>) -> i32 {
         Cli::Check(a) => check(&a, &settings),
         Cli::Exec(argv) => run_argv(&argv, &settings),
         Cli::Shell(s) => run_shell(s, &settings),
-        Cli::Info(_) | Cli::Explain(_) => unreachable!("handled above"),
+        Cli::Info(_) | Cli::Explain(_) | Cli::Config(_) => unreachable!("handled above"),
+    }
+}
+
+/// `config check`: every problem of every layer; exit 0 clean, 1 when settings are
+/// ignored (loosening from a file that may only tighten), 125 on errors.
+/// `config show`: the effective policy with where each entry comes from.
+fn config_command(a: &ConfigArgs) -> i32 {
+    let ctx = match Context::from_process() {
+        Ok(c) => c,
+        Err(e) => {
+            term::error(&Error::io("cannot read the working directory", e));
+            return code::FAILED;
+        }
+    };
+    let paths = config::discover(&ctx, &extra_files(a.config.as_deref()));
+    let result = config::read_files(&paths).and_then(|files| config::build(&files, &ctx));
+    match (a.action, result) {
+        (ConfigAction::Check, Ok(p)) => {
+            term::out(&term::config_report(&paths, &p.warnings));
+            i32::from(!p.warnings.is_empty())
+        }
+        (ConfigAction::Check, Err(diags)) => {
+            term::out(&term::config_report(&paths, &diags));
+            code::FAILED
+        }
+        (ConfigAction::Show, Ok(p)) => {
+            if a.json {
+                term::out_line(&term::policy_json(&p));
+            } else {
+                term::out(&term::policy_text(&p));
+            }
+            0
+        }
+        (ConfigAction::Show, Err(diags)) => {
+            term::failure(&Error::Policy(diags));
+            code::FAILED
+        }
     }
 }
 

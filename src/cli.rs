@@ -34,6 +34,8 @@ pub enum Cli {
     Check(CheckArgs),
     /// `tako-exec explain CODE | --list`.
     Explain(ExplainArgs),
+    /// `tako-exec config check | show [--json]`.
+    Config(ConfigArgs),
     /// Help or version text, already rendered by clap.
     Info(String),
 }
@@ -86,6 +88,8 @@ pub enum ShellMode {
 pub struct CheckArgs {
     /// Print one JSON object instead of a report.
     pub json: bool,
+    /// An extra policy file (`--config FILE`), which may only tighten.
+    pub config: Option<std::path::PathBuf>,
     /// What to judge.
     pub target: CheckTarget,
 }
@@ -104,6 +108,26 @@ pub enum CheckTarget {
     Argv(Vec<OsString>),
     /// A script on standard input.
     Stdin,
+}
+
+/// `tako-exec config …`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigArgs {
+    /// What to do.
+    pub action: ConfigAction,
+    /// An extra policy file (`--config FILE`), which may only tighten.
+    pub config: Option<std::path::PathBuf>,
+    /// JSON instead of text (`show`).
+    pub json: bool,
+}
+
+/// `config` subcommands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ConfigAction {
+    /// Validate every layer and report every problem.
+    Check,
+    /// Print the effective policy with where each entry comes from.
+    Show,
 }
 
 /// `tako-exec explain`.
@@ -139,6 +163,9 @@ enum Sub {
         /// Print one JSON object: {"version":1,"decision":…,"reasons":[…]}.
         #[arg(long)]
         json: bool,
+        /// An extra policy file; it may only add asks and denies.
+        #[arg(long, value_name = "FILE")]
+        config: Option<std::path::PathBuf>,
         /// Shell command text to judge.
         #[arg(short = 'c', value_name = "CMD", allow_hyphen_values = true)]
         command: Option<OsString>,
@@ -146,6 +173,11 @@ enum Sub {
         /// With neither, a script is read from standard input.
         #[arg(trailing_var_arg = true, allow_hyphen_values = true, value_name = "ARGS")]
         rest: Vec<OsString>,
+    },
+    /// Validate the workspace policy (`check`) or print it with its sources (`show`).
+    Config {
+        #[command(subcommand)]
+        action: ConfigSub,
     },
     /// Show a guard's documentation, or the catalog.
     Explain {
@@ -158,7 +190,27 @@ enum Sub {
     },
 }
 
-const OWN_WORDS: &[&str] = &["check", "explain", "help", "--help", "-h", "--version", "-V"];
+/// `config` subcommands.
+#[derive(Subcommand, Debug)]
+enum ConfigSub {
+    /// Validate every policy layer; report every problem with file:line:column.
+    Check {
+        /// An extra policy file to validate with the others.
+        #[arg(long, value_name = "FILE")]
+        config: Option<std::path::PathBuf>,
+    },
+    /// Print the effective policy, each entry with the file and line it comes from.
+    Show {
+        /// One JSON object instead of text.
+        #[arg(long)]
+        json: bool,
+        /// An extra policy file to include.
+        #[arg(long, value_name = "FILE")]
+        config: Option<std::path::PathBuf>,
+    },
+}
+
+const OWN_WORDS: &[&str] = &["check", "config", "explain", "help", "--help", "-h", "--version", "-V"];
 
 /// The shell name in `argv[0]`, if tako-exec runs as a shim.
 #[must_use]
@@ -211,7 +263,7 @@ fn parse_own(argv0: &OsStr, args: Vec<OsString>) -> Result<Cli> {
         }
     };
     Ok(match own.command {
-        Sub::Check { json, command, rest } => {
+        Sub::Check { json, config, command, rest } => {
             let target = match command {
                 Some(text) => CheckTarget::Command { text, positional: rest },
                 // `check --jsn -c …` is a typo, not a program named `--jsn`: a program
@@ -225,9 +277,15 @@ fn parse_own(argv0: &OsStr, args: Vec<OsString>) -> Result<Cli> {
                 None if !rest.is_empty() => CheckTarget::Argv(rest),
                 None => CheckTarget::Stdin,
             };
-            Cli::Check(CheckArgs { json, target })
+            Cli::Check(CheckArgs { json, config, target })
         }
         Sub::Explain { code, list } => Cli::Explain(ExplainArgs { code, list }),
+        Sub::Config { action: ConfigSub::Check { config } } => {
+            Cli::Config(ConfigArgs { action: ConfigAction::Check, config, json: false })
+        }
+        Sub::Config { action: ConfigSub::Show { json, config } } => {
+            Cli::Config(ConfigArgs { action: ConfigAction::Show, config, json })
+        }
     })
 }
 

@@ -50,6 +50,10 @@ pub struct Context {
     /// Whether the analyzer may read files (scripts run by path, `source`) and look at
     /// the filesystem (does a directory exist, is a path ignored by git).
     pub read_files: bool,
+    /// The workspace policy (profile and rules) in force.
+    pub policy: std::sync::Arc<crate::config::Policy>,
+    /// Who is asking (rules can be scoped to it).
+    pub who: crate::config::Who,
 }
 
 impl Context {
@@ -82,7 +86,16 @@ impl Context {
             }
         }
         let workspace = find_workspace(&cwd);
-        Self { cwd, workspace, home, temp_dirs, env, read_files: true }
+        Self {
+            cwd,
+            workspace,
+            home,
+            temp_dirs,
+            env,
+            read_files: true,
+            policy: std::sync::Arc::new(crate::config::Policy::empty()),
+            who: crate::config::Who::Agent,
+        }
     }
 
     /// The value of a trusted variable, if set.

@@ -38,6 +38,14 @@ pub enum Error {
     /// An unknown guard code was asked about.
     #[error("no guard named {0:?}; `tako-exec explain --list` lists the catalog")]
     UnknownGuard(String),
+    /// The workspace policy has errors: nothing runs until they are fixed. (The
+    /// problems themselves are printed one per line before this message.)
+    #[error(
+        "the policy has {} error{}, so nothing runs until it is fixed; `tako-exec config check` shows every problem",
+        .0.iter().filter(|d| d.error).count(),
+        if .0.iter().filter(|d| d.error).count() == 1 { "" } else { "s" }
+    )]
+    Policy(Vec<crate::config::Diagnostic>),
 }
 
 impl Error {

@@ -12,6 +12,7 @@ pub mod analyze;
 pub mod app;
 pub mod approve;
 pub mod cli;
+pub mod config;
 pub mod context;
 pub mod error;
 pub mod exec;

@@ -113,6 +113,17 @@ pub fn diagnostic(msg: &str) {
     eprintln!("tako-exec: {}", sanitize(msg));
 }
 
+/// tako-exec's own failure, with the problems behind it listed first (one per line).
+pub fn failure(err: &crate::error::Error) {
+    if let crate::error::Error::Policy(diags) = err {
+        let (errors, ignored): (Vec<_>, Vec<_>) = diags.iter().partition(|d| d.error);
+        for d in errors.into_iter().chain(ignored) {
+            diagnostic(&d.to_string());
+        }
+    }
+    error(err);
+}
+
 /// The text of the approval prompt, shown on the terminal.
 #[must_use]
 pub fn approval_prompt(command: &str, eval: &Evaluation, timeout_secs: u64) -> String {
@@ -140,6 +151,100 @@ struct CheckJson<'a> {
 pub fn check_json(eval: &Evaluation) -> String {
     serde_json::to_string(&CheckJson { version: 1, decision: eval.decision, reasons: &eval.reasons })
         .unwrap_or_else(|e| format!("{{\"version\":1,\"error\":{:?}}}", e.to_string()))
+}
+
+/// The `config check` report: the files read, then every problem.
+#[must_use]
+pub fn config_report(
+    paths: &[(crate::config::SourceKind, std::path::PathBuf)],
+    diags: &[crate::config::Diagnostic],
+) -> String {
+    let mut s = String::new();
+    for (kind, p) in paths {
+        let state = if p.is_file() { "read" } else { "absent" };
+        s.push_str(&format!("{:<9} {} ({state})\n", kind.as_str(), sanitize(&p.display().to_string())));
+    }
+    let errors = diags.iter().filter(|d| d.error).count();
+    let ignored = diags.len() - errors;
+    for d in diags {
+        s.push_str(&sanitize(&d.to_string()));
+        s.push('\n');
+    }
+    s.push_str(&match (errors, ignored) {
+        (0, 0) => "ok: the policy is valid\n".to_string(),
+        (0, n) => format!("{n} setting(s) ignored: a workspace or extra file may only tighten\n"),
+        (e, _) => format!("{e} error(s): every command is refused (exit 125) until they are fixed\n"),
+    });
+    s
+}
+
+/// The effective policy as text, each entry with where it comes from.
+#[must_use]
+pub fn policy_text(p: &crate::config::Policy) -> String {
+    let mut s = format!(
+        "profile: {} ({})\n",
+        p.profile,
+        p.profile_origin.as_ref().map_or_else(|| "built-in default".to_string(), ToString::to_string)
+    );
+    if p.asks_are_denied {
+        s.push_str("asks are denied: no one can answer\n");
+    }
+    for f in &p.files {
+        s.push_str(&format!("file: {}\n", sanitize(f)));
+    }
+    for r in &p.rules {
+        let how = match &r.matcher {
+            crate::config::Matcher::Prefix(t) => t.iter().map(|t| t.text.as_str()).collect::<Vec<_>>().join(" "),
+            crate::config::Matcher::Regex(re) => format!("/{}/", re.as_str()),
+        };
+        let who = if r.contexts.is_empty() {
+            String::new()
+        } else {
+            format!(" [{}]", r.contexts.iter().map(|c| c.as_str()).collect::<Vec<_>>().join(", "))
+        };
+        s.push_str(&sanitize(&format!("{} {}: {how}{who}: {} ({})", r.origin, r.decision, r.reason, r.id)));
+        s.push('\n');
+    }
+    for w in &p.warnings {
+        s.push_str(&sanitize(&w.to_string()));
+        s.push('\n');
+    }
+    s
+}
+
+/// The effective policy as one JSON object.
+#[must_use]
+pub fn policy_json(p: &crate::config::Policy) -> String {
+    let rules: Vec<serde_json::Value> = p
+        .rules
+        .iter()
+        .map(|r| {
+            let (command, regex) = match &r.matcher {
+                crate::config::Matcher::Prefix(t) => (Some(t.iter().map(|t| t.text.clone()).collect::<Vec<_>>()), None),
+                crate::config::Matcher::Regex(re) => (None, Some(re.as_str().to_string())),
+            };
+            serde_json::json!({
+                "id": r.id,
+                "decision": r.decision,
+                "reason": r.reason,
+                "command": command,
+                "regex": regex,
+                "context": r.contexts,
+                "source": r.origin.to_string(),
+                "kind": r.origin.kind,
+            })
+        })
+        .collect();
+    serde_json::json!({
+        "version": 1,
+        "profile": p.profile,
+        "profile_source": p.profile_origin.as_ref().map(ToString::to_string),
+        "asks_are_denied": p.asks_are_denied,
+        "files": p.files,
+        "rules": rules,
+        "ignored": p.warnings.iter().map(|w| serde_json::json!({"source": w.origin.to_string(), "message": w.message, "text": w.text})).collect::<Vec<_>>(),
+    })
+    .to_string()
 }
 
 /// The human `check` report.

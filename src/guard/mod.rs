@@ -306,6 +306,13 @@ pub fn by_code(code: &str) -> Option<&'static Guard> {
 /// Runs every guard over an analysis; returns the reasons of the hits.
 #[must_use]
 pub fn run(analysis: &Analysis, ctx: &Context) -> Vec<Reason> {
+    run_indexed(analysis, ctx).into_iter().map(|(_, r)| r).collect()
+}
+
+/// Runs every guard over an analysis; returns the reasons of the hits, each with the
+/// index of the invocation it judged (`None` for analyzer events).
+#[must_use]
+pub fn run_indexed(analysis: &Analysis, ctx: &Context) -> Vec<(Option<usize>, Reason)> {
     let cx = Cx::judging(ctx, &analysis.invocations);
     let mut out = Vec::new();
     // When the analysis ran out of budget the decision is already a deny (OP003); the
@@ -313,7 +320,7 @@ pub fn run(analysis: &Analysis, ctx: &Context) -> Vec<Reason> {
     // time.
     let exhausted = analysis.events.iter().any(|e| matches!(e, Event::Budget { .. }));
     let judged = if exhausted { analysis.invocations.len().min(1_000) } else { analysis.invocations.len() };
-    for inv in &analysis.invocations[..judged] {
+    for (i, inv) in analysis.invocations[..judged].iter().enumerate() {
         let maybe = inv.via.iter().find_map(|v| if let Via::MaybeWrapper(w) = v { Some(w.clone()) } else { None });
         for g in GUARDS {
             let Some(f) = g.on_invocation else { continue };
@@ -323,7 +330,7 @@ pub fn run(analysis: &Analysis, ctx: &Context) -> Vec<Reason> {
                     hit.decision = hit.decision.min(Decision::Ask);
                     hit.message = format!("`{w}` may run `{}`: {}", inv.text, hit.message);
                 }
-                out.push(reason(g, hit, via_text(inv)));
+                out.push((Some(i), reason(g, hit, via_text(inv))));
             }
         }
     }
@@ -331,7 +338,7 @@ pub fn run(analysis: &Analysis, ctx: &Context) -> Vec<Reason> {
         for g in GUARDS {
             let Some(f) = g.on_event else { continue };
             if let Some(hit) = f(ev, &cx) {
-                out.push(reason(g, hit, event_text(ev)));
+                out.push((None, reason(g, hit, event_text(ev))));
             }
         }
     }
@@ -347,6 +354,7 @@ fn reason(g: &Guard, hit: Hit, command: String) -> Reason {
         message: hit.message,
         command,
         hint: hit.hint,
+        source: None,
     }
 }
 

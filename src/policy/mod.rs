@@ -9,6 +9,7 @@
 use serde::Serialize;
 
 use crate::analyze::{self, Analysis};
+use crate::config::Rule;
 use crate::context::Context;
 use crate::guard;
 use crate::parse::ParseError;
@@ -51,6 +52,8 @@ pub enum Layer {
     Parse,
     /// The built-in guardrails.
     Guard,
+    /// Tool rules of the profile and the policy files.
+    Rule,
 }
 
 impl Layer {
@@ -60,6 +63,7 @@ impl Layer {
         match self {
             Self::Parse => "parse",
             Self::Guard => "guard",
+            Self::Rule => "rule",
         }
     }
 }
@@ -81,6 +85,10 @@ pub struct Reason {
     pub command: String,
     /// A safer way to do the same, when there is one.
     pub hint: Option<String>,
+    /// Where the rule that decided is written (`tako.toml:12:1`), for rules of policy
+    /// files and profiles.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
 }
 
 /// The result of judging a command.
@@ -131,10 +139,68 @@ pub fn evaluate_argv(argv: &[String], ctx: &Context) -> Evaluation {
     evaluate_analysis(&analysis, ctx)
 }
 
-/// Runs the guards over an analysis.
+/// Runs the guards and the policy's rules over an analysis.
+///
+/// Per invocation: restricting rules add their asks and denies; an `allow` rule from a
+/// file that may loosen (a profile, the operator's files) turns that invocation's
+/// asks from the guards and from loosenable rules into allows, naming itself. No rule
+/// touches a deny, an analyzer event or a rule of a file that may only tighten. Under
+/// `asks_are_denied` (the `ci` profile) every remaining ask becomes a deny.
 #[must_use]
 pub fn evaluate_analysis(analysis: &Analysis, ctx: &Context) -> Evaluation {
-    Evaluation::from_reasons(guard::run(analysis, ctx))
+    let policy = &ctx.policy;
+    let hits = guard::run_indexed(analysis, ctx);
+    let rules: Vec<&Rule> = policy.rules.iter().filter(|r| r.applies_to(ctx.who)).collect();
+    let mut reasons = Vec::with_capacity(hits.len());
+    // The first loosening allow rule matching each invocation.
+    let mut allowed: Vec<Option<&Rule>> = vec![None; analysis.invocations.len()];
+    if !rules.is_empty() {
+        for (i, inv) in analysis.invocations.iter().enumerate() {
+            let allow =
+                rules.iter().find(|r| r.decision == Decision::Allow && r.origin.kind.may_loosen() && r.matches(inv));
+            allowed[i] = allow.copied();
+            for r in rules.iter().filter(|r| r.decision != Decision::Allow && r.matches(inv)) {
+                if r.decision == Decision::Ask && r.origin.kind.may_loosen() && allow.is_some() {
+                    continue;
+                }
+                reasons.push((Some(i), rule_reason(r, r.decision, r.reason.clone(), inv.text.clone())));
+            }
+        }
+    }
+    for (i, reason) in hits {
+        let loosen = i.and_then(|i| allowed.get(i).copied().flatten());
+        match loosen {
+            Some(r) if reason.decision == Decision::Ask && reason.layer == Layer::Guard => {
+                let message =
+                    format!("{} [{}: {}]; allowed by the rule: {}", reason.message, reason.code, reason.name, r.reason);
+                reasons.push((i, rule_reason(r, Decision::Allow, message, reason.command)));
+            }
+            _ => reasons.push((i, reason)),
+        }
+    }
+    let mut reasons: Vec<Reason> = reasons.into_iter().map(|(_, r)| r).collect();
+    if policy.asks_are_denied {
+        for r in reasons.iter_mut().filter(|r| r.decision == Decision::Ask) {
+            r.decision = Decision::Deny;
+            r.message =
+                format!("{} (the `{}` profile denies what would ask: no one can answer)", r.message, policy.profile);
+        }
+    }
+    Evaluation::from_reasons(reasons)
+}
+
+/// A reason given by a tool rule.
+fn rule_reason(r: &Rule, decision: Decision, message: String, command: String) -> Reason {
+    Reason {
+        code: r.id.clone(),
+        name: format!("{} rule", r.origin.kind.as_str()),
+        layer: Layer::Rule,
+        decision,
+        message,
+        command,
+        hint: None,
+        source: Some(r.origin.to_string()),
+    }
 }
 
 /// A deny from the parse layer under the catalog guard `code`.
@@ -148,6 +214,7 @@ fn parse_layer_deny(code: &str, message: String, command: &str, hint: &str) -> E
         message,
         command: command.to_string(),
         hint: Some(hint.into()),
+        source: None,
     }])
 }
 
@@ -199,6 +266,7 @@ mod tests {
             message: String::new(),
             command: format!("{d:?}"),
             hint: None,
+            source: None,
         };
         let e = Evaluation::from_reasons(vec![r(Decision::Ask), r(Decision::Deny), r(Decision::Allow)]);
         assert_eq!(e.decision, Decision::Deny);

@@ -1,0 +1,267 @@
+//! Reading one policy file: TOML with spans → a validated [`Layer`] and every problem
+//! found, each with its line and column.
+//!
+//! The file is walked by hand rather than deserialized so that *every* problem is
+//! reported in one pass (unknown keys, wrong types, bad globs and regexes, failing
+//! examples), not only the first.
+
+use std::ops::Range;
+
+use toml::de::{DeTable, DeValue};
+use toml::Spanned;
+
+use super::rule::{Matcher, Rule, Token};
+use super::{Diagnostic, File, Layer, Origin, Who};
+use crate::context::Context;
+use crate::policy::Decision;
+
+/// A string and where it is in the file.
+type Located = (String, Range<usize>);
+
+const TOP_KEYS: &[&str] = &["profile", "asks_are_denied", "rule"];
+const RULE_KEYS: &[&str] = &["id", "command", "regex", "decision", "reason", "context", "match", "not_match"];
+
+/// Reads `file`: the layer it makes (without what failed) and its problems.
+#[must_use]
+pub fn parse_file(file: &File, ctx: &Context) -> (Layer, Vec<Diagnostic>) {
+    let mut r = Reader { file, diags: Vec::new() };
+    let layer = r.read(ctx);
+    (layer, r.diags)
+}
+
+struct Reader<'f> {
+    file: &'f File,
+    diags: Vec<Diagnostic>,
+}
+
+impl Reader<'_> {
+    fn origin(&self, span: &Range<usize>) -> Origin {
+        let text = &self.file.text;
+        let at = span.start.min(text.len());
+        let before = &text[..char_floor(text, at)];
+        let line = before.matches('\n').count() + 1;
+        let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+        Origin { kind: self.file.kind, file: self.file.name.clone(), line, col }
+    }
+
+    fn snippet(&self, span: &Range<usize>) -> String {
+        let text = &self.file.text;
+        let s = char_floor(text, span.start);
+        let e = char_floor(text, span.end).max(s);
+        let t = text[s..e].lines().next().unwrap_or("");
+        if t.chars().count() > 80 {
+            format!("{}…", t.chars().take(80).collect::<String>())
+        } else {
+            t.to_string()
+        }
+    }
+
+    fn error(&mut self, span: &Range<usize>, message: impl Into<String>) {
+        let d =
+            Diagnostic { origin: self.origin(span), text: self.snippet(span), message: message.into(), error: true };
+        self.diags.push(d);
+    }
+
+    fn read(&mut self, ctx: &Context) -> Layer {
+        let mut layer = Layer::default();
+        let (table, errors) = DeTable::parse_recoverable(&self.file.text);
+        for e in errors {
+            let span = e.span().unwrap_or(0..0);
+            self.error(&span, format!("not valid TOML: {}", e.message()));
+        }
+        for (key, value) in table.get_ref() {
+            let k = key.get_ref().as_ref();
+            match k {
+                "profile" => match value.get_ref().as_str() {
+                    Some(name) if super::profile_rank(name).is_some() => {
+                        layer.profile = Some((name.to_string(), self.origin(&value.span())));
+                    }
+                    Some(name) => {
+                        let names: Vec<&str> = super::PROFILES.iter().map(|(n, _)| *n).collect();
+                        self.error(&value.span(), format!("unknown profile `{name}` (one of: {})", names.join(", ")));
+                    }
+                    None => self.type_error(value, "a profile name (a string)"),
+                },
+                "asks_are_denied" => match value.get_ref().as_bool() {
+                    Some(b) => layer.asks_are_denied = Some((b, self.origin(&value.span()))),
+                    None => self.type_error(value, "true or false"),
+                },
+                "rule" => match value.get_ref().as_array() {
+                    Some(rules) => {
+                        for (i, r) in rules.into_iter().enumerate() {
+                            if let Some(rule) = self.rule(i + 1, r, ctx) {
+                                layer.rules.push(rule);
+                            }
+                        }
+                    }
+                    None => self.type_error(value, "an array of tables (`[[rule]]`)"),
+                },
+                _ => self.error(&key.span(), unknown_key(k, TOP_KEYS)),
+            }
+        }
+        layer
+    }
+
+    fn type_error(&mut self, value: &Spanned<DeValue<'_>>, expected: &str) {
+        self.error(&value.span(), format!("expected {expected}, found {}", value.get_ref().type_str()));
+    }
+
+    fn string(&mut self, value: &Spanned<DeValue<'_>>) -> Option<String> {
+        match value.get_ref().as_str() {
+            Some(s) => Some(s.to_string()),
+            None => {
+                self.type_error(value, "a string");
+                None
+            }
+        }
+    }
+
+    fn strings(&mut self, value: &Spanned<DeValue<'_>>) -> Option<Vec<Located>> {
+        let Some(items) = value.get_ref().as_array() else {
+            self.type_error(value, "an array of strings");
+            return None;
+        };
+        let mut out = Vec::new();
+        for item in items {
+            match item.get_ref().as_str() {
+                Some(s) => out.push((s.to_string(), item.span())),
+                None => self.type_error(item, "a string"),
+            }
+        }
+        Some(out)
+    }
+
+    /// One `[[rule]]`; `None` when it has errors (they are reported).
+    fn rule(&mut self, n: usize, value: &Spanned<DeValue<'_>>, ctx: &Context) -> Option<Rule> {
+        let Some(table) = value.get_ref().as_table() else {
+            self.type_error(value, "a table");
+            return None;
+        };
+        let errors_before = self.diags.len();
+        let at = value.span();
+        let mut id = format!("rule {n}");
+        let mut command: Option<(Vec<Located>, Range<usize>)> = None;
+        let mut regex: Option<(String, Range<usize>)> = None;
+        let mut decision = None;
+        let mut reason = None;
+        let mut contexts = Vec::new();
+        let mut examples: Vec<Located> = Vec::new();
+        let mut counter: Vec<Located> = Vec::new();
+        for (key, v) in table {
+            match key.get_ref().as_ref() {
+                "id" => {
+                    if let Some(s) = self.string(v) {
+                        id = s;
+                    }
+                }
+                "command" => command = self.strings(v).map(|c| (c, v.span())),
+                "regex" => regex = self.string(v).map(|s| (s, v.span())),
+                "decision" => {
+                    decision = self.string(v).and_then(|s| match s.as_str() {
+                        "allow" => Some(Decision::Allow),
+                        "ask" => Some(Decision::Ask),
+                        "deny" => Some(Decision::Deny),
+                        other => {
+                            self.error(&v.span(), format!("unknown decision `{other}` (allow, ask or deny)"));
+                            None
+                        }
+                    });
+                }
+                "reason" => reason = self.string(v).filter(|s| !s.trim().is_empty()),
+                "context" => {
+                    for (c, span) in self.strings(v).unwrap_or_default() {
+                        match Who::parse(&c) {
+                            Some(w) => contexts.push(w),
+                            None => self.error(&span, format!("unknown context `{c}` (interactive, agent or ci)")),
+                        }
+                    }
+                }
+                "match" => examples = self.strings(v).unwrap_or_default(),
+                "not_match" => counter = self.strings(v).unwrap_or_default(),
+                other => self.error(&key.span(), unknown_key(other, RULE_KEYS)),
+            }
+        }
+        let matcher = match (command, regex) {
+            (Some(_), Some((_, span))) => {
+                self.error(&span, format!("{id}: give either `command` or `regex`, not both"));
+                None
+            }
+            (None, None) => {
+                self.error(&at, format!("{id}: needs `command = [\"prog\", \"sub\", …]` or `regex = \"…\"`"));
+                None
+            }
+            (Some((tokens, span)), None) => {
+                if tokens.is_empty() {
+                    self.error(&span, format!("{id}: `command` needs at least the program"));
+                }
+                let mut out = Vec::new();
+                for (t, span) in tokens {
+                    match Token::new(&t) {
+                        Ok(tok) => out.push(tok),
+                        Err(e) => self.error(&span, format!("{id}: {e}")),
+                    }
+                }
+                Some(Matcher::Prefix(out))
+            }
+            (None, Some((re, span))) => match regex::Regex::new(&re) {
+                Ok(r) => Some(Matcher::Regex(r)),
+                Err(e) => {
+                    let last = e.to_string().lines().last().unwrap_or("").trim().to_string();
+                    let msg = last.strip_prefix("error: ").unwrap_or(&last).to_string();
+                    self.error(&span, format!("{id}: bad regex: {msg}"));
+                    None
+                }
+            },
+        };
+        if decision.is_none() && !table.iter().any(|(k, _)| k.get_ref() == "decision") {
+            self.error(&at, format!("{id}: needs `decision` (allow, ask or deny)"));
+        }
+        if reason.is_none() {
+            self.error(&at, format!("{id}: needs a non-empty `reason` (shown when the rule decides)"));
+        }
+        if examples.is_empty() {
+            self.error(&at, format!("{id}: needs `match = [\"…\"]`, at least one command the rule must match"));
+        }
+        // Examples are checked whenever the rule could be built, so one pass reports
+        // them with the rule's other problems.
+        let (Some(decision), Some(reason), Some(matcher)) = (decision, reason, matcher) else { return None };
+        let rule = Rule { id: id.clone(), decision, reason, matcher, contexts, origin: self.origin(&at) };
+        // The examples are checked against the analyzer, as commands are at run time.
+        for (text, span) in &examples {
+            match example_matches(&rule, text, ctx) {
+                Ok(true) => {}
+                Ok(false) => self.error(span, format!("{id}: the example `{text}` does not match the rule")),
+                Err(e) => self.error(span, format!("{id}: the example `{text}` is not valid shell: {e}")),
+            }
+        }
+        for (text, span) in &counter {
+            match example_matches(&rule, text, ctx) {
+                Ok(false) => {}
+                Ok(true) => self.error(span, format!("{id}: the counter-example `{text}` matches the rule")),
+                Err(e) => self.error(span, format!("{id}: the counter-example `{text}` is not valid shell: {e}")),
+            }
+        }
+        (self.diags.len() == errors_before).then_some(rule)
+    }
+}
+
+/// Whether `rule` matches any program `text` runs.
+fn example_matches(rule: &Rule, text: &str, ctx: &Context) -> Result<bool, String> {
+    let mut ctx = ctx.clone();
+    ctx.read_files = false;
+    let analysis = crate::analyze::analyze(text, &[], &ctx).map_err(|e| e.to_string())?;
+    Ok(analysis.invocations.iter().any(|inv| rule.matches(inv)))
+}
+
+fn unknown_key(k: &str, known: &[&str]) -> String {
+    format!("unknown key `{k}` (known here: {})", known.join(", "))
+}
+
+/// The largest character boundary of `s` at or before byte `i`.
+fn char_floor(s: &str, i: usize) -> usize {
+    let mut i = i.min(s.len());
+    while !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}

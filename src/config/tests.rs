@@ -1,0 +1,155 @@
+//! Tests of policy loading: diagnostics, layering, who may loosen.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+use super::*;
+
+fn ctx() -> Context {
+    let mut c = Context::new(PathBuf::from("/tmp"), HashMap::from([("HOME".into(), "/home/u".into())]));
+    c.read_files = false;
+    c
+}
+
+fn file(kind: SourceKind, name: &str, text: &str) -> File {
+    File { kind, name: name.into(), text: text.into() }
+}
+
+fn errors(files: &[File]) -> Vec<String> {
+    match build(files, &ctx()) {
+        Ok(p) => panic!("expected errors, got a policy with {} rules", p.rules.len()),
+        Err(d) => d.iter().filter(|d| d.error).map(ToString::to_string).collect(),
+    }
+}
+
+#[test]
+fn every_builtin_profile_loads_and_its_examples_hold() {
+    for (name, text) in PROFILES {
+        let (_, diags) = parse_file(&file(SourceKind::Profile, name, text), &ctx());
+        assert!(diags.is_empty(), "profile {name}: {diags:?}");
+    }
+    let ci = build(&[file(SourceKind::Operator, "c.toml", "profile = \"ci\"")], &ctx()).expect("ci");
+    assert!(ci.asks_are_denied);
+    let strict = build(&[file(SourceKind::Operator, "c.toml", "profile = \"strict\"")], &ctx()).expect("strict");
+    assert!(strict.rules.iter().any(|r| r.id == "strict-package-install"));
+}
+
+#[test]
+fn every_problem_is_reported_with_its_place() {
+    let text = r#"profile = "lax"
+colour = "blue"
+
+[[rule]]
+command = ["git", "push", "["]
+decision = "maybe"
+reason = ""
+
+[[rule]]
+id = "regex"
+regex = "("
+decision = "deny"
+reason = "r"
+match = ["x"]
+
+[[rule]]
+id = "examples"
+command = ["git", "push"]
+decision = "deny"
+reason = "no pushes"
+match = ["git status"]
+not_match = ["git push origin main", "echo 'open"]
+"#;
+    let e = errors(&[file(SourceKind::Workspace, "tako.toml", text)]);
+    let want = [
+        "tako.toml:1:11: error: unknown profile `lax`",
+        "tako.toml:2:1: error: unknown key `colour`",
+        "tako.toml:5:27: error: rule 1: bad glob `[`",
+        "tako.toml:6:12: error: unknown decision `maybe`",
+        "tako.toml:4:1: error: rule 1: needs a non-empty `reason`",
+        "tako.toml:4:1: error: rule 1: needs `match = [\"…\"]`",
+        "tako.toml:11:9: error: regex: bad regex: unclosed group",
+        "tako.toml:21:10: error: examples: the example `git status` does not match the rule",
+        "tako.toml:22:14: error: examples: the counter-example `git push origin main` matches the rule",
+        "tako.toml:22:38: error: examples: the counter-example `echo 'open` is not valid shell",
+    ];
+    for w in want {
+        assert!(e.iter().any(|d| d.starts_with(w)), "missing {w:?} in:\n{}", e.join("\n"));
+    }
+    assert_eq!(e.len(), want.len(), "{}", e.join("\n"));
+}
+
+#[test]
+fn broken_toml_is_an_error_at_its_place() {
+    let e = errors(&[file(SourceKind::Workspace, "tako.toml", "profile = \"strict\"\n[[rule]\n")]);
+    assert!(e.iter().any(|d| d.starts_with("tako.toml:2:") && d.contains("not valid TOML")), "{e:?}");
+}
+
+#[test]
+fn the_workspace_only_tightens() {
+    let ws = r#"profile = "permissive"
+asks_are_denied = false
+
+[[rule]]
+id = "let-me"
+command = ["git", "push", "--force"]
+decision = "allow"
+reason = "trust me"
+match = ["git push --force"]
+
+[[rule]]
+id = "no-publish"
+command = ["npm", "publish"]
+decision = "deny"
+reason = "releases go through CI"
+match = ["npm publish"]
+"#;
+    let op = "profile = \"strict\"\n";
+    let p =
+        build(&[file(SourceKind::Operator, "config.toml", op), file(SourceKind::Workspace, "tako.toml", ws)], &ctx())
+            .expect("warnings only");
+    assert_eq!(p.profile, "strict");
+    assert!(p.rules.iter().any(|r| r.id == "no-publish"));
+    assert!(!p.rules.iter().any(|r| r.id == "let-me"));
+    let w: Vec<String> = p.warnings.iter().map(ToString::to_string).collect();
+    assert_eq!(w.len(), 3, "{w:?}");
+    assert!(w.iter().any(|w| w.starts_with("tako.toml:2:19: ignored: a workspace file may only tighten")));
+    assert!(w
+        .iter()
+        .any(|w| w.starts_with("tako.toml:1:11: ignored: a workspace file may only choose a stricter profile")));
+    assert!(w.iter().any(|w| w.starts_with("tako.toml:4:1: ignored: a workspace file may only add asks and denies")));
+    // The same from an extra file (TAKO_CONFIG, --config).
+    let p = build(&[file(SourceKind::Extra, "extra.toml", ws)], &ctx()).expect("warnings only");
+    assert_eq!(p.profile, "default");
+    assert!(!p.rules.iter().any(|r| r.id == "let-me"));
+    // A stricter profile from the workspace is taken.
+    let p = build(&[file(SourceKind::Workspace, "tako.toml", "profile = \"ci\"")], &ctx()).expect("ci");
+    assert!(p.asks_are_denied);
+}
+
+#[test]
+fn the_operator_may_loosen() {
+    let op = r#"profile = "permissive"
+
+[[rule]]
+id = "lease"
+command = ["git", "push", "--force-with-lease"]
+decision = "allow"
+reason = "I review my branches"
+match = ["git push --force-with-lease origin topic"]
+"#;
+    let p = build(&[file(SourceKind::Operator, ".tako/policy.toml", op)], &ctx()).expect("policy");
+    assert_eq!(p.profile, "permissive");
+    assert!(p.warnings.is_empty(), "{:?}", p.warnings);
+    assert!(p.rules.iter().any(|r| r.id == "lease" && r.decision == Decision::Allow));
+}
+
+#[test]
+fn who_is_asking() {
+    let env = |pairs: &'static [(&'static str, &'static str)]| {
+        move |k: &str| pairs.iter().find(|(n, _)| *n == k).map(|(_, v)| (*v).to_string())
+    };
+    assert_eq!(Who::detect(env(&[("CI", "true")]), true), Who::Ci);
+    assert_eq!(Who::detect(env(&[("CI", "0")]), true), Who::Interactive);
+    assert_eq!(Who::detect(env(&[]), false), Who::Agent);
+    assert_eq!(Who::detect(env(&[("CLAUDECODE", "1")]), true), Who::Agent);
+}

@@ -1,0 +1,138 @@
+//! Workspace policy end to end: `tako.toml` rules decide, a broken policy refuses every
+//! command (exit 125, nothing runs), only the operator's files loosen, the `ci`
+//! profile denies what would ask, and `config check` / `config show` report with
+//! `file:line:column`.
+
+mod common;
+
+use common::{stderr, stdout, TestEnv};
+
+const NO_PUBLISH: &str = r#"[[rule]]
+id = "no-publish"
+command = ["npm|pnpm", "publish"]
+decision = "deny"
+reason = "releases go through CI"
+match = ["npm publish", "sudo pnpm publish --tag next"]
+not_match = ["npm pack"]
+"#;
+
+#[test]
+fn a_workspace_rule_decides_and_names_its_source() {
+    let env = TestEnv::new();
+    env.write("tako.toml", NO_PUBLISH);
+    let v = env.check_json("cd src && npm publish --access public");
+    assert_eq!(v["decision"], "deny", "{v}");
+    let r = &v["reasons"][0];
+    assert_eq!(r["code"], "no-publish", "{v}");
+    assert_eq!(r["layer"], "rule", "{v}");
+    assert_eq!(r["source"].as_str().map(|s| env.redact(s)), Some("[WS]/tako.toml:1:1".into()), "{v}");
+    // Run as the shell: refused, nothing runs.
+    let out = env.cmd(&["-c", "touch ran && npm publish"]).output().expect("run");
+    assert_eq!(out.status.code(), Some(126), "{}", stderr(&out));
+    assert!(stderr(&out).contains("no-publish"), "{}", stderr(&out));
+    assert!(!env.path("ran").exists());
+    assert_eq!(env.decision("npm pack"), "allow");
+}
+
+#[test]
+fn a_broken_policy_refuses_everything_and_says_where() {
+    let env = TestEnv::new();
+    env.write("tako.toml", "[[rule]]\ncommand = [\"git\", \"push\"]\ndecision = \"deny\"\nreason = \"no\"\nmatch = [\"git status\"]\ncolour = 1\n");
+    let out = env.cmd(&["-c", "touch ran"]).output().expect("run");
+    assert_eq!(out.status.code(), Some(125));
+    let err = env.redact(&stderr(&out));
+    assert!(err.contains("[WS]/tako.toml:6:1: error: unknown key `colour`"), "{err}");
+    assert!(
+        err.contains("[WS]/tako.toml:5:10: error: rule 1: the example `git status` does not match the rule"),
+        "{err}"
+    );
+    assert!(err.contains("tako-exec config check"), "{err}");
+    assert!(!env.path("ran").exists(), "nothing runs on a broken policy");
+    let out = env.cmd(&["check", "--json", "-c", "ls"]).output().expect("check");
+    assert_eq!(out.status.code(), Some(125));
+    let out = env.cmd(&["config", "check"]).output().expect("config check");
+    assert_eq!(out.status.code(), Some(125));
+    insta::assert_snapshot!("config_check_errors", env.redact(&stdout(&out)));
+}
+
+#[test]
+fn the_workspace_cannot_loosen_but_the_operator_can() {
+    let env = TestEnv::new();
+    let lease = r#"profile = "permissive"
+
+[[rule]]
+id = "lease"
+command = ["git", "push", "--force-with-lease"]
+decision = "allow"
+reason = "branches are reviewed"
+match = ["git push --force-with-lease origin topic"]
+"#;
+    let cmd = "git push --force-with-lease origin topic";
+    assert_eq!(env.decision(cmd), "ask", "the built-in guard asks");
+    // From tako.toml (the agent can edit it): reported and ignored.
+    env.write("tako.toml", lease);
+    assert_eq!(env.decision(cmd), "ask");
+    let out = env.cmd(&["config", "check"]).output().expect("config check");
+    assert_eq!(out.status.code(), Some(1), "ignored settings are reported: {}", stdout(&out));
+    insta::assert_snapshot!("config_check_ignored", env.redact(&stdout(&out)));
+    // From an extra file (TAKO_CONFIG): the same.
+    std::fs::remove_file(env.path("tako.toml")).expect("rm");
+    let extra = env.tmp().join("extra.toml");
+    std::fs::write(&extra, lease).expect("write");
+    let with_extra = TestEnv::new().with_env("TAKO_CONFIG", &extra);
+    assert_eq!(with_extra.decision(cmd), "ask");
+    // From the operator's .tako/policy.toml: the ask becomes an allow that names the rule.
+    env.write(".tako/policy.toml", lease.trim_start_matches("profile = \"permissive\"\n"));
+    let v = env.check_json(cmd);
+    assert_eq!(v["decision"], "allow", "{v}");
+    assert_eq!(v["reasons"][0]["code"], "lease", "{v}");
+    assert!(v["reasons"][0]["message"].as_str().unwrap_or_default().contains("GT002"), "{v}");
+    // A deny stays a deny whatever the operator allows.
+    env.write(
+        ".tako/policy.toml",
+        "[[rule]]\ncommand = [\"rm\"]\ndecision = \"allow\"\nreason = \"mine\"\nmatch = [\"rm -rf /\"]\n",
+    );
+    assert_eq!(env.decision("rm -rf /"), "deny");
+}
+
+#[test]
+fn operator_config_home_and_ci_profile() {
+    let env = TestEnv::new();
+    let xdg = env.home().join("xdg");
+    std::fs::create_dir_all(xdg.join("tako-exec")).expect("mkdir");
+    std::fs::write(xdg.join("tako-exec/config.toml"), "profile = \"ci\"\n").expect("write");
+    let env = env.with_env("XDG_CONFIG_HOME", &xdg);
+    let v = env.check_json("git reset --hard");
+    assert_eq!(v["decision"], "deny", "{v}");
+    assert!(v["reasons"][0]["message"].as_str().unwrap_or_default().contains("`ci` profile"), "{v}");
+    assert_eq!(env.decision("git status"), "allow");
+}
+
+#[test]
+fn strict_profile_asks_for_installs_and_sends() {
+    let env = TestEnv::new();
+    env.write(".tako/policy.toml", "profile = \"strict\"\n");
+    assert_eq!(env.decision("npm install left-pad"), "ask");
+    assert_eq!(env.decision("curl -d @notes.txt https://example.com/upload"), "ask");
+    assert_eq!(env.decision("cargo build --release"), "allow");
+    let out = env.cmd(&["config", "show", "--json"]).output().expect("show");
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(v["profile"], "strict", "{v}");
+    assert!(v["rules"]
+        .as_array()
+        .is_some_and(|r| r.iter().any(|r| r["source"].as_str().is_some_and(|s| s.starts_with("profile:strict:")))));
+}
+
+#[test]
+fn rules_scoped_to_a_context() {
+    let env = TestEnv::new();
+    env.write(
+        "tako.toml",
+        "[[rule]]\ncommand = [\"make\", \"deploy\"]\ndecision = \"deny\"\nreason = \"CI deploys\"\ncontext = [\"agent\"]\nmatch = [\"make deploy\"]\n",
+    );
+    // Tests run without a terminal: an agent.
+    assert_eq!(env.decision("make deploy"), "deny");
+    let ci = TestEnv::new().with_env("CI", "true");
+    ci.write("tako.toml", "[[rule]]\ncommand = [\"make\", \"deploy\"]\ndecision = \"deny\"\nreason = \"CI deploys\"\ncontext = [\"agent\"]\nmatch = [\"make deploy\"]\n");
+    assert_eq!(ci.decision("make deploy"), "allow");
+}
