@@ -136,3 +136,82 @@ fn rules_scoped_to_a_context() {
     ci.write("tako.toml", "[[rule]]\ncommand = [\"make\", \"deploy\"]\ndecision = \"deny\"\nreason = \"CI deploys\"\ncontext = [\"agent\"]\nmatch = [\"make deploy\"]\n");
     assert_eq!(ci.decision("make deploy"), "allow");
 }
+
+#[test]
+fn protected_paths_ask_under_every_policy() {
+    let env = TestEnv::new();
+    for cmd in [
+        "echo x >> .git/info/exclude",
+        "echo 'alias ls=rm' >> ~/.bashrc",
+        "rm -f tako.toml",
+        "tee ~/.ssh/config < /dev/null",
+    ] {
+        let v = env.check_json(cmd);
+        assert_ne!(v["decision"], "allow", "{cmd}: {v}");
+    }
+    let v = env.check_json("echo x >> .git/info/exclude");
+    assert!(
+        v["reasons"]
+            .as_array()
+            .is_some_and(|r| r.iter().any(|r| r["code"] == "path-protected" && r["layer"] == "permission")),
+        "{v}"
+    );
+    for cmd in ["make > /dev/null 2>&1", "echo x > notes.txt", "cargo build 2>/dev/stderr"] {
+        assert_eq!(env.decision(cmd), "allow", "{cmd}");
+    }
+    // Configured protected paths add to the built-in ones.
+    env.write("tako.toml", "[paths]\nprotected = [\"secrets/**\", \"*.pem\"]\n");
+    assert_eq!(env.decision("echo x > secrets/token"), "ask");
+    assert_eq!(env.decision("rm -rf secrets"), "ask");
+    assert_eq!(env.decision("cp /tmp/k server.pem"), "ask");
+    assert_eq!(env.decision("echo x > src/lib.rs"), "allow");
+}
+
+#[test]
+fn boundaries_permissions_and_who_may_widen_them() {
+    let env = TestEnv::new();
+    let outside = "cp README.md /var/tmp/readme-copy";
+    assert_eq!(env.decision(outside), "allow", "the default profile lets writes outside through");
+    env.write(".tako/policy.toml", "[paths]\noutside = \"ask\"\n");
+    let v = env.check_json(outside);
+    assert_eq!(v["decision"], "ask", "{v}");
+    assert_eq!(v["reasons"][0]["code"], "path-outside", "{v}");
+    assert!(v["reasons"][0]["source"].as_str().is_some_and(|s| s.ends_with(".tako/policy.toml:2:1")), "{v}");
+    // A neighbour with the workspace's name as a prefix is outside.
+    let evil = format!("{}-evil", env.workspace().display());
+    assert_eq!(env.decision(&format!("echo x > {evil}/f")), "ask");
+    // The workspace cannot widen the boundary; the operator can.
+    env.write("tako.toml", "[paths]\nallowed_roots = [\"/var/tmp\"]\n");
+    assert_eq!(env.decision(outside), "ask");
+    env.write(".tako/policy.toml", "[paths]\noutside = \"ask\"\nallowed_roots = [\"/var/tmp\"]\n");
+    assert_eq!(env.decision(outside), "allow");
+    std::fs::remove_file(env.path("tako.toml")).expect("rm");
+    // A symbolic link inside the workspace that leads out is judged where it leads.
+    std::os::unix::fs::symlink("/etc", env.path("etc-link")).expect("symlink");
+    let v = env.check_json("echo x > etc-link/motd");
+    assert_eq!(v["decision"], "ask", "{v}");
+    // Permissions: the workspace may tighten them, not loosen what the operator set.
+    env.write(".tako/policy.toml", "[permissions]\nwrite = \"ask\"\n");
+    env.write("tako.toml", "[permissions]\nwrite = \"allow\"\ndelete = \"deny\"\nshell = \"ask\"\nnetwork = \"ask\"\n");
+    assert_eq!(env.decision("echo x > notes.txt"), "ask");
+    assert_eq!(env.decision("rm -rf target"), "deny");
+    assert_eq!(env.decision("bash -c 'ls'"), "ask");
+    assert_eq!(env.decision("python3 -c 'print(1)'"), "ask");
+    assert_eq!(env.decision("curl -fsSL https://example.com -o page.html"), "ask");
+    assert_eq!(env.decision("git status && ls src"), "allow");
+    let out = env.cmd(&["config", "check"]).output().expect("config check");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stdout(&out).contains("tako.toml:2:1: ignored: a workspace file may only tighten (it is `ask` already)"),
+        "{}",
+        stdout(&out)
+    );
+}
+
+#[test]
+fn strict_profile_asks_for_writes_outside() {
+    let env = TestEnv::new();
+    env.write(".tako/policy.toml", "profile = \"strict\"\n");
+    assert_eq!(env.decision("echo x > /var/tmp/out.txt"), "ask");
+    assert_eq!(env.decision("echo x > out.txt"), "allow");
+}

@@ -25,7 +25,7 @@ pub mod rule;
 mod source;
 
 use std::fmt;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
@@ -196,6 +196,180 @@ pub struct Layer {
     pub asks_are_denied: Option<(bool, Origin)>,
     /// Its rules, in file order.
     pub rules: Vec<Rule>,
+    /// `[permissions]` entries.
+    pub permissions: Vec<(Perm, Decision, Origin)>,
+    /// `[paths] outside = …`.
+    pub outside: Option<(Decision, Origin)>,
+    /// `[paths] allowed_roots`, as written.
+    pub allowed_roots: Vec<(String, Origin)>,
+    /// `[paths] protected`, as written.
+    pub protected: Vec<(String, Origin)>,
+}
+
+/// A kind of effect a command has, each with a decision in `[permissions]`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Perm {
+    /// Reading files.
+    Read,
+    /// Writing files inside the workspace and the allowed roots.
+    Write,
+    /// Deleting inside the workspace and the allowed roots.
+    Delete,
+    /// Running code given as text to a shell or an interpreter (`bash -c`, `python -c`).
+    Shell,
+    /// Reaching the network.
+    Network,
+}
+
+impl Perm {
+    /// Every permission, in table order.
+    pub const ALL: [Self; 5] = [Self::Read, Self::Write, Self::Delete, Self::Shell, Self::Network];
+
+    /// The key in `[permissions]`.
+    #[must_use]
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Read => "read",
+            Self::Write => "write",
+            Self::Delete => "delete",
+            Self::Shell => "shell",
+            Self::Network => "network",
+        }
+    }
+}
+
+/// A decision with where it was set (`None`: built in).
+pub type Setting = (Decision, Option<Origin>);
+
+/// The permissions in force.
+#[derive(Debug, Clone)]
+pub struct Permissions {
+    /// One setting per [`Perm`], in [`Perm::ALL`] order.
+    pub by_kind: [Setting; 5],
+    /// Writes and deletes outside the workspace and the allowed roots.
+    pub outside: Setting,
+}
+
+impl Default for Permissions {
+    fn default() -> Self {
+        Self { by_kind: std::array::from_fn(|_| (Decision::Allow, None)), outside: (Decision::Allow, None) }
+    }
+}
+
+impl Permissions {
+    /// The setting for `p`.
+    #[must_use]
+    pub fn get(&self, p: Perm) -> &Setting {
+        &self.by_kind[Perm::ALL.iter().position(|x| *x == p).unwrap_or(0)]
+    }
+}
+
+/// Paths whose writes and deletes are always at least asked, whatever the files say:
+/// tako-exec's own state and configuration, the repository's machinery, credentials,
+/// shell start-up files and the system. Patterns: `~/` is the home, a relative
+/// pattern is relative to the workspace root.
+pub const BUILTIN_PROTECTED: &[&str] = &[
+    ".git/**",
+    ".tako/**",
+    "tako.toml",
+    "~/.config/tako-exec/**",
+    "~/.ssh/**",
+    "~/.aws/**",
+    "~/.gnupg/**",
+    "~/.kube/**",
+    "~/.docker/config.json",
+    "~/.netrc",
+    "~/.bashrc",
+    "~/.bash_profile",
+    "~/.bash_login",
+    "~/.profile",
+    "~/.zshrc",
+    "~/.zshenv",
+    "~/.zprofile",
+    "~/.config/fish/**",
+    "/etc/**",
+    "/usr/**",
+    "/boot/**",
+    "/dev/**",
+    "/proc/**",
+    "/sys/**",
+];
+
+/// A protected path pattern, made absolute for a workspace and home.
+#[derive(Debug, Clone)]
+pub struct Protected {
+    /// As written.
+    pub pattern: String,
+    /// Where it was set (`None`: built in).
+    pub origin: Option<Origin>,
+    how: PathMatch,
+}
+
+/// How a protected pattern matches. Plain paths and `dir/**` (every built-in pattern)
+/// compare components directly; only patterns with other glob syntax compile a glob,
+/// which costs more than a whole decision.
+#[derive(Debug, Clone)]
+enum PathMatch {
+    /// This path.
+    Exact(PathBuf),
+    /// This directory and everything in it.
+    Under(PathBuf),
+    /// A glob (`*` does not cross `/`, `**` does).
+    Glob(globset::GlobMatcher),
+}
+
+impl Protected {
+    /// Makes `pattern` absolute for `ctx`'s workspace and home, and compiles it.
+    ///
+    /// # Errors
+    /// When it is not a valid glob.
+    pub fn new(pattern: &str, origin: Option<Origin>, ctx: &Context) -> Result<Self, String> {
+        let abs = absolute_pattern(pattern, ctx);
+        let is_glob = |s: &str| s.contains(['*', '?', '[', ']', '{', '}', '\\']);
+        // Most patterns are already normal (every built-in one): skip the work then.
+        let norm = |p: &str| {
+            let dots = p.split('/').any(|c| c == "." || c == "..");
+            if dots || p.contains("//") || (p.len() > 1 && p.ends_with('/')) {
+                crate::context::normalize(Path::new(p))
+            } else {
+                PathBuf::from(p)
+            }
+        };
+        let how = match abs.strip_suffix("/**") {
+            Some(dir) if !is_glob(dir) => PathMatch::Under(norm(dir)),
+            _ if !is_glob(&abs) => PathMatch::Exact(norm(&abs)),
+            _ => PathMatch::Glob(
+                globset::GlobBuilder::new(&abs)
+                    .literal_separator(true)
+                    .build()
+                    .map_err(|e| format!("bad path pattern `{pattern}`: {}", e.kind()))?
+                    .compile_matcher(),
+            ),
+        };
+        Ok(Self { pattern: pattern.to_string(), origin, how })
+    }
+
+    /// Whether `path` (absolute, normalised) is protected by this pattern.
+    #[must_use]
+    pub fn matches(&self, path: &Path) -> bool {
+        match &self.how {
+            PathMatch::Exact(p) => path == p,
+            PathMatch::Under(d) => path.starts_with(d),
+            PathMatch::Glob(g) => g.is_match(path),
+        }
+    }
+}
+
+/// A path pattern made absolute: `~/x` under the home, `x` under the workspace.
+fn absolute_pattern(pattern: &str, ctx: &Context) -> String {
+    if let Some(rest) = pattern.strip_prefix("~/") {
+        format!("{}/{rest}", ctx.home.display())
+    } else if pattern.starts_with('/') {
+        pattern.to_string()
+    } else {
+        format!("{}/{}", ctx.workspace.display(), pattern.trim_start_matches("./"))
+    }
 }
 
 /// The effective policy: every layer merged.
@@ -209,6 +383,16 @@ pub struct Policy {
     pub asks_are_denied: bool,
     /// Rules of every layer: profile, operator, workspace, extra.
     pub rules: Vec<Rule>,
+    /// `[permissions]` and `[paths] outside`, merged.
+    pub permissions: Permissions,
+    /// Directories counted as inside the boundary besides the workspace (the
+    /// operator's `[paths] allowed_roots`), absolute.
+    pub allowed_roots: Vec<(PathBuf, Origin)>,
+    /// Protected paths: the built-in ones, then those of the files.
+    pub protected: Vec<Protected>,
+    /// The workspace and the allowed roots with their symbolic links resolved,
+    /// computed when first needed.
+    real_bounds: std::sync::OnceLock<Vec<PathBuf>>,
     /// Settings ignored on purpose (loosening from a file that may only tighten).
     pub warnings: Vec<Diagnostic>,
     /// The files read.
@@ -231,9 +415,34 @@ impl Policy {
             profile_origin: None,
             asks_are_denied: false,
             rules: Vec::new(),
+            permissions: Permissions::default(),
+            allowed_roots: Vec::new(),
+            protected: Vec::new(),
+            real_bounds: std::sync::OnceLock::new(),
             warnings: Vec::new(),
             files: Vec::new(),
         }
+    }
+
+    /// Whether `path` is inside the workspace or an allowed root, as written or with
+    /// their symbolic links resolved (a workspace under `/tmp -> /private/tmp`).
+    #[must_use]
+    pub fn in_bounds(&self, path: &Path, ctx: &Context) -> bool {
+        if path.starts_with(&ctx.workspace) || self.allowed_roots.iter().any(|(r, _)| path.starts_with(r)) {
+            return true;
+        }
+        let real = self.real_bounds.get_or_init(|| {
+            let roots =
+                std::iter::once(ctx.workspace.as_path()).chain(self.allowed_roots.iter().map(|(r, _)| r.as_path()));
+            roots.map(crate::paths::canonical_prefix).collect()
+        });
+        real.iter().any(|r| path.starts_with(r))
+    }
+
+    /// The first protected pattern `path` falls under.
+    #[must_use]
+    pub fn protected(&self, path: &Path) -> Option<&Protected> {
+        self.protected.iter().find(|p| p.matches(path))
     }
 }
 
@@ -324,29 +533,86 @@ pub fn build(files: &[File], ctx: &Context) -> Result<Policy, Vec<Diagnostic>> {
             });
         }
     }
-    let mut policy = merge(&profile.0, layers, diags)?;
+    let mut policy = merge(&profile.0, layers, diags, ctx)?;
     policy.profile_origin = profile.1;
     policy.files = files.iter().map(|f| f.name.clone()).collect();
     Ok(policy)
 }
 
+/// Sets `slot` to `d` when the source may loosen or `d` is at least as strict;
+/// otherwise reports the setting as ignored.
+fn set_tighter(
+    slot: &mut Setting,
+    d: Decision,
+    origin: Origin,
+    kind: SourceKind,
+    text: &str,
+    diags: &mut Vec<Diagnostic>,
+) {
+    if kind.may_loosen() || d >= slot.0 {
+        *slot = (d, Some(origin));
+    } else {
+        diags.push(Diagnostic {
+            origin,
+            text: text.to_string(),
+            message: format!(
+                "a {} file may only tighten (it is `{}` already); only the operator's files loosen",
+                kind.as_str(),
+                slot.0
+            ),
+            error: false,
+        });
+    }
+}
+
 /// Merges the profile `name` and the file layers; loosening from files that may only
 /// tighten becomes a warning and is dropped.
-fn merge(name: &str, layers: Vec<(SourceKind, Layer)>, mut diags: Vec<Diagnostic>) -> Result<Policy, Vec<Diagnostic>> {
+fn merge(
+    name: &str,
+    layers: Vec<(SourceKind, Layer)>,
+    mut diags: Vec<Diagnostic>,
+    ctx: &Context,
+) -> Result<Policy, Vec<Diagnostic>> {
     let text = PROFILES.iter().find(|(n, _)| *n == name).map_or("", |(_, t)| t);
     let profile_file = File { kind: SourceKind::Profile, name: format!("profile:{name}"), text: text.to_string() };
-    let ctx = Context::new(PathBuf::from("/"), std::collections::HashMap::new());
-    let (base, d) = parse_file(&profile_file, &ctx);
+    let (base, d) = parse_file(&profile_file, ctx);
     diags.extend(d);
-    let mut policy = Policy {
-        profile: name.to_string(),
-        profile_origin: None,
-        asks_are_denied: base.asks_are_denied.as_ref().is_some_and(|(b, _)| *b),
-        rules: base.rules,
-        warnings: Vec::new(),
-        files: Vec::new(),
-    };
-    for (kind, layer) in layers {
+    let mut policy = Policy::empty();
+    policy.profile = name.to_string();
+    for p in BUILTIN_PROTECTED {
+        if let Ok(p) = Protected::new(p, None, ctx) {
+            policy.protected.push(p);
+        }
+    }
+    for (kind, layer) in std::iter::once((SourceKind::Profile, base)).chain(layers) {
+        for (perm, d, origin) in layer.permissions {
+            let slot = &mut policy.permissions.by_kind[Perm::ALL.iter().position(|x| *x == perm).unwrap_or(0)];
+            set_tighter(slot, d, origin, kind, &format!("{} = \"{}\"", perm.as_str(), d), &mut diags);
+        }
+        if let Some((d, origin)) = layer.outside {
+            set_tighter(&mut policy.permissions.outside, d, origin, kind, &format!("outside = \"{d}\""), &mut diags);
+        }
+        for (root, origin) in layer.allowed_roots {
+            if kind.may_loosen() {
+                policy.allowed_roots.push((PathBuf::from(absolute_pattern(&root, ctx)), origin));
+            } else {
+                diags.push(Diagnostic {
+                    origin,
+                    text: root,
+                    message: format!(
+                        "a {} file may not widen the boundary; allowed roots belong in the operator's files",
+                        kind.as_str()
+                    ),
+                    error: false,
+                });
+            }
+        }
+        for (pattern, origin) in layer.protected {
+            match Protected::new(&pattern, Some(origin.clone()), ctx) {
+                Ok(p) => policy.protected.push(p),
+                Err(e) => diags.push(Diagnostic { origin, text: pattern, message: e, error: true }),
+            }
+        }
         if let Some((b, origin)) = layer.asks_are_denied {
             if b || kind.may_loosen() {
                 policy.asks_are_denied = b;

@@ -18,7 +18,8 @@ use crate::policy::Decision;
 /// A string and where it is in the file.
 type Located = (String, Range<usize>);
 
-const TOP_KEYS: &[&str] = &["profile", "asks_are_denied", "rule"];
+const TOP_KEYS: &[&str] = &["profile", "asks_are_denied", "permissions", "paths", "rule"];
+const PATH_KEYS: &[&str] = &["outside", "allowed_roots", "protected"];
 const RULE_KEYS: &[&str] = &["id", "command", "regex", "decision", "reason", "context", "match", "not_match"];
 
 /// Reads `file`: the layer it makes (without what failed) and its problems.
@@ -86,6 +87,57 @@ impl Reader<'_> {
                     Some(b) => layer.asks_are_denied = Some((b, self.origin(&value.span()))),
                     None => self.type_error(value, "true or false"),
                 },
+                "permissions" => match value.get_ref().as_table() {
+                    Some(t) => {
+                        for (k, v) in t {
+                            let name = k.get_ref().as_ref();
+                            match super::Perm::ALL.iter().find(|p| p.as_str() == name) {
+                                Some(p) => {
+                                    if let Some(d) = self.decision(v) {
+                                        layer.permissions.push((*p, d, self.origin(&k.span())));
+                                    }
+                                }
+                                None => {
+                                    let known: Vec<&str> = super::Perm::ALL.iter().map(|p| p.as_str()).collect();
+                                    self.error(&k.span(), unknown_key(name, &known));
+                                }
+                            }
+                        }
+                    }
+                    None => self.type_error(value, "a table (`[permissions]`)"),
+                },
+                "paths" => match value.get_ref().as_table() {
+                    Some(t) => {
+                        for (k, v) in t {
+                            match k.get_ref().as_ref() {
+                                "outside" => {
+                                    if let Some(d) = self.decision(v) {
+                                        layer.outside = Some((d, self.origin(&k.span())));
+                                    }
+                                }
+                                "allowed_roots" => {
+                                    for (root, span) in self.strings(v).unwrap_or_default() {
+                                        if root.starts_with('/') || root.starts_with("~/") {
+                                            layer.allowed_roots.push((root, self.origin(&span)));
+                                        } else {
+                                            self.error(
+                                                &span,
+                                                "an allowed root is absolute (`/…`) or in the home (`~/…`)",
+                                            );
+                                        }
+                                    }
+                                }
+                                "protected" => {
+                                    for (pattern, span) in self.strings(v).unwrap_or_default() {
+                                        layer.protected.push((pattern, self.origin(&span)));
+                                    }
+                                }
+                                other => self.error(&k.span(), unknown_key(other, PATH_KEYS)),
+                            }
+                        }
+                    }
+                    None => self.type_error(value, "a table (`[paths]`)"),
+                },
                 "rule" => match value.get_ref().as_array() {
                     Some(rules) => {
                         for (i, r) in rules.into_iter().enumerate() {
@@ -104,6 +156,18 @@ impl Reader<'_> {
 
     fn type_error(&mut self, value: &Spanned<DeValue<'_>>, expected: &str) {
         self.error(&value.span(), format!("expected {expected}, found {}", value.get_ref().type_str()));
+    }
+
+    fn decision(&mut self, v: &Spanned<DeValue<'_>>) -> Option<Decision> {
+        self.string(v).and_then(|s| match s.as_str() {
+            "allow" => Some(Decision::Allow),
+            "ask" => Some(Decision::Ask),
+            "deny" => Some(Decision::Deny),
+            other => {
+                self.error(&v.span(), format!("unknown decision `{other}` (allow, ask or deny)"));
+                None
+            }
+        })
     }
 
     fn string(&mut self, value: &Spanned<DeValue<'_>>) -> Option<String> {
@@ -156,17 +220,7 @@ impl Reader<'_> {
                 }
                 "command" => command = self.strings(v).map(|c| (c, v.span())),
                 "regex" => regex = self.string(v).map(|s| (s, v.span())),
-                "decision" => {
-                    decision = self.string(v).and_then(|s| match s.as_str() {
-                        "allow" => Some(Decision::Allow),
-                        "ask" => Some(Decision::Ask),
-                        "deny" => Some(Decision::Deny),
-                        other => {
-                            self.error(&v.span(), format!("unknown decision `{other}` (allow, ask or deny)"));
-                            None
-                        }
-                    });
-                }
+                "decision" => decision = self.decision(v),
                 "reason" => reason = self.string(v).filter(|s| !s.trim().is_empty()),
                 "context" => {
                     for (c, span) in self.strings(v).unwrap_or_default() {

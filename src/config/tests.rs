@@ -153,3 +153,45 @@ fn who_is_asking() {
     assert_eq!(Who::detect(env(&[]), false), Who::Agent);
     assert_eq!(Who::detect(env(&[("CLAUDECODE", "1")]), true), Who::Agent);
 }
+
+#[test]
+fn permissions_and_paths_are_validated() {
+    let text = "[permissions]\nwrite = \"maybe\"\nexecute = \"ask\"\n\n[paths]\nallowed_roots = [\"cache\"]\nprotected = [\"a[\"]\ncolour = 1\n";
+    let e = errors(&[file(SourceKind::Operator, "policy.toml", text)]);
+    let want = [
+        "policy.toml:2:9: error: unknown decision `maybe`",
+        "policy.toml:3:1: error: unknown key `execute` (known here: read, write, delete, shell, network)",
+        "policy.toml:6:18: error: an allowed root is absolute",
+        "policy.toml:8:1: error: unknown key `colour` (known here: outside, allowed_roots, protected)",
+        "policy.toml:7:14: error: bad path pattern `a[`",
+    ];
+    for w in want {
+        assert!(e.iter().any(|d| d.starts_with(w)), "missing {w:?} in:\n{}", e.join("\n"));
+    }
+    assert_eq!(e.len(), want.len(), "{}", e.join("\n"));
+}
+
+#[test]
+fn protected_patterns_and_bounds() {
+    let c = ctx();
+    let p = build(
+        &[file(
+            SourceKind::Operator,
+            "p.toml",
+            "[paths]\nallowed_roots = [\"~/cache\"]\nprotected = [\"deploy/*.key\", \"/srv/**\"]\n",
+        )],
+        &c,
+    )
+    .expect("policy");
+    let prot = |s: &str| p.protected(std::path::Path::new(s)).map(|x| x.pattern.clone());
+    assert_eq!(prot("/tmp/.git").as_deref(), Some(".git/**"), "the repository directory itself");
+    assert_eq!(prot("/tmp/.git/hooks/pre-commit").as_deref(), Some(".git/**"));
+    assert_eq!(prot("/tmp/deploy/prod.key").as_deref(), Some("deploy/*.key"));
+    assert_eq!(prot("/tmp/deploy/sub/prod.key"), None, "`*` does not cross `/`");
+    assert_eq!(prot("/srv").as_deref(), Some("/srv/**"));
+    assert_eq!(prot("/srvx/a"), None);
+    assert_eq!(prot("/home/u/.ssh/config").as_deref(), Some("~/.ssh/**"));
+    assert!(p.in_bounds(std::path::Path::new("/home/u/cache/x"), &c));
+    assert!(!p.in_bounds(std::path::Path::new("/home/u/cache-evil/x"), &c));
+    assert!(p.in_bounds(std::path::Path::new("/tmp/src/x"), &c), "the workspace");
+}

@@ -20,6 +20,7 @@ use crate::analyze::{Analysis, Event, Invocation, Via};
 use crate::context::Context;
 use crate::policy::{Decision, Layer, Reason};
 
+mod perm;
 pub(crate) mod util;
 
 mod db001_destructive_sql;
@@ -332,6 +333,12 @@ pub fn run_indexed(analysis: &Analysis, ctx: &Context) -> Vec<(Option<usize>, Re
                 }
                 out.push((Some(i), reason(g, hit, via_text(inv))));
             }
+        }
+        for mut r in perm::check(inv, &cx) {
+            if maybe.is_some() {
+                r.decision = r.decision.min(Decision::Ask);
+            }
+            out.push((Some(i), r));
         }
     }
     for ev in &analysis.events {

@@ -52,6 +52,8 @@ pub enum Layer {
     Parse,
     /// The built-in guardrails.
     Guard,
+    /// The workspace's permissions and path boundaries.
+    Permission,
     /// Tool rules of the profile and the policy files.
     Rule,
 }
@@ -63,6 +65,7 @@ impl Layer {
         match self {
             Self::Parse => "parse",
             Self::Guard => "guard",
+            Self::Permission => "permission",
             Self::Rule => "rule",
         }
     }

@@ -1,0 +1,148 @@
+//! The workspace's permissions and path boundaries (`[permissions]`, `[paths]` of the
+//! policy), judged on the effects the guards' helpers derive from each invocation:
+//! the files it reads, writes and deletes, whether it runs code given as text, and
+//! whether it reaches the network.
+//!
+//! Invariants:
+//! - Writes and deletes of protected paths (built in, see
+//!   [`crate::config::BUILTIN_PROTECTED`], and those of the files) are at least `ask`
+//!   under every policy.
+//! - A write or delete whose place is not known (`rm -rf "$DIR"`) counts as outside
+//!   the boundary: an unknown can only make a decision stricter.
+//! - Paths are judged both as written and with the symbolic links of their longest
+//!   existing prefix resolved; either being protected or outside counts.
+//! - This layer only adds asks and denies; it never allows what a guard refused.
+
+use std::path::Path;
+
+use crate::analyze::Invocation;
+use crate::config::{Origin, Perm};
+use crate::paths::{Place, Target};
+use crate::policy::{Decision, Layer, Reason};
+
+use super::{util, Cx};
+
+/// Devices and descriptors that are written to without changing anything on disk.
+const HARMLESS_WRITES: &[&str] = &["/dev/null", "/dev/zero", "/dev/stdout", "/dev/stderr", "/dev/stdin", "/dev/tty"];
+
+/// The reasons the policy's permissions and paths give for `inv`.
+pub(crate) fn check(inv: &Invocation, cx: &Cx<'_>) -> Vec<Reason> {
+    let policy = &cx.ctx.policy;
+    let perms = &policy.permissions;
+    let name = cx.name(inv).map(std::borrow::Cow::into_owned).unwrap_or_default();
+    let mut out = Vec::new();
+    let writes = util::writes(inv, cx);
+    let deletions = util::deletions(inv, cx);
+    let changes = writes
+        .iter()
+        .map(|t| ("writes", Perm::Write, &**t))
+        .chain(deletions.iter().map(|d| ("deletes", Perm::Delete, &*d.target)));
+    for (verb, perm, t) in changes {
+        // The path as written and, through symbolic links in its longest existing
+        // prefix, where it really is (`ws/link/passwd` with `link -> /etc`).
+        let real = t.path.as_deref().filter(|_| cx.ctx.read_files).map(crate::paths::canonical_prefix);
+        if let Some(p) = t.path.as_deref() {
+            if harmless(p) {
+                continue;
+            }
+            let prot = policy.protected(p).or_else(|| real.as_deref().and_then(|r| policy.protected(r)));
+            if let Some(prot) = prot {
+                let msg = format!("{name} {verb} {}, a protected path ({})", t.raw, prot.pattern);
+                out.push(reason("path-protected", Decision::Ask, msg, inv, prot.origin.as_ref()));
+                continue;
+            }
+        }
+        let real_outside = real.as_deref().is_some_and(|r| !policy.in_bounds(r, cx.ctx));
+        if !in_bounds(t, cx) || real_outside {
+            let (d, origin) = &perms.outside;
+            if *d != Decision::Allow {
+                let msg = format!("{name} {verb} {} outside the workspace and the allowed roots", t.raw);
+                out.push(reason("path-outside", *d, msg, inv, origin.as_ref()));
+            }
+            continue;
+        }
+        let (d, origin) = perms.get(perm);
+        if *d != Decision::Allow {
+            let msg = format!("{name} {verb} {} (the {} permission is `{d}`)", t.raw, perm.as_str());
+            out.push(reason(&format!("perm-{}", perm.as_str()), *d, msg, inv, origin.as_ref()));
+        }
+    }
+    let (d, origin) = perms.get(Perm::Read);
+    if *d != Decision::Allow {
+        if let Some(f) = util::read_args(inv, cx).first() {
+            let msg = format!("{name} reads {} (the read permission is `{d}`)", f.display());
+            out.push(reason("perm-read", *d, msg, inv, origin.as_ref()));
+        }
+    }
+    let (d, origin) = perms.get(Perm::Shell);
+    if *d != Decision::Allow && runs_code_text(inv, &name) {
+        let msg = format!("{name} runs code given as text (the shell permission is `{d}`)");
+        out.push(reason("perm-shell", *d, msg, inv, origin.as_ref()));
+    }
+    let (d, origin) = perms.get(Perm::Network);
+    if *d != Decision::Allow && reaches_network(inv, &name) {
+        let msg = format!("{name} reaches the network (the network permission is `{d}`)");
+        out.push(reason("perm-network", *d, msg, inv, origin.as_ref()));
+    }
+    out
+}
+
+fn harmless(p: &Path) -> bool {
+    HARMLESS_WRITES.iter().any(|h| p == Path::new(h)) || p.starts_with("/dev/fd") || p.starts_with("/proc/self/fd")
+}
+
+/// Whether a target is inside the workspace or an allowed root (unknown places are not).
+fn in_bounds(t: &Target, cx: &Cx<'_>) -> bool {
+    match (&t.place, t.path.as_deref()) {
+        (Place::Workspace { .. }, _) => true,
+        (Place::Unknown, _) | (_, None) => false,
+        (_, Some(p)) => cx.ctx.policy.in_bounds(p, cx.ctx),
+    }
+}
+
+/// A shell or an interpreter given code as text (`bash -c`, `sh` reading stdin,
+/// `python -c`, `node -e`, `eval`).
+fn runs_code_text(inv: &Invocation, name: &str) -> bool {
+    let args: Vec<&str> = inv.args().iter().map(|a| a.as_known().unwrap_or("")).collect();
+    let short = |c: char| args.iter().any(|a| a.starts_with('-') && !a.starts_with("--") && a[1..].contains(c));
+    match name {
+        "eval" => true,
+        "bash" | "sh" | "zsh" | "dash" | "ksh" | "mksh" | "ash" | "fish" | "busybox" => {
+            short('c') || !args.iter().any(|a| !a.starts_with('-'))
+        }
+        "python" | "python3" | "python2" | "pypy3" => short('c'),
+        "node" | "nodejs" | "deno" | "bun" => short('e') || short('p') || args.contains(&"--eval"),
+        "ruby" | "perl" | "php" => short('e') || short('r'),
+        _ => false,
+    }
+}
+
+/// Programs and subcommands that reach the network.
+fn reaches_network(inv: &Invocation, name: &str) -> bool {
+    let sub = inv.args().iter().filter_map(|a| a.as_known()).find(|a| !a.starts_with('-')).unwrap_or("");
+    match name {
+        "curl" | "curlie" | "wget" | "http" | "https" | "xh" | "xhs" | "httpie" | "ssh" | "scp" | "sftp" | "ftp"
+        | "nc" | "ncat" | "netcat" | "socat" | "telnet" | "wscat" | "websocat" => true,
+        "rsync" => inv.args().iter().any(|a| a.as_known().is_some_and(|t| t.contains(':') && !t.starts_with('-'))),
+        "git" => matches!(sub, "clone" | "fetch" | "pull" | "push" | "ls-remote" | "submodule"),
+        "npm" | "pnpm" | "yarn" | "bun" => matches!(sub, "install" | "i" | "add" | "ci" | "publish" | "update"),
+        "pip" | "pip3" | "uv" | "poetry" | "pipx" => matches!(sub, "install" | "download" | "add" | "sync" | "publish"),
+        "cargo" => matches!(sub, "install" | "publish" | "fetch" | "update" | "search"),
+        "docker" | "podman" => matches!(sub, "pull" | "push" | "login"),
+        "go" => matches!(sub, "get" | "install"),
+        _ => false,
+    }
+}
+
+fn reason(code: &str, decision: Decision, message: String, inv: &Invocation, origin: Option<&Origin>) -> Reason {
+    Reason {
+        code: code.to_string(),
+        name: "permission".into(),
+        layer: Layer::Permission,
+        decision,
+        message,
+        command: inv.text.clone(),
+        hint: Some("the operator sets permissions in ~/.config/tako-exec/config.toml or .tako/policy.toml".into()),
+        source: Some(origin.map_or_else(|| "built-in".to_string(), ToString::to_string)),
+    }
+}
