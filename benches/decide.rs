@@ -57,6 +57,18 @@ case \"$1\" in start{i}) ./run{i}.sh ;; stop{i}) pkill -f app{i} ;; *) echo usag
     s
 }
 
+/// A policy file of `n` tool rules with examples, as a team might write.
+fn rules_toml(n: usize) -> String {
+    let mut s = String::new();
+    for i in 0..n {
+        s.push_str(&format!(
+            "[[rule]]\nid = \"r{i}\"\ncommand = [\"tool{i}\", \"sub|other\", \"--flag*\"]\ndecision = \"ask\"\n\
+             reason = \"rule {i}\"\nmatch = [\"tool{i} sub --flag-x\"]\nnot_match = [\"tool{i} list\"]\n\n"
+        ));
+    }
+    s
+}
+
 fn bench(c: &mut Criterion) {
     let (_dir, ctx) = context();
     c.bench_function("one-liners (10 commands, per command)", |b| {
@@ -87,6 +99,31 @@ fn bench(c: &mut Criterion) {
         }
         real.finish();
     }
+    // Workspace policy: loading and validating 200 rules (their examples are checked
+    // once per file text and cached, so the per-command cost is without them), and a
+    // decision against them.
+    let rules = rules_toml(200);
+    let mut file = tako_exec::config::File::new(tako_exec::config::SourceKind::Workspace, "tako.toml", rules.clone());
+    file.check_examples = false;
+    let mut pg = c.benchmark_group("policy");
+    pg.sample_size(30);
+    pg.bench_function("load 200 rules", |b| {
+        b.iter(|| black_box(tako_exec::config::build(std::slice::from_ref(black_box(&file)), &ctx).is_ok()));
+    });
+    let mut with_rules = ctx.clone();
+    with_rules.policy = std::sync::Arc::new(tako_exec::config::build(&[file.clone()], &ctx).expect("policy"));
+    pg.bench_function("one-liners against 200 rules (per command)", |b| {
+        b.iter_custom(|iters| {
+            let start = std::time::Instant::now();
+            for _ in 0..iters {
+                for cmd in ONE_LINERS {
+                    black_box(evaluate_shell(black_box(cmd), &[], &with_rules));
+                }
+            }
+            start.elapsed() / u32::try_from(ONE_LINERS.len()).unwrap_or(1)
+        });
+    });
+    pg.finish();
     let script = big_script();
     let mut g = c.benchmark_group("script");
     g.sample_size(20);

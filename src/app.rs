@@ -117,7 +117,11 @@ fn config_command(a: &ConfigArgs) -> i32 {
         }
     };
     let paths = config::discover(&ctx, &extra_files(a.config.as_deref()));
-    let result = config::read_files(&paths).and_then(|files| config::build(&files, &ctx));
+    let result = config::read_files(&paths).and_then(|files| {
+        let p = config::build(&files, &ctx)?;
+        config::remember_validated(&ctx, &files);
+        Ok(p)
+    });
     match (a.action, result) {
         (ConfigAction::Check, Ok(p)) => {
             term::out(&term::config_report(&paths, &p.warnings));

@@ -215,3 +215,20 @@ fn strict_profile_asks_for_writes_outside() {
     assert_eq!(env.decision("echo x > /var/tmp/out.txt"), "ask");
     assert_eq!(env.decision("echo x > out.txt"), "allow");
 }
+
+#[test]
+fn examples_are_checked_once_per_file_text() {
+    let env = TestEnv::new();
+    let cache = env.home().join(".cache/tako-exec/validated");
+    env.write("tako.toml", NO_PUBLISH);
+    assert_eq!(env.decision("npm publish"), "deny");
+    let markers = || std::fs::read_dir(&cache).map(|d| d.count()).unwrap_or(0);
+    assert_eq!(markers(), 1, "the validated text is remembered");
+    assert_eq!(env.decision("npm publish"), "deny");
+    assert_eq!(markers(), 1);
+    // New text is validated again, and a failing example is an error at once.
+    env.write("tako.toml", &NO_PUBLISH.replace("match = [\"npm publish\"", "match = [\"npm pack\""));
+    let out = env.cmd(&["check", "-c", "ls"]).output().expect("check");
+    assert_eq!(out.status.code(), Some(125), "{}", stderr(&out));
+    assert_eq!(markers(), 1, "a policy with errors is not remembered");
+}

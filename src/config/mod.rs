@@ -185,6 +185,17 @@ pub struct File {
     pub name: String,
     /// Its text.
     pub text: String,
+    /// Whether its rules' examples are run through the analyzer (see [`load`]: skipped
+    /// for text already validated).
+    pub check_examples: bool,
+}
+
+impl File {
+    /// A file whose examples are checked.
+    #[must_use]
+    pub fn new(kind: SourceKind, name: impl Into<String>, text: impl Into<String>) -> Self {
+        Self { kind, name: name.into(), text: text.into(), check_examples: true }
+    }
 }
 
 /// The settings one file makes, validated.
@@ -474,7 +485,7 @@ pub fn read_files(paths: &[(SourceKind, PathBuf)]) -> Result<Vec<File>, Vec<Diag
     for (kind, p) in paths {
         let name = p.display().to_string();
         match std::fs::read_to_string(p) {
-            Ok(text) => files.push(File { kind: *kind, name, text }),
+            Ok(text) => files.push(File::new(*kind, name, text)),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound && *kind != SourceKind::Extra => {}
             Err(e) => errors.push(Diagnostic {
                 origin: Origin { kind: *kind, file: name, line: 1, col: 1 },
@@ -493,11 +504,53 @@ pub fn read_files(paths: &[(SourceKind, PathBuf)]) -> Result<Vec<File>, Vec<Diag
 
 /// Loads the policy for `ctx`: discovers, reads, validates and merges.
 ///
+/// Running every rule's examples through the analyzer costs about 50 µs per example,
+/// too much for every command of an agent; so a file's examples are checked the first
+/// time its exact text loads, and a marker named by the SHA-256 of the text (and of
+/// tako-exec's version) in `~/.cache/tako-exec/validated/` skips them afterwards.
+/// Everything else is validated on every load. The marker only skips examples, which
+/// document a rule and never change what it matches, so a forged one cannot loosen
+/// anything; `config check` always runs them.
+///
 /// # Errors
 /// Every error found (a policy with errors is never used).
 pub fn load(ctx: &Context, extra: &[PathBuf]) -> Result<Policy, Vec<Diagnostic>> {
-    let files = read_files(&discover(ctx, extra))?;
-    build(&files, ctx)
+    let mut files = read_files(&discover(ctx, extra))?;
+    let cache = validated_dir(ctx);
+    for f in &mut files {
+        f.check_examples = !cache.join(validated_name(f)).exists();
+    }
+    let policy = build(&files, ctx)?;
+    remember_validated(ctx, &files);
+    Ok(policy)
+}
+
+/// Records that `files` validated (best effort: a cache that cannot be written only
+/// means the examples run again next time).
+pub fn remember_validated(ctx: &Context, files: &[File]) {
+    let dir = validated_dir(ctx);
+    for f in files.iter().filter(|f| f.check_examples) {
+        if std::fs::create_dir_all(&dir).is_ok() {
+            let _ = std::fs::write(dir.join(validated_name(f)), b"");
+        }
+    }
+}
+
+fn validated_dir(ctx: &Context) -> PathBuf {
+    ctx.var("XDG_CACHE_HOME")
+        .filter(|p| p.starts_with('/'))
+        .map_or_else(|| ctx.home.join(".cache"), PathBuf::from)
+        .join("tako-exec/validated")
+}
+
+fn validated_name(f: &File) -> String {
+    use sha2::{Digest, Sha256};
+    let mut h = Sha256::new();
+    for part in [env!("CARGO_PKG_VERSION"), f.kind.as_str(), &f.name, &f.text] {
+        h.update(part.as_bytes());
+        h.update([0]);
+    }
+    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// Validates `files` (in layer order) and merges them over their profile.
@@ -574,7 +627,9 @@ fn merge(
     ctx: &Context,
 ) -> Result<Policy, Vec<Diagnostic>> {
     let text = PROFILES.iter().find(|(n, _)| *n == name).map_or("", |(_, t)| t);
-    let profile_file = File { kind: SourceKind::Profile, name: format!("profile:{name}"), text: text.to_string() };
+    // Built-in profiles' examples are checked by the test suite, not on every load.
+    let mut profile_file = File::new(SourceKind::Profile, format!("profile:{name}"), text);
+    profile_file.check_examples = false;
     let (base, d) = parse_file(&profile_file, ctx);
     diags.extend(d);
     let mut policy = Policy::empty();

@@ -8,7 +8,6 @@
 //!   to match a restricting rule (`ask`, `deny`) and never to match an `allow` rule, so
 //!   an unknown can only make a decision stricter.
 
-use globset::{GlobBuilder, GlobMatcher};
 use regex::Regex;
 
 use crate::analyze::model::{program_name, UNKNOWN_MARK};
@@ -26,11 +25,104 @@ pub struct Token {
     alternatives: Vec<Alt>,
 }
 
-/// One alternative: literal text (most tokens, compared directly) or a compiled glob.
+/// One alternative: literal text (most tokens, compared directly) or a wildcard
+/// pattern (`*`, `?`, `[abc]`, `[!a-z]`, `\*`), matched by [`wildcard`]: arguments
+/// are not paths, and compiling a regex-backed glob per token cost 50 µs each.
 #[derive(Debug, Clone)]
 enum Alt {
     Exact(String),
-    Glob(GlobMatcher),
+    Pattern(Vec<Pat>),
+}
+
+/// One element of a wildcard pattern.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Pat {
+    Char(char),
+    Any,
+    Star,
+    /// A class: negated, then ranges (a single character is a range of one).
+    Class(bool, Vec<(char, char)>),
+}
+
+/// Compiles a wildcard pattern.
+fn compile(p: &str) -> Result<Vec<Pat>, String> {
+    let mut out = Vec::new();
+    let mut it = p.chars().peekable();
+    while let Some(c) = it.next() {
+        match c {
+            '*' => {
+                if out.last() != Some(&Pat::Star) {
+                    out.push(Pat::Star);
+                }
+            }
+            '?' => out.push(Pat::Any),
+            '\\' => out.push(Pat::Char(it.next().ok_or_else(|| format!("`{p}` ends with a lone `\\`"))?)),
+            '[' => {
+                let negated = matches!(it.peek(), Some('!' | '^'));
+                if negated {
+                    it.next();
+                }
+                let mut ranges = Vec::new();
+                let mut first = true;
+                loop {
+                    let Some(c) = it.next() else { return Err(format!("unclosed `[` in `{p}`")) };
+                    if c == ']' && !first {
+                        break;
+                    }
+                    first = false;
+                    if it.peek() == Some(&'-') {
+                        let mut ahead = it.clone();
+                        ahead.next();
+                        if let Some(&end) = ahead.peek().filter(|e| **e != ']') {
+                            it.next();
+                            it.next();
+                            if end < c {
+                                return Err(format!("bad range `{c}-{end}` in `{p}`"));
+                            }
+                            ranges.push((c, end));
+                            continue;
+                        }
+                    }
+                    ranges.push((c, c));
+                }
+                out.push(Pat::Class(negated, ranges));
+            }
+            c => out.push(Pat::Char(c)),
+        }
+    }
+    Ok(out)
+}
+
+/// Whether `s` matches the compiled pattern (iterative, with one backtrack point per
+/// star: linear in practice, quadratic at worst, never exponential).
+fn wildcard(p: &[Pat], s: &str) -> bool {
+    let s: Vec<char> = s.chars().collect();
+    let (mut pi, mut si) = (0, 0);
+    let mut star: Option<(usize, usize)> = None;
+    while si < s.len() {
+        let ok = match p.get(pi) {
+            Some(Pat::Char(c)) => *c == s[si],
+            Some(Pat::Any) => true,
+            Some(Pat::Class(neg, ranges)) => ranges.iter().any(|(a, b)| (*a..=*b).contains(&s[si])) != *neg,
+            Some(Pat::Star) => {
+                star = Some((pi, si));
+                pi += 1;
+                continue;
+            }
+            None => false,
+        };
+        if ok {
+            pi += 1;
+            si += 1;
+        } else if let Some((sp, ss)) = star {
+            pi = sp + 1;
+            si = ss + 1;
+            star = Some((sp, ss + 1));
+        } else {
+            return false;
+        }
+    }
+    p[pi..].iter().all(|x| *x == Pat::Star)
 }
 
 impl Token {
@@ -44,16 +136,11 @@ impl Token {
             if alt.is_empty() {
                 return Err(format!("empty alternative in `{text}`"));
             }
-            if !alt.contains(['*', '?', '[', ']', '{', '}', '\\']) {
+            if !alt.contains(['*', '?', '[', '\\']) {
                 alternatives.push(Alt::Exact(alt.to_string()));
                 continue;
             }
-            let glob = GlobBuilder::new(alt)
-                .literal_separator(false)
-                .backslash_escape(true)
-                .build()
-                .map_err(|e| format!("bad glob `{alt}`: {}", e.kind()))?;
-            alternatives.push(Alt::Glob(glob.compile_matcher()));
+            alternatives.push(Alt::Pattern(compile(alt).map_err(|e| format!("bad pattern: {e}"))?));
         }
         Ok(Self { text: text.to_string(), alternatives })
     }
@@ -61,7 +148,7 @@ impl Token {
     fn matches_text(&self, s: &str) -> bool {
         self.alternatives.iter().any(|a| match a {
             Alt::Exact(e) => e == s,
-            Alt::Glob(g) => g.is_match(s),
+            Alt::Pattern(p) => wildcard(p, s),
         })
     }
 }
@@ -182,6 +269,22 @@ mod tests {
         let args = vec![Field::known("git"), Field::known("push"), Field::unknown(crate::analyze::Unknown::Number)];
         assert!(rule(&["git", "push", "--force"], Decision::Ask).matches(&inv(args.clone())));
         assert!(!rule(&["git", "push", "origin"], Decision::Allow).matches(&inv(args)));
+    }
+
+    #[test]
+    fn wildcards() {
+        let m = |p: &str, s: &str| wildcard(&compile(p).expect("pattern"), s);
+        assert!(m("--force*", "--force-with-lease") && m("--force*", "--force") && !m("--force*", "-f"));
+        assert!(m("v?.*", "v1.2") && !m("v?.*", "v12"));
+        assert!(m("[a-c]x", "bx") && !m("[a-c]x", "dx") && m("[!a-c]x", "dx"));
+        assert!(m("a*b*c", "a-b-b-c") && !m("a*b*c", "a-c-b"));
+        assert!(m("\\*", "*") && !m("\\*", "x"));
+        assert!(m("*", "") && m("**", "anything/with/slashes"));
+        assert!(m("[]]", "]") && m("[a-]", "-"));
+        assert!(compile("[a").is_err() && compile("x\\").is_err() && compile("[z-a]").is_err());
+        // No exponential blow-up on many stars.
+        let p = compile(&"a*".repeat(30)).expect("p");
+        assert!(!wildcard(&p, &"a".repeat(29)));
     }
 
     #[test]

@@ -25,7 +25,8 @@ const RULE_KEYS: &[&str] = &["id", "command", "regex", "decision", "reason", "co
 /// Reads `file`: the layer it makes (without what failed) and its problems.
 #[must_use]
 pub fn parse_file(file: &File, ctx: &Context) -> (Layer, Vec<Diagnostic>) {
-    let mut r = Reader { file, diags: Vec::new() };
+    let lines = std::iter::once(0).chain(file.text.match_indices('\n').map(|(i, _)| i + 1)).collect();
+    let mut r = Reader { file, diags: Vec::new(), lines };
     let layer = r.read(ctx);
     (layer, r.diags)
 }
@@ -33,15 +34,16 @@ pub fn parse_file(file: &File, ctx: &Context) -> (Layer, Vec<Diagnostic>) {
 struct Reader<'f> {
     file: &'f File,
     diags: Vec<Diagnostic>,
+    /// Byte offsets where lines start.
+    lines: Vec<usize>,
 }
 
 impl Reader<'_> {
     fn origin(&self, span: &Range<usize>) -> Origin {
         let text = &self.file.text;
-        let at = span.start.min(text.len());
-        let before = &text[..char_floor(text, at)];
-        let line = before.matches('\n').count() + 1;
-        let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+        let at = char_floor(text, span.start);
+        let line = self.lines.partition_point(|&start| start <= at).max(1);
+        let col = text[self.lines[line - 1]..at].chars().count() + 1;
         Origin { kind: self.file.kind, file: self.file.name.clone(), line, col }
     }
 
@@ -281,6 +283,7 @@ impl Reader<'_> {
         let (Some(decision), Some(reason), Some(matcher)) = (decision, reason, matcher) else { return None };
         let rule = Rule { id: id.clone(), decision, reason, matcher, contexts, origin: self.origin(&at) };
         // The examples are checked against the analyzer, as commands are at run time.
+        let (examples, counter) = if self.file.check_examples { (examples, counter) } else { (Vec::new(), Vec::new()) };
         for (text, span) in &examples {
             match example_matches(&rule, text, ctx) {
                 Ok(true) => {}

@@ -12,7 +12,7 @@ fn ctx() -> Context {
 }
 
 fn file(kind: SourceKind, name: &str, text: &str) -> File {
-    File { kind, name: name.into(), text: text.into() }
+    File::new(kind, name, text)
 }
 
 fn errors(files: &[File]) -> Vec<String> {
@@ -63,7 +63,7 @@ not_match = ["git push origin main", "echo 'open"]
     let want = [
         "tako.toml:1:11: error: unknown profile `lax`",
         "tako.toml:2:1: error: unknown key `colour`",
-        "tako.toml:5:27: error: rule 1: bad glob `[`",
+        "tako.toml:5:27: error: rule 1: bad pattern: unclosed `[`",
         "tako.toml:6:12: error: unknown decision `maybe`",
         "tako.toml:4:1: error: rule 1: needs a non-empty `reason`",
         "tako.toml:4:1: error: rule 1: needs `match = [\"…\"]`",
