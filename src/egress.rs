@@ -1,0 +1,1344 @@
+//! Egress: which network hosts one command invocation reaches, and whether it sends data
+//! there.
+//!
+//! [`net_uses`] reads the arguments of the programs that talk to the network and reports
+//! each host with what is sent to it: HTTP clients (curl, curlie, wget, HTTPie, xh),
+//! git's remote commands, ssh and the copiers over it (scp, sftp, rsync), raw sockets
+//! (nc, ncat, netcat, socat, telnet, `openssl s_client`), package managers' index and
+//! registry options (pip, uv, npm and its kin, cargo, twine) and container registries
+//! (`docker`/`podman` push, pull, login). [`host_matches`] matches a host against an
+//! `egress.allow` / `egress.deny` pattern.
+//!
+//! Invariants:
+//! - It never decides: allow, ask and deny belong to the policy.
+//! - Pure, but for one read: the workspace repository's git configuration, to find the
+//!   URL of a remote (`git push`), and only when the [`Context`] allows reading files
+//!   and git runs inside the workspace.
+//! - Sound over precise. A value not known statically (`curl $URL`) is a
+//!   [`Host::Unknown`], never dropped. An option the tables below do not know is taken
+//!   for a flag, so a word after it still counts as a URL: an extra host, never a
+//!   missed one. Hosts that carry the request instead of the one named (`curl -x`,
+//!   `--connect-to`, `--resolve`, `ssh -o HostName=`, jump hosts, proxies set in the
+//!   environment of the command) are reported too.
+//! - Hosts are normalised as the programs resolve them, the same way in [`net_uses`]
+//!   and [`host_matches`], so a deny list cannot be sidestepped by spelling: lowercase,
+//!   percent-decoded, without user, port or trailing dot, IPv6 without brackets in
+//!   canonical form, IPv4 in any numeric form (`2130706433`, `0x7f.1`) as a dotted
+//!   quad.
+//! - Only the invocation given is judged. Wrappers (`sudo`, `env`, `xargs`) and nesting
+//!   are seen through by the analyzer, which yields the inner invocation on its own. A
+//!   command run on another host (`ssh host curl …`, see [`Invocation::via`]) is
+//!   reported like a local one; what egress from there means is the caller's choice.
+//!
+//! Not covered: hosts named in files the programs read on their own (`~/.curlrc`,
+//! `~/.ssh/config`, `.npmrc`, `.pypirc`, requirements files, `.gitmodules`, wget's
+//! `-i` lists: reported as unknown where an option names the file), name resolution
+//! (`dig`, `host`), images pulled implicitly (`docker run`), remote docker daemons
+//! (`docker -H`), and programs not listed above.
+
+use std::borrow::Cow;
+use std::fmt;
+use std::net::Ipv6Addr;
+
+use crate::analyze::model::{Field, Input, Invocation, Unknown, UNKNOWN_MARK};
+use crate::context::Context;
+
+#[cfg(test)]
+mod tests;
+
+/// One use of the network by a command.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NetUse {
+    /// The host reached.
+    pub host: Host,
+    /// What is sent there, for messages (`a request body (-d @notes.txt)`); `None` when
+    /// the command only fetches.
+    pub send: Option<String>,
+    /// The program, with its subcommand for git and the container tools (`curl`,
+    /// `git push`, `docker login`).
+    pub program: String,
+}
+
+/// A network host.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Host {
+    /// A hostname or IP address, normalised: lowercase, no port, no user, no trailing
+    /// dot, IPv6 without brackets.
+    Known(String),
+    /// A host that is not known statically: what stands for it (`$URL`, `the URL of git
+    /// remote origin`).
+    Unknown(String),
+}
+
+impl Host {
+    /// The hostname, when known.
+    #[must_use]
+    pub fn known(&self) -> Option<&str> {
+        match self {
+            Self::Known(h) => Some(h),
+            Self::Unknown(_) => None,
+        }
+    }
+}
+
+impl fmt::Display for Host {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Known(h) => f.write_str(h),
+            Self::Unknown(w) => write!(f, "an unknown host ({w})"),
+        }
+    }
+}
+
+/// Whether `host` matches a pattern of an `egress.allow` or `egress.deny` list.
+///
+/// Patterns: `github.com` (that host only), `*.github.com` (its subdomains at any depth,
+/// not `github.com` itself), `*` (any host). Both sides are normalised as [`net_uses`]
+/// normalises hosts (case, trailing dot, brackets, numeric IP forms). A `*` anywhere
+/// else in a pattern matches nothing.
+#[must_use]
+pub fn host_matches(pattern: &str, host: &str) -> bool {
+    let Some(host) = normalize_host(host) else { return false };
+    let pattern = pattern.trim();
+    if pattern == "*" {
+        return true;
+    }
+    if let Some(suffix) = pattern.strip_prefix("*.") {
+        let Some(suffix) = normalize_host(suffix).filter(|s| !s.contains('*')) else { return false };
+        return host.len() > suffix.len() + 1
+            && host.ends_with(&suffix)
+            && host.as_bytes()[host.len() - suffix.len() - 1] == b'.';
+    }
+    !pattern.contains('*') && normalize_host(pattern).is_some_and(|p| p == host)
+}
+
+/// The network hosts an invocation reaches and what it sends to each, in the order the
+/// command names them, without duplicates.
+#[must_use]
+pub fn net_uses(inv: &Invocation, _ctx: &Context) -> Vec<NetUse> {
+    let Some(name) = inv.name() else { return Vec::new() };
+    let name = name.as_ref();
+    let mut out = Out::default();
+    match name {
+        "curl" | "curlie" => curl(inv, name, &mut out),
+        "wget" | "wget2" => wget(inv, name, &mut out),
+        "http" | "https" | "xh" | "xhs" => httpie(inv, name, &mut out),
+        _ => {}
+    }
+    if !out.uses.is_empty() && HTTP_PROGRAMS.contains(&name) {
+        env_proxies(inv, &mut out);
+    }
+    out.uses
+}
+
+/// Programs that honour the `http_proxy` family of environment variables.
+const HTTP_PROGRAMS: &[&str] = &[
+    "curl", "curlie", "wget", "wget2", "http", "https", "xh", "xhs", "git", "npm", "npx", "pnpm", "yarn", "bun",
+    "cargo", "twine", "uv", "pip", "pip3",
+];
+
+/// The uses found so far.
+#[derive(Default)]
+struct Out {
+    uses: Vec<NetUse>,
+}
+
+impl Out {
+    fn push(&mut self, host: Host, send: Option<String>, program: &str) {
+        let u = NetUse { host, send, program: program.to_string() };
+        if !self.uses.contains(&u) && self.uses.len() < 256 {
+            self.uses.push(u);
+        }
+    }
+
+    /// The first description of what is sent, if anything is.
+    fn first_send(&self) -> Option<String> {
+        self.uses.iter().find_map(|u| u.send.clone())
+    }
+}
+
+/// Proxies given in the command's own environment (`https_proxy=http://p:3128 curl …`):
+/// they carry every request, and see what is sent.
+fn env_proxies(inv: &Invocation, out: &mut Out) {
+    let send = out.first_send();
+    let program = out.uses.first().map(|u| u.program.clone()).unwrap_or_default();
+    for (k, v) in &inv.env {
+        if matches!(k.to_ascii_lowercase().as_str(), "http_proxy" | "https_proxy" | "all_proxy" | "ftp_proxy") {
+            if let Some(h) = url_host(v, "http") {
+                out.push(h, send.clone(), &program);
+            }
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Option parsing
+
+/// How a program's options take values.
+struct Syntax {
+    /// Short options that take a value (attached, `-dx`, or the next argument).
+    short: &'static str,
+    /// Long options (without dashes) that take a value (`--opt=x` or `--opt x`).
+    long: &'static [&'static str],
+    /// Long options known to take none; with `abbrev`, they make abbreviations
+    /// ambiguous rather than resolved to an option that takes a value.
+    flags: &'static [&'static str],
+    /// Unambiguous abbreviations of long options are accepted (`--data-b`).
+    abbrev: bool,
+    /// A prefix the program strips from long options before looking them up (curl's
+    /// `--expand-`).
+    strip: &'static str,
+    /// Options are parsed until this many operands have been seen; everything after is
+    /// an operand (`ssh HOST [options] COMMAND…`). Zero: options anywhere.
+    stop: usize,
+}
+
+/// One parsed argument.
+#[derive(Debug, Clone)]
+enum Arg {
+    /// An option.
+    Opt(Opt),
+    /// A word that is not an option (or any word after `--`).
+    Operand(Field),
+}
+
+/// An option as parsed.
+#[derive(Debug, Clone)]
+struct Opt {
+    /// `-d`, or `--` and the long name (an abbreviation resolved); holds the unknown
+    /// mark when the option is not known statically (`--$X`).
+    name: String,
+    /// As written, for messages.
+    written: String,
+    /// The value, for options that take one.
+    value: Option<Field>,
+}
+
+impl Arg {
+    /// The option, when this is one named by any of `names` (`-d`, `--data`).
+    fn opt(&self, names: &[&str]) -> Option<&Opt> {
+        match self {
+            Self::Opt(o) if names.contains(&o.name.as_str()) => Some(o),
+            _ => None,
+        }
+    }
+
+    /// The value of the option, when this is one named by any of `names`.
+    fn value(&self, names: &[&str]) -> Option<&Field> {
+        self.opt(names).and_then(|o| o.value.as_ref())
+    }
+
+    /// Whether this is an option not known statically (`-$X`, `--$X`).
+    fn unknown_opt(&self) -> bool {
+        matches!(self, Self::Opt(o) if o.name.contains(UNKNOWN_MARK))
+    }
+}
+
+/// The operands among parsed arguments.
+fn operands(args: &[Arg]) -> Vec<&Field> {
+    args.iter()
+        .filter_map(|a| match a {
+            Arg::Operand(f) => Some(f),
+            Arg::Opt(_) => None,
+        })
+        .collect()
+}
+
+/// Whether any of the options `names` is present.
+fn has(args: &[Arg], names: &[&str]) -> bool {
+    args.iter().any(|a| a.opt(names).is_some())
+}
+
+/// The values of the options `names`, in order.
+fn values<'a>(args: &'a [Arg], names: &'a [&str]) -> impl Iterator<Item = &'a Field> + 'a {
+    args.iter().filter_map(move |a| a.value(names))
+}
+
+impl Syntax {
+    /// Resolves a long option name: its full name and whether it takes a value.
+    fn resolve<'n>(&self, name: &'n str) -> (Cow<'n, str>, bool) {
+        let name = if self.strip.is_empty() { name } else { name.strip_prefix(self.strip).unwrap_or(name) };
+        if self.long.contains(&name) {
+            return (Cow::Borrowed(name), true);
+        }
+        if !self.abbrev || self.flags.contains(&name) || name.starts_with("no-") {
+            return (Cow::Borrowed(name), false);
+        }
+        let mut hits = self
+            .long
+            .iter()
+            .map(|n| (*n, true))
+            .chain(self.flags.iter().map(|n| (*n, false)))
+            .filter(|(n, _)| n.starts_with(name));
+        match (hits.next(), hits.next()) {
+            (Some((full, value)), None) => (Cow::Owned(full.to_string()), value),
+            _ => (Cow::Borrowed(name), false),
+        }
+    }
+
+    /// Parses arguments in the getopt style.
+    fn parse(&self, args: &[Field]) -> Vec<Arg> {
+        let mut out = Vec::new();
+        let mut seen = 0;
+        let mut rest = false;
+        let mut i = 0;
+        while let Some(a) = args.get(i) {
+            i += 1;
+            if rest || (self.stop > 0 && seen >= self.stop) {
+                out.push(Arg::Operand(a.clone()));
+                continue;
+            }
+            let t = a.text.as_str();
+            if t == "--" {
+                rest = true;
+                continue;
+            }
+            if let Some(body) = t.strip_prefix("--") {
+                let (name, attached) = match body.split_once('=') {
+                    Some((n, _)) => (n, Some(2 + n.len() + 1)),
+                    None => (body, None),
+                };
+                if name.contains(UNKNOWN_MARK) {
+                    out.push(Arg::Opt(Opt { name: t.to_string(), written: a.display(), value: None }));
+                    continue;
+                }
+                let (full, takes) = self.resolve(name);
+                let value = match (takes, attached) {
+                    (_, Some(at)) => Some(sub_field(a, at, t.len())),
+                    (true, None) => {
+                        i += 1;
+                        args.get(i - 1).cloned()
+                    }
+                    (false, None) => None,
+                };
+                out.push(Arg::Opt(Opt { name: format!("--{full}"), written: format!("--{name}"), value }));
+                continue;
+            }
+            if t.len() > 1 && t.starts_with('-') {
+                for (k, c) in t[1..].char_indices() {
+                    if c == UNKNOWN_MARK {
+                        let rest = &t[1 + k..];
+                        out.push(Arg::Opt(Opt { name: format!("-{rest}"), written: a.display(), value: None }));
+                        break;
+                    }
+                    if self.short.contains(c) {
+                        let at = 1 + k + c.len_utf8();
+                        let value = if at < t.len() {
+                            Some(sub_field(a, at, t.len()))
+                        } else {
+                            i += 1;
+                            args.get(i - 1).cloned()
+                        };
+                        out.push(Arg::Opt(Opt { name: format!("-{c}"), written: format!("-{c}"), value }));
+                        break;
+                    }
+                    out.push(Arg::Opt(Opt { name: format!("-{c}"), written: format!("-{c}"), value: None }));
+                }
+                continue;
+            }
+            seen += 1;
+            out.push(Arg::Operand(a.clone()));
+        }
+        out
+    }
+}
+
+/// The part `start..end` of a field's text, with the unknowns that stand in it.
+fn sub_field(f: &Field, start: usize, end: usize) -> Field {
+    let skipped = f.text[..start].matches(UNKNOWN_MARK).count();
+    let text = f.text[start..end].to_string();
+    let count = text.matches(UNKNOWN_MARK).count();
+    Field {
+        text,
+        unknowns: f.unknowns.iter().skip(skipped).take(count).cloned().collect(),
+        glob: f.glob,
+        quoted: f.quoted,
+        taint: f.taint.clone(),
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Hosts
+
+/// Normalises a hostname as the network programs resolve it; `None` when it names no
+/// host (empty, or no letter or digit in it).
+fn normalize_host(raw: &str) -> Option<String> {
+    let h = raw.trim();
+    let h = h.strip_prefix('[').and_then(|x| x.strip_suffix(']')).unwrap_or(h);
+    let h = percent_decode(h);
+    let lower = h.to_lowercase();
+    let lower = lower.trim_end_matches('.');
+    if !lower.chars().any(char::is_alphanumeric) {
+        return None;
+    }
+    if lower.contains(':') {
+        let addr = lower.split('%').next().unwrap_or(lower);
+        return Some(addr.parse::<Ipv6Addr>().map_or_else(|_| lower.to_string(), |a| a.to_string()));
+    }
+    Some(loose_ipv4(lower).unwrap_or_else(|| lower.to_string()))
+}
+
+/// `%41` and the like decoded, when the result is text.
+fn percent_decode(s: &str) -> Cow<'_, str> {
+    if !s.contains('%') {
+        return Cow::Borrowed(s);
+    }
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        let hex = |c: u8| (c as char).to_digit(16);
+        match (b[i], b.get(i + 1).copied().and_then(hex), b.get(i + 2).copied().and_then(hex)) {
+            (b'%', Some(h), Some(l)) => {
+                out.push(u8::try_from(h * 16 + l).unwrap_or(b'?'));
+                i += 3;
+            }
+            (c, _, _) => {
+                out.push(c);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8(out).map_or(Cow::Borrowed(s), Cow::Owned)
+}
+
+/// An IPv4 address in any form `inet_aton` accepts (`127.1`, `2130706433`,
+/// `0x7f.0.0.1`, `0177.0.0.1`), as a dotted quad.
+fn loose_ipv4(s: &str) -> Option<String> {
+    let parts: Vec<&str> = s.split('.').collect();
+    if parts.is_empty() || parts.len() > 4 {
+        return None;
+    }
+    let mut nums = Vec::with_capacity(4);
+    for p in &parts {
+        let n = if let Some(h) = p.strip_prefix("0x").or_else(|| p.strip_prefix("0X")) {
+            if h.is_empty() {
+                0
+            } else {
+                u64::from_str_radix(h, 16).ok()?
+            }
+        } else if p.len() > 1 && p.starts_with('0') {
+            u64::from_str_radix(&p[1..], 8).ok()?
+        } else if !p.is_empty() && p.bytes().all(|c| c.is_ascii_digit()) {
+            p.parse::<u64>().ok()?
+        } else {
+            return None;
+        };
+        nums.push(n);
+    }
+    let (last, init) = nums.split_last()?;
+    if init.iter().any(|&n| n > 255) || *last >= 1u64 << (8 * (5 - nums.len())) {
+        return None;
+    }
+    let mut v: u64 = 0;
+    for (k, n) in init.iter().enumerate() {
+        v |= n << (24 - 8 * k);
+    }
+    v |= last;
+    let v = u32::try_from(v).ok()?;
+    Some(std::net::Ipv4Addr::from(v).to_string())
+}
+
+/// The host named by `raw` (a slice of `f`'s text), unknown when a value not known
+/// statically stands in it.
+fn host_in(raw: &str, f: &Field) -> Option<Host> {
+    if raw.contains(UNKNOWN_MARK) {
+        return Some(unknown_host(f));
+    }
+    normalize_host(raw).map(Host::Known)
+}
+
+/// An unknown host named by a field: the field as written (`$URL`, `https://$H/x`), or
+/// what its only value stands for (the output of a command, input read at run time).
+fn unknown_host(f: &Field) -> Host {
+    let what = match f.unknowns.as_slice() {
+        [u] if f.text.len() == UNKNOWN_MARK.len_utf8() => u.describe(),
+        _ => f.display(),
+    };
+    Host::Unknown(shorten(&what))
+}
+
+/// Splits `scheme://rest`; `None` when the text has no scheme.
+fn split_scheme(t: &str) -> Option<(&str, &str)> {
+    let (scheme, rest) = t.split_once("://")?;
+    let ok = !scheme.is_empty()
+        && scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+        && scheme.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
+    ok.then_some((scheme, rest))
+}
+
+/// The host part of a URL's authority (`user:pw@host:port`), brackets kept off IPv6.
+fn authority_host(rest: &str) -> &str {
+    let end = rest.find(['/', '?', '#', '\\']).unwrap_or(rest.len());
+    let auth = &rest[..end];
+    let auth = auth.rfind('@').map_or(auth, |at| &auth[at + 1..]);
+    if let Some(v6) = auth.strip_prefix('[') {
+        return v6.find(']').map_or(v6, |e| &v6[..e]);
+    }
+    auth.find(':').map_or(auth, |c| &auth[..c])
+}
+
+/// The host a URL reaches (`default_scheme` when it has none); `None` for local
+/// schemes (`file://`) and URLs without a host.
+fn url_host(f: &Field, default_scheme: &str) -> Option<Host> {
+    let t = f.text.as_str();
+    let rest = match split_scheme(t) {
+        Some((scheme, _)) if scheme.eq_ignore_ascii_case("file") => return None,
+        Some((_, rest)) => rest,
+        None if default_scheme == "file" => return None,
+        None => t,
+    };
+    host_in(authority_host(rest), f)
+}
+
+/// Whether a field carries data from this machine: derived from a secret, or the output
+/// of a command.
+fn carries_data(f: &Field) -> bool {
+    f.taint.secret.is_some() || f.unknowns.iter().any(|u| matches!(u, Unknown::Output(_) | Unknown::Stream(_)))
+}
+
+/// What a command reads on its standard input, when the script feeds it.
+fn stdin_sent(inv: &Invocation) -> Option<String> {
+    match &inv.stdin {
+        Input::Pipe(s) => Some(match &s.producer {
+            Some(p) => format!("standard input (the output of `{}`)", shorten(p)),
+            None => "standard input (a pipe)".to_string(),
+        }),
+        Input::Text(_) => Some("standard input (a here-document or here-string)".to_string()),
+        Input::File(f) => Some(format!("standard input (< {})", shorten(&f.display()))),
+        Input::Inherited | Input::Null => None,
+    }
+}
+
+/// Text cut to a length fit for a message.
+fn shorten(s: &str) -> String {
+    const MAX: usize = 80;
+    if s.chars().count() <= MAX {
+        return s.to_string();
+    }
+    let mut out: String = s.chars().take(MAX - 1).collect();
+    out.push('…');
+    out
+}
+
+/// `noun (parts…)`, or `None` without parts.
+fn describe(noun: &str, parts: &[String]) -> Option<String> {
+    (!parts.is_empty()).then(|| format!("{noun} ({})", shorten(&parts.join(" "))))
+}
+
+/// `--opt value` for messages.
+fn spelled(o: &Opt) -> String {
+    match &o.value {
+        Some(v) => format!("{} {}", o.written, v.display()),
+        None => o.written.clone(),
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// HTTP clients
+
+/// curl's long options that take a value.
+const CURL_VALUES: &[&str] = &[
+    "abstract-unix-socket",
+    "alt-svc",
+    "aws-sigv4",
+    "cacert",
+    "capath",
+    "cert",
+    "cert-type",
+    "ciphers",
+    "config",
+    "connect-timeout",
+    "connect-to",
+    "continue-at",
+    "cookie",
+    "cookie-jar",
+    "create-file-mode",
+    "crlfile",
+    "curves",
+    "data",
+    "data-ascii",
+    "data-binary",
+    "data-raw",
+    "data-urlencode",
+    "delegation",
+    "dns-interface",
+    "dns-ipv4-addr",
+    "dns-ipv6-addr",
+    "dns-servers",
+    "doh-url",
+    "dump-header",
+    "ech",
+    "egd-file",
+    "engine",
+    "etag-compare",
+    "etag-save",
+    "expect100-timeout",
+    "form",
+    "form-string",
+    "ftp-account",
+    "ftp-alternative-to-user",
+    "ftp-method",
+    "ftp-port",
+    "ftp-ssl-ccc-mode",
+    "happy-eyeballs-timeout-ms",
+    "haproxy-clientip",
+    "header",
+    "hostpubmd5",
+    "hostpubsha256",
+    "hsts",
+    "interface",
+    "ip-tos",
+    "ipfs-gateway",
+    "json",
+    "keepalive-cnt",
+    "keepalive-time",
+    "key",
+    "key-type",
+    "knownhosts",
+    "krb",
+    "libcurl",
+    "limit-rate",
+    "local-port",
+    "login-options",
+    "mail-auth",
+    "mail-from",
+    "mail-rcpt",
+    "max-filesize",
+    "max-redirs",
+    "max-time",
+    "netrc-file",
+    "noproxy",
+    "oauth2-bearer",
+    "output",
+    "output-dir",
+    "parallel-max",
+    "parallel-max-host",
+    "pass",
+    "pinnedpubkey",
+    "preproxy",
+    "proto",
+    "proto-default",
+    "proto-redir",
+    "proxy",
+    "proxy-cacert",
+    "proxy-capath",
+    "proxy-cert",
+    "proxy-cert-type",
+    "proxy-ciphers",
+    "proxy-crlfile",
+    "proxy-header",
+    "proxy-key",
+    "proxy-key-type",
+    "proxy-pass",
+    "proxy-pinnedpubkey",
+    "proxy-service-name",
+    "proxy-tls13-ciphers",
+    "proxy-tlsauthtype",
+    "proxy-tlspassword",
+    "proxy-tlsuser",
+    "proxy-user",
+    "proxy1.0",
+    "pubkey",
+    "quote",
+    "random-file",
+    "range",
+    "rate",
+    "referer",
+    "request",
+    "request-target",
+    "resolve",
+    "retry",
+    "retry-delay",
+    "retry-max-time",
+    "sasl-authzid",
+    "service-name",
+    "socks4",
+    "socks4a",
+    "socks5",
+    "socks5-gssapi-service",
+    "socks5-hostname",
+    "speed-limit",
+    "speed-time",
+    "ssl-sessions",
+    "stderr",
+    "telnet-option",
+    "tftp-blksize",
+    "time-cond",
+    "tls-max",
+    "tls13-ciphers",
+    "tlsauthtype",
+    "tlspassword",
+    "tlsuser",
+    "trace",
+    "trace-ascii",
+    "trace-config",
+    "unix-socket",
+    "upload-file",
+    "upload-flags",
+    "url",
+    "url-query",
+    "user",
+    "user-agent",
+    "variable",
+    "vlan-priority",
+    "write-out",
+];
+
+/// curl's long options that take no value (so that abbreviations resolve as curl does).
+const CURL_FLAGS: &[&str] = &[
+    "anyauth",
+    "append",
+    "basic",
+    "ca-native",
+    "cert-status",
+    "compressed",
+    "compressed-ssh",
+    "create-dirs",
+    "crlf",
+    "digest",
+    "disable",
+    "disable-eprt",
+    "disable-epsv",
+    "disallow-username-in-url",
+    "doh-cert-status",
+    "doh-insecure",
+    "dump-ca-embed",
+    "fail",
+    "fail-early",
+    "fail-with-body",
+    "false-start",
+    "follow",
+    "form-escape",
+    "ftp-create-dirs",
+    "ftp-pasv",
+    "ftp-pret",
+    "ftp-skip-pasv-ip",
+    "ftp-ssl-ccc",
+    "ftp-ssl-control",
+    "get",
+    "globoff",
+    "haproxy-protocol",
+    "head",
+    "help",
+    "http0.9",
+    "http1.0",
+    "http1.1",
+    "http2",
+    "http2-prior-knowledge",
+    "http3",
+    "http3-only",
+    "ignore-content-length",
+    "include",
+    "insecure",
+    "ipv4",
+    "ipv6",
+    "junk-session-cookies",
+    "list-only",
+    "location",
+    "location-trusted",
+    "mail-rcpt-allowfails",
+    "manual",
+    "metalink",
+    "mptcp",
+    "negotiate",
+    "netrc",
+    "netrc-optional",
+    "next",
+    "ntlm",
+    "ntlm-wb",
+    "out-null",
+    "parallel",
+    "parallel-immediate",
+    "path-as-is",
+    "post301",
+    "post302",
+    "post303",
+    "progress-bar",
+    "proxy-anyauth",
+    "proxy-basic",
+    "proxy-ca-native",
+    "proxy-digest",
+    "proxy-http2",
+    "proxy-insecure",
+    "proxy-negotiate",
+    "proxy-ntlm",
+    "proxy-ssl-allow-beast",
+    "proxy-ssl-auto-client-cert",
+    "proxy-tlsv1",
+    "proxytunnel",
+    "raw",
+    "remote-header-name",
+    "remote-name",
+    "remote-name-all",
+    "remote-time",
+    "remove-on-error",
+    "retry-all-errors",
+    "retry-connrefused",
+    "sasl-ir",
+    "show-error",
+    "show-headers",
+    "silent",
+    "skip-existing",
+    "socks5-basic",
+    "socks5-gssapi",
+    "socks5-gssapi-nec",
+    "ssl",
+    "ssl-allow-beast",
+    "ssl-auto-client-cert",
+    "ssl-no-revoke",
+    "ssl-reqd",
+    "ssl-revoke-best-effort",
+    "sslv2",
+    "sslv3",
+    "styled-output",
+    "suppress-connect-headers",
+    "tcp-fastopen",
+    "tcp-nodelay",
+    "tftp-no-options",
+    "tls-earlydata",
+    "tlsv1",
+    "tlsv1.0",
+    "tlsv1.1",
+    "tlsv1.2",
+    "tlsv1.3",
+    "tr-encoding",
+    "trace-ids",
+    "trace-time",
+    "use-ascii",
+    "verbose",
+    "version",
+    "xattr",
+];
+
+static CURL: Syntax = Syntax {
+    short: "EKCbcdDFPHmoxUQreXYytzTuAw",
+    long: CURL_VALUES,
+    flags: CURL_FLAGS,
+    abbrev: true,
+    strip: "expand-",
+    stop: 0,
+};
+
+/// curl options that send a request body.
+const CURL_BODY: &[&str] =
+    &["-d", "--data", "--data-ascii", "--data-binary", "--data-raw", "--data-urlencode", "--json"];
+/// curl options that send a multipart form.
+const CURL_FORM: &[&str] = &["-F", "--form", "--form-string"];
+/// curl options that upload a file.
+const CURL_UPLOAD: &[&str] = &["-T", "--upload-file"];
+/// curl options naming a proxy that carries the request.
+const CURL_PROXY: &[&str] = &["-x", "--proxy", "--preproxy", "--socks4", "--socks4a", "--socks5", "--socks5-hostname"];
+
+/// `curl` and `curlie`: each `--next` section on its own.
+fn curl(inv: &Invocation, name: &str, out: &mut Out) {
+    let args = CURL.parse(inv.args());
+    for section in args.split(|a| a.opt(&["-:", "--next"]).is_some()) {
+        curl_section(inv, name, section, out);
+    }
+}
+
+fn curl_section(inv: &Invocation, name: &str, args: &[Arg], out: &mut Out) {
+    let mut parts = Vec::new();
+    let mut noun = None;
+    let mut method = None;
+    let mut urls: Vec<&Field> = operands(args);
+    let mut items = Vec::new();
+    if name == "curlie" {
+        // HTTPie's syntax: [METHOD] URL [ITEM…].
+        let (m, url, rest) = httpie_operands(&urls);
+        method = m;
+        items = rest;
+        urls = url.into_iter().collect();
+    }
+    let mut relays = Vec::new();
+    for a in args {
+        let Arg::Opt(o) = a else { continue };
+        let n = o.name.as_str();
+        let value = o.value.as_ref();
+        if CURL_BODY.contains(&n) {
+            noun.get_or_insert(if n == "--json" { "a JSON body" } else { "a request body" });
+            parts.push(spelled(o));
+        } else if CURL_FORM.contains(&n) {
+            noun.get_or_insert("a form");
+            parts.push(spelled(o));
+        } else if CURL_UPLOAD.contains(&n) {
+            noun.get_or_insert("a file upload");
+            parts.push(spelled(o));
+        } else if matches!(n, "-H" | "--header" | "--proxy-header") && value.is_some_and(carries_data) {
+            noun.get_or_insert("a header");
+            parts.push(spelled(o));
+        } else if a.unknown_opt() {
+            noun.get_or_insert("possibly a request body");
+            parts.push(spelled(o));
+        } else if matches!(n, "-X" | "--request") {
+            method = value.map(|v| v.display().to_ascii_uppercase());
+        } else if n == "--url" {
+            urls.extend(value);
+        } else if CURL_PROXY.contains(&n) {
+            relays.extend(value.and_then(|v| url_host(v, "http")));
+        } else if n == "--connect-to" {
+            relays.extend(value.and_then(connect_to_host));
+        } else if n == "--resolve" {
+            relays.extend(value.map(resolve_hosts).unwrap_or_default());
+        } else if n == "--doh-url" {
+            if let Some(h) = value.and_then(|v| url_host(v, "https")) {
+                out.push(h, None, name);
+            }
+        } else if matches!(n, "-K" | "--config") {
+            let file = value.map(Field::display).unwrap_or_default();
+            let what = if file == "-" { "standard input".to_string() } else { format!("the config file {file}") };
+            out.push(Host::Unknown(format!("URLs in {what}")), Some(format!("what {what} asks for (-K {file})")), name);
+        }
+    }
+    // `-d @-`, `--data-binary @-`, `-T -`, `-F f=@-`: the body is standard input.
+    let from_stdin = args.iter().any(|a| {
+        a.value(CURL_BODY).or_else(|| a.value(CURL_FORM)).is_some_and(|v| v.text == "@-" || v.text.ends_with("=@-"))
+            || a.value(CURL_UPLOAD).is_some_and(|v| v.text == "-" || v.text == ".")
+    });
+    if let Some(s) = stdin_sent(inv).filter(|_| from_stdin) {
+        parts.push(format!("with {s}"));
+    }
+    if has(args, &["-G", "--get"]) && noun.is_some() {
+        noun = Some("data in the query string");
+    }
+    let item_send = httpie_items(&items);
+    let mut send = match (noun, &item_send) {
+        (Some(noun), _) => {
+            if let Some(m) = &method {
+                parts.insert(0, format!("-X {m}"));
+            }
+            describe(noun, &parts)
+        }
+        (None, Some(s)) => Some(s.clone()),
+        (None, None) => None,
+    };
+    if send.is_none() && name == "curlie" && method.as_deref().is_some_and(|m| m != "GET" && m != "HEAD") {
+        send = stdin_sent(inv);
+    }
+    let globoff = has(args, &["-g", "--globoff"]);
+    let mut any = false;
+    for u in urls {
+        for h in curl_hosts(u, globoff) {
+            any = true;
+            let s = send.clone().or_else(|| url_data(u));
+            out.push(h, s, name);
+        }
+    }
+    if any {
+        for h in relays {
+            out.push(h, send.clone(), name);
+        }
+    }
+}
+
+/// Data from this machine carried in a URL (`?k=$(cat .env)`), as a send.
+fn url_data(f: &Field) -> Option<String> {
+    carries_data(f).then(|| format!("data in the URL ({})", shorten(&f.display())))
+}
+
+/// The hosts a curl URL reaches, its `{a,b}` host globbing expanded.
+fn curl_hosts(f: &Field, globoff: bool) -> Vec<Host> {
+    let t = f.text.as_str();
+    let rest = match split_scheme(t) {
+        Some((s, _)) if s.eq_ignore_ascii_case("file") => return Vec::new(),
+        Some((_, r)) => r,
+        None => t,
+    };
+    let end = rest.find(['/', '?', '#', '\\']).unwrap_or(rest.len());
+    let auth = &rest[..end];
+    let host_part = auth.rfind('@').map_or(auth, |a| &auth[a + 1..]);
+    if !globoff && (host_part.contains('{') || (host_part.contains('[') && !host_part.starts_with('['))) {
+        if host_part.contains('[') || host_part.contains(UNKNOWN_MARK) {
+            return vec![Host::Unknown(format!("the hosts matching {}", shorten(&f.display())))];
+        }
+        return expand_braces(auth, 64)
+            .map(|alts| alts.iter().filter_map(|a| normalize_host(authority_host(a)).map(Host::Known)).collect())
+            .unwrap_or_else(|| vec![Host::Unknown(format!("the hosts matching {}", shorten(&f.display())))]);
+    }
+    url_host(f, "http").into_iter().collect()
+}
+
+/// curl's `{a,b}` alternatives in a text (no nesting); `None` when malformed or more
+/// than `max` results.
+fn expand_braces(t: &str, max: usize) -> Option<Vec<String>> {
+    let Some(open) = t.find('{') else { return Some(vec![t.to_string()]) };
+    let close = open + t[open..].find('}')?;
+    let inner = &t[open + 1..close];
+    if inner.contains('{') {
+        return None;
+    }
+    let tails = expand_braces(&t[close + 1..], max)?;
+    let mut out = Vec::new();
+    for alt in inner.split(',') {
+        for tail in &tails {
+            out.push(format!("{}{alt}{tail}", &t[..open]));
+            if out.len() > max {
+                return None;
+            }
+        }
+    }
+    Some(out)
+}
+
+/// The host `--connect-to HOST1:PORT1:HOST2:PORT2` connects to instead.
+fn connect_to_host(f: &Field) -> Option<Host> {
+    let parts = split_host_list(&f.text);
+    let host = parts.get(2)?;
+    if host.is_empty() {
+        return None;
+    }
+    host_in(host, f)
+}
+
+/// The addresses `--resolve [+]HOST:PORT:ADDR[,ADDR]…` sends a host's requests to.
+fn resolve_hosts(f: &Field) -> Vec<Host> {
+    let t = f.text.trim_start_matches('+');
+    if t.starts_with('-') {
+        return Vec::new();
+    }
+    let parts = split_host_list(t);
+    let Some(addrs) = parts.get(2) else { return Vec::new() };
+    // The address list is the rest of the text (IPv6 addresses hold colons).
+    let start = t.find(addrs).unwrap_or(0);
+    t[start..].split(',').filter_map(|a| host_in(a, f)).collect()
+}
+
+/// Splits `a:b:[c::d]:e` at colons outside brackets.
+fn split_host_list(t: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut depth = 0;
+    let mut start = 0;
+    for (i, c) in t.char_indices() {
+        match c {
+            '[' => depth += 1,
+            ']' => depth -= 1,
+            ':' if depth == 0 => {
+                out.push(&t[start..i]);
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    out.push(&t[start..]);
+    out
+}
+
+/// wget's long options that take a value.
+const WGET_VALUES: &[&str] = &[
+    "accept",
+    "accept-regex",
+    "append-output",
+    "backups",
+    "base",
+    "bind-address",
+    "bind-dns-address",
+    "body-data",
+    "body-file",
+    "ca-certificate",
+    "ca-directory",
+    "certificate",
+    "certificate-type",
+    "ciphers",
+    "compression",
+    "config",
+    "connect-timeout",
+    "crl-file",
+    "cut-dirs",
+    "default-page",
+    "directory-prefix",
+    "dns-servers",
+    "dns-timeout",
+    "domains",
+    "egd-file",
+    "exclude-directories",
+    "exclude-domains",
+    "execute",
+    "follow-tags",
+    "ftp-password",
+    "ftp-user",
+    "header",
+    "hsts-file",
+    "http-password",
+    "http-user",
+    "ignore-tags",
+    "include-directories",
+    "input-file",
+    "input-metalink",
+    "level",
+    "limit-rate",
+    "load-cookies",
+    "local-encoding",
+    "max-redirect",
+    "method",
+    "metalink-index",
+    "output-document",
+    "output-file",
+    "password",
+    "pinnedpubkey",
+    "post-data",
+    "post-file",
+    "prefer-family",
+    "preferred-location",
+    "private-key",
+    "private-key-type",
+    "progress",
+    "proxy-password",
+    "proxy-user",
+    "quota",
+    "random-file",
+    "read-timeout",
+    "referer",
+    "regex-type",
+    "reject",
+    "reject-regex",
+    "rejected-log",
+    "remote-encoding",
+    "report-speed",
+    "restrict-file-names",
+    "retry-on-http-error",
+    "save-cookies",
+    "secure-protocol",
+    "start-pos",
+    "timeout",
+    "tries",
+    "use-askpass",
+    "user",
+    "user-agent",
+    "wait",
+    "waitretry",
+    "warc-dedup",
+    "warc-file",
+    "warc-header",
+    "warc-max-size",
+    "warc-tempdir",
+];
+
+static WGET: Syntax =
+    Syntax { short: "OoaiBetTwQPlARDXIUnYC", long: WGET_VALUES, flags: &[], abbrev: true, strip: "", stop: 0 };
+
+/// `wget URL…`.
+fn wget(inv: &Invocation, name: &str, out: &mut Out) {
+    let args = WGET.parse(inv.args());
+    let mut parts = Vec::new();
+    let mut method = None;
+    let mut proxies = Vec::new();
+    let mut urls: Vec<&Field> = operands(&args);
+    for a in &args {
+        let Arg::Opt(o) = a else { continue };
+        let value = o.value.as_ref();
+        match o.name.as_str() {
+            "--post-data" | "--post-file" | "--body-data" | "--body-file" => parts.push(spelled(o)),
+            "--method" => method = value.map(|v| v.display().to_ascii_uppercase()),
+            "-i" | "--input-file" => match value {
+                Some(v) if v.as_known().is_some_and(|t| split_scheme(t).is_some()) => urls.push(v),
+                Some(v) => {
+                    let what = if v.as_known() == Some("-") {
+                        "standard input".to_string()
+                    } else {
+                        format!("the file {}", v.display())
+                    };
+                    out.push(Host::Unknown(format!("URLs listed in {what}")), None, name);
+                }
+                None => {}
+            },
+            "-e" | "--execute" => {
+                // wgetrc commands: `http_proxy=URL`, `post_data=…`, `method=PUT`.
+                let Some(v) = value else { continue };
+                let Some((k, _)) = v.text.split_once('=') else { continue };
+                let key: String = k.trim().chars().filter(|c| !matches!(c, '_' | '-')).collect();
+                let key = key.to_ascii_lowercase();
+                let val = sub_field(v, k.len() + 1, v.text.len());
+                let val = Field { text: val.text.trim().to_string(), ..val };
+                match key.as_str() {
+                    "httpproxy" | "httpsproxy" | "ftpproxy" => proxies.extend(url_host(&val, "http")),
+                    "postdata" | "postfile" | "bodydata" | "bodyfile" => parts.push(spelled(o)),
+                    "method" => method = Some(val.display().to_ascii_uppercase()),
+                    _ => {}
+                }
+            }
+            _ if a.unknown_opt() => parts.push(spelled(o)),
+            _ => {}
+        }
+    }
+    if let Some(m) = method.filter(|_| !parts.is_empty()) {
+        parts.insert(0, format!("--method {m}"));
+    }
+    let send = describe("a request body", &parts);
+    for u in urls {
+        if let Some(h) = url_host(u, "http") {
+            out.push(h, send.clone().or_else(|| url_data(u)), name);
+        }
+    }
+    if !out.uses.is_empty() {
+        for h in proxies {
+            out.push(h, send.clone(), name);
+        }
+    }
+}
+
+/// HTTPie's and xh's long options that take a value.
+const HTTPIE_VALUES: &[&str] = &[
+    "auth",
+    "auth-type",
+    "bearer",
+    "boundary",
+    "cert",
+    "cert-key",
+    "cert-key-pass",
+    "ciphers",
+    "default-scheme",
+    "format-options",
+    "generate",
+    "history-print",
+    "http-version",
+    "interface",
+    "max-headers",
+    "max-redirects",
+    "output",
+    "pretty",
+    "print",
+    "proxy",
+    "raw",
+    "resolve",
+    "response-charset",
+    "response-mime",
+    "session",
+    "session-read-only",
+    "ssl",
+    "style",
+    "timeout",
+    "unix-socket",
+    "verify",
+];
+
+/// HTTPie's and xh's long options that take none.
+const HTTPIE_FLAGS: &[&str] = &[
+    "all",
+    "body",
+    "check-status",
+    "chunked",
+    "compress",
+    "continue",
+    "curl",
+    "curl-long",
+    "debug",
+    "download",
+    "follow",
+    "form",
+    "headers",
+    "help",
+    "https",
+    "ignore-netrc",
+    "ignore-stdin",
+    "ipv4",
+    "ipv6",
+    "json",
+    "meta",
+    "multipart",
+    "native-tls",
+    "offline",
+    "path-as-is",
+    "quiet",
+    "sorted",
+    "stream",
+    "traceback",
+    "unsorted",
+    "verbose",
+    "version",
+];
+
+static HTTPIE: Syntax =
+    Syntax { short: "aAopsP", long: HTTPIE_VALUES, flags: HTTPIE_FLAGS, abbrev: true, strip: "", stop: 0 };
+
+/// `http [METHOD] URL [ITEM…]` (HTTPie, xh).
+fn httpie(inv: &Invocation, name: &str, out: &mut Out) {
+    let args = HTTPIE.parse(inv.args());
+    if has(&args, &["--offline", "--curl", "--curl-long"]) {
+        // The request is built and printed, not sent.
+        return;
+    }
+    let ops = operands(&args);
+    let (_, url, items) = httpie_operands(&ops);
+    let Some(url) = url else { return };
+    let mut send = httpie_items(&items);
+    if let Some(raw) = args.iter().find_map(|a| a.opt(&["--raw"])) {
+        send = Some(format!("a request body ({})", shorten(&spelled(raw))));
+    }
+    if send.is_none() && !has(&args, &["-I", "--ignore-stdin"]) {
+        send = stdin_sent(inv);
+    }
+    let scheme = if matches!(name, "https" | "xhs") { "https" } else { "http" };
+    let host = if url.text.starts_with(':') {
+        // `:3000/x` is localhost.
+        Some(Host::Known("localhost".into()))
+    } else {
+        url_host(url, scheme)
+    };
+    if let Some(h) = host {
+        let s = send.clone().or_else(|| url_data(url));
+        out.push(h, s, name);
+        for p in values(&args, &["--proxy"]) {
+            // `--proxy http:http://host:3128`
+            let t = p.text.as_str();
+            let start = t.find(':').filter(|&c| !t[c..].starts_with("://")).map_or(0, |c| c + 1);
+            if let Some(h) = url_host(&sub_field(p, start, t.len()), "http") {
+                out.push(h, send.clone(), name);
+            }
+        }
+    }
+}
+
+/// HTTPie's positional arguments: the method (a word of letters, when a URL follows),
+/// the URL, and the request items.
+fn httpie_operands<'a>(ops: &[&'a Field]) -> (Option<String>, Option<&'a Field>, Vec<&'a Field>) {
+    let is_method =
+        |f: &Field| f.as_known().is_some_and(|t| !t.is_empty() && t.chars().all(|c| c.is_ascii_alphabetic()));
+    match ops {
+        [m, url, rest @ ..] if is_method(m) => (Some(m.text.to_ascii_uppercase()), Some(*url), rest.to_vec()),
+        [url, rest @ ..] => (None, Some(*url), rest.to_vec()),
+        [] => (None, None, Vec::new()),
+    }
+}
+
+/// What HTTPie request items send: data fields (`a=b`, `a:=1`, `f@file`, `a=@file`),
+/// but not headers (`H:v`) or query parameters (`q==v`).
+fn httpie_items(items: &[&Field]) -> Option<String> {
+    let mut parts = Vec::new();
+    let mut upload = false;
+    for f in items {
+        match item_separator(&f.text) {
+            Some(":" | "==") => {}
+            Some(sep) => {
+                upload |= sep.ends_with('@');
+                parts.push(f.display());
+            }
+            None => {}
+        }
+    }
+    describe(if upload { "a file upload" } else { "request data" }, &parts)
+}
+
+/// The separator of an HTTPie request item: the first one in the text, the longest at
+/// that place; an unknown value before any separator could be any of them (`=`).
+fn item_separator(t: &str) -> Option<&'static str> {
+    const SEPS: &[&str] = &[":=@", "=@", ":=", "==", "=", "@", ":"];
+    let mut escaped = false;
+    for (i, c) in t.char_indices() {
+        if escaped {
+            escaped = false;
+            continue;
+        }
+        if c == '\\' {
+            escaped = true;
+            continue;
+        }
+        if c == UNKNOWN_MARK {
+            return Some("=");
+        }
+        if let Some(sep) = SEPS.iter().find(|s| t[i..].starts_with(**s)) {
+            return Some(sep);
+        }
+    }
+    None
+}
