@@ -125,6 +125,16 @@ pub fn net_uses(inv: &Invocation, ctx: &Context) -> Vec<NetUse> {
         "wget" | "wget2" => wget(inv, name, &mut out),
         "http" | "https" | "xh" | "xhs" => httpie(inv, name, &mut out),
         "git" => git(inv, ctx, &mut out),
+        "ssh" => ssh(inv, &mut out),
+        "ssh-copy-id" => ssh_copy_id(inv, &mut out),
+        "scp" => copy(inv, "scp", &SCP, &mut out),
+        "rsync" => copy(inv, "rsync", &RSYNC, &mut out),
+        "sftp" => sftp(inv, &mut out),
+        "nc" | "netcat" => netcat(inv, name, &NC, &mut out),
+        "ncat" => netcat(inv, name, &NCAT, &mut out),
+        "telnet" => netcat(inv, name, &TELNET, &mut out),
+        "socat" => socat(inv, &mut out),
+        "openssl" => openssl(inv, &mut out),
         _ => {}
     }
     if !out.uses.is_empty() && HTTP_PROGRAMS.contains(&name) {
@@ -1771,4 +1781,418 @@ fn scp_host(f: &Field) -> Option<Host> {
     let host = &head[..colon];
     let host = host.rfind('@').map_or(host, |a| &host[a + 1..]);
     host_in(host, f)
+}
+
+// ---------------------------------------------------------------------------------------
+// ssh and the copiers over it
+
+static SSH: Syntax =
+    Syntax { short: "BbcDEeFIiJLlmOoPpQRSWw", long: &[], flags: &[], abbrev: false, strip: "", stop: 2 };
+static SSH_COPY_ID: Syntax = Syntax { short: "ioFpt", long: &[], flags: &[], abbrev: false, strip: "", stop: 1 };
+static SCP: Syntax = Syntax { short: "cDFiJloPSX", long: &[], flags: &[], abbrev: false, strip: "", stop: 0 };
+static SFTP: Syntax = Syntax { short: "BbcDFiJloPRSsX", long: &[], flags: &[], abbrev: false, strip: "", stop: 1 };
+
+/// rsync's long options that take a value.
+const RSYNC_VALUES: &[&str] = &[
+    "address",
+    "backup-dir",
+    "block-size",
+    "bwlimit",
+    "checksum-choice",
+    "checksum-seed",
+    "chmod",
+    "chown",
+    "compare-dest",
+    "compress-choice",
+    "compress-level",
+    "contimeout",
+    "copy-as",
+    "copy-dest",
+    "debug",
+    "early-input",
+    "exclude",
+    "exclude-from",
+    "files-from",
+    "filter",
+    "groupmap",
+    "iconv",
+    "include",
+    "include-from",
+    "info",
+    "link-dest",
+    "log-file",
+    "log-file-format",
+    "max-alloc",
+    "max-delete",
+    "max-size",
+    "min-size",
+    "modify-window",
+    "only-write-batch",
+    "out-format",
+    "outbuf",
+    "partial-dir",
+    "password-file",
+    "port",
+    "protocol",
+    "read-batch",
+    "remote-option",
+    "rsh",
+    "rsync-path",
+    "skip-compress",
+    "sockopts",
+    "stop-after",
+    "stop-at",
+    "suffix",
+    "temp-dir",
+    "timeout",
+    "usermap",
+    "write-batch",
+    "zc",
+    "zl",
+];
+
+static RSYNC: Syntax = Syntax { short: "efTBM", long: RSYNC_VALUES, flags: &[], abbrev: false, strip: "", stop: 0 };
+
+/// The host of an ssh destination (`[user@]host`, `ssh://[user@]host[:port]`).
+fn ssh_host(f: &Field) -> Option<Host> {
+    if split_scheme(&f.text).is_some() {
+        return url_host(f, "ssh");
+    }
+    let t = f.text.as_str();
+    host_in(t.rfind('@').map_or(t, |a| &t[a + 1..]), f)
+}
+
+/// Jump hosts of `-J a,b` / `ProxyJump=a,b`.
+fn jump_hosts(f: &Field) -> Vec<Host> {
+    if f.text.eq_ignore_ascii_case("none") {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    let mut start = 0;
+    for part in f.text.split(',') {
+        let sub = sub_field(f, start, start + part.len());
+        start += part.len() + 1;
+        let host = if split_scheme(&sub.text).is_some() {
+            url_host(&sub, "ssh")
+        } else {
+            let t = sub.text.as_str();
+            let t = t.rfind('@').map_or(t, |a| &t[a + 1..]);
+            let t = split_host_list(t).first().copied().unwrap_or(t);
+            host_in(t, &sub)
+        };
+        out.extend(host);
+    }
+    out
+}
+
+/// `-o Key=Value` / `-o "Key Value"`: the key (lowercase) and value.
+fn ssh_option(f: &Field) -> Option<(String, Field)> {
+    let t = f.text.as_str();
+    let sep = t.find(['=', ' ', '\t'])?;
+    let key = t[..sep].to_ascii_lowercase();
+    let rest = t[sep..].trim_start_matches(['=', ' ', '\t']);
+    Some((key, sub_field(f, t.len() - rest.len(), t.len())))
+}
+
+/// `ssh [options] destination [command…]`.
+fn ssh(inv: &Invocation, out: &mut Out) {
+    let args = SSH.parse(inv.args());
+    let ops = operands(&args);
+    let Some(dest) = ops.first() else { return };
+    let mut host = ssh_host(dest);
+    let mut relays = Vec::new();
+    for a in &args {
+        if let Some(v) = a.value(&["-J"]) {
+            relays.extend(jump_hosts(v));
+        }
+        if let Some((key, v)) = a.value(&["-o"]).and_then(ssh_option) {
+            match key.as_str() {
+                "hostname" => {
+                    let original = host.as_ref().and_then(Host::known).unwrap_or("").to_string();
+                    let text = v.text.replace("%h", &original).replace("%%", "%");
+                    host = host_in(&text, &v);
+                }
+                "proxyjump" => relays.extend(jump_hosts(&v)),
+                "proxycommand" if !v.text.eq_ignore_ascii_case("none") => {
+                    relays.push(Host::Unknown(format!("what the ProxyCommand {} connects to", shorten(&v.display()))))
+                }
+                _ => {}
+            }
+        }
+    }
+    let command = &ops[1..];
+    let send = stdin_sent(inv).or_else(|| {
+        command.iter().any(|f| carries_data(f)).then(|| {
+            let text: Vec<String> = command.iter().map(|f| f.display()).collect();
+            format!("a remote command carrying local data ({})", shorten(&text.join(" ")))
+        })
+    });
+    if let Some(h) = host {
+        out.push(h, send, "ssh");
+    }
+    for h in relays {
+        out.push(h, None, "ssh");
+    }
+}
+
+/// `ssh-copy-id [options] destination`: sends a public key.
+fn ssh_copy_id(inv: &Invocation, out: &mut Out) {
+    let args = SSH_COPY_ID.parse(inv.args());
+    if let Some(h) = operands(&args).first().and_then(|d| ssh_host(d)) {
+        out.push(h, Some("a public key (ssh-copy-id)".into()), "ssh-copy-id");
+    }
+}
+
+/// The host of a copy operand of scp or rsync; `None` when local.
+fn copy_host(f: &Field, program: &str) -> Option<Host> {
+    if let Some((scheme, _)) = split_scheme(&f.text) {
+        return (scheme.eq_ignore_ascii_case(program) || scheme.eq_ignore_ascii_case("ssh"))
+            .then(|| url_host(f, program))
+            .flatten();
+    }
+    scp_host(f)
+}
+
+/// `scp`/`rsync SOURCE… DEST`: sending when the destination is remote.
+fn copy(inv: &Invocation, program: &str, syntax: &Syntax, out: &mut Out) {
+    let args = syntax.parse(inv.args());
+    let ops = operands(&args);
+    let (dest, sources) = match ops.split_last() {
+        Some((d, s)) if !s.is_empty() => (Some(*d), s.to_vec()),
+        // `rsync host:path` lists the remote files.
+        _ => (None, ops.clone()),
+    };
+    for s in &sources {
+        if let Some(h) = copy_host(s, program) {
+            out.push(h, None, program);
+        }
+    }
+    if let Some(h) = dest.and_then(|d| copy_host(d, program)) {
+        let names: Vec<String> = sources.iter().map(|f| f.display()).collect();
+        out.push(h, Some(format!("files ({})", shorten(&names.join(" ")))), program);
+    }
+    for v in values(&args, &["-J"]) {
+        for h in jump_hosts(v) {
+            out.push(h, None, program);
+        }
+    }
+}
+
+/// `sftp [options] destination`: a session whose commands may put files.
+fn sftp(inv: &Invocation, out: &mut Out) {
+    let args = SFTP.parse(inv.args());
+    let Some(dest) = operands(&args).first().copied() else { return };
+    let host = if split_scheme(&dest.text).is_some() { url_host(dest, "sftp") } else { ssh_host_path(dest) };
+    let batch = values(&args, &["-b"]).next().map(|b| format!("files, as the batch file {} directs", b.display()));
+    let send = batch.or_else(|| stdin_sent(inv).map(|s| format!("files, as the commands on {s} direct")));
+    if let Some(h) = host {
+        out.push(h, send, "sftp");
+    }
+    for v in values(&args, &["-J"]) {
+        for h in jump_hosts(v) {
+            out.push(h, None, "sftp");
+        }
+    }
+}
+
+/// The host of `[user@]host[:path]`.
+fn ssh_host_path(f: &Field) -> Option<Host> {
+    scp_host(f).or_else(|| ssh_host(f))
+}
+
+// ---------------------------------------------------------------------------------------
+// Sockets
+
+static NC: Syntax =
+    Syntax { short: "IiMmOPpsTVwXxeqgGKRHoZc", long: &[], flags: &[], abbrev: false, strip: "", stop: 0 };
+static NCAT: Syntax = Syntax {
+    short: "cepsgGwidomx",
+    long: &[
+        "sh-exec",
+        "exec",
+        "lua-exec",
+        "source-port",
+        "source",
+        "wait",
+        "idle-timeout",
+        "delay",
+        "output",
+        "hex-dump",
+        "proxy",
+        "proxy-type",
+        "proxy-auth",
+        "proxy-dns",
+        "allow",
+        "allowfile",
+        "deny",
+        "denyfile",
+        "ssl-cert",
+        "ssl-key",
+        "ssl-trustfile",
+        "ssl-ciphers",
+        "ssl-servername",
+        "ssl-alpn",
+        "max-conns",
+    ],
+    flags: &[],
+    abbrev: true,
+    strip: "",
+    stop: 0,
+};
+static TELNET: Syntax = Syntax { short: "belnSXk", long: &[], flags: &[], abbrev: false, strip: "", stop: 0 };
+
+/// `nc host port`, `ncat`, `telnet host [port]`: sending what stdin carries.
+fn netcat(inv: &Invocation, name: &str, syntax: &Syntax, out: &mut Out) {
+    let args = syntax.parse(inv.args());
+    if name != "telnet" && has(&args, &["-l", "--listen", "-U", "--unixsock"]) {
+        // Listens, or talks to a local socket.
+        return;
+    }
+    let ops = operands(&args);
+    let Some(host) = ops.first().and_then(|h| host_in(&h.text, h)) else { return };
+    let exec = args
+        .iter()
+        .find_map(|a| a.value(&["-e", "-c", "--sh-exec", "--exec", "--lua-exec"]).filter(|_| name != "telnet"))
+        .map(|p| format!("the output of `{}`", shorten(&p.display())));
+    let send = if has(&args, &["-z"]) { None } else { exec.or_else(|| stdin_sent(inv)) };
+    out.push(host, send.clone(), name);
+    for p in values(&args, &["-x", "--proxy"]).filter(|_| name != "telnet") {
+        let t = p.text.as_str();
+        let h = if t.starts_with('[') { t } else { t.split(':').next().unwrap_or(t) };
+        if let Some(h) = host_in(h, p) {
+            out.push(h, send.clone(), name);
+        }
+    }
+}
+
+/// socat address types that connect to `host:port` (a proxy first for some).
+const SOCAT_CONNECT: &[&str] = &[
+    "tcp",
+    "tcp4",
+    "tcp6",
+    "tcp-connect",
+    "tcp4-connect",
+    "tcp6-connect",
+    "udp",
+    "udp4",
+    "udp6",
+    "udp-connect",
+    "udp4-connect",
+    "udp6-connect",
+    "udp-sendto",
+    "udp4-sendto",
+    "udp6-sendto",
+    "udp-datagram",
+    "udp4-datagram",
+    "udp6-datagram",
+    "sctp-connect",
+    "sctp4-connect",
+    "sctp6-connect",
+    "dccp-connect",
+    "dccp4-connect",
+    "dccp6-connect",
+    "openssl",
+    "openssl-connect",
+    "ssl",
+    "openssl-dtls-client",
+    "dtls",
+];
+/// socat address types that go through a proxy: `TYPE:proxy:host:port`.
+const SOCAT_PROXY: &[&str] = &["socks", "socks4", "socks4a", "socks5", "socks5-connect", "proxy", "proxy-connect"];
+/// socat address types that provide data from this machine.
+const SOCAT_SOURCES: &[&str] = &["open", "gopen", "file", "exec", "system", "shell", "pipe", "unix-connect"];
+
+/// `socat [options] ADDRESS ADDRESS`.
+fn socat(inv: &Invocation, out: &mut Out) {
+    let args = inv.args();
+    let mut addrs = Vec::new();
+    let mut i = 0;
+    let mut unidirectional = None;
+    while let Some(a) = args.get(i) {
+        i += 1;
+        let t = a.text.as_str();
+        if t.len() > 1 && t.starts_with('-') && addrs.is_empty() {
+            match t {
+                "-b" | "-t" | "-T" | "-L" | "-W" | "-lf" | "-lp" | "-S" | "-r" | "-R" | "-o" => i += 1,
+                "-u" => unidirectional = Some(true),
+                "-U" => unidirectional = Some(false),
+                _ => {}
+            }
+            continue;
+        }
+        addrs.push(a);
+    }
+    let [first, second] = addrs.as_slice() else { return };
+    for (k, (addr, other)) in [(first, second), (second, first)].into_iter().enumerate() {
+        let hosts = socat_hosts(addr);
+        if hosts.is_empty() {
+            continue;
+        }
+        // With `-u` data flows from the first address to the second; `-U` the reverse.
+        let receives = match unidirectional {
+            Some(true) => k == 1,
+            Some(false) => k == 0,
+            None => true,
+        };
+        let send = if receives { socat_source(other, inv) } else { None };
+        for h in hosts {
+            out.push(h, send.clone(), "socat");
+        }
+    }
+}
+
+/// The hosts a socat address connects to.
+fn socat_hosts(f: &Field) -> Vec<Host> {
+    let t = f.text.as_str();
+    let Some((kind, rest)) = t.split_once(':') else {
+        return if t.contains(UNKNOWN_MARK) { vec![unknown_host(f)] } else { Vec::new() };
+    };
+    if kind.contains(UNKNOWN_MARK) {
+        return vec![unknown_host(f)];
+    }
+    let kind = kind.to_ascii_lowercase();
+    let rest = rest.split(',').next().unwrap_or("");
+    let parts = split_host_list(rest);
+    let hosts: Vec<&str> = if SOCAT_CONNECT.contains(&kind.as_str()) {
+        parts.into_iter().take(1).collect()
+    } else if SOCAT_PROXY.contains(&kind.as_str()) {
+        parts.into_iter().take(2).collect()
+    } else {
+        Vec::new()
+    };
+    hosts.into_iter().filter_map(|h| host_in(h, f)).collect()
+}
+
+/// What a socat address provides when it is a source of local data.
+fn socat_source(f: &Field, inv: &Invocation) -> Option<String> {
+    let t = f.text.as_str();
+    let kind = t.split([':', ',']).next().unwrap_or("").to_ascii_lowercase();
+    if matches!(kind.as_str(), "-" | "stdio" | "stdin" | "fd") || t.starts_with("-,") {
+        return stdin_sent(inv);
+    }
+    if SOCAT_SOURCES.contains(&kind.as_str()) || t.starts_with('/') {
+        return Some(format!("data from {}", shorten(&f.display())));
+    }
+    None
+}
+
+/// `openssl s_client -connect host:port`.
+fn openssl(inv: &Invocation, out: &mut Out) {
+    let args = inv.args();
+    if args.first().and_then(Field::as_known) != Some("s_client") {
+        return;
+    }
+    let send = stdin_sent(inv);
+    for (k, a) in args.iter().enumerate() {
+        if matches!(a.as_known(), Some("-connect" | "-proxy")) {
+            if let Some(v) = args.get(k + 1) {
+                let parts = split_host_list(&v.text);
+                let raw = parts.first().copied().unwrap_or("");
+                let raw = if parts.len() > 2 { v.text.rsplit_once(':').map_or(raw, |(h, _)| h) } else { raw };
+                if let Some(h) = host_in(raw, v) {
+                    out.push(h, send.clone(), "openssl s_client");
+                }
+            }
+        }
+    }
 }

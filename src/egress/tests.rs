@@ -139,6 +139,53 @@ const GIT_CASES: &[(&str, Expected)] = &[
     ("git archive --remote=git@h.example:r.git HEAD", &[("h.example", false)]),
 ];
 
+/// ssh and the copiers over it.
+const SSH_CASES: &[(&str, Expected)] = &[
+    ("ssh deploy@Web1.Example.com uptime", &[("web1.example.com", false)]),
+    ("ssh -p 2222 -l admin bastion", &[("bastion", false)]),
+    ("ssh myalias", &[("myalias", false)]),
+    ("ssh -J jump.example prod-db", &[("prod-db", false), ("jump.example", false)]),
+    ("ssh -o HostName=10.0.0.5 myalias", &[("10.0.0.5", false)]),
+    ("ssh host 'cat > x' < notes.txt", &[("host", true)]),
+    ("ssh ssh://u@h.example:2200", &[("h.example", false)]),
+    ("scp file host:/tmp", &[("host", true)]),
+    ("scp host:/tmp/f .", &[("host", false)]),
+    ("scp -P 2222 a.txt b.txt user@[::1]:/srv/", &[("::1", true)]),
+    ("scp src.example:/a dst.example:/b", &[("src.example", false), ("dst.example", true)]),
+    ("scp a.txt ./b.txt", &[]),
+    ("rsync -a dist/ deploy@web1:/srv", &[("web1", true)]),
+    ("rsync -avz -e ssh backup.example.com:/data/ ./data/", &[("backup.example.com", false)]),
+    ("rsync -a ./src rsync://mirror.example.net/module/", &[("mirror.example.net", true)]),
+    ("rsync -a --exclude .git src/ backup::module", &[("backup", true)]),
+    ("sftp user@files.example.com", &[("files.example.com", false)]),
+    ("sftp -b put.txt files.example.com", &[("files.example.com", true)]),
+    ("ssh-copy-id user@new.example", &[("new.example", true)]),
+];
+
+/// Raw sockets.
+const SOCKETS_CASES: &[(&str, Expected)] = &[
+    ("nc -l 8080", &[]),
+    ("nc -lvp 8080 < notes.txt", &[]),
+    ("echo x | nc host 80", &[("host", true)]),
+    ("nc -zv scan.example 20-30", &[("scan.example", false)]),
+    ("nc example.com 80 < req.txt", &[("example.com", true)]),
+    ("netcat -w 3 example.com 80", &[("example.com", false)]),
+    ("ncat --sh-exec 'cat /etc/hosts' h.example 9000", &[("h.example", true)]),
+    ("telnet towel.example 23", &[("towel.example", false)]),
+    ("socat - TCP:db.example:5432", &[("db.example", false)]),
+    ("socat FILE:dump.sql TCP4:db.example:5432", &[("db.example", true)]),
+    ("socat TCP-LISTEN:8080,fork TCP:backend.example:80", &[("backend.example", false)]),
+    ("openssl s_client -connect tls.example:443", &[("tls.example", false)]),
+];
+
+/// Through wrappers the analyzer yields the inner invocation, which is judged.
+const WRAPPERS_CASES: &[(&str, Expected)] = &[
+    ("sudo -u web curl https://x.example", &[("x.example", false)]),
+    ("env A=1 git push", &[("github.com", true)]),
+    // A source read at run time could be remote.
+    ("ls | xargs -I{} scp {} backup.example:/b/", &[("?xargs", false), ("backup.example", true)]),
+];
+
 fn shown(uses: &[NetUse]) -> Vec<(String, bool)> {
     uses.iter()
         .map(|u| {
@@ -184,6 +231,21 @@ fn git_remotes() {
 }
 
 #[test]
+fn ssh_and_copies() {
+    check(SSH_CASES);
+}
+
+#[test]
+fn sockets() {
+    check(SOCKETS_CASES);
+}
+
+#[test]
+fn wrappers() {
+    check(WRAPPERS_CASES);
+}
+
+#[test]
 fn curl_sends_are_described() {
     let u = uses_in("curl -d @notes.txt https://h.example", ctx());
     assert_eq!(u[0].send.as_deref(), Some("a request body (-d @notes.txt)"));
@@ -219,6 +281,14 @@ fn git_push_described() {
     let u = uses_in("git push", ctx());
     assert_eq!(u[0].program, "git push");
     assert_eq!(u[0].send.as_deref(), Some("commits (git push)"));
+}
+
+#[test]
+fn copies_and_sockets_described() {
+    let u = uses_in("scp a.txt b.txt host:/tmp", ctx());
+    assert_eq!(u[0].send.as_deref(), Some("files (a.txt b.txt)"));
+    let u = uses_in("echo x | nc host 80", ctx());
+    assert_eq!(u[0].send.as_deref(), Some("standard input (the output of `echo x`)"));
 }
 
 #[test]
@@ -277,6 +347,15 @@ fn option_parsing() {
     assert_eq!(CURL.resolve("data-"), (Cow::Borrowed("data-"), false));
     assert_eq!(CURL.resolve("expand-data"), (Cow::Borrowed("data"), true));
     assert_eq!(CURL.resolve("ssl"), (Cow::Borrowed("ssl"), false));
+}
+
+/// ssh: options after the destination too, then the command.
+#[test]
+fn ssh_option_parsing() {
+    let f = |t: &str| Field::known(t);
+    let args: Vec<Field> = ["h", "-p", "22", "ls", "-l"].map(f).to_vec();
+    let parsed = SSH.parse(&args);
+    assert_eq!(operands(&parsed).iter().map(|f| f.text.as_str()).collect::<Vec<_>>(), ["h", "ls", "-l"]);
 }
 
 /// Pieces of commands that reach the network, and shell syntax around them.
