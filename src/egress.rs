@@ -135,6 +135,21 @@ pub fn net_uses(inv: &Invocation, ctx: &Context) -> Vec<NetUse> {
         "telnet" => netcat(inv, name, &TELNET, &mut out),
         "socat" => socat(inv, &mut out),
         "openssl" => openssl(inv, &mut out),
+        "docker" | "podman" | "nerdctl" => docker(inv, name, &mut out),
+        "npm" | "npx" | "pnpm" | "yarn" | "bun" => npm(inv, name, &mut out),
+        "cargo" => cargo(inv, ctx, &mut out),
+        "twine" => twine(inv, &mut out),
+        "uv" => uv(inv, &mut out),
+        n if is_pip(n) => pip(inv, inv.args(), n, &mut out),
+        n if n.starts_with("python") => {
+            // `python -m pip …`: the arguments after `pip`.
+            let args = inv.args();
+            if let Some(p) =
+                args.windows(2).position(|w| w[0].as_known() == Some("-m") && w[1].as_known() == Some("pip"))
+            {
+                pip(inv, &args[p + 2..], "pip", &mut out);
+            }
+        }
         _ => {}
     }
     if !out.uses.is_empty() && HTTP_PROGRAMS.contains(&name) {
@@ -367,6 +382,35 @@ fn sub_field(f: &Field, start: usize, end: usize) -> Field {
         quoted: f.quoted,
         taint: f.taint.clone(),
     }
+}
+
+/// The values of options found by a plain scan (`--name V`, `--name=V`, and for
+/// one-letter names `-n V`, `-nV`), for programs whose other options do not matter.
+fn scan(args: &[Field], names: &[&str]) -> Vec<Field> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while let Some(a) = args.get(i) {
+        i += 1;
+        let t = a.text.as_str();
+        if t == "--" {
+            break;
+        }
+        for n in names {
+            if t == *n {
+                if let Some(v) = args.get(i) {
+                    out.push(v.clone());
+                    i += 1;
+                }
+                break;
+            }
+            let attached = if n.starts_with("--") { t.strip_prefix(&format!("{n}=")) } else { t.strip_prefix(n) };
+            if let Some(v) = attached.filter(|v| !v.is_empty()) {
+                out.push(sub_field(a, t.len() - v.len(), t.len()));
+                break;
+            }
+        }
+    }
+    out
 }
 
 // ---------------------------------------------------------------------------------------
@@ -2193,6 +2237,312 @@ fn openssl(inv: &Invocation, out: &mut Out) {
                     out.push(h, send.clone(), "openssl s_client");
                 }
             }
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Registries and package indexes
+
+static DOCKER_GLOBAL: Syntax = Syntax {
+    short: "cHl",
+    long: &["config", "context", "host", "log-level", "tlscacert", "tlscert", "tlskey"],
+    flags: &[],
+    abbrev: false,
+    strip: "",
+    stop: 1,
+};
+static DOCKER_SUB: Syntax = Syntax {
+    short: "up",
+    long: &["username", "password", "platform", "format"],
+    flags: &[],
+    abbrev: false,
+    strip: "",
+    stop: 0,
+};
+
+/// `docker push/pull IMAGE`, `docker login [SERVER]` (also `docker image push`).
+fn docker(inv: &Invocation, name: &str, out: &mut Out) {
+    let args = DOCKER_GLOBAL.parse(inv.args());
+    let Some(p) = args.iter().position(|a| matches!(a, Arg::Operand(_))) else { return };
+    let rest: Vec<Field> = args[p..]
+        .iter()
+        .filter_map(|a| match a {
+            Arg::Operand(f) => Some(f.clone()),
+            Arg::Opt(_) => None,
+        })
+        .collect();
+    let (sub, rest) = match rest.first().and_then(Field::as_known) {
+        Some("image") => (rest.get(1).and_then(Field::as_known).unwrap_or(""), rest.get(2..).unwrap_or(&[])),
+        Some(s) => (s, &rest[1..]),
+        None => return,
+    };
+    let sub_args = DOCKER_SUB.parse(rest);
+    let ops = operands(&sub_args);
+    let program = format!("{name} {sub}");
+    match sub {
+        "push" | "pull" => {
+            if let Some(image) = ops.first() {
+                let send = (sub == "push").then(|| format!("an image ({})", shorten(&image.display())));
+                out.push(image_registry(image), send, &program);
+            }
+        }
+        "login" => {
+            let host = match ops.first() {
+                Some(s) if s.text.contains("://") => url_host(s, "https"),
+                Some(s) => host_in(s.text.split('/').next().unwrap_or("").split(':').next().unwrap_or(""), s),
+                None => Some(Host::Known("docker.io".into())),
+            };
+            if let Some(h) = host {
+                out.push(h, Some(format!("credentials ({name} login)")), &program);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The registry of an image reference: the first component when it names a host
+/// (has a `.` or a `:`, or is `localhost`), else Docker Hub.
+fn image_registry(f: &Field) -> Host {
+    let t = f.text.as_str();
+    let Some((first, _)) = t.split_once('/') else {
+        return if t.contains(UNKNOWN_MARK) && t.split([':', '@']).next().unwrap_or("").contains(UNKNOWN_MARK) {
+            unknown_host(f)
+        } else {
+            Host::Known("docker.io".into())
+        };
+    };
+    if first.contains(UNKNOWN_MARK) {
+        return unknown_host(f);
+    }
+    if first.contains('.') || first.contains(':') || first == "localhost" {
+        let host = if first.starts_with('[') { first } else { first.split(':').next().unwrap_or(first) };
+        return normalize_host(host).map_or_else(|| Host::Known("docker.io".into()), Host::Known);
+    }
+    Host::Known("docker.io".into())
+}
+
+/// Whether a program name is pip's (`pip`, `pip3`, `pip3.12`).
+fn is_pip(n: &str) -> bool {
+    n.strip_prefix("pip").is_some_and(|v| v.chars().all(|c| c.is_ascii_digit() || c == '.'))
+}
+
+/// The URL inside a requirement or package argument (`git+https://…`, `pkg @ https://…`).
+fn embedded_url(f: &Field) -> Option<Field> {
+    let t = f.text.as_str();
+    let at = t.find("://")?;
+    let start = t[..at]
+        .char_indices()
+        .rev()
+        .take_while(|(_, c)| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+        .last()
+        .map_or(at, |(i, _)| i);
+    let url = sub_field(f, start, t.len());
+    // `git+https://` → `https://`
+    let scheme_end = url.text.find("://").unwrap_or(0);
+    let plus = url.text[..scheme_end].rfind('+').map_or(0, |p| p + 1);
+    Some(sub_field(&url, plus, url.text.len()))
+}
+
+/// Index and proxy options of pip (also `python -m pip`).
+fn pip(inv: &Invocation, args: &[Field], program: &str, out: &mut Out) {
+    for v in scan(args, &["-i", "--index-url", "--extra-index-url", "--proxy"]) {
+        if let Some(h) = url_host(&v, "https") {
+            out.push(h, None, program);
+        }
+    }
+    for v in scan(args, &["-f", "--find-links"]) {
+        if let Some(h) = embedded_url(&v).and_then(|u| url_host(&u, "file")) {
+            out.push(h, None, program);
+        }
+    }
+    for a in args.iter().filter(|a| !a.text.starts_with('-')) {
+        if let Some(h) = embedded_url(a).and_then(|u| url_host(&u, "file")) {
+            out.push(h, None, program);
+        }
+    }
+    index_env(inv, &["PIP_INDEX_URL", "PIP_EXTRA_INDEX_URL", "PIP_FIND_LINKS"], program, out);
+}
+
+/// Hosts of index URLs set in the command's environment (space-separated lists).
+fn index_env(inv: &Invocation, names: &[&str], program: &str, out: &mut Out) {
+    for (k, v) in &inv.env {
+        if !names.iter().any(|n| k.eq_ignore_ascii_case(n)) {
+            continue;
+        }
+        let mut start = 0;
+        for word in v.text.split(' ') {
+            let f = sub_field(v, start, start + word.len());
+            start += word.len() + 1;
+            let f = match f.text.split_once('=') {
+                // `name=url` (uv's indexes)
+                Some((n, _)) if !n.contains(':') => sub_field(&f, n.len() + 1, f.text.len()),
+                _ => f,
+            };
+            if !f.text.is_empty() {
+                if let Some(h) = url_host(&f, "https") {
+                    out.push(h, None, program);
+                }
+            }
+        }
+    }
+}
+
+/// `uv`: its pip interface and its own index options; `uv publish` sends.
+fn uv(inv: &Invocation, out: &mut Out) {
+    let args = inv.args();
+    if args.first().and_then(Field::as_known) == Some("pip") {
+        pip(inv, &args[1..], "uv", out);
+    }
+    for v in scan(args, &["--index", "--default-index", "--index-url", "--extra-index-url", "-i"]) {
+        let start = match v.text.split_once('=') {
+            Some((n, _)) if !n.contains(':') => n.len() + 1,
+            _ => 0,
+        };
+        if let Some(h) = url_host(&sub_field(&v, start, v.text.len()), "https") {
+            out.push(h, None, "uv");
+        }
+    }
+    index_env(inv, &["UV_INDEX_URL", "UV_EXTRA_INDEX_URL", "UV_INDEX", "UV_DEFAULT_INDEX"], "uv", out);
+    if args.first().and_then(Field::as_known) == Some("publish") {
+        let send = Some("packages (uv publish)".to_string());
+        let urls = scan(args, &["--publish-url"]);
+        if urls.is_empty() {
+            let what = "the upload server uv is configured with (PyPI by default)";
+            out.push(Host::Unknown(what.into()), send.clone(), "uv");
+        }
+        for u in urls {
+            if let Some(h) = url_host(&u, "https") {
+                out.push(h, send.clone(), "uv");
+            }
+        }
+    }
+}
+
+/// `npm`, `pnpm`, `yarn`, `bun`: `--registry` and package URLs; `publish` sends.
+fn npm(inv: &Invocation, name: &str, out: &mut Out) {
+    let args = inv.args();
+    let mut registries: Vec<Host> = scan(args, &["--registry"]).iter().filter_map(|v| url_host(v, "https")).collect();
+    for (k, v) in &inv.env {
+        if k.eq_ignore_ascii_case("npm_config_registry") {
+            registries.extend(url_host(v, "https"));
+        }
+    }
+    let words: Vec<&str> = args.iter().filter_map(Field::as_known).filter(|t| !t.starts_with('-')).collect();
+    let publish = match words.as_slice() {
+        ["publish", ..] => true,
+        ["npm", "publish", ..] => name == "yarn",
+        _ => false,
+    };
+    if publish {
+        let send = Some(format!("a package ({name} publish)"));
+        if registries.is_empty() {
+            out.push(
+                Host::Unknown(format!("the registry {name} is configured with (registry.npmjs.org by default)")),
+                send.clone(),
+                name,
+            );
+        }
+        for h in registries {
+            out.push(h, send.clone(), name);
+        }
+        return;
+    }
+    for h in registries {
+        out.push(h, None, name);
+    }
+    // Package arguments that are URLs: `npm install https://…/x.tgz`, `github:o/r`.
+    let installs = matches!(words.first(), Some(&("install" | "i" | "add" | "update" | "up" | "upgrade")));
+    for a in args.iter().filter(|a| installs && !a.text.starts_with('-')) {
+        let t = a.text.as_str();
+        let shorthand = [("github:", "github.com"), ("gitlab:", "gitlab.com"), ("bitbucket:", "bitbucket.org")]
+            .iter()
+            .find(|(p, _)| t.starts_with(p));
+        if let Some((_, host)) = shorthand {
+            out.push(Host::Known((*host).into()), None, name);
+        } else if let Some(h) = embedded_url(a).and_then(|u| url_host(&u, "file")) {
+            out.push(h, None, name);
+        }
+    }
+    for v in scan(args, &["--proxy", "--https-proxy"]) {
+        if let Some(h) = url_host(&v, "http") {
+            out.push(h, None, name);
+        }
+    }
+}
+
+/// `cargo … --index URL / --registry NAME / --git URL`; `cargo publish` sends.
+fn cargo(inv: &Invocation, ctx: &Context, out: &mut Out) {
+    let args = inv.args();
+    let sub = args.iter().filter_map(Field::as_known).find(|t| !t.starts_with(['-', '+']));
+    let send = (sub == Some("publish")).then(|| "a crate (cargo publish)".to_string());
+    let mut hosts = Vec::new();
+    for v in scan(args, &["--index"]) {
+        let t = v.text.as_str();
+        let start = t.find('+').filter(|&p| split_scheme(&t[p + 1..]).is_some()).map_or(0, |p| p + 1);
+        hosts.extend(url_host(&sub_field(&v, start, t.len()), "https"));
+    }
+    for r in scan(args, &["--registry"]) {
+        hosts.push(cargo_registry(&r, inv, ctx));
+    }
+    for g in scan(args, &["--git"]) {
+        hosts.extend(git_url_host(&g));
+    }
+    if hosts.is_empty() && send.is_some() {
+        hosts.push(Host::Unknown("the registry cargo is configured with (crates.io by default)".into()));
+    }
+    for h in hosts {
+        out.push(h, send.clone(), "cargo");
+    }
+}
+
+/// The host of a named cargo registry: from `CARGO_REGISTRIES_<NAME>_INDEX`, or the
+/// workspace's `.cargo/config.toml`.
+fn cargo_registry(name: &Field, inv: &Invocation, ctx: &Context) -> Host {
+    let unknown = || Host::Unknown(format!("cargo registry {}", shorten(&name.display())));
+    let Some(n) = name.as_known() else { return unknown() };
+    if n == "crates-io" {
+        return Host::Known("crates.io".into());
+    }
+    let var = format!("CARGO_REGISTRIES_{}_INDEX", n.to_ascii_uppercase().replace('-', "_"));
+    let index = inv.env_var(&var).cloned().or_else(|| {
+        if !ctx.read_files {
+            return None;
+        }
+        ["config.toml", "config"].iter().find_map(|f| {
+            let text = std::fs::read_to_string(ctx.workspace.join(".cargo").join(f)).ok()?;
+            let doc: toml::Table = text.parse().ok()?;
+            let index = doc.get("registries")?.get(n)?.get("index")?.as_str()?;
+            Some(Field::known(index))
+        })
+    });
+    let Some(index) = index else { return unknown() };
+    let t = index.text.as_str();
+    let start = t.find('+').filter(|&p| split_scheme(&t[p + 1..]).is_some()).map_or(0, |p| p + 1);
+    url_host(&sub_field(&index, start, t.len()), "https").unwrap_or_else(unknown)
+}
+
+/// `twine upload`: sends packages.
+fn twine(inv: &Invocation, out: &mut Out) {
+    let args = inv.args();
+    if args.first().and_then(Field::as_known) != Some("upload") {
+        return;
+    }
+    let send = Some("packages (twine upload)".to_string());
+    let mut urls: Vec<Field> = scan(args, &["--repository-url"]);
+    urls.extend(inv.env_var("TWINE_REPOSITORY_URL").cloned());
+    let named = scan(args, &["-r", "--repository"]);
+    if urls.is_empty() {
+        let what = match named.first() {
+            Some(r) => format!("twine repository {} (from .pypirc)", shorten(&r.display())),
+            None => "the upload server twine is configured with (upload.pypi.org by default)".into(),
+        };
+        out.push(Host::Unknown(what), send, "twine");
+        return;
+    }
+    for u in urls {
+        if let Some(h) = url_host(&u, "https") {
+            out.push(h, send.clone(), "twine");
         }
     }
 }

@@ -178,6 +178,38 @@ const SOCKETS_CASES: &[(&str, Expected)] = &[
     ("openssl s_client -connect tls.example:443", &[("tls.example", false)]),
 ];
 
+/// Package indexes, registries and container images.
+const PACKAGES_CASES: &[(&str, Expected)] = &[
+    ("pip install --index-url https://pypi.internal.example/simple pkg", &[("pypi.internal.example", false)]),
+    (
+        "pip3 install -i https://a.example/simple --extra-index-url=https://b.example/simple x",
+        &[("a.example", false), ("b.example", false)],
+    ),
+    ("python3 -m pip install git+https://github.com/o/r.git", &[("github.com", false)]),
+    ("pip install requests", &[]),
+    ("PIP_INDEX_URL=https://idx.example/simple pip install x", &[("idx.example", false)]),
+    ("uv pip install --extra-index-url https://u.example/simple x", &[("u.example", false)]),
+    ("npm install --registry https://npm.internal.example/ left-pad", &[("npm.internal.example", false)]),
+    ("npm publish --registry=https://npm.example.com/", &[("npm.example.com", true)]),
+    ("npm publish", &[("?registry.npmjs.org", true)]),
+    ("npm install", &[]),
+    ("npm install github:o/r https://cdn.example/x.tgz", &[("github.com", false), ("cdn.example", false)]),
+    ("npm run test http://localhost:3000", &[]),
+    ("cargo install --index sparse+https://index.example.org/ foo", &[("index.example.org", false)]),
+    ("cargo publish --registry internal", &[("cargo.internal.example", true)]),
+    ("cargo publish", &[("?crates.io", true)]),
+    ("cargo build --release", &[]),
+    ("twine upload --repository-url https://test.pypi.example/legacy/ dist/x.whl", &[("test.pypi.example", true)]),
+    ("docker push ghcr.io/acme/app:1.2", &[("ghcr.io", true)]),
+    ("docker push acme/app", &[("docker.io", true)]),
+    ("docker push registry.example.com:5000/team/img", &[("registry.example.com", true)]),
+    ("docker login", &[("docker.io", true)]),
+    ("docker login -u bot quay.io", &[("quay.io", true)]),
+    ("docker --context prod pull localhost:5000/x", &[("localhost", false)]),
+    ("podman image push $IMAGE", &[("?$IMAGE", true)]),
+    ("docker build -t x .", &[]),
+];
+
 /// Through wrappers the analyzer yields the inner invocation, which is judged.
 const WRAPPERS_CASES: &[(&str, Expected)] = &[
     ("sudo -u web curl https://x.example", &[("x.example", false)]),
@@ -238,6 +270,11 @@ fn ssh_and_copies() {
 #[test]
 fn sockets() {
     check(SOCKETS_CASES);
+}
+
+#[test]
+fn registries() {
+    check(PACKAGES_CASES);
 }
 
 #[test]
