@@ -524,8 +524,10 @@ fn split_scheme(t: &str) -> Option<(&str, &str)> {
 }
 
 /// The host part of a URL's authority (`user:pw@host:port`), brackets kept off IPv6.
+/// The authority ends at `/`, `?` or `#` (not at `\\`, as curl reads it) and the user
+/// part at the last `@`.
 fn authority_host(rest: &str) -> &str {
-    let end = rest.find(['/', '?', '#', '\\']).unwrap_or(rest.len());
+    let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
     let auth = &rest[..end];
     let auth = auth.rfind('@').map_or(auth, |at| &auth[at + 1..]);
     if let Some(v6) = auth.strip_prefix('[') {
@@ -1001,7 +1003,7 @@ fn curl_hosts(f: &Field, globoff: bool) -> Vec<Host> {
         Some((_, r)) => r,
         None => t,
     };
-    let end = rest.find(['/', '?', '#', '\\']).unwrap_or(rest.len());
+    let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
     let auth = &rest[..end];
     let host_part = auth.rfind('@').map_or(auth, |a| &auth[a + 1..]);
     if !globoff && (host_part.contains('{') || (host_part.contains('[') && !host_part.starts_with('['))) {

@@ -75,6 +75,10 @@ const HTTP_CASES: &[(&str, Expected)] = &[
     ("curl -X PUT --data=@body.json https://api.example.com/x/1", &[("api.example.com", true)]),
     ("curl -sf http://[::1]:8080/health", &[("::1", false)]),
     ("curl http://2130706433/", &[("127.0.0.1", false)]),
+    ("curl https://good.example@evil.example/", &[("evil.example", false)]),
+    ("curl 'https://good.example\\@evil.example/'", &[("evil.example", false)]),
+    ("curl 'http://evil.example#@good.example/' 'http://evil.example?@good.example/'", &[("evil.example", false)]),
+    ("curl http://%65vil.example/", &[("evil.example", false)]),
     ("curl http://0x7f.1/ http://LOCALHOST./", &[("127.0.0.1", false), ("localhost", false)]),
     ("curl --url https://a.example.com -x http://proxy.corp:3128", &[("a.example.com", false), ("proxy.corp", false)]),
     (
@@ -137,6 +141,12 @@ const GIT_CASES: &[(&str, Expected)] = &[
     ("git push nosuchremote", &[]),
     ("git status", &[]),
     ("git archive --remote=git@h.example:r.git HEAD", &[("h.example", false)]),
+    (
+        "git -c url.https://evil.example/.insteadOf=https://github.com/ clone https://github.com/o/r",
+        &[("evil.example", false)],
+    ),
+    ("git push --rep=fork", &[("push.example.com", true)]),
+    ("git clone 'ext::ssh -i key host.example %S repo'", &[("?ext::", false)]),
 ];
 
 /// ssh and the copiers over it.
