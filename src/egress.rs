@@ -152,19 +152,19 @@ pub fn net_uses(inv: &Invocation, ctx: &Context) -> Vec<NetUse> {
         }
         _ => {}
     }
-    if !out.uses.is_empty() && HTTP_PROGRAMS.contains(&name) {
+    if !out.uses.is_empty() && (HTTP_PROGRAMS.contains(&name) || is_pip(name) || name.starts_with("python")) {
         env_proxies(inv, &mut out);
     }
     out.uses
 }
 
-/// Programs that honour the `http_proxy` family of environment variables.
+/// Programs that honour the `http_proxy` family of environment variables (and pip's).
 const HTTP_PROGRAMS: &[&str] = &[
     "curl", "curlie", "wget", "wget2", "http", "https", "xh", "xhs", "git", "npm", "npx", "pnpm", "yarn", "bun",
-    "cargo", "twine", "uv", "pip", "pip3",
+    "cargo", "twine", "uv",
 ];
 
-/// The uses found so far.
+/// The uses found so far (at most 256: more add nothing a policy could use).
 #[derive(Default)]
 struct Out {
     uses: Vec<NetUse>,

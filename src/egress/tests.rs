@@ -198,6 +198,10 @@ const PACKAGES_CASES: &[(&str, Expected)] = &[
     ("python3 -m pip install git+https://github.com/o/r.git", &[("github.com", false)]),
     ("pip install requests", &[]),
     ("PIP_INDEX_URL=https://idx.example/simple pip install x", &[("idx.example", false)]),
+    (
+        "HTTPS_PROXY=http://px.example:3128 pip3.12 install -i https://i.example/s x",
+        &[("i.example", false), ("px.example", false)],
+    ),
     ("uv pip install --extra-index-url https://u.example/simple x", &[("u.example", false)]),
     ("npm install --registry https://npm.internal.example/ left-pad", &[("npm.internal.example", false)]),
     ("npm publish --registry=https://npm.example.com/", &[("npm.example.com", true)]),
