@@ -215,6 +215,12 @@ pub struct Layer {
     pub allowed_roots: Vec<(String, Origin)>,
     /// `[paths] protected`, as written.
     pub protected: Vec<(String, Origin)>,
+    /// `[egress] allow`.
+    pub egress_allow: Vec<(String, Origin)>,
+    /// `[egress] deny`.
+    pub egress_deny: Vec<(String, Origin)>,
+    /// `[egress] sends = …`: data sent to a host not on the allow list.
+    pub egress_sends: Option<(Decision, Origin)>,
 }
 
 /// A kind of effect a command has, each with a decision in `[permissions]`.
@@ -401,6 +407,12 @@ pub struct Policy {
     pub allowed_roots: Vec<(PathBuf, Origin)>,
     /// Protected paths: the built-in ones, then those of the files.
     pub protected: Vec<Protected>,
+    /// Hosts data may be sent to without asking (`[egress] allow`, operator only).
+    pub egress_allow: Vec<(String, Origin)>,
+    /// Hosts never to reach (`[egress] deny`, any file).
+    pub egress_deny: Vec<(String, Origin)>,
+    /// Data sent to a host not on the allow list (`[egress] sends`).
+    pub egress_sends: Setting,
     /// The workspace and the allowed roots with their symbolic links resolved,
     /// computed when first needed.
     real_bounds: std::sync::OnceLock<Vec<PathBuf>>,
@@ -417,8 +429,8 @@ impl Default for Policy {
 }
 
 impl Policy {
-    /// The `default` profile alone: the guard catalog, no rules (a test checks that the
-    /// `default` profile file adds none).
+    /// No profile at all: the guard catalog alone. The library's default (tests,
+    /// benchmarks); the binary always loads a profile ([`load`]).
     #[must_use]
     pub fn empty() -> Self {
         Self {
@@ -429,6 +441,9 @@ impl Policy {
             permissions: Permissions::default(),
             allowed_roots: Vec::new(),
             protected: Vec::new(),
+            egress_allow: Vec::new(),
+            egress_deny: Vec::new(),
+            egress_sends: (Decision::Allow, None),
             real_bounds: std::sync::OnceLock::new(),
             warnings: Vec::new(),
             files: Vec::new(),
@@ -656,6 +671,25 @@ fn merge(
                     text: root,
                     message: format!(
                         "a {} file may not widen the boundary; allowed roots belong in the operator's files",
+                        kind.as_str()
+                    ),
+                    error: false,
+                });
+            }
+        }
+        if let Some((d, origin)) = layer.egress_sends {
+            set_tighter(&mut policy.egress_sends, d, origin, kind, &format!("sends = \"{d}\""), &mut diags);
+        }
+        policy.egress_deny.extend(layer.egress_deny);
+        for (host, origin) in layer.egress_allow {
+            if kind.may_loosen() {
+                policy.egress_allow.push((host, origin));
+            } else {
+                diags.push(Diagnostic {
+                    origin,
+                    text: host,
+                    message: format!(
+                        "a {} file may not allow sending to more hosts; the egress allow list belongs in the operator's files",
                         kind.as_str()
                     ),
                     error: false,

@@ -18,7 +18,8 @@ use crate::policy::Decision;
 /// A string and where it is in the file.
 type Located = (String, Range<usize>);
 
-const TOP_KEYS: &[&str] = &["profile", "asks_are_denied", "permissions", "paths", "rule"];
+const TOP_KEYS: &[&str] = &["profile", "asks_are_denied", "permissions", "paths", "egress", "rule"];
+const EGRESS_KEYS: &[&str] = &["allow", "deny", "sends"];
 const PATH_KEYS: &[&str] = &["outside", "allowed_roots", "protected"];
 const RULE_KEYS: &[&str] = &["id", "command", "regex", "decision", "reason", "context", "match", "not_match"];
 
@@ -139,6 +140,40 @@ impl Reader<'_> {
                         }
                     }
                     None => self.type_error(value, "a table (`[paths]`)"),
+                },
+                "egress" => match value.get_ref().as_table() {
+                    Some(t) => {
+                        for (k, v) in t {
+                            match k.get_ref().as_ref() {
+                                "sends" => {
+                                    if let Some(d) = self.decision(v) {
+                                        layer.egress_sends = Some((d, self.origin(&k.span())));
+                                    }
+                                }
+                                key @ ("allow" | "deny") => {
+                                    for (host, span) in self.strings(v).unwrap_or_default() {
+                                        let star_ok =
+                                            host == "*" || host.strip_prefix("*.").is_some_and(|r| !r.contains('*'));
+                                        if host.trim().is_empty()
+                                            || (host.contains('*') && !star_ok)
+                                            || host.contains(['/', ' '])
+                                        {
+                                            self.error(&span, "a host pattern is a name (`github.com`), `*.name` (its subdomains) or `*`");
+                                            continue;
+                                        }
+                                        let entry = (host, self.origin(&span));
+                                        if key == "allow" {
+                                            layer.egress_allow.push(entry);
+                                        } else {
+                                            layer.egress_deny.push(entry);
+                                        }
+                                    }
+                                }
+                                other => self.error(&k.span(), unknown_key(other, EGRESS_KEYS)),
+                            }
+                        }
+                    }
+                    None => self.type_error(value, "a table (`[egress]`)"),
                 },
                 "rule" => match value.get_ref().as_array() {
                     Some(rules) => {

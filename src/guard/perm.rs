@@ -79,8 +79,30 @@ pub(crate) fn check(inv: &Invocation, cx: &Cx<'_>) -> Vec<Reason> {
         let msg = format!("{name} runs code given as text (the shell permission is `{d}`)");
         out.push(reason("perm-shell", *d, msg, inv, origin.as_ref()));
     }
+    let uses = if reaches_network(inv, &name) || may_reach_network(&name) {
+        crate::egress::net_uses(inv, cx.ctx)
+    } else {
+        Vec::new()
+    };
+    for u in &uses {
+        if let Some(h) = u.host.known() {
+            if let Some((p, origin)) = policy.egress_deny.iter().find(|(p, _)| crate::egress::host_matches(p, h)) {
+                let msg = format!("{} reaches {h}, which the egress deny list names ({p})", u.program);
+                out.push(reason("egress-deny", Decision::Deny, msg, inv, Some(origin)));
+                continue;
+            }
+        }
+        let Some(what) = &u.send else { continue };
+        let allowed =
+            u.host.known().is_some_and(|h| policy.egress_allow.iter().any(|(p, _)| crate::egress::host_matches(p, h)));
+        let (d, origin) = &policy.egress_sends;
+        if !allowed && *d != Decision::Allow && !pushes_to_named_remote(inv, &name) {
+            let msg = format!("{} sends {what} to {}, which is not on the egress allow list", u.program, u.host);
+            out.push(reason("egress-send", *d, msg, inv, origin.as_ref()));
+        }
+    }
     let (d, origin) = perms.get(Perm::Network);
-    if *d != Decision::Allow && reaches_network(inv, &name) {
+    if *d != Decision::Allow && (reaches_network(inv, &name) || !uses.is_empty()) {
         let msg = format!("{name} reaches the network (the network permission is `{d}`)");
         out.push(reason("perm-network", *d, msg, inv, origin.as_ref()));
     }
@@ -131,6 +153,47 @@ fn reaches_network(inv: &Invocation, name: &str) -> bool {
         "docker" | "podman" => matches!(sub, "pull" | "push" | "login"),
         "go" => matches!(sub, "get" | "install"),
         _ => false,
+    }
+}
+
+/// Programs whose network use only [`crate::egress::net_uses`] can tell (everything
+/// else it knows is in [`reaches_network`]).
+fn may_reach_network(name: &str) -> bool {
+    matches!(
+        name,
+        "git"
+            | "pip"
+            | "pip3"
+            | "npm"
+            | "cargo"
+            | "docker"
+            | "podman"
+            | "nerdctl"
+            | "buildah"
+            | "skopeo"
+            | "twine"
+            | "uv"
+            | "openssl"
+            | "wget2"
+            | "rsync"
+            | "python"
+            | "python3"
+    ) || name.starts_with("pip3.")
+}
+
+/// `git push` to a remote named by the repository's configuration (or the default
+/// one): the project's own remote, not a URL written into the command.
+fn pushes_to_named_remote(inv: &Invocation, name: &str) -> bool {
+    if name != "git" {
+        return false;
+    }
+    let args: Vec<&crate::analyze::Field> = inv.args().iter().collect();
+    let Some(p) = args.iter().position(|a| a.as_known() == Some("push")) else { return false };
+    let remote = args[p + 1..].iter().find(|a| !a.as_known().is_some_and(|t| t.starts_with('-')));
+    match remote.map(|r| r.as_known()) {
+        None => true,
+        Some(Some(r)) => !(r.contains("://") || r.contains(':') || r.contains('/') || r.starts_with('.')),
+        Some(None) => false,
     }
 }
 

@@ -133,7 +133,11 @@ impl TestEnv {
         link
     }
 
-    fn git(&self, args: &[&str]) {
+    /// Runs `git ARGS…` in the workspace.
+    ///
+    /// # Panics
+    /// When git fails.
+    pub fn git(&self, args: &[&str]) {
         let out = self.std_command("git").args(args).output().expect("run git");
         assert!(out.status.success(), "git {args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
     }
