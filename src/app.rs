@@ -89,6 +89,9 @@ pub fn main(argv: Vec<OsString>) -> i32 {
     if let Cli::Config(a) = &cli {
         return config_command(a);
     }
+    if let Cli::Init(a) = &cli {
+        return init(a);
+    }
     let extra = if let Cli::Check(a) = &cli { a.config.clone() } else { None };
     let settings = match Settings::from_process(extra.as_deref()) {
         Ok(s) => s,
@@ -101,7 +104,7 @@ pub fn main(argv: Vec<OsString>) -> i32 {
         Cli::Check(a) => check(&a, &settings),
         Cli::Exec(argv) => run_argv(&argv, &settings),
         Cli::Shell(s) => run_shell(s, &settings),
-        Cli::Info(_) | Cli::Explain(_) | Cli::Config(_) => unreachable!("handled above"),
+        Cli::Info(_) | Cli::Explain(_) | Cli::Config(_) | Cli::Init(_) => unreachable!("handled above"),
     }
 }
 
@@ -141,6 +144,52 @@ fn config_command(a: &ConfigArgs) -> i32 {
         }
         (ConfigAction::Show, Err(diags)) => {
             term::failure(&Error::Policy(diags));
+            code::FAILED
+        }
+    }
+}
+
+/// `init`: a commented starter `tako.toml` at the workspace root, only if none exists.
+fn init(a: &cli::InitArgs) -> i32 {
+    let _ = a.yes;
+    let ctx = match Context::from_process() {
+        Ok(c) => c,
+        Err(e) => {
+            term::error(&Error::io("cannot read the working directory", e));
+            return code::FAILED;
+        }
+    };
+    let profile = a.profile.as_deref().unwrap_or("default");
+    if config::profile_rank(profile).is_none() {
+        term::error(&Error::Usage(format!(
+            "init: unknown profile {profile:?} (default, strict, ci; permissive is chosen in the operator's files)"
+        )));
+        return code::FAILED;
+    }
+    if profile == "permissive" {
+        term::error(&Error::Usage(
+            "init: tako.toml may only tighten; choose the permissive profile in ~/.config/tako-exec/config.toml or .tako/policy.toml".into(),
+        ));
+        return code::FAILED;
+    }
+    let path = ctx.workspace.join("tako.toml");
+    if path.exists() {
+        term::diagnostic(&format!("{} already exists; nothing written", path.display()));
+        return 0;
+    }
+    let text = config::starter(a.profile.as_deref());
+    let written = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&path)
+        .and_then(|mut f| f.write_all(text.as_bytes()));
+    match written {
+        Ok(()) => {
+            term::diagnostic(&format!("wrote {}; `tako-exec config check` validates it", path.display()));
+            0
+        }
+        Err(e) => {
+            term::error(&Error::io(format!("cannot write {}", path.display()), e));
             code::FAILED
         }
     }

@@ -36,6 +36,8 @@ pub enum Cli {
     Explain(ExplainArgs),
     /// `tako-exec config check | show [--json]`.
     Config(ConfigArgs),
+    /// `tako-exec init [--profile NAME] [--yes]`.
+    Init(InitArgs),
     /// Help or version text, already rendered by clap.
     Info(String),
 }
@@ -130,6 +132,15 @@ pub enum ConfigAction {
     Show,
 }
 
+/// `tako-exec init`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InitArgs {
+    /// The profile the starter file names.
+    pub profile: Option<String>,
+    /// Non-interactive (nothing is asked today; accepted for scripts).
+    pub yes: bool,
+}
+
 /// `tako-exec explain`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ExplainArgs {
@@ -174,6 +185,15 @@ enum Sub {
         #[arg(trailing_var_arg = true, allow_hyphen_values = true, value_name = "ARGS")]
         rest: Vec<OsString>,
     },
+    /// Write a commented starter tako.toml at the workspace root (only if none exists).
+    Init {
+        /// Name a profile in it: default, strict or ci (permissive is the operator's).
+        #[arg(long, value_name = "NAME")]
+        profile: Option<String>,
+        /// Do not ask anything (for scripts).
+        #[arg(long)]
+        yes: bool,
+    },
     /// Validate the workspace policy (`check`) or print it with its sources (`show`).
     Config {
         #[command(subcommand)]
@@ -210,7 +230,7 @@ enum ConfigSub {
     },
 }
 
-const OWN_WORDS: &[&str] = &["check", "config", "explain", "help", "--help", "-h", "--version", "-V"];
+const OWN_WORDS: &[&str] = &["check", "config", "explain", "init", "help", "--help", "-h", "--version", "-V"];
 
 /// The shell name in `argv[0]`, if tako-exec runs as a shim.
 #[must_use]
@@ -280,6 +300,7 @@ fn parse_own(argv0: &OsStr, args: Vec<OsString>) -> Result<Cli> {
             Cli::Check(CheckArgs { json, config, target })
         }
         Sub::Explain { code, list } => Cli::Explain(ExplainArgs { code, list }),
+        Sub::Init { profile, yes } => Cli::Init(InitArgs { profile, yes }),
         Sub::Config { action: ConfigSub::Check { config } } => {
             Cli::Config(ConfigArgs { action: ConfigAction::Check, config, json: false })
         }

@@ -192,6 +192,34 @@ pub fn policy_text(p: &crate::config::Policy) -> String {
     for f in &p.files {
         s.push_str(&format!("file: {}\n", sanitize(f)));
     }
+    let from =
+        |o: &Option<crate::config::Origin>| o.as_ref().map_or_else(|| "built-in".to_string(), ToString::to_string);
+    for perm in crate::config::Perm::ALL {
+        let (d, o) = p.permissions.get(perm);
+        s.push_str(&format!("permission {}: {d} ({})\n", perm.as_str(), from(o)));
+    }
+    let (d, o) = &p.permissions.outside;
+    s.push_str(&format!("paths outside the workspace: {d} ({})\n", from(o)));
+    for (r, o) in &p.allowed_roots {
+        s.push_str(&sanitize(&format!("allowed root: {} ({o})", r.display())));
+        s.push('\n');
+    }
+    let builtin = p.protected.iter().filter(|x| x.origin.is_none()).count();
+    s.push_str(&format!("protected: {builtin} built-in paths (.git, .tako, tako.toml, ~/.ssh, /etc, …)\n"));
+    for x in p.protected.iter().filter(|x| x.origin.is_some()) {
+        s.push_str(&sanitize(&format!("protected: {} ({})", x.pattern, from(&x.origin))));
+        s.push('\n');
+    }
+    let (d, o) = &p.egress_sends;
+    s.push_str(&format!("egress sends to other hosts: {d} ({})\n", from(o)));
+    for (h, o) in &p.egress_allow {
+        s.push_str(&sanitize(&format!("egress allow: {h} ({o})")));
+        s.push('\n');
+    }
+    for (h, o) in &p.egress_deny {
+        s.push_str(&sanitize(&format!("egress deny: {h} ({o})")));
+        s.push('\n');
+    }
     for r in &p.rules {
         let how = match &r.matcher {
             crate::config::Matcher::Prefix(t) => t.iter().map(|t| t.text.as_str()).collect::<Vec<_>>().join(" "),
@@ -241,6 +269,20 @@ pub fn policy_json(p: &crate::config::Policy) -> String {
         "profile_source": p.profile_origin.as_ref().map(ToString::to_string),
         "asks_are_denied": p.asks_are_denied,
         "files": p.files,
+        "permissions": crate::config::Perm::ALL.iter().map(|perm| {
+            let (d, o) = p.permissions.get(*perm);
+            (perm.as_str().to_string(), serde_json::json!({"decision": d, "source": o.as_ref().map(ToString::to_string)}))
+        }).collect::<serde_json::Map<String, serde_json::Value>>(),
+        "paths": {
+            "outside": {"decision": p.permissions.outside.0, "source": p.permissions.outside.1.as_ref().map(ToString::to_string)},
+            "allowed_roots": p.allowed_roots.iter().map(|(r, o)| serde_json::json!({"path": r, "source": o.to_string()})).collect::<Vec<_>>(),
+            "protected": p.protected.iter().map(|x| serde_json::json!({"pattern": x.pattern, "source": x.origin.as_ref().map_or_else(|| "built-in".to_string(), ToString::to_string)})).collect::<Vec<_>>(),
+        },
+        "egress": {
+            "sends": {"decision": p.egress_sends.0, "source": p.egress_sends.1.as_ref().map(ToString::to_string)},
+            "allow": p.egress_allow.iter().map(|(h, o)| serde_json::json!({"host": h, "source": o.to_string()})).collect::<Vec<_>>(),
+            "deny": p.egress_deny.iter().map(|(h, o)| serde_json::json!({"host": h, "source": o.to_string()})).collect::<Vec<_>>(),
+        },
         "rules": rules,
         "ignored": p.warnings.iter().map(|w| serde_json::json!({"source": w.origin.to_string(), "message": w.message, "text": w.text})).collect::<Vec<_>>(),
     })

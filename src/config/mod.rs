@@ -43,6 +43,51 @@ pub const PROFILES: &[(&str, &str)] = &[
     ("ci", include_str!("../../profiles/ci.toml")),
 ];
 
+/// The commented starter `tako.toml` of `tako-exec init` (naming `profile` if given).
+#[must_use]
+pub fn starter(profile: Option<&str>) -> String {
+    let profile_line = match profile {
+        Some(p) => format!("profile = \"{p}\"\n"),
+        None => "# profile = \"strict\"      # default, strict or ci; only the operator may choose permissive\n".into(),
+    };
+    format!(
+        "# tako.toml: this workspace's policy for tako-exec.\n\
+         #\n\
+         # It is in the repository and an agent can edit it, so it can only TIGHTEN: asks and\n\
+         # denies, a stricter profile, protected paths, denied hosts. Anything that would\n\
+         # loosen is reported by `tako-exec config check` and ignored. The operator loosens\n\
+         # in ~/.config/tako-exec/config.toml or .tako/policy.toml.\n\
+         \n\
+         {profile_line}\n\
+         [permissions]\n\
+         # read = \"allow\"         # allow, ask or deny, for every command that ...\n\
+         # write = \"allow\"        # ... writes inside the workspace\n\
+         # delete = \"allow\"       # ... deletes inside the workspace\n\
+         # shell = \"allow\"        # ... runs code given as text (bash -c, python -c)\n\
+         # network = \"allow\"      # ... reaches the network\n\
+         \n\
+         [paths]\n\
+         # outside = \"ask\"        # writes and deletes outside the workspace\n\
+         # protected = [\"secrets/**\", \"deploy/*.pem\"]   # always at least ask\n\
+         \n\
+         [egress]\n\
+         # deny = [\"*.pastebin.com\"]   # hosts never to reach\n\
+         # sends = \"ask\"              # data sent to hosts not on the operator's allow list\n\
+         \n\
+         # A tool rule: the argv prefix (a glob and alternatives per word) or a regex,\n\
+         # with examples that are checked when the file loads.\n\
+         #\n\
+         # [[rule]]\n\
+         # id = \"no-publish\"\n\
+         # command = [\"npm|pnpm\", \"publish\"]\n\
+         # decision = \"deny\"\n\
+         # reason = \"releases go through CI\"\n\
+         # context = [\"agent\"]        # optional: interactive, agent, ci\n\
+         # match = [\"npm publish\"]\n\
+         # not_match = [\"npm pack\"]\n"
+    )
+}
+
 /// How strict a profile is (its place in [`PROFILES`]); `None` for an unknown name.
 #[must_use]
 pub fn profile_rank(name: &str) -> Option<usize> {
