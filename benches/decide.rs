@@ -29,7 +29,10 @@ fn context() -> (tempfile::TempDir, Context) {
     std::fs::create_dir_all(dir.path().join(".git")).expect("git dir");
     std::fs::create_dir_all(dir.path().join("src")).expect("src");
     let env: HashMap<String, String> = [("HOME".to_string(), "/home/bench".to_string())].into();
-    let ctx = Context::new(PathBuf::from(dir.path()), env);
+    let mut ctx = Context::new(PathBuf::from(dir.path()), env);
+    // The policy the binary runs with when no file names one: the default profile and
+    // the built-in protected paths.
+    ctx.policy = std::sync::Arc::new(tako_exec::config::build(&[], &ctx).expect("default policy"));
     (dir, ctx)
 }
 

@@ -285,3 +285,12 @@ fn init_writes_a_valid_starter_once() {
     let out = other.cmd(&["config", "show"]).output().expect("show");
     insta::assert_snapshot!("config_show_strict", other.redact(&stdout(&out)));
 }
+
+#[test]
+fn links_outside_the_workspace_are_followed_too() {
+    let env = TestEnv::new();
+    let link = env.tmp().join("etc-link");
+    std::os::unix::fs::symlink("/etc", &link).expect("symlink");
+    let v = env.check_json(&format!("echo x > {}/hostname-copy", link.display()));
+    assert_ne!(v["decision"], "allow", "{v}");
+}
