@@ -40,7 +40,11 @@ pub(crate) fn check(inv: &Invocation, cx: &Cx<'_>) -> Vec<Reason> {
     for (verb, perm, t) in changes {
         // The path as written and, through symbolic links in its longest existing
         // prefix, where it really is (`ws/link/passwd` with `link -> /etc`).
-        let real = t.path.as_deref().filter(|_| cx.ctx.read_files).map(crate::paths::canonical_prefix);
+        let real = t
+            .path
+            .as_deref()
+            .filter(|p| cx.ctx.read_files && has_link(p, &cx.ctx.workspace))
+            .map(crate::paths::canonical_prefix);
         if let Some(p) = t.path.as_deref() {
             if harmless(p) {
                 continue;
@@ -107,6 +111,25 @@ pub(crate) fn check(inv: &Invocation, cx: &Cx<'_>) -> Vec<Reason> {
         out.push(reason("perm-network", *d, msg, inv, origin.as_ref()));
     }
     out
+}
+
+/// Whether a component of `p` that exists is a symbolic link (below the workspace root
+/// for a path inside it: the root itself is compared both ways by the policy). One
+/// `lstat` per existing component, instead of resolving every path.
+fn has_link(p: &Path, workspace: &Path) -> bool {
+    let (mut cur, rest) = match p.strip_prefix(workspace) {
+        Ok(rest) => (workspace.to_path_buf(), rest),
+        Err(_) => (std::path::PathBuf::from("/"), p.strip_prefix("/").unwrap_or(p)),
+    };
+    for c in rest.components() {
+        cur.push(c);
+        match cur.symlink_metadata() {
+            Ok(m) if m.file_type().is_symlink() => return true,
+            Ok(_) => {}
+            Err(_) => return false,
+        }
+    }
+    false
 }
 
 fn harmless(p: &Path) -> bool {
