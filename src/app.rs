@@ -274,7 +274,9 @@ fn check(a: &CheckArgs, s: &Settings) -> i32 {
 }
 
 /// Applies a decision: `Ok` to run, `Err(code)` when refused (already reported).
-fn enforce(eval: &Evaluation, shown: &str, s: &Settings) -> Result<(), i32> {
+/// `shown` is the shell text judged (with `positional`), re-analyzed when the operator
+/// answers "always" to find the exact commands to remember.
+fn enforce(eval: &Evaluation, shown: &str, positional: &[String], s: &Settings) -> Result<(), i32> {
     match eval.decision {
         Decision::Allow => Ok(()),
         Decision::Deny => {
@@ -285,6 +287,10 @@ fn enforce(eval: &Evaluation, shown: &str, s: &Settings) -> Result<(), i32> {
             let secs = s.approval_timeout.as_secs();
             match approve::ask(&term::approval_prompt(shown, eval, secs), s.approval_timeout) {
                 Answer::Yes => Ok(()),
+                Answer::Always => {
+                    remember(eval, shown, positional, s);
+                    Ok(())
+                }
                 Answer::No => {
                     term::not_approved(eval, "the operator declined");
                     Err(code::DENIED)
@@ -302,6 +308,28 @@ fn enforce(eval: &Evaluation, shown: &str, s: &Settings) -> Result<(), i32> {
     }
 }
 
+/// Writes grants for the commands a guard asked about (the run goes ahead either way:
+/// the operator said yes).
+fn remember(eval: &Evaluation, shown: &str, positional: &[String], s: &Settings) {
+    let argvs = match crate::analyze::analyze(shown, positional, &s.ctx) {
+        Ok(a) => config::grant::asked(&a, eval),
+        Err(_) => Vec::new(),
+    };
+    if argvs.is_empty() {
+        term::diagnostic("approved once: what asked cannot be remembered as an exact command");
+        return;
+    }
+    match config::grant::remember(&s.ctx, &argvs, std::time::SystemTime::now()) {
+        Ok(path) => term::diagnostic(&format!(
+            "approved; remembered for {} days in {} ({} command(s))",
+            config::grant::DAYS,
+            path.display(),
+            argvs.len()
+        )),
+        Err(e) => term::error(&Error::io("approved once, but the approval cannot be remembered", e)),
+    }
+}
+
 fn run_argv(argv: &[OsString], s: &Settings) -> i32 {
     let strings = lossy(argv);
     let shown = shell_words::join(&strings);
@@ -310,7 +338,7 @@ fn run_argv(argv: &[OsString], s: &Settings) -> i32 {
     } else {
         policy::not_text(&shown)
     };
-    if let Err(c) = enforce(&eval, &shown, s) {
+    if let Err(c) = enforce(&eval, &shown, &[], s) {
         return c;
     }
     let err = exec::replace_argv(argv);
@@ -352,8 +380,9 @@ fn run_shell(a: ShellArgs, s: &Settings) -> i32 {
     match &a.mode {
         ShellMode::Informational => {}
         ShellMode::Command { text, positional } => {
-            let eval = judged(judge_text(text, &lossy(positional), &s.ctx));
-            if let Err(c) = enforce(&eval, &text.to_string_lossy(), s) {
+            let positional = lossy(positional);
+            let eval = judged(judge_text(text, &positional, &s.ctx));
+            if let Err(c) = enforce(&eval, &text.to_string_lossy(), &positional, s) {
                 return c;
             }
         }
@@ -370,7 +399,7 @@ fn run_shell(a: ShellArgs, s: &Settings) -> i32 {
             let mut positional = vec![shown.clone()];
             positional.extend(lossy(args));
             let eval = judged(judge_script(&bytes, &shown, &positional, &s.ctx));
-            if let Err(c) = enforce(&eval, &String::from_utf8_lossy(&bytes), s) {
+            if let Err(c) = enforce(&eval, &String::from_utf8_lossy(&bytes), &positional, s) {
                 return c;
             }
         }
@@ -389,7 +418,7 @@ fn run_shell(a: ShellArgs, s: &Settings) -> i32 {
             let mut positional = vec![a.argv0.to_string_lossy().into_owned()];
             positional.extend(lossy(args));
             let eval = judged(judge_script(&bytes, "<stdin>", &positional, &s.ctx));
-            if let Err(c) = enforce(&eval, &String::from_utf8_lossy(&bytes), s) {
+            if let Err(c) = enforce(&eval, &String::from_utf8_lossy(&bytes), &positional, s) {
                 return c;
             }
             // The script was consumed from stdin: hand the shell the exact bytes judged.

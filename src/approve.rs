@@ -1,5 +1,6 @@
 //! Asking the operator: an `ask` decision becomes a question on the controlling
-//! terminal, answered `y` to run, anything else (or nothing, within the timeout) not to.
+//! terminal, answered `y` to run, `a` to run and remember the approval (a grant that
+//! expires), anything else (or nothing, within the timeout) not to.
 //!
 //! The question goes to `/dev/tty`, never to the command's standard streams: the
 //! agent writes the child's stdin and reads its stdout, so an answer read there could
@@ -25,6 +26,9 @@ const MAX_ANSWER: usize = 64;
 pub enum Answer {
     /// Run it.
     Yes,
+    /// Run it, and remember the approval for this exact command (a grant with an
+    /// expiry, in the operator's policy file).
+    Always,
     /// Do not run it (an explicit no, an empty line, end of input, Ctrl-C).
     No,
     /// Nobody answered in time.
@@ -88,6 +92,7 @@ fn interpret(line: &[u8]) -> Answer {
     let s = String::from_utf8_lossy(line);
     match s.trim().to_ascii_lowercase().as_str() {
         "y" | "yes" => Answer::Yes,
+        "a" | "always" => Answer::Always,
         _ => Answer::No,
     }
 }
@@ -117,6 +122,9 @@ mod tests {
         assert_eq!(answer(b"yeah sure\n", DEFAULT_TIMEOUT).0, Answer::No);
         assert_eq!(answer(b"\x03", DEFAULT_TIMEOUT).0, Answer::No);
         assert_eq!(answer(&[b'y'; 200], DEFAULT_TIMEOUT).0, Answer::No);
+        assert_eq!(answer(b"a\n", DEFAULT_TIMEOUT).0, Answer::Always);
+        assert_eq!(answer(b"Always\r", DEFAULT_TIMEOUT).0, Answer::Always);
+        assert_eq!(answer(b"all\n", DEFAULT_TIMEOUT).0, Answer::No);
     }
 
     #[test]

@@ -135,7 +135,11 @@ pub fn approval_prompt(command: &str, eval: &Evaluation, timeout_secs: u64) -> S
             let _ = write!(s, "      in: {}\r\n", sanitize_short(&r.command, SHOWN_COMMAND_CHARS));
         }
     }
-    let _ = write!(s, "Run it? [y/N] (no answer in {timeout_secs}s = no) ");
+    let _ = write!(
+        s,
+        "Run it? [y/N/a] (a = yes, and for {} days; no answer in {timeout_secs}s = no) ",
+        crate::config::grant::DAYS
+    );
     s
 }
 

@@ -19,7 +19,11 @@ const ASKING: &str = "find . -name no-such-file-here -exec rm {} \\; ; echo ran"
 /// essential bsdutils package), answers `answer` after the prompt, and returns (exit
 /// code, everything shown on the terminal).
 fn converse(command: &str, answer: Option<&str>) -> (Option<i32>, String) {
-    let env = TestEnv::new();
+    converse_in(&TestEnv::new(), command, answer)
+}
+
+/// [`converse`] in a given environment.
+fn converse_in(env: &TestEnv, command: &str, answer: Option<&str>) -> (Option<i32>, String) {
     let inner = format!("{} -c {}", tako().display(), shell_words::quote(command));
     let mut cmd = env.std_command("script");
     cmd.args(["-qec", &inner, "/dev/null"]).stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped());
@@ -63,6 +67,28 @@ fn yes_runs_the_command() {
     assert!(shown.contains("approval needed") && shown.contains("FS003"), "{shown}");
     assert!(shown.contains("ran"), "the command ran after yes: {shown}");
     assert_eq!(code, Some(0), "{shown}");
+}
+
+#[test]
+fn always_runs_and_remembers_that_exact_command() {
+    let env = TestEnv::new();
+    let (code, shown) = converse_in(&env, "git reset --hard", Some("a\r"));
+    assert_eq!(code, Some(0), "{shown}");
+    assert!(shown.contains("remembered for 7 days"), "{shown}");
+    let policy = std::fs::read_to_string(env.path(".tako/policy.toml")).expect("the grant is written");
+    assert!(
+        policy.contains("command = [\"git\", \"reset\", \"--hard\"]") && policy.contains("expires = \""),
+        "{policy}"
+    );
+    let v = env.check_json("git reset --hard");
+    assert_eq!(v["decision"], "allow", "{v}");
+    assert!(v["reasons"][0]["code"].as_str().is_some_and(|c| c.starts_with("grant-")), "{v}");
+    // Only that exact command; and never a deny.
+    assert_eq!(env.decision("git reset --hard HEAD~3"), "ask");
+    // An expired grant stops applying.
+    let expired = policy.replace("expires = \"20", "expires = \"19");
+    std::fs::write(env.path(".tako/policy.toml"), expired).expect("write");
+    assert_eq!(env.decision("git reset --hard"), "ask");
 }
 
 #[test]

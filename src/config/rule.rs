@@ -44,6 +44,26 @@ enum Pat {
     Class(bool, Vec<(char, char)>),
 }
 
+/// `a|b|c` split at the `|` that are not escaped (`\\|` is a literal bar).
+fn split_alternatives(text: &str) -> Vec<String> {
+    let mut out = vec![String::new()];
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => {
+                let last = out.last_mut().expect("never empty");
+                last.push('\\');
+                if let Some(n) = chars.next() {
+                    last.push(n);
+                }
+            }
+            '|' => out.push(String::new()),
+            c => out.last_mut().expect("never empty").push(c),
+        }
+    }
+    out
+}
+
 /// Compiles a wildcard pattern.
 fn compile(p: &str) -> Result<Vec<Pat>, String> {
     let mut out = Vec::new();
@@ -132,7 +152,8 @@ impl Token {
     /// When an alternative is empty or not a valid glob.
     pub fn new(text: &str) -> Result<Self, String> {
         let mut alternatives = Vec::new();
-        for alt in text.split('|') {
+        for alt in split_alternatives(text) {
+            let alt = alt.as_str();
             if alt.is_empty() {
                 return Err(format!("empty alternative in `{text}`"));
             }
@@ -176,6 +197,9 @@ pub struct Rule {
     pub matcher: Matcher,
     /// Who it applies to; empty means everyone.
     pub contexts: Vec<Who>,
+    /// The command must have exactly the pattern's words, no more (`exact = true`;
+    /// remembered approvals use it).
+    pub exact: bool,
     /// Where it was written.
     pub origin: Origin,
 }
@@ -194,7 +218,7 @@ impl Rule {
         let assume = self.decision != Decision::Allow;
         match &self.matcher {
             Matcher::Prefix(tokens) => {
-                if inv.argv.len() < tokens.len() {
+                if inv.argv.len() < tokens.len() || (self.exact && inv.argv.len() != tokens.len()) {
                     return false;
                 }
                 tokens.iter().zip(&inv.argv).enumerate().all(|(i, (tok, f))| token_matches(tok, f, i == 0, assume))
@@ -241,6 +265,7 @@ mod tests {
             reason: "r".into(),
             matcher: Matcher::Prefix(tokens.iter().map(|t| Token::new(t).expect("token")).collect()),
             contexts: Vec::new(),
+            exact: false,
             origin: Origin { kind: SourceKind::Workspace, file: "tako.toml".into(), line: 1, col: 1 },
         }
     }
@@ -285,6 +310,13 @@ mod tests {
         // No exponential blow-up on many stars.
         let p = compile(&"a*".repeat(30)).expect("p");
         assert!(!wildcard(&p, &"a".repeat(29)));
+    }
+
+    #[test]
+    fn escaped_tokens_match_literally() {
+        let t = Token::new(&crate::config::grant::escape_token("--x=a|b*")).expect("token");
+        assert!(t.matches_text("--x=a|b*"));
+        assert!(!t.matches_text("--x=a") && !t.matches_text("b*") && !t.matches_text("--x=a|bc"));
     }
 
     #[test]

@@ -21,7 +21,8 @@ type Located = (String, Range<usize>);
 const TOP_KEYS: &[&str] = &["profile", "asks_are_denied", "permissions", "paths", "egress", "rule"];
 const EGRESS_KEYS: &[&str] = &["allow", "deny", "sends"];
 const PATH_KEYS: &[&str] = &["outside", "allowed_roots", "protected"];
-const RULE_KEYS: &[&str] = &["id", "command", "regex", "decision", "reason", "context", "match", "not_match"];
+const RULE_KEYS: &[&str] =
+    &["id", "command", "regex", "decision", "reason", "context", "exact", "match", "not_match", "granted", "expires"];
 
 /// Reads `file`: the layer it makes (without what failed) and its problems.
 #[must_use]
@@ -248,6 +249,8 @@ impl Reader<'_> {
         let mut contexts = Vec::new();
         let mut examples: Vec<Located> = Vec::new();
         let mut counter: Vec<Located> = Vec::new();
+        let mut expires: Option<String> = None;
+        let mut exact = false;
         for (key, v) in table {
             match key.get_ref().as_ref() {
                 "id" => {
@@ -268,6 +271,19 @@ impl Reader<'_> {
                     }
                 }
                 "match" => examples = self.strings(v).unwrap_or_default(),
+                "exact" => match v.get_ref().as_bool() {
+                    Some(b) => exact = b,
+                    None => self.type_error(v, "true or false"),
+                },
+                key @ ("granted" | "expires") => match self.string(v) {
+                    Some(t) if super::grant::is_utc(&t) => {
+                        if key == "expires" {
+                            expires = Some(t);
+                        }
+                    }
+                    Some(_) => self.error(&v.span(), format!("{id}: `{key}` is a UTC time like 2026-12-07T09:30:00Z")),
+                    None => {}
+                },
                 "not_match" => counter = self.strings(v).unwrap_or_default(),
                 other => self.error(&key.span(), unknown_key(other, RULE_KEYS)),
             }
@@ -313,10 +329,14 @@ impl Reader<'_> {
         if examples.is_empty() {
             self.error(&at, format!("{id}: needs `match = [\"…\"]`, at least one command the rule must match"));
         }
+        // An expired grant no longer applies (and is not checked).
+        if expires.is_some_and(|e| e <= super::grant::utc(std::time::SystemTime::now())) {
+            return None;
+        }
         // Examples are checked whenever the rule could be built, so one pass reports
         // them with the rule's other problems.
         let (Some(decision), Some(reason), Some(matcher)) = (decision, reason, matcher) else { return None };
-        let rule = Rule { id: id.clone(), decision, reason, matcher, contexts, origin: self.origin(&at) };
+        let rule = Rule { id: id.clone(), decision, reason, matcher, contexts, exact, origin: self.origin(&at) };
         // The examples are checked against the analyzer, as commands are at run time.
         let (examples, counter) = if self.file.check_examples { (examples, counter) } else { (Vec::new(), Vec::new()) };
         for (text, span) in &examples {
