@@ -49,7 +49,7 @@ impl Settings {
         for w in &policy.warnings {
             term::diagnostic(&w.to_string());
         }
-        if policy.rules.iter().any(|r| !r.contexts.is_empty()) {
+        if policy.rules.iter().any(|r| !r.contexts.is_empty()) || policy.permissions.scoped() {
             ctx.who = Who::detect(|k| std::env::var(k).ok(), terminal_present());
         }
         ctx.policy = std::sync::Arc::new(policy);

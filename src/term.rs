@@ -199,8 +199,13 @@ pub fn policy_text(p: &crate::config::Policy) -> String {
     let from =
         |o: &Option<crate::config::Origin>| o.as_ref().map_or_else(|| "built-in".to_string(), ToString::to_string);
     for perm in crate::config::Perm::ALL {
-        let (d, o) = p.permissions.get(perm);
+        let (d, o) = &p.permissions.by_kind[perm.index()];
         s.push_str(&format!("permission {}: {d} ({})\n", perm.as_str(), from(o)));
+        for who in crate::config::Who::ALL {
+            if let Some((d, o)) = &p.permissions.scoped[who.index()][perm.index()] {
+                s.push_str(&format!("permission {} for {}: {d} ({})\n", perm.as_str(), who.as_str(), from(o)));
+            }
+        }
     }
     let (d, o) = &p.permissions.outside;
     s.push_str(&format!("paths outside the workspace: {d} ({})\n", from(o)));
@@ -274,8 +279,14 @@ pub fn policy_json(p: &crate::config::Policy) -> String {
         "asks_are_denied": p.asks_are_denied,
         "files": p.files,
         "permissions": crate::config::Perm::ALL.iter().map(|perm| {
-            let (d, o) = p.permissions.get(*perm);
-            (perm.as_str().to_string(), serde_json::json!({"decision": d, "source": o.as_ref().map(ToString::to_string)}))
+            let (d, o) = &p.permissions.by_kind[perm.index()];
+            let by_who: serde_json::Map<String, serde_json::Value> = crate::config::Who::ALL
+                .iter()
+                .filter_map(|w| p.permissions.scoped[w.index()][perm.index()].as_ref().map(|(d, o)| {
+                    (w.as_str().to_string(), serde_json::json!({"decision": d, "source": o.as_ref().map(ToString::to_string)}))
+                }))
+                .collect();
+            (perm.as_str().to_string(), serde_json::json!({"decision": d, "source": o.as_ref().map(ToString::to_string), "contexts": by_who}))
         }).collect::<serde_json::Map<String, serde_json::Value>>(),
         "paths": {
             "outside": {"decision": p.permissions.outside.0, "source": p.permissions.outside.1.as_ref().map(ToString::to_string)},

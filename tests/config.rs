@@ -375,3 +375,24 @@ fn layer_order_table() {
         assert_eq!(env.decision(r.command), r.from_operator, "row {i} from the operator: {}", r.command);
     }
 }
+
+#[test]
+fn permissions_scoped_to_a_context() {
+    // Tests run without a terminal: the agent is asking.
+    let env = TestEnv::new();
+    env.write(".tako/policy.toml", "[permissions]\nshell = { agent = \"ask\", interactive = \"allow\" }\n");
+    assert_eq!(env.decision("bash -c ls"), "ask");
+    let ci = TestEnv::new().with_env("CI", "1");
+    ci.write(".tako/policy.toml", "[permissions]\nshell = { agent = \"ask\" }\n");
+    assert_eq!(ci.decision("bash -c ls"), "allow", "the rule is for agents, not CI");
+    // A workspace may tighten a context, not loosen it; a general tightening reaches every context.
+    env.write("tako.toml", "[permissions]\nshell = { agent = \"allow\" }\n");
+    assert_eq!(env.decision("bash -c ls"), "ask");
+    env.write(".tako/policy.toml", "[permissions]\nnetwork = { interactive = \"allow\", agent = \"allow\" }\n");
+    env.write("tako.toml", "[permissions]\nnetwork = \"deny\"\n");
+    assert_eq!(env.decision("curl https://example.com"), "deny");
+    env.write("tako.toml", "[permissions]\nnetwork = { robot = \"deny\" }\n");
+    let out = env.cmd(&["config", "check"]).output().expect("check");
+    assert_eq!(out.status.code(), Some(125));
+    assert!(stdout(&out).contains("tako.toml:2:13: error: unknown key `robot`"), "{}", stdout(&out));
+}

@@ -160,6 +160,15 @@ pub enum Who {
 }
 
 impl Who {
+    /// Every context, in index order.
+    pub const ALL: [Self; 3] = [Self::Interactive, Self::Agent, Self::Ci];
+
+    /// Its place in [`Who::ALL`].
+    #[must_use]
+    pub const fn index(self) -> usize {
+        self as usize
+    }
+
     /// Parses `interactive`, `agent`, `ci`.
     #[must_use]
     pub fn parse(s: &str) -> Option<Self> {
@@ -254,7 +263,7 @@ pub struct Layer {
     /// Its rules, in file order.
     pub rules: Vec<Rule>,
     /// `[permissions]` entries.
-    pub permissions: Vec<(Perm, Decision, Origin)>,
+    pub permissions: Vec<(Perm, Option<Who>, Decision, Origin)>,
     /// `[paths] outside = …`.
     pub outside: Option<(Decision, Origin)>,
     /// `[paths] allowed_roots`, as written.
@@ -289,6 +298,12 @@ impl Perm {
     /// Every permission, in table order.
     pub const ALL: [Self; 5] = [Self::Read, Self::Write, Self::Delete, Self::Shell, Self::Network];
 
+    /// Its place in [`Perm::ALL`].
+    #[must_use]
+    pub const fn index(self) -> usize {
+        self as usize
+    }
+
     /// The key in `[permissions]`.
     #[must_use]
     pub const fn as_str(self) -> &'static str {
@@ -310,21 +325,35 @@ pub type Setting = (Decision, Option<Origin>);
 pub struct Permissions {
     /// One setting per [`Perm`], in [`Perm::ALL`] order.
     pub by_kind: [Setting; 5],
+    /// Settings for one context (`shell = { agent = "ask" }`), by [`Who::ALL`] then
+    /// [`Perm::ALL`] order; `None` falls back to `by_kind`.
+    pub scoped: [[Option<Setting>; 5]; 3],
     /// Writes and deletes outside the workspace and the allowed roots.
     pub outside: Setting,
 }
 
 impl Default for Permissions {
     fn default() -> Self {
-        Self { by_kind: std::array::from_fn(|_| (Decision::Allow, None)), outside: (Decision::Allow, None) }
+        Self {
+            by_kind: std::array::from_fn(|_| (Decision::Allow, None)),
+            scoped: Default::default(),
+            outside: (Decision::Allow, None),
+        }
     }
 }
 
 impl Permissions {
-    /// The setting for `p`.
+    /// The setting for `p` when `who` is asking.
     #[must_use]
-    pub fn get(&self, p: Perm) -> &Setting {
-        &self.by_kind[Perm::ALL.iter().position(|x| *x == p).unwrap_or(0)]
+    pub fn get(&self, p: Perm, who: Who) -> &Setting {
+        let k = p.index();
+        self.scoped[who.index()][k].as_ref().unwrap_or(&self.by_kind[k])
+    }
+
+    /// Whether any setting depends on who is asking.
+    #[must_use]
+    pub fn scoped(&self) -> bool {
+        self.scoped.iter().flatten().any(Option::is_some)
     }
 }
 
@@ -701,9 +730,31 @@ fn merge(
         }
     }
     for (kind, layer) in std::iter::once((SourceKind::Profile, base)).chain(layers) {
-        for (perm, d, origin) in layer.permissions {
-            let slot = &mut policy.permissions.by_kind[Perm::ALL.iter().position(|x| *x == perm).unwrap_or(0)];
-            set_tighter(slot, d, origin, kind, &format!("{} = \"{}\"", perm.as_str(), d), &mut diags);
+        for (perm, who, d, origin) in layer.permissions {
+            let k = perm.index();
+            let perms = &mut policy.permissions;
+            match who {
+                None => {
+                    let text = format!("{} = \"{d}\"", perm.as_str());
+                    set_tighter(&mut perms.by_kind[k], d, origin.clone(), kind, &text, &mut diags);
+                    // A tightening also raises what a context was given below it (a
+                    // context's own setting stays more specific when the operator sets
+                    // the general one).
+                    if !kind.may_loosen() {
+                        for slot in perms.scoped.iter_mut().filter_map(|w| w[k].as_mut()) {
+                            if slot.0 < d {
+                                *slot = (d, Some(origin.clone()));
+                            }
+                        }
+                    }
+                }
+                Some(w) => {
+                    let mut slot = perms.get(perm, w).clone();
+                    let text = format!("{} = {{ {} = \"{d}\" }}", perm.as_str(), w.as_str());
+                    set_tighter(&mut slot, d, origin, kind, &text, &mut diags);
+                    perms.scoped[w.index()][k] = Some(slot);
+                }
+            }
         }
         if let Some((d, origin)) = layer.outside {
             set_tighter(&mut policy.permissions.outside, d, origin, kind, &format!("outside = \"{d}\""), &mut diags);

@@ -96,11 +96,34 @@ impl Reader<'_> {
                         for (k, v) in t {
                             let name = k.get_ref().as_ref();
                             match super::Perm::ALL.iter().find(|p| p.as_str() == name) {
-                                Some(p) => {
-                                    if let Some(d) = self.decision(v) {
-                                        layer.permissions.push((*p, d, self.origin(&k.span())));
+                                Some(p) => match v.get_ref().as_table() {
+                                    // `shell = { agent = "ask", interactive = "allow" }`
+                                    Some(by_who) => {
+                                        for (w, d) in by_who {
+                                            match Who::parse(w.get_ref().as_ref()) {
+                                                Some(who) => {
+                                                    if let Some(d) = self.decision(d) {
+                                                        layer.permissions.push((
+                                                            *p,
+                                                            Some(who),
+                                                            d,
+                                                            self.origin(&w.span()),
+                                                        ));
+                                                    }
+                                                }
+                                                None => self.error(
+                                                    &w.span(),
+                                                    unknown_key(w.get_ref().as_ref(), &["interactive", "agent", "ci"]),
+                                                ),
+                                            }
+                                        }
                                     }
-                                }
+                                    None => {
+                                        if let Some(d) = self.decision(v) {
+                                            layer.permissions.push((*p, None, d, self.origin(&k.span())));
+                                        }
+                                    }
+                                },
                                 None => {
                                     let known: Vec<&str> = super::Perm::ALL.iter().map(|p| p.as_str()).collect();
                                     self.error(&k.span(), unknown_key(name, &known));

@@ -65,20 +65,20 @@ pub(crate) fn check(inv: &Invocation, cx: &Cx<'_>) -> Vec<Reason> {
             }
             continue;
         }
-        let (d, origin) = perms.get(perm);
+        let (d, origin) = perms.get(perm, cx.ctx.who);
         if *d != Decision::Allow {
             let msg = format!("{name} {verb} {} (the {} permission is `{d}`)", t.raw, perm.as_str());
             out.push(reason(&format!("perm-{}", perm.as_str()), *d, msg, inv, origin.as_ref()));
         }
     }
-    let (d, origin) = perms.get(Perm::Read);
+    let (d, origin) = perms.get(Perm::Read, cx.ctx.who);
     if *d != Decision::Allow {
         if let Some(f) = util::read_args(inv, cx).first() {
             let msg = format!("{name} reads {} (the read permission is `{d}`)", f.display());
             out.push(reason("perm-read", *d, msg, inv, origin.as_ref()));
         }
     }
-    let (d, origin) = perms.get(Perm::Shell);
+    let (d, origin) = perms.get(Perm::Shell, cx.ctx.who);
     if *d != Decision::Allow && runs_code_text(inv, &name) {
         let msg = format!("{name} runs code given as text (the shell permission is `{d}`)");
         out.push(reason("perm-shell", *d, msg, inv, origin.as_ref()));
@@ -105,7 +105,7 @@ pub(crate) fn check(inv: &Invocation, cx: &Cx<'_>) -> Vec<Reason> {
             out.push(reason("egress-send", *d, msg, inv, origin.as_ref()));
         }
     }
-    let (d, origin) = perms.get(Perm::Network);
+    let (d, origin) = perms.get(Perm::Network, cx.ctx.who);
     if *d != Decision::Allow && (reaches_network(inv, &name) || !uses.is_empty()) {
         let msg = format!("{name} reaches the network (the network permission is `{d}`)");
         out.push(reason("perm-network", *d, msg, inv, origin.as_ref()));
