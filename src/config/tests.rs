@@ -22,6 +22,14 @@ fn errors(files: &[File]) -> Vec<String> {
     }
 }
 
+/// Every diagnostic in `want` (by its start) is among `e`, and nothing else is.
+fn assert_exactly(e: &[String], want: &[&str]) {
+    for w in want {
+        assert!(e.iter().any(|d| d.starts_with(w)), "missing {w:?} in:\n{}", e.join("\n"));
+    }
+    assert_eq!(e.len(), want.len(), "{}", e.join("\n"));
+}
+
 #[test]
 fn every_builtin_profile_loads_and_its_examples_hold() {
     for (name, text) in PROFILES {
@@ -72,10 +80,7 @@ not_match = ["git push origin main", "echo 'open"]
         "tako.toml:22:14: error: examples: the counter-example `git push origin main` matches the rule",
         "tako.toml:22:38: error: examples: the counter-example `echo 'open` is not valid shell",
     ];
-    for w in want {
-        assert!(e.iter().any(|d| d.starts_with(w)), "missing {w:?} in:\n{}", e.join("\n"));
-    }
-    assert_eq!(e.len(), want.len(), "{}", e.join("\n"));
+    assert_exactly(&e, &want);
 }
 
 #[test]
@@ -165,10 +170,7 @@ fn permissions_and_paths_are_validated() {
         "policy.toml:8:1: error: unknown key `colour` (known here: outside, allowed_roots, protected)",
         "policy.toml:7:14: error: bad path pattern `a[`",
     ];
-    for w in want {
-        assert!(e.iter().any(|d| d.starts_with(w)), "missing {w:?} in:\n{}", e.join("\n"));
-    }
-    assert_eq!(e.len(), want.len(), "{}", e.join("\n"));
+    assert_exactly(&e, &want);
 }
 
 #[test]
