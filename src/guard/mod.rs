@@ -304,16 +304,11 @@ pub fn by_code(code: &str) -> Option<&'static Guard> {
     GUARDS.iter().copied().find(|g| g.code.eq_ignore_ascii_case(code) || g.name.eq_ignore_ascii_case(code))
 }
 
-/// Runs every guard over an analysis; returns the reasons of the hits.
+/// Runs every guard (and the policy's permissions, paths and egress) over an
+/// analysis; returns the reasons of the hits, each with the index of the invocation it
+/// judged (`None` for analyzer events).
 #[must_use]
-pub fn run(analysis: &Analysis, ctx: &Context) -> Vec<Reason> {
-    run_indexed(analysis, ctx).into_iter().map(|(_, r)| r).collect()
-}
-
-/// Runs every guard over an analysis; returns the reasons of the hits, each with the
-/// index of the invocation it judged (`None` for analyzer events).
-#[must_use]
-pub fn run_indexed(analysis: &Analysis, ctx: &Context) -> Vec<(Option<usize>, Reason)> {
+pub fn run(analysis: &Analysis, ctx: &Context) -> Vec<(Option<usize>, Reason)> {
     let cx = Cx::judging(ctx, &analysis.invocations);
     let mut out = Vec::new();
     // When the analysis ran out of budget the decision is already a deny (OP003); the

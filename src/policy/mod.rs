@@ -152,7 +152,7 @@ pub fn evaluate_argv(argv: &[String], ctx: &Context) -> Evaluation {
 #[must_use]
 pub fn evaluate_analysis(analysis: &Analysis, ctx: &Context) -> Evaluation {
     let policy = &ctx.policy;
-    let hits = guard::run_indexed(analysis, ctx);
+    let hits = guard::run(analysis, ctx);
     let rules: Vec<&Rule> = policy.rules.iter().filter(|r| r.applies_to(ctx.who)).collect();
     let mut reasons = Vec::with_capacity(hits.len());
     // The first loosening allow rule matching each invocation.
