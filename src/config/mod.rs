@@ -445,12 +445,20 @@ impl Protected {
     /// Whether `path` (absolute, normalised) is protected by this pattern.
     #[must_use]
     pub fn matches(&self, path: &Path) -> bool {
+        // Paths here are absolute and normalised: compare bytes, not components.
         match &self.how {
-            PathMatch::Exact(p) => path == p,
-            PathMatch::Under(d) => path.starts_with(d),
+            PathMatch::Exact(p) => path.as_os_str() == p.as_os_str(),
+            PathMatch::Under(d) => within(path, d),
             PathMatch::Glob(g) => g.is_match(path),
         }
     }
+}
+
+/// Whether the normalised absolute path `p` is `dir` or inside it (byte-wise: `/a/bc`
+/// is not inside `/a/b`).
+fn within(p: &Path, dir: &Path) -> bool {
+    let (p, d) = (p.as_os_str().as_encoded_bytes(), dir.as_os_str().as_encoded_bytes());
+    p.starts_with(d) && (p.len() == d.len() || p[d.len()] == b'/' || d.ends_with(b"/"))
 }
 
 /// A path pattern made absolute: `~/x` under the home, `x` under the workspace.
@@ -529,7 +537,7 @@ impl Policy {
     /// their symbolic links resolved (a workspace under `/tmp -> /private/tmp`).
     #[must_use]
     pub fn in_bounds(&self, path: &Path, ctx: &Context) -> bool {
-        if path.starts_with(&ctx.workspace) || self.allowed_roots.iter().any(|(r, _)| path.starts_with(r)) {
+        if within(path, &ctx.workspace) || self.allowed_roots.iter().any(|(r, _)| within(path, r)) {
             return true;
         }
         let real = self.real_bounds.get_or_init(|| {
@@ -537,7 +545,7 @@ impl Policy {
                 std::iter::once(ctx.workspace.as_path()).chain(self.allowed_roots.iter().map(|(r, _)| r.as_path()));
             roots.map(crate::paths::canonical_prefix).collect()
         });
-        real.iter().any(|r| path.starts_with(r))
+        real.iter().any(|r| within(path, r))
     }
 
     /// The first protected pattern `path` falls under.

@@ -83,7 +83,18 @@ pub(crate) fn check(inv: &Invocation, cx: &Cx<'_>) -> Vec<Reason> {
         let msg = format!("{name} runs code given as text (the shell permission is `{d}`)");
         out.push(reason("perm-shell", *d, msg, inv, origin.as_ref()));
     }
-    let uses = if reaches_network(inv, &name) || may_reach_network(&name) {
+    // git: the subcommand from the parse the guards share, before egress parses again.
+    let git_remote = name == "git"
+        && util::git_cmd(inv, cx).is_some_and(|g| {
+            g.sub_unknown
+                || g.sub.as_deref().is_some_and(|s| {
+                    matches!(
+                        s,
+                        "clone" | "fetch" | "pull" | "push" | "ls-remote" | "remote" | "archive" | "send-email" | "lfs"
+                    )
+                })
+        });
+    let uses = if git_remote || (name != "git" && (reaches_network(inv, &name) || may_reach_network(&name))) {
         crate::egress::net_uses(inv, cx.ctx)
     } else {
         Vec::new()
