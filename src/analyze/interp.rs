@@ -10,7 +10,7 @@ use std::rc::Rc;
 
 use super::model::{Cwd, Event, Field, Input, Invocation, Redir, RedirMode, Stream, Taint, Unknown};
 use super::state::{merge, State, Val};
-use super::{display_argv, Analyzer, Scope};
+use super::{Analyzer, Scope};
 use crate::parse::{
     AndOr, Assign, AssignValue, Command, Compound, List, Pipeline, RedirFd, RedirOp, RedirTarget, Redirect, Script,
     SimpleCommand,
@@ -688,8 +688,19 @@ pub(crate) fn field_stream(f: Field, what: &str) -> Stream {
 
 /// Fields joined for display.
 pub(crate) fn display_fields(argv: &[Field]) -> String {
-    let shown: Vec<String> = argv.iter().map(Field::display).collect();
-    display_argv(&shown)
+    // `display_argv` of the fields' displays, built in one string (every command pays it).
+    let mut out = String::with_capacity(argv.iter().map(|f| f.text.len() + 1).sum());
+    for (i, f) in argv.iter().enumerate() {
+        if i > 0 {
+            out.push(' ');
+        }
+        if f.is_known() {
+            out.push_str(&shell_words::quote(&f.text));
+        } else {
+            out.push_str(&shell_words::quote(&f.display()));
+        }
+    }
+    out
 }
 
 impl Stream {
