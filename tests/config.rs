@@ -396,3 +396,11 @@ fn permissions_scoped_to_a_context() {
     assert_eq!(out.status.code(), Some(125));
     assert!(stdout(&out).contains("tako.toml:2:13: error: unknown key `robot`"), "{}", stdout(&out));
 }
+
+#[test]
+fn an_unknown_path_meets_both_the_boundary_and_the_permission() {
+    let env = TestEnv::new();
+    env.write("tako.toml", "[permissions]\nwrite = \"deny\"\n");
+    assert_eq!(env.decision("echo x > \"$OUT\""), "deny");
+    assert_eq!(env.decision("echo x > notes.txt"), "deny");
+}

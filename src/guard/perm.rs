@@ -63,7 +63,10 @@ pub(crate) fn check(inv: &Invocation, cx: &Cx<'_>) -> Vec<Reason> {
                 let msg = format!("{name} {verb} {} outside the workspace and the allowed roots", t.raw);
                 out.push(reason("path-outside", *d, msg, inv, origin.as_ref()));
             }
-            continue;
+            // A place not known may also be inside: the permission applies as well.
+            if t.path.is_some() && t.place != Place::Unknown {
+                continue;
+            }
         }
         let (d, origin) = perms.get(perm, cx.ctx.who);
         if *d != Decision::Allow {
