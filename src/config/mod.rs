@@ -663,14 +663,26 @@ pub fn build(files: &[File], ctx: &Context) -> Result<Policy, Vec<Diagnostic>> {
         diags.extend(d);
         layers.push((f.kind, layer));
     }
-    // The profile: the operator's choice (else `default`), made stricter by the other
-    // files, never laxer.
+    // The profile: the operator's choice (else `default`). A profile named by a file
+    // that may only tighten is laid over it like that file (its rules add asks and
+    // denies, its settings only tighten), since no profile is a superset of another
+    // (`ci` has none of `strict`'s rules); one laxer than the operator's is ignored.
     let mut profile = ("default".to_string(), None::<Origin>);
     for (kind, layer) in &layers {
         let Some((name, origin)) = &layer.profile else { continue };
-        let (Some(new), Some(cur)) = (profile_rank(name), profile_rank(&profile.0)) else { continue };
-        if kind.may_loosen() || new >= cur {
+        if kind.may_loosen() {
             profile = (name.clone(), Some(origin.clone()));
+        }
+    }
+    let mut overlays = Vec::new();
+    for (kind, layer) in &layers {
+        let Some((name, origin)) = &layer.profile else { continue };
+        if kind.may_loosen() || *name == profile.0 {
+            continue;
+        }
+        let (Some(new), Some(cur)) = (profile_rank(name), profile_rank(&profile.0)) else { continue };
+        if new > cur {
+            overlays.push((*kind, name.clone(), origin.clone()));
         } else {
             diags.push(Diagnostic {
                 origin: origin.clone(),
@@ -684,7 +696,32 @@ pub fn build(files: &[File], ctx: &Context) -> Result<Policy, Vec<Diagnostic>> {
             });
         }
     }
-    let mut policy = merge(&profile.0, layers, diags, ctx)?;
+    for (kind, name, origin) in overlays.iter().rev() {
+        let text = PROFILES.iter().find(|(n, _)| n == name).map_or("", |(_, t)| t);
+        let mut f = File::new(SourceKind::Profile, format!("profile:{name}"), text);
+        f.check_examples = false;
+        let (mut overlay, d) = parse_file(&f, ctx);
+        diags.extend(d);
+        // Laid over as the naming file: what would loosen is left out, not reported
+        // (the file did not write it).
+        overlay.rules.retain(|r| r.decision != Decision::Allow);
+        overlay.egress_allow.clear();
+        overlay.allowed_roots.clear();
+        overlay.permissions.retain(|(_, _, d, _)| *d != Decision::Allow);
+        overlay.egress_sends = overlay.egress_sends.filter(|(d, _)| *d != Decision::Allow);
+        overlay.outside = overlay.outside.filter(|(d, _)| *d != Decision::Allow);
+        overlay.asks_are_denied = overlay.asks_are_denied.filter(|(b, _)| *b);
+        overlay.profile = None;
+        let at = layers.iter().position(|(k, l)| k == kind && l.profile.as_ref().is_some_and(|(n, _)| n == name));
+        layers.insert(at.unwrap_or(layers.len()), (*kind, overlay));
+        profile.0 = format!("{} + {name}", profile.0);
+        if profile.1.is_none() {
+            profile.1 = Some(origin.clone());
+        }
+    }
+    let base = profile.0.split(" + ").next().unwrap_or("default").to_string();
+    let mut policy = merge(&base, layers, diags, ctx)?;
+    policy.profile.clone_from(&profile.0);
     policy.profile_origin = profile.1;
     policy.files = files.iter().map(|f| f.name.clone()).collect();
     Ok(policy)

@@ -197,3 +197,25 @@ fn protected_patterns_and_bounds() {
     assert!(!p.in_bounds(std::path::Path::new("/home/u/cache-evil/x"), &c));
     assert!(p.in_bounds(std::path::Path::new("/tmp/src/x"), &c), "the workspace");
 }
+
+#[test]
+fn a_workspace_profile_is_laid_over_the_operators() {
+    // `ci` has none of `strict`'s rules: choosing it from the workspace must not drop them.
+    let p = build(
+        &[
+            file(SourceKind::Operator, "config.toml", "profile = \"strict\"\n"),
+            file(SourceKind::Workspace, "tako.toml", "profile = \"ci\"\n"),
+        ],
+        &ctx(),
+    )
+    .expect("policy");
+    assert_eq!(p.profile, "strict + ci");
+    assert!(p.asks_are_denied);
+    assert!(p.rules.iter().any(|r| r.id == "strict-package-install"));
+    assert_eq!(p.permissions.outside.0, Decision::Ask);
+    assert!(p.warnings.is_empty(), "{:?}", p.warnings);
+    // Laid over the default, `strict` brings its rules but none of its loosenings.
+    let p = build(&[file(SourceKind::Workspace, "tako.toml", "profile = \"strict\"\n")], &ctx()).expect("policy");
+    assert!(p.rules.iter().all(|r| r.decision != Decision::Allow));
+    assert!(p.rules.iter().any(|r| r.id == "strict-deploy"));
+}
