@@ -91,114 +91,21 @@ impl Reader<'_> {
                     Some(b) => layer.asks_are_denied = Some((b, self.origin(&value.span()))),
                     None => self.type_error(value, "true or false"),
                 },
-                "permissions" => match value.get_ref().as_table() {
-                    Some(t) => {
-                        for (k, v) in t {
-                            let name = k.get_ref().as_ref();
-                            match super::Perm::ALL.iter().find(|p| p.as_str() == name) {
-                                Some(p) => match v.get_ref().as_table() {
-                                    // `shell = { agent = "ask", interactive = "allow" }`
-                                    Some(by_who) => {
-                                        for (w, d) in by_who {
-                                            match Who::parse(w.get_ref().as_ref()) {
-                                                Some(who) => {
-                                                    if let Some(d) = self.decision(d) {
-                                                        layer.permissions.push((
-                                                            *p,
-                                                            Some(who),
-                                                            d,
-                                                            self.origin(&w.span()),
-                                                        ));
-                                                    }
-                                                }
-                                                None => self.error(
-                                                    &w.span(),
-                                                    unknown_key(w.get_ref().as_ref(), &["interactive", "agent", "ci"]),
-                                                ),
-                                            }
-                                        }
-                                    }
-                                    None => {
-                                        if let Some(d) = self.decision(v) {
-                                            layer.permissions.push((*p, None, d, self.origin(&k.span())));
-                                        }
-                                    }
-                                },
-                                None => {
-                                    let known: Vec<&str> = super::Perm::ALL.iter().map(|p| p.as_str()).collect();
-                                    self.error(&k.span(), unknown_key(name, &known));
-                                }
-                            }
-                        }
+                "permissions" => {
+                    if let Some(t) = self.table(value, "`[permissions]`") {
+                        self.permissions(t, &mut layer);
                     }
-                    None => self.type_error(value, "a table (`[permissions]`)"),
-                },
-                "paths" => match value.get_ref().as_table() {
-                    Some(t) => {
-                        for (k, v) in t {
-                            match k.get_ref().as_ref() {
-                                "outside" => {
-                                    if let Some(d) = self.decision(v) {
-                                        layer.outside = Some((d, self.origin(&k.span())));
-                                    }
-                                }
-                                "allowed_roots" => {
-                                    for (root, span) in self.strings(v).unwrap_or_default() {
-                                        if root.starts_with('/') || root.starts_with("~/") {
-                                            layer.allowed_roots.push((root, self.origin(&span)));
-                                        } else {
-                                            self.error(
-                                                &span,
-                                                "an allowed root is absolute (`/…`) or in the home (`~/…`)",
-                                            );
-                                        }
-                                    }
-                                }
-                                "protected" => {
-                                    for (pattern, span) in self.strings(v).unwrap_or_default() {
-                                        layer.protected.push((pattern, self.origin(&span)));
-                                    }
-                                }
-                                other => self.error(&k.span(), unknown_key(other, PATH_KEYS)),
-                            }
-                        }
+                }
+                "paths" => {
+                    if let Some(t) = self.table(value, "`[paths]`") {
+                        self.paths(t, &mut layer);
                     }
-                    None => self.type_error(value, "a table (`[paths]`)"),
-                },
-                "egress" => match value.get_ref().as_table() {
-                    Some(t) => {
-                        for (k, v) in t {
-                            match k.get_ref().as_ref() {
-                                "sends" => {
-                                    if let Some(d) = self.decision(v) {
-                                        layer.egress_sends = Some((d, self.origin(&k.span())));
-                                    }
-                                }
-                                key @ ("allow" | "deny") => {
-                                    for (host, span) in self.strings(v).unwrap_or_default() {
-                                        let star_ok =
-                                            host == "*" || host.strip_prefix("*.").is_some_and(|r| !r.contains('*'));
-                                        if host.trim().is_empty()
-                                            || (host.contains('*') && !star_ok)
-                                            || host.contains(['/', ' '])
-                                        {
-                                            self.error(&span, "a host pattern is a name (`github.com`), `*.name` (its subdomains) or `*`");
-                                            continue;
-                                        }
-                                        let entry = (host, self.origin(&span));
-                                        if key == "allow" {
-                                            layer.egress_allow.push(entry);
-                                        } else {
-                                            layer.egress_deny.push(entry);
-                                        }
-                                    }
-                                }
-                                other => self.error(&k.span(), unknown_key(other, EGRESS_KEYS)),
-                            }
-                        }
+                }
+                "egress" => {
+                    if let Some(t) = self.table(value, "`[egress]`") {
+                        self.egress(t, &mut layer);
                     }
-                    None => self.type_error(value, "a table (`[egress]`)"),
-                },
+                }
                 "rule" => match value.get_ref().as_array() {
                     Some(rules) => {
                         for (i, r) in rules.into_iter().enumerate() {
@@ -213,6 +120,112 @@ impl Reader<'_> {
             }
         }
         layer
+    }
+
+    /// `value` as a table, or a type error naming `what`.
+    fn table<'v, 'i>(&mut self, value: &'v Spanned<DeValue<'i>>, what: &str) -> Option<&'v DeTable<'i>> {
+        let t = value.get_ref().as_table();
+        if t.is_none() {
+            self.type_error(value, &format!("a table ({what})"));
+        }
+        t
+    }
+
+    /// `[permissions]`: each a decision, or a table of decisions by context.
+    fn permissions(&mut self, t: &DeTable<'_>, layer: &mut Layer) {
+        for (k, v) in t {
+            let name = k.get_ref().as_ref();
+            let Some(p) = super::Perm::ALL.iter().find(|p| p.as_str() == name) else {
+                let known: Vec<&str> = super::Perm::ALL.iter().map(|p| p.as_str()).collect();
+                self.error(&k.span(), unknown_key(name, &known));
+                continue;
+            };
+            match v.get_ref().as_table() {
+                // `shell = { agent = "ask", interactive = "allow" }`
+                Some(by_who) => {
+                    for (w, d) in by_who {
+                        match Who::parse(w.get_ref().as_ref()) {
+                            Some(who) => {
+                                if let Some(d) = self.decision(d) {
+                                    layer.permissions.push((*p, Some(who), d, self.origin(&w.span())));
+                                }
+                            }
+                            None => {
+                                self.error(
+                                    &w.span(),
+                                    unknown_key(w.get_ref().as_ref(), &["interactive", "agent", "ci"]),
+                                );
+                            }
+                        }
+                    }
+                }
+                None => {
+                    if let Some(d) = self.decision(v) {
+                        layer.permissions.push((*p, None, d, self.origin(&k.span())));
+                    }
+                }
+            }
+        }
+    }
+
+    /// `[paths]`: `outside`, `allowed_roots`, `protected`.
+    fn paths(&mut self, t: &DeTable<'_>, layer: &mut Layer) {
+        for (k, v) in t {
+            match k.get_ref().as_ref() {
+                "outside" => {
+                    if let Some(d) = self.decision(v) {
+                        layer.outside = Some((d, self.origin(&k.span())));
+                    }
+                }
+                "allowed_roots" => {
+                    for (root, span) in self.strings(v).unwrap_or_default() {
+                        if root.starts_with('/') || root.starts_with("~/") {
+                            layer.allowed_roots.push((root, self.origin(&span)));
+                        } else {
+                            self.error(&span, "an allowed root is absolute (`/…`) or in the home (`~/…`)");
+                        }
+                    }
+                }
+                "protected" => {
+                    for (pattern, span) in self.strings(v).unwrap_or_default() {
+                        layer.protected.push((pattern, self.origin(&span)));
+                    }
+                }
+                other => self.error(&k.span(), unknown_key(other, PATH_KEYS)),
+            }
+        }
+    }
+
+    /// `[egress]`: `allow` and `deny` host patterns, `sends`.
+    fn egress(&mut self, t: &DeTable<'_>, layer: &mut Layer) {
+        for (k, v) in t {
+            match k.get_ref().as_ref() {
+                "sends" => {
+                    if let Some(d) = self.decision(v) {
+                        layer.egress_sends = Some((d, self.origin(&k.span())));
+                    }
+                }
+                key @ ("allow" | "deny") => {
+                    for (host, span) in self.strings(v).unwrap_or_default() {
+                        let star_ok = host == "*" || host.strip_prefix("*.").is_some_and(|r| !r.contains('*'));
+                        if host.trim().is_empty() || (host.contains('*') && !star_ok) || host.contains(['/', ' ']) {
+                            self.error(
+                                &span,
+                                "a host pattern is a name (`github.com`), `*.name` (its subdomains) or `*`",
+                            );
+                            continue;
+                        }
+                        let entry = (host, self.origin(&span));
+                        if key == "allow" {
+                            layer.egress_allow.push(entry);
+                        } else {
+                            layer.egress_deny.push(entry);
+                        }
+                    }
+                }
+                other => self.error(&k.span(), unknown_key(other, EGRESS_KEYS)),
+            }
+        }
     }
 
     fn type_error(&mut self, value: &Spanned<DeValue<'_>>, expected: &str) {
