@@ -1477,6 +1477,10 @@ const fn git_syntax(short: &'static str, long: &'static [&'static str]) -> Synta
 }
 
 /// `git clone/fetch/pull/push/ls-remote/remote/archive/send-email/lfs`.
+/// The git subcommands that may reach a remote; [`net_uses`] reports nothing for others.
+pub const GIT_REMOTE_SUBCOMMANDS: &[&str] =
+    &["clone", "fetch", "pull", "push", "ls-remote", "remote", "archive", "send-email", "lfs"];
+
 fn git(inv: &Invocation, ctx: &Context, out: &mut Out) {
     let alias_config = ctx.read_files.then(|| ctx.workspace.join(".git/config"));
     let g = GitCmd::parse(inv, alias_config.as_deref());
@@ -1489,9 +1493,7 @@ fn git(inv: &Invocation, ctx: &Context, out: &mut Out) {
         return;
     }
     let Some(sub) = g.sub.as_deref() else { return };
-    const REMOTE_SUBCOMMANDS: &[&str] =
-        &["clone", "fetch", "pull", "push", "ls-remote", "remote", "archive", "send-email", "lfs"];
-    if !REMOTE_SUBCOMMANDS.contains(&sub) {
+    if !GIT_REMOTE_SUBCOMMANDS.contains(&sub) {
         return;
     }
     let config = GitConfig::load(inv, &g, ctx);

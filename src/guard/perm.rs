@@ -89,13 +89,7 @@ pub(crate) fn check(inv: &Invocation, cx: &Cx<'_>) -> Vec<Reason> {
     // git: the subcommand from the parse the guards share, before egress parses again.
     let git_remote = name == "git"
         && util::git_cmd(inv, cx).is_some_and(|g| {
-            g.sub_unknown
-                || g.sub.as_deref().is_some_and(|s| {
-                    matches!(
-                        s,
-                        "clone" | "fetch" | "pull" | "push" | "ls-remote" | "remote" | "archive" | "send-email" | "lfs"
-                    )
-                })
+            g.sub_unknown || g.sub.as_deref().is_some_and(|s| crate::egress::GIT_REMOTE_SUBCOMMANDS.contains(&s))
         });
     let uses = if git_remote || (name != "git" && (reaches_network(inv, &name) || may_reach_network(&name))) {
         crate::egress::net_uses(inv, cx.ctx)
