@@ -220,6 +220,14 @@ pub struct Diagnostic {
     pub error: bool,
 }
 
+impl Diagnostic {
+    /// A setting ignored on purpose (a loosening from a file that may only tighten).
+    #[must_use]
+    pub fn ignored(origin: Origin, text: impl Into<String>, message: impl Into<String>) -> Self {
+        Self { origin, text: text.into(), message: message.into(), error: false }
+    }
+}
+
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let kind = if self.error { "error" } else { "ignored" };
@@ -684,16 +692,15 @@ pub fn build(files: &[File], ctx: &Context) -> Result<Policy, Vec<Diagnostic>> {
         if new > cur {
             overlays.push((*kind, name.clone(), origin.clone()));
         } else {
-            diags.push(Diagnostic {
-                origin: origin.clone(),
-                text: format!("profile = \"{name}\""),
-                message: format!(
+            diags.push(Diagnostic::ignored(
+                origin.clone(),
+                format!("profile = \"{name}\""),
+                format!(
                     "a {} file may only choose a stricter profile than `{}`; only the operator's files loosen",
                     kind.as_str(),
                     profile.0
                 ),
-                error: false,
-            });
+            ));
         }
     }
     for (kind, name, origin) in overlays.iter().rev() {
@@ -740,16 +747,15 @@ fn set_tighter(
     if kind.may_loosen() || d >= slot.0 {
         *slot = (d, Some(origin));
     } else {
-        diags.push(Diagnostic {
+        diags.push(Diagnostic::ignored(
             origin,
-            text: text.to_string(),
-            message: format!(
+            text.to_string(),
+            format!(
                 "a {} file may only tighten (it is `{}` already); only the operator's files loosen",
                 kind.as_str(),
                 slot.0
             ),
-            error: false,
-        });
+        ));
     }
 }
 
@@ -808,15 +814,14 @@ fn merge(
             if kind.may_loosen() {
                 policy.allowed_roots.push((PathBuf::from(absolute_pattern(&root, ctx)), origin));
             } else {
-                diags.push(Diagnostic {
+                diags.push(Diagnostic::ignored(
                     origin,
-                    text: root,
-                    message: format!(
+                    root,
+                    format!(
                         "a {} file may not widen the boundary; allowed roots belong in the operator's files",
                         kind.as_str()
                     ),
-                    error: false,
-                });
+                ));
             }
         }
         if let Some((d, origin)) = layer.egress_sends {
@@ -827,15 +832,10 @@ fn merge(
             if kind.may_loosen() {
                 policy.egress_allow.push((host, origin));
             } else {
-                diags.push(Diagnostic {
-                    origin,
-                    text: host,
-                    message: format!(
+                diags.push(Diagnostic::ignored(origin, host, format!(
                         "a {} file may not allow sending to more hosts; the egress allow list belongs in the operator's files",
                         kind.as_str()
-                    ),
-                    error: false,
-                });
+                    )));
             }
         }
         for (pattern, origin) in layer.protected {
@@ -848,25 +848,19 @@ fn merge(
             if b || kind.may_loosen() {
                 policy.asks_are_denied = b;
             } else {
-                diags.push(Diagnostic {
+                diags.push(Diagnostic::ignored(
                     origin,
-                    text: "asks_are_denied = false".into(),
-                    message: format!("a {} file may only tighten; only the operator's files loosen", kind.as_str()),
-                    error: false,
-                });
+                    "asks_are_denied = false",
+                    format!("a {} file may only tighten; only the operator's files loosen", kind.as_str()),
+                ));
             }
         }
         for r in layer.rules {
             if r.decision == Decision::Allow && !kind.may_loosen() {
-                diags.push(Diagnostic {
-                    origin: r.origin.clone(),
-                    text: format!("decision = \"allow\" ({})", r.id),
-                    message: format!(
+                diags.push(Diagnostic::ignored(r.origin.clone(), format!("decision = \"allow\" ({})", r.id), format!(
                         "a {} file may only add asks and denies; allow rules belong in the operator's config.toml or .tako/policy.toml",
                         kind.as_str()
-                    ),
-                    error: false,
-                });
+                    )));
                 continue;
             }
             policy.rules.push(r);
