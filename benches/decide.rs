@@ -72,19 +72,20 @@ fn rules_toml(n: usize) -> String {
     s
 }
 
+/// Time per command of deciding every one-liner `iters` times in `ctx`.
+fn per_one_liner(iters: u64, ctx: &Context) -> std::time::Duration {
+    let start = std::time::Instant::now();
+    for _ in 0..iters {
+        for cmd in ONE_LINERS {
+            black_box(evaluate_shell(black_box(cmd), &[], ctx));
+        }
+    }
+    start.elapsed() / u32::try_from(ONE_LINERS.len()).unwrap_or(1)
+}
+
 fn bench(c: &mut Criterion) {
     let (_dir, ctx) = context();
-    c.bench_function("one-liners (10 commands, per command)", |b| {
-        b.iter_custom(|iters| {
-            let start = std::time::Instant::now();
-            for _ in 0..iters {
-                for cmd in ONE_LINERS {
-                    black_box(evaluate_shell(black_box(cmd), &[], &ctx));
-                }
-            }
-            start.elapsed() / u32::try_from(ONE_LINERS.len()).unwrap_or(1)
-        });
-    });
+    c.bench_function("one-liners (10 commands, per command)", |b| b.iter_custom(|n| per_one_liner(n, &ctx)));
     let mut each = c.benchmark_group("one-liner");
     each.sample_size(30);
     for cmd in ONE_LINERS {
@@ -116,15 +117,7 @@ fn bench(c: &mut Criterion) {
     let mut with_rules = ctx.clone();
     with_rules.policy = std::sync::Arc::new(tako_exec::config::build(&[file.clone()], &ctx).expect("policy"));
     pg.bench_function("one-liners against 200 rules (per command)", |b| {
-        b.iter_custom(|iters| {
-            let start = std::time::Instant::now();
-            for _ in 0..iters {
-                for cmd in ONE_LINERS {
-                    black_box(evaluate_shell(black_box(cmd), &[], &with_rules));
-                }
-            }
-            start.elapsed() / u32::try_from(ONE_LINERS.len()).unwrap_or(1)
-        });
+        b.iter_custom(|n| per_one_liner(n, &with_rules));
     });
     pg.finish();
     let script = big_script();

@@ -112,13 +112,7 @@ pub fn main(argv: Vec<OsString>) -> i32 {
 /// ignored (loosening from a file that may only tighten), 125 on errors.
 /// `config show`: the effective policy with where each entry comes from.
 fn config_command(a: &ConfigArgs) -> i32 {
-    let ctx = match Context::from_process() {
-        Ok(c) => c,
-        Err(e) => {
-            term::error(&Error::io("cannot read the working directory", e));
-            return code::FAILED;
-        }
-    };
+    let Some(ctx) = process_context() else { return code::FAILED };
     let paths = config::discover(&ctx, &extra_files(a.config.as_deref()));
     let result = config::read_files(&paths).and_then(|files| {
         let p = config::build(&files, &ctx)?;
@@ -149,16 +143,16 @@ fn config_command(a: &ConfigArgs) -> i32 {
     }
 }
 
+/// This process's context without a policy (for the commands that read or write the
+/// policy itself); `None` once the failure is reported.
+fn process_context() -> Option<Context> {
+    Context::from_process().map_err(|e| term::error(&Error::io("cannot read the working directory", e))).ok()
+}
+
 /// `init`: a commented starter `tako.toml` at the workspace root, only if none exists.
 fn init(a: &cli::InitArgs) -> i32 {
     let _ = a.yes;
-    let ctx = match Context::from_process() {
-        Ok(c) => c,
-        Err(e) => {
-            term::error(&Error::io("cannot read the working directory", e));
-            return code::FAILED;
-        }
-    };
+    let Some(ctx) = process_context() else { return code::FAILED };
     let profile = a.profile.as_deref().unwrap_or("default");
     if config::profile_rank(profile).is_none() {
         term::error(&Error::Usage(format!(
