@@ -29,7 +29,7 @@ const HARMLESS_WRITES: &[&str] = &["/dev/null", "/dev/zero", "/dev/stdout", "/de
 pub(crate) fn check(inv: &Invocation, cx: &Cx<'_>) -> Vec<Reason> {
     let policy = &cx.ctx.policy;
     let perms = &policy.permissions;
-    let name = cx.name(inv).map(std::borrow::Cow::into_owned).unwrap_or_default();
+    let name = cx.name(inv).unwrap_or_default();
     let mut out = Vec::new();
     let writes = util::writes(inv, cx);
     let deletions = util::deletions(inv, cx);
