@@ -14,6 +14,7 @@ pub mod approve;
 pub mod cli;
 pub mod config;
 pub mod context;
+pub mod control;
 pub mod egress;
 pub mod error;
 pub mod exec;
