@@ -15,6 +15,7 @@ use crate::approve::{self, Answer};
 use crate::cli::{self, CheckArgs, CheckTarget, Cli, ConfigAction, ConfigArgs, ExplainArgs, ShellArgs, ShellMode};
 use crate::config::{self, Who};
 use crate::context::Context;
+use crate::control::Plane;
 use crate::error::Error;
 use crate::exec;
 use crate::guard;
@@ -34,6 +35,8 @@ pub struct Settings {
     pub tako_shell: Option<OsString>,
     /// How long the operator has to answer an approval prompt.
     pub approval_timeout: Duration,
+    /// The workspace's control plane, when the operator imprinted it.
+    pub plane: Option<Plane>,
 }
 
 impl Settings {
@@ -45,7 +48,8 @@ impl Settings {
     /// closed: nothing runs on a policy tako-exec cannot read).
     pub fn from_process(extra: Option<&Path>) -> Result<Self, Error> {
         let mut ctx = Context::from_process().map_err(|e| Error::io("cannot read the working directory", e))?;
-        let policy = config::load(&ctx, &extra_files(extra)).map_err(Error::Policy)?;
+        let plane = Plane::open(&ctx.workspace)?;
+        let policy = config::load(&ctx, &extra_files(extra), plane.as_ref()).map_err(Error::Policy)?;
         for w in &policy.warnings {
             term::diagnostic(&w.to_string());
         }
@@ -53,7 +57,7 @@ impl Settings {
             ctx.who = Who::detect(|k| std::env::var(k).ok(), terminal_present());
         }
         ctx.policy = std::sync::Arc::new(policy);
-        Ok(Self { ctx, tako_shell: std::env::var_os("TAKO_SHELL"), approval_timeout: approve::DEFAULT_TIMEOUT })
+        Ok(Self { ctx, tako_shell: std::env::var_os("TAKO_SHELL"), approval_timeout: approve::DEFAULT_TIMEOUT, plane })
     }
 }
 
@@ -113,9 +117,21 @@ pub fn main(argv: Vec<OsString>) -> i32 {
 /// `config show`: the effective policy with where each entry comes from.
 fn config_command(a: &ConfigArgs) -> i32 {
     let Some(ctx) = process_context() else { return code::FAILED };
+    let plane = match Plane::open(&ctx.workspace) {
+        Ok(p) => p,
+        Err(e) => {
+            term::error(&Error::from(e));
+            return code::FAILED;
+        }
+    };
     let paths = config::discover(&ctx, &extra_files(a.config.as_deref()));
     let result = config::read_files(&paths).and_then(|files| {
-        let p = config::build(&files, &ctx)?;
+        let (files, refused) = config::vouched(files, &ctx, plane.as_ref());
+        let mut p = config::build(&files, &ctx).map_err(|mut d| {
+            d.splice(0..0, refused.clone());
+            d
+        })?;
+        p.warnings.splice(0..0, refused);
         config::remember_validated(&ctx, &files);
         Ok(p)
     });
@@ -313,14 +329,18 @@ fn remember(eval: &Evaluation, shown: &str, positional: &[String], s: &Settings)
         term::diagnostic("approved once: what asked cannot be remembered as an exact command");
         return;
     }
-    match config::grant::remember(&s.ctx, &argvs, std::time::SystemTime::now()) {
+    let Some(plane) = &s.plane else {
+        term::diagnostic("approved once: remembering approvals needs the operator's imprint (`tako-exec init`)");
+        return;
+    };
+    match config::grant::remember(plane, &argvs, std::time::SystemTime::now()) {
         Ok(path) => term::diagnostic(&format!(
             "approved; remembered for {} days in {} ({} command(s))",
             config::grant::DAYS,
             path.display(),
             argvs.len()
         )),
-        Err(e) => term::error(&Error::io("approved once, but the approval cannot be remembered", e)),
+        Err(e) => term::diagnostic(&format!("approved once, but the approval cannot be remembered: {e}")),
     }
 }
 

@@ -46,6 +46,9 @@ pub enum Error {
         if .0.iter().filter(|d| d.error).count() == 1 { "" } else { "s" }
     )]
     Policy(Vec<crate::config::Diagnostic>),
+    /// The operator's control plane (`.tako/`) cannot be read or written.
+    #[error(transparent)]
+    Plane(#[from] crate::control::PlaneError),
 }
 
 impl Error {

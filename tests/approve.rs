@@ -72,12 +72,15 @@ fn yes_runs_the_command() {
 #[test]
 fn always_runs_and_remembers_that_exact_command() {
     let env = TestEnv::new();
+    env.imprint();
     let (code, shown) = converse_in(&env, "git reset --hard", Some("a\r"));
     assert_eq!(code, Some(0), "{shown}");
     assert!(shown.contains("remembered for 7 days"), "{shown}");
     let policy = std::fs::read_to_string(env.path(".tako/policy.toml")).expect("the grant is written");
     assert!(
-        policy.contains("command = [\"git\", \"reset\", \"--hard\"]") && policy.contains("expires = \""),
+        policy.contains("command = [\"git\", \"reset\", \"--hard\"]")
+            && policy.contains("expires = \"")
+            && policy.contains("signature = \""),
         "{policy}"
     );
     let v = env.check_json("git reset --hard");
@@ -85,9 +88,19 @@ fn always_runs_and_remembers_that_exact_command() {
     assert!(v["reasons"][0]["code"].as_str().is_some_and(|c| c.starts_with("grant-")), "{v}");
     // Only that exact command; and never a deny.
     assert_eq!(env.decision("git reset --hard HEAD~3"), "ask");
-    // An expired grant stops applying.
-    let expired = policy.replace("expires = \"20", "expires = \"19");
-    std::fs::write(env.path(".tako/policy.toml"), expired).expect("write");
+    // A grant edited to last longer is no longer the operator's: not used.
+    let extended = policy.replace("expires = \"20", "expires = \"21");
+    std::fs::write(env.path(".tako/policy.toml"), extended).expect("write");
+    assert_eq!(env.decision("git reset --hard"), "ask");
+}
+
+#[test]
+fn always_without_an_imprint_approves_once() {
+    let env = TestEnv::new();
+    let (code, shown) = converse_in(&env, "git reset --hard", Some("a\r"));
+    assert_eq!(code, Some(0), "{shown}");
+    assert!(shown.contains("tako-exec init"), "{shown}");
+    assert!(!env.path(".tako/policy.toml").exists());
     assert_eq!(env.decision("git reset --hard"), "ask");
 }
 

@@ -9,12 +9,11 @@
 //!   --force-with-lease origin topic` does not cover `origin main`.
 //! - Expired grants are skipped when the policy loads.
 
-use std::io::Write;
 use std::path::PathBuf;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use crate::analyze::Analysis;
-use crate::context::Context;
+use crate::control::{accept, Domain, Plane, PlaneError};
 use crate::policy::{Decision, Evaluation, Layer};
 
 /// How long a remembered approval lasts.
@@ -41,31 +40,62 @@ pub fn asked(analysis: &Analysis, eval: &Evaluation) -> Vec<Vec<String>> {
     out
 }
 
-/// Appends a grant for each argv to the workspace's `.tako/policy.toml`; returns the
-/// file written.
+/// What the operator key signs for a grant: its command tokens (as written in the
+/// file), the time granted and the expiry, each followed by a zero byte. The decision
+/// is not in it: a grant is always `allow`, and a signed grant edited to another
+/// decision only tightens.
+#[must_use]
+pub fn payload(words: &[impl AsRef<str>], granted: &str, expires: &str) -> Vec<u8> {
+    let mut out = Vec::new();
+    for part in words.iter().map(AsRef::as_ref).chain([granted, expires]) {
+        out.extend_from_slice(part.as_bytes());
+        out.push(0);
+    }
+    out
+}
+
+/// Appends a signed grant for each argv to the workspace's `.tako/policy.toml` and
+/// accepts the file's new content (the operator just approved at the terminal);
+/// returns the file written.
 ///
 /// # Errors
 /// When the file cannot be written.
-pub fn remember(ctx: &Context, argvs: &[Vec<String>], now: SystemTime) -> std::io::Result<PathBuf> {
-    let dir = ctx.workspace.join(".tako");
-    std::fs::create_dir_all(&dir)?;
-    let path = dir.join("policy.toml");
+pub fn remember(plane: &Plane, argvs: &[Vec<String>], now: SystemTime) -> Result<PathBuf, PlaneError> {
+    let path = plane.path("policy.toml");
+    let io = |source| PlaneError::Io { what: "cannot write", path: path.clone(), source };
     let granted = utc(now);
     let expires = utc(now + std::time::Duration::from_secs(DAYS * 24 * 3600));
     let secs = now.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
     let mut text = String::new();
     for (i, argv) in argvs.iter().enumerate() {
-        let words: Vec<String> = argv.iter().map(|w| toml_string(&escape_token(w))).collect();
+        let tokens: Vec<String> = argv.iter().map(|w| escape_token(w)).collect();
+        let signature = plane.key().sign(Domain::Grant, &payload(&tokens, &granted, &expires));
+        let words: Vec<String> = tokens.iter().map(|t| toml_string(t)).collect();
         text.push_str(&format!(
             "\n# Approved at the terminal (\"always\").\n[[rule]]\nid = \"grant-{secs}-{i}\"\ncommand = [{}]\nexact = true\n\
              decision = \"allow\"\nreason = \"approved by the operator at the terminal\"\n\
-             granted = \"{granted}\"\nexpires = \"{expires}\"\nmatch = [{}]\n",
+             granted = \"{granted}\"\nexpires = \"{expires}\"\nsignature = \"{signature}\"\nmatch = [{}]\n",
             words.join(", "),
             toml_string(&shell_words::join(argv)),
         ));
     }
-    let mut f = std::fs::OpenOptions::new().create(true).append(true).open(&path)?;
-    f.write_all(text.as_bytes())?;
+    // Under the lock, so the content accepted is the content written.
+    let lock = plane.lock()?;
+    let mut current = match std::fs::read(&path) {
+        Ok(b) => b,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Vec::new(),
+        Err(e) => return Err(io(e)),
+    };
+    // Only a file the operator accepted (or none) is extended: appending to a file
+    // someone else changed would launder their change into the acceptance.
+    let verdict = accept::verdict(plane, crate::config::OPERATOR_POLICY, &current);
+    if !current.is_empty() && verdict != accept::Verdict::Accepted {
+        return Err(io(std::io::Error::other(verdict.explain(".tako/policy.toml", "tako-exec policy accept"))));
+    }
+    current.extend_from_slice(text.as_bytes());
+    crate::control::write_atomic(&path, &current).map_err(io)?;
+    drop(lock);
+    accept::accept(plane, crate::config::OPERATOR_POLICY, Some(&current))?;
     Ok(path)
 }
 

@@ -31,6 +31,7 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 
 use crate::context::Context;
+use crate::control::Plane;
 use crate::policy::Decision;
 
 pub use rule::{Matcher, Rule, Token};
@@ -251,13 +252,16 @@ pub struct File {
     /// Whether its rules' examples are run through the analyzer (see [`load`]: skipped
     /// for text already validated).
     pub check_examples: bool,
+    /// The operator key that signed its remembered grants (operator files in an
+    /// imprinted workspace); a grant that does not verify with it is ignored.
+    pub signer: Option<crate::control::Key>,
 }
 
 impl File {
     /// A file whose examples are checked.
     #[must_use]
     pub fn new(kind: SourceKind, name: impl Into<String>, text: impl Into<String>) -> Self {
-        Self { kind, name: name.into(), text: text.into(), check_examples: true }
+        Self { kind, name: name.into(), text: text.into(), check_examples: true, signer: None }
     }
 }
 
@@ -620,15 +624,48 @@ pub fn read_files(paths: &[(SourceKind, PathBuf)]) -> Result<Vec<File>, Vec<Diag
 ///
 /// # Errors
 /// Every error found (a policy with errors is never used).
-pub fn load(ctx: &Context, extra: &[PathBuf]) -> Result<Policy, Vec<Diagnostic>> {
-    let mut files = read_files(&discover(ctx, extra))?;
+pub fn load(ctx: &Context, extra: &[PathBuf], plane: Option<&Plane>) -> Result<Policy, Vec<Diagnostic>> {
+    let (mut files, refused) = vouched(read_files(&discover(ctx, extra))?, ctx, plane);
     let cache = validated_dir(ctx);
     for f in &mut files {
         f.check_examples = !cache.join(validated_name(f)).exists();
     }
-    let policy = build(&files, ctx)?;
+    let mut policy = build(&files, ctx)?;
+    policy.warnings.splice(0..0, refused);
     remember_validated(ctx, &files);
     Ok(policy)
+}
+
+/// The name under which the operator accepts the workspace's `.tako/policy.toml`.
+pub const OPERATOR_POLICY: &str = ".tako/policy.toml";
+
+/// Keeps the files that may be used: `.tako/policy.toml` only while the operator
+/// accepted its exact content (see [`crate::control::accept`]); the others as they
+/// are. Operator files get the key their grants are verified with. The refusals are
+/// returned as warnings, shown on every run.
+pub fn vouched(files: Vec<File>, ctx: &Context, plane: Option<&Plane>) -> (Vec<File>, Vec<Diagnostic>) {
+    let own = ctx.workspace.join(OPERATOR_POLICY).display().to_string();
+    let mut kept = Vec::with_capacity(files.len());
+    let mut refused = Vec::new();
+    for mut f in files {
+        if f.kind == SourceKind::Operator {
+            f.signer = plane.map(|p| p.key().clone());
+        }
+        if f.kind == SourceKind::Operator && f.name == own {
+            let verdict = plane.map(|p| crate::control::accept::verdict(p, OPERATOR_POLICY, f.text.as_bytes()));
+            if verdict != Some(crate::control::accept::Verdict::Accepted) {
+                let message = match verdict {
+                    Some(v) => v.explain("this file", "tako-exec policy accept"),
+                    None => "this file is used only in a workspace the operator imprinted and once accepted: run `tako-exec init`, then `tako-exec policy accept`, at a terminal".into(),
+                };
+                let origin = Origin { kind: f.kind, file: f.name.clone(), line: 1, col: 1 };
+                refused.push(Diagnostic::ignored(origin, String::new(), message));
+                continue;
+            }
+        }
+        kept.push(f);
+    }
+    (kept, refused)
 }
 
 /// Records that `files` validated (best effort: a cache that cannot be written only

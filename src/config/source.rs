@@ -21,8 +21,20 @@ type Located = (String, Range<usize>);
 const TOP_KEYS: &[&str] = &["profile", "asks_are_denied", "permissions", "paths", "egress", "rule"];
 const EGRESS_KEYS: &[&str] = &["allow", "deny", "sends"];
 const PATH_KEYS: &[&str] = &["outside", "allowed_roots", "protected"];
-const RULE_KEYS: &[&str] =
-    &["id", "command", "regex", "decision", "reason", "context", "exact", "match", "not_match", "granted", "expires"];
+const RULE_KEYS: &[&str] = &[
+    "id",
+    "command",
+    "regex",
+    "decision",
+    "reason",
+    "context",
+    "exact",
+    "match",
+    "not_match",
+    "granted",
+    "expires",
+    "signature",
+];
 
 /// Reads `file`: the layer it makes (without what failed) and its problems.
 #[must_use]
@@ -286,6 +298,8 @@ impl Reader<'_> {
         let mut examples: Vec<Located> = Vec::new();
         let mut counter: Vec<Located> = Vec::new();
         let mut expires: Option<String> = None;
+        let mut granted: Option<String> = None;
+        let mut signature: Option<String> = None;
         let mut exact = false;
         for (key, v) in table {
             match key.get_ref().as_ref() {
@@ -315,15 +329,20 @@ impl Reader<'_> {
                     Some(t) if super::grant::is_utc(&t) => {
                         if key == "expires" {
                             expires = Some(t);
+                        } else {
+                            granted = Some(t);
                         }
                     }
                     Some(_) => self.error(&v.span(), format!("{id}: `{key}` is a UTC time like 2026-12-07T09:30:00Z")),
                     None => {}
                 },
                 "not_match" => counter = self.strings(v).unwrap_or_default(),
+                "signature" => signature = self.string(v),
                 other => self.error(&key.span(), unknown_key(other, RULE_KEYS)),
             }
         }
+        let grant_words: Vec<String> =
+            command.as_ref().map(|(c, _)| c.iter().map(|(w, _)| w.clone()).collect()).unwrap_or_default();
         let matcher = match (command, regex) {
             (Some(_), Some((_, span))) => {
                 self.error(&span, format!("{id}: give either `command` or `regex`, not both"));
@@ -366,8 +385,29 @@ impl Reader<'_> {
             self.error(&at, format!("{id}: needs `match = [\"…\"]`, at least one command the rule must match"));
         }
         // An expired grant no longer applies (and is not checked).
-        if expires.is_some_and(|e| e <= super::grant::utc(std::time::SystemTime::now())) {
+        if expires.as_ref().is_some_and(|e| *e <= super::grant::utc(std::time::SystemTime::now())) {
             return None;
+        }
+        // A remembered grant counts only with the operator's signature.
+        if let Some(granted) = &granted {
+            let payload = super::grant::payload(&grant_words, granted, expires.as_deref().unwrap_or(""));
+            let ok = match (&self.file.signer, &signature) {
+                (Some(key), Some(sig)) => key.verify(crate::control::Domain::Grant, &payload, sig),
+                _ => false,
+            };
+            if !ok {
+                let why = match (&self.file.signer, &signature) {
+                    (None, _) => "only the operator key of an imprinted workspace can sign it (`tako-exec init`)",
+                    (Some(_), None) => "it has no `signature`",
+                    (Some(_), Some(_)) => "its `signature` is not the operator key's",
+                };
+                self.diags.push(Diagnostic::ignored(
+                    self.origin(&at),
+                    id.clone(),
+                    format!("{id}: a remembered grant is used only when signed by the operator; {why}"),
+                ));
+                return None;
+            }
         }
         // Examples are checked whenever the rule could be built, so one pass reports
         // them with the rule's other problems.

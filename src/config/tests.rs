@@ -219,3 +219,38 @@ fn a_workspace_profile_is_laid_over_the_operators() {
     assert!(p.rules.iter().all(|r| r.decision != Decision::Allow));
     assert!(p.rules.iter().any(|r| r.id == "strict-deploy"));
 }
+
+#[test]
+fn grants_count_only_signed_unexpired_and_unchanged() {
+    let ws = tempfile::tempdir().expect("tempdir");
+    let (plane, _) = crate::control::Plane::init(ws.path(), false).expect("imprint");
+    let argv = vec!["git".to_string(), "reset".to_string(), "--hard".to_string()];
+    let load = |text: &str, signer: Option<crate::control::Key>| {
+        let mut f = file(SourceKind::Operator, "policy.toml", text);
+        f.signer = signer;
+        let (layer, diags) = parse_file(&f, &ctx());
+        (layer.rules.len(), diags.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"))
+    };
+    let now = std::time::SystemTime::now();
+    grant::remember(&plane, std::slice::from_ref(&argv), now).expect("grant");
+    let text = std::fs::read_to_string(plane.path("policy.toml")).expect("read");
+    assert_eq!(load(&text, Some(plane.key().clone())), (1, String::new()));
+    // Without the key, with another key, or edited: ignored and reported.
+    let (n, d) = load(&text, None);
+    assert!(n == 0 && d.contains("only the operator key"), "{d}");
+    let (n, d) = load(&text, Some(crate::control::Key::from_bytes([1; 32])));
+    assert!(n == 0 && d.contains("is not the operator key's"), "{d}");
+    let widened = text.replace("\"--hard\"]", "\"--hard\", \"*\"]");
+    let (n, d) = load(&widened, Some(plane.key().clone()));
+    assert!(n == 0 && d.contains("is not the operator key's"), "{d}");
+    let unsigned: String = text.lines().filter(|l| !l.starts_with("signature")).collect::<Vec<_>>().join("\n");
+    let (n, d) = load(&unsigned, Some(plane.key().clone()));
+    assert!(n == 0 && d.contains("no `signature`"), "{d}");
+    // A signed grant past its expiry no longer applies.
+    let ws2 = tempfile::tempdir().expect("tempdir");
+    let (old, _) = crate::control::Plane::init(ws2.path(), false).expect("imprint");
+    let long_ago = now - std::time::Duration::from_secs((grant::DAYS + 1) * 24 * 3600);
+    grant::remember(&old, &[argv], long_ago).expect("grant");
+    let text = std::fs::read_to_string(old.path("policy.toml")).expect("read");
+    assert_eq!(load(&text, Some(old.key().clone())), (0, String::new()));
+}

@@ -17,6 +17,7 @@
 //! - Mutations hold `locks/tako.lock` ([`Plane::lock`]); files are replaced by writing
 //!   a temporary file and renaming it, so readers never see half a file.
 
+pub mod accept;
 pub mod key;
 pub mod lock;
 

@@ -120,6 +120,26 @@ impl TestEnv {
         p
     }
 
+    /// Imprints the workspace (`.tako/` with an operator key), as `tako-exec init` does.
+    ///
+    /// # Panics
+    /// When the control plane cannot be written.
+    pub fn imprint(&self) -> tako_exec::control::Plane {
+        tako_exec::control::Plane::init(&self.workspace(), false).expect("imprint the workspace").0
+    }
+
+    /// Writes the operator's `.tako/policy.toml` and accepts it as the operator would
+    /// with `tako-exec policy accept` (imprinting the workspace first).
+    ///
+    /// # Panics
+    /// When the files cannot be written.
+    pub fn operator_policy(&self, content: &str) {
+        let plane = self.imprint();
+        self.write(".tako/policy.toml", content);
+        tako_exec::control::accept::accept(&plane, ".tako/policy.toml", Some(content.as_bytes()))
+            .expect("accept the operator policy");
+    }
+
     /// A symlink named `name` in [`Self::bin`] pointing at the binary, as an installer
     /// would make to put tako-exec in place of a shell.
     ///
