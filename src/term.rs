@@ -229,6 +229,11 @@ pub fn policy_text(p: &crate::config::Policy) -> String {
         s.push_str(&sanitize(&format!("egress deny: {h} ({o})")));
         s.push('\n');
     }
+    for l in crate::config::Limit::ALL {
+        let (v, o) = &p.limits[l.index()];
+        s.push_str(&format!("control {}: {v} ({})\n", l.key(), from(o)));
+    }
+    s.push_str(&format!("control audit_fsync: {} ({})\n", p.audit_fsync.0, from(&p.audit_fsync.1)));
     for r in &p.rules {
         let how = match &r.matcher {
             crate::config::Matcher::Prefix(t) => t.iter().map(|t| t.text.as_str()).collect::<Vec<_>>().join(" "),
@@ -298,6 +303,10 @@ pub fn policy_json(p: &crate::config::Policy) -> String {
             "allow": p.egress_allow.iter().map(|(h, o)| serde_json::json!({"host": h, "source": o.to_string()})).collect::<Vec<_>>(),
             "deny": p.egress_deny.iter().map(|(h, o)| serde_json::json!({"host": h, "source": o.to_string()})).collect::<Vec<_>>(),
         },
+        "control": crate::config::Limit::ALL.iter().map(|l| {
+            let (v, o) = &p.limits[l.index()];
+            (l.key().to_string(), serde_json::json!({"value": v, "source": o.as_ref().map(ToString::to_string)}))
+        }).chain(std::iter::once(("audit_fsync".to_string(), serde_json::json!({"value": p.audit_fsync.0, "source": p.audit_fsync.1.as_ref().map(ToString::to_string)})))).collect::<serde_json::Map<String, serde_json::Value>>(),
         "rules": rules,
         "ignored": p.warnings.iter().map(|w| serde_json::json!({"source": w.origin.to_string(), "message": w.message, "text": w.text})).collect::<Vec<_>>(),
     })

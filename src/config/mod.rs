@@ -288,6 +288,73 @@ pub struct Layer {
     pub egress_deny: Vec<(String, Origin)>,
     /// `[egress] sends = …`: data sent to a host not on the allow list.
     pub egress_sends: Option<(Decision, Origin)>,
+    /// `[control]` numbers.
+    pub limits: Vec<(Limit, u64, Origin)>,
+    /// `[control] audit_fsync = true`.
+    pub audit_fsync: Option<(bool, Origin)>,
+}
+
+/// A number in `[control]`: smaller is stricter, so a file that may only tighten may
+/// lower it and never raise it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Limit {
+    /// Seconds a queued approval (no terminal) waits for the operator; 0 denies at once.
+    ApprovalWait,
+    /// Queued approvals a workspace may hold; more are denied at once.
+    MaxPending,
+    /// Seconds the operator has to answer a prompt on the terminal.
+    PromptTimeout,
+    /// Commands per minute before the budget denies.
+    PerMinute,
+    /// Commands per hour before the budget denies.
+    PerHour,
+}
+
+impl Limit {
+    /// Every limit.
+    pub const ALL: [Self; 5] =
+        [Self::ApprovalWait, Self::MaxPending, Self::PromptTimeout, Self::PerMinute, Self::PerHour];
+
+    /// Its key in `[control]`.
+    #[must_use]
+    pub const fn key(self) -> &'static str {
+        match self {
+            Self::ApprovalWait => "approval_wait",
+            Self::MaxPending => "max_pending",
+            Self::PromptTimeout => "prompt_timeout",
+            Self::PerMinute => "commands_per_minute",
+            Self::PerHour => "commands_per_hour",
+        }
+    }
+
+    /// The built-in value (before any profile).
+    #[must_use]
+    pub const fn default_value(self) -> u64 {
+        match self {
+            Self::ApprovalWait => 120,
+            Self::MaxPending => 8,
+            Self::PromptTimeout => 60,
+            Self::PerMinute => 600,
+            Self::PerHour => 12_000,
+        }
+    }
+
+    /// The largest value accepted (a day for times, a bound that keeps arithmetic safe).
+    #[must_use]
+    pub const fn max(self) -> u64 {
+        match self {
+            Self::ApprovalWait | Self::PromptTimeout => 86_400,
+            Self::MaxPending => 1_000,
+            Self::PerMinute | Self::PerHour => 1_000_000_000,
+        }
+    }
+
+    /// Its index in [`Policy::limits`].
+    #[must_use]
+    pub const fn index(self) -> usize {
+        self as usize
+    }
 }
 
 /// A kind of effect a command has, each with a decision in `[permissions]`.
@@ -508,6 +575,10 @@ pub struct Policy {
     pub egress_deny: Vec<(String, Origin)>,
     /// Data sent to a host not on the allow list (`[egress] sends`).
     pub egress_sends: Setting,
+    /// `[control]` numbers with where each was set (`None`: built in), by [`Limit::index`].
+    pub limits: [(u64, Option<Origin>); 5],
+    /// Sync the audit log to disk after every record (`[control] audit_fsync`).
+    pub audit_fsync: (bool, Option<Origin>),
     /// The workspace and the allowed roots with their symbolic links resolved,
     /// computed when first needed.
     real_bounds: std::sync::OnceLock<Vec<PathBuf>>,
@@ -524,6 +595,12 @@ impl Default for Policy {
 }
 
 impl Policy {
+    /// The value of a `[control]` number.
+    #[must_use]
+    pub const fn limit(&self, l: Limit) -> u64 {
+        self.limits[l.index()].0
+    }
+
     /// No profile at all: the guard catalog alone. The library's default (tests,
     /// benchmarks); the binary always loads a profile ([`load`]).
     #[must_use]
@@ -539,6 +616,8 @@ impl Policy {
             egress_allow: Vec::new(),
             egress_deny: Vec::new(),
             egress_sends: (Decision::Allow, None),
+            limits: Limit::ALL.map(|l| (l.default_value(), None)),
+            audit_fsync: (false, None),
             real_bounds: std::sync::OnceLock::new(),
             warnings: Vec::new(),
             files: Vec::new(),
@@ -879,6 +958,34 @@ fn merge(
             match Protected::new(&pattern, Some(origin.clone()), ctx) {
                 Ok(p) => policy.protected.push(p),
                 Err(e) => diags.push(Diagnostic { origin, text: pattern, message: e, error: true }),
+            }
+        }
+        for (limit, value, origin) in layer.limits {
+            let current = &mut policy.limits[limit.index()];
+            if value <= current.0 || kind.may_loosen() {
+                *current = (value, Some(origin));
+            } else {
+                diags.push(Diagnostic::ignored(
+                    origin,
+                    format!("{} = {value}", limit.key()),
+                    format!(
+                        "a {} file may only lower `{}` (now {}); only the operator's files raise it",
+                        kind.as_str(),
+                        limit.key(),
+                        current.0
+                    ),
+                ));
+            }
+        }
+        if let Some((b, origin)) = layer.audit_fsync {
+            if b || kind.may_loosen() {
+                policy.audit_fsync = (b, Some(origin));
+            } else {
+                diags.push(Diagnostic::ignored(
+                    origin,
+                    "audit_fsync = false",
+                    format!("a {} file may only turn `audit_fsync` on", kind.as_str()),
+                ));
             }
         }
         if let Some((b, origin)) = layer.asks_are_denied {

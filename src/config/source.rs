@@ -18,7 +18,7 @@ use crate::policy::Decision;
 /// A string and where it is in the file.
 type Located = (String, Range<usize>);
 
-const TOP_KEYS: &[&str] = &["profile", "asks_are_denied", "permissions", "paths", "egress", "rule"];
+const TOP_KEYS: &[&str] = &["profile", "asks_are_denied", "permissions", "paths", "egress", "control", "rule"];
 const EGRESS_KEYS: &[&str] = &["allow", "deny", "sends"];
 const PATH_KEYS: &[&str] = &["outside", "allowed_roots", "protected"];
 const RULE_KEYS: &[&str] = &[
@@ -118,6 +118,11 @@ impl Reader<'_> {
                         self.egress(t, &mut layer);
                     }
                 }
+                "control" => {
+                    if let Some(t) = self.table(value, "`[control]`") {
+                        self.control(t, &mut layer);
+                    }
+                }
                 "rule" => match value.get_ref().as_array() {
                     Some(rules) => {
                         for (i, r) in rules.into_iter().enumerate() {
@@ -132,6 +137,33 @@ impl Reader<'_> {
             }
         }
         layer
+    }
+
+    /// `[control]`: limits (non-negative integers up to each one's maximum) and
+    /// `audit_fsync`.
+    fn control(&mut self, t: &DeTable<'_>, layer: &mut Layer) {
+        for (key, v) in t {
+            let k = key.get_ref().as_ref();
+            if k == "audit_fsync" {
+                match v.get_ref().as_bool() {
+                    Some(b) => layer.audit_fsync = Some((b, self.origin(&v.span()))),
+                    None => self.type_error(v, "true or false"),
+                }
+                continue;
+            }
+            let Some(limit) = super::Limit::ALL.into_iter().find(|l| l.key() == k) else {
+                let keys: Vec<&str> =
+                    super::Limit::ALL.iter().map(|l| l.key()).chain(std::iter::once("audit_fsync")).collect();
+                self.error(&key.span(), unknown_key(k, &keys));
+                continue;
+            };
+            let n = v.get_ref().as_integer().and_then(|i| i.as_str().parse::<u64>().ok().filter(|_| i.radix() == 10));
+            match n {
+                Some(n) if n <= limit.max() => layer.limits.push((limit, n, self.origin(&v.span()))),
+                Some(_) => self.error(&v.span(), format!("`{k}` is at most {}", limit.max())),
+                None => self.type_error(v, &format!("`{k}` as a whole number from 0 to {}", limit.max())),
+            }
+        }
     }
 
     /// `value` as a table, or a type error naming `what`.

@@ -254,3 +254,40 @@ fn grants_count_only_signed_unexpired_and_unchanged() {
     let text = std::fs::read_to_string(old.path("policy.toml")).expect("read");
     assert_eq!(load(&text, Some(old.key().clone())), (0, String::new()));
 }
+
+#[test]
+fn control_limits_only_go_down_from_files_that_tighten() {
+    let op = file(SourceKind::Operator, "op.toml", "[control]\ncommands_per_minute = 900\napproval_wait = 30\n");
+    let ws = file(
+        SourceKind::Workspace,
+        "tako.toml",
+        "[control]\ncommands_per_minute = 100\napproval_wait = 600\nmax_pending = 2\naudit_fsync = true\n",
+    );
+    let p = build(&[op.clone(), ws], &ctx()).expect("policy");
+    assert_eq!(p.limit(Limit::PerMinute), 100, "lowered by the workspace");
+    assert_eq!(p.limit(Limit::ApprovalWait), 30, "not raised by the workspace");
+    assert_eq!(p.limit(Limit::MaxPending), 2);
+    assert_eq!(p.limit(Limit::PerHour), Limit::PerHour.default_value());
+    assert!(p.audit_fsync.0);
+    assert_eq!(p.warnings.len(), 1, "{:?}", p.warnings);
+    assert!(p.warnings[0].message.contains("may only lower `approval_wait` (now 30)"), "{}", p.warnings[0]);
+    let raised = build(&[op], &ctx()).expect("policy");
+    assert_eq!(raised.limit(Limit::PerMinute), 900, "the operator raises");
+    let off = file(SourceKind::Workspace, "tako.toml", "[control]\naudit_fsync = false\n");
+    let on = file(SourceKind::Operator, "op.toml", "[control]\naudit_fsync = true\n");
+    assert!(build(&[on, off], &ctx()).expect("policy").audit_fsync.0, "the workspace cannot turn it off");
+    assert_exactly(
+        &errors(&[file(
+            SourceKind::Operator,
+            "op.toml",
+            "[control]\nmax_pending = -1\napproval_wait = 1e3\ncommands_per_hour = \"9\"\nspeed = 1\nprompt_timeout = 86401\n",
+        )]),
+        &[
+            "op.toml:2:15: error: expected `max_pending` as a whole number from 0 to 1000, found integer",
+            "op.toml:3:17: error: expected `approval_wait` as a whole number",
+            "op.toml:4:21: error: expected `commands_per_hour` as a whole number",
+            "op.toml:5:1: error: unknown key `speed`",
+            "op.toml:6:18: error: `prompt_timeout` is at most 86400",
+        ],
+    );
+}
