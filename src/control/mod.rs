@@ -18,8 +18,11 @@
 //!   a temporary file and renaming it, so readers never see half a file.
 
 pub mod accept;
+pub mod budget;
 pub mod key;
 pub mod lock;
+pub mod pause;
+pub mod queue;
 
 use std::io::Write;
 use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
@@ -185,7 +188,7 @@ impl Plane {
 }
 
 /// Creates a directory with mode 0700 if missing.
-fn mkdir(dir: &Path) -> Result<(), PlaneError> {
+pub(crate) fn mkdir(dir: &Path) -> Result<(), PlaneError> {
     match std::fs::DirBuilder::new().mode(0o700).create(dir) {
         Ok(()) => Ok(()),
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && dir.is_dir() => Ok(()),
