@@ -120,7 +120,7 @@ mod tests {
     fn warns_at_85_percent_denies_past_the_limit_and_resets() {
         let ws = tempfile::tempdir().expect("tempdir");
         let (p, _) = Plane::init(ws.path(), false).expect("init");
-        let t = 1_800_000_000 - 1_800_000_000 % 3600 + 5; // 5 s into an hour
+        let t = 1_800_000_005; // 5 s into an hour (1_800_000_000 is a multiple of 3600)
         let got: Vec<Charge> = (0..21).map(|_| charge(&p, 20, 1000, t).expect("charge")).collect();
         assert!(got[..16].iter().all(|c| *c == Charge::Fine), "{got:?}");
         assert_eq!(got[16], Charge::Warn { window: Window::Minute, used: 17, limit: 20 });
@@ -140,7 +140,7 @@ mod tests {
     fn concurrent_charges_are_counted_exactly() {
         let ws = tempfile::tempdir().expect("tempdir");
         let (p, _) = Plane::init(ws.path(), false).expect("init");
-        let t = 1_800_000_000 - 1_800_000_000 % 3600;
+        let t = 1_800_000_000; // the start of an hour
         let threads: Vec<_> = (0..4)
             .map(|_| {
                 let p = p.clone();
