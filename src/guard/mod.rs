@@ -58,6 +58,7 @@ mod se001_read_secret;
 mod se002_credential_stores;
 mod sp001_tako_state;
 mod sp002_disable_guard;
+mod sp003_operator_commands;
 mod sy001_power;
 mod sy002_kill_all;
 mod sy003_services;
@@ -291,6 +292,7 @@ pub static GUARDS: &[&Guard] = &[
     &se002_credential_stores::GUARD,
     &sp001_tako_state::GUARD,
     &sp002_disable_guard::GUARD,
+    &sp003_operator_commands::GUARD,
     &sy001_power::GUARD,
     &sy002_kill_all::GUARD,
     &sy003_services::GUARD,
