@@ -19,6 +19,7 @@
 
 pub mod key;
 pub mod lock;
+pub mod tracked;
 
 use std::io::Write;
 use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
