@@ -23,6 +23,7 @@ pub mod key;
 pub mod lock;
 pub mod pause;
 pub mod queue;
+pub mod tracked;
 
 use std::io::Write;
 use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
