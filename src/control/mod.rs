@@ -7,6 +7,10 @@
 //!   locks/tako.lock       taken by every control-plane mutation
 //!   policy.toml           the operator's policy (may loosen); used only while accepted
 //!   accepted.json         SHA-256 of each file the operator accepted, signed
+//!   audit.jsonl           the audit log: JSON Lines, hash-chained, each record signed (see `audit`)
+//!   audit.<seq>.jsonl     rotated audit files, named by their first record's seq (20 digits)
+//!   audit.head            the audit log's latest seq and hash, signed: a cut tail shows
+//!   locks/audit.lock      serializes appends to the audit log
 //! ```
 //!
 //! Invariants:
@@ -18,6 +22,7 @@
 //!   a temporary file and renaming it, so readers never see half a file.
 
 pub mod accept;
+pub mod audit;
 pub mod budget;
 pub mod key;
 pub mod lock;
