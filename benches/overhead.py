@@ -5,12 +5,17 @@ Usage: benches/overhead.py [--runs N] [BIN]   (default BIN: target/release/tako-
 
 Runs `BIN -c true` and `bash -c true` alternately N times each (default 300), then
 `BIN check --json -c 'git status'`, in a temporary git workspace, and prints medians.
+Also runs `BIN -c true` in a second workspace imprinted with `BIN init --yes`, where
+every run also checks git's index for a tracked `.tako/`, counts the budget and
+appends two audit records: the difference of the medians is the control plane's cost.
+(Its budget is raised through a temporary XDG_CONFIG_HOME, so the runs are not
+denied as a runaway loop.)
 """
 import os, statistics, subprocess, sys, tempfile, time
 
-def timed(argv, cwd):
+def timed(argv, cwd, env=None):
     t = time.perf_counter()
-    subprocess.run(argv, cwd=cwd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, check=False)
+    subprocess.run(argv, cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, check=False)
     return (time.perf_counter() - t) * 1000
 
 def main():
@@ -21,11 +26,21 @@ def main():
     binary = os.path.abspath(args[0] if args else "target/release/tako-exec")
     ws = tempfile.mkdtemp(prefix="tako-overhead-")
     subprocess.run(["git", "init", "-q", ws], check=True)
-    tako, bash, check, floor = [], [], [], []
+    imprinted = tempfile.mkdtemp(prefix="tako-overhead-imprinted-")
+    subprocess.run(["git", "init", "-q", imprinted], check=True)
+    config_home = tempfile.mkdtemp(prefix="tako-overhead-config-")
+    os.makedirs(os.path.join(config_home, "tako-exec"))
+    with open(os.path.join(config_home, "tako-exec", "config.toml"), "w") as f:
+        f.write("[control]\ncommands_per_minute = 1000000000\ncommands_per_hour = 1000000000\n")
+    env = dict(os.environ, XDG_CONFIG_HOME=config_home)
+    subprocess.run([binary, "init", "--yes"], cwd=imprinted, env=env, check=True, stderr=subprocess.DEVNULL)
+    tako, bash, check, floor, plane = [], [], [], [], []
     for _ in range(10):  # warm-up
         timed([binary, "-c", "true"], ws); timed(["bash", "-c", "true"], ws)
+        timed([binary, "-c", "true"], imprinted, env)
     for _ in range(runs):
         tako.append(timed([binary, "-c", "true"], ws))
+        plane.append(timed([binary, "-c", "true"], imprinted, env))
         bash.append(timed(["bash", "-c", "true"], ws))
         check.append(timed([binary, "check", "--json", "-c", "git status"], ws))
         floor.append(timed(["/bin/true"], ws))
@@ -35,6 +50,7 @@ def main():
     print(f"bash -c true               median {m(bash):.3f} ms")
     print(f"tako-exec -c true          median {m(tako):.3f} ms  (added {m(tako) - m(bash):+.3f} ms)")
     print(f"tako-exec check --json -c 'git status'  median {m(check):.3f} ms")
+    print(f"tako-exec -c true, imprinted  median {m(plane):.3f} ms  (control plane {m(plane) - m(tako):+.3f} ms)")
 
 if __name__ == "__main__":
     main()

@@ -13,9 +13,9 @@ use std::time::Duration;
 
 use crate::approve::{self, Answer};
 use crate::cli::{self, CheckArgs, CheckTarget, Cli, ConfigAction, ConfigArgs, ExplainArgs, ShellArgs, ShellMode};
-use crate::config::{self, Who};
+use crate::config::{self, Limit, Who};
 use crate::context::Context;
-use crate::control::Plane;
+use crate::control::{audit, budget, pause, queue, Plane};
 use crate::error::Error;
 use crate::exec;
 use crate::guard;
@@ -49,6 +49,10 @@ impl Settings {
     pub fn from_process(extra: Option<&Path>) -> Result<Self, Error> {
         let mut ctx = Context::from_process().map_err(|e| Error::io("cannot read the working directory", e))?;
         let plane = Plane::open(&ctx.workspace)?;
+        match &plane {
+            Some(p) => p.untracked(&ctx.workspace)?,
+            None => crate::control::untracked_without_plane(&ctx.workspace, &config::cache_home(&ctx))?,
+        }
         let policy = config::load(&ctx, &extra_files(extra), plane.as_ref()).map_err(Error::Policy)?;
         for w in &policy.warnings {
             term::diagnostic(&w.to_string());
@@ -56,8 +60,9 @@ impl Settings {
         if policy.rules.iter().any(|r| !r.contexts.is_empty()) || policy.permissions.scoped() {
             ctx.who = Who::detect(|k| std::env::var(k).ok(), terminal_present());
         }
+        let approval_timeout = Duration::from_secs(policy.limit(Limit::PromptTimeout));
         ctx.policy = std::sync::Arc::new(policy);
-        Ok(Self { ctx, tako_shell: std::env::var_os("TAKO_SHELL"), approval_timeout: approve::DEFAULT_TIMEOUT, plane })
+        Ok(Self { ctx, tako_shell: std::env::var_os("TAKO_SHELL"), approval_timeout, plane })
     }
 }
 
@@ -94,7 +99,10 @@ pub fn main(argv: Vec<OsString>) -> i32 {
         return config_command(a);
     }
     if let Cli::Init(a) = &cli {
-        return init(a);
+        return crate::operator::init(a);
+    }
+    if let Cli::Control(c) = &cli {
+        return crate::operator::run(c);
     }
     let extra = if let Cli::Check(a) = &cli { a.config.clone() } else { None };
     let settings = match Settings::from_process(extra.as_deref()) {
@@ -108,7 +116,9 @@ pub fn main(argv: Vec<OsString>) -> i32 {
         Cli::Check(a) => check(&a, &settings),
         Cli::Exec(argv) => run_argv(&argv, &settings),
         Cli::Shell(s) => run_shell(s, &settings),
-        Cli::Info(_) | Cli::Explain(_) | Cli::Config(_) | Cli::Init(_) => unreachable!("handled above"),
+        Cli::Info(_) | Cli::Explain(_) | Cli::Config(_) | Cli::Init(_) | Cli::Control(_) => {
+            unreachable!("handled above")
+        }
     }
 }
 
@@ -163,46 +173,6 @@ fn config_command(a: &ConfigArgs) -> i32 {
 /// policy itself); `None` once the failure is reported.
 fn process_context() -> Option<Context> {
     Context::from_process().map_err(|e| term::error(&Error::io("cannot read the working directory", e))).ok()
-}
-
-/// `init`: a commented starter `tako.toml` at the workspace root, only if none exists.
-fn init(a: &cli::InitArgs) -> i32 {
-    let _ = a.yes;
-    let Some(ctx) = process_context() else { return code::FAILED };
-    let profile = a.profile.as_deref().unwrap_or("default");
-    if config::profile_rank(profile).is_none() {
-        term::error(&Error::Usage(format!(
-            "init: unknown profile {profile:?} (default, strict, ci; permissive is chosen in the operator's files)"
-        )));
-        return code::FAILED;
-    }
-    if profile == "permissive" {
-        term::error(&Error::Usage(
-            "init: tako.toml may only tighten; choose the permissive profile in ~/.config/tako-exec/config.toml or .tako/policy.toml".into(),
-        ));
-        return code::FAILED;
-    }
-    let path = ctx.workspace.join("tako.toml");
-    if path.exists() {
-        term::diagnostic(&format!("{} already exists; nothing written", path.display()));
-        return 0;
-    }
-    let text = config::starter(a.profile.as_deref());
-    let written = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(&path)
-        .and_then(|mut f| f.write_all(text.as_bytes()));
-    match written {
-        Ok(()) => {
-            term::diagnostic(&format!("wrote {}; `tako-exec config check` validates it", path.display()));
-            0
-        }
-        Err(e) => {
-            term::error(&Error::io(format!("cannot write {}", path.display()), e));
-            code::FAILED
-        }
-    }
 }
 
 fn explain(a: &ExplainArgs) -> i32 {
@@ -283,38 +253,241 @@ fn check(a: &CheckArgs, s: &Settings) -> i32 {
     }
 }
 
-/// Applies a decision: `Ok` to run, `Err(code)` when refused (already reported).
-/// `shown` is the shell text judged (with `positional`), re-analyzed when the operator
-/// answers "always" to find the exact commands to remember.
-fn enforce(eval: &Evaluation, shown: &str, positional: &[String], s: &Settings) -> Result<(), i32> {
+/// How a decision was reached, for the audit log: `how` is one of `policy`,
+/// `prompt`, `timeout`, `no-terminal`, `queue`, `queue-full`, `forged`, `pause`,
+/// `budget`; `by` is `tako-exec` or the operator who answered.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Decided {
+    /// The way the decision was made.
+    pub how: &'static str,
+    /// Who made it.
+    pub by: String,
+}
+
+impl Decided {
+    fn tako(how: &'static str) -> Self {
+        Self { how, by: "tako-exec".into() }
+    }
+}
+
+/// The operator's name as recorded (the imprint's, else the login name).
+fn operator_name(s: &Settings) -> String {
+    s.plane.as_ref().map_or_else(|| crate::control::Operator::current().name, |p| p.operator.name.clone())
+}
+
+/// Applies a decision: `Ok` to run, `Err(code)` when refused (already reported),
+/// with how it was reached. `shown` is the shell text judged (with `positional`),
+/// re-analyzed when the operator answers "always" to find the exact commands to
+/// remember.
+fn enforce(eval: &Evaluation, shown: &str, positional: &[String], s: &Settings) -> (Result<(), i32>, Decided) {
     match eval.decision {
-        Decision::Allow => Ok(()),
+        Decision::Allow => (Ok(()), Decided::tako("policy")),
         Decision::Deny => {
             term::denied(eval);
-            Err(code::DENIED)
+            (Err(code::DENIED), Decided::tako("policy"))
         }
         Decision::Ask => {
             let secs = s.approval_timeout.as_secs();
+            let operator = || Decided { how: "prompt", by: operator_name(s) };
             match approve::ask(&term::approval_prompt(shown, eval, secs), s.approval_timeout) {
-                Answer::Yes => Ok(()),
+                Answer::Yes => (Ok(()), operator()),
                 Answer::Always => {
                     remember(eval, shown, positional, s);
-                    Ok(())
+                    (Ok(()), operator())
                 }
                 Answer::No => {
                     term::not_approved(eval, "the operator declined");
-                    Err(code::DENIED)
+                    (Err(code::DENIED), operator())
                 }
                 Answer::Timeout => {
                     term::not_approved(eval, &format!("no answer within {secs}s"));
-                    Err(code::DENIED)
+                    (Err(code::DENIED), Decided::tako("timeout"))
                 }
-                Answer::NoTerminal(why) => {
-                    term::not_approved(eval, &format!("needs the operator's approval; {why} to ask on"));
-                    Err(code::DENIED)
-                }
+                Answer::NoTerminal(why) => match &s.plane {
+                    Some(plane) if s.ctx.policy.limit(Limit::ApprovalWait) > 0 => queue(eval, shown, s, plane),
+                    _ => {
+                        term::not_approved(eval, &format!("needs the operator's approval; {why} to ask on"));
+                        (Err(code::DENIED), Decided::tako("no-terminal"))
+                    }
+                },
             }
         }
+    }
+}
+
+/// An `ask` with no terminal: queued for the operator, waiting up to
+/// `[control] approval_wait` seconds.
+fn queue(eval: &Evaluation, shown: &str, s: &Settings, plane: &Plane) -> (Result<(), i32>, Decided) {
+    let wait = Duration::from_secs(s.ctx.policy.limit(Limit::ApprovalWait));
+    let max = s.ctx.policy.limit(Limit::MaxPending);
+    let asked = eval
+        .reasons
+        .iter()
+        .filter(|r| r.decision == Decision::Ask)
+        .map(|r| queue::Asked { code: r.code.clone(), layer: r.layer.as_str().into(), message: r.message.clone() })
+        .collect();
+    let cwd = s.ctx.cwd.display().to_string();
+    let denied = |why: String, how: &'static str, by: String| {
+        term::not_approved(eval, &why);
+        (Err(code::DENIED), Decided { how, by })
+    };
+    let req = match queue::submit(plane, &cwd, &crate::redact::command(shown), asked, wait, max) {
+        Ok(Some(r)) => r,
+        Ok(None) => {
+            return denied(
+                format!("{max} approvals are already waiting for the operator"),
+                "queue-full",
+                "tako-exec".into(),
+            )
+        }
+        Err(e) => return denied(format!("the approval cannot be queued: {e}"), "no-terminal", "tako-exec".into()),
+    };
+    term::queued(&req.id, wait.as_secs());
+    match queue::wait(plane, &req, Duration::from_millis(100)) {
+        queue::Verdict::Approved { by } => (Ok(()), Decided { how: "queue", by }),
+        queue::Verdict::Denied { by } => denied(format!("the operator denied request {}", req.id), "queue", by),
+        queue::Verdict::TimedOut => denied(
+            format!("no decision on request {} within {}s", req.id, wait.as_secs()),
+            "timeout",
+            "tako-exec".into(),
+        ),
+        queue::Verdict::Forged => denied(
+            format!("a decision on request {} was not signed by the operator", req.id),
+            "forged",
+            "tako-exec".into(),
+        ),
+    }
+}
+
+/// Everything between a judgement and the launch: in an imprinted workspace, the
+/// pause, the budget, the decision and its audit record; elsewhere the decision
+/// alone. `Ok(Some(trail))`: run and record the exit; `Ok(None)`: run (no control
+/// plane); `Err(code)`: refused, already reported.
+fn gate(eval: Evaluation, shown: &str, positional: &[String], s: &Settings) -> Result<Option<Trail>, i32> {
+    let Some(plane) = &s.plane else {
+        return enforce(&eval, shown, positional, s).0.map(|()| None);
+    };
+    let policy = &s.ctx.policy;
+    let (result, decided) = if let Some(p) = pause::current(plane) {
+        term::paused(&p);
+        (Err(code::DENIED), Decided { how: "pause", by: p.by })
+    } else {
+        let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
+        match budget::charge(plane, policy.limit(Limit::PerMinute), policy.limit(Limit::PerHour), now) {
+            Err(e) => {
+                term::error(&Error::from(e));
+                return Err(code::FAILED);
+            }
+            Ok(budget::Charge::Exhausted { window, limit, resets_in }) => {
+                term::budget_exhausted(window.as_str(), limit, resets_in);
+                (Err(code::DENIED), Decided::tako("budget"))
+            }
+            Ok(charge) => {
+                if let budget::Charge::Warn { window, used, limit } = charge {
+                    term::budget_warning(window.as_str(), used, limit);
+                }
+                enforce(&eval, shown, positional, s)
+            }
+        }
+    };
+    let trail = Trail::new(plane, policy.audit_fsync.0);
+    if let Err(e) = trail.decision(&eval, shown, &s.ctx, &decided, result.is_ok()) {
+        term::error(&Error::io("cannot write the audit log, so nothing runs; `tako-exec audit verify` checks it", e));
+        return Err(code::FAILED);
+    }
+    result.map(|()| Some(trail))
+}
+
+/// The audit records of one command: its decision, then its exit.
+struct Trail {
+    log: audit::Log,
+    id: String,
+    started: std::time::Instant,
+}
+
+impl Trail {
+    fn new(plane: &Plane, fsync: bool) -> Self {
+        let mut id = [0u8; 8];
+        // Unique enough without randomness: the time and the pid.
+        if getrandom::fill(&mut id).is_err() {
+            let t = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos());
+            id = (u64::try_from(t % u128::from(u64::MAX)).unwrap_or(0) ^ u64::from(std::process::id())).to_be_bytes();
+        }
+        let opts = audit::Options { fsync, ..audit::Options::default() };
+        Self {
+            log: audit::Log::new(plane, opts),
+            id: crate::control::key::hex(&id),
+            started: std::time::Instant::now(),
+        }
+    }
+
+    fn decision(
+        &self,
+        eval: &Evaluation,
+        shown: &str,
+        ctx: &Context,
+        decided: &Decided,
+        runs: bool,
+    ) -> std::io::Result<()> {
+        let reasons: Vec<serde_json::Value> = eval
+            .reasons
+            .iter()
+            .map(|r| {
+                serde_json::json!({
+                    "code": r.code, "layer": r.layer, "decision": r.decision,
+                    "message": r.message, "command": crate::redact::command(&r.command),
+                })
+            })
+            .collect();
+        let v = serde_json::json!({
+            "id": self.id,
+            "kind": "decision",
+            "pid": std::process::id(),
+            "cwd": ctx.cwd.display().to_string(),
+            "command": crate::redact::command(shown),
+            "policy": eval.decision,
+            "decision": if runs { "allow" } else { "deny" },
+            "decided_by": {"how": decided.how, "by": decided.by},
+            "reasons": reasons,
+        });
+        self.append(v)
+    }
+
+    fn exit(&self, status: Result<std::process::ExitStatus, &std::io::Error>) -> std::io::Result<()> {
+        use std::os::unix::process::ExitStatusExt;
+        let exit = match status {
+            Ok(st) => match (st.code(), st.signal()) {
+                (Some(c), _) => serde_json::json!({"code": c}),
+                (None, Some(sig)) => serde_json::json!({"signal": sig}),
+                (None, None) => serde_json::json!({"unknown": true}),
+            },
+            Err(e) => serde_json::json!({"error": e.to_string()}),
+        };
+        let ms = u64::try_from(self.started.elapsed().as_millis()).unwrap_or(u64::MAX);
+        self.append(serde_json::json!({"id": self.id, "kind": "exit", "exit": exit, "duration_ms": ms}))
+    }
+
+    fn append(&self, v: serde_json::Value) -> std::io::Result<()> {
+        let serde_json::Value::Object(map) = v else { unreachable!("json! of an object") };
+        self.log.append(map).map(|_| ())
+    }
+}
+
+/// Runs what was allowed: replaces tako-exec with it, or (with an audit trail) runs
+/// it as a child and records its exit. `failed` maps a launch error to the exit code
+/// after reporting it.
+fn launch(mut cmd: std::process::Command, trail: Option<Trail>, failed: impl Fn(std::io::Error) -> i32) -> i32 {
+    // Marks the command's processes as running under tako-exec (operator commands
+    // refuse to run there).
+    cmd.env(crate::operator::UNDER_TAKO, trail.as_ref().map_or("1", |t| t.id.as_str()));
+    let Some(trail) = trail else { return failed(exec::replace(&mut cmd)) };
+    let status = exec::supervise(&mut cmd);
+    if let Err(e) = trail.exit(status.as_ref().map(|s| *s)) {
+        term::error(&Error::io("the command ran, but its exit cannot be written to the audit log", e));
+    }
+    match status {
+        Ok(st) => crate::outcome::from_status(st),
+        Err(e) => failed(e),
     }
 }
 
@@ -352,12 +525,13 @@ fn run_argv(argv: &[OsString], s: &Settings) -> i32 {
     } else {
         policy::not_text(&shown)
     };
-    if let Err(c) = enforce(&eval, &shown, &[], s) {
-        return c;
-    }
-    let err = exec::replace_argv(argv);
-    let prog = argv[0].to_string_lossy();
-    match err.kind() {
+    let trail = match gate(eval, &shown, &[], s) {
+        Ok(t) => t,
+        Err(c) => return c,
+    };
+    let Some(cmd) = exec::argv_command(argv) else { return code::FAILED };
+    let prog = argv[0].to_string_lossy().into_owned();
+    launch(cmd, trail, |err| match err.kind() {
         std::io::ErrorKind::NotFound => {
             term::diagnostic(&format!("{prog}: command not found"));
             code::NOT_FOUND
@@ -366,7 +540,7 @@ fn run_argv(argv: &[OsString], s: &Settings) -> i32 {
             term::diagnostic(&format!("{prog}: cannot run: {err}"));
             code::DENIED
         }
-    }
+    })
 }
 
 fn run_shell(a: ShellArgs, s: &Settings) -> i32 {
@@ -391,14 +565,16 @@ fn run_shell(a: ShellArgs, s: &Settings) -> i32 {
         None => eval,
     };
     let mut stdin_script: Option<std::fs::File> = None;
+    let mut trail = None;
     match &a.mode {
         ShellMode::Informational => {}
         ShellMode::Command { text, positional } => {
             let positional = lossy(positional);
             let eval = judged(judge_text(text, &positional, &s.ctx));
-            if let Err(c) = enforce(&eval, &text.to_string_lossy(), &positional, s) {
-                return c;
-            }
+            trail = match gate(eval, &text.to_string_lossy(), &positional, s) {
+                Ok(t) => t,
+                Err(c) => return c,
+            };
         }
         ShellMode::Script { path, args } => {
             let shown = path.to_string_lossy().into_owned();
@@ -413,9 +589,10 @@ fn run_shell(a: ShellArgs, s: &Settings) -> i32 {
             let mut positional = vec![shown.clone()];
             positional.extend(lossy(args));
             let eval = judged(judge_script(&bytes, &shown, &positional, &s.ctx));
-            if let Err(c) = enforce(&eval, &String::from_utf8_lossy(&bytes), &positional, s) {
-                return c;
-            }
+            trail = match gate(eval, &String::from_utf8_lossy(&bytes), &positional, s) {
+                Ok(t) => t,
+                Err(c) => return c,
+            };
         }
         ShellMode::Stdin { args, interactive } => {
             if *interactive || std::io::stdin().is_terminal() {
@@ -432,9 +609,10 @@ fn run_shell(a: ShellArgs, s: &Settings) -> i32 {
             let mut positional = vec![a.argv0.to_string_lossy().into_owned()];
             positional.extend(lossy(args));
             let eval = judged(judge_script(&bytes, "<stdin>", &positional, &s.ctx));
-            if let Err(c) = enforce(&eval, &String::from_utf8_lossy(&bytes), &positional, s) {
-                return c;
-            }
+            trail = match gate(eval, &String::from_utf8_lossy(&bytes), &positional, s) {
+                Ok(t) => t,
+                Err(c) => return c,
+            };
             // The script was consumed from stdin: hand the shell the exact bytes judged.
             match script_file(&bytes) {
                 Ok(f) => stdin_script = Some(f),
@@ -445,12 +623,11 @@ fn run_shell(a: ShellArgs, s: &Settings) -> i32 {
             }
         }
     }
-    let err = match stdin_script {
-        Some(f) => exec::replace_with_stdin(&shell, &argv0, &a.args, f),
-        None => exec::replace(&shell, &argv0, &a.args),
-    };
-    term::error(&Error::io(format!("cannot run the real shell {}", shell.display()), err));
-    code::FAILED
+    let cmd = exec::shell_command(&shell, &argv0, &a.args, stdin_script);
+    launch(cmd, trail, |err| {
+        term::error(&Error::io(format!("cannot run the real shell {}", shell.display()), err));
+        code::FAILED
+    })
 }
 
 /// The file a non-interactive bash sources before anything else: `$BASH_ENV`, when the

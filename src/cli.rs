@@ -36,8 +36,10 @@ pub enum Cli {
     Explain(ExplainArgs),
     /// `tako-exec config check | show [--json]`.
     Config(ConfigArgs),
-    /// `tako-exec init [--profile NAME] [--yes]`.
+    /// `tako-exec init [--profile NAME] [--yes] [--force]`.
     Init(InitArgs),
+    /// The operator's control-plane commands.
+    Control(Control),
     /// Help or version text, already rendered by clap.
     Info(String),
 }
@@ -137,8 +139,52 @@ pub enum ConfigAction {
 pub struct InitArgs {
     /// The profile the starter file names.
     pub profile: Option<String>,
-    /// Non-interactive (nothing is asked today; accepted for scripts).
+    /// Do not ask for confirmation (scripts).
     pub yes: bool,
+    /// Replace an existing imprint and key (confirmed at the terminal).
+    pub force: bool,
+}
+
+/// The control-plane commands (see [`crate::control`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Control {
+    /// `policy accept`: vouch for `.tako/policy.toml` as it is now.
+    PolicyAccept,
+    /// `approvals [--json]`: the queued requests.
+    Approvals {
+        /// One JSON object.
+        json: bool,
+    },
+    /// `approve ID` / `deny ID`.
+    Decide {
+        /// The request.
+        id: String,
+        /// Approve (else deny).
+        approve: bool,
+    },
+    /// `pause [--reason TEXT]`.
+    Pause {
+        /// Why.
+        reason: String,
+    },
+    /// `resume`.
+    Resume,
+    /// `audit verify`.
+    AuditVerify,
+    /// `audit tail [-n N] [--json]`.
+    AuditTail {
+        /// How many records.
+        n: usize,
+        /// JSON lines instead of text.
+        json: bool,
+    },
+    /// `audit show ID [--json]`.
+    AuditShow {
+        /// The command's id.
+        id: String,
+        /// JSON lines instead of text.
+        json: bool,
+    },
 }
 
 /// `tako-exec explain`.
@@ -185,14 +231,51 @@ enum Sub {
         #[arg(trailing_var_arg = true, allow_hyphen_values = true, value_name = "ARGS")]
         rest: Vec<OsString>,
     },
-    /// Write a commented starter tako.toml at the workspace root (only if none exists).
+    /// Imprint the workspace (.tako/ with the operator key) and write a starter tako.toml.
     Init {
-        /// Name a profile in it: default, strict or ci (permissive is the operator's).
+        /// Name a profile in tako.toml: default, strict or ci (permissive is the operator's).
         #[arg(long, value_name = "NAME")]
         profile: Option<String>,
-        /// Do not ask anything (for scripts).
+        /// Do not ask for confirmation (for scripts).
         #[arg(long)]
         yes: bool,
+        /// Replace an existing imprint and key (asks at the terminal).
+        #[arg(long)]
+        force: bool,
+    },
+    /// Operator policy: `accept` vouches for .tako/policy.toml as it is now (at a terminal).
+    Policy {
+        #[command(subcommand)]
+        action: PolicySub,
+    },
+    /// List the approvals waiting for the operator.
+    Approvals {
+        /// One JSON object.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Approve a waiting request (at a terminal).
+    Approve {
+        /// The request id (from `tako-exec approvals`).
+        id: String,
+    },
+    /// Deny a waiting request (at a terminal).
+    Deny {
+        /// The request id.
+        id: String,
+    },
+    /// Stop every command in this workspace until `resume` (at a terminal).
+    Pause {
+        /// Shown to whoever is stopped.
+        #[arg(long, default_value = "")]
+        reason: String,
+    },
+    /// Lift a pause (at a terminal).
+    Resume,
+    /// The audit log: verify the chain, show the latest records or one command's.
+    Audit {
+        #[command(subcommand)]
+        action: AuditSub,
     },
     /// Validate the workspace policy (`check`) or print it with its sources (`show`).
     Config {
@@ -207,6 +290,37 @@ enum Sub {
         /// List every guard.
         #[arg(long, conflicts_with = "code")]
         list: bool,
+    },
+}
+
+/// `policy` subcommands.
+#[derive(Subcommand, Debug)]
+enum PolicySub {
+    /// Vouch for .tako/policy.toml as it is now; until then it is not used.
+    Accept,
+}
+
+/// `audit` subcommands.
+#[derive(Subcommand, Debug)]
+enum AuditSub {
+    /// Check the whole chain; name the first bad record.
+    Verify,
+    /// The latest records.
+    Tail {
+        /// How many.
+        #[arg(short = 'n', default_value_t = 10)]
+        n: usize,
+        /// JSON lines as stored.
+        #[arg(long)]
+        json: bool,
+    },
+    /// The records of one command.
+    Show {
+        /// The command's id.
+        id: String,
+        /// JSON lines as stored.
+        #[arg(long)]
+        json: bool,
     },
 }
 
@@ -230,7 +344,24 @@ enum ConfigSub {
     },
 }
 
-const OWN_WORDS: &[&str] = &["check", "config", "explain", "init", "help", "--help", "-h", "--version", "-V"];
+const OWN_WORDS: &[&str] = &[
+    "check",
+    "config",
+    "explain",
+    "init",
+    "policy",
+    "approvals",
+    "approve",
+    "deny",
+    "pause",
+    "resume",
+    "audit",
+    "help",
+    "--help",
+    "-h",
+    "--version",
+    "-V",
+];
 
 /// The shell name in `argv[0]`, if tako-exec runs as a shim.
 #[must_use]
@@ -300,7 +431,16 @@ fn parse_own(argv0: &OsStr, args: Vec<OsString>) -> Result<Cli> {
             Cli::Check(CheckArgs { json, config, target })
         }
         Sub::Explain { code, list } => Cli::Explain(ExplainArgs { code, list }),
-        Sub::Init { profile, yes } => Cli::Init(InitArgs { profile, yes }),
+        Sub::Init { profile, yes, force } => Cli::Init(InitArgs { profile, yes, force }),
+        Sub::Policy { action: PolicySub::Accept } => Cli::Control(Control::PolicyAccept),
+        Sub::Approvals { json } => Cli::Control(Control::Approvals { json }),
+        Sub::Approve { id } => Cli::Control(Control::Decide { id, approve: true }),
+        Sub::Deny { id } => Cli::Control(Control::Decide { id, approve: false }),
+        Sub::Pause { reason } => Cli::Control(Control::Pause { reason }),
+        Sub::Resume => Cli::Control(Control::Resume),
+        Sub::Audit { action: AuditSub::Verify } => Cli::Control(Control::AuditVerify),
+        Sub::Audit { action: AuditSub::Tail { n, json } } => Cli::Control(Control::AuditTail { n, json }),
+        Sub::Audit { action: AuditSub::Show { id, json } } => Cli::Control(Control::AuditShow { id, json }),
         Sub::Config { action: ConfigSub::Check { config } } => {
             Cli::Config(ConfigArgs { action: ConfigAction::Check, config, json: false })
         }

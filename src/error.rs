@@ -46,6 +46,12 @@ pub enum Error {
         if .0.iter().filter(|d| d.error).count() == 1 { "" } else { "s" }
     )]
     Policy(Vec<crate::config::Diagnostic>),
+    /// Something under `.tako/` is tracked by git (the message says how to untrack it).
+    #[error("{0}")]
+    Tracked(String),
+    /// git's state cannot be read, so whether `.tako/` is tracked is unknown.
+    #[error(transparent)]
+    GitState(#[from] crate::control::tracked::TrackedError),
     /// The operator's control plane (`.tako/`) cannot be read or written.
     #[error(transparent)]
     Plane(#[from] crate::control::PlaneError),

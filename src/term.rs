@@ -103,6 +103,107 @@ pub fn not_approved(eval: &Evaluation, why: &str) {
     eprintln!("{}", refusal_line(&format!("denied ({why})"), eval));
 }
 
+/// Tells the agent (and whoever reads its output) that a command waits for the
+/// operator, and how the operator decides.
+pub fn queued(id: &str, wait_secs: u64) {
+    eprintln!(
+        "tako-exec: approval needed and no terminal to ask on: request {id} waits up to {wait_secs}s for the operator, \
+         who decides at a terminal with `tako-exec approve {id}` or `tako-exec deny {id}` (`tako-exec approvals` lists them)"
+    );
+}
+
+/// Reports a command refused because the workspace is paused.
+pub fn paused(p: &crate::control::pause::Pause) {
+    let why = if p.reason.is_empty() { String::new() } else { format!(": {}", sanitize(&p.reason)) };
+    eprintln!(
+        "tako-exec: denied: the operator {} paused this workspace at {}{why}; nothing runs until they run `tako-exec resume` at a terminal",
+        sanitize(&p.by),
+        sanitize(&p.since)
+    );
+}
+
+/// Reports a command refused by the budget.
+pub fn budget_exhausted(window: &str, limit: u64, resets_in: u64) {
+    eprintln!(
+        "tako-exec: denied: the command budget of {limit} per {window} is spent (a runaway loop?); commands run again in {resets_in}s, \
+         or the operator raises `[control] commands_per_{window}`"
+    );
+}
+
+/// Warns that the budget is nearly spent.
+pub fn budget_warning(window: &str, used: u64, limit: u64) {
+    eprintln!("tako-exec: warning: {used} of {limit} commands this {window}; past {limit} they are denied");
+}
+
+/// The approvals waiting for the operator, as text (every field sanitized).
+#[must_use]
+pub fn approvals_text(pending: &[crate::control::queue::Request], now: u64) -> String {
+    if pending.is_empty() {
+        return "no approvals waiting\n".into();
+    }
+    let mut s = String::new();
+    for r in pending {
+        let _ = writeln!(
+            s,
+            "{}  made {}  {}s left  pid {}  in {}",
+            sanitize(&r.id),
+            sanitize(&r.created),
+            r.expires.saturating_sub(now),
+            r.pid,
+            sanitize(&r.cwd)
+        );
+        let _ = writeln!(s, "    command: {}", sanitize_short(&r.command, 400));
+        for a in &r.reasons {
+            let _ = writeln!(s, "    ask [{} {}]: {}", sanitize(&a.layer), sanitize(&a.code), sanitize(&a.message));
+        }
+        let _ = writeln!(s, "    decide: tako-exec approve {0}   |   tako-exec deny {0}", sanitize(&r.id));
+    }
+    s
+}
+
+/// The approvals waiting for the operator, as one JSON object.
+#[must_use]
+pub fn approvals_json(pending: &[crate::control::queue::Request], now: u64) -> String {
+    let list: Vec<serde_json::Value> = pending
+        .iter()
+        .map(|r| {
+            serde_json::json!({
+                "id": r.id, "created": r.created, "expires_in": r.expires.saturating_sub(now),
+                "pid": r.pid, "cwd": r.cwd, "command": r.command, "reasons": r.reasons,
+            })
+        })
+        .collect();
+    serde_json::json!({ "pending": list }).to_string()
+}
+
+/// Audit records: as stored (JSON lines), or one line each for people.
+#[must_use]
+pub fn audit_records(records: &[serde_json::Value], json: bool) -> String {
+    let mut s = String::new();
+    for r in records {
+        if json {
+            let _ = writeln!(s, "{r}");
+            continue;
+        }
+        let f =
+            |k: &str| r.get(k).map_or_else(String::new, |v| v.as_str().map_or_else(|| v.to_string(), str::to_string));
+        let what = match f("kind").as_str() {
+            "decision" => format!(
+                "{} ({} by {}): {}",
+                f("decision"),
+                r.pointer("/decided_by/how").and_then(|v| v.as_str()).unwrap_or("?"),
+                r.pointer("/decided_by/by").and_then(|v| v.as_str()).unwrap_or("?"),
+                sanitize_short(&f("command"), 200)
+            ),
+            "exit" => format!("exit {} after {} ms", f("exit"), f("duration_ms")),
+            "control" => format!("{} by {}", f("action"), f("by")),
+            other => other.to_string(),
+        };
+        let _ = writeln!(s, "#{} {} {} {}", f("seq"), f("time"), f("id"), sanitize(&what));
+    }
+    s
+}
+
 /// Reports tako-exec's own failure.
 pub fn error(err: &dyn std::fmt::Display) {
     eprintln!("tako-exec: error: {}", sanitize(&err.to_string()));

@@ -24,7 +24,14 @@ fn converse(command: &str, answer: Option<&str>) -> (Option<i32>, String) {
 
 /// [`converse`] in a given environment.
 fn converse_in(env: &TestEnv, command: &str, answer: Option<&str>) -> (Option<i32>, String) {
-    let inner = format!("{} -c {}", tako().display(), shell_words::quote(command));
+    on_terminal(env, &["-c", command], "Run it?", answer)
+}
+
+/// Runs `tako-exec ARGS…` on a pseudo-terminal, answers `answer` once `marker` is
+/// shown, and returns (exit code, everything shown on the terminal).
+fn on_terminal(env: &TestEnv, args: &[&str], marker: &str, answer: Option<&str>) -> (Option<i32>, String) {
+    let quoted: Vec<String> = args.iter().map(|a| shell_words::quote(a).into_owned()).collect();
+    let inner = format!("{} {}", tako().display(), quoted.join(" "));
     let mut cmd = env.std_command("script");
     cmd.args(["-qec", &inner, "/dev/null"]).stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped());
     let mut child = cmd.spawn().expect("spawn script");
@@ -47,7 +54,7 @@ fn converse_in(env: &TestEnv, command: &str, answer: Option<&str>) -> (Option<i3
         // Wait (bounded, as a guard against a hang, not a timing assertion) for the question.
         loop {
             match rx.recv_timeout(Duration::from_secs(60)) {
-                Ok(s) if s.contains("Run it?") => break,
+                Ok(s) if s.contains(marker) => break,
                 Ok(_) => {}
                 Err(e) => panic!("the prompt never appeared: {e}"),
             }
@@ -120,4 +127,71 @@ fn the_prompt_shows_hidden_characters() {
     assert!(shown.contains("<U+200B>hidden<U+202E>txt"), "{shown}");
     assert!(!shown.contains('\u{202E}'), "the raw bidi override never reaches the terminal: {shown}");
     assert_eq!(code, Some(126));
+}
+
+#[test]
+fn the_operator_accepts_policy_and_decides_at_a_terminal() {
+    let env = TestEnv::new();
+    let plane = env.imprint();
+    env.write(
+        ".tako/policy.toml",
+        "[[rule]]\ncommand = [\"git\", \"reset\", \"--hard\"]\ndecision = \"allow\"\nreason = \"mine\"\nmatch = [\"git reset --hard\"]\n",
+    );
+    assert_eq!(env.decision("git reset --hard"), "ask", "not accepted yet");
+    let (code, shown) = on_terminal(&env, &["policy", "accept"], "[y/N]", Some("n\r"));
+    assert_eq!(code, Some(126), "{shown}");
+    assert_eq!(env.decision("git reset --hard"), "ask");
+    let (code, shown) = on_terminal(&env, &["policy", "accept"], "[y/N]", Some("y\r"));
+    assert_eq!(code, Some(0), "{shown}");
+    assert!(shown.contains("1 rule(s)"), "{shown}");
+    assert_eq!(env.decision("git reset --hard"), "allow");
+
+    // Pause and resume.
+    let (code, shown) = on_terminal(&env, &["pause", "--reason", "lunch"], "", None);
+    assert_eq!(code, Some(0), "{shown}");
+    assert!(tako_exec::control::pause::current(&plane).is_some_and(|p| p.reason == "lunch"));
+    let (code, shown) = on_terminal(&env, &["resume"], "", None);
+    assert_eq!(code, Some(0), "{shown}");
+    assert!(tako_exec::control::pause::current(&plane).is_none());
+
+    // A queued request approved from the terminal.
+    std::fs::write(env.path(".tako/policy.toml"), "[control]\napproval_wait = 60\n").expect("write");
+    tako_exec::control::accept::accept(&plane, ".tako/policy.toml", Some(b"[control]\napproval_wait = 60\n"))
+        .expect("accept");
+    let waiting = env
+        .std_command(tako())
+        .args(["-c", "git reset --hard HEAD && touch approved"])
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let id = loop {
+        if let Some(r) = tako_exec::control::queue::pending(&plane).into_iter().next() {
+            break r.id;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    let (code, shown) = on_terminal(&env, &["approve", &id], "", None);
+    assert_eq!(code, Some(0), "{shown}");
+    let out = waiting.wait_with_output().expect("wait");
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(env.path("approved").exists());
+    let log = std::fs::read_to_string(env.path(".tako/audit.jsonl")).expect("audit");
+    for action in ["policy-accept", "pause", "resume", "approve"] {
+        assert!(log.contains(&format!("\"action\":\"{action}\"")), "{action}: {log}");
+    }
+}
+
+#[test]
+fn init_at_a_terminal_confirms_and_force_replaces_the_key() {
+    let env = TestEnv::new();
+    let (code, shown) = on_terminal(&env, &["init"], "[y/N]", Some("y\r"));
+    assert_eq!(code, Some(0), "{shown}");
+    let first = tako_exec::control::Plane::open(&env.workspace()).expect("open").expect("imprinted");
+    let sig = first.key().sign(tako_exec::control::Domain::Audit, b"x");
+    let (code, shown) = on_terminal(&env, &["init", "--force"], "[y/N]", Some("n\r"));
+    assert_eq!(code, Some(126), "{shown}");
+    let (code, shown) = on_terminal(&env, &["init", "--force"], "[y/N]", Some("y\r"));
+    assert_eq!(code, Some(0), "{shown}");
+    let second = tako_exec::control::Plane::open(&env.workspace()).expect("open").expect("imprinted");
+    assert!(!second.key().verify(tako_exec::control::Domain::Audit, b"x", &sig), "a new key");
 }

@@ -272,15 +272,18 @@ fn init_writes_a_valid_starter_once() {
     assert_eq!(out.status.code(), Some(0), "the starter is valid: {}", stdout(&out));
     // Never overwritten.
     std::fs::write(env.path("tako.toml"), "profile = \"strict\"\n").expect("write");
-    let out = env.cmd(&["init", "--profile", "ci"]).output().expect("init");
+    let out = env.cmd(&["init", "--yes", "--profile", "ci"]).output().expect("init");
     assert_eq!(out.status.code(), Some(0));
     assert!(stderr(&out).contains("already exists"), "{}", stderr(&out));
     assert_eq!(std::fs::read_to_string(env.path("tako.toml")).expect("read"), "profile = \"strict\"\n");
     // A named profile; permissive is the operator's to choose.
     let other = TestEnv::new();
-    assert_eq!(other.cmd(&["init", "--profile", "permissive"]).output().expect("init").status.code(), Some(125));
+    assert_eq!(
+        other.cmd(&["init", "--yes", "--profile", "permissive"]).output().expect("init").status.code(),
+        Some(125)
+    );
     assert!(!other.path("tako.toml").exists());
-    assert_eq!(other.cmd(&["init", "--profile", "strict"]).output().expect("init").status.code(), Some(0));
+    assert_eq!(other.cmd(&["init", "--yes", "--profile", "strict"]).output().expect("init").status.code(), Some(0));
     let out = other.cmd(&["config", "show"]).output().expect("show");
     insta::assert_snapshot!("config_show_strict", other.redact(&stdout(&out)));
 }

@@ -759,10 +759,13 @@ pub fn remember_validated(ctx: &Context, files: &[File]) {
 }
 
 fn validated_dir(ctx: &Context) -> PathBuf {
-    ctx.var("XDG_CACHE_HOME")
-        .filter(|p| p.starts_with('/'))
-        .map_or_else(|| ctx.home.join(".cache"), PathBuf::from)
-        .join("tako-exec/validated")
+    cache_home(ctx).join("tako-exec/validated")
+}
+
+/// `$XDG_CACHE_HOME`, else `~/.cache`.
+#[must_use]
+pub fn cache_home(ctx: &Context) -> PathBuf {
+    ctx.var("XDG_CACHE_HOME").filter(|p| p.starts_with('/')).map_or_else(|| ctx.home.join(".cache"), PathBuf::from)
 }
 
 fn validated_name(f: &File) -> String {

@@ -11,6 +11,11 @@
 //!   audit.<seq>.jsonl     rotated audit files, named by their first record's seq (20 digits)
 //!   audit.head            the audit log's latest seq and hash, signed: a cut tail shows
 //!   locks/audit.lock      serializes appends to the audit log
+//!   queue/                approvals waiting for the operator (see `queue`)
+//!   pause.json            the operator's pause (see `pause`)
+//!   budget.json           the command budget's counters (see `budget`)
+//!   archive/<time>/       a replaced key and the audit chain it signed (`init --force`)
+//!   cache/tracked         the signed result of the tracked check (see `tracked`)
 //! ```
 //!
 //! Invariants:
@@ -156,6 +161,9 @@ impl Plane {
         let keys = dir.join("keys");
         mkdir(&keys)?;
         let key_path = keys.join("operator.key");
+        if key_path.exists() {
+            archive(&dir)?;
+        }
         let key = Key::generate().map_err(PlaneError::io("cannot make a key for", &key_path))?;
         let fresh = keys.join("operator.key.new");
         let _ = std::fs::remove_file(&fresh);
@@ -181,6 +189,19 @@ impl Plane {
         self.dir.join(rel)
     }
 
+    /// Refuses when anything under a `.tako/` directory is tracked by git (or git's
+    /// state cannot be read); the result is cached in `.tako/cache/tracked`, signed.
+    ///
+    /// # Errors
+    /// The refusal, with how to fix it.
+    pub fn untracked(&self, workspace: &Path) -> Result<(), crate::error::Error> {
+        let dir = self.path("cache");
+        let _ = mkdir(&dir);
+        let file = dir.join("tracked");
+        let cache = tracked::Cache { file: &file, key: Some(&self.key) };
+        refuse_tracked(tracked::check(workspace, Some(cache))?)
+    }
+
     /// Takes the control plane's lock (`locks/tako.lock`), held until dropped.
     ///
     /// # Errors
@@ -191,6 +212,52 @@ impl Plane {
         let p = lock_dir.join("tako.lock");
         Lock::exclusive(&p).map_err(PlaneError::io("cannot lock", &p))
     }
+}
+
+/// `Err` when the status says `.tako/` is tracked.
+fn refuse_tracked(status: tracked::Status) -> Result<(), crate::error::Error> {
+    match status {
+        tracked::Status::Tracked(found) => Err(crate::error::Error::Tracked(found.to_string())),
+        tracked::Status::NoRepository | tracked::Status::Clean => Ok(()),
+    }
+}
+
+/// The tracked check for a workspace without an imprint: `.tako/` may still be
+/// tracked (committed elsewhere). The result is cached unsigned under `cache_home`
+/// (there is no key to sign it with), named by the workspace.
+///
+/// # Errors
+/// The refusal, with how to fix it.
+pub fn untracked_without_plane(workspace: &Path, cache_home: &Path) -> Result<(), crate::error::Error> {
+    let dir = cache_home.join("tako-exec/tracked");
+    let ok = std::fs::create_dir_all(&dir).is_ok();
+    let file = dir.join(key::sha256_hex(workspace.as_os_str().as_encoded_bytes()));
+    let cache = ok.then(|| tracked::Cache { file: &file, key: None });
+    refuse_tracked(tracked::check(workspace, cache)?)
+}
+
+/// Moves what the old key signed (the key itself and the audit log, whose chain stays
+/// verifiable with it) to `.tako/archive/<time>/` before a forced re-imprint.
+fn archive(dir: &Path) -> Result<(), PlaneError> {
+    let stamp = crate::config::grant::utc(std::time::SystemTime::now()).replace(':', "");
+    let archive_root = dir.join("archive");
+    mkdir(&archive_root)?;
+    let to = archive_root.join(format!("{stamp}-{}", std::process::id()));
+    mkdir(&to)?;
+    let mut moving = vec![dir.join("keys").join("operator.key")];
+    if let Ok(entries) = std::fs::read_dir(dir) {
+        moving.extend(
+            entries
+                .flatten()
+                .map(|e| e.path())
+                .filter(|p| p.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with("audit."))),
+        );
+    }
+    for from in moving {
+        let target = to.join(from.file_name().unwrap_or_default());
+        std::fs::rename(&from, &target).map_err(PlaneError::io("cannot archive", &from))?;
+    }
+    Ok(())
 }
 
 /// Creates a directory with mode 0700 if missing.
@@ -267,8 +334,14 @@ mod tests {
         let gitignore = std::fs::read_to_string(ws.path().join(".gitignore")).expect("gitignore");
         assert_eq!(gitignore.matches("/.tako/").count(), 1, "{gitignore}");
 
+        std::fs::write(p.path("audit.jsonl"), "old chain\n").expect("write");
         let (forced, made) = Plane::init(ws.path(), true).expect("force");
         assert!(made);
+        let archived: Vec<_> = std::fs::read_dir(p.path("archive")).expect("archive").flatten().collect();
+        assert_eq!(archived.len(), 1);
+        let old = archived[0].path();
+        assert!(old.join("operator.key").exists() && old.join("audit.jsonl").exists(), "{}", old.display());
+        assert!(!p.path("audit.jsonl").exists(), "a new chain starts");
         assert!(!forced.key().verify(Domain::Audit, b"x", &sig), "a new key");
         let opened = Plane::open(ws.path()).expect("open").expect("imprinted");
         assert!(opened.key().verify(Domain::Audit, b"x", &forced.key().sign(Domain::Audit, b"x")));

@@ -88,27 +88,93 @@ pub fn shell_argv0(original: &OsStr, shim: Option<&str>, shell: &Path) -> OsStri
     shell.as_os_str().to_os_string()
 }
 
-/// Replaces this process with `program` run with `argv0` and `args`. Returns only on
-/// failure.
+/// The real shell run as `argv0` with `args` (and `stdin`, when the script was read
+/// from tako-exec's own standard input).
 #[must_use]
-pub fn replace(program: &Path, argv0: &OsStr, args: &[OsString]) -> std::io::Error {
-    Command::new(program).arg0(argv0).args(args).exec()
+pub fn shell_command(program: &Path, argv0: &OsStr, args: &[OsString], stdin: Option<std::fs::File>) -> Command {
+    let mut c = Command::new(program);
+    c.arg0(argv0).args(args);
+    if let Some(f) = stdin {
+        c.stdin(f);
+    }
+    c
 }
 
-/// Like [`replace`], with `stdin` as the program's standard input.
+/// `argv[0]` looked up in `PATH` (as `execvp` does) with the rest as its arguments.
 #[must_use]
-pub fn replace_with_stdin(program: &Path, argv0: &OsStr, args: &[OsString], stdin: std::fs::File) -> std::io::Error {
-    Command::new(program).arg0(argv0).args(args).stdin(stdin).exec()
+pub fn argv_command(argv: &[OsString]) -> Option<Command> {
+    let (prog, args) = argv.split_first()?;
+    let mut c = Command::new(prog);
+    c.args(args);
+    Some(c)
 }
 
-/// Replaces this process with `argv[0]` looked up in `PATH`, as `execvp` does.
-/// Returns only on failure.
+/// Replaces this process with `cmd`. Returns only on failure.
 #[must_use]
-pub fn replace_argv(argv: &[OsString]) -> std::io::Error {
-    let Some((prog, args)) = argv.split_first() else {
-        return std::io::Error::new(std::io::ErrorKind::InvalidInput, "empty command");
+pub fn replace(cmd: &mut Command) -> std::io::Error {
+    cmd.exec()
+}
+
+/// Runs `cmd` as a child and waits for it, for when tako-exec has work left after the
+/// command (the audit record of its exit).
+///
+/// While it waits, tako-exec behaves as `system(3)` does: `SIGINT` and `SIGQUIT`
+/// (sent by the terminal to the whole foreground process group, so the child gets
+/// them too) do not stop tako-exec, and `SIGTERM` and `SIGHUP` sent to tako-exec are
+/// passed on to the child. Those signals are blocked in tako-exec before the child is
+/// made, so none is lost or acts on tako-exec in between, and received with
+/// `sigwait`, so no handler is needed. The child unblocks them before it executes the
+/// command (the standard library does not reset an inherited mask), so the command
+/// starts with the empty mask and default dispositions it would have under a shell.
+///
+/// # Errors
+/// When the child cannot be started or waited for.
+pub fn supervise(cmd: &mut Command) -> std::io::Result<std::process::ExitStatus> {
+    use nix::sys::signal::{kill, pthread_sigmask, SigSet, SigmaskHow, Signal};
+    let mut set = SigSet::empty();
+    for sig in [Signal::SIGTERM, Signal::SIGHUP, Signal::SIGINT, Signal::SIGQUIT, Signal::SIGCHLD] {
+        set.add(sig);
+    }
+    let mut old = SigSet::empty();
+    pthread_sigmask(SigmaskHow::SIG_BLOCK, Some(&set), Some(&mut old)).map_err(std::io::Error::from)?;
+    let restore = |old: &SigSet| {
+        let _ = pthread_sigmask(SigmaskHow::SIG_SETMASK, Some(old), None);
     };
-    Command::new(prog).args(args).exec()
+    #[allow(unsafe_code)]
+    // SAFETY: the closure runs in the child between fork and exec, where only
+    // async-signal-safe calls are allowed; `pthread_sigmask` is one, it allocates
+    // nothing and touches no lock, and the empty set lives on the stack.
+    unsafe {
+        cmd.pre_exec(|| {
+            nix::sys::signal::pthread_sigmask(SigmaskHow::SIG_SETMASK, Some(&SigSet::empty()), None)
+                .map_err(std::io::Error::from)
+        });
+    }
+    let mut child = match cmd.spawn() {
+        Ok(c) => c,
+        Err(e) => {
+            restore(&old);
+            return Err(e);
+        }
+    };
+    let pid = nix::unistd::Pid::from_raw(i32::try_from(child.id()).unwrap_or(i32::MAX));
+    let status = loop {
+        match child.try_wait() {
+            Ok(Some(st)) => break Ok(st),
+            Ok(None) => {}
+            Err(e) => break Err(e),
+        }
+        // A SIGCHLD that arrived since `try_wait` is pending (blocked), so this returns.
+        match set.wait() {
+            Ok(sig @ (Signal::SIGTERM | Signal::SIGHUP)) => {
+                let _ = kill(pid, sig);
+            }
+            Ok(_) => {}
+            Err(e) => break Err(std::io::Error::from(e)),
+        }
+    };
+    restore(&old);
+    status
 }
 
 #[cfg(test)]
