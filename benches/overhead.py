@@ -34,6 +34,9 @@ def main():
         f.write("[control]\ncommands_per_minute = 1000000000\ncommands_per_hour = 1000000000\n")
     env = dict(os.environ, XDG_CONFIG_HOME=config_home)
     subprocess.run([binary, "init", "--yes"], cwd=imprinted, env=env, check=True, stderr=subprocess.DEVNULL)
+    # The same starter tako.toml in both, so the difference is the control plane alone.
+    with open(os.path.join(imprinted, "tako.toml")) as src, open(os.path.join(ws, "tako.toml"), "w") as dst:
+        dst.write(src.read())
     tako, bash, check, floor, plane = [], [], [], [], []
     for _ in range(10):  # warm-up
         timed([binary, "-c", "true"], ws); timed(["bash", "-c", "true"], ws)

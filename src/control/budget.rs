@@ -4,13 +4,21 @@
 //! commands are denied until the window ends. This stops runaway agent loops.
 //!
 //! Every command judged counts, denied ones too: a loop that keeps retrying stays
-//! stopped until its window ends. The counters live in `.tako/budget.json`, updated
-//! under `.tako/locks/budget.lock` so concurrent runs count exactly. A counter file
-//! that cannot be read restarts the count (the audit log still holds every command).
+//! stopped until its window ends. The counters live in `.tako/budget.json`, rewritten
+//! in place (one fixed-length `pwrite`, no `fsync`: counters lost in an OS crash only
+//! restart a window) under `.tako/locks/budget.lock`, so concurrent runs count exactly.
+//! A counter file that cannot be parsed restarts the count (the audit log still holds
+//! every command); one that cannot be written is an error (fail closed).
 
 use serde::{Deserialize, Serialize};
 
-use super::{write_atomic, Lock, Plane, PlaneError};
+use std::os::unix::fs::{FileExt, OpenOptionsExt};
+
+use super::{Lock, Plane, PlaneError};
+
+/// The counters' line is padded to this length, so a rewrite in place never leaves
+/// the tail of a longer one behind.
+const LEN: usize = 128;
 
 /// The fraction of a limit at which a warning is given, in percent.
 pub const WARN_PERCENT: u64 = 85;
@@ -80,7 +88,19 @@ pub fn charge(plane: &Plane, per_minute: u64, per_hour: u64, now: u64) -> Result
         source,
     })?;
     let path = plane.path("budget.json");
-    let mut c: Counters = std::fs::read(&path).ok().and_then(|b| serde_json::from_slice(&b).ok()).unwrap_or_default();
+    let io = |source| PlaneError::Io { what: "cannot write", path: path.clone(), source };
+    let file = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .mode(0o600)
+        .open(&path)
+        .map_err(io)?;
+    let mut buf = [0u8; LEN];
+    let n = file.read_at(&mut buf, 0).map_err(io)?;
+    let text = std::str::from_utf8(&buf[..n]).unwrap_or("").trim_end();
+    let mut c: Counters = serde_json::from_str(text).unwrap_or_default();
     let (minute, hour) = (now / 60, now / 3600);
     if c.minute != minute {
         (c.minute, c.in_minute) = (minute, 0);
@@ -90,11 +110,10 @@ pub fn charge(plane: &Plane, per_minute: u64, per_hour: u64, now: u64) -> Result
     }
     c.in_minute = c.in_minute.saturating_add(1);
     c.in_hour = c.in_hour.saturating_add(1);
-    write_atomic(&path, &serde_json::to_vec(&c).expect("counters serialize")).map_err(|source| PlaneError::Io {
-        what: "cannot write",
-        path,
-        source,
-    })?;
+    let mut line = serde_json::to_vec(&c).expect("counters serialize");
+    line.resize(LEN - 1, b' ');
+    line.push(b'\n');
+    file.write_all_at(&line, 0).map_err(io)?;
     let windows = [
         (Window::Minute, c.in_minute, per_minute, 60 - now % 60),
         (Window::Hour, c.in_hour, per_hour, 3600 - now % 3600),
