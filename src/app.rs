@@ -104,6 +104,9 @@ pub fn main(argv: Vec<OsString>) -> i32 {
     if let Cli::Control(c) = &cli {
         return crate::operator::run(c);
     }
+    if let Cli::Scan(a) = &cli {
+        return scan(a);
+    }
     let extra = if let Cli::Check(a) = &cli { a.config.clone() } else { None };
     let settings = match Settings::from_process(extra.as_deref()) {
         Ok(s) => s,
@@ -116,7 +119,7 @@ pub fn main(argv: Vec<OsString>) -> i32 {
         Cli::Check(a) => check(&a, &settings),
         Cli::Exec(argv) => run_argv(&argv, &settings),
         Cli::Shell(s) => run_shell(s, &settings),
-        Cli::Info(_) | Cli::Explain(_) | Cli::Config(_) | Cli::Init(_) | Cli::Control(_) => {
+        Cli::Info(_) | Cli::Explain(_) | Cli::Config(_) | Cli::Init(_) | Cli::Control(_) | Cli::Scan(_) => {
             unreachable!("handled above")
         }
     }
@@ -173,6 +176,37 @@ fn config_command(a: &ConfigArgs) -> i32 {
 /// policy itself); `None` once the failure is reported.
 fn process_context() -> Option<Context> {
     Context::from_process().map_err(|e| term::error(&Error::io("cannot read the working directory", e))).ok()
+}
+
+/// `scan`: the findings of the text filters in each file (or standard input); exit 0
+/// when there are none, 1 when there are, 125 when an input cannot be read.
+fn scan(a: &cli::ScanArgs) -> i32 {
+    let mut inputs: Vec<(Option<String>, Vec<u8>)> = Vec::new();
+    if a.files.is_empty() {
+        let mut buf = Vec::new();
+        if let Err(e) = std::io::stdin().lock().read_to_end(&mut buf) {
+            term::error(&Error::io("cannot read standard input", e));
+            return code::FAILED;
+        }
+        inputs.push((None, buf));
+    }
+    for f in &a.files {
+        match std::fs::read(f) {
+            Ok(b) => inputs.push((Some(f.display().to_string()), b)),
+            Err(e) => {
+                term::error(&Error::io(format!("cannot read {}", f.display()), e));
+                return code::FAILED;
+            }
+        }
+    }
+    let found: Vec<(Option<String>, &[u8], Vec<crate::filter::Finding>)> =
+        inputs.iter().map(|(name, bytes)| (name.clone(), bytes.as_slice(), crate::filter::scan(bytes))).collect();
+    if a.json {
+        term::out_line(&term::findings_json(&found));
+    } else {
+        term::out(&term::findings_text(&found));
+    }
+    i32::from(found.iter().any(|(_, _, f)| !f.is_empty()))
 }
 
 fn explain(a: &ExplainArgs) -> i32 {

@@ -40,6 +40,8 @@ pub enum Cli {
     Init(InitArgs),
     /// The operator's control-plane commands.
     Control(Control),
+    /// `tako-exec scan [--json] [FILE…]`: report secrets and injection text.
+    Scan(ScanArgs),
     /// Help or version text, already rendered by clap.
     Info(String),
 }
@@ -145,6 +147,15 @@ pub struct InitArgs {
     pub force: bool,
 }
 
+/// `tako-exec scan`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScanArgs {
+    /// One JSON object instead of lines.
+    pub json: bool,
+    /// Files to scan; none: standard input.
+    pub files: Vec<std::path::PathBuf>,
+}
+
 /// The control-plane commands (see [`crate::control`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Control {
@@ -248,6 +259,14 @@ enum Sub {
         #[command(subcommand)]
         action: PolicySub,
     },
+    /// Report secrets and prompt-injection text in files or standard input.
+    Scan {
+        /// One JSON object: {"findings":[{"kind","rule","start","end"}]} (byte offsets).
+        #[arg(long)]
+        json: bool,
+        /// Files to scan (none: standard input).
+        files: Vec<std::path::PathBuf>,
+    },
     /// List the approvals waiting for the operator.
     Approvals {
         /// One JSON object.
@@ -350,6 +369,7 @@ const OWN_WORDS: &[&str] = &[
     "explain",
     "init",
     "policy",
+    "scan",
     "approvals",
     "approve",
     "deny",
@@ -434,6 +454,7 @@ fn parse_own(argv0: &OsStr, args: Vec<OsString>) -> Result<Cli> {
         Sub::Init { profile, yes, force } => Cli::Init(InitArgs { profile, yes, force }),
         Sub::Policy { action: PolicySub::Accept } => Cli::Control(Control::PolicyAccept),
         Sub::Approvals { json } => Cli::Control(Control::Approvals { json }),
+        Sub::Scan { json, files } => Cli::Scan(ScanArgs { json, files }),
         Sub::Approve { id } => Cli::Control(Control::Decide { id, approve: true }),
         Sub::Deny { id } => Cli::Control(Control::Decide { id, approve: false }),
         Sub::Pause { reason } => Cli::Control(Control::Pause { reason }),

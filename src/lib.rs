@@ -18,6 +18,7 @@ pub mod control;
 pub mod egress;
 pub mod error;
 pub mod exec;
+pub mod filter;
 pub mod guard;
 pub mod operator;
 pub mod outcome;

@@ -204,6 +204,50 @@ pub fn audit_records(records: &[serde_json::Value], json: bool) -> String {
     s
 }
 
+/// `scan --json`: `{"findings":[{"kind","rule","start","end"(,"file")}]}`, byte offsets.
+#[must_use]
+pub fn findings_json(found: &[(Option<String>, &[u8], Vec<crate::filter::Finding>)]) -> String {
+    let list: Vec<serde_json::Value> = found
+        .iter()
+        .flat_map(|(name, _, fs)| {
+            fs.iter().map(move |f| {
+                let mut v = serde_json::json!({"kind": f.kind, "rule": f.rule, "start": f.start, "end": f.end});
+                if let Some(n) = name {
+                    v["file"] = n.clone().into();
+                }
+                v
+            })
+        })
+        .collect();
+    serde_json::json!({ "findings": list }).to_string()
+}
+
+/// `scan` for people: `NAME:LINE:COL: kind rule`, and for injection text an excerpt
+/// (never the secret itself).
+#[must_use]
+pub fn findings_text(found: &[(Option<String>, &[u8], Vec<crate::filter::Finding>)]) -> String {
+    let mut s = String::new();
+    for (name, bytes, fs) in found {
+        let name = name.as_deref().unwrap_or("<stdin>");
+        for f in fs {
+            let before = &bytes[..f.start.min(bytes.len())];
+            let line = before.iter().filter(|b| **b == b'\n').count() + 1;
+            let col = before.len() - before.iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1) + 1;
+            let kind = match f.kind {
+                crate::filter::Kind::Secret => "secret",
+                crate::filter::Kind::Injection => "injection",
+            };
+            let _ = write!(s, "{}:{line}:{col}: {kind} {}", sanitize(name), f.rule);
+            if f.kind == crate::filter::Kind::Injection {
+                let text = String::from_utf8_lossy(&bytes[f.start.min(bytes.len())..f.end.min(bytes.len())]);
+                let _ = write!(s, ": {}", sanitize_short(&text, 80));
+            }
+            s.push('\n');
+        }
+    }
+    s
+}
+
 /// Reports tako-exec's own failure.
 pub fn error(err: &dyn std::fmt::Display) {
     eprintln!("tako-exec: error: {}", sanitize(&err.to_string()));
