@@ -521,6 +521,33 @@ mod tests {
     use super::*;
 
     #[test]
+    fn operator_views_are_sanitized() {
+        let req = crate::control::queue::Request {
+            id: "0a1b2c3d".into(),
+            created: "2026-11-30T05:00:00Z".into(),
+            expires: 1_000_120,
+            pid: 4242,
+            cwd: "/home/dev/project".into(),
+            command: "git reset --hard\u{1b}[2K && echo \u{202E}done".into(),
+            reasons: vec![crate::control::queue::Asked {
+                code: "GT001".into(),
+                layer: "guard".into(),
+                message: "git reset --hard discards uncommitted changes".into(),
+            }],
+        };
+        insta::assert_snapshot!("approvals_text", approvals_text(std::slice::from_ref(&req), 1_000_000));
+        insta::assert_snapshot!("approvals_json", approvals_json(&[req], 1_000_000));
+        let records = [
+            serde_json::json!({"seq": 7, "time": "2026-11-30T05:00:01.000Z", "id": "00ff", "kind": "decision",
+                "decision": "allow", "decided_by": {"how": "queue", "by": "dev"}, "command": "git reset --hard"}),
+            serde_json::json!({"seq": 8, "time": "2026-11-30T05:00:02.000Z", "id": "00ff", "kind": "exit",
+                "exit": {"code": 0}, "duration_ms": 31}),
+            serde_json::json!({"seq": 9, "time": "2026-11-30T05:00:03.000Z", "kind": "control", "action": "pause", "by": "dev"}),
+        ];
+        insta::assert_snapshot!("audit_tail_text", audit_records(&records, false));
+    }
+
+    #[test]
     fn sanitize_makes_tricks_visible() {
         assert_eq!(sanitize("ls\u{1b}[2K\rrm"), "ls\\e[2K\\rrm");
         assert_eq!(sanitize("a\u{202E}b\u{200B}c"), "a<U+202E>b<U+200B>c");
