@@ -7,6 +7,7 @@
 //! and must not match, which the tests run.
 
 pub mod injection;
+pub mod relay;
 pub mod secret;
 
 use serde::Serialize;
