@@ -487,14 +487,23 @@ impl Trail {
         self.append(v)
     }
 
-    fn exit(&self, status: Result<std::process::ExitStatus, &std::io::Error>) -> std::io::Result<()> {
+    fn exit(&self, ended: Result<&exec::Ended, &std::io::Error>) -> std::io::Result<()> {
         use std::os::unix::process::ExitStatusExt;
-        let exit = match status {
-            Ok(st) => match (st.code(), st.signal()) {
-                (Some(c), _) => serde_json::json!({"code": c}),
-                (None, Some(sig)) => serde_json::json!({"signal": sig}),
-                (None, None) => serde_json::json!({"unknown": true}),
-            },
+        let exit = match ended {
+            Ok(e) => {
+                let mut v = match (e.status.code(), e.status.signal()) {
+                    (Some(c), _) => serde_json::json!({"code": c}),
+                    (None, Some(sig)) => serde_json::json!({"signal": sig}),
+                    (None, None) => serde_json::json!({"unknown": true}),
+                };
+                if e.timed_out {
+                    v["timed_out"] = true.into();
+                }
+                if let Some(b) = &e.blocked {
+                    v["blocked"] = serde_json::json!({"kind": b.kind, "rule": b.rule});
+                }
+                v
+            }
             Err(e) => serde_json::json!({"error": e.to_string()}),
         };
         let ms = u64::try_from(self.started.elapsed().as_millis()).unwrap_or(u64::MAX);
@@ -507,20 +516,95 @@ impl Trail {
     }
 }
 
-/// Runs what was allowed: replaces tako-exec with it, or (with an audit trail) runs
-/// it as a child and records its exit. `failed` maps a launch error to the exit code
-/// after reporting it.
-fn launch(mut cmd: std::process::Command, trail: Option<Trail>, failed: impl Fn(std::io::Error) -> i32) -> i32 {
+/// What a launch needs besides the command: the judged text (to find the programs it
+/// runs when the environment must be scrubbed), the settings, and the audit trail.
+struct Launch<'a> {
+    s: &'a Settings,
+    /// The judged shell text and its positional parameters, or an argv.
+    judged: Judged<'a>,
+    trail: Option<Trail>,
+}
+
+/// What was judged.
+enum Judged<'a> {
+    Shell(&'a str, &'a [String]),
+    Argv(&'a [String]),
+}
+
+impl Judged<'_> {
+    /// The names of the programs the command runs (as the guards name them).
+    fn programs(&self, ctx: &Context) -> Vec<String> {
+        let base = |p: &str| p.rsplit('/').next().unwrap_or(p).to_string();
+        match self {
+            Self::Argv(argv) => argv.first().map(|p| base(p)).into_iter().collect(),
+            Self::Shell(text, positional) => crate::analyze::analyze(text, positional, ctx)
+                .map(|a| {
+                    a.invocations.iter().filter_map(|i| i.argv.first().and_then(|f| f.as_known()).map(base)).collect()
+                })
+                .unwrap_or_default(),
+        }
+    }
+}
+
+/// Runs what was allowed: replaces tako-exec with it, or (with an audit trail, output
+/// filters or a time limit) runs it as a child, relays its output through the filters
+/// and records its exit. Credentials the policy scrubs are removed from its
+/// environment first. `failed` maps a launch error to the exit code after reporting it.
+fn launch(mut cmd: std::process::Command, l: Launch<'_>, failed: impl Fn(std::io::Error) -> i32) -> i32 {
+    let filters = &l.s.ctx.policy.filters;
     // Marks the command's processes as running under tako-exec (operator commands
     // refuse to run there).
-    cmd.env(crate::operator::UNDER_TAKO, trail.as_ref().map_or("1", |t| t.id.as_str()));
-    let Some(trail) = trail else { return failed(exec::replace(&mut cmd)) };
-    let status = exec::supervise(&mut cmd);
-    if let Err(e) = trail.exit(status.as_ref().map(|s| *s)) {
-        term::error(&Error::io("the command ran, but its exit cannot be written to the audit log", e));
+    cmd.env(crate::operator::UNDER_TAKO, l.trail.as_ref().map_or("1", |t| t.id.as_str()));
+    let secret_vars: Vec<String> = std::env::vars_os()
+        .filter_map(|(k, _)| k.into_string().ok())
+        .filter(|k| filters.scrubs(k, std::iter::empty()))
+        .collect();
+    if !secret_vars.is_empty() {
+        let programs = l.judged.programs(&l.s.ctx);
+        for k in secret_vars.iter().filter(|k| filters.scrubs(k, programs.iter().map(String::as_str))) {
+            cmd.env_remove(k);
+        }
     }
-    match status {
-        Ok(st) => crate::outcome::from_status(st),
+    // Streams a person reads on a terminal are left alone; pipes and files (what an
+    // agent reads) are filtered.
+    let cap = Some(filters.output_cap.0).filter(|c| *c > 0);
+    let watched = |stream: config::OutStream, terminal: bool| {
+        let modes = filters.modes(stream);
+        ((modes.active() || cap.is_some()) && !terminal).then(|| crate::filter::relay::Stream::new(modes, cap))
+    };
+    let watch = exec::Watch {
+        stdout: watched(config::OutStream::Stdout, std::io::stdout().is_terminal()),
+        stderr: watched(config::OutStream::Stderr, std::io::stderr().is_terminal()),
+        timeout: Some(filters.timeout.0).filter(|t| *t > 0).map(Duration::from_secs),
+    };
+    let supervised = l.trail.is_some() || watch.stdout.is_some() || watch.stderr.is_some() || watch.timeout.is_some();
+    if !supervised {
+        return failed(exec::replace(&mut cmd));
+    }
+    let limit = watch.timeout;
+    let ended = exec::supervise(&mut cmd, watch);
+    if let Some(trail) = &l.trail {
+        if let Err(e) = trail.exit(ended.as_ref()) {
+            term::error(&Error::io("the command ran, but its exit cannot be written to the audit log", e));
+        }
+    }
+    match ended {
+        Ok(e) => {
+            if e.timed_out {
+                term::diagnostic(&format!(
+                    "the command was stopped after {}s (`[filters] timeout`), with its whole process group",
+                    limit.map_or(0, |d| d.as_secs())
+                ));
+            }
+            if let Some(b) = &e.blocked {
+                term::diagnostic(&format!(
+                    "the command was stopped: its output held a {} ({})",
+                    b.kind.as_str(),
+                    b.rule
+                ));
+            }
+            crate::outcome::mirror(e.status)
+        }
         Err(e) => failed(e),
     }
 }
@@ -565,7 +649,7 @@ fn run_argv(argv: &[OsString], s: &Settings) -> i32 {
     };
     let Some(cmd) = exec::argv_command(argv) else { return code::FAILED };
     let prog = argv[0].to_string_lossy().into_owned();
-    launch(cmd, trail, |err| match err.kind() {
+    launch(cmd, Launch { s, judged: Judged::Argv(&strings), trail }, |err| match err.kind() {
         std::io::ErrorKind::NotFound => {
             term::diagnostic(&format!("{prog}: command not found"));
             code::NOT_FOUND
@@ -600,15 +684,18 @@ fn run_shell(a: ShellArgs, s: &Settings) -> i32 {
     };
     let mut stdin_script: Option<std::fs::File> = None;
     let mut trail = None;
+    let mut ran: (String, Vec<String>) = (String::new(), Vec::new());
     match &a.mode {
         ShellMode::Informational => {}
         ShellMode::Command { text, positional } => {
             let positional = lossy(positional);
             let eval = judged(judge_text(text, &positional, &s.ctx));
-            trail = match gate(eval, &text.to_string_lossy(), &positional, s) {
+            let shown = text.to_string_lossy().into_owned();
+            trail = match gate(eval, &shown, &positional, s) {
                 Ok(t) => t,
                 Err(c) => return c,
             };
+            ran = (shown, positional);
         }
         ShellMode::Script { path, args } => {
             let shown = path.to_string_lossy().into_owned();
@@ -623,10 +710,12 @@ fn run_shell(a: ShellArgs, s: &Settings) -> i32 {
             let mut positional = vec![shown.clone()];
             positional.extend(lossy(args));
             let eval = judged(judge_script(&bytes, &shown, &positional, &s.ctx));
-            trail = match gate(eval, &String::from_utf8_lossy(&bytes), &positional, s) {
+            let text = String::from_utf8_lossy(&bytes).into_owned();
+            trail = match gate(eval, &text, &positional, s) {
                 Ok(t) => t,
                 Err(c) => return c,
             };
+            ran = (text, positional);
         }
         ShellMode::Stdin { args, interactive } => {
             if *interactive || std::io::stdin().is_terminal() {
@@ -643,10 +732,12 @@ fn run_shell(a: ShellArgs, s: &Settings) -> i32 {
             let mut positional = vec![a.argv0.to_string_lossy().into_owned()];
             positional.extend(lossy(args));
             let eval = judged(judge_script(&bytes, "<stdin>", &positional, &s.ctx));
-            trail = match gate(eval, &String::from_utf8_lossy(&bytes), &positional, s) {
+            let text = String::from_utf8_lossy(&bytes).into_owned();
+            trail = match gate(eval, &text, &positional, s) {
                 Ok(t) => t,
                 Err(c) => return c,
             };
+            ran = (text, positional);
             // The script was consumed from stdin: hand the shell the exact bytes judged.
             match script_file(&bytes) {
                 Ok(f) => stdin_script = Some(f),
@@ -658,7 +749,7 @@ fn run_shell(a: ShellArgs, s: &Settings) -> i32 {
         }
     }
     let cmd = exec::shell_command(&shell, &argv0, &a.args, stdin_script);
-    launch(cmd, trail, |err| {
+    launch(cmd, Launch { s, judged: Judged::Shell(&ran.0, &ran.1), trail }, |err| {
         term::error(&Error::io(format!("cannot run the real shell {}", shell.display()), err));
         code::FAILED
     })

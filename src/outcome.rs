@@ -35,6 +35,21 @@ pub fn from_status(status: std::process::ExitStatus) -> i32 {
     }
 }
 
+/// Ends tako-exec the way the child ended when it died by a signal (the caller then
+/// sees what it would have seen of the command run without tako-exec); otherwise, and
+/// for a signal tako-exec cannot die by (`SIGPIPE`, which Rust ignores), the exit
+/// code of [`from_status`].
+#[must_use]
+pub fn mirror(status: std::process::ExitStatus) -> i32 {
+    use std::os::unix::process::ExitStatusExt;
+    if let Some(sig) = status.signal().and_then(|n| nix::sys::signal::Signal::try_from(n).ok()) {
+        // The signal mask was restored after the wait and the disposition is the
+        // default one (tako-exec installs no handler), so this ends the process.
+        let _ = nix::sys::signal::raise(sig);
+    }
+    from_status(status)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

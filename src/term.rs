@@ -233,10 +233,7 @@ pub fn findings_text(found: &[(Option<String>, &[u8], Vec<crate::filter::Finding
             let before = &bytes[..f.start.min(bytes.len())];
             let line = before.iter().filter(|b| **b == b'\n').count() + 1;
             let col = before.len() - before.iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1) + 1;
-            let kind = match f.kind {
-                crate::filter::Kind::Secret => "secret",
-                crate::filter::Kind::Injection => "injection",
-            };
+            let kind = f.kind.as_str();
             let _ = write!(s, "{}:{line}:{col}: {kind} {}", sanitize(name), f.rule);
             if f.kind == crate::filter::Kind::Injection {
                 let text = String::from_utf8_lossy(&bytes[f.start.min(bytes.len())..f.end.min(bytes.len())]);

@@ -292,6 +292,114 @@ pub struct Layer {
     pub limits: Vec<(Limit, u64, Origin)>,
     /// `[control] audit_fsync = true`.
     pub audit_fsync: Option<(bool, Origin)>,
+    /// `[filters] secrets` / `injection`, per stream.
+    pub filter_modes: Vec<(OutStream, crate::filter::Kind, crate::filter::relay::Mode, Origin)>,
+    /// `[filters] timeout`.
+    pub timeout: Option<(u64, Origin)>,
+    /// `[filters] output_cap`.
+    pub output_cap: Option<(u64, Origin)>,
+    /// `[env] scrub`.
+    pub env_scrub: Vec<(String, Origin)>,
+    /// `[env] allow`: program, variable patterns.
+    pub env_allow: Vec<(String, Vec<String>, Origin)>,
+}
+
+/// An output stream of a command.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum OutStream {
+    /// Standard output.
+    Stdout,
+    /// Standard error.
+    Stderr,
+}
+
+impl OutStream {
+    /// Both.
+    pub const ALL: [Self; 2] = [Self::Stdout, Self::Stderr];
+
+    /// Its name.
+    #[must_use]
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Stdout => "stdout",
+            Self::Stderr => "stderr",
+        }
+    }
+
+    const fn index(self) -> usize {
+        self as usize
+    }
+}
+
+/// Output filters, limits and the environment's scrubbing, merged.
+#[derive(Debug, Clone)]
+pub struct Filters {
+    /// Mode by stream, then kind (secret, injection), with where it was set.
+    pub modes: [[(crate::filter::relay::Mode, Option<Origin>); 2]; 2],
+    /// Seconds a command may run (0: no limit).
+    pub timeout: (u64, Option<Origin>),
+    /// Bytes of output per stream (0: no cap).
+    pub output_cap: (u64, Option<Origin>),
+    /// Variable name patterns removed from commands' environments.
+    pub scrub: Vec<(String, Option<Origin>)>,
+    /// Programs allowed variables matching patterns, from the operator's files.
+    pub allow: Vec<(String, Vec<String>, Option<Origin>)>,
+}
+
+impl Default for Filters {
+    fn default() -> Self {
+        let off = (crate::filter::relay::Mode::Off, None);
+        Self {
+            modes: [[off.clone(), off.clone()], [off.clone(), off]],
+            timeout: (0, None),
+            output_cap: (0, None),
+            scrub: Vec::new(),
+            allow: Vec::new(),
+        }
+    }
+}
+
+impl Filters {
+    /// The modes of a stream.
+    #[must_use]
+    pub fn modes(&self, s: OutStream) -> crate::filter::relay::Modes {
+        let m = &self.modes[s.index()];
+        crate::filter::relay::Modes { secrets: m[0].0, injection: m[1].0 }
+    }
+
+    /// Whether the variable `name` is scrubbed from a command that runs `programs`.
+    #[must_use]
+    pub fn scrubs<'a>(&self, name: &str, mut programs: impl Iterator<Item = &'a str>) -> bool {
+        self.scrub.iter().any(|(p, _)| wildcard(p, name))
+            && !programs.any(|prog| {
+                self.allow.iter().any(|(ap, vars, _)| wildcard(ap, prog) && vars.iter().any(|v| wildcard(v, name)))
+            })
+    }
+}
+
+/// Whether `text` matches `pattern`, where `*` matches any run of characters.
+#[must_use]
+pub fn wildcard(pattern: &str, text: &str) -> bool {
+    let (p, t) = (pattern.as_bytes(), text.as_bytes());
+    let (mut pi, mut ti, mut star, mut mark) = (0, 0, None, 0);
+    while ti < t.len() {
+        if pi < p.len() && p[pi] == b'*' {
+            star = Some(pi);
+            mark = ti;
+            pi += 1;
+        } else if pi < p.len() && p[pi] == t[ti] {
+            pi += 1;
+            ti += 1;
+        } else if let Some(s) = star {
+            pi = s + 1;
+            mark += 1;
+            ti = mark;
+        } else {
+            return false;
+        }
+    }
+    p[pi..].iter().all(|b| *b == b'*')
 }
 
 /// A number in `[control]`: smaller is stricter, so a file that may only tighten may
@@ -579,6 +687,8 @@ pub struct Policy {
     pub limits: [(u64, Option<Origin>); 5],
     /// Sync the audit log to disk after every record (`[control] audit_fsync`).
     pub audit_fsync: (bool, Option<Origin>),
+    /// `[filters]` and `[env]`.
+    pub filters: Filters,
     /// The workspace and the allowed roots with their symbolic links resolved,
     /// computed when first needed.
     real_bounds: std::sync::OnceLock<Vec<PathBuf>>,
@@ -618,6 +728,7 @@ impl Policy {
             egress_sends: (Decision::Allow, None),
             limits: Limit::ALL.map(|l| (l.default_value(), None)),
             audit_fsync: (false, None),
+            filters: Filters::default(),
             real_bounds: std::sync::OnceLock::new(),
             warnings: Vec::new(),
             files: Vec::new(),
@@ -976,6 +1087,54 @@ fn merge(
                         kind.as_str(),
                         limit.key(),
                         current.0
+                    ),
+                ));
+            }
+        }
+        for (stream, fk, mode, origin) in layer.filter_modes {
+            let slot = &mut policy.filters.modes[stream.index()][usize::from(fk == crate::filter::Kind::Injection)];
+            if mode >= slot.0 || kind.may_loosen() {
+                *slot = (mode, Some(origin));
+            } else {
+                diags.push(Diagnostic::ignored(
+                    origin,
+                    format!(
+                        "{} = \"{}\"",
+                        if fk == crate::filter::Kind::Secret { "secrets" } else { "injection" },
+                        mode.as_str()
+                    ),
+                    format!("a {} file may only make a filter stricter (now `{}`)", kind.as_str(), slot.0.as_str()),
+                ));
+            }
+        }
+        for (which, value) in [("timeout", layer.timeout), ("output_cap", layer.output_cap)] {
+            let Some((n, origin)) = value else { continue };
+            let slot = if which == "timeout" { &mut policy.filters.timeout } else { &mut policy.filters.output_cap };
+            // 0 is no limit, the loosest; any other value is stricter the smaller it is.
+            let tighter = n != 0 && (slot.0 == 0 || n <= slot.0);
+            if tighter || kind.may_loosen() {
+                *slot = (n, Some(origin));
+            } else {
+                diags.push(Diagnostic::ignored(
+                    origin,
+                    format!("{which} = {n}"),
+                    format!("a {} file may only lower `{which}` (now {})", kind.as_str(), slot.0),
+                ));
+            }
+        }
+        for (p, origin) in layer.env_scrub {
+            policy.filters.scrub.push((p, Some(origin)));
+        }
+        for (prog, vars, origin) in layer.env_allow {
+            if kind.may_loosen() {
+                policy.filters.allow.push((prog, vars, Some(origin)));
+            } else {
+                diags.push(Diagnostic::ignored(
+                    origin,
+                    format!("allow {prog}"),
+                    format!(
+                        "a {} file may not keep secrets in commands' environments; that is the operator's",
+                        kind.as_str()
                     ),
                 ));
             }

@@ -18,7 +18,8 @@ use crate::policy::Decision;
 /// A string and where it is in the file.
 type Located = (String, Range<usize>);
 
-const TOP_KEYS: &[&str] = &["profile", "asks_are_denied", "permissions", "paths", "egress", "control", "rule"];
+const TOP_KEYS: &[&str] =
+    &["profile", "asks_are_denied", "permissions", "paths", "egress", "control", "filters", "env", "rule"];
 const EGRESS_KEYS: &[&str] = &["allow", "deny", "sends"];
 const PATH_KEYS: &[&str] = &["outside", "allowed_roots", "protected"];
 const RULE_KEYS: &[&str] = &[
@@ -123,6 +124,16 @@ impl Reader<'_> {
                         self.control(t, &mut layer);
                     }
                 }
+                "filters" => {
+                    if let Some(t) = self.table(value, "`[filters]`") {
+                        self.filters(t, &mut layer);
+                    }
+                }
+                "env" => {
+                    if let Some(t) = self.table(value, "`[env]`") {
+                        self.env(t, &mut layer);
+                    }
+                }
                 "rule" => match value.get_ref().as_array() {
                     Some(rules) => {
                         for (i, r) in rules.into_iter().enumerate() {
@@ -162,6 +173,118 @@ impl Reader<'_> {
                 Some(n) if n <= limit.max() => layer.limits.push((limit, n, self.origin(&v.span()))),
                 Some(_) => self.error(&v.span(), format!("`{k}` is at most {}", limit.max())),
                 None => self.type_error(v, &format!("`{k}` as a whole number from 0 to {}", limit.max())),
+            }
+        }
+    }
+
+    /// `[filters]`: `secrets` and `injection` (a mode, or `{ stdout = …, stderr = … }`),
+    /// `timeout` (seconds) and `output_cap` (bytes), 0 meaning none.
+    fn filters(&mut self, t: &DeTable<'_>, layer: &mut Layer) {
+        for (key, v) in t {
+            let k = key.get_ref().as_ref();
+            match k {
+                "secrets" | "injection" => {
+                    let kind =
+                        if k == "secrets" { crate::filter::Kind::Secret } else { crate::filter::Kind::Injection };
+                    let mut put = |r: &mut Self, streams: &[super::OutStream], v: &Spanned<DeValue<'_>>| {
+                        if let Some(m) = r.mode(v) {
+                            for s in streams {
+                                layer.filter_modes.push((*s, kind, m, r.origin(&v.span())));
+                            }
+                        }
+                    };
+                    if let Some(table) = v.get_ref().as_table() {
+                        for (sk, sv) in table {
+                            match sk.get_ref().as_ref() {
+                                "stdout" => put(self, &[super::OutStream::Stdout], sv),
+                                "stderr" => put(self, &[super::OutStream::Stderr], sv),
+                                other => self.error(&sk.span(), unknown_key(other, &["stdout", "stderr"])),
+                            }
+                        }
+                    } else {
+                        put(self, &[super::OutStream::Stdout, super::OutStream::Stderr], v);
+                    }
+                }
+                "timeout" | "output_cap" => {
+                    let n = v
+                        .get_ref()
+                        .as_integer()
+                        .and_then(|i| i.as_str().parse::<u64>().ok().filter(|_| i.radix() == 10));
+                    match n {
+                        Some(n) => {
+                            let o = self.origin(&v.span());
+                            if k == "timeout" {
+                                layer.timeout = Some((n, o));
+                            } else {
+                                layer.output_cap = Some((n, o));
+                            }
+                        }
+                        None => self.type_error(v, &format!("`{k}` as a whole number (0: none)")),
+                    }
+                }
+                other => {
+                    self.error(&key.span(), unknown_key(other, &["secrets", "injection", "timeout", "output_cap"]))
+                }
+            }
+        }
+    }
+
+    fn mode(&mut self, v: &Spanned<DeValue<'_>>) -> Option<crate::filter::relay::Mode> {
+        let s = self.string(v)?;
+        let m = crate::filter::relay::Mode::parse(&s);
+        if m.is_none() {
+            self.error(&v.span(), format!("unknown filter mode `{s}` (off, annotate, redact or block)"));
+        }
+        m
+    }
+
+    /// `[env]`: `scrub` (name patterns removed from the command's environment) and
+    /// `allow` (`[{ program = "gh", vars = ["GITHUB_TOKEN"] }]`: kept for commands that
+    /// run that program).
+    fn env(&mut self, t: &DeTable<'_>, layer: &mut Layer) {
+        for (key, v) in t {
+            match key.get_ref().as_ref() {
+                "scrub" => {
+                    for (p, span) in self.strings(v).unwrap_or_default() {
+                        if p.is_empty() || !p.bytes().all(|b| b == b'*' || b == b'_' || b.is_ascii_alphanumeric()) {
+                            self.error(
+                                &span,
+                                format!("`{p}` is not a variable name pattern (letters, digits, `_` and `*`)"),
+                            );
+                        } else {
+                            layer.env_scrub.push((p, self.origin(&span)));
+                        }
+                    }
+                }
+                "allow" => {
+                    let Some(items) = v.get_ref().as_array() else {
+                        self.type_error(v, "an array of tables `{ program = …, vars = […] }`");
+                        continue;
+                    };
+                    for item in items {
+                        let Some(entry) = item.get_ref().as_table() else {
+                            self.type_error(item, "a table `{ program = …, vars = […] }`");
+                            continue;
+                        };
+                        let (mut program, mut vars) = (None, Vec::new());
+                        for (ek, ev) in entry {
+                            match ek.get_ref().as_ref() {
+                                "program" => program = self.string(ev),
+                                "vars" => {
+                                    vars = self.strings(ev).unwrap_or_default().into_iter().map(|(s, _)| s).collect()
+                                }
+                                other => self.error(&ek.span(), unknown_key(other, &["program", "vars"])),
+                            }
+                        }
+                        match program {
+                            Some(p) if !vars.is_empty() => layer.env_allow.push((p, vars, self.origin(&item.span()))),
+                            _ => {
+                                self.error(&item.span(), "an `[env] allow` entry needs `program` and non-empty `vars`")
+                            }
+                        }
+                    }
+                }
+                other => self.error(&key.span(), unknown_key(other, &["scrub", "allow"])),
             }
         }
     }

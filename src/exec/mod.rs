@@ -18,8 +18,10 @@ use std::os::unix::fs::MetadataExt;
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::time::Duration;
 
 use crate::error::{Error, Result};
+use crate::filter::relay::{Blocked, Stream};
 
 /// The identity of a file: (device, inode).
 fn identity(path: &Path) -> Option<(u64, u64)> {
@@ -115,14 +117,42 @@ pub fn replace(cmd: &mut Command) -> std::io::Error {
     cmd.exec()
 }
 
+/// What [`supervise`] does besides waiting: the output streams to filter (`None`:
+/// the child writes to tako-exec's own stream directly) and a time limit.
+#[derive(Debug, Default)]
+pub struct Watch {
+    /// The filter of the child's standard output.
+    pub stdout: Option<Stream>,
+    /// The filter of the child's standard error.
+    pub stderr: Option<Stream>,
+    /// Ends the command (its whole process group) after this long.
+    pub timeout: Option<Duration>,
+}
+
+/// How a supervised command ended.
+#[derive(Debug)]
+pub struct Ended {
+    /// Its wait status.
+    pub status: std::process::ExitStatus,
+    /// It was ended by the time limit.
+    pub timed_out: bool,
+    /// A filter stopped it.
+    pub blocked: Option<Blocked>,
+}
+
+/// Seconds between `SIGTERM` and `SIGKILL` when a command is ended.
+const GRACE: Duration = Duration::from_secs(2);
+
 /// Runs `cmd` as a child and waits for it, for when tako-exec has work left after the
-/// command (the audit record of its exit).
+/// command (the audit record of its exit), filters its output, or limits its time.
 ///
 /// While it waits, tako-exec behaves as `system(3)` does: `SIGINT` and `SIGQUIT`
 /// (sent by the terminal to the whole foreground process group, so the child gets
 /// them too) do not stop tako-exec, and `SIGTERM` and `SIGHUP` sent to tako-exec are
 /// passed on to the child. Those signals are blocked in tako-exec and received with
-/// `sigwait`, so no handler (and no `unsafe`) is needed.
+/// `sigwait`, so no handler (and no `unsafe`) is needed. With a time limit the child
+/// gets a process group of its own (so the whole tree can be ended), and then every
+/// one of those signals is passed on to that group.
 ///
 /// They are blocked just after the child is made, not before: a child inherits the
 /// signal mask (the standard library does not reset it), and resetting it in the
@@ -133,41 +163,163 @@ pub fn replace(cmd: &mut Command) -> std::io::Error {
 /// well. A child that exits in that window is still reaped: its `SIGCHLD` may be
 /// lost, but the loop asks `try_wait` before every `sigwait`.
 ///
+/// Filtered streams are read by one thread each (so a child filling both never
+/// deadlocks), filtered with bounded memory and written to tako-exec's own stream.
+///
 /// # Errors
 /// When the child cannot be started or waited for.
-pub fn supervise(cmd: &mut Command) -> std::io::Result<std::process::ExitStatus> {
+pub fn supervise(cmd: &mut Command, watch: Watch) -> std::io::Result<Ended> {
     use nix::sys::signal::{kill, pthread_sigmask, SigSet, SigmaskHow, Signal};
     let mut set = SigSet::empty();
     for sig in [Signal::SIGTERM, Signal::SIGHUP, Signal::SIGINT, Signal::SIGQUIT, Signal::SIGCHLD] {
         set.add(sig);
     }
-    let mut old = SigSet::empty();
-    let restore = |old: &SigSet| {
-        let _ = pthread_sigmask(SigmaskHow::SIG_SETMASK, Some(old), None);
-    };
-    let mut child = cmd.spawn()?;
-    if pthread_sigmask(SigmaskHow::SIG_BLOCK, Some(&set), Some(&mut old)).is_err() {
-        // Cannot happen with a valid set; the child runs, so wait for it plainly.
-        return child.wait();
+    let own_group = watch.timeout.is_some();
+    if own_group {
+        cmd.process_group(0);
     }
-    let pid = nix::unistd::Pid::from_raw(i32::try_from(child.id()).unwrap_or(i32::MAX));
+    if watch.stdout.is_some() {
+        cmd.stdout(std::process::Stdio::piped());
+    }
+    if watch.stderr.is_some() {
+        cmd.stderr(std::process::Stdio::piped());
+    }
+    let mut old = SigSet::empty();
+    let mut child = cmd.spawn()?;
+    // Blocked before any thread is made: threads inherit the mask, so every one of
+    // these signals stays pending for `sigwait` instead of reaching a thread that
+    // would take its default action (a SIGCHLD ignored there would never wake us).
+    let blocked_ok = pthread_sigmask(SigmaskHow::SIG_BLOCK, Some(&set), Some(&mut old)).is_ok();
+    let pid = i32::try_from(child.id()).unwrap_or(i32::MAX);
+    // The target of signals tako-exec passes on: the child, or its whole group.
+    let target = nix::unistd::Pid::from_raw(if own_group { -pid } else { pid });
+    let stopped = std::sync::Arc::new(std::sync::Mutex::new(None::<Blocked>));
+    let mut pumps = Vec::new();
+    if let (Some(filter), Some(from)) = (watch.stdout, child.stdout.take()) {
+        pumps.push(pump(from, filter, std::io::stdout(), target, stopped.clone()));
+    }
+    if let (Some(filter), Some(from)) = (watch.stderr, child.stderr.take()) {
+        pumps.push(pump(from, filter, std::io::stderr(), target, stopped.clone()));
+    }
+    let (cancel, timer) = match watch.timeout {
+        Some(limit) => {
+            let (tx, rx) = std::sync::mpsc::channel::<()>();
+            let t = std::thread::spawn(move || {
+                if rx.recv_timeout(limit) != Err(std::sync::mpsc::RecvTimeoutError::Timeout) {
+                    return false;
+                }
+                let _ = kill(target, Signal::SIGTERM);
+                if rx.recv_timeout(GRACE) == Err(std::sync::mpsc::RecvTimeoutError::Timeout) {
+                    let _ = kill(target, Signal::SIGKILL);
+                }
+                true
+            });
+            (Some(tx), Some(t))
+        }
+        None => (None, None),
+    };
     let status = loop {
         match child.try_wait() {
             Ok(Some(st)) => break Ok(st),
             Ok(None) => {}
             Err(e) => break Err(e),
         }
+        if !blocked_ok {
+            // Cannot happen with a valid set; wait plainly.
+            break child.wait();
+        }
         // A SIGCHLD that arrived since `try_wait` is pending (blocked), so this returns.
         match set.wait() {
             Ok(sig @ (Signal::SIGTERM | Signal::SIGHUP)) => {
-                let _ = kill(pid, sig);
+                let _ = kill(target, sig);
+            }
+            Ok(sig @ (Signal::SIGINT | Signal::SIGQUIT)) if own_group => {
+                let _ = kill(target, sig);
             }
             Ok(_) => {}
             Err(e) => break Err(std::io::Error::from(e)),
         }
     };
-    restore(&old);
-    status
+    if blocked_ok {
+        let _ = pthread_sigmask(SigmaskHow::SIG_SETMASK, Some(&old), None);
+    }
+    // The command ended: stop the timer, then let the filters drain what is left.
+    drop(cancel);
+    let timed_out = timer.is_some_and(|t| t.join().unwrap_or(false));
+    for p in pumps {
+        let _ = p.join();
+    }
+    let blocked = stopped.lock().map(|b| b.clone()).unwrap_or(None);
+    status.map(|status| Ended { status, timed_out, blocked })
+}
+
+/// Bytes read at a time from a filtered stream.
+const CHUNK: usize = 64 * 1024;
+/// A pause after which held whole lines are released.
+const IDLE: Duration = Duration::from_millis(100);
+/// Pauses after which everything held is released.
+const IDLE_ALL: u32 = 10;
+
+/// Relays `from` through `filter` to `to` on a thread of its own. When the filter
+/// blocks, the command is ended (`SIGTERM` to `target`) and the pipe closed; when
+/// `to` cannot be written (the reader went away), the pipe is closed so the command
+/// sees the broken pipe it would have seen.
+fn pump<R, W>(
+    mut from: R,
+    mut filter: Stream,
+    to: W,
+    target: nix::unistd::Pid,
+    stopped: std::sync::Arc<std::sync::Mutex<Option<Blocked>>>,
+) -> std::thread::JoinHandle<()>
+where
+    R: std::io::Read + std::os::fd::AsFd + Send + 'static,
+    W: std::io::Write + Send + 'static,
+{
+    use nix::poll::{poll, PollFd, PollFlags, PollTimeout};
+    std::thread::spawn(move || {
+        let mut to = to;
+        let mut buf = vec![0u8; CHUNK];
+        let mut out = Vec::with_capacity(CHUNK + 256);
+        let mut quiet = 0u32;
+        loop {
+            let ready = {
+                let mut fds = [PollFd::new(from.as_fd(), PollFlags::POLLIN)];
+                poll(&mut fds, PollTimeout::from(u16::try_from(IDLE.as_millis()).unwrap_or(100)))
+            };
+            match ready {
+                Ok(0) => {
+                    quiet += 1;
+                    filter.idle(quiet >= IDLE_ALL, &mut out);
+                }
+                Ok(_) => {
+                    quiet = 0;
+                    match from.read(&mut buf) {
+                        Ok(0) => break,
+                        Ok(n) => filter.push(&buf[..n], &mut out),
+                        Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                        Err(_) => break,
+                    }
+                }
+                Err(nix::errno::Errno::EINTR) => continue,
+                Err(_) => break,
+            }
+            if !out.is_empty() {
+                if to.write_all(&out).and_then(|()| to.flush()).is_err() {
+                    return;
+                }
+                out.clear();
+            }
+            if let Some(b) = filter.blocked() {
+                if let Ok(mut s) = stopped.lock() {
+                    *s = Some(b.clone());
+                }
+                let _ = nix::sys::signal::kill(target, nix::sys::signal::Signal::SIGTERM);
+                return;
+            }
+        }
+        filter.finish(&mut out);
+        let _ = to.write_all(&out).and_then(|()| to.flush());
+    })
 }
 
 #[cfg(test)]

@@ -22,6 +22,17 @@ pub enum Kind {
     Injection,
 }
 
+impl Kind {
+    /// `secret` or `injection`.
+    #[must_use]
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Secret => "secret",
+            Self::Injection => "injection",
+        }
+    }
+}
+
 /// One finding: `input[start..end]` matched rule `rule`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Finding {
