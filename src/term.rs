@@ -376,6 +376,23 @@ pub fn policy_text(p: &crate::config::Policy) -> String {
         s.push_str(&format!("control {}: {v} ({})\n", l.key(), from(o)));
     }
     s.push_str(&format!("control audit_fsync: {} ({})\n", p.audit_fsync.0, from(&p.audit_fsync.1)));
+    let f = &p.filters;
+    for stream in crate::config::OutStream::ALL {
+        for (i, kind) in ["secrets", "injection"].iter().enumerate() {
+            let (m, o) = &f.modes[stream as usize][i];
+            s.push_str(&format!("filter {kind} on {}: {} ({})\n", stream.as_str(), m.as_str(), from(o)));
+        }
+    }
+    s.push_str(&format!("filter timeout: {}s ({})\n", f.timeout.0, from(&f.timeout.1)));
+    s.push_str(&format!("filter output_cap: {} bytes ({})\n", f.output_cap.0, from(&f.output_cap.1)));
+    for (pat, o) in &f.scrub {
+        s.push_str(&sanitize(&format!("env scrub: {pat} ({})", from(o))));
+        s.push('\n');
+    }
+    for (prog, vars, o) in &f.allow {
+        s.push_str(&sanitize(&format!("env allow {prog}: {} ({})", vars.join(", "), from(o))));
+        s.push('\n');
+    }
     for r in &p.rules {
         let how = match &r.matcher {
             crate::config::Matcher::Prefix(t) => t.iter().map(|t| t.text.as_str()).collect::<Vec<_>>().join(" "),
@@ -449,6 +466,21 @@ pub fn policy_json(p: &crate::config::Policy) -> String {
             let (v, o) = &p.limits[l.index()];
             (l.key().to_string(), serde_json::json!({"value": v, "source": o.as_ref().map(ToString::to_string)}))
         }).chain(std::iter::once(("audit_fsync".to_string(), serde_json::json!({"value": p.audit_fsync.0, "source": p.audit_fsync.1.as_ref().map(ToString::to_string)})))).collect::<serde_json::Map<String, serde_json::Value>>(),
+        "filters": {
+            "modes": crate::config::OutStream::ALL.iter().map(|st| {
+                let m = &p.filters.modes[*st as usize];
+                (st.as_str().to_string(), serde_json::json!({
+                    "secrets": {"mode": m[0].0, "source": m[0].1.as_ref().map(ToString::to_string)},
+                    "injection": {"mode": m[1].0, "source": m[1].1.as_ref().map(ToString::to_string)},
+                }))
+            }).collect::<serde_json::Map<String, serde_json::Value>>(),
+            "timeout": p.filters.timeout.0,
+            "output_cap": p.filters.output_cap.0,
+        },
+        "env": {
+            "scrub": p.filters.scrub.iter().map(|(pat, o)| serde_json::json!({"pattern": pat, "source": o.as_ref().map(ToString::to_string)})).collect::<Vec<_>>(),
+            "allow": p.filters.allow.iter().map(|(prog, vars, o)| serde_json::json!({"program": prog, "vars": vars, "source": o.as_ref().map(ToString::to_string)})).collect::<Vec<_>>(),
+        },
         "rules": rules,
         "ignored": p.warnings.iter().map(|w| serde_json::json!({"source": w.origin.to_string(), "message": w.message, "text": w.text})).collect::<Vec<_>>(),
     })

@@ -1111,7 +1111,7 @@ fn merge(
             let Some((n, origin)) = value else { continue };
             let slot = if which == "timeout" { &mut policy.filters.timeout } else { &mut policy.filters.output_cap };
             // 0 is no limit, the loosest; any other value is stricter the smaller it is.
-            let tighter = n != 0 && (slot.0 == 0 || n <= slot.0);
+            let tighter = n == slot.0 || (n != 0 && (slot.0 == 0 || n <= slot.0));
             if tighter || kind.may_loosen() {
                 *slot = (n, Some(origin));
             } else {

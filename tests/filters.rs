@@ -1,0 +1,115 @@
+//! Output filters and limits end to end: the relay keeps both streams flowing and
+//! intact, binary output passes unmodified, the cap truncates with a marker, the time
+//! limit ends the whole process tree, and credentials are scrubbed from the
+//! environment except for the programs allowed them.
+
+mod common;
+
+use common::{stderr, stdout, TestEnv};
+
+/// An environment whose operator config (`~/.config/tako-exec/config.toml`) is `toml`.
+fn with_operator_config(toml: &str) -> TestEnv {
+    let env = TestEnv::new();
+    let dir = env.home().join(".config/tako-exec");
+    std::fs::create_dir_all(&dir).expect("config dir");
+    std::fs::write(dir.join("config.toml"), toml).expect("config");
+    env
+}
+
+#[test]
+fn both_streams_flood_without_deadlock_and_arrive_whole() {
+    let env = TestEnv::new();
+    let out = env
+        .cmd(&["-c", "(yes out | head -c 3000000) & yes err | head -c 3000000 >&2; wait; echo done"])
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr[..200.min(out.stderr.len())]));
+    assert_eq!(out.stdout.len(), 3_000_000 + 5);
+    assert_eq!(out.stderr.len(), 3_000_000);
+    assert!(out.stdout.ends_with(b"done\n"));
+    assert!(out.stdout[..3_000_000].chunks(4).all(|c| c == b"out\n"), "order kept within the stream");
+}
+
+#[test]
+fn binary_output_passes_unmodified() {
+    let env = TestEnv::new();
+    let mut bytes: Vec<u8> = (0..=255u8).cycle().take(300_000).collect();
+    bytes.extend_from_slice(b"AKIAIOSFODNN7EXAMPLE\n-----BEGIN RSA PRIVATE KEY-----\n");
+    std::fs::write(env.path("blob.bin"), &bytes).expect("write");
+    let out = env.cmd(&["-c", "cat blob.bin"]).output().expect("run");
+    assert_eq!(out.status.code(), Some(0));
+    assert!(out.stdout == bytes, "binary output changed ({} bytes out of {})", out.stdout.len(), bytes.len());
+}
+
+#[test]
+fn the_output_cap_truncates_with_a_marker() {
+    let env = with_operator_config("[filters]\noutput_cap = 100\n");
+    let out = env.cmd(&["-c", "seq 1 100000"]).output().expect("run");
+    assert_eq!(out.status.code(), Some(0));
+    let text = stdout(&out);
+    let (kept, marker) = text.split_at(100);
+    assert!(kept.starts_with("1\n2\n3\n"), "{kept}");
+    assert!(
+        marker.contains("[tako: output truncated at 100 bytes;") && marker.contains("more bytes were dropped]"),
+        "{marker}"
+    );
+    // The whole output was drained: seq finished normally.
+    let dropped: u64 =
+        marker.split("; ").nth(1).and_then(|m| m.split(' ').next()).and_then(|n| n.parse().ok()).unwrap_or(0);
+    assert_eq!(dropped + 100, (1..=100_000u64).map(|n| n.to_string().len() as u64 + 1).sum::<u64>());
+}
+
+#[test]
+fn the_time_limit_ends_the_whole_process_tree() {
+    let env = with_operator_config("[filters]\ntimeout = 1\n");
+    let started = std::time::Instant::now();
+    let out = env.cmd(&["-c", "sleep 60 & echo $! > bg.pid; sleep 60"]).output().expect("run");
+    // A guard against a hang, not a timing assertion: the limit is 1 s, the sleeps 60 s.
+    assert!(started.elapsed() < std::time::Duration::from_secs(30));
+    assert_eq!(std::os::unix::process::ExitStatusExt::signal(&out.status), Some(15), "ended by SIGTERM");
+    assert!(stderr(&out).contains("stopped after 1s"), "{}", stderr(&out));
+    let pid: i32 = std::fs::read_to_string(env.path("bg.pid")).expect("pid").trim().parse().expect("a pid");
+    // The background sleep was in the group: it is gone (reaped by init, or a zombie of a dead shell).
+    let gone = (0..100).any(|_| {
+        let alive = std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|s| !s.contains(") Z "));
+        if alive {
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        !alive
+    });
+    assert!(gone, "the background process {pid} survived the limit");
+}
+
+#[test]
+fn credentials_are_scrubbed_except_for_allowed_programs() {
+    let env = TestEnv::new().with_env("GITHUB_TOKEN", "ghp_notreal").with_env("HARMLESS", "kept");
+    let out = env.cmd(&["-c", "echo ${GITHUB_TOKEN:-scrubbed} $HARMLESS"]).output().expect("run");
+    assert_eq!(stdout(&out), "scrubbed kept\n");
+    // A command that runs gh keeps the token gh needs.
+    let gh = env.bin().join("gh");
+    std::fs::create_dir_all(env.bin()).expect("bin");
+    std::fs::write(&gh, "#!/bin/sh\necho \"gh sees ${GITHUB_TOKEN:-nothing}\"\n").expect("write");
+    std::fs::set_permissions(&gh, std::os::unix::fs::PermissionsExt::from_mode(0o755)).expect("chmod");
+    let out = env.cmd(&["-c", &format!("{} pr list", gh.display())]).output().expect("run");
+    assert_eq!(stdout(&out), "gh sees ghp_notreal\n", "{}", stderr(&out));
+    // The policy can scrub more, and `config show` lists it.
+    let env = with_operator_config("[env]\nscrub = [\"HARMLESS\"]\n").with_env("HARMLESS", "kept");
+    let out = env.cmd(&["-c", "echo ${HARMLESS:-scrubbed}"]).output().expect("run");
+    assert_eq!(stdout(&out), "scrubbed\n");
+    let shown = stdout(&env.cmd(&["config", "show"]).output().expect("show"));
+    assert!(shown.contains("env scrub: HARMLESS") && shown.contains("env scrub: *_TOKEN"), "{shown}");
+}
+
+#[test]
+fn a_workspace_cannot_loosen_the_filters() {
+    let env = TestEnv::new();
+    env.write(
+        "tako.toml",
+        "[filters]\nsecrets = \"off\"\ntimeout = 0\n[env]\nallow = [{ program = \"curl\", vars = [\"*\"] }]\n",
+    );
+    let out = env.cmd(&["config", "check"]).output().expect("check");
+    assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
+    let text = stdout(&out);
+    assert!(text.contains("may only make a filter stricter"), "{text}");
+    assert!(text.contains("may not keep secrets in commands' environments"), "{text}");
+}
