@@ -168,8 +168,7 @@ impl Reader<'_> {
                 self.error(&key.span(), unknown_key(k, &keys));
                 continue;
             };
-            let n = v.get_ref().as_integer().and_then(|i| i.as_str().parse::<u64>().ok().filter(|_| i.radix() == 10));
-            match n {
+            match whole(v) {
                 Some(n) if n <= limit.max() => layer.limits.push((limit, n, self.origin(&v.span()))),
                 Some(_) => self.error(&v.span(), format!("`{k}` is at most {}", limit.max())),
                 None => self.type_error(v, &format!("`{k}` as a whole number from 0 to {}", limit.max())),
@@ -205,23 +204,17 @@ impl Reader<'_> {
                         put(self, &[super::OutStream::Stdout, super::OutStream::Stderr], v);
                     }
                 }
-                "timeout" | "output_cap" => {
-                    let n = v
-                        .get_ref()
-                        .as_integer()
-                        .and_then(|i| i.as_str().parse::<u64>().ok().filter(|_| i.radix() == 10));
-                    match n {
-                        Some(n) => {
-                            let o = self.origin(&v.span());
-                            if k == "timeout" {
-                                layer.timeout = Some((n, o));
-                            } else {
-                                layer.output_cap = Some((n, o));
-                            }
+                "timeout" | "output_cap" => match whole(v) {
+                    Some(n) => {
+                        let o = self.origin(&v.span());
+                        if k == "timeout" {
+                            layer.timeout = Some((n, o));
+                        } else {
+                            layer.output_cap = Some((n, o));
                         }
-                        None => self.type_error(v, &format!("`{k}` as a whole number (0: none)")),
                     }
-                }
+                    None => self.type_error(v, &format!("`{k}` as a whole number (0: none)")),
+                },
                 other => {
                     self.error(&key.span(), unknown_key(other, &["secrets", "injection", "timeout", "output_cap"]))
                 }
@@ -586,6 +579,11 @@ impl Reader<'_> {
         }
         (self.diags.len() == errors_before).then_some(rule)
     }
+}
+
+/// A non-negative decimal integer, as written (no sign, no `0x`, no float).
+fn whole(v: &Spanned<DeValue<'_>>) -> Option<u64> {
+    v.get_ref().as_integer().and_then(|i| i.as_str().parse::<u64>().ok().filter(|_| i.radix() == 10))
 }
 
 /// Whether `rule` matches any program `text` runs.
