@@ -645,15 +645,19 @@ fn triggers() -> Vec<(&'static str, Trigger)> {
     all
 }
 
-/// Compiled detector state, built once.
+/// The trigger automaton, built on the first call: all that ordinary text ever needs.
 struct Engine {
     /// The trigger automaton.
     ac: AhoCorasick,
     /// Per trigger pattern: its kind.
     kinds: Vec<Trigger>,
-    /// The families' multi-pattern regex.
+}
+
+/// The families' multi-pattern regex and the rule id of each pattern, compiled only
+/// when a region or a decoded segment is first searched: compiling it costs tens of
+/// milliseconds, which a command whose output holds no trigger must not pay.
+struct Families {
     re: Regex,
-    /// Rule id per regex pattern.
     ids: Vec<&'static str>,
 }
 
@@ -662,12 +666,16 @@ static ENGINE: LazyLock<Option<Engine>> = LazyLock::new(|| {
     let ac = AhoCorasick::builder()
         .ascii_case_insensitive(true)
         .match_kind(MatchKind::LeftmostFirst)
-        .kind(Some(AhoCorasickKind::DFA))
+        // A contiguous NFA builds in well under a millisecond (a DFA took ~10 ms, paid
+        // by every command with output) and searches nearly as fast.
+        .kind(Some(AhoCorasickKind::ContiguousNFA))
         .build(trig.iter().map(|(t, _)| t))
         .ok()?;
-    let (re, ids) = families::compile().ok()?;
-    Some(Engine { ac, kinds: trig.iter().map(|(_, k)| *k).collect(), re, ids })
+    Some(Engine { ac, kinds: trig.iter().map(|(_, k)| *k).collect() })
 });
+
+static FAMILIES: LazyLock<Option<Families>> =
+    LazyLock::new(|| families::compile().ok().map(|(re, ids)| Families { re, ids }));
 
 /// A window of the input to normalize and search.
 #[derive(Debug, Clone, Copy)]
@@ -688,14 +696,14 @@ pub fn find(input: &[u8]) -> Vec<Finding> {
     trigger_points(engine, input, &mut points);
     let has_non_ascii = !input.is_ascii();
     if has_non_ascii {
-        non_ascii(input, engine, &mut points, &mut out);
+        non_ascii(input, &mut points, &mut out);
         points.sort_unstable_by_key(|p| p.0);
     }
     for region in regions(input, &points) {
-        search_region(engine, input, region, &mut out);
+        search_region(input, region, &mut out);
     }
     for seg in decode::segments(input) {
-        if matches_any(engine, &seg.text) {
+        if matches_any(&seg.text) {
             out.push(finding(ENCODED, seg.start, seg.end));
         }
     }
@@ -767,7 +775,7 @@ fn whole_word(input: &[u8], s: usize, e: usize) -> bool {
 
 /// Walks the non-ASCII characters: disguise points for regions, and the structural
 /// `invisible-text` findings.
-fn non_ascii(input: &[u8], engine: &Engine, points: &mut Vec<(usize, bool)>, out: &mut Vec<Finding>) {
+fn non_ascii(input: &[u8], points: &mut Vec<(usize, bool)>, out: &mut Vec<Finding>) {
     let mut tags: Option<(usize, usize, usize)> = None; // (start, end, count)
     let mut selectors: Option<(usize, usize, Vec<u8>)> = None;
     let mut zw: Vec<usize> = Vec::new();
@@ -778,7 +786,7 @@ fn non_ascii(input: &[u8], engine: &Engine, points: &mut Vec<(usize, bool)>, out
             // Skip ASCII quickly, closing any open run first.
             let run = input[i..].iter().position(|b| !b.is_ascii()).unwrap_or(input.len() - i);
             close_tags(&mut tags, input, out);
-            close_selectors(&mut selectors, engine, out);
+            close_selectors(&mut selectors, out);
             prev = input.get(i + run - 1).map(|&b| char::from(b));
             i += run;
             continue;
@@ -805,7 +813,7 @@ fn non_ascii(input: &[u8], engine: &Engine, points: &mut Vec<(usize, bool)>, out
                 sel.1 = i + len;
                 sel.2.push(b);
             } else {
-                close_selectors(&mut selectors, engine, out);
+                close_selectors(&mut selectors, out);
             }
             if normalize::is_bidi_override(c) {
                 let end = bidi_end(input, i + len);
@@ -822,7 +830,7 @@ fn non_ascii(input: &[u8], engine: &Engine, points: &mut Vec<(usize, bool)>, out
         i += len;
     }
     close_tags(&mut tags, input, out);
-    close_selectors(&mut selectors, engine, out);
+    close_selectors(&mut selectors, out);
     // Zero-width characters splitting words: two or more close together.
     let mut k = 0;
     while k < zw.len() {
@@ -865,11 +873,11 @@ fn selector_byte(c: char) -> Option<u8> {
 }
 
 /// Reports a run of variation selectors long enough to carry a message.
-fn close_selectors(sel: &mut Option<(usize, usize, Vec<u8>)>, engine: &Engine, out: &mut Vec<Finding>) {
+fn close_selectors(sel: &mut Option<(usize, usize, Vec<u8>)>, out: &mut Vec<Finding>) {
     if let Some((s, e, bytes)) = sel.take() {
         if bytes.len() >= 8 {
             out.push(finding(INVISIBLE, s, e.min(s + MAX_SPAN)));
-            if matches_any(engine, &bytes) {
+            if matches_any(&bytes) {
                 out.push(finding(ENCODED, s, e.min(s + MAX_SPAN)));
             }
         }
@@ -936,8 +944,8 @@ fn boundary_forward(input: &[u8], mut at: usize) -> usize {
 }
 
 /// Runs the families over one region (and its ROT13 when asked).
-fn search_region(engine: &Engine, input: &[u8], region: Region, out: &mut Vec<Finding>) {
-    let Some(bytes) = input.get(region.start..region.end) else {
+fn search_region(input: &[u8], region: Region, out: &mut Vec<Finding>) {
+    let (Some(bytes), Some(engine)) = (input.get(region.start..region.end), FAMILIES.as_ref()) else {
         return;
     };
     let norm = normalize::normalize(bytes, region.start);
@@ -963,7 +971,8 @@ fn search_region(engine: &Engine, input: &[u8], region: Region, out: &mut Vec<Fi
 }
 
 /// Does any family match the normal form of `text` (decoded bytes)?
-fn matches_any(engine: &Engine, text: &[u8]) -> bool {
+fn matches_any(text: &[u8]) -> bool {
+    let Some(engine) = FAMILIES.as_ref() else { return false };
     let norm = normalize::normalize(text, 0);
     engine.re.is_match(&norm.text)
 }
