@@ -107,6 +107,12 @@ pub fn main(argv: Vec<OsString>) -> i32 {
     if let Cli::Scan(a) = &cli {
         return scan(a);
     }
+    if let Cli::Hook(a) = &cli {
+        return crate::githooks::run(a);
+    }
+    if let Cli::Hooks(a) = &cli {
+        return crate::githooks::install::run(a);
+    }
     let extra = if let Cli::Check(a) = &cli { a.config.clone() } else { None };
     let settings = match Settings::from_process(extra.as_deref()) {
         Ok(s) => s,
@@ -119,7 +125,14 @@ pub fn main(argv: Vec<OsString>) -> i32 {
         Cli::Check(a) => check(&a, &settings),
         Cli::Exec(argv) => run_argv(&argv, &settings),
         Cli::Shell(s) => run_shell(s, &settings),
-        Cli::Info(_) | Cli::Explain(_) | Cli::Config(_) | Cli::Init(_) | Cli::Control(_) | Cli::Scan(_) => {
+        Cli::Info(_)
+        | Cli::Explain(_)
+        | Cli::Config(_)
+        | Cli::Init(_)
+        | Cli::Control(_)
+        | Cli::Scan(_)
+        | Cli::Hook(_)
+        | Cli::Hooks(_) => {
             unreachable!("handled above")
         }
     }

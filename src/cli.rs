@@ -42,6 +42,10 @@ pub enum Cli {
     Control(Control),
     /// `tako-exec scan [--json] [FILE…]`: report secrets and injection text.
     Scan(ScanArgs),
+    /// `tako-exec hook NAME [ARGS…]`: a git hook's checks (what the shims call).
+    Hook(HookArgs),
+    /// `tako-exec hooks install | uninstall | status`.
+    Hooks(HooksArgs),
     /// Help or version text, already rendered by clap.
     Info(String),
 }
@@ -154,6 +158,40 @@ pub struct ScanArgs {
     pub json: bool,
     /// Files to scan; none: standard input.
     pub files: Vec<std::path::PathBuf>,
+}
+
+/// `tako-exec hook NAME [ARGS…]`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HookArgs {
+    /// Which hook git is running.
+    pub name: crate::githooks::HookName,
+    /// The arguments git passed to the hook.
+    pub args: Vec<OsString>,
+}
+
+/// `tako-exec hooks …`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HooksArgs {
+    /// What to do.
+    pub action: HooksAction,
+    /// The hooks to act on (none: all of tako-exec's).
+    pub names: Vec<crate::githooks::HookName>,
+    /// `install`: replace a hook that cannot be chained; `uninstall`: remove a shim
+    /// changed since it was installed.
+    pub force: bool,
+    /// `status`: one JSON object.
+    pub json: bool,
+}
+
+/// `hooks` subcommands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HooksAction {
+    /// Install the shims (chaining what is there).
+    Install,
+    /// Restore what was there before.
+    Uninstall,
+    /// What is installed, intact, and whether anything bypasses it.
+    Status,
 }
 
 /// The control-plane commands (see [`crate::control`]).
@@ -301,6 +339,20 @@ enum Sub {
         #[command(subcommand)]
         action: ConfigSub,
     },
+    /// Run a git hook's checks (the installed hook shims call this).
+    Hook {
+        /// pre-commit, pre-push or commit-msg.
+        #[arg(value_parser = parse_hook_name)]
+        name: crate::githooks::HookName,
+        /// The hook's arguments, as git passed them.
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+        args: Vec<OsString>,
+    },
+    /// Install, uninstall or inspect tako-exec's git hooks.
+    Hooks {
+        #[command(subcommand)]
+        action: HooksSub,
+    },
     /// Show a guard's documentation, or the catalog.
     Explain {
         /// Guard code (FS001) or name (delete-critical).
@@ -310,6 +362,43 @@ enum Sub {
         #[arg(long, conflicts_with = "code")]
         list: bool,
     },
+}
+
+/// `hooks` subcommands.
+#[derive(Subcommand, Debug)]
+enum HooksSub {
+    /// Install the hook shims where git runs hooks (core.hooksPath honoured); an
+    /// existing hook is kept and run after tako-exec's checks.
+    Install {
+        /// Replace (and keep aside) a hook that cannot be chained.
+        #[arg(long)]
+        force: bool,
+        /// Which hooks (default: pre-commit, pre-push, commit-msg).
+        #[arg(value_parser = parse_hook_name)]
+        names: Vec<crate::githooks::HookName>,
+    },
+    /// Remove tako-exec's hooks and restore exactly what was there.
+    Uninstall {
+        /// Also remove a shim changed since it was installed.
+        #[arg(long)]
+        force: bool,
+        /// Which hooks (default: all installed).
+        #[arg(value_parser = parse_hook_name)]
+        names: Vec<crate::githooks::HookName>,
+    },
+    /// What is installed, whether it is intact, and whether anything bypasses it.
+    Status {
+        /// One JSON object.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+fn parse_hook_name(s: &str) -> std::result::Result<crate::githooks::HookName, String> {
+    crate::githooks::HookName::parse(s).ok_or_else(|| {
+        let names: Vec<&str> = crate::githooks::HookName::ALL.iter().map(|h| h.as_str()).collect();
+        format!("unknown hook `{s}` (one of: {})", names.join(", "))
+    })
 }
 
 /// `policy` subcommands.
@@ -370,6 +459,8 @@ const OWN_WORDS: &[&str] = &[
     "init",
     "policy",
     "scan",
+    "hook",
+    "hooks",
     "approvals",
     "approve",
     "deny",
@@ -455,6 +546,16 @@ fn parse_own(argv0: &OsStr, args: Vec<OsString>) -> Result<Cli> {
         Sub::Policy { action: PolicySub::Accept } => Cli::Control(Control::PolicyAccept),
         Sub::Approvals { json } => Cli::Control(Control::Approvals { json }),
         Sub::Scan { json, files } => Cli::Scan(ScanArgs { json, files }),
+        Sub::Hook { name, args } => Cli::Hook(HookArgs { name, args }),
+        Sub::Hooks { action } => Cli::Hooks(match action {
+            HooksSub::Install { force, names } => HooksArgs { action: HooksAction::Install, names, force, json: false },
+            HooksSub::Uninstall { force, names } => {
+                HooksArgs { action: HooksAction::Uninstall, names, force, json: false }
+            }
+            HooksSub::Status { json } => {
+                HooksArgs { action: HooksAction::Status, names: Vec::new(), force: false, json }
+            }
+        }),
         Sub::Approve { id } => Cli::Control(Control::Decide { id, approve: true }),
         Sub::Deny { id } => Cli::Control(Control::Decide { id, approve: false }),
         Sub::Pause { reason } => Cli::Control(Control::Pause { reason }),

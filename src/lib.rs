@@ -19,6 +19,7 @@ pub mod egress;
 pub mod error;
 pub mod exec;
 pub mod filter;
+pub mod githooks;
 pub mod guard;
 pub mod operator;
 pub mod outcome;

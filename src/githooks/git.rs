@@ -1,0 +1,170 @@
+//! Running git from a hook: its command line, with the hook's environment (so
+//! `GIT_INDEX_FILE`, `GIT_DIR` and worktrees are git's own), and errors that say which
+//! git command failed and why. Every failure is a refusal (fail closed).
+
+use std::ffi::OsStr;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+/// A git command that could not run or failed.
+#[derive(Debug, thiserror::Error)]
+pub enum GitError {
+    /// git could not be started.
+    #[error("cannot run `git {args}`: {source}")]
+    Spawn {
+        /// The arguments.
+        args: String,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// git exited with an error.
+    #[error("`git {args}` failed ({status}): {message}")]
+    Failed {
+        /// The arguments.
+        args: String,
+        /// Its exit status.
+        status: String,
+        /// Its standard error, trimmed.
+        message: String,
+    },
+}
+
+/// Runs git in one directory.
+#[derive(Debug, Clone)]
+pub struct Git {
+    dir: PathBuf,
+}
+
+impl Git {
+    /// Git run from `dir`.
+    #[must_use]
+    pub fn new(dir: impl Into<PathBuf>) -> Self {
+        Self { dir: dir.into() }
+    }
+
+    /// The directory git runs in.
+    #[must_use]
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    fn command<S: AsRef<OsStr>>(&self, args: &[S]) -> Command {
+        let mut c = Command::new("git");
+        // Output meant for people (pagers, colours, quoted paths, external diff tools)
+        // is turned off; everything else is the repository's own configuration.
+        c.current_dir(&self.dir)
+            .args(["-c", "core.quotePath=false", "-c", "color.ui=false", "--no-pager"])
+            .args(args)
+            .env("GIT_TERMINAL_PROMPT", "0")
+            .env_remove("GIT_EXTERNAL_DIFF");
+        c
+    }
+
+    /// Standard output of `git ARGS`; an error when it does not exit 0.
+    ///
+    /// # Errors
+    /// When git cannot run or fails.
+    pub fn output<S: AsRef<OsStr>>(&self, args: &[S]) -> Result<Vec<u8>, GitError> {
+        self.output_with_input(args, None)
+    }
+
+    /// [`Self::output`] with `input` on git's standard input.
+    ///
+    /// # Errors
+    /// When git cannot run or fails.
+    pub fn output_with_input<S: AsRef<OsStr>>(&self, args: &[S], input: Option<&[u8]>) -> Result<Vec<u8>, GitError> {
+        let shown = || args.iter().map(|a| a.as_ref().to_string_lossy()).collect::<Vec<_>>().join(" ");
+        let mut c = self.command(args);
+        c.stdin(if input.is_some() { Stdio::piped() } else { Stdio::null() })
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        let mut child = c.spawn().map_err(|source| GitError::Spawn { args: shown(), source })?;
+        if let Some(bytes) = input {
+            let mut stdin = child.stdin.take().expect("stdin is piped");
+            // Written from a thread: git may fill its stdout before reading all of it.
+            let bytes = bytes.to_vec();
+            let writer = std::thread::spawn(move || stdin.write_all(&bytes));
+            let out = child.wait_with_output().map_err(|source| GitError::Spawn { args: shown(), source })?;
+            let _ = writer.join();
+            return finish(out, shown);
+        }
+        let out = child.wait_with_output().map_err(|source| GitError::Spawn { args: shown(), source })?;
+        finish(out, shown)
+    }
+
+    /// Standard output as text, trimmed of the final newline.
+    ///
+    /// # Errors
+    /// When git cannot run or fails.
+    pub fn line<S: AsRef<OsStr>>(&self, args: &[S]) -> Result<String, GitError> {
+        let out = self.output(args)?;
+        Ok(String::from_utf8_lossy(&out).trim_end_matches(['\n', '\r']).to_string())
+    }
+
+    /// Whether `git ARGS` exits 0 (`true`) or 1 (`false`); any other end is an error.
+    /// For questions git answers by status (`merge-base --is-ancestor`).
+    ///
+    /// # Errors
+    /// When git cannot run or ends otherwise.
+    pub fn yes_no<S: AsRef<OsStr>>(&self, args: &[S]) -> Result<bool, GitError> {
+        let shown = || args.iter().map(|a| a.as_ref().to_string_lossy()).collect::<Vec<_>>().join(" ");
+        let out = self
+            .command(args)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .output()
+            .map_err(|source| GitError::Spawn { args: shown(), source })?;
+        match out.status.code() {
+            Some(0) => Ok(true),
+            Some(1) => Ok(false),
+            _ => Err(failed(&out, shown())),
+        }
+    }
+
+    /// A path of git's (`git rev-parse --git-path WHAT`: `hooks` honours
+    /// `core.hooksPath`, worktrees share the common directory's), absolute.
+    ///
+    /// # Errors
+    /// When git cannot answer (not a repository).
+    pub fn git_path(&self, what: &str) -> Result<PathBuf, GitError> {
+        let p = PathBuf::from(self.line(&["rev-parse", "--git-path", what])?);
+        Ok(if p.is_absolute() { p } else { self.dir.join(p) })
+    }
+
+    /// The top of the working tree.
+    ///
+    /// # Errors
+    /// When git cannot answer (not a repository, or a bare one).
+    pub fn toplevel(&self) -> Result<PathBuf, GitError> {
+        self.line(&["rev-parse", "--show-toplevel"]).map(PathBuf::from)
+    }
+
+    /// The object `rev` names, if it exists (`None` for an unborn `HEAD`).
+    ///
+    /// # Errors
+    /// When git cannot run.
+    pub fn resolve(&self, rev: &str) -> Result<Option<String>, GitError> {
+        let spec = format!("{rev}^{{commit}}");
+        match self.output(&["rev-parse", "--verify", "--quiet", &spec]) {
+            Ok(out) => Ok(Some(String::from_utf8_lossy(&out).trim().to_string())),
+            Err(GitError::Failed { .. }) => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+}
+
+fn finish(out: std::process::Output, shown: impl FnOnce() -> String) -> Result<Vec<u8>, GitError> {
+    if out.status.success() {
+        Ok(out.stdout)
+    } else {
+        Err(failed(&out, shown()))
+    }
+}
+
+fn failed(out: &std::process::Output, args: String) -> GitError {
+    let message = String::from_utf8_lossy(&out.stderr).trim().to_string();
+    let status = out.status.code().map_or_else(|| "killed by a signal".to_string(), |c| format!("exit {c}"));
+    GitError::Failed { args, status, message }
+}

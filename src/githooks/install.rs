@@ -1,0 +1,12 @@
+//! `tako-exec hooks install | uninstall | status`: placing the shims where git runs
+//! hooks, chaining what was there, and restoring it.
+
+use crate::cli::HooksArgs;
+
+/// Runs `hooks install | uninstall | status`; the exit code.
+#[must_use]
+pub fn run(a: &HooksArgs) -> i32 {
+    let _ = a;
+    crate::term::error(&"`tako-exec hooks` is not built yet");
+    crate::outcome::code::FAILED
+}
