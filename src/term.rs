@@ -528,6 +528,134 @@ pub fn catalog() -> String {
     s
 }
 
+/// A git hook could not check (so it refuses).
+pub fn hook_failure(name: crate::githooks::HookName, err: &dyn std::fmt::Display) {
+    eprintln!("tako-exec {name}: refused: cannot check: {}", sanitize(&err.to_string()));
+}
+
+/// One problem of a hook, on one or two lines.
+fn hook_problem(s: &mut String, p: &crate::githooks::Problem) {
+    use crate::githooks::Problem;
+    let at = |commit: &Option<String>| {
+        commit.as_ref().map_or_else(String::new, |c| format!(" (commit {})", &c[..c.len().min(12)]))
+    };
+    match p {
+        Problem::ControlPlane { path, commit: None, fix } if path == ".tako/" => {
+            let _ = writeln!(s, "  [tako-tracked] {}", sanitize(fix));
+        }
+        Problem::ControlPlane { path, commit, fix } => {
+            let _ = writeln!(
+                s,
+                "  [tako-tracked] {}{}: the operator's control plane must never be committed",
+                sanitize(path),
+                at(commit)
+            );
+            let _ = writeln!(s, "      fix: {}", sanitize(fix));
+        }
+        Problem::Secret { path, line, rule, fingerprint, commit } => {
+            let _ = writeln!(s, "  [secret:{rule}] {}:{line}{}: fingerprint {fingerprint}", sanitize(path), at(commit));
+        }
+        Problem::ProtectedFile { path, pattern, origin } => {
+            let from = origin.as_ref().map_or_else(|| "built in".to_string(), |o| sanitize(o));
+            let _ = writeln!(
+                s,
+                "  [protected-file] {}: a change to a protected file (`{}`, {from})",
+                sanitize(path),
+                sanitize(pattern)
+            );
+        }
+        Problem::ProtectedBranch { branch, change, pattern } => {
+            let what = match *change {
+                "delete" => "deleting it",
+                "non-fast-forward" => "rewriting its history (a force push)",
+                _ => "a push whose remote commit is not known here, so it cannot be shown to be a fast-forward (git fetch first)",
+            };
+            let _ = writeln!(
+                s,
+                "  [protected-branch] {}: {what}; it is protected (`{}`)",
+                sanitize(branch),
+                sanitize(pattern)
+            );
+        }
+        Problem::HookChanged { message } => {
+            let _ = writeln!(s, "  [hook-changed] {}", sanitize(message));
+        }
+    }
+}
+
+/// What a hook found and decided, on stderr (nothing when all is well).
+pub fn hook_report(name: crate::githooks::HookName, r: &crate::githooks::Report, d: crate::githooks::Decision) {
+    let text = hook_report_text(name, r, d);
+    if !text.is_empty() {
+        eprint!("{text}");
+    }
+}
+
+/// [`hook_report`]'s text.
+#[must_use]
+pub fn hook_report_text(
+    name: crate::githooks::HookName,
+    r: &crate::githooks::Report,
+    d: crate::githooks::Decision,
+) -> String {
+    use crate::githooks::{Decision, HookName, Problem};
+    let mut s = String::new();
+    for (p, reason, origin) in &r.accepted {
+        if let Problem::Secret { path, line, rule, .. } = p {
+            let _ = writeln!(
+                s,
+                "tako-exec {name}: accepted [secret:{rule}] {}:{line}: {} ({})",
+                sanitize(path),
+                sanitize(reason),
+                sanitize(origin)
+            );
+        }
+    }
+    if r.problems.is_empty() {
+        return s;
+    }
+    let what = if name == HookName::PrePush { "push" } else { "commit" };
+    let n = r.problems.len();
+    let verdict = if d == Decision::Overridden { "overridden by the operator" } else { "refused" };
+    let _ = writeln!(s, "tako-exec {name}: {what} {verdict} ({n} problem{})", if n == 1 { "" } else { "s" });
+    for p in &r.problems {
+        hook_problem(&mut s, p);
+    }
+    for note in &r.notes {
+        let _ = writeln!(s, "  note: {}", sanitize(note));
+    }
+    if let Some(Problem::Secret { fingerprint, .. }) = r.problems.iter().find(|p| matches!(p, Problem::Secret { .. })) {
+        let _ = writeln!(
+            s,
+            "Secrets: remove them from what is committed (edit, then `git add`; for pushed commits, rewrite the \
+             unpushed history), and rotate any that were real. A false positive is accepted in policy:\n  \
+             [[hooks.allow]]\n  fingerprint = \"{fingerprint}\"\n  reason = \"why this is not a secret\""
+        );
+    }
+    if d == Decision::Refused {
+        let again = if name == HookName::PrePush { "git push" } else { "git commit" };
+        let _ = writeln!(
+            s,
+            "To let this through once, the operator runs `{}=1 {again} …` at a terminal and confirms; it is recorded in the audit log.",
+            crate::githooks::OVERRIDE_VAR
+        );
+    }
+    s
+}
+
+/// The terminal question of an operator's override.
+#[must_use]
+pub fn hook_override_prompt(name: crate::githooks::HookName, r: &crate::githooks::Report) -> String {
+    let mut s = format!("\r\ntako-exec {name}: the operator asked to override a refusal:\r\n");
+    for p in &r.problems {
+        let mut one = String::new();
+        hook_problem(&mut one, p);
+        s.push_str(&one.replace('\n', "\r\n"));
+    }
+    s.push_str("Let it through anyway (recorded in the audit log)? [y/N] ");
+    s
+}
+
 /// Writes to stdout; a closed stdout (`| head`) is not an error worth a panic.
 pub fn out(text: &str) {
     let mut o = std::io::stdout().lock();

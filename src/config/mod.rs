@@ -302,6 +302,53 @@ pub struct Layer {
     pub env_scrub: Vec<(String, Origin)>,
     /// `[env] allow`: program, variable patterns.
     pub env_allow: Vec<(String, Vec<String>, Origin)>,
+    /// `[hooks] protected_branches`.
+    pub protected_branches: Option<Vec<(String, Origin)>>,
+    /// `[hooks] protected_files`.
+    pub protected_files: Option<Vec<(String, Origin)>>,
+    /// `[[hooks.allow]]` entries.
+    pub hook_allow: Vec<HookAllow>,
+}
+
+/// What the git hooks check (`[hooks]`), merged.
+#[derive(Debug, Clone)]
+pub struct Hooks {
+    /// Branch name patterns (`*` within a component, `**` across) that pre-push keeps
+    /// from deletion and non-fast-forward updates.
+    pub protected_branches: Vec<(String, Option<Origin>)>,
+    /// Path globs (from the top of the working tree) whose staged changes pre-commit
+    /// refuses.
+    pub protected_files: Vec<(String, Option<Origin>)>,
+    /// Accepted findings.
+    pub allow: Vec<HookAllow>,
+}
+
+impl Default for Hooks {
+    fn default() -> Self {
+        Self {
+            protected_branches: ["main", "master", "release/*"].iter().map(|b| ((*b).to_string(), None)).collect(),
+            protected_files: Vec::new(),
+            allow: Vec::new(),
+        }
+    }
+}
+
+/// One `[[hooks.allow]]` entry: findings it accepts (every field given must match).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HookAllow {
+    /// A path glob.
+    pub path: Option<String>,
+    /// A rule id.
+    pub rule: Option<String>,
+    /// A finding's fingerprint (as the hook prints it).
+    pub fingerprint: Option<String>,
+    /// Why it is accepted.
+    pub reason: String,
+    /// Where it is written.
+    pub origin: Origin,
+    /// Whether it comes from a file that may loosen (the operator's): entries of files
+    /// that may only tighten count only where no operator imprinted the workspace.
+    pub operator: bool,
 }
 
 /// An output stream of a command.
@@ -689,6 +736,8 @@ pub struct Policy {
     pub audit_fsync: (bool, Option<Origin>),
     /// `[filters]` and `[env]`.
     pub filters: Filters,
+    /// `[hooks]`: what the git hooks check.
+    pub hooks: Hooks,
     /// The workspace and the allowed roots with their symbolic links resolved,
     /// computed when first needed.
     real_bounds: std::sync::OnceLock<Vec<PathBuf>>,
@@ -729,6 +778,7 @@ impl Policy {
             limits: Limit::ALL.map(|l| (l.default_value(), None)),
             audit_fsync: (false, None),
             filters: Filters::default(),
+            hooks: Hooks::default(),
             real_bounds: std::sync::OnceLock::new(),
             warnings: Vec::new(),
             files: Vec::new(),
@@ -1138,6 +1188,26 @@ fn merge(
                     ),
                 ));
             }
+        }
+        for (list, slot) in [
+            (layer.protected_branches, &mut policy.hooks.protected_branches),
+            (layer.protected_files, &mut policy.hooks.protected_files),
+        ] {
+            let Some(list) = list else { continue };
+            if kind.may_loosen() {
+                // The operator's list replaces the one before it.
+                *slot = list.into_iter().map(|(p, o)| (p, Some(o))).collect();
+                continue;
+            }
+            for (p, o) in list {
+                if !slot.iter().any(|(q, _)| *q == p) {
+                    slot.push((p, Some(o)));
+                }
+            }
+        }
+        for mut a in layer.hook_allow {
+            a.operator = kind.may_loosen();
+            policy.hooks.allow.push(a);
         }
         if let Some((b, origin)) = layer.audit_fsync {
             if b || kind.may_loosen() {

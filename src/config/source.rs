@@ -19,7 +19,7 @@ use crate::policy::Decision;
 type Located = (String, Range<usize>);
 
 const TOP_KEYS: &[&str] =
-    &["profile", "asks_are_denied", "permissions", "paths", "egress", "control", "filters", "env", "rule"];
+    &["profile", "asks_are_denied", "permissions", "paths", "egress", "control", "filters", "env", "hooks", "rule"];
 const EGRESS_KEYS: &[&str] = &["allow", "deny", "sends"];
 const PATH_KEYS: &[&str] = &["outside", "allowed_roots", "protected"];
 const RULE_KEYS: &[&str] = &[
@@ -132,6 +132,11 @@ impl Reader<'_> {
                 "env" => {
                     if let Some(t) = self.table(value, "`[env]`") {
                         self.env(t, &mut layer);
+                    }
+                }
+                "hooks" => {
+                    if let Some(t) = self.table(value, "`[hooks]`") {
+                        self.hooks(t, &mut layer);
                     }
                 }
                 "rule" => match value.get_ref().as_array() {
@@ -278,6 +283,92 @@ impl Reader<'_> {
                     }
                 }
                 other => self.error(&key.span(), unknown_key(other, &["scrub", "allow"])),
+            }
+        }
+    }
+
+    /// `[hooks]`: `protected_branches`, `protected_files` (globs) and `[[hooks.allow]]`
+    /// (`path`, `rule`, `fingerprint`, at least one, and a `reason`).
+    fn hooks(&mut self, t: &DeTable<'_>, layer: &mut Layer) {
+        for (key, v) in t {
+            match key.get_ref().as_ref() {
+                k @ ("protected_branches" | "protected_files") => {
+                    let mut list = Vec::new();
+                    for (p, span) in self.strings(v).unwrap_or_default() {
+                        match globset::GlobBuilder::new(&p).literal_separator(true).build() {
+                            Ok(_) if !p.is_empty() => list.push((p, self.origin(&span))),
+                            Ok(_) => self.error(&span, "an empty pattern"),
+                            Err(e) => self.error(&span, format!("not a valid glob: {}", e.kind())),
+                        }
+                    }
+                    if k == "protected_branches" {
+                        layer.protected_branches = Some(list);
+                    } else {
+                        layer.protected_files = Some(list);
+                    }
+                }
+                "allow" => {
+                    let Some(items) = v.get_ref().as_array() else {
+                        self.type_error(v, "an array of tables (`[[hooks.allow]]`)");
+                        continue;
+                    };
+                    for item in items {
+                        let Some(entry) = item.get_ref().as_table() else {
+                            self.type_error(item, "a table `{ path = …, rule = …, fingerprint = …, reason = … }`");
+                            continue;
+                        };
+                        let (mut path, mut rule, mut fingerprint, mut reason) = (None, None, None, None);
+                        let mut ok = true;
+                        for (ek, ev) in entry {
+                            let slot = match ek.get_ref().as_ref() {
+                                "path" => &mut path,
+                                "rule" => &mut rule,
+                                "fingerprint" => &mut fingerprint,
+                                "reason" => &mut reason,
+                                other => {
+                                    self.error(
+                                        &ek.span(),
+                                        unknown_key(other, &["path", "rule", "fingerprint", "reason"]),
+                                    );
+                                    ok = false;
+                                    continue;
+                                }
+                            };
+                            *slot = self.string(ev);
+                            ok &= slot.is_some();
+                        }
+                        if let Some(p) = &path {
+                            if let Err(e) = globset::GlobBuilder::new(p).literal_separator(true).build() {
+                                self.error(&item.span(), format!("`path` is not a valid glob: {}", e.kind()));
+                                ok = false;
+                            }
+                        }
+                        if let Some(r) = &rule {
+                            if !crate::filter::secret::rules().any(|x| x.id == r) {
+                                self.error(&item.span(), format!("unknown secret rule `{r}` (see `tako-exec scan`)"));
+                                ok = false;
+                            }
+                        }
+                        let reason = reason.filter(|r| !r.trim().is_empty());
+                        if path.is_none() && rule.is_none() && fingerprint.is_none() {
+                            self.error(&item.span(), "a `[[hooks.allow]]` entry needs `path`, `rule` or `fingerprint`");
+                        } else if reason.is_none() {
+                            self.error(&item.span(), "a `[[hooks.allow]]` entry needs a `reason`");
+                        } else if ok {
+                            layer.hook_allow.push(super::HookAllow {
+                                path,
+                                rule,
+                                fingerprint,
+                                reason: reason.unwrap_or_default(),
+                                origin: self.origin(&item.span()),
+                                operator: false,
+                            });
+                        }
+                    }
+                }
+                other => {
+                    self.error(&key.span(), unknown_key(other, &["protected_branches", "protected_files", "allow"]))
+                }
             }
         }
     }

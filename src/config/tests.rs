@@ -291,3 +291,38 @@ fn control_limits_only_go_down_from_files_that_tighten() {
         ],
     );
 }
+
+#[test]
+fn hooks_table_is_validated_and_merged() {
+    let bad = r#"[hooks]
+protected_branches = ["release/[x"]
+colour = 1
+
+[[hooks.allow]]
+reason = "no field"
+
+[[hooks.allow]]
+path = "fixtures/**"
+
+[[hooks.allow]]
+rule = "no-such-rule"
+reason = "r"
+"#;
+    let e = errors(&[file(SourceKind::Workspace, "tako.toml", bad)]);
+    assert_exactly(&e, &["tako.toml:2:23", "tako.toml:3:1", "tako.toml:5:1", "tako.toml:8:1", "tako.toml:11:1"]);
+
+    let ws = "[hooks]\nprotected_branches = [\"prod\"]\nprotected_files = [\"deploy/**\"]\n\n[[hooks.allow]]\npath = \"fixtures/**\"\nreason = \"examples\"\n";
+    let p = build(&[file(SourceKind::Workspace, "tako.toml", ws)], &ctx()).expect("valid");
+    let branches: Vec<&str> = p.hooks.protected_branches.iter().map(|(b, _)| b.as_str()).collect();
+    assert_eq!(branches, ["main", "master", "release/*", "prod"], "a workspace adds to the defaults");
+    assert_eq!(p.hooks.protected_files.len(), 1);
+    assert_eq!(p.hooks.allow.len(), 1);
+    assert!(!p.hooks.allow[0].operator, "a workspace entry is marked as such");
+
+    let op = "[hooks]\nprotected_branches = [\"trunk\"]\n";
+    let p =
+        build(&[file(SourceKind::Operator, "config.toml", op), file(SourceKind::Workspace, "tako.toml", ws)], &ctx())
+            .expect("valid");
+    let branches: Vec<&str> = p.hooks.protected_branches.iter().map(|(b, _)| b.as_str()).collect();
+    assert_eq!(branches, ["trunk", "prod"], "the operator replaces the list; the workspace still adds");
+}

@@ -10,3 +10,16 @@ pub fn run(a: &HooksArgs) -> i32 {
     crate::term::error(&"`tako-exec hooks` is not built yet");
     crate::outcome::code::FAILED
 }
+
+/// The hook chained at install for `name`, if any and intact (stub until install lands).
+///
+/// # Errors
+/// When it was changed since install.
+pub fn verify_chained(
+    workspace: &std::path::Path,
+    hooks_dir: &std::path::Path,
+    name: super::HookName,
+) -> Result<Option<std::path::PathBuf>, String> {
+    let _ = (workspace, hooks_dir, name);
+    Ok(None)
+}

@@ -20,8 +20,12 @@
 //! index of `git commit -a` or `git commit PATH`), `GIT_DIR`, worktrees and
 //! `core.hooksPath` exactly as git does.
 
+pub mod allow;
+pub mod diff;
 pub mod git;
 pub mod install;
+pub mod precommit;
+pub mod prepush;
 
 use serde::Serialize;
 
@@ -98,12 +102,355 @@ pub fn shim(name: HookName, program: Option<&str>) -> String {
     )
 }
 
-/// Runs `tako-exec hook NAME ARGS…`; the exit code (0: the commit or push may go on).
+/// What a hook refuses.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum Problem {
+    /// Something under a `.tako` directory is tracked, staged or in a pushed commit.
+    ControlPlane {
+        /// The path (or the tracked check's whole message when `commit` is `None` and
+        /// the path is unknown).
+        path: String,
+        /// The commit that adds it (pre-push).
+        commit: Option<String>,
+        /// What to do.
+        fix: String,
+    },
+    /// A secret in the added lines.
+    Secret {
+        /// The file (or `commit message`).
+        path: String,
+        /// The line in the new file.
+        line: u64,
+        /// The secret rule.
+        rule: &'static str,
+        /// Names this finding for `[[hooks.allow]]`.
+        fingerprint: String,
+        /// The commit that adds it (pre-push).
+        commit: Option<String>,
+    },
+    /// A staged change to a file the policy protects (`[hooks] protected_files`).
+    ProtectedFile {
+        /// The file.
+        path: String,
+        /// The pattern it matches.
+        pattern: String,
+        /// Where the pattern is set (`None`: built in).
+        origin: Option<String>,
+    },
+    /// A deletion or rewrite of a protected branch.
+    ProtectedBranch {
+        /// The branch (without `refs/heads/`).
+        branch: String,
+        /// `delete`, `non-fast-forward`, or `unknown-remote-commit`.
+        change: &'static str,
+        /// The pattern it matches.
+        pattern: String,
+    },
+    /// The hook chained at install was changed since.
+    HookChanged {
+        /// What changed and what to do.
+        message: String,
+    },
+}
+
+impl Problem {
+    /// The rule that refuses: a stable id for the audit log and JSON.
+    #[must_use]
+    pub fn rule(&self) -> String {
+        match self {
+            Self::ControlPlane { .. } => "tako-tracked".into(),
+            Self::Secret { rule, .. } => format!("secret:{rule}"),
+            Self::ProtectedFile { .. } => "protected-file".into(),
+            Self::ProtectedBranch { .. } => "protected-branch".into(),
+            Self::HookChanged { .. } => "hook-changed".into(),
+        }
+    }
+}
+
+/// What a hook found.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Report {
+    /// Refusals.
+    pub problems: Vec<Problem>,
+    /// Findings accepted by `[[hooks.allow]]`, with the entry's reason and origin.
+    pub accepted: Vec<(Problem, String, String)>,
+    /// Things worth saying that do not refuse (binary files not scanned, ignored
+    /// allow entries).
+    pub notes: Vec<String>,
+    /// Bytes of added text scanned.
+    pub scanned: u64,
+}
+
+impl Report {
+    /// Adds a secret finding, accepted or not.
+    fn secret(&mut self, allow: &allow::Allowlist, p: Problem) {
+        if let Problem::Secret { path, rule, fingerprint, .. } = &p {
+            if let Some(a) = allow.accepts(path, rule, fingerprint) {
+                let (reason, origin) = (a.reason.clone(), a.origin.to_string());
+                self.accepted.push((p, reason, origin));
+                return;
+            }
+        }
+        self.problems.push(p);
+    }
+
+    /// Scans the added lines of `files` for secrets (and `.tako` paths), as added by
+    /// `commit` (pre-push) or staged (pre-commit).
+    fn scan_patch(&mut self, files: &[diff::FilePatch], commit: Option<&str>, allow: &allow::Allowlist) {
+        for f in files {
+            if f.deleted {
+                continue;
+            }
+            let known = self.problems.iter().any(|p| matches!(p, Problem::ControlPlane { commit: None, .. }));
+            if is_control_plane(&f.path) && !(commit.is_none() && known) {
+                self.problems.push(Problem::ControlPlane {
+                    path: f.path.clone(),
+                    commit: commit.map(Into::into),
+                    fix: control_plane_fix(commit),
+                });
+            }
+            if f.binary {
+                self.notes.push(format!("{}: binary, not scanned for secrets", f.path));
+                continue;
+            }
+            for h in &f.hunks {
+                self.scanned += h.text.len() as u64;
+                for found in crate::filter::secret::find(&h.text) {
+                    let fp = allow::fingerprint(found.rule, &f.path, &h.text[found.start..found.end]);
+                    let p = Problem::Secret {
+                        path: f.path.clone(),
+                        line: h.line_of(found.start),
+                        rule: found.rule,
+                        fingerprint: fp,
+                        commit: commit.map(Into::into),
+                    };
+                    self.secret(allow, p);
+                }
+            }
+        }
+    }
+}
+
+/// Whether a path has a `.tako` component.
+#[must_use]
+pub fn is_control_plane(path: &str) -> bool {
+    path.split('/').any(|c| c == ".tako")
+}
+
+fn control_plane_fix(commit: Option<&str>) -> String {
+    match commit {
+        None => "git rm -r --cached .tako (the files stay on disk), and add `.tako/` to .gitignore".into(),
+        Some(c) => format!(
+            "rewrite the unpushed history without it (e.g. `git rebase -i {}^` and `git rm -r --cached .tako` in that commit), \
+             and add `.tako/` to .gitignore",
+            &c[..c.len().min(12)]
+        ),
+    }
+}
+
+/// Runs `tako-exec hook NAME ARGS…`; the exit code (0: the commit or push may go on;
+/// 1: refused; 125: tako-exec could not check, so refused too).
 #[must_use]
 pub fn run(a: &crate::cli::HookArgs) -> i32 {
-    let _ = a;
-    crate::term::error(&"`tako-exec hook` is not built yet");
-    crate::outcome::code::FAILED
+    match run_inner(a) {
+        Ok(code) => code,
+        Err(e) => {
+            crate::term::hook_failure(a.name, &e);
+            crate::outcome::code::FAILED
+        }
+    }
+}
+
+/// Why a hook could not check (it refuses).
+#[derive(Debug, thiserror::Error)]
+pub enum HookError {
+    /// Git could not answer.
+    #[error(transparent)]
+    Git(#[from] git::GitError),
+    /// tako-exec's own state or policy.
+    #[error("{0}")]
+    Tako(String),
+}
+
+fn run_inner(a: &crate::cli::HookArgs) -> Result<i32, HookError> {
+    use crate::control::Plane;
+    let cwd =
+        std::env::current_dir().map_err(|e| HookError::Tako(format!("cannot read the working directory: {e}")))?;
+    let g = git::Git::new(&cwd);
+    let top = g.toplevel()?;
+    let ctx = crate::context::Context::from_process()
+        .map_err(|e| HookError::Tako(format!("cannot read the working directory: {e}")))?;
+    let plane = Plane::open(&top).map_err(|e| HookError::Tako(e.to_string()))?;
+    let mut report = Report::default();
+    // `.tako/` tracked in the repository's own index (what the proxy refuses on).
+    let tracked = match &plane {
+        Some(p) => p.untracked(&top),
+        None => crate::control::untracked_without_plane(&top, &crate::config::cache_home(&ctx)),
+    };
+    if let Err(e) = tracked {
+        match e {
+            // The message names the paths and the exact pathspec to untrack.
+            crate::error::Error::Tracked(message) => {
+                report.problems.push(Problem::ControlPlane { path: ".tako/".into(), commit: None, fix: message });
+            }
+            other => return Err(HookError::Tako(other.to_string())),
+        }
+    }
+    let policy = crate::config::load(&ctx, &[], plane.as_ref()).map_err(|diags| {
+        let text: Vec<String> = diags.iter().map(ToString::to_string).collect();
+        HookError::Tako(format!("the policy has errors, so nothing is checked:\n{}", text.join("\n")))
+    })?;
+    for w in &policy.warnings {
+        report.notes.push(w.to_string());
+    }
+    let (allow, notes) = allow::Allowlist::new(&policy.hooks.allow, plane.is_some());
+    report.notes.extend(notes);
+    let mut stdin = Vec::new();
+    match a.name {
+        HookName::PreCommit => precommit::check(&g, &policy.hooks, &allow, &mut report)?,
+        HookName::CommitMsg => {
+            let file = a.args.first().ok_or_else(|| HookError::Tako("commit-msg needs the message file".into()))?;
+            let text = std::fs::read(cwd.join(file)).map_err(|e| {
+                HookError::Tako(format!("cannot read the commit message {}: {e}", file.to_string_lossy()))
+            })?;
+            let hunk = diff::Hunk { first_line: 1, text };
+            let f = diff::FilePatch { path: "commit message".into(), hunks: vec![hunk], ..Default::default() };
+            report.scan_patch(&[f], None, &allow);
+        }
+        HookName::PrePush => {
+            stdin = prepush::read_stdin();
+            let remote = a.args.first().map(|r| r.to_string_lossy().into_owned());
+            prepush::check(&g, remote.as_deref(), &stdin, &policy.hooks, &allow, &mut report)?;
+        }
+    }
+    let hooks_dir = g.git_path("hooks")?;
+    let chained = match install::verify_chained(&top, &hooks_dir, a.name) {
+        Ok(c) => c,
+        Err(message) => {
+            report.problems.push(Problem::HookChanged { message });
+            None
+        }
+    };
+    let decision = decide(a.name, &report);
+    crate::term::hook_report(a.name, &report, decision);
+    if let Some(p) = &plane {
+        audit(p, a.name, &report, decision)?;
+    }
+    if decision == Decision::Refused {
+        return Ok(1);
+    }
+    match chained {
+        Some(path) => run_chained(&path, &a.args, &stdin, a.name),
+        None => Ok(0),
+    }
+}
+
+/// The hook's outcome.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Decision {
+    /// Nothing to refuse.
+    Passed,
+    /// Refused.
+    Refused,
+    /// Refused, then let through by the operator at the terminal.
+    Overridden,
+}
+
+impl Decision {
+    /// As recorded.
+    #[must_use]
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Passed => "allow",
+            Self::Refused => "deny",
+            Self::Overridden => "override",
+        }
+    }
+}
+
+/// The environment variable with which the operator asks to override a refusal
+/// (confirmed at the terminal, recorded in the audit log).
+pub const OVERRIDE_VAR: &str = "TAKO_HOOK_OVERRIDE";
+
+/// Refused when there are problems, unless the operator overrides at the terminal:
+/// `TAKO_HOOK_OVERRIDE=1`, not inside a command tako-exec runs, and a `y` typed on
+/// the controlling terminal (the variable alone is not enough: an agent can set it,
+/// but cannot answer the terminal).
+fn decide(name: HookName, report: &Report) -> Decision {
+    if report.problems.is_empty() {
+        return Decision::Passed;
+    }
+    if std::env::var_os(OVERRIDE_VAR).is_none_or(|v| v != "1")
+        || std::env::var_os(crate::operator::UNDER_TAKO).is_some()
+    {
+        return Decision::Refused;
+    }
+    let prompt = crate::term::hook_override_prompt(name, report);
+    match crate::approve::ask(&prompt, crate::approve::DEFAULT_TIMEOUT) {
+        crate::approve::Answer::Yes | crate::approve::Answer::Always => Decision::Overridden,
+        _ => Decision::Refused,
+    }
+}
+
+/// A `hook` record in the audit log; the hook refuses when it cannot be written.
+fn audit(plane: &crate::control::Plane, name: HookName, report: &Report, d: Decision) -> Result<(), HookError> {
+    let mut map = serde_json::Map::new();
+    map.insert("kind".into(), "hook".into());
+    map.insert("hook".into(), name.as_str().into());
+    map.insert("decision".into(), d.as_str().into());
+    if d == Decision::Overridden {
+        map.insert("by".into(), plane.operator.name.clone().into());
+    }
+    let problems: Vec<serde_json::Value> = report
+        .problems
+        .iter()
+        .map(|p| {
+            let mut v = serde_json::to_value(p).unwrap_or_default();
+            if let Some(o) = v.as_object_mut() {
+                o.insert("refusal".into(), p.rule().into());
+            }
+            v
+        })
+        .collect();
+    map.insert("problems".into(), problems.into());
+    let accepted: Vec<serde_json::Value> = report
+        .accepted
+        .iter()
+        .map(|(p, reason, origin)| serde_json::json!({"finding": p, "reason": reason, "allowed_by": origin}))
+        .collect();
+    map.insert("accepted".into(), accepted.into());
+    crate::control::audit::Log::new(plane, crate::control::audit::Options::default())
+        .append(map)
+        .map(|_| ())
+        .map_err(|e| HookError::Tako(format!("cannot write the audit log, so the hook refuses: {e}")))
+}
+
+/// Runs the hook that was there before `hooks install`, with the same arguments and
+/// standard input; its status is the hook's.
+fn run_chained(
+    path: &std::path::Path,
+    args: &[std::ffi::OsString],
+    stdin: &[u8],
+    name: HookName,
+) -> Result<i32, HookError> {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let mut cmd = Command::new(path);
+    cmd.args(args);
+    if name == HookName::PrePush {
+        cmd.stdin(Stdio::piped());
+    }
+    let mut child =
+        cmd.spawn().map_err(|e| HookError::Tako(format!("cannot run the chained hook {}: {e}", path.display())))?;
+    if let Some(mut w) = child.stdin.take() {
+        // A hook that does not read its input closes the pipe: that is not an error.
+        let _ = w.write_all(stdin);
+    }
+    let status = child
+        .wait()
+        .map_err(|e| HookError::Tako(format!("cannot wait for the chained hook {}: {e}", path.display())))?;
+    Ok(crate::outcome::from_status(status))
 }
 
 #[cfg(test)]
