@@ -30,15 +30,23 @@ done
 
 here=$(cd "$(dirname "$0")" && pwd)
 
-# A C compiler is needed to link; install one with apt when it is missing.
-if ! command -v cc >/dev/null 2>&1; then
+# System packages, installed with apt when missing: a C compiler to link; git (the
+# git hooks and the tests); python3 with venv (the test of the pre-commit framework
+# installs it from PyPI into a virtualenv).
+missing=""
+command -v cc >/dev/null 2>&1 || missing="$missing build-essential"
+command -v git >/dev/null 2>&1 || missing="$missing git"
+python3 -c 'import ensurepip, venv' >/dev/null 2>&1 || missing="$missing python3-venv"
+if [ -n "$missing" ]; then
     if command -v apt-get >/dev/null 2>&1; then
-        echo "install.sh: installing a C toolchain (build-essential) with apt" >&2
-        if [ "$(id -u)" -eq 0 ]; then apt-get update -qq && apt-get install -y -qq build-essential
-        else sudo apt-get update -qq && sudo apt-get install -y -qq build-essential; fi
-    else
+        echo "install.sh: installing with apt:$missing" >&2
+        if [ "$(id -u)" -eq 0 ]; then apt-get update -qq && apt-get install -y -qq $missing
+        else sudo apt-get update -qq && sudo apt-get install -y -qq $missing; fi
+    elif ! command -v cc >/dev/null 2>&1; then
         echo "install.sh: no C compiler (cc) found; install gcc or clang and run again" >&2
         exit 1
+    else
+        echo "install.sh: warning: missing:$missing (needed by the git hooks or the tests, not to build)" >&2
     fi
 fi
 

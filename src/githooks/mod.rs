@@ -320,7 +320,12 @@ fn run_inner(a: &crate::cli::HookArgs) -> Result<i32, HookError> {
         }
         HookName::PrePush => {
             stdin = prepush::read_stdin();
-            let remote = a.args.first().map(|r| r.to_string_lossy().into_owned());
+            // git passes the remote's name; the pre-commit framework sets a variable.
+            let remote = a
+                .args
+                .first()
+                .map(|r| r.to_string_lossy().into_owned())
+                .or_else(|| std::env::var("PRE_COMMIT_REMOTE_NAME").ok());
             prepush::check(&g, remote.as_deref(), &stdin, &policy.hooks, &allow, &mut report)?;
         }
     }
