@@ -260,6 +260,16 @@ fn an_edited_shim_is_reported_and_not_removed_without_force() {
     ok(&env, &["hooks", "uninstall", "--force", "pre-commit"]);
     assert!(!exists(&p));
     assert_eq!(status_json(&env).0, 0, "the other two are intact");
+
+    // A shim git does not run (not executable) is a bypass; install makes it executable again.
+    let push = hooks(&env).join("pre-push");
+    std::fs::set_permissions(&push, std::fs::Permissions::from_mode(0o644)).expect("chmod");
+    let (code, st) = status_json(&env);
+    assert_eq!(code, 1, "{st}");
+    assert!(st["problems"].to_string().contains("pre-push is not executable"), "{st}");
+    ok(&env, &["hooks", "install", "pre-push"]);
+    assert_eq!(mode(&push) & 0o111, 0o111);
+    assert_eq!(status_json(&env).0, 0);
 }
 
 #[test]
