@@ -53,6 +53,12 @@ impl Settings {
             Some(p) => p.untracked(&ctx.workspace)?,
             None => crate::control::untracked_without_plane(&ctx.workspace, &config::cache_home(&ctx))?,
         }
+        if let Some(p) = &plane {
+            // Hooks changed since the operator installed them: said on every run.
+            for w in crate::githooks::install::integrity_warnings(&ctx.workspace, p) {
+                term::diagnostic(&w);
+            }
+        }
         let policy = config::load(&ctx, &extra_files(extra), plane.as_ref()).map_err(Error::Policy)?;
         for w in &policy.warnings {
             term::diagnostic(&w.to_string());

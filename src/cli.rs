@@ -369,8 +369,13 @@ enum Sub {
 enum HooksSub {
     /// Install the hook shims where git runs hooks (core.hooksPath honoured); an
     /// existing hook is kept and run after tako-exec's checks.
+    ///
+    /// In an imprinted workspace this accepts the hook files for the operator, so it
+    /// runs only at the operator's terminal. Exit status: 0 done, 1 a hook was refused
+    /// (the message says why), 125 tako-exec could not work.
     Install {
-        /// Replace (and keep aside) a hook that cannot be chained.
+        /// Replace (and keep aside) a hook that cannot be chained, or a shim edited since
+        /// it was installed.
         #[arg(long)]
         force: bool,
         /// Which hooks (default: pre-commit, pre-push, commit-msg).
@@ -378,6 +383,9 @@ enum HooksSub {
         names: Vec<crate::githooks::HookName>,
     },
     /// Remove tako-exec's hooks and restore exactly what was there.
+    ///
+    /// In an imprinted workspace, only at the operator's terminal. Exit status: 0 done
+    /// (or nothing was installed), 1 a hook was refused, 125 tako-exec could not work.
     Uninstall {
         /// Also remove a shim changed since it was installed.
         #[arg(long)]
@@ -387,6 +395,10 @@ enum HooksSub {
         names: Vec<crate::githooks::HookName>,
     },
     /// What is installed, whether it is intact, and whether anything bypasses it.
+    ///
+    /// Exit status: 0 when every installed hook is intact and nothing bypasses them
+    /// (core.hooksPath moved elsewhere or set to /dev/null, a shim not executable), 1
+    /// otherwise, 125 when tako-exec could not work.
     Status {
         /// One JSON object.
         #[arg(long)]

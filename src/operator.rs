@@ -48,8 +48,12 @@ fn plane_of(ctx: &Context) -> Result<Plane, Error> {
     })
 }
 
-/// Refuses unless the operator runs this at a terminal, outside tako-exec.
-fn at_terminal(what: &str) -> Result<(), Error> {
+/// Refuses unless the operator runs this at a terminal (standard input and output),
+/// outside tako-exec (`TAKO_EXEC_RUN` unset). `what` is the command, as `hooks install`.
+///
+/// # Errors
+/// The refusal, saying why.
+pub fn at_terminal(what: &str) -> Result<(), Error> {
     if std::env::var_os(UNDER_TAKO).is_some() {
         return Err(Error::Usage(format!(
             "`tako-exec {what}` is the operator's and does not run inside a command tako-exec runs; run it at your own terminal"
@@ -74,7 +78,10 @@ fn confirm(question: &str) -> Result<bool, Error> {
 
 /// A `control` record in the audit log (the operator's action is refused when it
 /// cannot be recorded).
-fn record(plane: &Plane, fields: serde_json::Value) -> Result<(), Error> {
+///
+/// # Errors
+/// When the audit log cannot be written.
+pub fn record(plane: &Plane, fields: serde_json::Value) -> Result<(), Error> {
     let serde_json::Value::Object(mut map) = fields else { unreachable!("json! of an object") };
     map.insert("kind".into(), "control".into());
     map.insert("by".into(), plane.operator.name.clone().into());

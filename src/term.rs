@@ -643,6 +643,58 @@ pub fn hook_report_text(
     s
 }
 
+/// `hooks status`: the hooks directory, each hook, and the problems, for people.
+#[must_use]
+pub fn hooks_status_text(st: &crate::githooks::install::Status) -> String {
+    let shown = |p: &std::path::Path| sanitize(&p.display().to_string());
+    let mut s = String::new();
+    let _ = write!(s, "hooks directory: {}", shown(&st.hooks_dir));
+    match &st.hooks_path_config {
+        Some(c) => {
+            let _ = writeln!(s, " (core.hooksPath = {})", sanitize(c));
+        }
+        None => s.push('\n'),
+    }
+    let _ = writeln!(
+        s,
+        "control plane: {}",
+        if st.imprinted {
+            "imprinted (hooks must be accepted by the operator)"
+        } else {
+            "none (hooks are checked against what install recorded)"
+        }
+    );
+    for h in &st.hooks {
+        let state = match (h.installed, h.intact) {
+            (false, _) => "not installed",
+            (true, true) => "installed, intact",
+            (true, false) => "installed, NOT INTACT",
+        };
+        let _ = writeln!(s, "{:<11} {state}: {}", h.name.as_str(), shown(&h.shim));
+        if let Some(c) = &h.chained {
+            let _ = writeln!(
+                s,
+                "{:<11} then runs {} ({})",
+                "",
+                shown(&c.path),
+                if c.intact { "intact" } else { "NOT INTACT, not run" }
+            );
+        }
+        if let Some(b) = &h.backup {
+            let _ = writeln!(s, "{:<11} moved aside (not run): {}", "", shown(b));
+        }
+    }
+    if st.problems.is_empty() {
+        s.push_str("no problems\n");
+    } else {
+        s.push_str("problems:\n");
+        for p in &st.problems {
+            let _ = writeln!(s, "  - {}", sanitize(p));
+        }
+    }
+    s
+}
+
 /// The terminal question of an operator's override.
 #[must_use]
 pub fn hook_override_prompt(name: crate::githooks::HookName, r: &crate::githooks::Report) -> String {
@@ -654,6 +706,12 @@ pub fn hook_override_prompt(name: crate::githooks::HookName, r: &crate::githooks
     }
     s.push_str("Let it through anyway (recorded in the audit log)? [y/N] ");
     s
+}
+
+/// `hooks status --json`: one object.
+#[must_use]
+pub fn hooks_status_json(st: &crate::githooks::install::Status) -> String {
+    serde_json::to_string(st).unwrap_or_else(|e| format!("{{\"error\":{:?}}}", e.to_string()))
 }
 
 /// Writes to stdout; a closed stdout (`| head`) is not an error worth a panic.

@@ -83,6 +83,24 @@ pub fn verdict(plane: &Plane, name: &str, content: &[u8]) -> Verdict {
     }
 }
 
+/// The names recorded under `prefix` (`hook:`), with their SHA-256; `None` when the
+/// record exists but does not verify (nothing in it can be trusted). Cheap when nothing
+/// is recorded under `prefix`: a record whose text does not hold `"PREFIX` is neither
+/// parsed nor verified, so a caller on every command pays one small read.
+#[must_use]
+pub fn recorded(plane: &Plane, prefix: &str) -> Option<Vec<(String, String)>> {
+    let Ok(bytes) = std::fs::read(plane.path(FILE)) else { return Some(Vec::new()) };
+    let needle = format!("\"{prefix}");
+    if !bytes.windows(needle.len()).any(|w| w == needle.as_bytes()) {
+        return Some(Vec::new());
+    }
+    let rec: Record = serde_json::from_slice(&bytes).ok()?;
+    if !plane.key().verify(Domain::Accepted, &payload(&rec.files), &rec.mac) {
+        return None;
+    }
+    Some(rec.files.into_iter().filter(|(name, _)| name.starts_with(prefix)).collect())
+}
+
 /// Records `content` as accepted under `name` (`None` forgets it), under the control
 /// plane's lock. A forged record is replaced by one holding only this entry.
 ///
@@ -132,6 +150,20 @@ mod tests {
         assert_eq!(verdict(&p, "b", b"x"), Verdict::Never);
         accept(&p, "a", None).expect("forget");
         assert_eq!(verdict(&p, "a", b"one"), Verdict::Never);
+    }
+
+    #[test]
+    fn recorded_lists_one_prefix_and_refuses_forgeries() {
+        let ws = tempfile::tempdir().expect("tempdir");
+        let (p, _) = Plane::init(ws.path(), false).expect("init");
+        assert_eq!(recorded(&p, "hook:"), Some(Vec::new()), "no record yet");
+        accept(&p, ".tako/policy.toml", Some(b"x")).expect("accept");
+        assert_eq!(recorded(&p, "hook:"), Some(Vec::new()));
+        accept(&p, "hook:/r/.git/hooks/pre-push", Some(b"shim")).expect("accept");
+        assert_eq!(recorded(&p, "hook:"), Some(vec![("hook:/r/.git/hooks/pre-push".to_string(), sha256_hex(b"shim"))]));
+        let text = std::fs::read_to_string(p.path(FILE)).expect("read");
+        std::fs::write(p.path(FILE), text.replace(&sha256_hex(b"shim"), &sha256_hex(b"evil"))).expect("write");
+        assert_eq!(recorded(&p, "hook:"), None);
     }
 
     #[test]

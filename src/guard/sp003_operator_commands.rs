@@ -1,5 +1,5 @@
 //! SP003 operator-commands: the agent running tako-exec's operator commands (`approve`,
-//! `deny`, `resume`, `policy accept`, `init --force`, `hooks uninstall`).
+//! `deny`, `resume`, `policy accept`, `init --force`, `hooks install|uninstall`).
 
 use super::{Cx, Guard, Hit};
 use crate::analyze::Invocation;
@@ -10,18 +10,20 @@ pub static GUARD: Guard = Guard {
     code: "SP003",
     name: "operator-commands",
     decision: Decision::Deny,
-    summary: "tako-exec approve/deny/resume, policy accept, init --force, hooks uninstall run by the agent",
+    summary: "tako-exec approve/deny/resume, policy accept, init --force, hooks install/uninstall run by the agent",
     doc: "\
 ## What it stops
 - `tako-exec approve ID` / `deny ID`: deciding a queued approval.
 - `tako-exec resume`: lifting the operator's pause.
 - `tako-exec policy accept`: vouching for `.tako/policy.toml`.
 - `tako-exec init --force`: replacing the operator's imprint and key.
+- `tako-exec hooks install`: accepting git hooks (in an imprinted workspace the
+  operator's signature vouches for the hook files, including a chained hook).
 - `tako-exec hooks uninstall`: removing the git hooks.
 - The same through a name tako-exec cannot read (`tako-exec \"$cmd\" 1`).
 
 Reading commands stay allowed: `check`, `explain`, `config check|show`, `approvals`,
-`audit verify|tail|show`, `pause` (it only stops things).
+`audit verify|tail|show`, `hooks status`, `pause` (it only stops things).
 
 ## Why
 These are the operator's decisions. Each already refuses to run without a terminal
@@ -37,12 +39,17 @@ Ask the operator; they run the command at their own terminal.",
         "tako-exec policy accept",
         "tako-exec init --force --yes",
         "tako-exec hooks uninstall",
+        "tako-exec hooks install",
+        "tako-exec hooks install --force pre-commit",
+        "tako-exec hooks \"$action\"",
         "tako-exec \"$what\" 1a2b3c4d",
         "sudo tako-exec approve 1a2b3c4d",
     ],
     not_matches: &[
         "tako-exec check -- ls",
         "tako-exec approvals",
+        "tako-exec hooks status",
+        "tako-exec hooks status --json",
         "tako-exec audit verify",
         "tako-exec pause --reason lunch",
         "tako-exec init --yes",
@@ -53,14 +60,15 @@ Ask the operator; they run the command at their own terminal.",
     on_event: None,
 };
 
-/// The operator commands, with the option that makes a command one (`None`: always).
-const OPERATOR: &[(&str, Option<&str>)] = &[
+/// The operator commands, with the words that make a command one (`None`: always;
+/// `Some(words)`: when any later argument is one of them, or cannot be known).
+const OPERATOR: &[(&str, Option<&[&str]>)] = &[
     ("approve", None),
     ("deny", None),
     ("resume", None),
     ("policy", None),
-    ("init", Some("--force")),
-    ("hooks", Some("uninstall")),
+    ("init", Some(&["--force"])),
+    ("hooks", Some(&["install", "uninstall"])),
 ];
 
 fn check(inv: &Invocation, cx: &Cx<'_>) -> Option<Hit> {
@@ -81,7 +89,7 @@ fn check(inv: &Invocation, cx: &Cx<'_>) -> Option<Hit> {
     let (_, marker) = OPERATOR.iter().find(|(w, _)| *w == word)?;
     let operator = match marker {
         None => true,
-        Some(m) => args.iter().skip(1).any(|a| a.as_known().is_none_or(|t| t == *m)),
+        Some(words) => args.iter().skip(1).any(|a| a.as_known().is_none_or(|t| words.contains(&t))),
     };
     operator.then(|| Hit::deny(format!("`tako-exec {word}` is the operator's decision, not the agent's")).hint(hint))
 }
