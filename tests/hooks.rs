@@ -298,7 +298,7 @@ fn on_terminal(env: &TestEnv, script: &str, marker: &str, answer: &str) -> (Opti
         seen
     });
     let mut stdin = child.stdin.take().expect("stdin");
-    loop {
+    while !marker.is_empty() {
         // Bounded, as a guard against a hang, not a timing assertion.
         match rx.recv_timeout(std::time::Duration::from_secs(60)) {
             Ok(s) if s.contains(marker) => break,
@@ -337,4 +337,108 @@ fn the_operator_overrides_a_refusal_at_the_terminal_and_it_is_audited() {
         .output()
         .expect("git");
     assert!(!out.status.success(), "{}", stderr(&out));
+}
+
+/// A hook that records its arguments and standard input in `FILE`, then exits `code`.
+fn recording_hook(env: &TestEnv, name: &str, file: &str, code: i32) -> PathBuf {
+    let p = env.path(".git/hooks").join(name);
+    let out = env.path(file);
+    std::fs::write(
+        &p,
+        format!("#!/bin/sh\necho \"args: $*\" >> '{}'\ncat >> '{}'\nexit {code}\n", out.display(), out.display()),
+    )
+    .expect("write the hook");
+    std::fs::set_permissions(&p, std::os::unix::fs::PermissionsExt::from_mode(0o755)).expect("chmod");
+    p
+}
+
+/// A workspace with tako-exec on PATH and no hooks yet.
+fn plain() -> TestEnv {
+    let env = TestEnv::new();
+    std::os::unix::fs::symlink(tako(), env.bin().join("tako-exec")).expect("link tako-exec");
+    let path = format!("{}:{}", env.bin().display(), std::env::var("PATH").unwrap_or_default());
+    env.with_env("PATH", path)
+}
+
+#[test]
+fn an_existing_hook_is_chained_after_tako_s_checks_with_args_and_stdin() {
+    let env = plain();
+    env.write(".gitignore", "hook.log\n");
+    recording_hook(&env, "pre-push", "hook.log", 0);
+    recording_hook(&env, "pre-commit", "hook.log", 0);
+    let out = env.cmd(&["hooks", "install"]).output().expect("install");
+    assert!(out.status.success(), "{}", stderr(&out));
+    with_remote(&env);
+    let log = std::fs::read_to_string(env.path("hook.log")).expect("the chained pre-push ran");
+    assert!(log.contains("args: origin "), "{log}");
+    assert!(log.contains(" refs/heads/main 0000000000000000000000000000000000000000"), "stdin passed through: {log}");
+    // tako's refusal comes first: the chained hook does not run.
+    std::fs::remove_file(env.path("hook.log")).expect("rm");
+    let out = add_and_commit(&env, "k.txt", &format!("{AWS_KEY}\n"));
+    assert!(!out.status.success());
+    assert!(!env.path("hook.log").exists(), "the chained hook runs only after tako's checks pass");
+    assert!(git(&env, &["rm", "-q", "--cached", "k.txt"]).status.success());
+    // The chained hook's own refusal still refuses.
+    recording_hook(&env, "pre-commit.tako-chained", "hook.log", 3);
+    let out = env.cmd(&["hooks", "install"]).output().expect("re-accept the changed hook");
+    assert!(out.status.success(), "{}", stderr(&out));
+    let out = add_and_commit(&env, "ok.txt", "ok\n");
+    assert!(!out.status.success(), "the chained hook exited 3");
+    assert!(env.path("hook.log").exists());
+}
+
+#[test]
+fn a_chained_hook_changed_after_install_is_not_run_and_refuses() {
+    let env = plain();
+    recording_hook(&env, "pre-commit", "hook.log", 0);
+    assert!(env.cmd(&["hooks", "install"]).output().expect("install").status.success());
+    std::fs::write(env.path(".git/hooks/pre-commit.tako-chained"), "#!/bin/sh\ntouch pwned\n").expect("tamper");
+    let out = add_and_commit(&env, "ok.txt", "ok\n");
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("[hook-changed]"), "{}", stderr(&out));
+    assert!(!env.path("pwned").exists(), "a changed chained hook is never run");
+}
+
+#[test]
+fn core_hooks_path_is_honoured_and_uninstall_restores() {
+    let env = plain();
+    env.git(&["config", "core.hooksPath", ".githooks"]);
+    std::fs::create_dir_all(env.path(".githooks")).expect("mkdir");
+    let original = "#!/bin/sh\nexit 0\n";
+    std::fs::write(env.path(".githooks/pre-commit"), original).expect("write");
+    std::fs::set_permissions(env.path(".githooks/pre-commit"), std::os::unix::fs::PermissionsExt::from_mode(0o755))
+        .expect("chmod");
+    let out = env.cmd(&["hooks", "install"]).output().expect("install");
+    assert!(out.status.success(), "{}", stderr(&out));
+    let out = add_and_commit(&env, "k.txt", &format!("{AWS_KEY}\n"));
+    assert!(!out.status.success(), "the hooks in core.hooksPath run");
+    assert!(git(&env, &["rm", "-q", "--cached", "k.txt"]).status.success());
+    let out = env.cmd(&["hooks", "uninstall"]).output().expect("uninstall");
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(std::fs::read_to_string(env.path(".githooks/pre-commit")).expect("restored"), original);
+    assert!(!env.path(".githooks/pre-push").exists(), "nothing was there: nothing is left");
+    let out = add_and_commit(&env, "k.txt", &format!("{AWS_KEY}\n"));
+    assert!(out.status.success(), "uninstalled: {}", stderr(&out));
+}
+
+#[test]
+fn hooks_installed_by_the_operator_are_watched_on_every_run() {
+    let env = plain();
+    env.imprint();
+    env.write(".gitignore", ".tako/\n");
+    let tako_path = tako();
+    let install = format!("{} hooks install", tako_path.display());
+    let (code, shown) = on_terminal(&env, &install, "", "");
+    assert_eq!(code, Some(0), "{shown}");
+    let out = env.cmd(&["-c", "true"]).output().expect("run");
+    assert!(out.status.success());
+    assert!(!stderr(&out).contains("hook"), "intact: nothing said: {}", stderr(&out));
+    let shim = env.path(".git/hooks/pre-commit");
+    let mut text = std::fs::read_to_string(&shim).expect("shim");
+    text.push_str("# edited\n");
+    std::fs::write(&shim, text).expect("edit");
+    let out = env.cmd(&["-c", "true"]).output().expect("run");
+    assert!(out.status.success(), "a warning, not a refusal of the command");
+    let err = stderr(&out);
+    assert!(err.contains("pre-commit") && err.contains("hooks install"), "{err}");
 }
