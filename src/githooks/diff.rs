@@ -60,40 +60,90 @@ pub const COMMIT_MARK: &str = "tako-exec-commit ";
 #[must_use]
 pub fn parse_log(out: &[u8]) -> Vec<CommitPatch> {
     let mut commits: Vec<CommitPatch> = Vec::new();
-    // A commit mark counts only outside hunks (an added line may hold the same text).
-    let mut p = Parser::default();
-    let mut current: Option<CommitPatch> = None;
+    let mut s = Stream::log();
+    let mut push = |commit: Option<&str>, f: FilePatch| match commits.last_mut() {
+        Some(c) if Some(c.commit.as_str()) == commit => c.files.push(f),
+        _ => commits.push(CommitPatch { commit: commit.unwrap_or_default().to_string(), files: vec![f] }),
+    };
     for line in out.split_inclusive(|b| *b == b'\n') {
-        if p.in_hunk() {
-            p.line(line);
-            continue;
-        }
-        if let Some(rest) = line.strip_prefix(COMMIT_MARK.as_bytes()) {
-            if let Some(mut c) = current.take() {
-                c.files = std::mem::take(&mut p).finish();
-                commits.push(c);
-            }
-            let id = String::from_utf8_lossy(rest).trim().to_string();
-            current = Some(CommitPatch { commit: id, files: Vec::new() });
-            continue;
-        }
-        p.line(line);
+        s.line(line, &mut push);
     }
-    if let Some(mut c) = current.take() {
-        c.files = p.finish();
-        commits.push(c);
+    s.finish(&mut push);
+    // Commits without a file (empty, or merges without changes) are listed too.
+    let mut all = Vec::new();
+    for id in s.seen {
+        match commits.iter().position(|c| c.commit == id) {
+            Some(i) => all.push(std::mem::take(&mut commits[i])),
+            None => all.push(CommitPatch { commit: id, files: Vec::new() }),
+        }
     }
-    commits
+    all
 }
 
 /// Parses one patch (`git diff -U0` output).
 #[must_use]
 pub fn parse(out: &[u8]) -> Vec<FilePatch> {
-    let mut p = Parser::default();
+    let mut files = Vec::new();
+    let mut s = Stream::patch();
     for line in out.split_inclusive(|b| *b == b'\n') {
-        p.line(line);
+        s.line(line, &mut |_, f| files.push(f));
     }
-    p.finish()
+    s.finish(&mut |_, f| files.push(f));
+    files
+}
+
+/// A patch read line by line as git writes it: each file is handed over as soon as
+/// it is complete (with the commit that holds it, for `git log`), so scanning runs
+/// while git still produces the rest, and memory holds one file's added lines.
+#[derive(Debug, Default)]
+pub struct Stream {
+    p: Parser,
+    log: bool,
+    commit: Option<String>,
+    /// The commits seen, in order (for `git log`).
+    pub seen: Vec<String>,
+}
+
+impl Stream {
+    /// For `git diff` output.
+    #[must_use]
+    pub fn patch() -> Self {
+        Self::default()
+    }
+
+    /// For `git log -p --format=tako-exec-commit %H` output.
+    #[must_use]
+    pub fn log() -> Self {
+        Self { log: true, ..Self::default() }
+    }
+
+    /// Reads one line (with or without its `\n`); `out` gets each completed file.
+    pub fn line(&mut self, line: &[u8], out: &mut impl FnMut(Option<&str>, FilePatch)) {
+        if self.log && !self.p.in_hunk() {
+            if let Some(rest) = line.strip_prefix(COMMIT_MARK.as_bytes()) {
+                self.p.close_file();
+                self.drain(out);
+                let id = String::from_utf8_lossy(rest).trim().to_string();
+                self.seen.push(id.clone());
+                self.commit = Some(id);
+                return;
+            }
+        }
+        self.p.line(line);
+        self.drain(out);
+    }
+
+    /// The end of the output.
+    pub fn finish(&mut self, out: &mut impl FnMut(Option<&str>, FilePatch)) {
+        self.p.close_file();
+        self.drain(out);
+    }
+
+    fn drain(&mut self, out: &mut impl FnMut(Option<&str>, FilePatch)) {
+        for f in self.p.files.drain(..) {
+            out(self.commit.as_deref(), f);
+        }
+    }
 }
 
 #[derive(Debug, Default)]
@@ -207,11 +257,6 @@ impl Parser {
         if let Some(f) = self.cur.take() {
             self.files.push(f);
         }
-    }
-
-    fn finish(mut self) -> Vec<FilePatch> {
-        self.close_file();
-        self.files
     }
 }
 

@@ -93,6 +93,119 @@ impl Git {
         finish(out, shown)
     }
 
+    /// Runs `git ARGS` and hands each line of its standard output to `on_line` as it
+    /// comes (git keeps producing while the caller works on what it has).
+    ///
+    /// # Errors
+    /// When git cannot run or fails.
+    pub fn stream<S: AsRef<OsStr>>(&self, args: &[S], mut on_line: impl FnMut(&[u8])) -> Result<(), GitError> {
+        use std::io::{BufRead, Read};
+        let shown = || args.iter().map(|a| a.as_ref().to_string_lossy()).collect::<Vec<_>>().join(" ");
+        let mut child = self
+            .command(args)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .map_err(|source| GitError::Spawn { args: shown(), source })?;
+        let mut err = child.stderr.take().expect("stderr is piped");
+        // Read apart, so a chatty stderr never blocks git while stdout is read here.
+        let errors = std::thread::spawn(move || {
+            let mut buf = Vec::new();
+            let _ = err.read_to_end(&mut buf);
+            buf
+        });
+        let mut out = std::io::BufReader::with_capacity(1 << 16, child.stdout.take().expect("stdout is piped"));
+        let mut line = Vec::with_capacity(256);
+        loop {
+            line.clear();
+            match out.read_until(b'\n', &mut line) {
+                Ok(0) => break,
+                Ok(_) => on_line(&line),
+                Err(source) => {
+                    let _ = child.kill();
+                    let _ = child.wait();
+                    return Err(GitError::Spawn { args: shown(), source });
+                }
+            }
+        }
+        let status = child.wait().map_err(|source| GitError::Spawn { args: shown(), source })?;
+        let stderr = errors.join().unwrap_or_default();
+        if status.success() {
+            return Ok(());
+        }
+        let out = std::process::Output { status, stdout: Vec::new(), stderr };
+        Err(failed(&out, shown()))
+    }
+
+    /// The content of each object in `ids` (`git cat-file --batch`), in order, handed
+    /// to `on_blob` with its index as it is read; one larger than `max` bytes is not
+    /// held in memory: `on_blob` gets `Err(size)`.
+    ///
+    /// # Errors
+    /// When git cannot run, fails, or an object is missing.
+    pub fn cat_blobs(
+        &self,
+        ids: &[&str],
+        max: usize,
+        mut on_blob: impl FnMut(usize, Result<&[u8], usize>),
+    ) -> Result<(), GitError> {
+        use std::io::{BufRead, Read};
+        if ids.is_empty() {
+            return Ok(());
+        }
+        let shown = || "cat-file --batch".to_string();
+        let mut child = self
+            .command(&["cat-file", "--batch"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .map_err(|source| GitError::Spawn { args: shown(), source })?;
+        let mut stdin = child.stdin.take().expect("stdin is piped");
+        let request: String = ids.iter().map(|id| format!("{id}\n")).collect();
+        // Written apart: git answers while it reads.
+        let writer = std::thread::spawn(move || stdin.write_all(request.as_bytes()));
+        let mut out = std::io::BufReader::with_capacity(1 << 16, child.stdout.take().expect("stdout is piped"));
+        let mut header = Vec::new();
+        let mut blob = Vec::new();
+        let bad = |message: String| GitError::Failed { args: shown(), status: "unexpected output".into(), message };
+        for (i, id) in ids.iter().enumerate() {
+            header.clear();
+            out.read_until(b'\n', &mut header).map_err(|source| GitError::Spawn { args: shown(), source })?;
+            let text = String::from_utf8_lossy(&header);
+            let mut w = text.split_whitespace();
+            let (_, kind, size) = (w.next(), w.next(), w.next());
+            let Some(size) = size.and_then(|n| n.parse::<usize>().ok()) else {
+                let _ = child.kill();
+                let _ = child.wait();
+                return Err(bad(format!("object {id}: {}", text.trim())));
+            };
+            if kind != Some("blob") {
+                let _ = child.kill();
+                let _ = child.wait();
+                return Err(bad(format!("object {id} is a {}", kind.unwrap_or("?"))));
+            }
+            let io = |source| GitError::Spawn { args: shown(), source };
+            if size > max {
+                std::io::copy(&mut (&mut out).take(size as u64 + 1), &mut std::io::sink()).map_err(io)?;
+                on_blob(i, Err(size));
+                continue;
+            }
+            blob.clear();
+            blob.resize(size + 1, 0);
+            out.read_exact(&mut blob).map_err(io)?;
+            on_blob(i, Ok(&blob[..size]));
+        }
+        let _ = writer.join();
+        drop(out);
+        let status = child.wait().map_err(|source| GitError::Spawn { args: shown(), source })?;
+        if !status.success() {
+            return Err(bad(format!("git cat-file ended with {status}")));
+        }
+        Ok(())
+    }
+
     /// Standard output as text, trimmed of the final newline.
     ///
     /// # Errors

@@ -162,10 +162,12 @@ pub fn check(
         args.push(format!("--remotes={r}"));
     }
     args.push("--".into());
-    let out = g.output(&args)?;
-    for c in diff::parse_log(&out) {
-        report.scan_patch(&c.files, Some(&c.commit), allow);
-    }
+    let mut stream = diff::Stream::log();
+    let mut each = |commit: Option<&str>, f: diff::FilePatch| {
+        report.scan_patch(std::slice::from_ref(&f), commit, allow);
+    };
+    g.stream(&args, |line| stream.line(line, &mut each))?;
+    stream.finish(&mut each);
     Ok(())
 }
 
