@@ -442,3 +442,12 @@ fn hooks_installed_by_the_operator_are_watched_on_every_run() {
     let err = stderr(&out);
     assert!(err.contains("pre-commit") && err.contains("hooks install"), "{err}");
 }
+
+#[test]
+fn pre_push_refuses_when_a_hook_manager_hides_git_s_input() {
+    let env = plain();
+    let run = format!("{} hook pre-push origin /tmp/remote.git", tako().display());
+    let (code, shown) = on_terminal(&env, &run, "", "");
+    assert_eq!(code, Some(125), "{shown}");
+    assert!(shown.contains("use_stdin"), "{shown}");
+}

@@ -319,7 +319,17 @@ fn run_inner(a: &crate::cli::HookArgs) -> Result<i32, HookError> {
             report.scan_patch(&[f], None, &allow);
         }
         HookName::PrePush => {
-            stdin = prepush::read_stdin();
+            stdin =
+                match prepush::read_stdin() {
+                    Some(bytes) => bytes,
+                    // The pre-commit framework gives its variables instead of git's lines.
+                    None if std::env::var_os("PRE_COMMIT_TO_REF").is_some() => Vec::new(),
+                    None => return Err(HookError::Tako(
+                        "standard input is a terminal, so the refs being pushed are unknown; a hook manager must pass \
+                         git's input through (lefthook: `use_stdin: true`)"
+                            .into(),
+                    )),
+                };
             // git passes the remote's name; the pre-commit framework sets a variable.
             let remote = a
                 .args

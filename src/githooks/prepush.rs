@@ -46,16 +46,18 @@ fn is_zero(id: &str) -> bool {
     !id.is_empty() && id.bytes().all(|b| b == b'0')
 }
 
-/// Standard input, unless it is a terminal (someone ran the hook by hand).
+/// Standard input; `None` when it is a terminal (git never gives a hook one: a hook
+/// manager that runs hooks on a pseudo-terminal, like lefthook without
+/// `use_stdin: true`, hides the refs being pushed).
 #[must_use]
-pub fn read_stdin() -> Vec<u8> {
+pub fn read_stdin() -> Option<Vec<u8>> {
     let stdin = std::io::stdin();
     if stdin.is_terminal() {
-        return Vec::new();
+        return None;
     }
     let mut buf = Vec::new();
     let _ = stdin.lock().take(MAX_INPUT).read_to_end(&mut buf);
-    buf
+    Some(buf)
 }
 
 /// The updates in git's lines, or from the pre-commit framework's variables when
