@@ -10,7 +10,7 @@ enough times for N MiB of output into /dev/null, under three policies:
   relay only   filters off, an output cap larger than the output (the relay copies)
   filters off  nothing to filter: tako-exec hands the stream to the command (exec)
 and compares with `bash -c` doing the same. Prints MB/s and the peak RSS of the
-tako-exec process (from wait4's rusage of that process alone).
+tako-exec process (GNU time's %M, i.e. wait4's rusage of that process alone).
 """
 import os, random, resource, subprocess, sys, tempfile, time
 
@@ -37,10 +37,21 @@ def text(path, size):
             f.write(chunk)
 
 def run(argv, env):
+    """Seconds and peak RSS (MB) of the process started by argv. GNU time measures it
+    when present: a child forked from Python would carry Python's own high-water mark."""
+    gnu_time = "/usr/bin/time"
+    out = tempfile.mktemp(prefix="tako-relay-rss-")
+    wrapped = [gnu_time, "-f", "%M", "-o", out] + argv if os.path.exists(gnu_time) else argv
     t = time.perf_counter()
-    p = subprocess.Popen(argv, stdout=subprocess.DEVNULL, env=env)
+    p = subprocess.Popen(wrapped, stdout=subprocess.DEVNULL, env=env)
     _, status, ru = os.wait4(p.pid, 0)
-    return time.perf_counter() - t, ru.ru_maxrss / 1024
+    secs = time.perf_counter() - t
+    if wrapped is argv:
+        return secs, ru.ru_maxrss / 1024
+    with open(out) as fh:
+        kb = int(fh.read().split()[-1])
+    os.unlink(out)
+    return secs, kb / 1024
 
 def main():
     args = sys.argv[1:]

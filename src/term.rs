@@ -229,10 +229,16 @@ pub fn findings_text(found: &[(Option<String>, &[u8], Vec<crate::filter::Finding
     let mut s = String::new();
     for (name, bytes, fs) in found {
         let name = name.as_deref().unwrap_or("<stdin>");
+        // Findings come in order: lines are counted once, from one finding to the next.
+        let (mut at, mut line, mut line_start) = (0usize, 1usize, 0usize);
         for f in fs {
-            let before = &bytes[..f.start.min(bytes.len())];
-            let line = before.iter().filter(|b| **b == b'\n').count() + 1;
-            let col = before.len() - before.iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1) + 1;
+            let to = f.start.min(bytes.len()).max(at);
+            for i in memchr::memchr_iter(b'\n', &bytes[at..to]) {
+                line += 1;
+                line_start = at + i + 1;
+            }
+            at = to;
+            let col = to - line_start + 1;
             let kind = f.kind.as_str();
             let _ = write!(s, "{}:{line}:{col}: {kind} {}", sanitize(name), f.rule);
             if f.kind == crate::filter::Kind::Injection {

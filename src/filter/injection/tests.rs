@@ -148,6 +148,23 @@ fn examples_open_a_region() {
     }
 }
 
+#[test]
+fn the_dfa_and_the_nfa_open_the_same_regions() {
+    let (nfa, dfa) = (ENGINE.as_ref().unwrap(), FAST_ENGINE.as_ref().unwrap());
+    let mut text = String::new();
+    for f in families::FAMILIES.iter() {
+        for ex in f.must_match.iter().chain(f.must_not_match.iter()) {
+            text.push_str(ex);
+            text.push('\n');
+        }
+    }
+    let (mut a, mut b) = (Vec::new(), Vec::new());
+    trigger_points(nfa, text.as_bytes(), &mut a);
+    trigger_points(dfa, text.as_bytes(), &mut b);
+    assert!(!a.is_empty());
+    assert_eq!(a, b);
+}
+
 proptest! {
     #[test]
     fn never_panics_and_offsets_in_bounds(bytes in proptest::collection::vec(any::<u8>(), 0..2048)) {
