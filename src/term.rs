@@ -389,6 +389,18 @@ pub fn policy_text(p: &crate::config::Policy) -> String {
             s.push_str(&format!("filter {kind} on {}: {} ({})\n", stream.as_str(), m.as_str(), from(o)));
         }
     }
+    for stream in crate::config::OutStream::ALL {
+        for (i, _, name) in crate::filter::families() {
+            if let Some((m, o)) = &f.families[stream as usize][i] {
+                s.push_str(&format!(
+                    "filter family {name} on {}: {} ({})\n",
+                    stream.as_str(),
+                    m.as_str(),
+                    from(&Some(o.clone()))
+                ));
+            }
+        }
+    }
     s.push_str(&format!("filter timeout: {}s ({})\n", f.timeout.0, from(&f.timeout.1)));
     s.push_str(&format!("filter output_cap: {} bytes ({})\n", f.output_cap.0, from(&f.output_cap.1)));
     for (pat, o) in &f.scrub {
@@ -479,6 +491,14 @@ pub fn policy_json(p: &crate::config::Policy) -> String {
                     "secrets": {"mode": m[0].0, "source": m[0].1.as_ref().map(ToString::to_string)},
                     "injection": {"mode": m[1].0, "source": m[1].1.as_ref().map(ToString::to_string)},
                 }))
+            }).collect::<serde_json::Map<String, serde_json::Value>>(),
+            "families": crate::config::OutStream::ALL.iter().map(|st| {
+                let fams = crate::filter::families().filter_map(|(i, _, name)| {
+                    p.filters.families[*st as usize][i].as_ref().map(|(m, o)| {
+                        (name.to_string(), serde_json::json!({"mode": m, "source": o.to_string()}))
+                    })
+                }).collect::<serde_json::Map<String, serde_json::Value>>();
+                (st.as_str().to_string(), serde_json::Value::Object(fams))
             }).collect::<serde_json::Map<String, serde_json::Value>>(),
             "timeout": p.filters.timeout.0,
             "output_cap": p.filters.output_cap.0,

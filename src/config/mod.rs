@@ -294,6 +294,8 @@ pub struct Layer {
     pub audit_fsync: Option<(bool, Origin)>,
     /// `[filters] secrets` / `injection`, per stream.
     pub filter_modes: Vec<(OutStream, crate::filter::Kind, crate::filter::relay::Mode, Origin)>,
+    /// `[filters.families]`: stream, family slot, mode.
+    pub family_modes: Vec<(OutStream, usize, crate::filter::relay::Mode, Origin)>,
     /// `[filters] timeout`.
     pub timeout: Option<(u64, Origin)>,
     /// `[filters] output_cap`.
@@ -384,6 +386,9 @@ impl OutStream {
 pub struct Filters {
     /// Mode by stream, then kind (secret, injection), with where it was set.
     pub modes: [[(crate::filter::relay::Mode, Option<Origin>); 2]; 2],
+    /// Mode by stream, then rule family (by [`crate::filter::family_slot`]), where one
+    /// is set apart from its kind (`[filters.families]`).
+    pub families: [Vec<Option<(crate::filter::relay::Mode, Origin)>>; 2],
     /// Seconds a command may run (0: no limit).
     pub timeout: (u64, Option<Origin>),
     /// Bytes of output per stream (0: no cap).
@@ -399,6 +404,7 @@ impl Default for Filters {
         let off = (crate::filter::relay::Mode::Off, None);
         Self {
             modes: [[off.clone(), off.clone()], [off.clone(), off]],
+            families: [vec![None; crate::filter::FAMILY_SLOTS], vec![None; crate::filter::FAMILY_SLOTS]],
             timeout: (0, None),
             output_cap: (0, None),
             scrub: Vec::new(),
@@ -412,7 +418,11 @@ impl Filters {
     #[must_use]
     pub fn modes(&self, s: OutStream) -> crate::filter::relay::Modes {
         let m = &self.modes[s.index()];
-        crate::filter::relay::Modes { secrets: m[0].0, injection: m[1].0 }
+        let mut modes = crate::filter::relay::Modes::new(m[0].0, m[1].0);
+        for (slot, set) in modes.families.iter_mut().zip(&self.families[s.index()]) {
+            *slot = set.as_ref().map(|(m, _)| *m);
+        }
+        modes
     }
 
     /// Whether the variable `name` is scrubbed from a command that runs `programs`.
@@ -1144,7 +1154,16 @@ fn merge(
         for (stream, fk, mode, origin) in layer.filter_modes {
             let slot = &mut policy.filters.modes[stream.index()][usize::from(fk == crate::filter::Kind::Injection)];
             if mode >= slot.0 || kind.may_loosen() {
-                *slot = (mode, Some(origin));
+                *slot = (mode, Some(origin.clone()));
+                if !kind.may_loosen() {
+                    // Tightening a kind tightens its families set apart below it.
+                    for (i, k, _) in crate::filter::families() {
+                        let fam = &mut policy.filters.families[stream.index()][i];
+                        if k == fk && fam.as_ref().is_some_and(|(m, _)| *m < mode) {
+                            *fam = Some((mode, origin.clone()));
+                        }
+                    }
+                }
             } else {
                 diags.push(Diagnostic::ignored(
                     origin,
@@ -1154,6 +1173,25 @@ fn merge(
                         mode.as_str()
                     ),
                     format!("a {} file may only make a filter stricter (now `{}`)", kind.as_str(), slot.0.as_str()),
+                ));
+            }
+        }
+        // A family's own mode: the operator's files set it; files that may only tighten
+        // may make it stricter than what applies to it now (its own, else its kind's).
+        for (stream, slot, mode, origin) in layer.family_modes {
+            let name = crate::filter::families().find(|(i, _, _)| *i == slot).map_or("?", |(_, _, n)| n);
+            let kind_index =
+                crate::filter::family_slot(name).map_or(0, |(_, k)| usize::from(k == crate::filter::Kind::Injection));
+            let now = policy.filters.families[stream.index()][slot]
+                .as_ref()
+                .map_or(policy.filters.modes[stream.index()][kind_index].0, |(m, _)| *m);
+            if mode >= now || kind.may_loosen() {
+                policy.filters.families[stream.index()][slot] = Some((mode, origin));
+            } else {
+                diags.push(Diagnostic::ignored(
+                    origin,
+                    format!("{name} = \"{}\"", mode.as_str()),
+                    format!("a {} file may only make a filter stricter (now `{}`)", kind.as_str(), now.as_str()),
                 ));
             }
         }

@@ -220,9 +220,45 @@ impl Reader<'_> {
                     }
                     None => self.type_error(v, &format!("`{k}` as a whole number (0: none)")),
                 },
-                other => {
-                    self.error(&key.span(), unknown_key(other, &["secrets", "injection", "timeout", "output_cap"]))
+                "families" => {
+                    let Some(table) = v.get_ref().as_table() else {
+                        self.type_error(v, "a table (`[filters.families]`: family = mode)");
+                        continue;
+                    };
+                    for (fk, fv) in table {
+                        let name = fk.get_ref().as_ref();
+                        let Some((slot, _)) = crate::filter::family_slot(name) else {
+                            let names: Vec<&str> = crate::filter::families().map(|(_, _, n)| n).collect();
+                            self.error(
+                                &fk.span(),
+                                format!("unknown rule family `{name}` (one of: {})", names.join(", ")),
+                            );
+                            continue;
+                        };
+                        let mut put = |r: &mut Self, streams: &[super::OutStream], v: &Spanned<DeValue<'_>>| {
+                            if let Some(m) = r.mode(v) {
+                                for s in streams {
+                                    layer.family_modes.push((*s, slot, m, r.origin(&v.span())));
+                                }
+                            }
+                        };
+                        if let Some(st) = fv.get_ref().as_table() {
+                            for (sk, sv) in st {
+                                match sk.get_ref().as_ref() {
+                                    "stdout" => put(self, &[super::OutStream::Stdout], sv),
+                                    "stderr" => put(self, &[super::OutStream::Stderr], sv),
+                                    other => self.error(&sk.span(), unknown_key(other, &["stdout", "stderr"])),
+                                }
+                            }
+                        } else {
+                            put(self, &[super::OutStream::Stdout, super::OutStream::Stderr], fv);
+                        }
+                    }
                 }
+                other => self.error(
+                    &key.span(),
+                    unknown_key(other, &["secrets", "injection", "families", "timeout", "output_cap"]),
+                ),
             }
         }
     }

@@ -326,3 +326,33 @@ reason = "r"
     let branches: Vec<&str> = p.hooks.protected_branches.iter().map(|(b, _)| b.as_str()).collect();
     assert_eq!(branches, ["trunk", "prod"], "the operator replaces the list; the workspace still adds");
 }
+
+#[test]
+fn family_modes_tighten_from_the_workspace_and_loosen_only_from_the_operator() {
+    use crate::filter::relay::Mode;
+    let slot = |name: &str| crate::filter::family_slot(name).expect("a family").0;
+    let fam =
+        |p: &Policy, st: OutStream, name: &str| p.filters.families[st as usize][slot(name)].as_ref().map(|(m, _)| *m);
+    let op = "[filters]\nsecrets = \"redact\"\n[filters.families]\njwt = \"annotate\"\n";
+    let ws = "[filters.families]\nprivate-key = \"block\"\ncloud = \"off\"\nfake-turn = { stderr = \"redact\" }\n";
+    let p = build(&[file(SourceKind::Operator, "c.toml", op), file(SourceKind::Workspace, "tako.toml", ws)], &ctx())
+        .expect("valid");
+    assert_eq!(fam(&p, OutStream::Stdout, "jwt"), Some(Mode::Annotate), "the operator loosens a family");
+    assert_eq!(fam(&p, OutStream::Stdout, "private-key"), Some(Mode::Block), "the workspace tightens one");
+    assert_eq!(fam(&p, OutStream::Stdout, "cloud"), None, "but may not turn one off");
+    assert!(p.warnings.iter().any(|w| w.to_string().contains("cloud = \"off\"")), "{:?}", p.warnings);
+    assert_eq!(fam(&p, OutStream::Stderr, "fake-turn"), Some(Mode::Redact));
+    assert_eq!(fam(&p, OutStream::Stdout, "fake-turn"), None);
+    let modes = p.filters.modes(OutStream::Stdout);
+    assert_eq!(modes.families[slot("private-key")], Some(Mode::Block));
+
+    // A workspace that tightens the kind tightens the family the operator set apart.
+    let ws = "[filters]\nsecrets = \"block\"\n";
+    let p = build(&[file(SourceKind::Operator, "c.toml", op), file(SourceKind::Workspace, "tako.toml", ws)], &ctx())
+        .expect("valid");
+    assert_eq!(fam(&p, OutStream::Stdout, "jwt"), Some(Mode::Block));
+
+    let bad = "[filters.families]\nno-such-family = \"block\"\njwt = \"loud\"\n";
+    let e = errors(&[file(SourceKind::Workspace, "tako.toml", bad)]);
+    assert_exactly(&e, &["tako.toml:2:1", "tako.toml:3:7"]);
+}

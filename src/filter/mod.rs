@@ -46,6 +46,38 @@ pub struct Finding {
     pub end: usize,
 }
 
+/// How many family slots there are (see [`family_slot`]): the secret families, then
+/// the injection families.
+pub const FAMILY_SLOTS: usize = 32;
+
+/// Every rule family by name, with its kind and slot: secret families (`cloud`,
+/// `private-key`, `jwt`, …) then injection families (`override-instructions`,
+/// `fake-turn`, …). A family's mode in `[filters.families]` overrides its kind's.
+pub fn families() -> impl Iterator<Item = (usize, Kind, &'static str)> {
+    let secrets = secret::Family::ALL.into_iter().map(|f| (Kind::Secret, f.name()));
+    let injections = injection::family_ids().map(|id| (Kind::Injection, id));
+    secrets.chain(injections).enumerate().take(FAMILY_SLOTS).map(|(i, (k, n))| (i, k, n))
+}
+
+/// The slot of the family named `name`.
+#[must_use]
+pub fn family_slot(name: &str) -> Option<(usize, Kind)> {
+    families().find(|(_, _, n)| *n == name).map(|(i, k, _)| (i, k))
+}
+
+/// The slot of the family a finding belongs to.
+#[must_use]
+pub fn finding_slot(f: &Finding) -> Option<usize> {
+    static SECRET_RULES: std::sync::LazyLock<std::collections::HashMap<&'static str, usize>> =
+        std::sync::LazyLock::new(|| {
+            secret::rules().filter_map(|r| family_slot(r.family.name()).map(|(i, _)| (r.id, i))).collect()
+        });
+    match f.kind {
+        Kind::Secret => SECRET_RULES.get(f.rule).copied(),
+        Kind::Injection => family_slot(f.rule).map(|(i, _)| i),
+    }
+}
+
 /// Every finding of both detectors in `input`, ordered by start (then end).
 #[must_use]
 pub fn scan(input: &[u8]) -> Vec<Finding> {
@@ -53,4 +85,25 @@ pub fn scan(input: &[u8]) -> Vec<Finding> {
     all.extend(injection::find(input));
     all.sort_by_key(|f| (f.start, f.end, f.kind));
     all
+}
+
+#[cfg(test)]
+mod family_tests {
+    use super::*;
+
+    #[test]
+    fn every_family_has_a_slot_and_a_unique_name() {
+        let all: Vec<_> = families().collect();
+        assert!(all.len() < FAMILY_SLOTS, "raise FAMILY_SLOTS");
+        let mut names: Vec<&str> = all.iter().map(|(_, _, n)| *n).collect();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), all.len(), "family names are unique across kinds");
+        assert_eq!(family_slot("private-key").map(|(_, k)| k), Some(Kind::Secret));
+        assert_eq!(family_slot("fake-turn").map(|(_, k)| k), Some(Kind::Injection));
+        for r in secret::rules() {
+            let f = Finding { kind: Kind::Secret, rule: r.id, start: 0, end: 1 };
+            assert!(finding_slot(&f).is_some(), "{}", r.id);
+        }
+    }
 }

@@ -65,20 +65,40 @@ pub struct Modes {
     pub secrets: Mode,
     /// For prompt-injection text.
     pub injection: Mode,
+    /// Per rule family (by [`super::family_slot`]), overriding its kind's mode.
+    pub families: [Option<Mode>; super::FAMILY_SLOTS],
 }
 
 impl Modes {
+    /// These kind modes, no family set apart.
+    #[must_use]
+    pub const fn new(secrets: Mode, injection: Mode) -> Self {
+        Self { secrets, injection, families: [None; super::FAMILY_SLOTS] }
+    }
+
     /// Whether anything is looked for.
     #[must_use]
     pub fn active(self) -> bool {
-        self.secrets != Mode::Off || self.injection != Mode::Off
+        self.wants(Kind::Secret) || self.wants(Kind::Injection)
     }
 
-    const fn of(self, kind: Kind) -> Mode {
+    /// Whether findings of `kind` matter (its mode, or one of its families', is not off).
+    #[must_use]
+    pub fn wants(self, kind: Kind) -> bool {
+        self.kind(kind) != Mode::Off
+            || super::families().any(|(i, k, _)| k == kind && self.families[i].is_some_and(|m| m != Mode::Off))
+    }
+
+    const fn kind(self, kind: Kind) -> Mode {
         match kind {
             Kind::Secret => self.secrets,
             Kind::Injection => self.injection,
         }
+    }
+
+    /// The mode for one finding: its family's, else its kind's.
+    fn of(self, f: &Finding) -> Mode {
+        super::finding_slot(f).and_then(|i| self.families[i]).unwrap_or(self.kind(f.kind))
     }
 }
 
@@ -98,10 +118,10 @@ pub type Detector = fn(&[u8], Modes) -> Vec<Finding>;
 #[must_use]
 pub fn detect(bytes: &[u8], modes: Modes) -> Vec<Finding> {
     let mut all = Vec::new();
-    if modes.secrets != Mode::Off {
+    if modes.wants(Kind::Secret) {
         all.extend(secret::find(bytes));
     }
-    if modes.injection != Mode::Off {
+    if modes.wants(Kind::Injection) {
         all.extend(injection::find(bytes));
     }
     all
@@ -240,7 +260,7 @@ impl Stream {
         let released: Vec<&Finding> = findings.iter().filter(|f| f.end <= cut).collect();
         let mut at = 0;
         for (i, f) in released.iter().enumerate() {
-            match self.modes.of(f.kind) {
+            match self.modes.of(f) {
                 Mode::Off => continue,
                 Mode::Block => {
                     self.emit(&held[at..f.start], out);
@@ -346,7 +366,7 @@ mod tests {
         out
     }
 
-    const DEFAULT: Modes = Modes { secrets: Mode::Redact, injection: Mode::Annotate };
+    const DEFAULT: Modes = Modes::new(Mode::Redact, Mode::Annotate);
 
     /// Relays `chunks` one push each, then finishes.
     fn relay(modes: Modes, cap: Option<u64>, chunks: &[&[u8]]) -> (String, Option<Blocked>) {
@@ -382,14 +402,14 @@ mod tests {
         assert_eq!(out, "readme says OBEY ME now\n[tako: possible prompt injection (fake-obey): OBEY ME]\nnext line\n");
         let (out, _) = relay(DEFAULT, None, &[b"no newline OBEY ME"]);
         assert_eq!(out, "no newline OBEY ME\n[tako: possible prompt injection (fake-obey): OBEY ME]\n");
-        let both = Modes { secrets: Mode::Annotate, injection: Mode::Redact };
+        let both = Modes::new(Mode::Annotate, Mode::Redact);
         let (out, _) = relay(both, None, &[b"KEY-abcdefghij OBEY ME\n"]);
         assert_eq!(out, "KEY-abcdefghij [REDACTED:fake-obey]\n[tako: secret in the output above (fake-key)]\n");
     }
 
     #[test]
     fn block_stops_the_stream() {
-        let modes = Modes { secrets: Mode::Block, injection: Mode::Annotate };
+        let modes = Modes::new(Mode::Block, Mode::Annotate);
         let (out, blocked) = relay(modes, None, &[b"line one\nthen KEY-abcdefghij and more\n", b"never shown\n"]);
         assert_eq!(out, "line one\nthen \n[tako: output blocked: a secret (fake-key); the command was stopped]\n");
         assert_eq!(blocked, Some(Blocked { kind: Kind::Secret, rule: "fake-key" }));
@@ -404,7 +424,7 @@ mod tests {
         s.push(b"\x00KEY-abcdefghij", &mut out);
         s.push(b"KEY-abcdefghij", &mut out);
         assert_eq!(out, b"\x00KEY-abcdefghijKEY-abcdefghij", "a stream that starts binary stays binary");
-        let off = Modes { secrets: Mode::Off, injection: Mode::Off };
+        let off = Modes::new(Mode::Off, Mode::Off);
         assert_eq!(relay(off, None, &[b"KEY-abcdefghij OBEY ME\n"]).0, "KEY-abcdefghij OBEY ME\n");
     }
 
@@ -431,5 +451,30 @@ mod tests {
             s.push(&[b'z'; 1000], &mut out);
             assert!(s.held.len() <= 2 * WINDOW + 1000, "held {}", s.held.len());
         }
+    }
+
+    #[test]
+    fn a_family_mode_overrides_its_kind() {
+        use crate::filter::family_slot;
+        let text = "key AKIAIOSFODNN7EXAMPLQ and jwt eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U\n";
+        let mut modes = Modes::new(Mode::Redact, Mode::Off);
+        modes.families[family_slot("jwt").unwrap().0] = Some(Mode::Off);
+        let mut s = Stream::new(modes, None);
+        let mut out = Vec::new();
+        s.push(text.as_bytes(), &mut out);
+        s.finish(&mut out);
+        let out = String::from_utf8(out).unwrap();
+        assert!(out.contains("[REDACTED:aws-access-key-id]"), "{out}");
+        assert!(out.contains("eyJhbGciOiJIUzI1NiJ9."), "the jwt family is off: {out}");
+
+        // Kinds off, one family on: the detectors still run for it.
+        let mut modes = Modes::new(Mode::Off, Mode::Off);
+        modes.families[family_slot("cloud").unwrap().0] = Some(Mode::Block);
+        assert!(modes.active());
+        let mut s = Stream::new(modes, None);
+        let mut out = Vec::new();
+        s.push(text.as_bytes(), &mut out);
+        s.finish(&mut out);
+        assert!(s.blocked().is_some_and(|b| b.rule == "aws-access-key-id"), "{}", String::from_utf8_lossy(&out));
     }
 }

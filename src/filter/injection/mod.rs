@@ -708,6 +708,11 @@ struct Region {
     rot13: bool,
 }
 
+/// The family ids (which are the rule ids of the findings), in reporting order.
+pub fn family_ids() -> impl Iterator<Item = &'static str> {
+    families::FAMILIES.iter().map(|f| f.id)
+}
+
 /// The injection attempts in `input`, ordered by start (then end).
 #[must_use]
 pub fn find(input: &[u8]) -> Vec<Finding> {

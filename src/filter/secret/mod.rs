@@ -73,6 +73,22 @@ pub enum Family {
 }
 
 impl Family {
+    /// Every family.
+    pub const ALL: [Self; 12] = [
+        Self::Cloud,
+        Self::Vcs,
+        Self::Chat,
+        Self::Payment,
+        Self::Ai,
+        Self::Saas,
+        Self::DbUrl,
+        Self::PrivateKey,
+        Self::Jwt,
+        Self::Http,
+        Self::PasswordHash,
+        Self::GenericAssignment,
+    ];
+
     /// The family's kebab-case name.
     #[must_use]
     pub const fn name(self) -> &'static str {
