@@ -401,6 +401,22 @@ pub fn policy_text(p: &crate::config::Policy) -> String {
             }
         }
     }
+    for (b, o) in &p.hooks.protected_branches {
+        s.push_str(&sanitize(&format!("hooks protected branch: {b} ({})", from(o))));
+        s.push('\n');
+    }
+    for (f, o) in &p.hooks.protected_files {
+        s.push_str(&sanitize(&format!("hooks protected file: {f} ({})", from(o))));
+        s.push('\n');
+    }
+    for a in &p.hooks.allow {
+        let what: Vec<String> = [("path", &a.path), ("rule", &a.rule), ("fingerprint", &a.fingerprint)]
+            .iter()
+            .filter_map(|(k, v)| v.as_ref().map(|v| format!("{k}={v}")))
+            .collect();
+        s.push_str(&sanitize(&format!("hooks allow {}: {} ({})", what.join(" "), a.reason, a.origin)));
+        s.push('\n');
+    }
     s.push_str(&format!("filter timeout: {}s ({})\n", f.timeout.0, from(&f.timeout.1)));
     s.push_str(&format!("filter output_cap: {} bytes ({})\n", f.output_cap.0, from(&f.output_cap.1)));
     for (pat, o) in &f.scrub {
@@ -503,6 +519,11 @@ pub fn policy_json(p: &crate::config::Policy) -> String {
             "timeout": p.filters.timeout.0,
             "output_cap": p.filters.output_cap.0,
         },
+        "hooks": {
+            "protected_branches": p.hooks.protected_branches.iter().map(|(b, o)| serde_json::json!({"pattern": b, "source": o.as_ref().map(ToString::to_string)})).collect::<Vec<_>>(),
+            "protected_files": p.hooks.protected_files.iter().map(|(f, o)| serde_json::json!({"pattern": f, "source": o.as_ref().map(ToString::to_string)})).collect::<Vec<_>>(),
+            "allow": p.hooks.allow.iter().map(|a| serde_json::json!({"path": a.path, "rule": a.rule, "fingerprint": a.fingerprint, "reason": a.reason, "source": a.origin.to_string(), "operator": a.operator})).collect::<Vec<_>>(),
+        },
         "env": {
             "scrub": p.filters.scrub.iter().map(|(pat, o)| serde_json::json!({"pattern": pat, "source": o.as_ref().map(ToString::to_string)})).collect::<Vec<_>>(),
             "allow": p.filters.allow.iter().map(|(prog, vars, o)| serde_json::json!({"program": prog, "vars": vars, "source": o.as_ref().map(ToString::to_string)})).collect::<Vec<_>>(),
@@ -589,6 +610,11 @@ fn hook_problem(s: &mut String, p: &crate::githooks::Problem) {
                 sanitize(path),
                 sanitize(pattern)
             );
+            let _ = writeln!(
+                s,
+                "      fix: unstage it (`git restore --staged -- {}`); a change to it is the operator's to commit",
+                shell_words::quote(path)
+            );
         }
         Problem::ProtectedBranch { branch, change, pattern } => {
             let what = match *change {
@@ -602,6 +628,14 @@ fn hook_problem(s: &mut String, p: &crate::githooks::Problem) {
                 sanitize(branch),
                 sanitize(pattern)
             );
+            let fix = match *change {
+                "delete" => "keep the branch; delete it from the hosting service if it must go",
+                "non-fast-forward" => {
+                    "`git pull --rebase` then push without --force, or push to a new branch for review"
+                }
+                _ => "`git fetch`, then push again",
+            };
+            let _ = writeln!(s, "      fix: {fix}");
         }
         Problem::HookChanged { message } => {
             let _ = writeln!(s, "  [hook-changed] {}", sanitize(message));
