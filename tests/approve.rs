@@ -5,9 +5,7 @@
 
 mod common;
 
-use std::io::{Read, Write};
 use std::process::Stdio;
-use std::sync::mpsc;
 use std::time::Duration;
 
 use common::{tako, TestEnv};
@@ -31,41 +29,7 @@ fn converse_in(env: &TestEnv, command: &str, answer: Option<&str>) -> (Option<i3
 /// shown, and returns (exit code, everything shown on the terminal).
 fn on_terminal(env: &TestEnv, args: &[&str], marker: &str, answer: Option<&str>) -> (Option<i32>, String) {
     let quoted: Vec<String> = args.iter().map(|a| shell_words::quote(a).into_owned()).collect();
-    let inner = format!("{} {}", tako().display(), quoted.join(" "));
-    let mut cmd = env.std_command("script");
-    cmd.args(["-qec", &inner, "/dev/null"]).stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped());
-    let mut child = cmd.spawn().expect("spawn script");
-    let mut out = child.stdout.take().expect("stdout");
-    let (tx, rx) = mpsc::channel::<String>();
-    let reader = std::thread::spawn(move || {
-        let mut seen = String::new();
-        let mut buf = [0u8; 4096];
-        while let Ok(n) = out.read(&mut buf) {
-            if n == 0 {
-                break;
-            }
-            seen.push_str(&String::from_utf8_lossy(&buf[..n]));
-            let _ = tx.send(seen.clone());
-        }
-        seen
-    });
-    let mut stdin = child.stdin.take().expect("stdin");
-    if let Some(a) = answer {
-        // Wait (bounded, as a guard against a hang, not a timing assertion) for the question.
-        loop {
-            match rx.recv_timeout(Duration::from_secs(60)) {
-                Ok(s) if s.contains(marker) => break,
-                Ok(_) => {}
-                Err(e) => panic!("the prompt never appeared: {e}"),
-            }
-        }
-        stdin.write_all(a.as_bytes()).expect("answer");
-        stdin.flush().expect("flush");
-    }
-    drop(stdin);
-    let status = child.wait().expect("wait");
-    let shown = reader.join().expect("reader");
-    (status.code(), shown)
+    common::on_terminal(env, &format!("{} {}", tako().display(), quoted.join(" ")), marker, answer)
 }
 
 #[test]

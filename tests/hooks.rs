@@ -8,11 +8,9 @@
 
 mod common;
 
-use std::io::{Read, Write};
 use std::path::PathBuf;
-use std::process::Stdio;
 
-use common::{stderr, tako, TestEnv};
+use common::{on_terminal, stderr, tako, TestEnv};
 
 const AWS_KEY: &str = "AKIAIOSFODNN7EXAMPLQ";
 
@@ -277,42 +275,6 @@ fn refusals_and_passes_are_audited_where_tako_exists() {
     assert!(verify.status.success(), "{}", stderr(&verify));
 }
 
-/// Runs `sh -c SCRIPT` on a pseudo-terminal (through `script`), typing `answer` once
-/// `marker` is shown; returns the exit code and what the terminal showed.
-fn on_terminal(env: &TestEnv, script: &str, marker: &str, answer: &str) -> (Option<i32>, String) {
-    let mut cmd = env.std_command("script");
-    cmd.args(["-qec", script, "/dev/null"]).stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped());
-    let mut child = cmd.spawn().expect("spawn script");
-    let mut out = child.stdout.take().expect("stdout");
-    let (tx, rx) = std::sync::mpsc::channel::<String>();
-    let reader = std::thread::spawn(move || {
-        let mut seen = String::new();
-        let mut buf = [0u8; 4096];
-        while let Ok(n) = out.read(&mut buf) {
-            if n == 0 {
-                break;
-            }
-            seen.push_str(&String::from_utf8_lossy(&buf[..n]));
-            let _ = tx.send(seen.clone());
-        }
-        seen
-    });
-    let mut stdin = child.stdin.take().expect("stdin");
-    while !marker.is_empty() {
-        // Bounded, as a guard against a hang, not a timing assertion.
-        match rx.recv_timeout(std::time::Duration::from_secs(60)) {
-            Ok(s) if s.contains(marker) => break,
-            Ok(_) => {}
-            Err(e) => panic!("the prompt never appeared: {e}"),
-        }
-    }
-    stdin.write_all(answer.as_bytes()).expect("answer");
-    stdin.flush().expect("flush");
-    drop(stdin);
-    let status = child.wait().expect("wait");
-    (status.code(), reader.join().expect("reader"))
-}
-
 #[test]
 fn the_operator_overrides_a_refusal_at_the_terminal_and_it_is_audited() {
     let env = hooked();
@@ -321,9 +283,9 @@ fn the_operator_overrides_a_refusal_at_the_terminal_and_it_is_audited() {
     env.write("k.txt", &format!("{AWS_KEY}\n"));
     assert!(git(&env, &["add", "k.txt", ".gitignore"]).status.success());
     let commit = "TAKO_HOOK_OVERRIDE=1 git -c user.name=t -c user.email=t@x commit -q -m override";
-    let (code, shown) = on_terminal(&env, commit, "[y/N]", "n\n");
+    let (code, shown) = on_terminal(&env, commit, "[y/N]", Some("n\n"));
     assert_ne!(code, Some(0), "a no keeps the refusal: {shown}");
-    let (code, shown) = on_terminal(&env, commit, "[y/N]", "y\n");
+    let (code, shown) = on_terminal(&env, commit, "[y/N]", Some("y\n"));
     assert_eq!(code, Some(0), "{shown}");
     assert!(shown.contains("overridden by the operator"), "{shown}");
     let log = std::fs::read_to_string(env.path(".tako/audit.jsonl")).expect("the audit log");
@@ -428,7 +390,7 @@ fn hooks_installed_by_the_operator_are_watched_on_every_run() {
     env.write(".gitignore", ".tako/\n");
     let tako_path = tako();
     let install = format!("{} hooks install", tako_path.display());
-    let (code, shown) = on_terminal(&env, &install, "", "");
+    let (code, shown) = on_terminal(&env, &install, "", None);
     assert_eq!(code, Some(0), "{shown}");
     let out = env.cmd(&["-c", "true"]).output().expect("run");
     assert!(out.status.success());
@@ -447,7 +409,7 @@ fn hooks_installed_by_the_operator_are_watched_on_every_run() {
 fn pre_push_refuses_when_a_hook_manager_hides_git_s_input() {
     let env = plain();
     let run = format!("{} hook pre-push origin /tmp/remote.git", tako().display());
-    let (code, shown) = on_terminal(&env, &run, "", "");
+    let (code, shown) = on_terminal(&env, &run, "", None);
     assert_eq!(code, Some(125), "{shown}");
     assert!(shown.contains("use_stdin"), "{shown}");
 }

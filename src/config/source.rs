@@ -190,23 +190,8 @@ impl Reader<'_> {
                 "secrets" | "injection" => {
                     let kind =
                         if k == "secrets" { crate::filter::Kind::Secret } else { crate::filter::Kind::Injection };
-                    let mut put = |r: &mut Self, streams: &[super::OutStream], v: &Spanned<DeValue<'_>>| {
-                        if let Some(m) = r.mode(v) {
-                            for s in streams {
-                                layer.filter_modes.push((*s, kind, m, r.origin(&v.span())));
-                            }
-                        }
-                    };
-                    if let Some(table) = v.get_ref().as_table() {
-                        for (sk, sv) in table {
-                            match sk.get_ref().as_ref() {
-                                "stdout" => put(self, &[super::OutStream::Stdout], sv),
-                                "stderr" => put(self, &[super::OutStream::Stderr], sv),
-                                other => self.error(&sk.span(), unknown_key(other, &["stdout", "stderr"])),
-                            }
-                        }
-                    } else {
-                        put(self, &[super::OutStream::Stdout, super::OutStream::Stderr], v);
+                    for (st, m, o) in self.stream_modes(v) {
+                        layer.filter_modes.push((st, kind, m, o));
                     }
                 }
                 "timeout" | "output_cap" => match whole(v) {
@@ -235,23 +220,8 @@ impl Reader<'_> {
                             );
                             continue;
                         };
-                        let mut put = |r: &mut Self, streams: &[super::OutStream], v: &Spanned<DeValue<'_>>| {
-                            if let Some(m) = r.mode(v) {
-                                for s in streams {
-                                    layer.family_modes.push((*s, slot, m, r.origin(&v.span())));
-                                }
-                            }
-                        };
-                        if let Some(st) = fv.get_ref().as_table() {
-                            for (sk, sv) in st {
-                                match sk.get_ref().as_ref() {
-                                    "stdout" => put(self, &[super::OutStream::Stdout], sv),
-                                    "stderr" => put(self, &[super::OutStream::Stderr], sv),
-                                    other => self.error(&sk.span(), unknown_key(other, &["stdout", "stderr"])),
-                                }
-                            }
-                        } else {
-                            put(self, &[super::OutStream::Stdout, super::OutStream::Stderr], fv);
+                        for (st, m, o) in self.stream_modes(fv) {
+                            layer.family_modes.push((st, slot, m, o));
                         }
                     }
                 }
@@ -261,6 +231,35 @@ impl Reader<'_> {
                 ),
             }
         }
+    }
+
+    /// A mode for both streams, or `{ stdout = …, stderr = … }`: (stream, mode, where).
+    fn stream_modes(
+        &mut self,
+        v: &Spanned<DeValue<'_>>,
+    ) -> Vec<(super::OutStream, crate::filter::relay::Mode, Origin)> {
+        let mut out = Vec::new();
+        let Some(table) = v.get_ref().as_table() else {
+            if let Some(m) = self.mode(v) {
+                let o = self.origin(&v.span());
+                out.extend(super::OutStream::ALL.map(|st| (st, m, o.clone())));
+            }
+            return out;
+        };
+        for (sk, sv) in table {
+            let st = match sk.get_ref().as_ref() {
+                "stdout" => super::OutStream::Stdout,
+                "stderr" => super::OutStream::Stderr,
+                other => {
+                    self.error(&sk.span(), unknown_key(other, &["stdout", "stderr"]));
+                    continue;
+                }
+            };
+            if let Some(m) = self.mode(sv) {
+                out.push((st, m, self.origin(&sv.span())));
+            }
+        }
+        out
     }
 
     fn mode(&mut self, v: &Spanned<DeValue<'_>>) -> Option<crate::filter::relay::Mode> {

@@ -270,3 +270,47 @@ pub fn stdout(out: &std::process::Output) -> String {
 pub fn stderr(out: &std::process::Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
 }
+
+/// Runs the shell text `script` on a pseudo-terminal (util-linux `script`, from the
+/// essential bsdutils package) in `env`; once `marker` is shown (at once when it is
+/// empty), types `answer` if any. Returns the exit code and everything the terminal
+/// showed.
+///
+/// # Panics
+/// When `script` cannot run, or the marker never appears (a guard against a hang,
+/// not a timing assertion).
+pub fn on_terminal(env: &TestEnv, script: &str, marker: &str, answer: Option<&str>) -> (Option<i32>, String) {
+    use std::io::{Read, Write};
+    let mut cmd = env.std_command("script");
+    cmd.args(["-qec", script, "/dev/null"]).stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped());
+    let mut child = cmd.spawn().expect("spawn script");
+    let mut out = child.stdout.take().expect("stdout");
+    let (tx, rx) = std::sync::mpsc::channel::<String>();
+    let reader = std::thread::spawn(move || {
+        let mut seen = String::new();
+        let mut buf = [0u8; 4096];
+        while let Ok(n) = out.read(&mut buf) {
+            if n == 0 {
+                break;
+            }
+            seen.push_str(&String::from_utf8_lossy(&buf[..n]));
+            let _ = tx.send(seen.clone());
+        }
+        seen
+    });
+    let mut stdin = child.stdin.take().expect("stdin");
+    if let Some(a) = answer {
+        while !marker.is_empty() {
+            match rx.recv_timeout(std::time::Duration::from_secs(60)) {
+                Ok(s) if s.contains(marker) => break,
+                Ok(_) => {}
+                Err(e) => panic!("the prompt never appeared: {e}"),
+            }
+        }
+        stdin.write_all(a.as_bytes()).expect("answer");
+        stdin.flush().expect("flush");
+    }
+    drop(stdin);
+    let status = child.wait().expect("wait");
+    (status.code(), reader.join().expect("reader"))
+}
