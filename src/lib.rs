@@ -11,6 +11,7 @@
 pub mod analyze;
 pub mod app;
 pub mod approve;
+pub mod base64;
 pub mod cli;
 pub mod config;
 pub mod context;

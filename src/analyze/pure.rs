@@ -337,47 +337,14 @@ fn expand_set(s: &str) -> Vec<char> {
     out
 }
 
-const B64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-/// Decodes standard or URL-safe base64 (whitespace ignored); `None` when invalid.
+/// Decodes standard or URL-safe base64 (padding and whitespace ignored, as
+/// `base64 -d` does) to text; `None` when invalid or not UTF-8.
 pub(crate) fn b64_decode(s: &str) -> Option<String> {
-    let mut out = Vec::new();
-    let mut buf = 0u32;
-    let mut bits = 0;
-    for c in s.bytes() {
-        let v = match c {
-            b'A'..=b'Z' => c - b'A',
-            b'a'..=b'z' => c - b'a' + 26,
-            b'0'..=b'9' => c - b'0' + 52,
-            b'+' | b'-' => 62,
-            b'/' | b'_' => 63,
-            b'=' | b' ' | b'\n' | b'\r' | b'\t' => continue,
-            _ => return None,
-        };
-        buf = (buf << 6) | u32::from(v);
-        bits += 6;
-        if bits >= 8 {
-            bits -= 8;
-            out.push(u8::try_from((buf >> bits) & 0xff).unwrap_or(0));
-        }
-    }
-    String::from_utf8(out).ok()
+    crate::base64::decode(s.as_bytes(), crate::base64::Skip::Whitespace).and_then(|b| String::from_utf8(b).ok())
 }
 
 fn b64_encode(b: &[u8]) -> String {
-    let mut out = String::new();
-    for chunk in b.chunks(3) {
-        let n = chunk.iter().fold(0u32, |acc, &x| (acc << 8) | u32::from(x)) << (8 * (3 - chunk.len()));
-        for k in 0..4 {
-            if k <= chunk.len() {
-                out.push(B64[((n >> (18 - 6 * k)) & 63) as usize] as char);
-            } else {
-                out.push('=');
-            }
-        }
-    }
-    out.push('\n');
-    out
+    crate::base64::encode_line(b)
 }
 
 /// Decodes hex digits (whitespace ignored).

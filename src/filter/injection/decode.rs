@@ -186,25 +186,7 @@ fn base32(s: &[u8]) -> Option<Vec<u8>> {
 
 /// Base64, standard or URL-safe alphabet, without padding.
 fn base64(s: &[u8]) -> Option<Vec<u8>> {
-    let mut out = Vec::with_capacity(s.len() * 3 / 4);
-    let (mut acc, mut bits) = (0u32, 0u32);
-    for &b in s {
-        let v = match b {
-            b'A'..=b'Z' => b - b'A',
-            b'a'..=b'z' => b - b'a' + 26,
-            b'0'..=b'9' => b - b'0' + 52,
-            b'+' | b'-' => 62,
-            b'/' | b'_' => 63,
-            _ => return None,
-        };
-        acc = (acc << 6 | u32::from(v)) & 0xFFFF;
-        bits += 6;
-        if bits >= 8 {
-            bits -= 8;
-            out.push((acc >> bits) as u8);
-        }
-    }
-    Some(out)
+    crate::base64::decode(s, crate::base64::Skip::Nothing)
 }
 
 /// Runs of `%HH` (URL encoding, with `+` as space) or `\xHH` escapes.

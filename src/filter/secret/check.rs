@@ -139,30 +139,7 @@ pub fn header(v: &[u8]) -> bool {
 /// Decodes base64 or base64url (padding and line breaks ignored) into `out`, up to
 /// `max` bytes; `false` on a byte outside the alphabets.
 pub fn base64_decode(s: &[u8], max: usize, out: &mut Vec<u8>) -> bool {
-    let (mut acc, mut bits) = (0u32, 0u32);
-    for &c in s {
-        let v = match c {
-            b'A'..=b'Z' => c - b'A',
-            b'a'..=b'z' => c - b'a' + 26,
-            b'0'..=b'9' => c - b'0' + 52,
-            b'+' | b'-' => 62,
-            b'/' | b'_' => 63,
-            b'=' | b'\n' | b'\r' => continue,
-            _ => return false,
-        };
-        acc = (acc << 6) | u32::from(v);
-        bits += 6;
-        if bits >= 8 {
-            bits -= 8;
-            #[allow(clippy::cast_possible_truncation)]
-            out.push((acc >> bits) as u8);
-            acc &= (1 << bits) - 1;
-            if out.len() >= max {
-                break;
-            }
-        }
-    }
-    true
+    crate::base64::decode_into(s, crate::base64::Skip::Padding, max, out)
 }
 
 /// A JWT (or JWS/JWE): the header segment decodes to JSON naming an `"alg"`.
