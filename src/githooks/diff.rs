@@ -401,4 +401,45 @@ Binary files /dev/null and b/pic.png differ
         assert_eq!(commits.len(), 1);
         assert_eq!(commits[0].files[0].hunks[0].text, format!("{COMMIT_MARK}cccc\nAKIA\n").as_bytes());
     }
+
+    mod fuzz {
+        use super::super::*;
+        use proptest::prelude::*;
+
+        fn line() -> impl Strategy<Value = String> {
+            prop_oneof![
+                Just("diff --git a/f b/f".to_string()),
+                Just("+++ b/f".to_string()),
+                "@@ -[0-9]{1,3}(,[0-9]{1,3})? \\+[0-9]{1,3}(,[0-9]{1,3})? @@",
+                "[+ -][ -~]{0,20}",
+                Just(format!("{COMMIT_MARK}abc")),
+                Just("\\ No newline at end of file".to_string()),
+            ]
+        }
+
+        proptest! {
+            #[test]
+            fn any_bytes_parse_without_panic(bytes in proptest::collection::vec(any::<u8>(), 0..4096)) {
+                for f in parse(&bytes) {
+                    for h in &f.hunks {
+                        let lines = memchr::memchr_iter(b'\n', &h.text).count() as u64;
+                        prop_assert_eq!(h.line_of(h.text.len()), h.first_line + lines);
+                    }
+                }
+                let _ = parse_log(&bytes);
+                let _ = unquote(&String::from_utf8_lossy(&bytes));
+            }
+
+            #[test]
+            fn patch_shaped_text_parses_without_panic(lines in proptest::collection::vec(line(), 0..60)) {
+                let text = lines.join("\n");
+                for f in parse(text.as_bytes()) {
+                    for h in &f.hunks {
+                        prop_assert!(h.text.ends_with(b"\n"), "every added line ends with a newline");
+                    }
+                }
+                let _ = parse_log(text.as_bytes());
+            }
+        }
+    }
 }

@@ -179,4 +179,11 @@ mod tests {
         assert_eq!((c[2].status, c[2].path.as_str(), c[2].old_path.as_deref()), (b'R', "to.txt", Some("from.txt")));
         assert!(c[3].gitlink && !c[0].gitlink);
     }
+
+    proptest::proptest! {
+        #[test]
+        fn any_raw_output_reads_without_panic(bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..2048)) {
+            let _ = changes(&bytes);
+        }
+    }
 }
