@@ -197,6 +197,34 @@ pub fn audit_records(records: &[serde_json::Value], json: bool) -> String {
             ),
             "exit" => format!("exit {} after {} ms", f("exit"), f("duration_ms")),
             "control" => format!("{} by {}", f("action"), f("by")),
+            "hook" => {
+                let problems: Vec<String> = r
+                    .get("problems")
+                    .and_then(|p| p.as_array())
+                    .map(|ps| {
+                        ps.iter()
+                            .map(|p| {
+                                let g = |k: &str| p.get(k).and_then(|v| v.as_str()).unwrap_or("");
+                                let line = p.get("line").and_then(serde_json::Value::as_u64);
+                                let at = match line {
+                                    Some(l) => format!("{}:{l}", g("path")),
+                                    None if g("path").is_empty() => g("branch").to_string(),
+                                    None => g("path").to_string(),
+                                };
+                                format!("{} {at}", g("refusal")).trim_end().to_string()
+                            })
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                let by = if f("by").is_empty() { String::new() } else { format!(" by {}", f("by")) };
+                format!(
+                    "hook {} {}{by}{}{}",
+                    f("hook"),
+                    f("decision"),
+                    if problems.is_empty() { "" } else { ": " },
+                    problems.join(", ")
+                )
+            }
             other => other.to_string(),
         };
         let _ = writeln!(s, "#{} {} {} {}", f("seq"), f("time"), f("id"), sanitize(&what));
@@ -835,5 +863,16 @@ mod tests {
     fn short_cuts_long_text() {
         let s = sanitize_short(&"a".repeat(500), 10);
         assert_eq!(s, format!("{}…", "a".repeat(10)));
+    }
+
+    #[test]
+    fn hook_records_read_as_one_line() {
+        let r = serde_json::json!({"seq": 6, "time": "t", "kind": "hook", "hook": "pre-push", "decision": "override",
+            "by": "ada", "problems": [{"refusal": "protected-branch", "branch": "main", "kind": "protected-branch"},
+            {"refusal": "secret:github-pat", "path": "a.txt", "line": 3}]});
+        assert_eq!(
+            audit_records(&[r], false),
+            "#6 t  hook pre-push override by ada: protected-branch main, secret:github-pat a.txt:3\n"
+        );
     }
 }

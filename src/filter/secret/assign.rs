@@ -618,6 +618,7 @@ fn valid(tier: Tier, name: &[u8], input: &[u8], s: usize, t: usize, quoted: bool
                 && !digits_only
                 && (has_digit || symbol || mixed_case(v, 1) || v.len() >= 10)
                 && !(!quoted && letters_only && !(v.len() >= 16 && entropy(v) >= 3.5))
+                && !(!quoted && identifier(v) && !(v.len() >= 20 && entropy(v) >= 4.0))
                 && !periodic(v, 4)
                 && !v.iter().any(|b| b.is_ascii_control())
         }
@@ -631,6 +632,13 @@ fn valid(tier: Tier, name: &[u8], input: &[u8], s: usize, t: usize, quoted: bool
                 && !v.iter().any(|b| b.is_ascii_control())
         }
     }
+}
+
+/// Lowercase words joined by `-` or `_` (`my-tls-secret`, `aws_access_key_id`): the
+/// name of a secret (a Kubernetes `secretName`, a rule id), not its value.
+fn identifier(v: &[u8]) -> bool {
+    let words: Vec<&[u8]> = v.split(|b| matches!(b, b'-' | b'_')).collect();
+    words.len() >= 2 && words.iter().all(|w| w.len() >= 2 && w.iter().all(u8::is_ascii_lowercase))
 }
 
 /// A path, a URL or an ARN rather than a secret.

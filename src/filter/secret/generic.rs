@@ -60,6 +60,8 @@ pub const RULES: &[Rule] = &[
         ],
         must_not_match: &[
             "max_tokens: 4096",
+            "secretName: my-tls-secret",
+            "  [secret:aws-access-key-id] config/app.env:2: fingerprint 37f88963737be854",
             r#"token = os.environ["SLACK_TOKEN"]"#,
             r#"SECRET_KEY_BASE: <%= ENV["SECRET_KEY_BASE"] %>"#,
             r#"keyboard_layout = "us""#,
