@@ -74,7 +74,7 @@ impl Git {
     /// # Errors
     /// When git cannot run or fails.
     pub fn output_with_input<S: AsRef<OsStr>>(&self, args: &[S], input: Option<&[u8]>) -> Result<Vec<u8>, GitError> {
-        let shown = || args.iter().map(|a| a.as_ref().to_string_lossy()).collect::<Vec<_>>().join(" ");
+        let shown = || shown(args);
         let mut c = self.command(args);
         c.stdin(if input.is_some() { Stdio::piped() } else { Stdio::null() })
             .stdout(Stdio::piped())
@@ -100,7 +100,7 @@ impl Git {
     /// When git cannot run or fails.
     pub fn stream<S: AsRef<OsStr>>(&self, args: &[S], mut on_line: impl FnMut(&[u8])) -> Result<(), GitError> {
         use std::io::{BufRead, Read};
-        let shown = || args.iter().map(|a| a.as_ref().to_string_lossy()).collect::<Vec<_>>().join(" ");
+        let shown = || shown(args);
         let mut child = self
             .command(args)
             .stdin(Stdio::null())
@@ -221,7 +221,7 @@ impl Git {
     /// # Errors
     /// When git cannot run or ends otherwise.
     pub fn yes_no<S: AsRef<OsStr>>(&self, args: &[S]) -> Result<bool, GitError> {
-        let shown = || args.iter().map(|a| a.as_ref().to_string_lossy()).collect::<Vec<_>>().join(" ");
+        let shown = || shown(args);
         let out = self
             .command(args)
             .stdin(Stdio::null())
@@ -236,36 +236,29 @@ impl Git {
         }
     }
 
-    /// A path of git's (`git rev-parse --git-path WHAT`: `hooks` honours
-    /// `core.hooksPath`, worktrees share the common directory's), absolute.
-    ///
-    /// # Errors
-    /// When git cannot answer (not a repository).
-    pub fn git_path(&self, what: &str) -> Result<PathBuf, GitError> {
-        let p = PathBuf::from(self.line(&["rev-parse", "--git-path", what])?);
-        Ok(if p.is_absolute() { p } else { self.dir.join(p) })
-    }
-
-    /// The top of the working tree.
+    /// The top of the working tree and where git runs hooks from (`core.hooksPath`
+    /// honoured, worktrees sharing the common directory's), in one call.
     ///
     /// # Errors
     /// When git cannot answer (not a repository, or a bare one).
-    pub fn toplevel(&self) -> Result<PathBuf, GitError> {
-        self.line(&["rev-parse", "--show-toplevel"]).map(PathBuf::from)
+    pub fn top_and_hooks(&self) -> Result<(PathBuf, PathBuf), GitError> {
+        let out = self.line(&["rev-parse", "--show-toplevel", "--git-path", "hooks"])?;
+        let mut lines = out.lines();
+        let (Some(top), Some(hooks)) = (lines.next(), lines.next()) else {
+            return Err(GitError::Failed {
+                args: "rev-parse --show-toplevel --git-path hooks".into(),
+                status: "unexpected output".into(),
+                message: out.clone(),
+            });
+        };
+        let hooks = PathBuf::from(hooks);
+        Ok((PathBuf::from(top), if hooks.is_absolute() { hooks } else { self.dir.join(hooks) }))
     }
+}
 
-    /// The object `rev` names, if it exists (`None` for an unborn `HEAD`).
-    ///
-    /// # Errors
-    /// When git cannot run.
-    pub fn resolve(&self, rev: &str) -> Result<Option<String>, GitError> {
-        let spec = format!("{rev}^{{commit}}");
-        match self.output(&["rev-parse", "--verify", "--quiet", &spec]) {
-            Ok(out) => Ok(Some(String::from_utf8_lossy(&out).trim().to_string())),
-            Err(GitError::Failed { .. }) => Ok(None),
-            Err(e) => Err(e),
-        }
-    }
+/// The arguments as shown in an error.
+fn shown<S: AsRef<OsStr>>(args: &[S]) -> String {
+    args.iter().map(|a| a.as_ref().to_string_lossy()).collect::<Vec<_>>().join(" ")
 }
 
 fn finish(out: std::process::Output, shown: impl FnOnce() -> String) -> Result<Vec<u8>, GitError> {

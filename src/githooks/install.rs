@@ -324,8 +324,7 @@ impl Repo {
         let cwd =
             std::env::current_dir().map_err(|e| Stop::failed(format!("cannot read the working directory: {e}")))?;
         let git = Git::new(cwd);
-        let workspace = git.toplevel().map_err(Stop::git)?;
-        let hooks_dir = git.git_path("hooks").map_err(Stop::git)?;
+        let (workspace, hooks_dir) = git.top_and_hooks().map_err(Stop::git)?;
         let hooks_path_config = match git.output(&["config", "--get", "core.hooksPath"]) {
             Ok(out) => Some(String::from_utf8_lossy(&out).trim_end_matches(['\n', '\r']).to_string()),
             Err(GitError::Failed { .. }) => None,

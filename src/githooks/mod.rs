@@ -278,7 +278,7 @@ fn run_inner(a: &crate::cli::HookArgs) -> Result<i32, HookError> {
     let cwd =
         std::env::current_dir().map_err(|e| HookError::Tako(format!("cannot read the working directory: {e}")))?;
     let g = git::Git::new(&cwd);
-    let top = g.toplevel()?;
+    let (top, hooks_dir) = g.top_and_hooks()?;
     let ctx = crate::context::Context::from_process()
         .map_err(|e| HookError::Tako(format!("cannot read the working directory: {e}")))?;
     let plane = Plane::open(&top).map_err(|e| HookError::Tako(e.to_string()))?;
@@ -339,7 +339,6 @@ fn run_inner(a: &crate::cli::HookArgs) -> Result<i32, HookError> {
             prepush::check(&g, remote.as_deref(), &stdin, &policy.hooks, &allow, &mut report)?;
         }
     }
-    let hooks_dir = g.git_path("hooks")?;
     let chained = match install::verify_chained(&top, &hooks_dir, a.name) {
         Ok(c) => c,
         Err(message) => {
