@@ -413,3 +413,24 @@ fn pre_push_refuses_when_a_hook_manager_hides_git_s_input() {
     assert_eq!(code, Some(125), "{shown}");
     assert!(shown.contains("use_stdin"), "{shown}");
 }
+
+#[test]
+fn a_rename_is_scanned_for_what_it_adds_only() {
+    let env = hooked();
+    env.write("old.cfg", &format!("a = 1\nkey = {AWS_KEY}\nb = 2\nc = 3\nd = 4\n"));
+    assert!(git(&env, &["add", "old.cfg"]).status.success());
+    let out = git(&env, &["-c", "user.name=t", "-c", "user.email=t@x", "commit", "-q", "--no-verify", "-m", "old"]);
+    assert!(out.status.success());
+    // Renamed as it is: the secret is already committed, nothing is added.
+    assert!(git(&env, &["mv", "old.cfg", "new.cfg"]).status.success());
+    let out = commit(&env, "rename");
+    assert!(out.status.success(), "{}", stderr(&out));
+    // Renamed with a line added: only that line is new.
+    assert!(git(&env, &["mv", "new.cfg", "newer.cfg"]).status.success());
+    env.write("newer.cfg", &format!("a = 1\nkey = {AWS_KEY}\nb = 2\nc = 3\nd = 4\ntoken = AKIAIOSFODNN7EXAMPLZ\n"));
+    assert!(git(&env, &["add", "newer.cfg"]).status.success());
+    let out = commit(&env, "rename and add");
+    assert!(!out.status.success());
+    let err = stderr(&out);
+    assert!(err.contains("newer.cfg:6") && !err.contains("newer.cfg:2"), "{err}");
+}
