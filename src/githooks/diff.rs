@@ -1,7 +1,8 @@
-//! Reading git's patches (`git diff -U0`, `git log -p -U0`) into what they add: for
+//! Reading git's patches (`git log -p -U0` for pre-push) into what they add: for
 //! each file, the added lines grouped in hunks with their line numbers in the new
 //! file. Only added lines are scanned: a secret already committed is not reported
-//! again every time its file changes (it is the pre-push and history's business).
+//! again every time its file changes. ([`FilePatch`] and [`Hunk`] also carry what
+//! pre-commit and commit-msg scan, read without a patch.)
 //!
 //! The patch must come from git with `--no-color --no-ext-diff --src-prefix=a/
 //! --dst-prefix=b/` and `core.quotePath=false` (see [`super::git::Git`]). Hunk
@@ -44,53 +45,8 @@ impl Hunk {
     }
 }
 
-/// One commit's patch in `git log` output (see [`parse_log`]).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct CommitPatch {
-    /// The commit's object name.
-    pub commit: String,
-    /// What it adds.
-    pub files: Vec<FilePatch>,
-}
-
 /// The marker line `git log --format=` is given before each commit.
 pub const COMMIT_MARK: &str = "tako-exec-commit ";
-
-/// Parses `git log -p --format=tako-exec-commit %H` output.
-#[must_use]
-pub fn parse_log(out: &[u8]) -> Vec<CommitPatch> {
-    let mut commits: Vec<CommitPatch> = Vec::new();
-    let mut s = Stream::log();
-    let mut push = |commit: Option<&str>, f: FilePatch| match commits.last_mut() {
-        Some(c) if Some(c.commit.as_str()) == commit => c.files.push(f),
-        _ => commits.push(CommitPatch { commit: commit.unwrap_or_default().to_string(), files: vec![f] }),
-    };
-    for line in out.split_inclusive(|b| *b == b'\n') {
-        s.line(line, &mut push);
-    }
-    s.finish(&mut push);
-    // Commits without a file (empty, or merges without changes) are listed too.
-    let mut all = Vec::new();
-    for id in s.seen {
-        match commits.iter().position(|c| c.commit == id) {
-            Some(i) => all.push(std::mem::take(&mut commits[i])),
-            None => all.push(CommitPatch { commit: id, files: Vec::new() }),
-        }
-    }
-    all
-}
-
-/// Parses one patch (`git diff -U0` output).
-#[must_use]
-pub fn parse(out: &[u8]) -> Vec<FilePatch> {
-    let mut files = Vec::new();
-    let mut s = Stream::patch();
-    for line in out.split_inclusive(|b| *b == b'\n') {
-        s.line(line, &mut |_, f| files.push(f));
-    }
-    s.finish(&mut |_, f| files.push(f));
-    files
-}
 
 /// A patch read line by line as git writes it: each file is handed over as soon as
 /// it is complete (with the commit that holds it, for `git log`), so scanning runs
@@ -100,12 +56,11 @@ pub struct Stream {
     p: Parser,
     log: bool,
     commit: Option<String>,
-    /// The commits seen, in order (for `git log`).
-    pub seen: Vec<String>,
 }
 
 impl Stream {
     /// For `git diff` output.
+    #[cfg(test)]
     #[must_use]
     pub fn patch() -> Self {
         Self::default()
@@ -123,9 +78,7 @@ impl Stream {
             if let Some(rest) = line.strip_prefix(COMMIT_MARK.as_bytes()) {
                 self.p.close_file();
                 self.drain(out);
-                let id = String::from_utf8_lossy(rest).trim().to_string();
-                self.seen.push(id.clone());
-                self.commit = Some(id);
+                self.commit = Some(String::from_utf8_lossy(rest).trim().to_string());
                 return;
             }
         }
@@ -320,6 +273,45 @@ pub fn unquote(s: &str) -> String {
 mod tests {
     use super::*;
 
+    /// One commit's patch in `git log` output.
+    #[derive(Debug, Default)]
+    struct CommitPatch {
+        commit: String,
+        files: Vec<FilePatch>,
+    }
+
+    /// A whole `git log -p --format=tako-exec-commit %H` output, by commit (those
+    /// without a file too).
+    fn parse_log(out: &[u8]) -> Vec<CommitPatch> {
+        let mut commits: Vec<CommitPatch> = Vec::new();
+        let mut s = Stream::log();
+        let push = |commits: &mut Vec<CommitPatch>, f: FilePatch| {
+            if let Some(c) = commits.last_mut() {
+                c.files.push(f);
+            }
+        };
+        for line in out.split_inclusive(|b| *b == b'\n') {
+            let before = s.commit.clone();
+            s.line(line, &mut |_, f| push(&mut commits, f));
+            if s.commit != before {
+                commits.push(CommitPatch { commit: s.commit.clone().unwrap_or_default(), files: Vec::new() });
+            }
+        }
+        s.finish(&mut |_, f| push(&mut commits, f));
+        commits
+    }
+
+    /// A whole `git diff -U0` output.
+    fn parse(out: &[u8]) -> Vec<FilePatch> {
+        let mut files = Vec::new();
+        let mut s = Stream::patch();
+        for line in out.split_inclusive(|b| *b == b'\n') {
+            s.line(line, &mut |_, f| files.push(f));
+        }
+        s.finish(&mut |_, f| files.push(f));
+        files
+    }
+
     const PATCH: &str = "\
 diff --git a/new.txt b/new.txt
 new file mode 100644
@@ -404,6 +396,7 @@ Binary files /dev/null and b/pic.png differ
 
     mod fuzz {
         use super::super::*;
+        use super::{parse, parse_log};
         use proptest::prelude::*;
 
         fn line() -> impl Strategy<Value = String> {

@@ -66,30 +66,14 @@ impl Git {
     /// # Errors
     /// When git cannot run or fails.
     pub fn output<S: AsRef<OsStr>>(&self, args: &[S]) -> Result<Vec<u8>, GitError> {
-        self.output_with_input(args, None)
-    }
-
-    /// [`Self::output`] with `input` on git's standard input.
-    ///
-    /// # Errors
-    /// When git cannot run or fails.
-    pub fn output_with_input<S: AsRef<OsStr>>(&self, args: &[S], input: Option<&[u8]>) -> Result<Vec<u8>, GitError> {
         let shown = || shown(args);
-        let mut c = self.command(args);
-        c.stdin(if input.is_some() { Stdio::piped() } else { Stdio::null() })
+        let out = self
+            .command(args)
+            .stdin(Stdio::null())
             .stdout(Stdio::piped())
-            .stderr(Stdio::piped());
-        let mut child = c.spawn().map_err(|source| GitError::Spawn { args: shown(), source })?;
-        if let Some(bytes) = input {
-            let mut stdin = child.stdin.take().expect("stdin is piped");
-            // Written from a thread: git may fill its stdout before reading all of it.
-            let bytes = bytes.to_vec();
-            let writer = std::thread::spawn(move || stdin.write_all(&bytes));
-            let out = child.wait_with_output().map_err(|source| GitError::Spawn { args: shown(), source })?;
-            let _ = writer.join();
-            return finish(out, shown);
-        }
-        let out = child.wait_with_output().map_err(|source| GitError::Spawn { args: shown(), source })?;
+            .stderr(Stdio::piped())
+            .output()
+            .map_err(|source| GitError::Spawn { args: shown(), source })?;
         finish(out, shown)
     }
 

@@ -232,6 +232,36 @@ impl Report {
     }
 }
 
+/// `[hooks]` patterns (protected branches or files) compiled once: which one, if
+/// any, a name matches first, with where it is set.
+struct Patterns<'a> {
+    set: globset::GlobSet,
+    /// For each glob in the set, its entry in `list` (a pattern that does not compile,
+    /// which validation already refused, is left out without shifting the others).
+    index: Vec<usize>,
+    list: &'a [(String, Option<crate::config::Origin>)],
+}
+
+impl<'a> Patterns<'a> {
+    fn new(list: &'a [(String, Option<crate::config::Origin>)]) -> Self {
+        let mut b = globset::GlobSetBuilder::new();
+        let mut index = Vec::new();
+        for (i, (p, _)) in list.iter().enumerate() {
+            if let Ok(g) = globset::GlobBuilder::new(p).literal_separator(true).build() {
+                b.add(g);
+                index.push(i);
+            }
+        }
+        Self { set: b.build().unwrap_or_else(|_| globset::GlobSet::empty()), index, list }
+    }
+
+    /// The first pattern `name` matches.
+    fn first(&self, name: &str) -> Option<&'a (String, Option<crate::config::Origin>)> {
+        let &g = self.set.matches(name).first()?;
+        self.list.get(*self.index.get(g)?)
+    }
+}
+
 /// Whether a path has a `.tako` component.
 #[must_use]
 pub fn is_control_plane(path: &str) -> bool {

@@ -14,8 +14,6 @@
 //! - A staged change (added, modified, deleted, renamed) to a path matching
 //!   `[hooks] protected_files` refuses.
 
-use globset::{GlobBuilder, GlobSetBuilder};
-
 use super::allow::Allowlist;
 use super::git::{Git, GitError};
 use super::{diff, Problem, Report};
@@ -164,17 +162,10 @@ fn protected(files: &[Change], hooks: &Hooks, report: &mut Report) {
     if hooks.protected_files.is_empty() {
         return;
     }
-    let mut b = GlobSetBuilder::new();
-    for (p, _) in &hooks.protected_files {
-        if let Ok(g) = GlobBuilder::new(p).literal_separator(true).build() {
-            b.add(g);
-        }
-    }
-    let Ok(set) = b.build() else { return };
+    let patterns = super::Patterns::new(&hooks.protected_files);
     for f in files {
         for path in std::iter::once(&f.path).chain(f.old_path.as_ref()) {
-            if let Some(&i) = set.matches(path).first() {
-                let (pattern, origin) = &hooks.protected_files[i];
+            if let Some((pattern, origin)) = patterns.first(path) {
                 report.problems.push(Problem::ProtectedFile {
                     path: path.clone(),
                     pattern: pattern.clone(),

@@ -18,8 +18,6 @@
 
 use std::io::{IsTerminal, Read};
 
-use globset::{GlobBuilder, GlobSetBuilder};
-
 use super::allow::Allowlist;
 use super::git::{Git, GitError};
 use super::{diff, Problem, Report};
@@ -99,17 +97,11 @@ pub fn check(
     report: &mut Report,
 ) -> Result<(), GitError> {
     let updates = updates(input, |k| std::env::var(k).ok().filter(|v| !v.is_empty()));
-    let mut b = GlobSetBuilder::new();
-    for (p, _) in &hooks.protected_branches {
-        if let Ok(glob) = GlobBuilder::new(p).literal_separator(true).build() {
-            b.add(glob);
-        }
-    }
-    let protected_set = b.build().unwrap_or_else(|_| globset::GlobSet::empty());
+    let patterns = super::Patterns::new(&hooks.protected_branches);
     let protected = |remote_ref: &str| -> Option<(String, String)> {
         let branch = remote_ref.strip_prefix("refs/heads/")?;
-        let i = *protected_set.matches(branch).first()?;
-        Some((branch.to_string(), hooks.protected_branches[i].0.clone()))
+        let (pattern, _) = patterns.first(branch)?;
+        Some((branch.to_string(), pattern.clone()))
     };
     let mut include = Vec::new();
     let mut exclude = Vec::new();
