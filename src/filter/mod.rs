@@ -6,6 +6,7 @@
 //! byte offsets into its input. Each rule has an id, a family, and examples that must
 //! and must not match, which the tests run.
 
+mod anchors;
 pub mod injection;
 pub mod relay;
 pub mod secret;
@@ -81,9 +82,51 @@ pub fn finding_slot(f: &Finding) -> Option<usize> {
 /// Every finding of both detectors in `input`, ordered by start (then end).
 #[must_use]
 pub fn scan(input: &[u8]) -> Vec<Finding> {
+    let mut all = find_both(input);
+    all.sort_by_key(|f| (f.start, f.end, f.kind));
+    all
+}
+
+/// Bytes scanned by this process: past [`BULK`], it is relaying or scanning bulk
+/// output, and automata that take milliseconds to build pay for themselves.
+static SCANNED: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+/// See [`SCANNED`].
+const BULK: usize = 1 << 20;
+
+/// Counts `len` bytes as scanned; whether this process is (now) scanning bulk output.
+fn bulk(len: usize) -> bool {
+    SCANNED.fetch_add(len, std::sync::atomic::Ordering::Relaxed) >= BULK || len >= BULK
+}
+
+/// Inputs at least this long (in bulk) are searched for both detectors' words at once.
+const BOTH_FROM: usize = 16 * 1024;
+
+/// The words of both detectors in one automaton: secret anchors first, then injection
+/// trigger words (numbered from the second number).
+static BOTH: std::sync::LazyLock<Option<(anchors::Words, usize)>> = std::sync::LazyLock::new(|| {
+    let secrets = secret::anchor_words();
+    let words = anchors::Words::new(secrets.iter().chain(injection::trigger_words()))?;
+    Some((words, secrets.len()))
+});
+
+/// The findings of both detectors in `input`, in no particular order. A long input in
+/// bulk is walked once for the words of both (see [`anchors`]) rather than once each.
+#[must_use]
+pub fn find_both(input: &[u8]) -> Vec<Finding> {
+    if input.len() >= BOTH_FROM && bulk(input.len()) {
+        if let Some((words, split)) = BOTH.as_ref() {
+            let mut hits = Vec::new();
+            words.hits(input, &mut hits);
+            let (secret_hits, trigger_hits): (Vec<_>, Vec<_>) = hits.into_iter().partition(|h| h.0 < *split);
+            let trigger_hits = trigger_hits.into_iter().map(|(p, s, e)| (p - split, s, e)).collect();
+            let mut all = secret::find_with(input, secret_hits);
+            all.extend(injection::find_with(input, trigger_hits));
+            return all;
+        }
+    }
     let mut all = secret::find(input);
     all.extend(injection::find(input));
-    all.sort_by_key(|f| (f.start, f.end, f.kind));
     all
 }
 

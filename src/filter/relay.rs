@@ -117,6 +117,9 @@ pub type Detector = fn(&[u8], Modes) -> Vec<Finding>;
 /// The secret and injection detectors of [`super`].
 #[must_use]
 pub fn detect(bytes: &[u8], modes: Modes) -> Vec<Finding> {
+    if modes.wants(Kind::Secret) && modes.wants(Kind::Injection) {
+        return super::find_both(bytes);
+    }
     let mut all = Vec::new();
     if modes.wants(Kind::Secret) {
         all.extend(secret::find(bytes));

@@ -35,9 +35,11 @@ mod normalize;
 #[cfg(test)]
 mod tests;
 
-use std::sync::LazyLock;
+use std::sync::{LazyLock, OnceLock};
 
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
+
+use super::anchors::{Hit, Words};
 use regex_automata::meta::Regex;
 
 use super::{Finding, Kind};
@@ -321,7 +323,6 @@ fn triggers() -> Vec<(&'static str, Trigger)> {
         "session id",
         "security code",
         "verification code",
-        "2fa",
         "mfa",
         "one-time",
         "authentication code",
@@ -620,7 +621,8 @@ fn triggers() -> Vec<(&'static str, Trigger)> {
         "http://",
         "https://",
     ];
-    let strong_word: &[&str] = &["llm", "llms"];
+    // Words that hex digits spell ("2fa") only count whole, or every hash would hold one.
+    let strong_word: &[&str] = &["llm", "llms", "2fa"];
     let word: &[&str] = &[" ai", "\nai", "(ai", "\"ai", " bot", "\nbot", ".env"];
     let rot13: &[&str] = &[
         "vtaber",
@@ -645,12 +647,19 @@ fn triggers() -> Vec<(&'static str, Trigger)> {
     all
 }
 
-/// The trigger automaton, built on the first call: all that ordinary text ever needs.
+/// The trigger automata, built on the first call: all that ordinary text ever needs.
 struct Engine {
-    /// The trigger automaton.
+    /// The trigger words as a contiguous NFA, leftmost-first: it builds in well under a
+    /// millisecond, which every command with a little output pays.
     ac: AhoCorasick,
+    /// The same words as an interleaved DFA (overlapping matches), three to four times
+    /// faster to search but some milliseconds to build: built once this process has
+    /// scanned a megabyte (bulk output, see `filter::bulk`), where its cost is amortized.
+    words: OnceLock<Option<Words>>,
     /// Per trigger pattern: its kind.
     kinds: Vec<Trigger>,
+    /// The trigger words, in pattern order.
+    trig: Vec<&'static str>,
 }
 
 /// The families' multi-pattern regex and the rule id of each pattern, compiled only
@@ -661,40 +670,51 @@ struct Families {
     ids: Vec<&'static str>,
 }
 
-/// The trigger automaton as a contiguous NFA: it builds in well under a millisecond
-/// (a DFA takes ~5–10 ms, which every command with a little output would pay).
-static ENGINE: LazyLock<Option<Engine>> = LazyLock::new(|| engine(AhoCorasickKind::ContiguousNFA));
-
-/// The same as a DFA, about twice as fast to search: built once this process has
-/// scanned [`DFA_AFTER`] bytes (bulk output), where its cost is amortized.
-static FAST_ENGINE: LazyLock<Option<Engine>> = LazyLock::new(|| engine(AhoCorasickKind::DFA));
-
-/// Bytes scanned by this process, which picks the engine.
-static SCANNED: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
-
-/// After this many bytes, the DFA.
-const DFA_AFTER: usize = 1 << 20;
-
-fn engine(kind: AhoCorasickKind) -> Option<Engine> {
+static ENGINE: LazyLock<Option<Engine>> = LazyLock::new(|| {
     let trig = triggers();
     let ac = AhoCorasick::builder()
         .ascii_case_insensitive(true)
         .match_kind(MatchKind::LeftmostFirst)
-        .kind(Some(kind))
+        .kind(Some(AhoCorasickKind::ContiguousNFA))
         .build(trig.iter().map(|(t, _)| t))
         .ok()?;
-    Some(Engine { ac, kinds: trig.iter().map(|(_, k)| *k).collect() })
+    Some(Engine {
+        ac,
+        words: OnceLock::new(),
+        kinds: trig.iter().map(|(_, k)| *k).collect(),
+        trig: trig.iter().map(|(t, _)| *t).collect(),
+    })
+});
+
+impl Engine {
+    /// The trigger matches in `input`, leftmost-first and non-overlapping (as the NFA
+    /// reports them): (pattern, start, end). Through the DFA when `fast`.
+    fn matches(&self, input: &[u8], fast: bool) -> Vec<Hit> {
+        if fast {
+            if let Some(words) = self.words.get_or_init(|| Words::new(&self.trig)) {
+                let mut hits = Vec::new();
+                words.hits(input, &mut hits);
+                return leftmost_first(hits);
+            }
+        }
+        self.ac.find_iter(input).map(|m| (m.pattern().as_usize(), m.start(), m.end())).collect()
+    }
 }
 
-/// The engine for this call: the NFA until the process has scanned [`DFA_AFTER`]
-/// bytes (or is given that many at once), the DFA after.
-fn current(len: usize) -> Option<&'static Engine> {
-    use std::sync::atomic::Ordering::Relaxed;
-    if SCANNED.fetch_add(len, Relaxed) >= DFA_AFTER || len >= DFA_AFTER {
-        FAST_ENGINE.as_ref()
-    } else {
-        ENGINE.as_ref()
-    }
+/// Leftmost-first, non-overlapping matches out of all (overlapping) ones: at the
+/// leftmost start, the pattern given first; then the next match at or after its end.
+/// That is the definition of the NFA's match semantics, so both searches agree.
+fn leftmost_first(mut hits: Vec<Hit>) -> Vec<Hit> {
+    hits.sort_unstable_by_key(|&(pat, start, _)| (start, pat));
+    let mut next = 0;
+    hits.retain(|&(_, start, end)| {
+        let keep = start >= next;
+        if keep {
+            next = end;
+        }
+        keep
+    });
+    hits
 }
 
 static FAMILIES: LazyLock<Option<Families>> =
@@ -716,12 +736,32 @@ pub fn family_ids() -> impl Iterator<Item = &'static str> {
 /// The injection attempts in `input`, ordered by start (then end).
 #[must_use]
 pub fn find(input: &[u8]) -> Vec<Finding> {
-    let Some(engine) = current(input.len()) else {
+    let Some(engine) = ENGINE.as_ref() else {
         return Vec::new();
     };
+    let matches = engine.matches(input, super::bulk(input.len()));
+    find_from(engine, input, matches)
+}
+
+/// The trigger words, in the order [`find_with`]'s hits number them.
+pub(crate) fn trigger_words() -> &'static [&'static str] {
+    ENGINE.as_ref().map_or(&[], |e| &e.trig)
+}
+
+/// [`find`], given every occurrence of every word of [`trigger_words`] in `input`
+/// (overlapping ones too, in any order).
+pub(crate) fn find_with(input: &[u8], hits: Vec<Hit>) -> Vec<Finding> {
+    let Some(engine) = ENGINE.as_ref() else {
+        return Vec::new();
+    };
+    find_from(engine, input, leftmost_first(hits))
+}
+
+/// [`find`], given the trigger matches.
+fn find_from(engine: &Engine, input: &[u8], matches: Vec<Hit>) -> Vec<Finding> {
     let mut out = Vec::new();
     let mut points: Vec<(usize, bool)> = Vec::new();
-    trigger_points(engine, input, &mut points);
+    trigger_points(engine, input, matches, &mut points);
     let has_non_ascii = !input.is_ascii();
     if has_non_ascii {
         non_ascii(input, &mut points, &mut out);
@@ -744,8 +784,8 @@ fn finding(rule: &'static str, start: usize, end: usize) -> Finding {
     Finding { kind: Kind::Injection, rule, start, end }
 }
 
-/// Trigger hits that open regions: (offset, wants ROT13).
-fn trigger_points(engine: &Engine, input: &[u8], points: &mut Vec<(usize, bool)>) {
+/// Trigger hits that open regions: (offset, wants ROT13), out of the trigger matches.
+fn trigger_points(engine: &Engine, input: &[u8], matches: Vec<Hit>, points: &mut Vec<(usize, bool)>) {
     // The last weak hit, and the last one of another pattern than it: (offset, pattern).
     let mut last: Option<(usize, usize)> = None;
     let mut other: Option<(usize, usize)> = None;
@@ -759,35 +799,34 @@ fn trigger_points(engine: &Engine, input: &[u8], points: &mut Vec<(usize, bool)>
             points.push((0, false));
         }
     }
-    for m in engine.ac.find_iter(input) {
-        let pat = m.pattern().as_usize();
+    for (pat, start, end) in matches {
         let kind = engine.kinds.get(pat).copied().unwrap_or(Trigger::Weak);
         match kind {
-            Trigger::Strong => points.push((m.start(), false)),
+            Trigger::Strong => points.push((start, false)),
             Trigger::StrongWord => {
-                if whole_word(input, m.start(), m.end()) {
-                    points.push((m.start(), false));
+                if whole_word(input, start, end) {
+                    points.push((start, false));
                 }
             }
-            Trigger::Rot13 => points.push((m.start(), true)),
+            Trigger::Rot13 => points.push((start, true)),
             Trigger::Weak | Trigger::WeakWord => {
-                if kind == Trigger::WeakWord && !whole_word(input, m.start(), m.end()) {
+                if kind == Trigger::WeakWord && !whole_word(input, start, end) {
                     continue;
                 }
                 let near = |h: Option<(usize, usize)>| {
                     h.filter(|&(p, q)| {
-                        q != pat && m.start() - p <= PAIR && memchr::memchr(b'\n', &input[p..m.start()]).is_none()
+                        q != pat && start - p <= PAIR && memchr::memchr(b'\n', &input[p..start]).is_none()
                     })
                 };
                 if let Some((p, _)) = near(last).or(near(other)) {
                     points.push((p, false));
-                    points.push((m.start(), false));
+                    points.push((start, false));
                 }
                 match last {
                     Some((_, q)) if q == pat => {}
                     _ => other = last,
                 }
-                last = Some((m.start(), pat));
+                last = Some((start, pat));
             }
         }
     }

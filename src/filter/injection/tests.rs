@@ -141,7 +141,7 @@ fn examples_open_a_region() {
     for f in families::FAMILIES.iter().filter(|f| !f.patterns.is_empty()) {
         for ex in f.must_match.iter().filter(|e| e.is_ascii()) {
             let mut points = Vec::new();
-            trigger_points(engine, ex.as_bytes(), &mut points);
+            trigger_points(engine, ex.as_bytes(), engine.matches(ex.as_bytes(), false), &mut points);
             let encoded = !decode::segments(ex.as_bytes()).is_empty();
             assert!(!points.is_empty() || encoded, "{}: no trigger in {ex:?}", f.id);
         }
@@ -150,7 +150,7 @@ fn examples_open_a_region() {
 
 #[test]
 fn the_dfa_and_the_nfa_open_the_same_regions() {
-    let (nfa, dfa) = (ENGINE.as_ref().unwrap(), FAST_ENGINE.as_ref().unwrap());
+    let engine = ENGINE.as_ref().unwrap();
     let mut text = String::new();
     for f in families::FAMILIES.iter() {
         for ex in f.must_match.iter().chain(f.must_not_match.iter()) {
@@ -159,13 +159,25 @@ fn the_dfa_and_the_nfa_open_the_same_regions() {
         }
     }
     let (mut a, mut b) = (Vec::new(), Vec::new());
-    trigger_points(nfa, text.as_bytes(), &mut a);
-    trigger_points(dfa, text.as_bytes(), &mut b);
+    trigger_points(engine, text.as_bytes(), engine.matches(text.as_bytes(), false), &mut a);
+    trigger_points(engine, text.as_bytes(), engine.matches(text.as_bytes(), true), &mut b);
     assert!(!a.is_empty());
     assert_eq!(a, b);
+    assert_eq!(engine.matches(text.as_bytes(), false), engine.matches(text.as_bytes(), true));
 }
 
 proptest! {
+    /// Overlapping trigger words, glued in any order: both searches report the same
+    /// leftmost-first matches.
+    #[test]
+    fn the_dfa_and_the_nfa_report_the_same_matches(parts in proptest::collection::vec(
+        proptest::sample::select(vec!["you are ", "no longer", "act", " as ", "ai", ":", "your", " new", "\n",
+            "ignore", "instruction", "s:", "pretend", "end of ", "system", "<|", "im_start", "x"]), 0..120)) {
+        let engine = ENGINE.as_ref().unwrap();
+        let text = parts.concat();
+        prop_assert_eq!(engine.matches(text.as_bytes(), false), engine.matches(text.as_bytes(), true));
+    }
+
     #[test]
     fn never_panics_and_offsets_in_bounds(bytes in proptest::collection::vec(any::<u8>(), 0..2048)) {
         for f in find(&bytes) {
@@ -180,4 +192,23 @@ proptest! {
             prop_assert!(f.start < f.end && f.end <= text.len());
         }
     }
+}
+
+#[test]
+fn hex_digits_do_not_spell_a_trigger_that_counts_inside_a_word() {
+    // Hashes, UUIDs and commit ids fill logs: a trigger they can spell would open a
+    // region in every few lines.
+    for (t, kind) in triggers() {
+        let hex = t.bytes().all(|b| b.is_ascii_hexdigit());
+        assert!(!hex || matches!(kind, Trigger::StrongWord | Trigger::WeakWord), "{t:?} is all hex digits");
+    }
+    let log = b"id=018af00f-2fa7-4fd1-889f-851f46509a26 commit=5f16ea617ad4d68560e02fa681a14 2fa2fa";
+    let engine = ENGINE.as_ref().unwrap();
+    let mut points = Vec::new();
+    trigger_points(engine, log, engine.matches(log, false), &mut points);
+    assert_eq!(points, []);
+    let mut points = Vec::new();
+    let text = b"enter your 2FA code";
+    trigger_points(engine, text, engine.matches(text, false), &mut points);
+    assert_eq!(points, [(11, false)]);
 }

@@ -4,14 +4,9 @@
 //!
 //! Anchors are found in one of two ways:
 //!
-//! * Long inputs (the output relay, `scan` of a file) go through an Aho–Corasick DFA
-//!   (the `aho-corasick` crate's), stepped by hand over four slices of the input at once.
-//!   A DFA step is a load that depends on the previous one, so one stream runs at the
-//!   latency of that load; four independent streams keep the core busy and make the
-//!   pass about four times faster than the crate's own search loop. Each slice starts
-//!   `max anchor length - 1` bytes early and keeps only the anchors that end inside it,
-//!   so nothing is missed or reported twice at the seams. The DFA takes a few
-//!   milliseconds to build, once per process, the first time a long input is seen.
+//! * Long inputs (the output relay, `scan` of a file) go through the interleaved DFA of
+//!   [`crate::filter::anchors`]. It takes a few milliseconds to build, once per process,
+//!   the first time a long input is seen.
 //! * Short inputs (a command line to redact) are checked position by position against
 //!   the anchors that start with the same two bytes: no automaton to build, so a command
 //!   costs microseconds.
@@ -26,10 +21,9 @@
 
 use std::sync::OnceLock;
 
-use aho_corasick::automaton::Automaton;
-use aho_corasick::dfa::DFA;
-use aho_corasick::{Anchored, MatchKind, StartKind};
 use regex::bytes::{Regex, RegexBuilder};
+
+use crate::filter::anchors::Words;
 
 use super::{rules, Matcher, Raw, Rule, MAX_SECRET_LEN};
 
@@ -39,9 +33,7 @@ const DFA_FROM: usize = 16 * 1024;
 /// How far past a window's end a run of token bytes is followed.
 const TOKEN_RUN: usize = 512;
 
-/// An anchor hit: (anchor, start, end).
-#[cfg(test)]
-type Hit = (usize, usize, usize);
+use crate::filter::anchors::Hit;
 
 struct Engine {
     rules: Vec<&'static Rule>,
@@ -55,7 +47,7 @@ struct Engine {
     by_pair: Vec<(u16, Vec<usize>)>,
     /// Bit `a * 256 + b` is set when some anchor starts with the bytes `a`, `b`.
     pairs: Vec<u64>,
-    dfa: OnceLock<Option<DFA>>,
+    dfa: OnceLock<Option<Words>>,
     regexes: Vec<OnceLock<Option<Regex>>>,
 }
 
@@ -108,18 +100,8 @@ pub(super) fn catalog() -> &'static [&'static Rule] {
 }
 
 impl Engine {
-    fn dfa(&self) -> Option<&DFA> {
-        self.dfa
-            .get_or_init(|| {
-                DFA::builder()
-                    .ascii_case_insensitive(true)
-                    .match_kind(MatchKind::Standard)
-                    .start_kind(StartKind::Unanchored)
-                    .prefilter(false)
-                    .build(&self.anchors)
-                    .ok()
-            })
-            .as_ref()
+    fn dfa(&self) -> Option<&Words> {
+        self.dfa.get_or_init(|| Words::new(&self.anchors)).as_ref()
     }
 
     fn regex(&self, i: usize) -> Option<&Regex> {
@@ -132,7 +114,7 @@ impl Engine {
         let mut hits = Vec::new();
         if input.len() >= DFA_FROM {
             if let Some(dfa) = self.dfa() {
-                dfa_hits(dfa, input, &mut hits);
+                dfa.hits(input, &mut hits);
                 return hits;
             }
         }
@@ -153,55 +135,6 @@ impl Engine {
     }
 }
 
-/// The anchors in `input`, found by four interleaved walks of the DFA (see the module
-/// docs).
-fn dfa_hits(dfa: &DFA, input: &[u8], hits: &mut Vec<(usize, usize, usize)>) {
-    const K: usize = 4;
-    let Ok(start) = dfa.start_state(Anchored::No) else { return };
-    let n = input.len();
-    let overlap = dfa.max_pattern_len().saturating_sub(1);
-    // Stream k reports the anchors that end in (bound[k], bound[k + 1]].
-    let bound: [usize; K + 1] = std::array::from_fn(|k| n * k / K);
-    let lo: [usize; K] = std::array::from_fn(|k| bound[k].saturating_sub(overlap));
-    let hi: [usize; K] = std::array::from_fn(|k| bound[k + 1]);
-    let m = (0..K).map(|k| hi[k] - lo[k]).min().unwrap_or(0);
-    let record = |hits: &mut Vec<(usize, usize, usize)>, sid, end: usize, k: usize| {
-        if dfa.is_match(sid) && (k == 0 || end > bound[k]) {
-            for i in 0..dfa.match_len(sid) {
-                let pid = dfa.match_pattern(sid, i);
-                let len = dfa.pattern_len(pid);
-                hits.push((pid.as_usize(), end - len, end));
-            }
-        }
-    };
-    let (a, b, c, d) =
-        (&input[lo[0]..lo[0] + m], &input[lo[1]..lo[1] + m], &input[lo[2]..lo[2] + m], &input[lo[3]..lo[3] + m]);
-    // Four locals rather than an array, so the states stay in registers.
-    let (mut s0, mut s1, mut s2, mut s3) = (start, start, start, start);
-    for j in 0..m {
-        s0 = dfa.next_state(Anchored::No, s0, a[j]);
-        s1 = dfa.next_state(Anchored::No, s1, b[j]);
-        s2 = dfa.next_state(Anchored::No, s2, c[j]);
-        s3 = dfa.next_state(Anchored::No, s3, d[j]);
-        if dfa.is_special(s0) | dfa.is_special(s1) | dfa.is_special(s2) | dfa.is_special(s3) {
-            record(hits, s0, lo[0] + j + 1, 0);
-            record(hits, s1, lo[1] + j + 1, 1);
-            record(hits, s2, lo[2] + j + 1, 2);
-            record(hits, s3, lo[3] + j + 1, 3);
-        }
-    }
-    let s = [s0, s1, s2, s3];
-    for k in 0..K {
-        let mut sid = s[k];
-        for (p, &b) in input.iter().enumerate().take(hi[k]).skip(lo[k] + m) {
-            sid = dfa.next_state(Anchored::No, sid, b);
-            if dfa.is_special(sid) {
-                record(hits, sid, p + 1, k);
-            }
-        }
-    }
-}
-
 /// Builds a rule's pattern in ASCII mode (`\w`, `\b`, `\s`, `\d` are ASCII, and `.`
 /// matches any byte but `\n`).
 pub(super) fn compile(re: &str) -> Option<Regex> {
@@ -210,10 +143,20 @@ pub(super) fn compile(re: &str) -> Option<Regex> {
 
 /// The raw matches of every rule (or only of rule `only`) in `input`.
 pub(super) fn run(input: &[u8], only: Option<usize>) -> Vec<Raw> {
+    run_with(input, engine().anchor_hits(input), only)
+}
+
+/// The anchors, lowercase, in the order [`run_with`]'s hits number them.
+pub(super) fn anchors() -> &'static [&'static str] {
+    &engine().anchors
+}
+
+/// [`run`], given every occurrence of every anchor in `input` (in any order).
+pub(super) fn run_with(input: &[u8], hits: Vec<Hit>, only: Option<usize>) -> Vec<Raw> {
     let e = engine();
     let mut raw = Vec::new();
     let mut windows: Vec<(usize, usize, usize)> = Vec::new();
-    for (k, s, t) in e.anchor_hits(input) {
+    for (k, s, t) in hits {
         for &r in &e.by_anchor[k] {
             if only.is_some_and(|o| o != r) {
                 continue;
@@ -309,18 +252,13 @@ fn push(raw: &mut Vec<Raw>, input: &[u8], rule: usize, start: usize, end: usize)
     }
 }
 
-#[cfg(test)]
-pub(super) fn anchors() -> &'static [&'static str] {
-    &engine().anchors
-}
-
 /// Both anchor searches must agree, on any input.
 #[cfg(test)]
 pub(super) fn both_searches(input: &[u8]) -> (Vec<Hit>, Vec<Hit>) {
     let e = engine();
     let mut by_dfa = Vec::new();
     if let Some(dfa) = e.dfa() {
-        dfa_hits(dfa, input, &mut by_dfa);
+        dfa.hits(input, &mut by_dfa);
     }
     let mut direct = Vec::new();
     for i in 0..input.len() {

@@ -201,6 +201,16 @@ pub fn find(input: &[u8]) -> Vec<Finding> {
     merge(raw)
 }
 
+/// The anchors of the rules, lowercase: the words [`find_with`] takes the hits of.
+pub(crate) fn anchor_words() -> &'static [&'static str] {
+    engine::anchors()
+}
+
+/// [`find`], given every occurrence of every word of [`anchor_words`] in `input`.
+pub(crate) fn find_with(input: &[u8], hits: Vec<crate::filter::anchors::Hit>) -> Vec<Finding> {
+    merge(engine::run_with(input, hits, None))
+}
+
 /// `input` with every secret replaced by `[REDACTED:rule]`.
 #[must_use]
 pub fn redact(input: &[u8]) -> Vec<u8> {
