@@ -260,48 +260,65 @@ const IDLE: Duration = Duration::from_millis(100);
 /// Pauses after which everything held is released.
 const IDLE_ALL: u32 = 10;
 
-/// Relays `from` through `filter` to `to` on a thread of its own. When the filter
-/// blocks, the command is ended (`SIGTERM` to `target`) and the pipe closed; when
-/// `to` cannot be written (the reader went away), the pipe is closed so the command
-/// sees the broken pipe it would have seen.
+/// Chunks read ahead of the filter, at most.
+const AHEAD: usize = 4;
+
+/// Relays `from` through `filter` to `to`, on two threads of its own: one reads the
+/// pipe, the other filters and writes, so that reading (a system call that copies and
+/// wakes the command) overlaps filtering. Memory stays bounded: at most [`AHEAD`]
+/// chunks wait between them, and their buffers are reused. When the filter blocks,
+/// the command is ended (`SIGTERM` to `target`) and the pipe closed (at the reader's
+/// next chunk); when `to` cannot be written (the reader went away), the same, so the
+/// command sees the broken pipe it would have seen.
 fn pump<R, W>(
-    mut from: R,
+    from: R,
     mut filter: Stream,
     to: W,
     target: nix::unistd::Pid,
     stopped: std::sync::Arc<std::sync::Mutex<Option<Blocked>>>,
 ) -> std::thread::JoinHandle<()>
 where
-    R: std::io::Read + std::os::fd::AsFd + Send + 'static,
+    R: std::io::Read + Send + 'static,
     W: std::io::Write + Send + 'static,
 {
-    use nix::poll::{poll, PollFd, PollFlags, PollTimeout};
+    use std::sync::mpsc::{channel, sync_channel, RecvTimeoutError};
+    let (full, filled) = sync_channel::<Vec<u8>>(AHEAD);
+    let (spare, spares) = channel::<Vec<u8>>();
+    let reader = std::thread::spawn(move || {
+        let mut from = from;
+        loop {
+            let mut buf = spares.try_recv().unwrap_or_default();
+            buf.resize(CHUNK, 0);
+            match from.read(&mut buf) {
+                Ok(0) => break,
+                Ok(n) => {
+                    buf.truncate(n);
+                    // The filter is gone (blocked, or its output closed): close the pipe.
+                    if full.send(buf).is_err() {
+                        break;
+                    }
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(_) => break,
+            }
+        }
+    });
     std::thread::spawn(move || {
         let mut to = to;
-        let mut buf = vec![0u8; CHUNK];
         let mut out = Vec::with_capacity(CHUNK + 256);
         let mut quiet = 0u32;
         loop {
-            let ready = {
-                let mut fds = [PollFd::new(from.as_fd(), PollFlags::POLLIN)];
-                poll(&mut fds, PollTimeout::from(u16::try_from(IDLE.as_millis()).unwrap_or(100)))
-            };
-            match ready {
-                Ok(0) => {
+            match filled.recv_timeout(IDLE) {
+                Ok(chunk) => {
+                    quiet = 0;
+                    filter.push(&chunk, &mut out);
+                    let _ = spare.send(chunk);
+                }
+                Err(RecvTimeoutError::Timeout) => {
                     quiet += 1;
                     filter.idle(quiet >= IDLE_ALL, &mut out);
                 }
-                Ok(_) => {
-                    quiet = 0;
-                    match from.read(&mut buf) {
-                        Ok(0) => break,
-                        Ok(n) => filter.push(&buf[..n], &mut out),
-                        Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-                        Err(_) => break,
-                    }
-                }
-                Err(nix::errno::Errno::EINTR) => continue,
-                Err(_) => break,
+                Err(RecvTimeoutError::Disconnected) => break,
             }
             if !out.is_empty() {
                 if to.write_all(&out).and_then(|()| to.flush()).is_err() {
@@ -317,6 +334,7 @@ where
                 return;
             }
         }
+        let _ = reader.join();
         filter.finish(&mut out);
         let _ = to.write_all(&out).and_then(|()| to.flush());
     })
