@@ -134,8 +134,9 @@ impl SourceKind {
 pub struct Origin {
     /// The kind of file.
     pub kind: SourceKind,
-    /// The file, as shown (`profile:strict` for a built-in profile).
-    pub file: String,
+    /// The file, as shown (`profile:strict` for a built-in profile): shared by every
+    /// origin in it, so that a setting's origin costs no allocation.
+    pub file: std::sync::Arc<str>,
     /// 1-based line.
     pub line: usize,
     /// 1-based column (in characters).
@@ -848,7 +849,7 @@ pub fn read_files(paths: &[(SourceKind, PathBuf)]) -> Result<Vec<File>, Vec<Diag
             Ok(text) => files.push(File::new(*kind, name, text)),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound && *kind != SourceKind::Extra => {}
             Err(e) => errors.push(Diagnostic {
-                origin: Origin { kind: *kind, file: name, line: 1, col: 1 },
+                origin: Origin { kind: *kind, file: name.into(), line: 1, col: 1 },
                 text: String::new(),
                 message: format!("cannot read the file: {e}"),
                 error: true,
@@ -908,7 +909,7 @@ pub fn vouched(files: Vec<File>, ctx: &Context, plane: Option<&Plane>) -> (Vec<F
                     Some(v) => v.explain("this file", "tako-exec policy accept"),
                     None => "this file is used only in a workspace the operator imprinted and once accepted: run `tako-exec init`, then `tako-exec policy accept`, at a terminal".into(),
                 };
-                let origin = Origin { kind: f.kind, file: f.name.clone(), line: 1, col: 1 };
+                let origin = Origin { kind: f.kind, file: f.name.as_str().into(), line: 1, col: 1 };
                 refused.push(Diagnostic::ignored(origin, String::new(), message));
                 continue;
             }

@@ -41,13 +41,15 @@ const RULE_KEYS: &[&str] = &[
 #[must_use]
 pub fn parse_file(file: &File, ctx: &Context) -> (Layer, Vec<Diagnostic>) {
     let lines = std::iter::once(0).chain(file.text.match_indices('\n').map(|(i, _)| i + 1)).collect();
-    let mut r = Reader { file, diags: Vec::new(), lines };
+    let mut r = Reader { file, name: file.name.as_str().into(), diags: Vec::new(), lines };
     let layer = r.read(ctx);
     (layer, r.diags)
 }
 
 struct Reader<'f> {
     file: &'f File,
+    /// The file's name, shared by the origins.
+    name: std::sync::Arc<str>,
     diags: Vec<Diagnostic>,
     /// Byte offsets where lines start.
     lines: Vec<usize>,
@@ -59,7 +61,7 @@ impl Reader<'_> {
         let at = char_floor(text, span.start);
         let line = self.lines.partition_point(|&start| start <= at).max(1);
         let col = text[self.lines[line - 1]..at].chars().count() + 1;
-        Origin { kind: self.file.kind, file: self.file.name.clone(), line, col }
+        Origin { kind: self.file.kind, file: self.name.clone(), line, col }
     }
 
     fn snippet(&self, span: &Range<usize>) -> String {
