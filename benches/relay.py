@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Throughput and memory of the output relay.
 
-Usage: benches/relay.py [--mb N] [BIN]   (default BIN: target/release/tako-exec, N: 1024)
+Usage: benches/relay.py [--mb N] [--runs R] [BIN]
+       (default BIN: target/release/tako-exec, N: 1024, R: 3)
 
 Writes a realistic plain-text file (source lines, log lines with timestamps, UUIDs and
 git SHAs, a few fake secrets and injection lines) of 64 MiB, then has `BIN -c` cat it
@@ -9,7 +10,8 @@ enough times for N MiB of output into /dev/null, under three policies:
   filters on   the default profile (secrets redacted, injection annotated)
   relay only   filters off, an output cap larger than the output (the relay copies)
   filters off  nothing to filter: tako-exec hands the stream to the command (exec)
-and compares with `bash -c` doing the same. Prints MB/s and the peak RSS of the
+and compares with `bash -c` doing the same. Each case runs R times, interleaved with
+the others; prints the median MB/s (and the range) and the highest peak RSS of the
 tako-exec process (GNU time's %M, i.e. wait4's rusage of that process alone).
 """
 import os, random, resource, subprocess, sys, tempfile, time
@@ -55,9 +57,13 @@ def run(argv, env):
 
 def main():
     args = sys.argv[1:]
-    mb = 1024
-    if args[:1] == ["--mb"]:
-        mb = int(args[1]); args = args[2:]
+    mb, runs = 1024, 3
+    while args[:1] in (["--mb"], ["--runs"]):
+        if args[0] == "--mb":
+            mb = int(args[1])
+        else:
+            runs = int(args[1])
+        args = args[2:]
     binary = os.path.abspath(args[0] if args else "target/release/tako-exec")
     d = tempfile.mkdtemp(prefix="tako-relay-")
     f = os.path.join(d, "text.log")
@@ -79,10 +85,15 @@ def main():
         ("relay only", [binary, "-c", cmd], policy('[filters]\nsecrets = "off"\ninjection = "off"\noutput_cap = 1000000000000\n')),
         ("filters off", [binary, "-c", cmd], policy('[filters]\nsecrets = "off"\ninjection = "off"\n')),
     ]
-    print(f"{total:.0f} MB of text per run")
-    for name, argv, env in cases:
-        secs, rss = run(argv, env)
-        print(f"{name:20s} {total / secs:8.0f} MB/s   peak RSS {rss:6.1f} MB")
+    print(f"{total:.0f} MB of text per run, {runs} runs of each case")
+    results = {name: [] for name, _, _ in cases}
+    for _ in range(runs):
+        for name, argv, env in cases:
+            results[name].append(run(argv, env))
+    for name, _, _ in cases:
+        rates = sorted(total / secs for secs, _ in results[name])
+        rss = max(r for _, r in results[name])
+        print(f"{name:20s} {rates[len(rates) // 2]:8.0f} MB/s  ({rates[0]:.0f}-{rates[-1]:.0f})   peak RSS {rss:6.1f} MB")
 
 if __name__ == "__main__":
     main()
