@@ -152,16 +152,22 @@ impl Token {
     /// When an alternative is empty or not a valid glob.
     pub fn new(text: &str) -> Result<Self, String> {
         let mut alternatives = Vec::new();
-        for alt in split_alternatives(text) {
-            let alt = alt.as_str();
+        let mut add = |alt: &str| {
             if alt.is_empty() {
                 return Err(format!("empty alternative in `{text}`"));
             }
             if !alt.contains(['*', '?', '[', '\\']) {
                 alternatives.push(Alt::Exact(alt.to_string()));
-                continue;
+            } else {
+                alternatives.push(Alt::Pattern(compile(alt).map_err(|e| format!("bad pattern: {e}"))?));
             }
-            alternatives.push(Alt::Pattern(compile(alt).map_err(|e| format!("bad pattern: {e}"))?));
+            Ok(())
+        };
+        // Without an escape, `|` splits plainly (no copy per alternative).
+        if text.contains('\\') {
+            split_alternatives(text).iter().try_for_each(|alt| add(alt))?;
+        } else {
+            text.split('|').try_for_each(&mut add)?;
         }
         Ok(Self { text: text.to_string(), alternatives })
     }

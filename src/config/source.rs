@@ -40,7 +40,7 @@ const RULE_KEYS: &[&str] = &[
 /// Reads `file`: the layer it makes (without what failed) and its problems.
 #[must_use]
 pub fn parse_file(file: &File, ctx: &Context) -> (Layer, Vec<Diagnostic>) {
-    let lines = std::iter::once(0).chain(file.text.match_indices('\n').map(|(i, _)| i + 1)).collect();
+    let lines = std::iter::once(0).chain(memchr::memchr_iter(b'\n', file.text.as_bytes()).map(|i| i + 1)).collect();
     let mut r = Reader { file, name: file.name.as_str().into(), diags: Vec::new(), lines };
     let layer = r.read(ctx);
     (layer, r.diags)
@@ -617,8 +617,11 @@ impl Reader<'_> {
                 other => self.error(&key.span(), unknown_key(other, RULE_KEYS)),
             }
         }
-        let grant_words: Vec<String> =
-            command.as_ref().map(|(c, _)| c.iter().map(|(w, _)| w.clone()).collect()).unwrap_or_default();
+        // The words a remembered grant signed (only a grant needs them).
+        let grant_words: Vec<String> = match (&granted, &command) {
+            (Some(_), Some((c, _))) => c.iter().map(|(w, _)| w.clone()).collect(),
+            _ => Vec::new(),
+        };
         let matcher = match (command, regex) {
             (Some(_), Some((_, span))) => {
                 self.error(&span, format!("{id}: give either `command` or `regex`, not both"));
