@@ -128,7 +128,7 @@ impl Analyzer<'_> {
         in_pipeline: bool,
         mode: Mode,
     ) -> Stream {
-        let Some(first) = inv.argv.first().cloned() else {
+        let Some(first) = inv.argv.first() else {
             self.record(inv);
             return Stream::empty();
         };
@@ -142,26 +142,34 @@ impl Analyzer<'_> {
                 });
             }
             // An unknown name with known arguments may still be a wrapper (`$X rm -rf /`).
-            let text = inv.text.clone();
-            self.record(inv.clone());
-            self.maybe_wrapper(&inv, st, sc, in_pipeline);
-            return Stream::unknown(&text);
+            return self.recorded(inv, |a, inv| {
+                a.maybe_wrapper(inv, st, sc, in_pipeline);
+                Stream::unknown(&inv.text)
+            });
         }
-        let raw = first.text.clone();
         if mode == Mode::Shell {
-            if let Some(defs) = st.funcs.get(&raw).cloned() {
-                self.record(inv.clone());
-                return self.call_function(&raw, defs, &inv, st, sc, in_pipeline);
+            if let Some(defs) = st.funcs.get(&first.text).cloned() {
+                return self.recorded(inv, |a, inv| a.call_function(&inv.argv[0].text, defs, inv, st, sc, in_pipeline));
             }
         }
         if mode != Mode::External {
-            if let Some(s) = self.builtin(&raw, &inv, decl, st, sc, in_pipeline) {
+            if let Some(s) = self.builtin(&first.text, &inv, decl, st, sc, in_pipeline) {
                 return s;
             }
         }
-        let name = program_name(&raw);
-        self.record(inv.clone());
-        self.program(&name, &raw, &inv, st, sc, in_pipeline)
+        self.recorded(inv, |a, inv| {
+            let raw = inv.argv[0].text.as_str();
+            a.program(&program_name(raw), raw, inv, st, sc, in_pipeline)
+        })
+    }
+
+    /// Records `inv` in its place (before anything it runs) without copying it, and
+    /// interprets it with `f`: the record is filled in once `f` is done with it.
+    fn recorded(&mut self, inv: Invocation, f: impl FnOnce(&mut Self, &Invocation) -> Stream) -> Stream {
+        let slot = self.reserve(&inv);
+        let out = f(self, &inv);
+        self.fill(slot, inv);
+        out
     }
 
     /// Builtins that change the shell or run code. `None` when `raw` is not one.

@@ -352,6 +352,23 @@ pub struct Invocation {
 }
 
 impl Invocation {
+    /// An empty invocation that allocates nothing: holds a place until the real one is
+    /// recorded.
+    pub(crate) const fn placeholder() -> Self {
+        Self {
+            argv: Vec::new(),
+            env: Vec::new(),
+            redirects: Vec::new(),
+            cwd: Cwd::Unknown(String::new()),
+            stdin: Input::Inherited,
+            via: Vec::new(),
+            privileged: false,
+            background: false,
+            depth: 0,
+            text: String::new(),
+        }
+    }
+
     /// The program's base name, normalised: path and `.exe` removed, lowercase.
     #[must_use]
     pub fn name(&self) -> Option<Cow<'_, str>> {
