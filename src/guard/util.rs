@@ -428,6 +428,7 @@ fn literal_read_args(inv: &Invocation, cx: &Cx<'_>) -> Vec<Field> {
     }
     let Some(name) = cx.name(inv) else { return out };
     let args = inv.args();
+    let metadata_only = METADATA_ONLY.contains(&&*name);
     for a in args {
         // `-d @file`, `--data-binary=@file`, `--file=.env`, `-f.env`, `if=.env`.
         if let Some(t) = a.as_known() {
@@ -449,7 +450,7 @@ fn literal_read_args(inv: &Invocation, cx: &Cx<'_>) -> Vec<Field> {
                 && t.len() > 2
                 && t[1..].starts_with(|c: char| c.is_ascii_alphabetic())
                 && t.contains('.')
-                && !METADATA_ONLY.contains(&&*name)
+                && !metadata_only
             {
                 // `-f.env`: a value attached to a short option.
                 out.push(Field::known(&t[2..]));
@@ -457,7 +458,7 @@ fn literal_read_args(inv: &Invocation, cx: &Cx<'_>) -> Vec<Field> {
             }
         }
     }
-    if METADATA_ONLY.contains(&&*name) {
+    if metadata_only {
         if matches!(&*name, "cp" | "tar" | "zip" | "openssl" | "gpg" | "scp" | "rsync" | "docker") {
             // Copying or archiving a secret makes another copy of it.
             let o = Opts::parse(args, &['f', 'C', 'o']);
