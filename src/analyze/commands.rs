@@ -16,7 +16,8 @@ use super::expand::is_trusted_code;
 use super::find::FindCmd;
 use super::interp::display_fields;
 use super::model::{
-    program_name, Cwd, Event, Field, Input, Invocation, Redir, RedirMode, Stream, Taint, Unknown, Via, UNKNOWN_MARK,
+    program_name, Cwd, Event, Field, Input, Invocation, NameSet, Redir, RedirMode, Stream, Taint, Unknown, Via,
+    UNKNOWN_MARK,
 };
 use super::state::{State, Val};
 use super::{Analyzer, Scope, MAX_NESTING, MAX_SCRIPT_FILE};
@@ -2148,7 +2149,12 @@ impl Analyzer<'_> {
 /// (`direnv hook bash`, `zoxide init zsh`): it prints the shell's name, it does not
 /// run that shell.
 fn is_code_generator(name: &str, inv: &Invocation) -> bool {
-    let Some((_, subs)) = CODE_GENERATORS.iter().find(|(g, _)| *g == name) else { return false };
+    // Looked up by hash (asked for most commands); the first entry of a name wins.
+    type ByName = foldhash::HashMap<&'static str, &'static [&'static str]>;
+    static BY_NAME: std::sync::OnceLock<ByName> = std::sync::OnceLock::new();
+    let Some(subs) = BY_NAME.get_or_init(|| CODE_GENERATORS.iter().rev().copied().collect()).get(name) else {
+        return false;
+    };
     let first = inv.args().iter().find(|a| !a.could_start_with("-")).and_then(Field::as_known);
     inv.args().iter().all(Field::is_known)
         && (subs.is_empty()
@@ -2898,7 +2904,8 @@ fn is_known_program(n: &str) -> bool {
         "mongo",
         "rake",
     ];
-    NAMES.contains(&n) || SHELLS.contains(&n) || code::language(n).is_some()
+    static SET: NameSet = NameSet::new(NAMES);
+    SET.contains(n) || SHELLS.contains(&n) || code::language(n).is_some()
 }
 
 #[allow(dead_code)]

@@ -445,6 +445,25 @@ fn fold_dashes_owned(s: &str) -> String {
         .collect()
 }
 
+/// A fixed list of names (programs, mostly) asked about for every command: looked up
+/// by hash, built on first use, instead of compared one by one.
+pub(crate) struct NameSet {
+    list: &'static [&'static str],
+    set: std::sync::OnceLock<foldhash::HashSet<&'static str>>,
+}
+
+impl NameSet {
+    /// The set of the names in `list`.
+    pub(crate) const fn new(list: &'static [&'static str]) -> Self {
+        Self { list, set: std::sync::OnceLock::new() }
+    }
+
+    /// Whether `name` is one of them.
+    pub(crate) fn contains(&self, name: &str) -> bool {
+        self.set.get_or_init(|| self.list.iter().copied().collect()).contains(name)
+    }
+}
+
 /// Something the analyzer noticed that is not an invocation, for the guards to judge.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Event {

@@ -3,6 +3,7 @@
 
 use super::util::{read_args, target};
 use super::{Cx, Guard, Hit};
+use crate::analyze::model::NameSet;
 use crate::analyze::{Input, Invocation};
 use crate::policy::Decision;
 use crate::sensitive::secret_file;
@@ -51,6 +52,9 @@ read them themselves.",
     on_event: None,
 };
 
+/// [`SENDERS`], looked up by hash.
+static SENDER_SET: NameSet = NameSet::new(SENDERS);
+
 /// Programs that send data over the network.
 const SENDERS: &[&str] = &[
     "curl", "wget", "http", "https", "xh", "xhs", "httpie", "curlie", "nc", "ncat", "netcat", "socat", "telnet", "scp",
@@ -60,7 +64,7 @@ const SENDERS: &[&str] = &[
 
 fn check(inv: &Invocation, cx: &Cx<'_>) -> Option<Hit> {
     let name = cx.name(inv)?;
-    if !SENDERS.contains(&&*name) {
+    if !SENDER_SET.contains(&name) {
         return None;
     }
     let hint = "tools that need credentials read them themselves; nothing needs to send them";

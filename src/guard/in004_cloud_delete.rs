@@ -3,6 +3,7 @@
 
 use super::util::tool_name;
 use super::{Cx, Guard, Hit};
+use crate::analyze::model::NameSet;
 use crate::analyze::{Field, Invocation};
 use crate::policy::Decision;
 
@@ -66,6 +67,9 @@ deletions.",
     on_invocation: Some(check),
     on_event: None,
 };
+
+/// [`CLIENTS`], looked up by hash.
+static CLIENT_SET: NameSet = NameSet::new(CLIENTS);
 
 /// Service clients whose subcommands this guard reads.
 const CLIENTS: &[&str] = &[
@@ -240,7 +244,7 @@ fn check(inv: &Invocation, cx: &Cx<'_>) -> Option<Hit> {
     let name = tool_name(inv, cx)?;
     let name = name.strip_suffix(".jar").unwrap_or(&name);
     let name = name.strip_suffix(".sh").unwrap_or(name);
-    if !name.starts_with("kafka-") && !CLIENTS.contains(&name) {
+    if !name.starts_with("kafka-") && !CLIENT_SET.contains(name) {
         return None;
     }
     let args = inv.args();

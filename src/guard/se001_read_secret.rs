@@ -3,7 +3,7 @@
 
 use super::util::{deletions, read_args, target, writes};
 use super::{Cx, Guard, Hit};
-use crate::analyze::model::UNKNOWN_MARK;
+use crate::analyze::model::{NameSet, UNKNOWN_MARK};
 use crate::analyze::{Field, Invocation};
 use crate::paths::{Place, Target};
 use crate::policy::Decision;
@@ -156,6 +156,9 @@ const READERS: &[&str] = &[
     "ln",
 ];
 
+/// [`READERS`], looked up by hash.
+static READER_SET: NameSet = NameSet::new(READERS);
+
 fn describe(t: &Target, f: &Field) -> Option<(&'static str, bool)> {
     // A fully known path: its name decides.
     if let Some(p) = t.path.as_deref() {
@@ -204,7 +207,7 @@ fn is_key_material(why: &str) -> bool {
 
 fn check(inv: &Invocation, cx: &Cx<'_>) -> Option<Hit> {
     let name = cx.name(inv).unwrap_or_default();
-    let known_reader = READERS.contains(&&*name);
+    let known_reader = READER_SET.contains(&name);
     let hint = "reference secrets by name ($API_KEY); read .env.example to learn which exist";
     for f in read_args(inv, cx).iter() {
         // An argument that reads like a sentence or a command is text (`tool explain

@@ -9,7 +9,7 @@ use std::borrow::Cow;
 use std::path::Path;
 
 use crate::analyze::find::FindCmd;
-use crate::analyze::model::{program_name, Field, Input, RedirMode, UNKNOWN_MARK};
+use crate::analyze::model::{program_name, Field, Input, NameSet, RedirMode, UNKNOWN_MARK};
 use crate::analyze::{Invocation, Via};
 use crate::paths::{self, Place, Target};
 
@@ -414,6 +414,9 @@ const METADATA_ONLY: &[&str] = &[
     "az",
 ];
 
+/// [`METADATA_ONLY`], looked up by hash.
+static METADATA_ONLY_SET: NameSet = NameSet::new(METADATA_ONLY);
+
 /// The file arguments an invocation reads the content of (for secret reads), and after
 /// them the paths its glob arguments match now (`cat .e*` reads `.env`); computed once
 /// per judged invocation.
@@ -428,7 +431,7 @@ fn literal_read_args(inv: &Invocation, cx: &Cx<'_>) -> Vec<Field> {
     }
     let Some(name) = cx.name(inv) else { return out };
     let args = inv.args();
-    let metadata_only = METADATA_ONLY.contains(&&*name);
+    let metadata_only = METADATA_ONLY_SET.contains(&name);
     for a in args {
         // `-d @file`, `--data-binary=@file`, `--file=.env`, `-f.env`, `if=.env`.
         if let Some(t) = a.as_known() {
