@@ -445,23 +445,47 @@ fn fold_dashes_owned(s: &str) -> String {
         .collect()
 }
 
-/// A fixed list of names (programs, mostly) asked about for every command: looked up
-/// by hash, built on first use, instead of compared one by one.
-pub(crate) struct NameSet {
-    list: &'static [&'static str],
-    set: std::sync::OnceLock<foldhash::HashSet<&'static str>>,
-}
+/// A fixed list of names (programs, mostly) asked about for every command, kept
+/// sorted so a lookup is a binary search instead of a comparison with each name; it
+/// costs nothing to set up (a process judges one command).
+pub(crate) struct NameSet(&'static [&'static str]);
 
 impl NameSet {
-    /// The set of the names in `list`.
+    /// The set of the names in `list`, which must be sorted (byte-wise): checked when
+    /// compiling, as the sets are statics.
     pub(crate) const fn new(list: &'static [&'static str]) -> Self {
-        Self { list, set: std::sync::OnceLock::new() }
+        assert!(sorted(list), "a NameSet's list must be sorted");
+        Self(list)
     }
 
     /// Whether `name` is one of them.
     pub(crate) fn contains(&self, name: &str) -> bool {
-        self.set.get_or_init(|| self.list.iter().copied().collect()).contains(name)
+        self.0.binary_search(&name).is_ok()
     }
+}
+
+/// Whether `list` is in ascending byte-wise order (what `binary_search` needs).
+pub(crate) const fn sorted(list: &[&str]) -> bool {
+    let mut i = 1;
+    while i < list.len() {
+        if !bytes_le(list[i - 1].as_bytes(), list[i].as_bytes()) {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
+/// `a <= b`, byte-wise (`str`'s order), usable in constants.
+const fn bytes_le(a: &[u8], b: &[u8]) -> bool {
+    let mut i = 0;
+    while i < a.len() && i < b.len() {
+        if a[i] != b[i] {
+            return a[i] < b[i];
+        }
+        i += 1;
+    }
+    a.len() <= b.len()
 }
 
 /// Something the analyzer noticed that is not an invocation, for the guards to judge.

@@ -57,9 +57,9 @@ static SENDER_SET: NameSet = NameSet::new(SENDERS);
 
 /// Programs that send data over the network.
 const SENDERS: &[&str] = &[
-    "curl", "wget", "http", "https", "xh", "xhs", "httpie", "curlie", "nc", "ncat", "netcat", "socat", "telnet", "scp",
-    "sftp", "rsync", "ssh", "ftp", "tftp", "dig", "nslookup", "host", "ping", "openssl", "aws", "gsutil", "rclone",
-    "s3cmd", "mail", "sendmail", "mutt", "gh", "az", "gcloud", "wscat", "websocat", "git",
+    "aws", "az", "curl", "curlie", "dig", "ftp", "gcloud", "gh", "git", "gsutil", "host", "http", "httpie", "https",
+    "mail", "mutt", "nc", "ncat", "netcat", "nslookup", "openssl", "ping", "rclone", "rsync", "s3cmd", "scp",
+    "sendmail", "sftp", "socat", "ssh", "telnet", "tftp", "websocat", "wget", "wscat", "xh", "xhs",
 ];
 
 fn check(inv: &Invocation, cx: &Cx<'_>) -> Option<Hit> {
