@@ -262,8 +262,10 @@ pub fn place_of(p: &Path, ctx: &Context) -> Place {
         String::from_utf8_lossy(rest).into_owned()
     };
     let ws = if ctx.workspace == Path::new("/") { 0 } else { depth(&ctx.workspace) };
-    let (temp, temp_root) =
-        ctx.temp_dirs.iter().map(|t| (depth(t), p == t)).max_by_key(|(d, _)| *d).unwrap_or((0, false));
+    // The innermost temporary directory holding `p` (the last of equals); only it can
+    // be `p` itself when it decides (component-wise, so compared once).
+    let (temp, temp_dir) =
+        ctx.temp_dirs.iter().map(|t| (depth(t), Some(t))).max_by_key(|(d, _)| *d).unwrap_or((0, None));
     let home_depth = depth(&ctx.home);
     let best = ws.max(temp).max(home_depth);
     if best > 0 {
@@ -271,7 +273,7 @@ pub fn place_of(p: &Path, ctx: &Context) -> Place {
             return Place::Workspace { rel: PathBuf::from(below(ws)) };
         }
         if best == temp {
-            return if temp_root { Place::TempRoot } else { Place::Temp };
+            return if temp_dir.is_some_and(|t| p == t) { Place::TempRoot } else { Place::Temp };
         }
         let rel = below(home_depth);
         return Place::InHome { depth: rel.split('/').filter(|c| !c.is_empty()).count() };

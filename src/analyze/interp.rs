@@ -9,7 +9,7 @@
 use std::rc::Rc;
 
 use super::model::{Cwd, Event, Field, Input, Invocation, Redir, RedirMode, Stream, Taint, Unknown};
-use super::state::{merge, State, Val};
+use super::state::{merge, merge_into, State, Val};
 use super::{Analyzer, Scope};
 use crate::parse::{
     AndOr, Assign, AssignValue, Command, Compound, List, Pipeline, RedirFd, RedirOp, RedirTarget, Redirect, Script,
@@ -188,8 +188,8 @@ impl Analyzer<'_> {
                     st.set(var, f);
                     acc.push(self.list(body, st, sc, stdin));
                 }
-                let after = std::mem::replace(st, before.clone());
-                *st = merge(vec![before, after]);
+                let after = std::mem::replace(st, before);
+                merge_into(st, after);
                 let _ = in_pipeline;
                 acc.finish().opaque()
             }
@@ -199,32 +199,34 @@ impl Analyzer<'_> {
                 }
                 let before = st.clone();
                 let out = self.list(body, st, sc, stdin);
-                let after = std::mem::replace(st, before.clone());
-                *st = merge(vec![before, after]);
+                let after = std::mem::replace(st, before);
+                merge_into(st, after);
                 out.opaque()
             }
             Compound::Case { subject, arms } => {
                 let _ = self.expand_single(subject, st, sc);
-                let before = st.clone();
-                let mut paths = vec![before.clone()];
+                // The state before the arms is the first path; `st` holds it until
+                // every arm has run, then takes in each arm's.
+                let mut paths = Vec::with_capacity(arms.len());
                 let mut acc = Acc::new();
                 for arm in arms {
-                    let mut s = before.clone();
+                    let mut s = st.clone();
                     for p in &arm.patterns {
                         let _ = self.expand_single(p, &mut s, sc);
                     }
                     acc.push(self.list(&arm.body, &mut s, sc, stdin));
                     paths.push(s);
                 }
-                *st = merge(paths);
+                for s in paths {
+                    merge_into(st, s);
+                }
                 acc.finish().opaque()
             }
             Compound::If { branches, otherwise } => {
-                let before = st.clone();
                 let mut paths = Vec::new();
                 let mut acc = Acc::new();
                 // Conditions run in order; each body runs after its condition.
-                let mut conds = before.clone();
+                let mut conds = st.clone();
                 for (cond, body) in branches {
                     acc.push(self.list(cond, &mut conds, sc, stdin));
                     let mut b = conds.clone();
@@ -247,8 +249,8 @@ impl Analyzer<'_> {
                 let mut acc = Acc::new();
                 acc.push(self.list(cond, st, sc, stdin));
                 acc.push(self.list(body, st, sc, stdin));
-                let after = std::mem::replace(st, before.clone());
-                *st = merge(vec![before, after]);
+                let after = std::mem::replace(st, before);
+                merge_into(st, after);
                 acc.finish().opaque()
             }
             Compound::Arith(w) => {

@@ -164,9 +164,26 @@ impl<'c> Analyzer<'c> {
     }
 
     pub(crate) fn record(&mut self, inv: Invocation) {
-        self.note_writes(&inv);
+        let slot = self.reserve(&inv);
+        self.fill(slot, inv);
+    }
+
+    /// Notes the writes of `inv` and keeps its place in the order of invocations (what
+    /// it runs is recorded after it); [`Analyzer::fill`] puts it there.
+    pub(crate) fn reserve(&mut self, inv: &Invocation) -> Option<usize> {
+        self.note_writes(inv);
         if self.out.invocations.len() < MAX_STEPS * 2 {
-            self.out.invocations.push(inv);
+            self.out.invocations.push(Invocation::placeholder());
+            Some(self.out.invocations.len() - 1)
+        } else {
+            None
+        }
+    }
+
+    /// Puts `inv` in the place [`Analyzer::reserve`] kept for it.
+    pub(crate) fn fill(&mut self, slot: Option<usize>, inv: Invocation) {
+        if let Some(place) = slot.and_then(|i| self.out.invocations.get_mut(i)) {
+            *place = inv;
         }
     }
 }

@@ -352,6 +352,23 @@ pub struct Invocation {
 }
 
 impl Invocation {
+    /// An empty invocation that allocates nothing: holds a place until the real one is
+    /// recorded.
+    pub(crate) const fn placeholder() -> Self {
+        Self {
+            argv: Vec::new(),
+            env: Vec::new(),
+            redirects: Vec::new(),
+            cwd: Cwd::Unknown(String::new()),
+            stdin: Input::Inherited,
+            via: Vec::new(),
+            privileged: false,
+            background: false,
+            depth: 0,
+            text: String::new(),
+        }
+    }
+
     /// The program's base name, normalised: path and `.exe` removed, lowercase.
     #[must_use]
     pub fn name(&self) -> Option<Cow<'_, str>> {
@@ -426,6 +443,49 @@ fn fold_dashes_owned(s: &str) -> String {
             other => other,
         })
         .collect()
+}
+
+/// A fixed list of names (programs, mostly) asked about for every command, kept
+/// sorted so a lookup is a binary search instead of a comparison with each name; it
+/// costs nothing to set up (a process judges one command).
+pub(crate) struct NameSet(&'static [&'static str]);
+
+impl NameSet {
+    /// The set of the names in `list`, which must be sorted (byte-wise): checked when
+    /// compiling, as the sets are statics.
+    pub(crate) const fn new(list: &'static [&'static str]) -> Self {
+        assert!(sorted(list), "a NameSet's list must be sorted");
+        Self(list)
+    }
+
+    /// Whether `name` is one of them.
+    pub(crate) fn contains(&self, name: &str) -> bool {
+        self.0.binary_search(&name).is_ok()
+    }
+}
+
+/// Whether `list` is in ascending byte-wise order (what `binary_search` needs).
+pub(crate) const fn sorted(list: &[&str]) -> bool {
+    let mut i = 1;
+    while i < list.len() {
+        if !bytes_le(list[i - 1].as_bytes(), list[i].as_bytes()) {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
+/// `a <= b`, byte-wise (`str`'s order), usable in constants.
+const fn bytes_le(a: &[u8], b: &[u8]) -> bool {
+    let mut i = 0;
+    while i < a.len() && i < b.len() {
+        if a[i] != b[i] {
+            return a[i] < b[i];
+        }
+        i += 1;
+    }
+    a.len() <= b.len()
 }
 
 /// Something the analyzer noticed that is not an invocation, for the guards to judge.

@@ -69,9 +69,22 @@ impl Vars {
         self.get(name).is_some()
     }
 
+    /// The shared value of `name`, if set.
+    fn get_rc(&self, name: &str) -> Option<&Rc<Val>> {
+        match self.top.get(name) {
+            Some(v) => v.as_ref(),
+            None => self.base.get(name),
+        }
+    }
+
     /// Sets `name`. Copying the maps copies pointers (names and values are shared).
     pub(crate) fn insert(&mut self, name: String, v: Val) {
-        Rc::make_mut(&mut self.top).insert(Rc::from(name), Some(Rc::new(v)));
+        self.insert_rc(Rc::from(name), v);
+    }
+
+    /// Sets `name`, a name already shared.
+    fn insert_rc(&mut self, name: Rc<str>, v: Val) {
+        Rc::make_mut(&mut self.top).insert(name, Some(Rc::new(v)));
         self.fold_if_large();
     }
 
@@ -102,17 +115,30 @@ impl Vars {
         Rc::ptr_eq(&self.base, &other.base) && Rc::ptr_eq(&self.top, &other.top)
     }
 
-    /// The names whose values differ between the two.
-    fn differing(&self, other: &Self) -> Vec<String> {
-        let mut names: Vec<&Rc<str>> = if Rc::ptr_eq(&self.base, &other.base) {
+    /// The names whose values differ between the two, sorted.
+    fn differing(&self, other: &Self) -> Vec<Rc<str>> {
+        // A value shared by both (written before they were copied) is the same value.
+        let differs = |n: &str| match (self.get_rc(n), other.get_rc(n)) {
+            (Some(a), Some(b)) => !Rc::ptr_eq(a, b) && a != b,
+            (a, b) => a.is_some() != b.is_some(),
+        };
+        let mut names: Vec<Rc<str>> = if Rc::ptr_eq(&self.base, &other.base) {
             // Copied from the same point: only what either wrote since can differ.
-            self.top.keys().chain(other.top.keys()).collect()
+            self.top
+                .keys()
+                .filter(|n| differs(n))
+                .chain(other.top.keys().filter(|n| !self.top.contains_key(*n) && differs(n)))
+                .cloned()
+                .collect()
         } else {
-            self.base.keys().chain(self.top.keys()).chain(other.base.keys()).chain(other.top.keys()).collect()
+            let mut all: Vec<&Rc<str>> =
+                self.base.keys().chain(self.top.keys()).chain(other.base.keys()).chain(other.top.keys()).collect();
+            all.sort_unstable();
+            all.dedup();
+            all.into_iter().filter(|n| differs(n)).cloned().collect()
         };
         names.sort_unstable();
-        names.dedup();
-        names.into_iter().filter(|n| self.get(n) != other.get(n)).map(|n| n.to_string()).collect()
+        names
     }
 }
 
@@ -207,9 +233,19 @@ pub(crate) fn merge(paths: Vec<State>) -> State {
         return State::new(Cwd::Unknown("no path".into()));
     };
     for other in iter {
+        merge_into(&mut out, other);
+    }
+    out
+}
+
+/// `out` after it or `other` ran: [`merge`] of the two, in place (`out` first), so
+/// what `out` alone holds is written without being copied.
+pub(crate) fn merge_into(out: &mut State, other: State) {
+    {
         if !out.vars.same(&other.vars) {
             for n in out.vars.differing(&other.vars) {
-                out.vars.insert(n.clone(), Val::Scalar(Field::unknown(Unknown::Branch(n))));
+                let branch = Val::Scalar(Field::unknown(Unknown::Branch(n.to_string())));
+                out.vars.insert_rc(n, branch);
             }
         }
         // Exported on any path: exported (the stricter assumption).
@@ -244,7 +280,6 @@ pub(crate) fn merge(paths: Vec<State>) -> State {
             out.cwd = Cwd::Unknown("the directory differs between branches".into());
         }
     }
-    out
 }
 
 #[cfg(test)]

@@ -3,6 +3,7 @@
 
 use super::util::{read_args, target};
 use super::{Cx, Guard, Hit};
+use crate::analyze::model::NameSet;
 use crate::analyze::{Input, Invocation};
 use crate::policy::Decision;
 use crate::sensitive::secret_file;
@@ -51,16 +52,19 @@ read them themselves.",
     on_event: None,
 };
 
+/// [`SENDERS`], looked up by hash.
+static SENDER_SET: NameSet = NameSet::new(SENDERS);
+
 /// Programs that send data over the network.
 const SENDERS: &[&str] = &[
-    "curl", "wget", "http", "https", "xh", "xhs", "httpie", "curlie", "nc", "ncat", "netcat", "socat", "telnet", "scp",
-    "sftp", "rsync", "ssh", "ftp", "tftp", "dig", "nslookup", "host", "ping", "openssl", "aws", "gsutil", "rclone",
-    "s3cmd", "mail", "sendmail", "mutt", "gh", "az", "gcloud", "wscat", "websocat", "git",
+    "aws", "az", "curl", "curlie", "dig", "ftp", "gcloud", "gh", "git", "gsutil", "host", "http", "httpie", "https",
+    "mail", "mutt", "nc", "ncat", "netcat", "nslookup", "openssl", "ping", "rclone", "rsync", "s3cmd", "scp",
+    "sendmail", "sftp", "socat", "ssh", "telnet", "tftp", "websocat", "wget", "wscat", "xh", "xhs",
 ];
 
 fn check(inv: &Invocation, cx: &Cx<'_>) -> Option<Hit> {
     let name = cx.name(inv)?;
-    if !SENDERS.contains(&&*name) {
+    if !SENDER_SET.contains(&name) {
         return None;
     }
     let hint = "tools that need credentials read them themselves; nothing needs to send them";

@@ -46,6 +46,25 @@ Run `terraform plan` and show it; the operator applies or approves.",
 
 fn check(inv: &Invocation, cx: &Cx<'_>) -> Option<Hit> {
     let name = tool_name(inv, cx)?;
+    // The tools judged below; any other program is left before its arguments are read.
+    if !matches!(
+        &*name,
+        "terraform"
+            | "tofu"
+            | "terragrunt"
+            | "terraform.exe"
+            | "pulumi"
+            | "cdk"
+            | "cdktf"
+            | "serverless"
+            | "sls"
+            | "sam"
+            | "eksctl"
+            | "copilot"
+            | "cloudformation"
+    ) {
+        return None;
+    }
     let known: Vec<&str> = inv.args().iter().filter_map(Field::as_known).collect();
     let words: Vec<&str> = known.iter().copied().filter(|a| !a.starts_with('-')).collect();
     let flag = |f: &str| {

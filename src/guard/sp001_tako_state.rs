@@ -58,27 +58,37 @@ terminal.",
 /// What protected state a path is, if any.
 fn protected(t: &Target, cx: &Cx<'_>) -> Option<(&'static str, Decision)> {
     let p = t.path.as_deref()?;
-    if p.components().any(|c| c.as_os_str() == ".tako") {
+    let bytes = p.as_os_str().as_encoded_bytes();
+    // Every component of a path (`.` aside) is a `/`-separated piece of its text.
+    if bytes.split(|&b| b == b'/').any(|c| c == b".tako") {
         return Some(("tako-exec's control plane (.tako/)", Decision::Deny));
     }
-    let config = cx
-        .ctx
-        .var("XDG_CONFIG_HOME")
-        .filter(|x| x.starts_with('/'))
-        .map_or_else(|| cx.ctx.home.join(".config"), Into::into)
-        .join("tako-exec");
-    if p.starts_with(&config) || p.starts_with(cx.ctx.home.join(".config/tako-exec")) {
-        return Some(("tako-exec's configuration", Decision::Deny));
-    }
-    if p.file_name().is_some_and(|n| n == "tako-exec") && !t.in_workspace() {
-        return Some(("the tako-exec binary", Decision::Deny));
+    // The configuration directories and the binary all end in a component named
+    // `tako-exec`: a path without that text is none of them.
+    if memchr::memmem::find(bytes, b"tako-exec").is_some() {
+        let config = cx
+            .ctx
+            .var("XDG_CONFIG_HOME")
+            .filter(|x| x.starts_with('/'))
+            .map_or_else(|| cx.ctx.home.join(".config"), Into::into)
+            .join("tako-exec");
+        if p.starts_with(&config) || p.starts_with(cx.ctx.home.join(".config/tako-exec")) {
+            return Some(("tako-exec's configuration", Decision::Deny));
+        }
+        if p.file_name().is_some_and(|n| n == "tako-exec") && !t.in_workspace() {
+            return Some(("the tako-exec binary", Decision::Deny));
+        }
     }
     if let Place::Workspace { rel } = &t.place {
-        if rel.starts_with(".git/hooks") {
-            return Some(("the repository's git hooks (.git/hooks)", Decision::Deny));
-        }
-        if rel == Path::new(".git/config") {
-            return Some(("the repository's git config", Decision::Ask));
+        // Both paths start with the component `.git`: a path whose text does not is
+        // neither.
+        if rel.as_os_str().as_encoded_bytes().starts_with(b".git") {
+            if rel.starts_with(".git/hooks") {
+                return Some(("the repository's git hooks (.git/hooks)", Decision::Deny));
+            }
+            if rel == Path::new(".git/config") {
+                return Some(("the repository's git config", Decision::Ask));
+            }
         }
     }
     // Deleting a directory that holds the workspace's control plane.
@@ -125,7 +135,8 @@ fn check(inv: &Invocation, cx: &Cx<'_>) -> Option<Hit> {
     for f in read_args(inv, cx).iter() {
         let t = target(inv, f, cx);
         if t.path.as_deref().is_some_and(|p| {
-            p.components().any(|c| c.as_os_str() == ".tako") && p.components().any(|c| c.as_os_str() == "keys")
+            let has = |name: &[u8]| p.as_os_str().as_encoded_bytes().split(|&b| b == b'/').any(|c| c == name);
+            has(b".tako") && has(b"keys")
         }) {
             return hit("the operator's signing key (.tako/keys)", "reads", Decision::Deny);
         }

@@ -9,7 +9,7 @@ use std::borrow::Cow;
 use std::path::Path;
 
 use crate::analyze::find::FindCmd;
-use crate::analyze::model::{program_name, Field, Input, RedirMode, UNKNOWN_MARK};
+use crate::analyze::model::{program_name, Field, Input, NameSet, RedirMode, UNKNOWN_MARK};
 use crate::analyze::{Invocation, Via};
 use crate::paths::{self, Place, Target};
 
@@ -327,92 +327,95 @@ fn compute_writes(inv: &Invocation, cx: &Cx<'_>) -> Vec<std::rc::Rc<Target>> {
 
 /// Programs that look at files without revealing their content.
 const METADATA_ONLY: &[&str] = &[
-    "ls",
-    "stat",
-    "test",
+    ".",
     "[",
-    "touch",
+    "age",
+    "aws",
+    "az",
+    "basename",
+    "cd",
+    "chezmoi",
+    "chgrp",
     "chmod",
     "chown",
-    "chgrp",
-    "mkdir",
-    "echo",
-    "printf",
-    "which",
-    "type",
-    "basename",
-    "dirname",
-    "realpath",
-    "readlink",
-    "du",
-    "ssh",
-    "ssh-add",
-    "ssh-keygen",
-    "ssh-copy-id",
-    "scp",
-    "sftp",
-    "rsync",
-    "source",
-    ".",
-    "export",
+    "code",
+    "cp",
     "declare",
-    "local",
-    "set",
-    "unset",
-    "exa",
-    "eza",
-    "lsd",
-    "tree",
-    "cd",
-    "pushd",
-    "mv",
-    "rm",
-    "unlink",
-    "shred",
-    "git",
-    "find",
-    "locate",
-    "fd",
-    "getfacl",
-    "lsattr",
-    "wc",
-    "md5sum",
-    "sha256sum",
-    "sha1sum",
-    "file",
+    "direnv",
+    "dirname",
     "docker",
-    "podman",
     "docker-compose",
     "dotenv",
     "dotenvx",
+    "du",
+    "echo",
     "env",
-    "direnv",
-    "gpg-agent",
-    "ssh-agent",
-    "chezmoi",
-    "code",
-    "open",
-    "true",
+    "exa",
+    "export",
+    "eza",
     "false",
-    "mise",
-    "sops",
-    "age",
-    "keychain",
-    "cp",
-    "install",
-    "ln",
-    "tar",
-    "zip",
-    "gpg",
-    "openssl",
-    "kubectl",
-    "helm",
-    "terraform",
-    "tofu",
-    "aws",
+    "fd",
+    "file",
+    "find",
     "gcloud",
-    "az",
+    "getfacl",
+    "git",
+    "gpg",
+    "gpg-agent",
+    "helm",
+    "install",
+    "keychain",
+    "kubectl",
+    "ln",
+    "local",
+    "locate",
+    "ls",
+    "lsattr",
+    "lsd",
+    "md5sum",
+    "mise",
+    "mkdir",
+    "mv",
+    "open",
+    "openssl",
+    "podman",
+    "printf",
+    "pushd",
+    "readlink",
+    "realpath",
+    "rm",
+    "rsync",
+    "scp",
+    "set",
+    "sftp",
+    "sha1sum",
+    "sha256sum",
+    "shred",
+    "sops",
+    "source",
+    "ssh",
+    "ssh-add",
+    "ssh-agent",
+    "ssh-copy-id",
+    "ssh-keygen",
+    "stat",
+    "tar",
+    "terraform",
+    "test",
+    "tofu",
+    "touch",
+    "tree",
+    "true",
+    "type",
+    "unlink",
+    "unset",
+    "wc",
+    "which",
+    "zip",
 ];
+
+/// [`METADATA_ONLY`], looked up by hash.
+static METADATA_ONLY_SET: NameSet = NameSet::new(METADATA_ONLY);
 
 /// The file arguments an invocation reads the content of (for secret reads), and after
 /// them the paths its glob arguments match now (`cat .e*` reads `.env`); computed once
@@ -428,6 +431,7 @@ fn literal_read_args(inv: &Invocation, cx: &Cx<'_>) -> Vec<Field> {
     }
     let Some(name) = cx.name(inv) else { return out };
     let args = inv.args();
+    let metadata_only = METADATA_ONLY_SET.contains(&name);
     for a in args {
         // `-d @file`, `--data-binary=@file`, `--file=.env`, `-f.env`, `if=.env`.
         if let Some(t) = a.as_known() {
@@ -449,7 +453,7 @@ fn literal_read_args(inv: &Invocation, cx: &Cx<'_>) -> Vec<Field> {
                 && t.len() > 2
                 && t[1..].starts_with(|c: char| c.is_ascii_alphabetic())
                 && t.contains('.')
-                && !METADATA_ONLY.contains(&&*name)
+                && !metadata_only
             {
                 // `-f.env`: a value attached to a short option.
                 out.push(Field::known(&t[2..]));
@@ -457,7 +461,7 @@ fn literal_read_args(inv: &Invocation, cx: &Cx<'_>) -> Vec<Field> {
             }
         }
     }
-    if METADATA_ONLY.contains(&&*name) {
+    if metadata_only {
         if matches!(&*name, "cp" | "tar" | "zip" | "openssl" | "gpg" | "scp" | "rsync" | "docker") {
             // Copying or archiving a secret makes another copy of it.
             let o = Opts::parse(args, &['f', 'C', 'o']);
