@@ -114,7 +114,9 @@ static BOTH: std::sync::LazyLock<Option<(anchors::Words, usize)>> = std::sync::L
 /// bulk is walked once for the words of both (see [`anchors`]) rather than once each.
 #[must_use]
 pub fn find_both(input: &[u8]) -> Vec<Finding> {
-    if input.len() >= BOTH_FROM && bulk(input.len()) {
+    // Counted once here, whichever search runs.
+    let bulk = bulk(input.len());
+    if bulk && input.len() >= BOTH_FROM {
         if let Some((words, split)) = BOTH.as_ref() {
             let mut hits = Vec::new();
             words.hits(input, &mut hits);
@@ -126,7 +128,7 @@ pub fn find_both(input: &[u8]) -> Vec<Finding> {
         }
     }
     let mut all = secret::find(input);
-    all.extend(injection::find(input));
+    all.extend(injection::find_in(input, bulk));
     all
 }
 

@@ -52,7 +52,7 @@ read them themselves.",
     on_event: None,
 };
 
-/// [`SENDERS`], looked up by hash.
+/// [`SENDERS`], looked up by binary search.
 static SENDER_SET: NameSet = NameSet::new(SENDERS);
 
 /// Programs that send data over the network.

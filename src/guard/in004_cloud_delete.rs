@@ -68,7 +68,7 @@ deletions.",
     on_event: None,
 };
 
-/// [`CLIENTS`], looked up by hash.
+/// [`CLIENTS`], looked up by binary search.
 static CLIENT_SET: NameSet = NameSet::new(CLIENTS);
 
 /// Service clients whose subcommands this guard reads.

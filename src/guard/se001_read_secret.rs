@@ -156,7 +156,7 @@ const READERS: &[&str] = &[
     "zstd",
 ];
 
-/// [`READERS`], looked up by hash.
+/// [`READERS`], looked up by binary search.
 static READER_SET: NameSet = NameSet::new(READERS);
 
 fn describe(t: &Target, f: &Field) -> Option<(&'static str, bool)> {

@@ -414,7 +414,7 @@ const METADATA_ONLY: &[&str] = &[
     "zip",
 ];
 
-/// [`METADATA_ONLY`], looked up by hash.
+/// [`METADATA_ONLY`], looked up by binary search.
 static METADATA_ONLY_SET: NameSet = NameSet::new(METADATA_ONLY);
 
 /// The file arguments an invocation reads the content of (for secret reads), and after

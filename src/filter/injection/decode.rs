@@ -143,16 +143,16 @@ fn alphabet_runs(input: &[u8], out: &mut Vec<Segment>) {
             (&input[start..used_end], used_end)
         } else {
             joined.clear();
-            let mut used_end = start;
+            let (mut used_end, mut line_start) = (start, start);
             for line in input[start..end].split(|&b| b == b'\n') {
-                let line = line.strip_suffix(b"\r").unwrap_or(line);
-                let s = line.as_ptr() as usize - input.as_ptr() as usize;
-                let room = MAX_SPAN.saturating_sub(joined.len()).min(line.len());
-                joined.extend_from_slice(&line[..room]);
-                used_end = s + room;
-                if room < line.len() {
+                let body = line.strip_suffix(b"\r").unwrap_or(line);
+                let room = MAX_SPAN.saturating_sub(joined.len()).min(body.len());
+                joined.extend_from_slice(&body[..room]);
+                used_end = line_start + room;
+                if room < body.len() {
                     break;
                 }
+                line_start += line.len() + 1;
             }
             (&joined[..], used_end)
         };

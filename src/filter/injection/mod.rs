@@ -38,10 +38,9 @@ mod tests;
 use std::sync::{LazyLock, OnceLock};
 
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
-
-use super::anchors::{Hit, Words};
 use regex_automata::meta::Regex;
 
+use super::anchors::{Hit, Words};
 use super::{Finding, Kind};
 use normalize::Disguise;
 
@@ -736,11 +735,15 @@ pub fn family_ids() -> impl Iterator<Item = &'static str> {
 /// The injection attempts in `input`, ordered by start (then end).
 #[must_use]
 pub fn find(input: &[u8]) -> Vec<Finding> {
+    find_in(input, super::bulk(input.len()))
+}
+
+/// [`find`], `input` already counted by `filter::bulk`, which answered `bulk`.
+pub(crate) fn find_in(input: &[u8], bulk: bool) -> Vec<Finding> {
     let Some(engine) = ENGINE.as_ref() else {
         return Vec::new();
     };
-    let matches = engine.matches(input, super::bulk(input.len()));
-    find_from(engine, input, matches)
+    find_from(engine, input, engine.matches(input, bulk))
 }
 
 /// The trigger words, in the order [`find_with`]'s hits number them.

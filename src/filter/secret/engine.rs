@@ -23,7 +23,7 @@ use std::sync::OnceLock;
 
 use regex::bytes::{Regex, RegexBuilder};
 
-use crate::filter::anchors::Words;
+use crate::filter::anchors::{Hit, Words};
 
 use super::{rules, Matcher, Raw, Rule, MAX_SECRET_LEN};
 
@@ -32,8 +32,6 @@ const DFA_FROM: usize = 16 * 1024;
 
 /// How far past a window's end a run of token bytes is followed.
 const TOKEN_RUN: usize = 512;
-
-use crate::filter::anchors::Hit;
 
 struct Engine {
     rules: Vec<&'static Rule>,
