@@ -21,6 +21,7 @@
 //!   text; a policy with errors is never used (the caller refuses to run, exit 125).
 //! - Nothing here can turn a built-in `deny` into less than `deny`.
 
+pub mod doc;
 pub mod grant;
 pub mod rule;
 mod source;

@@ -8,6 +8,8 @@
 //!   to match a restricting rule (`ask`, `deny`) and never to match an `allow` rule, so
 //!   an unknown can only make a decision stricter.
 
+use std::ops::Range;
+
 use regex::Regex;
 
 use crate::analyze::model::{program_name, UNKNOWN_MARK};
@@ -22,15 +24,18 @@ use super::{Origin, Who};
 pub struct Token {
     /// The token as written.
     pub text: String,
-    alternatives: Vec<Alt>,
+    /// The first alternative, then the others (most tokens have one: no list).
+    first: Alt,
+    rest: Vec<Alt>,
 }
 
-/// One alternative: literal text (most tokens, compared directly) or a wildcard
+/// One alternative: literal text (most tokens, compared directly; a byte range of the
+/// token's text, which it always is since a literal has no escape) or a wildcard
 /// pattern (`*`, `?`, `[abc]`, `[!a-z]`, `\*`), matched by [`wildcard`]: arguments
 /// are not paths, and compiling a regex-backed glob per token cost 50 µs each.
 #[derive(Debug, Clone)]
 enum Alt {
-    Exact(String),
+    Exact(Range<usize>),
     Pattern(Vec<Pat>),
 }
 
@@ -44,29 +49,37 @@ enum Pat {
     Class(bool, Vec<(char, char)>),
 }
 
-/// `a|b|c` split at the `|` that are not escaped (`\\|` is a literal bar).
-fn split_alternatives(text: &str) -> Vec<String> {
-    let mut out = vec![String::new()];
-    let mut chars = text.chars();
-    while let Some(c) = chars.next() {
-        match c {
-            '\\' => {
-                let last = out.last_mut().expect("never empty");
-                last.push('\\');
-                if let Some(n) = chars.next() {
-                    last.push(n);
-                }
-            }
-            '|' => out.push(String::new()),
-            c => out.last_mut().expect("never empty").push(c),
+/// The byte ranges of `a|b|c` split at the `|` that are not escaped (`\\|` is a
+/// literal bar; escapes stay in the alternative, for [`compile`]).
+fn split_alternatives(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
+    let bytes = text.as_bytes();
+    let mut start = 0;
+    let mut i = 0;
+    std::iter::from_fn(move || {
+        if start > bytes.len() {
+            return None;
         }
-    }
-    out
+        while i < bytes.len() {
+            match bytes[i] {
+                b'\\' => i += 2,
+                b'|' => {
+                    let alt = start..i;
+                    i += 1;
+                    start = i;
+                    return Some(alt);
+                }
+                _ => i += 1,
+            }
+        }
+        let alt = start..bytes.len();
+        start = bytes.len() + 1;
+        Some(alt)
+    })
 }
 
 /// Compiles a wildcard pattern.
 fn compile(p: &str) -> Result<Vec<Pat>, String> {
-    let mut out = Vec::new();
+    let mut out = Vec::with_capacity(p.len());
     let mut it = p.chars().peekable();
     while let Some(c) = it.next() {
         match c {
@@ -151,30 +164,24 @@ impl Token {
     /// # Errors
     /// When an alternative is empty or not a valid glob.
     pub fn new(text: &str) -> Result<Self, String> {
-        let mut alternatives = Vec::new();
-        let mut add = |alt: &str| {
+        let mut alternatives = split_alternatives(text).map(|range| {
+            let alt = &text[range.clone()];
             if alt.is_empty() {
-                return Err(format!("empty alternative in `{text}`"));
-            }
-            if !alt.contains(['*', '?', '[', '\\']) {
-                alternatives.push(Alt::Exact(alt.to_string()));
+                Err(format!("empty alternative in `{text}`"))
+            } else if !alt.contains(['*', '?', '[', '\\']) {
+                Ok(Alt::Exact(range))
             } else {
-                alternatives.push(Alt::Pattern(compile(alt).map_err(|e| format!("bad pattern: {e}"))?));
+                compile(alt).map(Alt::Pattern).map_err(|e| format!("bad pattern: {e}"))
             }
-            Ok(())
-        };
-        // Without an escape, `|` splits plainly (no copy per alternative).
-        if text.contains('\\') {
-            split_alternatives(text).iter().try_for_each(|alt| add(alt))?;
-        } else {
-            text.split('|').try_for_each(&mut add)?;
-        }
-        Ok(Self { text: text.to_string(), alternatives })
+        });
+        let first = alternatives.next().expect("one alternative at least")?;
+        let rest = alternatives.collect::<Result<_, _>>()?;
+        Ok(Self { text: text.to_string(), first, rest })
     }
 
     fn matches_text(&self, s: &str) -> bool {
-        self.alternatives.iter().any(|a| match a {
-            Alt::Exact(e) => e == s,
+        std::iter::once(&self.first).chain(&self.rest).any(|a| match a {
+            Alt::Exact(e) => self.text[e.clone()] == *s,
             Alt::Pattern(p) => wildcard(p, s),
         })
     }
@@ -323,6 +330,16 @@ mod tests {
         let t = Token::new(&crate::config::grant::escape_token("--x=a|b*")).expect("token");
         assert!(t.matches_text("--x=a|b*"));
         assert!(!t.matches_text("--x=a") && !t.matches_text("b*") && !t.matches_text("--x=a|bc"));
+    }
+
+    #[test]
+    fn alternatives_split_at_unescaped_bars() {
+        let t = Token::new("a|b\\|c|d*").expect("token");
+        assert!(t.matches_text("a") && t.matches_text("b|c") && t.matches_text("dx") && t.matches_text("d"));
+        assert!(!t.matches_text("b") && !t.matches_text("c") && !t.matches_text("a|b"));
+        let one = Token::new("push").expect("token");
+        assert!(one.matches_text("push") && !one.matches_text("pus") && !one.matches_text("pushx"));
+        assert!(Token::new("a|").is_err() && Token::new("|a").is_err() && Token::new("").is_err());
     }
 
     #[test]

@@ -7,16 +7,14 @@
 
 use std::ops::Range;
 
-use toml::de::{DeTable, DeValue};
-use toml::Spanned;
-
+use super::doc::{Item, Table};
 use super::rule::{Matcher, Rule, Token};
 use super::{Diagnostic, File, Layer, Origin, Who};
 use crate::context::Context;
 use crate::policy::Decision;
 
-/// A string and where it is in the file.
-type Located = (String, Range<usize>);
+/// A string (borrowed from the parsed file) and where it is in the file.
+type Located<'v> = (&'v str, Range<usize>);
 
 const TOP_KEYS: &[&str] =
     &["profile", "asks_are_denied", "permissions", "paths", "egress", "control", "filters", "env", "hooks", "rule"];
@@ -84,26 +82,26 @@ impl Reader<'_> {
 
     fn read(&mut self, ctx: &Context) -> Layer {
         let mut layer = Layer::default();
-        let (table, errors) = DeTable::parse_recoverable(&self.file.text);
+        let (table, errors) = super::doc::parse(&self.file.text);
         for e in errors {
-            let span = e.span().unwrap_or(0..0);
-            self.error(&span, format!("not valid TOML: {}", e.message()));
+            let span = e.span.unwrap_or(0..0);
+            self.error(&span, format!("not valid TOML: {}", e.message));
         }
-        for (key, value) in table.get_ref() {
-            let k = key.get_ref().as_ref();
+        for (key, value) in &table {
+            let k = key.name.as_ref();
             match k {
-                "profile" => match value.get_ref().as_str() {
+                "profile" => match value.value.as_str() {
                     Some(name) if super::profile_rank(name).is_some() => {
-                        layer.profile = Some((name.to_string(), self.origin(&value.span())));
+                        layer.profile = Some((name.to_string(), self.origin(&value.span)));
                     }
                     Some(name) => {
                         let names: Vec<&str> = super::PROFILES.iter().map(|(n, _)| *n).collect();
-                        self.error(&value.span(), format!("unknown profile `{name}` (one of: {})", names.join(", ")));
+                        self.error(&value.span, format!("unknown profile `{name}` (one of: {})", names.join(", ")));
                     }
                     None => self.type_error(value, "a profile name (a string)"),
                 },
-                "asks_are_denied" => match value.get_ref().as_bool() {
-                    Some(b) => layer.asks_are_denied = Some((b, self.origin(&value.span()))),
+                "asks_are_denied" => match value.value.as_bool() {
+                    Some(b) => layer.asks_are_denied = Some((b, self.origin(&value.span))),
                     None => self.type_error(value, "true or false"),
                 },
                 "permissions" => {
@@ -141,9 +139,9 @@ impl Reader<'_> {
                         self.hooks(t, &mut layer);
                     }
                 }
-                "rule" => match value.get_ref().as_array() {
+                "rule" => match value.value.as_array() {
                     Some(rules) => {
-                        for (i, r) in rules.into_iter().enumerate() {
+                        for (i, r) in rules.iter().enumerate() {
                             if let Some(rule) = self.rule(i + 1, r, ctx) {
                                 layer.rules.push(rule);
                             }
@@ -151,7 +149,7 @@ impl Reader<'_> {
                     }
                     None => self.type_error(value, "an array of tables (`[[rule]]`)"),
                 },
-                _ => self.error(&key.span(), unknown_key(k, TOP_KEYS)),
+                _ => self.error(&key.span, unknown_key(k, TOP_KEYS)),
             }
         }
         layer
@@ -159,12 +157,12 @@ impl Reader<'_> {
 
     /// `[control]`: limits (non-negative integers up to each one's maximum) and
     /// `audit_fsync`.
-    fn control(&mut self, t: &DeTable<'_>, layer: &mut Layer) {
+    fn control(&mut self, t: &Table<'_>, layer: &mut Layer) {
         for (key, v) in t {
-            let k = key.get_ref().as_ref();
+            let k = key.name.as_ref();
             if k == "audit_fsync" {
-                match v.get_ref().as_bool() {
-                    Some(b) => layer.audit_fsync = Some((b, self.origin(&v.span()))),
+                match v.value.as_bool() {
+                    Some(b) => layer.audit_fsync = Some((b, self.origin(&v.span))),
                     None => self.type_error(v, "true or false"),
                 }
                 continue;
@@ -172,12 +170,12 @@ impl Reader<'_> {
             let Some(limit) = super::Limit::ALL.into_iter().find(|l| l.key() == k) else {
                 let keys: Vec<&str> =
                     super::Limit::ALL.iter().map(|l| l.key()).chain(std::iter::once("audit_fsync")).collect();
-                self.error(&key.span(), unknown_key(k, &keys));
+                self.error(&key.span, unknown_key(k, &keys));
                 continue;
             };
             match whole(v) {
-                Some(n) if n <= limit.max() => layer.limits.push((limit, n, self.origin(&v.span()))),
-                Some(_) => self.error(&v.span(), format!("`{k}` is at most {}", limit.max())),
+                Some(n) if n <= limit.max() => layer.limits.push((limit, n, self.origin(&v.span))),
+                Some(_) => self.error(&v.span, format!("`{k}` is at most {}", limit.max())),
                 None => self.type_error(v, &format!("`{k}` as a whole number from 0 to {}", limit.max())),
             }
         }
@@ -185,9 +183,9 @@ impl Reader<'_> {
 
     /// `[filters]`: `secrets` and `injection` (a mode, or `{ stdout = …, stderr = … }`),
     /// `timeout` (seconds) and `output_cap` (bytes), 0 meaning none.
-    fn filters(&mut self, t: &DeTable<'_>, layer: &mut Layer) {
+    fn filters(&mut self, t: &Table<'_>, layer: &mut Layer) {
         for (key, v) in t {
-            let k = key.get_ref().as_ref();
+            let k = key.name.as_ref();
             match k {
                 "secrets" | "injection" => {
                     let kind =
@@ -198,7 +196,7 @@ impl Reader<'_> {
                 }
                 "timeout" | "output_cap" => match whole(v) {
                     Some(n) => {
-                        let o = self.origin(&v.span());
+                        let o = self.origin(&v.span);
                         if k == "timeout" {
                             layer.timeout = Some((n, o));
                         } else {
@@ -208,16 +206,16 @@ impl Reader<'_> {
                     None => self.type_error(v, &format!("`{k}` as a whole number (0: none)")),
                 },
                 "families" => {
-                    let Some(table) = v.get_ref().as_table() else {
+                    let Some(table) = v.value.as_table() else {
                         self.type_error(v, "a table (`[filters.families]`: family = mode)");
                         continue;
                     };
                     for (fk, fv) in table {
-                        let name = fk.get_ref().as_ref();
+                        let name = fk.name.as_ref();
                         let Some((slot, _)) = crate::filter::family_slot(name) else {
                             let names: Vec<&str> = crate::filter::families().map(|(_, _, n)| n).collect();
                             self.error(
-                                &fk.span(),
+                                &fk.span,
                                 format!("unknown rule family `{name}` (one of: {})", names.join(", ")),
                             );
                             continue;
@@ -228,7 +226,7 @@ impl Reader<'_> {
                     }
                 }
                 other => self.error(
-                    &key.span(),
+                    &key.span,
                     unknown_key(other, &["secrets", "injection", "families", "timeout", "output_cap"]),
                 ),
             }
@@ -236,39 +234,36 @@ impl Reader<'_> {
     }
 
     /// A mode for both streams, or `{ stdout = …, stderr = … }`: (stream, mode, where).
-    fn stream_modes(
-        &mut self,
-        v: &Spanned<DeValue<'_>>,
-    ) -> Vec<(super::OutStream, crate::filter::relay::Mode, Origin)> {
+    fn stream_modes(&mut self, v: &Item<'_>) -> Vec<(super::OutStream, crate::filter::relay::Mode, Origin)> {
         let mut out = Vec::new();
-        let Some(table) = v.get_ref().as_table() else {
+        let Some(table) = v.value.as_table() else {
             if let Some(m) = self.mode(v) {
-                let o = self.origin(&v.span());
+                let o = self.origin(&v.span);
                 out.extend(super::OutStream::ALL.map(|st| (st, m, o.clone())));
             }
             return out;
         };
         for (sk, sv) in table {
-            let st = match sk.get_ref().as_ref() {
+            let st = match sk.name.as_ref() {
                 "stdout" => super::OutStream::Stdout,
                 "stderr" => super::OutStream::Stderr,
                 other => {
-                    self.error(&sk.span(), unknown_key(other, &["stdout", "stderr"]));
+                    self.error(&sk.span, unknown_key(other, &["stdout", "stderr"]));
                     continue;
                 }
             };
             if let Some(m) = self.mode(sv) {
-                out.push((st, m, self.origin(&sv.span())));
+                out.push((st, m, self.origin(&sv.span)));
             }
         }
         out
     }
 
-    fn mode(&mut self, v: &Spanned<DeValue<'_>>) -> Option<crate::filter::relay::Mode> {
+    fn mode(&mut self, v: &Item<'_>) -> Option<crate::filter::relay::Mode> {
         let s = self.string(v)?;
-        let m = crate::filter::relay::Mode::parse(&s);
+        let m = crate::filter::relay::Mode::parse(s);
         if m.is_none() {
-            self.error(&v.span(), format!("unknown filter mode `{s}` (off, annotate, redact or block)"));
+            self.error(&v.span, format!("unknown filter mode `{s}` (off, annotate, redact or block)"));
         }
         m
     }
@@ -276,9 +271,9 @@ impl Reader<'_> {
     /// `[env]`: `scrub` (name patterns removed from the command's environment) and
     /// `allow` (`[{ program = "gh", vars = ["GITHUB_TOKEN"] }]`: kept for commands that
     /// run that program).
-    fn env(&mut self, t: &DeTable<'_>, layer: &mut Layer) {
+    fn env(&mut self, t: &Table<'_>, layer: &mut Layer) {
         for (key, v) in t {
-            match key.get_ref().as_ref() {
+            match key.name.as_ref() {
                 "scrub" => {
                     for (p, span) in self.strings(v).unwrap_or_default() {
                         if p.is_empty() || !p.bytes().all(|b| b == b'*' || b == b'_' || b.is_ascii_alphanumeric()) {
@@ -287,53 +282,56 @@ impl Reader<'_> {
                                 format!("`{p}` is not a variable name pattern (letters, digits, `_` and `*`)"),
                             );
                         } else {
-                            layer.env_scrub.push((p, self.origin(&span)));
+                            layer.env_scrub.push((p.to_owned(), self.origin(&span)));
                         }
                     }
                 }
                 "allow" => {
-                    let Some(items) = v.get_ref().as_array() else {
+                    let Some(items) = v.value.as_array() else {
                         self.type_error(v, "an array of tables `{ program = …, vars = […] }`");
                         continue;
                     };
                     for item in items {
-                        let Some(entry) = item.get_ref().as_table() else {
+                        let Some(entry) = item.value.as_table() else {
                             self.type_error(item, "a table `{ program = …, vars = […] }`");
                             continue;
                         };
                         let (mut program, mut vars) = (None, Vec::new());
                         for (ek, ev) in entry {
-                            match ek.get_ref().as_ref() {
-                                "program" => program = self.string(ev),
+                            match ek.name.as_ref() {
+                                "program" => program = self.string(ev).map(str::to_owned),
                                 "vars" => {
-                                    vars = self.strings(ev).unwrap_or_default().into_iter().map(|(s, _)| s).collect()
+                                    vars = self
+                                        .strings(ev)
+                                        .unwrap_or_default()
+                                        .into_iter()
+                                        .map(|(s, _)| s.to_owned())
+                                        .collect()
                                 }
-                                other => self.error(&ek.span(), unknown_key(other, &["program", "vars"])),
+                                other => self.error(&ek.span, unknown_key(other, &["program", "vars"])),
                             }
                         }
                         match program {
-                            Some(p) if !vars.is_empty() => layer.env_allow.push((p, vars, self.origin(&item.span()))),
-                            _ => {
-                                self.error(&item.span(), "an `[env] allow` entry needs `program` and non-empty `vars`")
-                            }
+                            Some(p) if !vars.is_empty() => layer.env_allow.push((p, vars, self.origin(&item.span))),
+                            _ => self.error(&item.span, "an `[env] allow` entry needs `program` and non-empty `vars`"),
                         }
                     }
                 }
-                other => self.error(&key.span(), unknown_key(other, &["scrub", "allow"])),
+                other => self.error(&key.span, unknown_key(other, &["scrub", "allow"])),
             }
         }
     }
 
     /// `[hooks]`: `protected_branches`, `protected_files` (globs) and `[[hooks.allow]]`
     /// (`path`, `rule`, `fingerprint`, at least one, and a `reason`).
-    fn hooks(&mut self, t: &DeTable<'_>, layer: &mut Layer) {
+    fn hooks(&mut self, t: &Table<'_>, layer: &mut Layer) {
         for (key, v) in t {
-            match key.get_ref().as_ref() {
+            match key.name.as_ref() {
                 k @ ("protected_branches" | "protected_files") => {
                     let mut list = Vec::new();
                     for (p, span) in self.strings(v).unwrap_or_default() {
-                        match globset::GlobBuilder::new(&p).literal_separator(true).build() {
-                            Ok(_) if !p.is_empty() => list.push((p, self.origin(&span))),
+                        match globset::GlobBuilder::new(p).literal_separator(true).build() {
+                            Ok(_) if !p.is_empty() => list.push((p.to_owned(), self.origin(&span))),
                             Ok(_) => self.error(&span, "an empty pattern"),
                             Err(e) => self.error(&span, format!("not a valid glob: {}", e.kind())),
                         }
@@ -345,74 +343,72 @@ impl Reader<'_> {
                     }
                 }
                 "allow" => {
-                    let Some(items) = v.get_ref().as_array() else {
+                    let Some(items) = v.value.as_array() else {
                         self.type_error(v, "an array of tables (`[[hooks.allow]]`)");
                         continue;
                     };
                     for item in items {
-                        let Some(entry) = item.get_ref().as_table() else {
+                        let Some(entry) = item.value.as_table() else {
                             self.type_error(item, "a table `{ path = …, rule = …, fingerprint = …, reason = … }`");
                             continue;
                         };
                         let (mut path, mut rule, mut fingerprint, mut reason) = (None, None, None, None);
                         let mut ok = true;
                         for (ek, ev) in entry {
-                            let slot = match ek.get_ref().as_ref() {
+                            let slot = match ek.name.as_ref() {
                                 "path" => &mut path,
                                 "rule" => &mut rule,
                                 "fingerprint" => &mut fingerprint,
                                 "reason" => &mut reason,
                                 other => {
                                     self.error(
-                                        &ek.span(),
+                                        &ek.span,
                                         unknown_key(other, &["path", "rule", "fingerprint", "reason"]),
                                     );
                                     ok = false;
                                     continue;
                                 }
                             };
-                            *slot = self.string(ev);
+                            *slot = self.string(ev).map(str::to_owned);
                             ok &= slot.is_some();
                         }
                         if let Some(p) = &path {
                             if let Err(e) = globset::GlobBuilder::new(p).literal_separator(true).build() {
-                                self.error(&item.span(), format!("`path` is not a valid glob: {}", e.kind()));
+                                self.error(&item.span, format!("`path` is not a valid glob: {}", e.kind()));
                                 ok = false;
                             }
                         }
                         if let Some(r) = &rule {
                             if !crate::filter::secret::rules().any(|x| x.id == r) {
-                                self.error(&item.span(), format!("unknown secret rule `{r}` (see `tako-exec scan`)"));
+                                self.error(&item.span, format!("unknown secret rule `{r}` (see `tako-exec scan`)"));
                                 ok = false;
                             }
                         }
                         let reason = reason.filter(|r| !r.trim().is_empty());
                         if path.is_none() && rule.is_none() && fingerprint.is_none() {
-                            self.error(&item.span(), "a `[[hooks.allow]]` entry needs `path`, `rule` or `fingerprint`");
+                            self.error(&item.span, "a `[[hooks.allow]]` entry needs `path`, `rule` or `fingerprint`");
                         } else if reason.is_none() {
-                            self.error(&item.span(), "a `[[hooks.allow]]` entry needs a `reason`");
+                            self.error(&item.span, "a `[[hooks.allow]]` entry needs a `reason`");
                         } else if ok {
                             layer.hook_allow.push(super::HookAllow {
                                 path,
                                 rule,
                                 fingerprint,
                                 reason: reason.unwrap_or_default(),
-                                origin: self.origin(&item.span()),
+                                origin: self.origin(&item.span),
                                 operator: false,
                             });
                         }
                     }
                 }
-                other => {
-                    self.error(&key.span(), unknown_key(other, &["protected_branches", "protected_files", "allow"]))
-                }
+                other => self.error(&key.span, unknown_key(other, &["protected_branches", "protected_files", "allow"])),
             }
         }
     }
 
     /// `value` as a table, or a type error naming `what`.
-    fn table<'v, 'i>(&mut self, value: &'v Spanned<DeValue<'i>>, what: &str) -> Option<&'v DeTable<'i>> {
-        let t = value.get_ref().as_table();
+    fn table<'v, 'i>(&mut self, value: &'v Item<'i>, what: &str) -> Option<&'v Table<'i>> {
+        let t = value.value.as_table();
         if t.is_none() {
             self.type_error(value, &format!("a table ({what})"));
         }
@@ -420,36 +416,33 @@ impl Reader<'_> {
     }
 
     /// `[permissions]`: each a decision, or a table of decisions by context.
-    fn permissions(&mut self, t: &DeTable<'_>, layer: &mut Layer) {
+    fn permissions(&mut self, t: &Table<'_>, layer: &mut Layer) {
         for (k, v) in t {
-            let name = k.get_ref().as_ref();
+            let name = k.name.as_ref();
             let Some(p) = super::Perm::ALL.iter().find(|p| p.as_str() == name) else {
                 let known: Vec<&str> = super::Perm::ALL.iter().map(|p| p.as_str()).collect();
-                self.error(&k.span(), unknown_key(name, &known));
+                self.error(&k.span, unknown_key(name, &known));
                 continue;
             };
-            match v.get_ref().as_table() {
+            match v.value.as_table() {
                 // `shell = { agent = "ask", interactive = "allow" }`
                 Some(by_who) => {
                     for (w, d) in by_who {
-                        match Who::parse(w.get_ref().as_ref()) {
+                        match Who::parse(w.name.as_ref()) {
                             Some(who) => {
                                 if let Some(d) = self.decision(d) {
-                                    layer.permissions.push((*p, Some(who), d, self.origin(&w.span())));
+                                    layer.permissions.push((*p, Some(who), d, self.origin(&w.span)));
                                 }
                             }
                             None => {
-                                self.error(
-                                    &w.span(),
-                                    unknown_key(w.get_ref().as_ref(), &["interactive", "agent", "ci"]),
-                                );
+                                self.error(&w.span, unknown_key(w.name.as_ref(), &["interactive", "agent", "ci"]));
                             }
                         }
                     }
                 }
                 None => {
                     if let Some(d) = self.decision(v) {
-                        layer.permissions.push((*p, None, d, self.origin(&k.span())));
+                        layer.permissions.push((*p, None, d, self.origin(&k.span)));
                     }
                 }
             }
@@ -457,18 +450,18 @@ impl Reader<'_> {
     }
 
     /// `[paths]`: `outside`, `allowed_roots`, `protected`.
-    fn paths(&mut self, t: &DeTable<'_>, layer: &mut Layer) {
+    fn paths(&mut self, t: &Table<'_>, layer: &mut Layer) {
         for (k, v) in t {
-            match k.get_ref().as_ref() {
+            match k.name.as_ref() {
                 "outside" => {
                     if let Some(d) = self.decision(v) {
-                        layer.outside = Some((d, self.origin(&k.span())));
+                        layer.outside = Some((d, self.origin(&k.span)));
                     }
                 }
                 "allowed_roots" => {
                     for (root, span) in self.strings(v).unwrap_or_default() {
                         if root.starts_with('/') || root.starts_with("~/") {
-                            layer.allowed_roots.push((root, self.origin(&span)));
+                            layer.allowed_roots.push((root.to_owned(), self.origin(&span)));
                         } else {
                             self.error(&span, "an allowed root is absolute (`/…`) or in the home (`~/…`)");
                         }
@@ -476,21 +469,21 @@ impl Reader<'_> {
                 }
                 "protected" => {
                     for (pattern, span) in self.strings(v).unwrap_or_default() {
-                        layer.protected.push((pattern, self.origin(&span)));
+                        layer.protected.push((pattern.to_owned(), self.origin(&span)));
                     }
                 }
-                other => self.error(&k.span(), unknown_key(other, PATH_KEYS)),
+                other => self.error(&k.span, unknown_key(other, PATH_KEYS)),
             }
         }
     }
 
     /// `[egress]`: `allow` and `deny` host patterns, `sends`.
-    fn egress(&mut self, t: &DeTable<'_>, layer: &mut Layer) {
+    fn egress(&mut self, t: &Table<'_>, layer: &mut Layer) {
         for (k, v) in t {
-            match k.get_ref().as_ref() {
+            match k.name.as_ref() {
                 "sends" => {
                     if let Some(d) = self.decision(v) {
-                        layer.egress_sends = Some((d, self.origin(&k.span())));
+                        layer.egress_sends = Some((d, self.origin(&k.span)));
                     }
                 }
                 key @ ("allow" | "deny") => {
@@ -503,7 +496,7 @@ impl Reader<'_> {
                             );
                             continue;
                         }
-                        let entry = (host, self.origin(&span));
+                        let entry = (host.to_owned(), self.origin(&span));
                         if key == "allow" {
                             layer.egress_allow.push(entry);
                         } else {
@@ -511,30 +504,30 @@ impl Reader<'_> {
                         }
                     }
                 }
-                other => self.error(&k.span(), unknown_key(other, EGRESS_KEYS)),
+                other => self.error(&k.span, unknown_key(other, EGRESS_KEYS)),
             }
         }
     }
 
-    fn type_error(&mut self, value: &Spanned<DeValue<'_>>, expected: &str) {
-        self.error(&value.span(), format!("expected {expected}, found {}", value.get_ref().type_str()));
+    fn type_error(&mut self, value: &Item<'_>, expected: &str) {
+        self.error(&value.span, format!("expected {expected}, found {}", value.value.type_str()));
     }
 
-    fn decision(&mut self, v: &Spanned<DeValue<'_>>) -> Option<Decision> {
-        self.string(v).and_then(|s| match s.as_str() {
+    fn decision(&mut self, v: &Item<'_>) -> Option<Decision> {
+        self.string(v).and_then(|s| match s {
             "allow" => Some(Decision::Allow),
             "ask" => Some(Decision::Ask),
             "deny" => Some(Decision::Deny),
             other => {
-                self.error(&v.span(), format!("unknown decision `{other}` (allow, ask or deny)"));
+                self.error(&v.span, format!("unknown decision `{other}` (allow, ask or deny)"));
                 None
             }
         })
     }
 
-    fn string(&mut self, value: &Spanned<DeValue<'_>>) -> Option<String> {
-        match value.get_ref().as_str() {
-            Some(s) => Some(s.to_string()),
+    fn string<'v>(&mut self, value: &'v Item<'_>) -> Option<&'v str> {
+        match value.value.as_str() {
+            Some(s) => Some(s),
             None => {
                 self.type_error(value, "a string");
                 None
@@ -542,15 +535,15 @@ impl Reader<'_> {
         }
     }
 
-    fn strings(&mut self, value: &Spanned<DeValue<'_>>) -> Option<Vec<Located>> {
-        let Some(items) = value.get_ref().as_array() else {
+    fn strings<'v>(&mut self, value: &'v Item<'_>) -> Option<Vec<Located<'v>>> {
+        let Some(items) = value.value.as_array() else {
             self.type_error(value, "an array of strings");
             return None;
         };
         let mut out = Vec::new();
         for item in items {
-            match item.get_ref().as_str() {
-                Some(s) => out.push((s.to_string(), item.span())),
+            match item.value.as_str() {
+                Some(s) => out.push((s, item.span.clone())),
                 None => self.type_error(item, "a string"),
             }
         }
@@ -558,68 +551,66 @@ impl Reader<'_> {
     }
 
     /// One `[[rule]]`; `None` when it has errors (they are reported).
-    fn rule(&mut self, n: usize, value: &Spanned<DeValue<'_>>, ctx: &Context) -> Option<Rule> {
-        let Some(table) = value.get_ref().as_table() else {
+    fn rule(&mut self, n: usize, value: &Item<'_>, ctx: &Context) -> Option<Rule> {
+        let Some(table) = value.value.as_table() else {
             self.type_error(value, "a table");
             return None;
         };
         let errors_before = self.diags.len();
-        let at = value.span();
-        let mut id = format!("rule {n}");
+        let at = value.span.clone();
+        // The name first: every message about the rule carries it.
+        let named = table.iter().find(|(k, _)| k.name == "id").and_then(|(_, v)| self.string(v));
+        let id = named.map_or_else(|| format!("rule {n}"), str::to_owned);
         let mut command: Option<(Vec<Located>, Range<usize>)> = None;
-        let mut regex: Option<(String, Range<usize>)> = None;
+        let mut regex: Option<Located> = None;
         let mut decision = None;
         let mut reason = None;
         let mut contexts = Vec::new();
         let mut examples: Vec<Located> = Vec::new();
         let mut counter: Vec<Located> = Vec::new();
-        let mut expires: Option<String> = None;
-        let mut granted: Option<String> = None;
-        let mut signature: Option<String> = None;
+        let mut expires: Option<&str> = None;
+        let mut granted: Option<&str> = None;
+        let mut signature: Option<&str> = None;
         let mut exact = false;
         for (key, v) in table {
-            match key.get_ref().as_ref() {
-                "id" => {
-                    if let Some(s) = self.string(v) {
-                        id = s;
-                    }
-                }
-                "command" => command = self.strings(v).map(|c| (c, v.span())),
-                "regex" => regex = self.string(v).map(|s| (s, v.span())),
+            match key.name.as_ref() {
+                "id" => {}
+                "command" => command = self.strings(v).map(|c| (c, v.span.clone())),
+                "regex" => regex = self.string(v).map(|s| (s, v.span.clone())),
                 "decision" => decision = self.decision(v),
-                "reason" => reason = self.string(v).filter(|s| !s.trim().is_empty()),
+                "reason" => reason = self.string(v).filter(|s| !s.trim().is_empty()).map(str::to_owned),
                 "context" => {
                     for (c, span) in self.strings(v).unwrap_or_default() {
-                        match Who::parse(&c) {
+                        match Who::parse(c) {
                             Some(w) => contexts.push(w),
                             None => self.error(&span, format!("unknown context `{c}` (interactive, agent or ci)")),
                         }
                     }
                 }
                 "match" => examples = self.strings(v).unwrap_or_default(),
-                "exact" => match v.get_ref().as_bool() {
+                "exact" => match v.value.as_bool() {
                     Some(b) => exact = b,
                     None => self.type_error(v, "true or false"),
                 },
                 key @ ("granted" | "expires") => match self.string(v) {
-                    Some(t) if super::grant::is_utc(&t) => {
+                    Some(t) if super::grant::is_utc(t) => {
                         if key == "expires" {
                             expires = Some(t);
                         } else {
                             granted = Some(t);
                         }
                     }
-                    Some(_) => self.error(&v.span(), format!("{id}: `{key}` is a UTC time like 2026-12-07T09:30:00Z")),
+                    Some(_) => self.error(&v.span, format!("{id}: `{key}` is a UTC time like 2026-12-07T09:30:00Z")),
                     None => {}
                 },
                 "not_match" => counter = self.strings(v).unwrap_or_default(),
                 "signature" => signature = self.string(v),
-                other => self.error(&key.span(), unknown_key(other, RULE_KEYS)),
+                other => self.error(&key.span, unknown_key(other, RULE_KEYS)),
             }
         }
         // The words a remembered grant signed (only a grant needs them).
-        let grant_words: Vec<String> = match (&granted, &command) {
-            (Some(_), Some((c, _))) => c.iter().map(|(w, _)| w.clone()).collect(),
+        let grant_words: Vec<&str> = match (&granted, &command) {
+            (Some(_), Some((c, _))) => c.iter().map(|(w, _)| *w).collect(),
             _ => Vec::new(),
         };
         let matcher = match (command, regex) {
@@ -637,14 +628,14 @@ impl Reader<'_> {
                 }
                 let mut out = Vec::new();
                 for (t, span) in tokens {
-                    match Token::new(&t) {
+                    match Token::new(t) {
                         Ok(tok) => out.push(tok),
                         Err(e) => self.error(&span, format!("{id}: {e}")),
                     }
                 }
                 Some(Matcher::Prefix(out))
             }
-            (None, Some((re, span))) => match regex::Regex::new(&re) {
+            (None, Some((re, span))) => match regex::Regex::new(re) {
                 Ok(r) => Some(Matcher::Regex(r)),
                 Err(e) => {
                     let last = e.to_string().lines().last().unwrap_or("").trim().to_string();
@@ -654,7 +645,7 @@ impl Reader<'_> {
                 }
             },
         };
-        if decision.is_none() && !table.iter().any(|(k, _)| k.get_ref() == "decision") {
+        if decision.is_none() && !table.iter().any(|(k, _)| k.name == "decision") {
             self.error(&at, format!("{id}: needs `decision` (allow, ask or deny)"));
         }
         if reason.is_none() {
@@ -664,12 +655,12 @@ impl Reader<'_> {
             self.error(&at, format!("{id}: needs `match = [\"…\"]`, at least one command the rule must match"));
         }
         // An expired grant no longer applies (and is not checked).
-        if expires.as_ref().is_some_and(|e| *e <= super::grant::utc(std::time::SystemTime::now())) {
+        if expires.is_some_and(|e| *e <= *super::grant::utc(std::time::SystemTime::now())) {
             return None;
         }
         // A remembered grant counts only with the operator's signature.
         if let Some(granted) = &granted {
-            let payload = super::grant::payload(&grant_words, granted, expires.as_deref().unwrap_or(""));
+            let payload = super::grant::payload(&grant_words, granted, expires.unwrap_or(""));
             let ok = match (&self.file.signer, &signature) {
                 (Some(key), Some(sig)) => key.verify(crate::control::Domain::Grant, &payload, sig),
                 _ => false,
@@ -691,7 +682,8 @@ impl Reader<'_> {
         // Examples are checked whenever the rule could be built, so one pass reports
         // them with the rule's other problems.
         let (Some(decision), Some(reason), Some(matcher)) = (decision, reason, matcher) else { return None };
-        let rule = Rule { id: id.clone(), decision, reason, matcher, contexts, exact, origin: self.origin(&at) };
+        let rule = Rule { id, decision, reason, matcher, contexts, exact, origin: self.origin(&at) };
+        let id = &rule.id;
         // The examples are checked against the analyzer, as commands are at run time.
         let (examples, counter) = if self.file.check_examples { (examples, counter) } else { (Vec::new(), Vec::new()) };
         for (text, span) in &examples {
@@ -713,8 +705,8 @@ impl Reader<'_> {
 }
 
 /// A non-negative decimal integer, as written (no sign, no `0x`, no float).
-fn whole(v: &Spanned<DeValue<'_>>) -> Option<u64> {
-    v.get_ref().as_integer().and_then(|i| i.as_str().parse::<u64>().ok().filter(|_| i.radix() == 10))
+fn whole(v: &Item<'_>) -> Option<u64> {
+    v.value.as_integer().and_then(|(digits, radix)| digits.parse::<u64>().ok().filter(|_| radix == 10))
 }
 
 /// Whether `rule` matches any program `text` runs.
