@@ -168,7 +168,7 @@ impl Token {
             let alt = &text[range.clone()];
             if alt.is_empty() {
                 Err(format!("empty alternative in `{text}`"))
-            } else if !alt.contains(['*', '?', '[', '\\']) {
+            } else if !alt.bytes().any(|b| matches!(b, b'*' | b'?' | b'[' | b'\\')) {
                 Ok(Alt::Exact(range))
             } else {
                 compile(alt).map(Alt::Pattern).map_err(|e| format!("bad pattern: {e}"))

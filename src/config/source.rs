@@ -5,6 +5,7 @@
 //! reported in one pass (unknown keys, wrong types, bad globs and regexes, failing
 //! examples), not only the first.
 
+use std::cell::Cell;
 use std::ops::Range;
 
 use super::doc::{Item, Table};
@@ -38,8 +39,7 @@ const RULE_KEYS: &[&str] = &[
 /// Reads `file`: the layer it makes (without what failed) and its problems.
 #[must_use]
 pub fn parse_file(file: &File, ctx: &Context) -> (Layer, Vec<Diagnostic>) {
-    let lines = std::iter::once(0).chain(memchr::memchr_iter(b'\n', file.text.as_bytes()).map(|i| i + 1)).collect();
-    let mut r = Reader { file, name: file.name.as_str().into(), diags: Vec::new(), lines };
+    let mut r = Reader { file, name: file.name.as_str().into(), diags: Vec::new(), seen: Cell::new((0, 1)) };
     let layer = r.read(ctx);
     (layer, r.diags)
 }
@@ -49,16 +49,24 @@ struct Reader<'f> {
     /// The file's name, shared by the origins.
     name: std::sync::Arc<str>,
     diags: Vec<Diagnostic>,
-    /// Byte offsets where lines start.
-    lines: Vec<usize>,
+    /// The last offset an origin was asked for and its line: origins come mostly in
+    /// file order, so each counts only the newlines since the one before.
+    seen: Cell<(usize, usize)>,
 }
 
 impl Reader<'_> {
     fn origin(&self, span: &Range<usize>) -> Origin {
         let text = &self.file.text;
         let at = char_floor(text, span.start);
-        let line = self.lines.partition_point(|&start| start <= at).max(1);
-        let col = text[self.lines[line - 1]..at].chars().count() + 1;
+        let bytes = text.as_bytes();
+        let (mut from, mut line) = self.seen.get();
+        if at < from {
+            (from, line) = (0, 1);
+        }
+        line += memchr::memchr_iter(b'\n', &bytes[from..at]).count();
+        self.seen.set((at, line));
+        let start = memchr::memrchr(b'\n', &bytes[..at]).map_or(0, |i| i + 1);
+        let col = text[start..at].chars().count() + 1;
         Origin { kind: self.file.kind, file: self.name.clone(), line, col }
     }
 

@@ -356,3 +356,23 @@ fn family_modes_tighten_from_the_workspace_and_loosen_only_from_the_operator() {
     let e = errors(&[file(SourceKind::Workspace, "tako.toml", bad)]);
     assert_exactly(&e, &["tako.toml:2:1", "tako.toml:3:7"]);
 }
+
+#[test]
+fn origins_count_lines_and_characters_in_any_order() {
+    // Problems are found out of file order here: the rule's missing fields are reported
+    // at its header after the errors inside it, and the second table comes last.
+    let text = "# é\n[[rule]]\nid = \"r\"\ncommand = [\"é\", \"[\"]\n  décision = 1\n\n[egress]\nsends = \"nope\"\n";
+    let e = errors(&[file(SourceKind::Workspace, "t.toml", text)]);
+    assert_exactly(
+        &e,
+        &[
+            "t.toml:5:4: error: not valid TOML: invalid unquoted key",
+            "t.toml:4:17: error: r: bad pattern",
+            "t.toml:5:3: error: unknown key `décision`",
+            "t.toml:2:1: error: r: needs `decision`",
+            "t.toml:2:1: error: r: needs a non-empty `reason`",
+            "t.toml:2:1: error: r: needs `match",
+            "t.toml:8:9: error: unknown decision `nope`",
+        ],
+    );
+}
