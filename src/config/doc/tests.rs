@@ -117,6 +117,16 @@ const LINES: &[&str] = &[
     "w = \"bell\\a\"",
     "r.x = 1",
     "x = 00",
+    "y = \"tab\there\"",
+    "z = 'back\\slash'",
+    "\"é\" = \"ünï\"",
+    "'' = ''",
+    "\"\" = \"\"",
+    "ctl = \"a\u{7f}b\"",
+    "ctl2 = 'a\u{1}b'",
+    "key-with_dash = \"\"\"\"\"\"",
+    "é = 1",
+    "\"a\\\"b\" = 2",
 ];
 
 proptest! {
@@ -128,7 +138,7 @@ proptest! {
     }
 
     #[test]
-    fn same_as_toml_on_arbitrary_text(text in "[\\[\\]{}=.,\"'a-c0-2 \n#]{0,40}") {
+    fn same_as_toml_on_arbitrary_text(text in "[\\[\\]{}=.,\"'a-c0-2 \n#\\\\\t\u{7f}\u{1}é_-]{0,40}") {
         compare(&text)?;
     }
 }
