@@ -548,18 +548,42 @@ impl<'i> Builder<'i, '_> {
 /// string without escapes or control characters (what `toml_parser` would decode to
 /// the same borrowed text, at several times the cost). `None`: decode it.
 fn plain(raw: &str, encoding: Option<Encoding>) -> Option<&str> {
-    let literal = |b: u8| b == b'\t' || (b >= 0x20 && b != 0x7f);
+    let all = |s: &str, class: u8| s.bytes().all(|b| CLASSES[usize::from(b)] & class != 0);
     match encoding {
-        None => {
-            (!raw.is_empty() && raw.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')).then_some(raw)
-        }
-        Some(Encoding::BasicString) => {
-            raw.strip_prefix('"')?.strip_suffix('"').filter(|s| s.bytes().all(|b| b != b'\\' && literal(b)))
-        }
-        Some(Encoding::LiteralString) => raw.strip_prefix('\'')?.strip_suffix('\'').filter(|s| s.bytes().all(literal)),
+        None => (!raw.is_empty() && all(raw, BARE)).then_some(raw),
+        Some(Encoding::BasicString) => raw.strip_prefix('"')?.strip_suffix('"').filter(|s| all(s, BASIC)),
+        Some(Encoding::LiteralString) => raw.strip_prefix('\'')?.strip_suffix('\'').filter(|s| all(s, LITERAL)),
         Some(_) => None,
     }
 }
+
+/// [`CLASSES`] bits: a byte of a bare key, of a literal string, of a basic string that
+/// needs no unescaping.
+const BARE: u8 = 1;
+const LITERAL: u8 = 2;
+const BASIC: u8 = 4;
+
+/// Each byte's [`BARE`], [`LITERAL`] and [`BASIC`] bits.
+static CLASSES: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        if c.is_ascii_alphanumeric() || c == b'_' || c == b'-' {
+            t[b] |= BARE;
+        }
+        // Tabs and everything but the other control characters and DEL (UTF-8 bytes
+        // included: the text is valid UTF-8 already).
+        if c == b'\t' || (c >= 0x20 && c != 0x7f) {
+            t[b] |= LITERAL;
+            if c != b'\\' {
+                t[b] |= BASIC;
+            }
+        }
+        b += 1;
+    }
+    t
+};
 
 /// `key = value` in `table` (the current table of the document, or an inline table).
 fn insert_key_value<'i>(
