@@ -403,7 +403,8 @@ fn scan(args: &[Field], names: &[&str]) -> Vec<Field> {
                 }
                 break;
             }
-            let attached = if n.starts_with("--") { t.strip_prefix(&format!("{n}=")) } else { t.strip_prefix(n) };
+            let rest = t.strip_prefix(n);
+            let attached = if n.starts_with("--") { rest.and_then(|r| r.strip_prefix('=')) } else { rest };
             if let Some(v) = attached.filter(|v| !v.is_empty()) {
                 out.push(sub_field(a, t.len() - v.len(), t.len()));
                 break;
