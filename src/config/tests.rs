@@ -376,3 +376,73 @@ fn origins_count_lines_and_characters_in_any_order() {
         ],
     );
 }
+
+/// Fragments of policy files, valid and not, for the property below.
+const POLICY_LINES: &[&str] = &[
+    "[[rule]]",
+    "id = \"r\"",
+    "command = [\"git\", \"push\", \"-f|--force*\"]",
+    "command = [\"[\"]",
+    "regex = \"(\"",
+    "regex = \"^rm .*\"",
+    "decision = \"deny\"",
+    "decision = \"allow\"",
+    "decision = 3",
+    "reason = \"because\"",
+    "match = [\"git push -f\"]",
+    "not_match = [\"git push\"]",
+    "context = [\"agent\", \"nobody\"]",
+    "exact = true",
+    "granted = \"2026-01-01T00:00:00Z\"",
+    "expires = 2026-01-01",
+    "[permissions]",
+    "write = \"allow\"",
+    "network = { agent = \"ask\" }",
+    "[paths]",
+    "outside = \"allow\"",
+    "allowed_roots = [\"/tmp\", \"rel\"]",
+    "protected = [\"a[\"]",
+    "[egress]",
+    "allow = [\"*.example.com\", \"a*b\"]",
+    "sends = \"allow\"",
+    "[control]",
+    "approval_wait = 99999999999999999999",
+    "max_pending = -1",
+    "[filters]",
+    "timeout = 5",
+    "[env]",
+    "scrub = [\"*_KEY\", \"bad name\"]",
+    "[hooks]",
+    "protected_branches = [\"main\", \"[\"]",
+    "profile = \"strict\"",
+    "profile = \"nope\"",
+    "asks_are_denied = true",
+    "colour = 1",
+    "[[rule",
+    "= 1",
+];
+
+use proptest::prelude::*;
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    /// Any text is either a policy or refused with located errors; never a panic.
+    #[test]
+    fn policy_text_loads_or_is_refused_with_places(
+        lines in prop::collection::vec(
+            prop_oneof![prop::sample::select(POLICY_LINES).prop_map(str::to_string), "\\PC{0,30}"],
+            0..14,
+        ),
+        kind in prop::sample::select(&[SourceKind::Workspace, SourceKind::Operator][..]),
+    ) {
+        let text = lines.join("\n");
+        let line_count = text.split('\n').count();
+        if let Err(diags) = build(&[file(kind, "t.toml", &text)], &ctx()) {
+            prop_assert!(diags.iter().any(|d| d.error), "refused without an error: {diags:?}");
+            for d in diags.iter().filter(|d| &*d.origin.file == "t.toml") {
+                prop_assert!(d.origin.line >= 1 && d.origin.line <= line_count && d.origin.col >= 1, "{d:?} in {text:?}");
+            }
+        }
+    }
+}
