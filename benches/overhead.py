@@ -9,13 +9,19 @@ Also runs `BIN -c true` in a second workspace imprinted with `BIN init --yes`, w
 every run also checks git's index for a tracked `.tako/`, counts the budget and
 appends two audit records: the difference of the medians is the control plane's cost.
 (Its budget is raised through a temporary XDG_CONFIG_HOME, so the runs are not
-denied as a runaway loop.)
+denied as a runaway loop.) Output goes to /dev/null, and in one more pair of runs to
+pipes the script reads, as an agent reads it. Neither is a terminal, so tako-exec
+filters both streams in every case.
 """
 import os, statistics, subprocess, sys, tempfile, time
 
-def timed(argv, cwd, env=None):
+def timed(argv, cwd, env=None, piped=False):
+    """Milliseconds to run argv to its end. Output goes to /dev/null, or with `piped`
+    to pipes this process reads, as an agent reads a command's output (tako-exec then
+    relays and filters both streams)."""
+    out = subprocess.PIPE if piped else subprocess.DEVNULL
     t = time.perf_counter()
-    subprocess.run(argv, cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, check=False)
+    subprocess.run(argv, cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=out, stderr=out, check=False)
     return (time.perf_counter() - t) * 1000
 
 def main():
@@ -37,7 +43,7 @@ def main():
     # The same starter tako.toml in both, so the difference is the control plane alone.
     with open(os.path.join(imprinted, "tako.toml")) as src, open(os.path.join(ws, "tako.toml"), "w") as dst:
         dst.write(src.read())
-    tako, bash, check, floor, plane = [], [], [], [], []
+    tako, bash, check, floor, plane, tako_piped, bash_piped = [], [], [], [], [], [], []
     for _ in range(10):  # warm-up
         timed([binary, "-c", "true"], ws); timed(["bash", "-c", "true"], ws)
         timed([binary, "-c", "true"], imprinted, env)
@@ -47,11 +53,15 @@ def main():
         bash.append(timed(["bash", "-c", "true"], ws))
         check.append(timed([binary, "check", "--json", "-c", "git status"], ws))
         floor.append(timed(["/bin/true"], ws))
+        tako_piped.append(timed([binary, "-c", "true"], ws, piped=True))
+        bash_piped.append(timed(["bash", "-c", "true"], ws, piped=True))
     m = statistics.median
     print(f"runs={runs}")
     print(f"/bin/true (starting any program) median {m(floor):.3f} ms")
     print(f"bash -c true               median {m(bash):.3f} ms")
     print(f"tako-exec -c true          median {m(tako):.3f} ms  (added {m(tako) - m(bash):+.3f} ms)")
+    print(f"output piped to the caller, as an agent runs it: bash {m(bash_piped):.3f} ms, "
+          f"tako-exec {m(tako_piped):.3f} ms (added {m(tako_piped) - m(bash_piped):+.3f} ms)")
     print(f"tako-exec check --json -c 'git status'  median {m(check):.3f} ms")
     print(f"tako-exec -c true, imprinted  median {m(plane):.3f} ms  (control plane {m(plane) - m(tako):+.3f} ms)")
 
