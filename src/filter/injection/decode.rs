@@ -80,36 +80,72 @@ pub(super) fn segments(input: &[u8]) -> Vec<Segment> {
     out
 }
 
+/// Whether each 8-byte block of `chunk` is all in the alphabet: bit `k` for
+/// `chunk[8k..8k + 8]`. Branch-free (the classes are vector compares, each block one
+/// 64-bit compare), so that the common case, no such block, costs about two
+/// instructions a byte.
+#[inline]
+fn full_blocks(chunk: &[u8; 64]) -> u8 {
+    let mut class = [0u8; 64];
+    for (c, &b) in class.iter_mut().zip(chunk) {
+        *c = u8::from(in_class(b)).wrapping_neg();
+    }
+    let mut m = 0u8;
+    for (k, block) in class.chunks_exact(8).enumerate() {
+        let block = u64::from_le_bytes(block.try_into().unwrap_or_default());
+        m |= u8::from(block == u64::MAX) << k;
+    }
+    m
+}
+
+/// Whether all of `block` is in the alphabet.
+#[inline]
+fn full_block(block: &[u8]) -> bool {
+    block.iter().fold(true, |a, &b| a & in_class(b))
+}
+
+/// The first maximal run of the alphabet in `input[from..]` that is at least
+/// [`MIN_RUN`] long: (start, end), with `input[from - 1]` taken as outside the run.
+///
+/// Such a run covers a whole 8-byte block at an offset divisible by 8 (any 15
+/// consecutive bytes do), so only those blocks are looked at first, 64 bytes at a time;
+/// the run around a block that is all in the alphabet is then measured. Ordinary text
+/// rarely has eight such bytes in a row, so most of the input costs no branch per word.
+fn next_run(input: &[u8], mut from: usize) -> Option<(usize, usize)> {
+    const _: () = assert!(MIN_RUN >= 15, "a shorter run may cover no whole aligned block");
+    let n = input.len();
+    let mut b = from.div_ceil(8) * 8;
+    while b + 8 <= n {
+        if let Some(chunk) = input.get(b..b + 64).and_then(|c| <&[u8; 64]>::try_from(c).ok()) {
+            let m = full_blocks(chunk);
+            if m == 0 {
+                b += 64;
+                continue;
+            }
+            b += 8 * m.trailing_zeros() as usize;
+        } else if !full_block(&input[b..b + 8]) {
+            b += 8;
+            continue;
+        }
+        let start = run_start(input, from, b);
+        let end = run_end(input, b + 8);
+        if end - start >= MIN_RUN {
+            return Some((start, end));
+        }
+        // `input[end]` is outside the alphabet: the next run starts after it.
+        from = end;
+        b = from.div_ceil(8) * 8;
+    }
+    None
+}
+
 /// Runs of the base64 alphabet (which contains those of hex and base32).
 fn alphabet_runs(input: &[u8], out: &mut Vec<Segment>) {
     let n = input.len();
     let (mut joined, mut scratch) = (Vec::new(), Vec::new());
     let mut i = 0;
-    while i + MIN_RUN <= n {
-        // A run of MIN_RUN bytes starting in i..=j contains j: look there first.
-        let j = i + MIN_RUN - 1;
-        if !in_class(input[j]) {
-            i = j + 1;
-            continue;
-        }
-        let mut start = run_start(input, i, j);
-        if start == i {
-            start = run_start(input, 0, i);
-        }
-        // A long enough run from `start` holds `probe`. When it does not, no run that
-        // starts before `probe` is long enough either (they all end before it).
-        let probe = start + MIN_RUN - 1;
-        if probe >= n {
-            break;
-        }
-        if !in_class(input[probe]) {
-            i = probe + 1;
-            continue;
-        }
-        i = run_end(input, j + 1);
-        if i - start < MIN_RUN {
-            continue;
-        }
+    while let Some((start, stop)) = next_run(input, i) {
+        i = stop;
         // A wrapped block: long lines of the alphabet, each ending in a line break.
         // Every line but the last has the first line's width and no padding.
         let width = i - start;
@@ -333,6 +369,46 @@ mod tests {
         assert_eq!(segments(sha), []);
     }
 
+    /// [`next_run`], a byte at a time.
+    fn next_run_bytewise(input: &[u8], from: usize) -> Option<(usize, usize)> {
+        let mut i = from;
+        while i < input.len() {
+            let end = i + input[i..].iter().position(|&b| !in_class(b)).unwrap_or(input.len() - i);
+            if end - i >= MIN_RUN {
+                return Some((i, end));
+            }
+            i = end + 1;
+        }
+        None
+    }
+
+    /// A search for the next long run, as [`next_run`].
+    type NextRun = fn(&[u8], usize) -> Option<(usize, usize)>;
+
+    /// Every run `next` finds from `from` on, each search starting at the last run's end.
+    fn long_runs(input: &[u8], mut from: usize, next: NextRun) -> Vec<(usize, usize)> {
+        let mut out = Vec::new();
+        while let Some((s, e)) = next(input, from) {
+            out.push((s, e));
+            from = e;
+        }
+        out
+    }
+
+    #[test]
+    fn next_run_finds_runs_at_every_offset_and_length() {
+        for len in MIN_RUN - 2..MIN_RUN + 70 {
+            for at in 0..80 {
+                let mut input = vec![b' '; at + len + 80];
+                input[at..at + len].fill(b'Q');
+                let want = if len >= MIN_RUN { vec![(at, at + len)] } else { vec![] };
+                assert_eq!(long_runs(&input, 0, next_run), want, "run of {len} at {at}");
+                input.truncate(at + len);
+                assert_eq!(long_runs(&input, 0, next_run), want, "run of {len} at {at}, at the end");
+            }
+        }
+    }
+
     proptest! {
         /// The vector walks find the same run bounds as a byte at a time.
         #[test]
@@ -346,6 +422,19 @@ mod tests {
             prop_assert_eq!(run_end(&bytes, at), end);
             let start = bytes[floor..at].iter().rposition(|&b| !in_class(b)).map_or(floor, |k| floor + k + 1);
             prop_assert_eq!(run_start(&bytes, floor, at), start);
+        }
+
+        /// The block skip finds the same long runs as a byte at a time.
+        #[test]
+        fn next_run_agrees_with_a_byte_loop(
+            bytes in proptest::collection::vec(
+                prop_oneof![8 => Just(b'a'), 2 => Just(b' '), 1 => Just(b'='), 1 => Just(b'.'), 1 => any::<u8>()],
+                0..400,
+            ),
+            from in 0usize..400,
+        ) {
+            let from = from.min(bytes.len());
+            prop_assert_eq!(long_runs(&bytes, from, next_run), long_runs(&bytes, from, next_run_bytewise));
         }
     }
 }
