@@ -64,13 +64,6 @@ fn run_end(input: &[u8], mut at: usize) -> usize {
     at + input[at..].iter().position(|&b| !in_class(b)).unwrap_or(input.len() - at)
 }
 
-/// The start of the run of the alphabet that ends just before `at`, not going below
-/// `floor`: one past the last byte before `at` not in it, or `floor`. (A byte at a time:
-/// the runs walked back over are short.)
-fn run_start(input: &[u8], floor: usize, at: usize) -> usize {
-    input[floor..at].iter().rposition(|&b| !in_class(b)).map_or(floor, |k| floor + k + 1)
-}
-
 /// Every encoded segment of `input` whose decoding looks like text.
 pub(super) fn segments(input: &[u8]) -> Vec<Segment> {
     let mut out = Vec::new();
@@ -80,36 +73,110 @@ pub(super) fn segments(input: &[u8]) -> Vec<Segment> {
     out
 }
 
+/// Eight bytes that are all [`in_class`], as [`classify`] gives them.
+const ONES: u64 = 0x0101_0101_0101_0101;
+
+/// Byte `i` of word `k` is 1 when `chunk[8k + i]` is [`in_class`], else 0. Branch-free
+/// (vector compares).
+#[inline]
+fn classify(chunk: &[u8; 64]) -> [u64; 8] {
+    let mut class = [0u8; 64];
+    for (c, &b) in class.iter_mut().zip(chunk) {
+        *c = u8::from(in_class(b));
+    }
+    std::array::from_fn(|k| {
+        u64::from_le_bytes(class.get(8 * k..8 * k + 8).and_then(|w| w.try_into().ok()).unwrap_or_default())
+    })
+}
+
+/// Bit `k` is set when `chunk[k]` is [`in_class`], as far as runs of at least
+/// [`MIN_RUN`] need: exact when some 8-byte block is all in the alphabet. When none is,
+/// no such run has as much as a block inside the chunk, so only the run the chunk
+/// starts with and the one it ends with matter, and the mask holds just those (shorter
+/// than a block each): no run is missed or made up.
+#[inline]
+fn class_bits(chunk: &[u8; 64]) -> u64 {
+    let class = classify(chunk);
+    if class.iter().fold(false, |a, &w| a | (w == ONES)) {
+        // Byte i (0 or 1) lands on bit 56 + i, and no two products overlap, so no carries.
+        class.iter().enumerate().fold(0, |m, (k, &w)| m | (w.wrapping_mul(0x0102_0408_1020_4080) >> 56) << (8 * k))
+    } else {
+        // Neither word is all ones, so both counts are below 8.
+        let first = (class[0] ^ ONES).trailing_zeros() / 8;
+        let last = (class[7] ^ ONES).leading_zeros() / 8;
+        ((1u64 << first) - 1) | !(u64::MAX >> last)
+    }
+}
+
+/// Bit `k` is set when bits `k..k + MIN_RUN` of `m` are all set (bits past 63 count as
+/// clear).
+#[inline]
+const fn long_run_starts(m: u64) -> u64 {
+    // `r` has bit k set when bits k..k + have are all set; doubling `have` up to MIN_RUN.
+    let (mut r, mut have) = (m, 1);
+    while have * 2 <= MIN_RUN {
+        r &= r >> have;
+        have *= 2;
+    }
+    if have < MIN_RUN {
+        r &= r >> (MIN_RUN - have);
+    }
+    r
+}
+
+/// The first maximal run of the alphabet in `input[from..]` that is at least
+/// [`MIN_RUN`] long: (start, end), with `input[from - 1]` taken as outside the run.
+///
+/// The input is classified 64 bytes at a time into a bit mask ([`class_bits`]); a run
+/// that started in an earlier chunk is carried as its start, and a long run inside a
+/// chunk is found by shifting the mask onto itself, so ordinary text costs no branch per
+/// word.
+fn next_run(input: &[u8], from: usize) -> Option<(usize, usize)> {
+    let n = input.len();
+    // `input[open..base]` is the run of the alphabet reaching `base` (empty: open == base).
+    let (mut open, mut base) = (from, from);
+    let mut padded = [b' '; 64];
+    while base < n {
+        let chunk = match input.get(base..base + 64).and_then(|c| <&[u8; 64]>::try_from(c).ok()) {
+            Some(c) => c,
+            None => {
+                // The last bytes, padded with a byte outside the alphabet.
+                padded[..n - base].copy_from_slice(&input[base..]);
+                &padded
+            }
+        };
+        let m = class_bits(chunk);
+        // The open run ends at the chunk's first byte outside the alphabet.
+        let z = (!m).trailing_zeros() as usize;
+        if z == 64 {
+            base += 64;
+            continue;
+        }
+        if base + z - open >= MIN_RUN {
+            return Some((open, base + z));
+        }
+        // A long run that starts in the chunk after that.
+        let starts = long_run_starts(m) & (u64::MAX << z);
+        if starts != 0 {
+            let s = starts.trailing_zeros() as usize;
+            let len = (!(m >> s)).trailing_zeros() as usize;
+            let end = if s + len == 64 { run_end(input, base + 64) } else { base + s + len };
+            return Some((base + s, end));
+        }
+        // A run reaching the chunk's end stays open.
+        open = base + 64 - m.leading_ones() as usize;
+        base += 64;
+    }
+    (open < n && n - open >= MIN_RUN).then_some((open, n))
+}
+
 /// Runs of the base64 alphabet (which contains those of hex and base32).
 fn alphabet_runs(input: &[u8], out: &mut Vec<Segment>) {
     let n = input.len();
     let (mut joined, mut scratch) = (Vec::new(), Vec::new());
     let mut i = 0;
-    while i + MIN_RUN <= n {
-        // A run of MIN_RUN bytes starting in i..=j contains j: look there first.
-        let j = i + MIN_RUN - 1;
-        if !in_class(input[j]) {
-            i = j + 1;
-            continue;
-        }
-        let mut start = run_start(input, i, j);
-        if start == i {
-            start = run_start(input, 0, i);
-        }
-        // A long enough run from `start` holds `probe`. When it does not, no run that
-        // starts before `probe` is long enough either (they all end before it).
-        let probe = start + MIN_RUN - 1;
-        if probe >= n {
-            break;
-        }
-        if !in_class(input[probe]) {
-            i = probe + 1;
-            continue;
-        }
-        i = run_end(input, j + 1);
-        if i - start < MIN_RUN {
-            continue;
-        }
+    while let Some((start, stop)) = next_run(input, i) {
+        i = stop;
         // A wrapped block: long lines of the alphabet, each ending in a line break.
         // Every line but the last has the first line's width and no padding.
         let width = i - start;
@@ -333,19 +400,96 @@ mod tests {
         assert_eq!(segments(sha), []);
     }
 
+    /// [`next_run`], a byte at a time.
+    fn next_run_bytewise(input: &[u8], from: usize) -> Option<(usize, usize)> {
+        let mut i = from;
+        while i < input.len() {
+            let end = i + input[i..].iter().position(|&b| !in_class(b)).unwrap_or(input.len() - i);
+            if end - i >= MIN_RUN {
+                return Some((i, end));
+            }
+            i = end + 1;
+        }
+        None
+    }
+
+    /// A search for the next long run, as [`next_run`].
+    type NextRun = fn(&[u8], usize) -> Option<(usize, usize)>;
+
+    /// Every run `next` finds from `from` on, each search starting at the last run's end.
+    fn long_runs(input: &[u8], mut from: usize, next: NextRun) -> Vec<(usize, usize)> {
+        let mut out = Vec::new();
+        while let Some((s, e)) = next(input, from) {
+            out.push((s, e));
+            from = e;
+        }
+        out
+    }
+
+    #[test]
+    fn class_bits_agree_with_byte_tests_where_long_runs_need_it() {
+        let mut chunk = [0u8; 64];
+        for seed in 0..4000u32 {
+            // Mostly alphabet bytes (more or less so), so that whole blocks and long runs occur.
+            let sparse = if seed % 2 == 0 { 7 } else { 3 };
+            let mut x = seed.wrapping_mul(2_654_435_761) | 1;
+            for c in &mut chunk {
+                x ^= x << 13;
+                x ^= x >> 17;
+                x ^= x << 5;
+                *c = if x % sparse == 0 { (x >> 8) as u8 } else { b'A' + (x % 26) as u8 };
+            }
+            let exact = chunk.iter().enumerate().fold(0u64, |m, (k, &b)| m | u64::from(in_class(b)) << k);
+            let m = class_bits(&chunk);
+            if chunk.chunks_exact(8).any(|w| w.iter().all(|&b| in_class(b))) {
+                assert_eq!(m, exact, "seed {seed}");
+            }
+            assert_eq!(m.trailing_ones(), exact.trailing_ones(), "seed {seed}");
+            assert_eq!(m.leading_ones(), exact.leading_ones(), "seed {seed}");
+            for k in 0..64 {
+                let long = chunk.get(k..k + MIN_RUN).is_some_and(|w| w.iter().all(|&b| in_class(b)));
+                assert_eq!(long_run_starts(m) >> k & 1 == 1, long, "start {k} of seed {seed}");
+            }
+        }
+    }
+
+    #[test]
+    fn next_run_finds_runs_at_every_offset_and_length() {
+        for len in MIN_RUN - 2..MIN_RUN + 150 {
+            for at in 0..130 {
+                let mut input = vec![b' '; at + len + 80];
+                input[at..at + len].fill(b'Q');
+                let want = if len >= MIN_RUN { vec![(at, at + len)] } else { vec![] };
+                assert_eq!(long_runs(&input, 0, next_run), want, "run of {len} at {at}");
+                input.truncate(at + len);
+                assert_eq!(long_runs(&input, 0, next_run), want, "run of {len} at {at}, at the end");
+            }
+        }
+    }
+
     proptest! {
-        /// The vector walks find the same run bounds as a byte at a time.
+        /// The vector walk finds the same run end as a byte at a time.
         #[test]
         fn walks_agree_with_a_byte_loop(
             bytes in proptest::collection::vec(prop_oneof![Just(b'a'), Just(b' '), Just(b'='), Just(b'.'), any::<u8>()], 0..100),
-            at in 0usize..100, floor in 0usize..100,
+            at in 0usize..100,
         ) {
             let at = at.min(bytes.len());
-            let floor = floor.min(at);
             let end = at + bytes[at..].iter().position(|&b| !in_class(b)).unwrap_or(bytes.len() - at);
             prop_assert_eq!(run_end(&bytes, at), end);
-            let start = bytes[floor..at].iter().rposition(|&b| !in_class(b)).map_or(floor, |k| floor + k + 1);
-            prop_assert_eq!(run_start(&bytes, floor, at), start);
+        }
+
+        /// The block skip finds the same long runs as a byte at a time.
+        #[test]
+        fn next_run_agrees_with_a_byte_loop(
+            bytes in proptest::collection::vec(
+                prop_oneof![30 => Just(b'a'), 3 => Just(b' '), 1 => Just(b'='), 1 => Just(b'.'), 2 => any::<u8>()],
+                0..400,
+            ),
+            from in 0usize..400,
+        ) {
+            let from = from.min(bytes.len());
+            prop_assert_eq!(long_runs(&bytes, from, next_run), long_runs(&bytes, from, next_run_bytewise));
         }
     }
 }

@@ -652,7 +652,7 @@ struct Engine {
     /// millisecond, which every command with a little output pays.
     ac: AhoCorasick,
     /// The same words as an interleaved DFA (overlapping matches), three to four times
-    /// faster to search but some milliseconds to build: built once this process has
+    /// faster to search but a millisecond or so to build: built once this process has
     /// scanned a megabyte (bulk output, see `filter::bulk`), where its cost is amortized.
     words: OnceLock<Option<Words>>,
     /// Per trigger pattern: its kind.

@@ -5,7 +5,7 @@
 //! Anchors are found in one of two ways:
 //!
 //! * Long inputs (the output relay, `scan` of a file) go through the interleaved DFA of
-//!   [`crate::filter::anchors`]. It takes a few milliseconds to build, once per process,
+//!   [`crate::filter::anchors`]. It takes a millisecond or so to build, once per process,
 //!   the first time a long input is seen.
 //! * Short inputs (a command line to redact) are checked position by position against
 //!   the anchors that start with the same two bytes: no automaton to build, so a command
