@@ -438,15 +438,21 @@ impl<'i> Builder<'i, '_> {
 
     /// `val = string / boolean / array / inline-table / date-time / float / integer`
     fn value(&mut self) -> Item<'i> {
-        if let Some(event) = self.next() {
-            match event.kind() {
-                EventKind::InlineTableOpen => return self.inline_table(&event),
-                EventKind::ArrayOpen => return self.array(&event),
-                EventKind::Scalar => return self.scalar(&event),
-                _ => {}
-            }
+        let event = self.next();
+        event
+            .and_then(|e| self.value_at(&e))
+            .unwrap_or(Item { value: Value::Integer(Cow::Borrowed(""), 10), span: 0..0 })
+    }
+
+    /// The value `event` starts (an inline table, an array or a scalar), read to its
+    /// end; `None` for other events.
+    fn value_at(&mut self, event: &Event) -> Option<Item<'i>> {
+        match event.kind() {
+            EventKind::InlineTableOpen => Some(self.inline_table(event)),
+            EventKind::ArrayOpen => Some(self.array(event)),
+            EventKind::Scalar => Some(self.scalar(event)),
+            _ => None,
         }
-        Item { value: Value::Integer(Cow::Borrowed(""), 10), span: 0..0 }
     }
 
     fn scalar(&mut self, event: &Event) -> Item<'i> {
@@ -488,9 +494,9 @@ impl<'i> Builder<'i, '_> {
                 | EventKind::KeyValSep
                 | EventKind::StdTableClose
                 | EventKind::ArrayTableClose => break,
-                EventKind::InlineTableOpen => current = Some(self.inline_table(&event)),
-                EventKind::ArrayOpen => current = Some(self.array(&event)),
-                EventKind::Scalar => current = Some(self.scalar(&event)),
+                EventKind::InlineTableOpen | EventKind::ArrayOpen | EventKind::Scalar => {
+                    current = self.value_at(&event)
+                }
                 EventKind::ValueSep => items.extend(current.take()),
                 EventKind::ArrayClose => {
                     items.extend(current.take());
@@ -522,9 +528,9 @@ impl<'i> Builder<'i, '_> {
                         key = Some((path, k));
                     }
                 }
-                EventKind::InlineTableOpen => current = Some(self.inline_table(&event)),
-                EventKind::ArrayOpen => current = Some(self.array(&event)),
-                EventKind::Scalar => current = Some(self.scalar(&event)),
+                EventKind::InlineTableOpen | EventKind::ArrayOpen | EventKind::Scalar => {
+                    current = self.value_at(&event)
+                }
                 EventKind::ValueSep | EventKind::InlineTableClose => {
                     if let (Some((path, k)), Some(v)) = (key.take(), current.take()) {
                         insert_key_value(&mut table, path, k, v, false, self.errors);
