@@ -282,19 +282,19 @@ where
     W: std::io::Write + Send + 'static,
 {
     use std::sync::mpsc::{channel, sync_channel, RecvTimeoutError};
-    let (full, filled) = sync_channel::<Vec<u8>>(AHEAD);
+    // A chunk is a whole buffer and the length read into it: buffers keep their
+    // length, so reusing one writes nothing before the next read.
+    let (full, filled) = sync_channel::<(Vec<u8>, usize)>(AHEAD);
     let (spare, spares) = channel::<Vec<u8>>();
     let reader = std::thread::spawn(move || {
         let mut from = from;
         loop {
-            let mut buf = spares.try_recv().unwrap_or_default();
-            buf.resize(CHUNK, 0);
+            let mut buf = spares.try_recv().unwrap_or_else(|_| vec![0; CHUNK]);
             match from.read(&mut buf) {
                 Ok(0) => break,
                 Ok(n) => {
-                    buf.truncate(n);
                     // The filter is gone (blocked, or its output closed): close the pipe.
-                    if full.send(buf).is_err() {
+                    if full.send((buf, n)).is_err() {
                         break;
                     }
                 }
@@ -309,9 +309,9 @@ where
         let mut quiet = 0u32;
         loop {
             match filled.recv_timeout(IDLE) {
-                Ok(chunk) => {
+                Ok((chunk, n)) => {
                     quiet = 0;
-                    filter.push(&chunk, &mut out);
+                    filter.push(&chunk[..n], &mut out);
                     let _ = spare.send(chunk);
                 }
                 Err(RecvTimeoutError::Timeout) => {
