@@ -160,12 +160,12 @@ pub fn resolve(field: &Field, cwd: &Cwd, ctx: &Context) -> Target {
     let text = known_dir.as_str();
     t.literal_tilde = text.split('/').any(|c| c == "~");
     let (base, climbed_base) = match cwd {
-        Cwd::Known { path, climbed } => (path.clone(), *climbed),
+        Cwd::Known { path, climbed } => (&**path, *climbed),
         Cwd::Unknown(_) => {
             if !text.starts_with('/') {
                 return t;
             }
-            (PathBuf::from("/"), false)
+            (Path::new("/"), false)
         }
     };
     // Build the normalised absolute directory as text in one pass: `.` and empty
@@ -443,7 +443,7 @@ mod tests {
 
     fn place(s: &str) -> Place {
         let c = ctx();
-        let cwd = Cwd::Known { path: c.cwd.clone(), climbed: false };
+        let cwd = Cwd::Known { path: c.cwd.as_path().into(), climbed: false };
         let mut f = Field::known(s);
         f.glob = s.contains(['*', '?', '[']);
         resolve(&f, &cwd, &c).place
@@ -467,7 +467,7 @@ mod tests {
     #[test]
     fn globs_and_climbing() {
         let c = ctx();
-        let cwd = Cwd::Known { path: c.cwd.clone(), climbed: false };
+        let cwd = Cwd::Known { path: c.cwd.as_path().into(), climbed: false };
         let mut star = Field::known("*");
         star.glob = true;
         let t = resolve(&star, &cwd, &c);
@@ -505,7 +505,7 @@ mod tests {
             std::fs::create_dir_all(dir.path().join(p)).expect("mkdir");
         }
         std::fs::write(dir.path().join("src/main.rs"), "").expect("write");
-        let cwd = Cwd::Known { path: dir.path().to_path_buf(), climbed: false };
+        let cwd = Cwd::Known { path: dir.path().into(), climbed: false };
         let names = |s: &str| -> Option<Vec<String>> {
             let mut f = Field::known(s);
             f.glob = true;

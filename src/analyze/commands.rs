@@ -508,12 +508,12 @@ impl Analyzer<'_> {
             return Cwd::Unknown(t.display());
         };
         let (base, climbed) = match cwd {
-            Cwd::Known { path, climbed } => (path.clone(), *climbed),
+            Cwd::Known { path, climbed } => (&**path, *climbed),
             Cwd::Unknown(w) => {
                 if !text.starts_with('/') {
                     return Cwd::Unknown(w.clone());
                 }
-                (std::path::PathBuf::from("/"), false)
+                (std::path::Path::new("/"), false)
             }
         };
         let path = normalize(&base.join(text));
@@ -523,7 +523,7 @@ impl Analyzer<'_> {
         } else {
             climbed || (!text.starts_with('/') && base.starts_with(ws) && text.split('/').any(|c| c == ".."))
         };
-        Cwd::Known { path, climbed }
+        Cwd::Known { path: path.into(), climbed }
     }
 
     /// Runs `outer.argv[start..]` as a command of its own, reached through `wrapper`.

@@ -9,7 +9,7 @@
 
 use std::borrow::Cow;
 
-use super::model::{Field, Stream, Taint, Unknown, UNKNOWN_MARK};
+use super::model::{Field, Stream, Taint, Unknown, UNKNOWN_MARK, UNKNOWN_MARK_STR};
 use super::state::{State, Val};
 use super::{Analyzer, Scope};
 use crate::parse::{Param, ParamOp, Part, Word};
@@ -19,8 +19,9 @@ const MAX_BRACE_FIELDS: usize = 4096;
 
 /// A piece of expanded text before field splitting.
 #[derive(Debug, Clone, Default)]
-struct Piece {
-    text: String,
+struct Piece<'p> {
+    /// Borrowed from the word's literal parts where it can be (most text is).
+    text: Cow<'p, str>,
     unknowns: Vec<Unknown>,
     /// From a quoted section: not split, not globbed.
     quoted: bool,
@@ -31,13 +32,13 @@ struct Piece {
     brk: bool,
 }
 
-impl Piece {
-    fn lit(text: impl Into<String>, quoted: bool) -> Self {
+impl<'p> Piece<'p> {
+    fn lit(text: impl Into<Cow<'p, str>>, quoted: bool) -> Self {
         Self { text: text.into(), quoted, ..Self::default() }
     }
 
     fn from_field(f: Field, quoted: bool) -> Self {
-        Self { text: f.text, unknowns: f.unknowns, quoted, split: !quoted, taint: f.taint, brk: false }
+        Self { text: Cow::Owned(f.text), unknowns: f.unknowns, quoted, split: !quoted, taint: f.taint, brk: false }
     }
 }
 
@@ -46,32 +47,32 @@ impl Analyzer<'_> {
     pub(crate) fn expand_words(&mut self, words: &[Word], st: &mut State, sc: &Scope) -> Vec<Field> {
         let mut out = Vec::with_capacity(words.len());
         for w in words {
-            out.extend(self.expand_word(w, st, sc));
+            self.expand_word(w, st, sc, &mut out);
         }
         out
     }
 
-    /// Expands one word into zero or more fields.
-    pub(crate) fn expand_word(&mut self, w: &Word, st: &mut State, sc: &Scope) -> Vec<Field> {
+    /// Expands one word into zero or more fields, appended to `out`.
+    fn expand_word(&mut self, w: &Word, st: &mut State, sc: &Scope, out: &mut Vec<Field>) {
         let has_brace = w.parts.iter().any(|p| matches!(p, Part::Lit(s) if s.contains('{')));
         if has_brace {
             match brace_expand(&w.parts) {
                 Ok(Some(variants)) => {
-                    let mut out = Vec::new();
                     for v in &variants {
-                        out.extend(self.expand_parts_split(v, st, sc));
+                        self.expand_parts_split(v, st, sc, out);
                     }
-                    return out;
+                    return;
                 }
                 Ok(None) => {}
                 Err(()) => {
                     // Still analyze what the word holds, then report it as unknown.
-                    let _ = self.expand_parts_split(&w.parts, st, sc);
-                    return vec![Field::unknown(Unknown::Computed("a very large brace expansion".into()))];
+                    self.expand_parts_split(&w.parts, st, sc, &mut Vec::new());
+                    out.push(Field::unknown(Unknown::Computed("a very large brace expansion".into())));
+                    return;
                 }
             }
         }
-        self.expand_parts_split(&w.parts, st, sc)
+        self.expand_parts_split(&w.parts, st, sc, out);
     }
 
     /// Expands a word to exactly one field: no brace expansion, no splitting (assignment
@@ -92,29 +93,30 @@ impl Analyzer<'_> {
         f
     }
 
-    fn expand_parts_split(&mut self, parts: &[Part], st: &mut State, sc: &Scope) -> Vec<Field> {
+    fn expand_parts_split(&mut self, parts: &[Part], st: &mut State, sc: &Scope, out: &mut Vec<Field>) {
         if let Some(f) = literal_field(parts) {
-            return f.into_iter().collect();
+            out.extend(f);
+            return;
         }
         let mut pieces = Vec::new();
         self.pieces(parts, st, sc, false, &mut pieces);
         let ifs = ifs_of(st);
-        split_fields(pieces, &ifs)
+        split_fields(pieces, &ifs, out);
     }
 
     /// Turns parts into pieces; `quoted` when inside double quotes.
-    fn pieces(&mut self, parts: &[Part], st: &mut State, sc: &Scope, quoted: bool, out: &mut Vec<Piece>) {
+    fn pieces<'p>(&mut self, parts: &'p [Part], st: &mut State, sc: &Scope, quoted: bool, out: &mut Vec<Piece<'p>>) {
         for (i, part) in parts.iter().enumerate() {
             match part {
-                Part::Lit(s) => out.push(Piece::lit(s.clone(), quoted)),
-                Part::Quoted(s) => out.push(Piece::lit(s.clone(), true)),
+                Part::Lit(s) => out.push(Piece::lit(s.as_str(), quoted)),
+                Part::Quoted(s) => out.push(Piece::lit(s.as_str(), true)),
                 Part::Invalid(_) => out.push(Piece {
-                    text: UNKNOWN_MARK.to_string(),
+                    text: Cow::Borrowed(UNKNOWN_MARK_STR),
                     unknowns: vec![Unknown::Invalid],
                     quoted: true,
                     ..Piece::default()
                 }),
-                Part::ExtGlob(s) => out.push(Piece::lit(s.clone(), quoted)),
+                Part::ExtGlob(s) => out.push(Piece::lit(s.as_str(), quoted)),
                 Part::Double(inner) => {
                     let start = out.len();
                     self.pieces(inner, st, sc, true, out);
@@ -142,7 +144,7 @@ impl Analyzer<'_> {
                     let stream = self.process_substitution(script, *write, st, sc);
                     let taint = stream.taint.clone();
                     out.push(Piece {
-                        text: UNKNOWN_MARK.to_string(),
+                        text: Cow::Borrowed(UNKNOWN_MARK_STR),
                         unknowns: vec![Unknown::Stream(Box::new(stream))],
                         quoted: true,
                         taint,
@@ -220,7 +222,7 @@ impl Analyzer<'_> {
         }
     }
 
-    fn param(&mut self, p: &Param, st: &mut State, sc: &Scope, quoted: bool, out: &mut Vec<Piece>) {
+    fn param(&mut self, p: &Param, st: &mut State, sc: &Scope, quoted: bool, out: &mut Vec<Piece<'_>>) {
         // `$@`, `$*`, `${a[@]}`: several values.
         let all_index = p.index.as_ref().and_then(|i| i.literal()).is_some_and(|i| i == "@" || i == "*");
         if p.op == ParamOp::None && !p.length && !p.indirect && (p.name == "@" || p.name == "*" || all_index) {
@@ -242,7 +244,12 @@ impl Analyzer<'_> {
             };
             for (i, v) in values.into_iter().enumerate() {
                 if i > 0 && !separate {
-                    out.push(Piece { text: joined_sep.clone(), quoted, split: !quoted, ..Piece::default() });
+                    out.push(Piece {
+                        text: Cow::Owned(joined_sep.clone()),
+                        quoted,
+                        split: !quoted,
+                        ..Piece::default()
+                    });
                 }
                 let mut piece = Piece::from_field(v, quoted);
                 piece.brk = separate && i > 0;
@@ -347,7 +354,7 @@ impl Analyzer<'_> {
     fn arith(&mut self, parts: &[Part], st: &mut State, sc: &Scope) -> Field {
         let mut pieces = Vec::new();
         self.pieces(parts, st, sc, true, &mut pieces);
-        let text: String = pieces.iter().map(|p| p.text.as_str()).collect();
+        let text: String = pieces.iter().map(|p| &*p.text).collect();
         let t = text.trim();
         if !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit()) && pieces.iter().all(|p| p.unknowns.is_empty()) {
             return Field::known(t.trim_start_matches('0').to_string()).or_zero();
@@ -447,13 +454,13 @@ fn literal_field(parts: &[Part]) -> Option<Option<Field>> {
     Some((f.quoted || !f.text.is_empty()).then_some(f))
 }
 
-fn split_fields(pieces: Vec<Piece>, ifs: &str) -> Vec<Field> {
-    let mut fields: Vec<Field> = Vec::new();
+fn split_fields(pieces: Vec<Piece<'_>>, ifs: &str, fields: &mut Vec<Field>) {
     let mut cur = Field::default();
     // Whether `cur` holds anything that makes it a field (even empty quoted text).
     let mut live = false;
-    let ifs_ws: Vec<char> = ifs.chars().filter(|c| c.is_whitespace()).collect();
-    let ifs_other: Vec<char> = ifs.chars().filter(|c| !c.is_whitespace()).collect();
+    // IFS white space and IFS other characters.
+    let ifs_ws = |c: &char| c.is_whitespace() && ifs.contains(*c);
+    let ifs_other = |c: &char| !c.is_whitespace() && ifs.contains(*c);
     for p in pieces {
         if p.brk && live {
             fields.push(std::mem::take(&mut cur));
@@ -484,23 +491,23 @@ fn split_fields(pieces: Vec<Piece>, ifs: &str) -> Vec<Field> {
                 cur.text.push(c);
                 cur.unknowns.extend(unknowns.next());
                 live = true;
-            } else if ifs_ws.contains(&c) {
+            } else if ifs_ws(&c) {
                 if live {
                     fields.push(std::mem::take(&mut cur));
                     cur.taint = p.taint.clone();
                     live = false;
                 }
-                while chars.peek().is_some_and(|n| ifs_ws.contains(n)) {
+                while chars.peek().is_some_and(ifs_ws) {
                     chars.next();
                 }
-                if chars.peek().is_some_and(|n| ifs_other.contains(n)) {
+                if chars.peek().is_some_and(ifs_other) {
                     chars.next();
                 }
-            } else if ifs_other.contains(&c) {
+            } else if ifs_other(&c) {
                 fields.push(std::mem::take(&mut cur));
                 cur.taint = p.taint.clone();
                 live = false;
-                while chars.peek().is_some_and(|n| ifs_ws.contains(n)) {
+                while chars.peek().is_some_and(ifs_ws) {
                     chars.next();
                 }
             } else {
@@ -515,7 +522,6 @@ fn split_fields(pieces: Vec<Piece>, ifs: &str) -> Vec<Field> {
     if live {
         fields.push(cur);
     }
-    fields
 }
 
 /// `${v#pat}` and friends on known text, with `*`, `?` and literals in the pattern.
@@ -780,6 +786,12 @@ fn passwd_home(passwd: &str, user: &str) -> Option<String> {
 mod tests {
     use super::*;
 
+    fn split(pieces: Vec<Piece<'_>>, ifs: &str) -> Vec<Field> {
+        let mut out = Vec::new();
+        split_fields(pieces, ifs, &mut out);
+        out
+    }
+
     #[test]
     fn literal_words_take_the_short_way_to_the_same_field() {
         let cases: Vec<Vec<Part>> = vec![
@@ -795,12 +807,12 @@ mod tests {
             let pieces: Vec<Piece> = parts
                 .iter()
                 .map(|p| match p {
-                    Part::Lit(s) => Piece::lit(s.clone(), false),
-                    Part::Quoted(s) => Piece::lit(s.clone(), true),
+                    Part::Lit(s) => Piece::lit(s.as_str(), false),
+                    Part::Quoted(s) => Piece::lit(s.as_str(), true),
                     _ => unreachable!(),
                 })
                 .collect();
-            let slow = split_fields(pieces, " \t\n");
+            let slow = split(pieces, " \t\n");
             let fast: Vec<Field> = literal_field(&parts).expect("literal").into_iter().collect();
             assert_eq!(fast, slow, "{parts:?}");
         }
@@ -859,14 +871,14 @@ mod tests {
     #[test]
     fn splitting() {
         let p = vec![Piece { text: "rm -rf ~".into(), split: true, ..Piece::default() }];
-        let f = split_fields(p, " \t\n");
+        let f = split(p, " \t\n");
         assert_eq!(f.iter().map(|f| f.text.as_str()).collect::<Vec<_>>(), ["rm", "-rf", "~"]);
         let p = vec![Piece { text: "rm,-rf,/".into(), split: true, ..Piece::default() }];
-        let f = split_fields(p, ",");
+        let f = split(p, ",");
         assert_eq!(f.iter().map(|f| f.text.as_str()).collect::<Vec<_>>(), ["rm", "-rf", "/"]);
-        let p = vec![Piece { text: String::new(), split: true, ..Piece::default() }];
-        assert!(split_fields(p, " ").is_empty());
+        let p = vec![Piece { text: Cow::Borrowed(""), split: true, ..Piece::default() }];
+        assert!(split(p, " ").is_empty());
         let p = vec![Piece::lit("", true)];
-        assert_eq!(split_fields(p, " ").len(), 1);
+        assert_eq!(split(p, " ").len(), 1);
     }
 }

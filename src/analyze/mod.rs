@@ -136,7 +136,7 @@ impl<'c> Analyzer<'c> {
     }
 
     pub(crate) fn initial_state(&self) -> State {
-        State::new(Cwd::Known { path: self.ctx.cwd.clone(), climbed: false })
+        State::new(Cwd::Known { path: self.ctx.cwd.as_path().into(), climbed: false })
     }
 
     pub(crate) fn finish(self) -> Analysis {

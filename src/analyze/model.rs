@@ -11,11 +11,13 @@
 //! `rm`, the last with the wrappers in [`Invocation::via`].
 
 use std::borrow::Cow;
-use std::path::PathBuf;
 use std::sync::Arc;
 
 /// Stands in a field's text where a value is unknown.
 pub const UNKNOWN_MARK: char = '\u{E000}';
+
+/// [`UNKNOWN_MARK`] as a string.
+pub const UNKNOWN_MARK_STR: &str = "\u{E000}";
 
 /// Why a value is not known statically.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -229,8 +231,9 @@ fn wildcard_match(pattern: &str, s: &str) -> bool {
 pub enum Cwd {
     /// Known; `climbed` when reached by `..` out of the workspace.
     Known {
-        /// The absolute, lexically normalised path.
-        path: PathBuf,
+        /// The absolute, lexically normalised path (shared: every invocation holds its
+        /// working directory).
+        path: Arc<std::path::Path>,
         /// Reached by climbing out of the workspace with `..`.
         climbed: bool,
     },
