@@ -153,13 +153,13 @@ impl Analyzer<'_> {
                     runner: "command name".into(),
                     what: first.display(),
                     taint: first.taint.clone(),
-                    text: inv.text.clone(),
+                    text: inv.text.to_string(),
                 });
             }
             // An unknown name with known arguments may still be a wrapper (`$X rm -rf /`).
             return self.recorded(inv, |a, inv| {
                 a.maybe_wrapper(inv, st, sc, in_pipeline);
-                Stream::unknown(&inv.text)
+                Stream::unknown(inv.text.clone())
             });
         }
         if mode == Mode::Shell {
@@ -343,9 +343,9 @@ impl Analyzer<'_> {
                             runner: raw.to_string(),
                             what: "a file looked up in a search path".into(),
                             taint: Default::default(),
-                            text: inv.text.clone(),
+                            text: inv.text.to_string(),
                         });
-                        return Some(Stream::unknown(&inv.text));
+                        return Some(Stream::unknown(inv.text.clone()));
                     }
                     i += 1;
                     if o == "--" {
@@ -362,7 +362,7 @@ impl Analyzer<'_> {
                         self.shell_code(&code, raw, inv, Some(st), None, &inner, &Input::Inherited)
                     }
                     ScriptText::Missing => Stream::empty(),
-                    ScriptText::Opaque => Stream::unknown(&inv.text),
+                    ScriptText::Opaque => Stream::unknown(inv.text.clone()),
                 };
                 if args.len() > i + 1 {
                     st.positional = saved;
@@ -413,7 +413,7 @@ impl Analyzer<'_> {
                 }
                 self.record(inv.clone());
                 if query || i >= args.len() {
-                    return Some(Stream::unknown(&inv.text));
+                    return Some(Stream::unknown(inv.text.clone()));
                 }
                 self.inner(inv, i + 1, "command", st, sc, in_pipeline, Mods::default(), Mode::NoFunctions)
             }
@@ -433,7 +433,7 @@ impl Analyzer<'_> {
             {
                 self.record(inv.clone());
                 if known(0) == Some("--help") {
-                    Stream::unknown(&inv.text)
+                    Stream::unknown(inv.text.clone())
                 } else {
                     Stream::empty()
                 }
@@ -451,7 +451,7 @@ impl Analyzer<'_> {
                                 runner: "alias".into(),
                                 what: format!("an alias {}", a.display()),
                                 taint: a.taint.clone(),
-                                text: inv.text.clone(),
+                                text: inv.text.to_string(),
                             });
                         }
                         continue;
@@ -487,7 +487,7 @@ impl Analyzer<'_> {
                         runner: "enable".into(),
                         what: "builtins turned off or loaded from a library".into(),
                         taint: Taint::none(),
-                        text: inv.text.clone(),
+                        text: inv.text.to_string(),
                     });
                 }
                 Stream::empty()
@@ -675,7 +675,7 @@ impl Analyzer<'_> {
                 if let Some(p) = args.iter().position(|a| a.as_known() == Some("--args")) {
                     return self.inner(inv, p + 2, name, st, sc, in_pipeline, Mods::default(), Mode::External);
                 }
-                return Stream::unknown(&inv.text);
+                return Stream::unknown(inv.text.clone());
             }
             "watch" => {
                 let start = operand_start(args, 0, &['n', 'q'], &["--interval", "--equexit"], false);
@@ -707,7 +707,7 @@ impl Analyzer<'_> {
                         runner: "find".into(),
                         what: format!("an expression with {}", describe_field(w)),
                         taint: w.taint.clone(),
-                        text: inv.text.clone(),
+                        text: inv.text.to_string(),
                     });
                 }
                 let path = f.found_path();
@@ -737,7 +737,7 @@ impl Analyzer<'_> {
                         .map(|r| format!("{}/", r.trim_end_matches('/'))),
                     // What it prints are the paths it found, when nothing else prints.
                     items_name: f.name.clone().filter(|_| f.execs.is_empty()),
-                    ..Stream::unknown(&inv.text)
+                    ..Stream::unknown(inv.text.clone())
                 };
             }
             "git" => return self.git(inv, st, sc),
@@ -949,9 +949,9 @@ impl Analyzer<'_> {
                         runner: "env -S".into(),
                         what: s.display(),
                         taint: s.taint.clone(),
-                        text: inv.text.clone(),
+                        text: inv.text.to_string(),
                     });
-                    return Stream::unknown(&inv.text);
+                    return Stream::unknown(inv.text.clone());
                 }
             }
         }
@@ -968,7 +968,7 @@ impl Analyzer<'_> {
             }
         }
         if k >= rest.len() {
-            return Stream { taint: secret_env(), ..Stream::unknown(&inv.text) };
+            return Stream { taint: secret_env(), ..Stream::unknown(inv.text.clone()) };
         }
         let mut sub = inv.clone();
         sub.argv = std::iter::once(Field::known("env")).chain(rest[k..].iter().cloned()).collect();
@@ -1093,7 +1093,7 @@ impl Analyzer<'_> {
                 &Input::Inherited,
             ),
             ScriptText::Missing => Stream::empty(),
-            ScriptText::Opaque => Stream::unknown(&inv.text),
+            ScriptText::Opaque => Stream::unknown(inv.text.clone()),
         }
     }
 
@@ -1112,9 +1112,9 @@ impl Analyzer<'_> {
                 ),
                 None => {
                     let mut f = Field::unknown(if s.trusted_code {
-                        Unknown::Generated(s.producer.clone().unwrap_or_default())
+                        Unknown::Generated(s.producer.as_deref().unwrap_or_default().to_string())
                     } else {
-                        Unknown::Output(s.producer.clone().unwrap_or_else(|| "the input".into()))
+                        Unknown::Output(s.producer.as_deref().unwrap_or("the input").to_string())
                     });
                     f.taint = s.taint.clone();
                     self.shell_code(&f, runner, inv, st, None, sc, &Input::Inherited)
@@ -1123,7 +1123,7 @@ impl Analyzer<'_> {
             Input::File(f) => match self.script_source(f, &inv.cwd, runner, inv) {
                 ScriptText::Code(code) => self.shell_code(&code, runner, inv, st, None, sc, &Input::Inherited),
                 ScriptText::Missing => Stream::empty(),
-                ScriptText::Opaque => Stream::unknown(&inv.text),
+                ScriptText::Opaque => Stream::unknown(inv.text.clone()),
             },
             Input::Null => Stream::empty(),
             Input::Inherited => {
@@ -1131,9 +1131,9 @@ impl Analyzer<'_> {
                     runner: runner.to_string(),
                     what: "commands from its standard input".into(),
                     taint: Default::default(),
-                    text: inv.text.clone(),
+                    text: inv.text.to_string(),
                 });
-                Stream::unknown(&inv.text)
+                Stream::unknown(inv.text.clone())
             }
         }
     }
@@ -1161,22 +1161,22 @@ impl Analyzer<'_> {
     ) -> Stream {
         let Some(text) = code.as_known() else {
             if is_trusted_code(code) {
-                return Stream::unknown(&inv.text);
+                return Stream::unknown(inv.text.clone());
             }
             self.event(Event::OpaqueCode {
                 runner: runner.to_string(),
                 what: code.display(),
                 taint: code.taint.clone(),
-                text: inv.text.clone(),
+                text: inv.text.to_string(),
             });
-            return Stream::unknown(&inv.text);
+            return Stream::unknown(inv.text.clone());
         };
         if sc.depth > MAX_NESTING {
-            self.event(Event::TooDeep { text: inv.text.clone() });
-            return Stream::unknown(&inv.text);
+            self.event(Event::TooDeep { text: inv.text.to_string() });
+            return Stream::unknown(inv.text.clone());
         }
         if !self.step(&inv.text) {
-            return Stream::unknown(&inv.text);
+            return Stream::unknown(inv.text.clone());
         }
         let script = match parse::parse_at_depth(text, self.limits, 0) {
             Ok(s) => s,
@@ -1184,9 +1184,9 @@ impl Analyzer<'_> {
                 self.event(Event::NestedParseError {
                     runner: runner.to_string(),
                     message: e.message,
-                    text: inv.text.clone(),
+                    text: inv.text.to_string(),
                 });
-                return Stream::unknown(&inv.text);
+                return Stream::unknown(inv.text.clone());
             }
         };
         let mut fresh;
@@ -1230,7 +1230,7 @@ impl Analyzer<'_> {
                             runner: runner.to_string(),
                             what: format!("the output of `{}`", s.producer.as_deref().unwrap_or("a command")),
                             taint: s.taint.clone(),
-                            text: inv.text.clone(),
+                            text: inv.text.to_string(),
                         });
                         ScriptText::Opaque
                     }
@@ -1242,7 +1242,7 @@ impl Analyzer<'_> {
                 runner: runner.to_string(),
                 what,
                 taint: file.taint.clone(),
-                text: inv.text.clone(),
+                text: inv.text.to_string(),
             });
             ScriptText::Opaque
         };
@@ -1264,7 +1264,7 @@ impl Analyzer<'_> {
             Origin::Unknown(writer, mut taint) => {
                 taint.merge(&file.taint);
                 let what = format!("the script {name}, written by `{writer}` before it runs");
-                self.event(Event::OpaqueCode { runner: runner.to_string(), what, taint, text: inv.text.clone() });
+                self.event(Event::OpaqueCode { runner: runner.to_string(), what, taint, text: inv.text.to_string() });
                 return ScriptText::Opaque;
             }
         };
@@ -1320,7 +1320,7 @@ impl Analyzer<'_> {
                 .is_none_or(|t| t == "--append" || (t.starts_with('-') && !t.starts_with("--") && t.contains('a')))
         };
         for o in outputs {
-            let mut taint = Taint { secret: None, network: network.then(|| inv.text.as_str().into()) };
+            let mut taint = Taint { secret: None, network: network.then(|| std::sync::Arc::clone(&inv.text)) };
             taint.merge(&input.map(|s| s.taint.clone()).unwrap_or_default());
             let content = input.and_then(|s| s.content.clone()).filter(|_| !inv.args().iter().any(appends));
             let path = normalize(&cwd.join(o));
@@ -1384,7 +1384,7 @@ impl Analyzer<'_> {
             match copied {
                 Some(src) if src == path => return Origin::Disk(path),
                 Some(src) => path = src,
-                None => return Origin::Unknown(w.writer.clone(), w.taint.clone()),
+                None => return Origin::Unknown(w.writer.to_string(), w.taint.clone()),
             }
         }
         Origin::Unknown(String::from("a chain of copies"), Taint::none())
@@ -1407,8 +1407,8 @@ impl Analyzer<'_> {
             }
             Origin::Unknown(writer, taint) => {
                 let what = format!("the program {raw}, written by `{writer}` before it runs");
-                self.event(Event::OpaqueCode { runner: "the shell".into(), what, taint, text: inv.text.clone() });
-                return Some(Stream::unknown(&inv.text));
+                self.event(Event::OpaqueCode { runner: "the shell".into(), what, taint, text: inv.text.to_string() });
+                return Some(Stream::unknown(inv.text.clone()));
             }
             Origin::Disk(path) => {
                 if !self.ctx.read_files {
@@ -1456,7 +1456,7 @@ impl Analyzer<'_> {
                 runner: name.to_string(),
                 what: format!("code loaded by {}", l.display()),
                 taint: l.taint.clone(),
-                text: inv.text.clone(),
+                text: inv.text.to_string(),
             });
         }
         let code = match program.source {
@@ -1466,7 +1466,7 @@ impl Analyzer<'_> {
                     Some(c) => Field { text: c.clone(), taint: s.taint.clone(), ..Field::default() },
                     None => {
                         let mut f =
-                            Field::unknown(Unknown::Output(s.producer.clone().unwrap_or_else(|| "the input".into())));
+                            Field::unknown(Unknown::Output(s.producer.as_deref().unwrap_or("the input").to_string()));
                         f.taint = s.taint.clone();
                         f
                     }
@@ -1487,7 +1487,7 @@ impl Analyzer<'_> {
                                 runner: name.to_string(),
                                 what,
                                 taint,
-                                text: inv.text.clone(),
+                                text: inv.text.to_string(),
                             });
                             None
                         }
@@ -1512,7 +1512,7 @@ impl Analyzer<'_> {
                         runner: name.to_string(),
                         what: format!("the program {shown}"),
                         taint: f.taint.clone(),
-                        text: inv.text.clone(),
+                        text: inv.text.to_string(),
                     });
                     None
                 }
@@ -1523,7 +1523,7 @@ impl Analyzer<'_> {
                     runner: name.to_string(),
                     what,
                     taint: Default::default(),
-                    text: inv.text.clone(),
+                    text: inv.text.to_string(),
                 });
                 None
             }
@@ -1534,9 +1534,9 @@ impl Analyzer<'_> {
                     runner: name.to_string(),
                     what: code.display(),
                     taint: code.taint.clone(),
-                    text: inv.text.clone(),
+                    text: inv.text.to_string(),
                 });
-                return Stream::unknown(&inv.text);
+                return Stream::unknown(inv.text.clone());
             };
             let found = code::scan(lang, text);
             let mut inner = sc.clone();
@@ -1566,14 +1566,14 @@ impl Analyzer<'_> {
                     runner: format!("{name} code"),
                     what,
                     taint: code.taint.clone(),
-                    text: inv.text.clone(),
+                    text: inv.text.to_string(),
                 });
             }
             for call in found.api_calls {
-                self.event(Event::ApiCall { runner: name.to_string(), call, text: inv.text.clone() });
+                self.event(Event::ApiCall { runner: name.to_string(), call, text: inv.text.to_string() });
             }
         }
-        Stream::unknown(&inv.text)
+        Stream::unknown(inv.text.clone())
     }
 
     fn xargs(&mut self, inv: &Invocation, st: &mut State, sc: &Scope, in_pipeline: bool) -> Stream {
@@ -1670,7 +1670,7 @@ impl Analyzer<'_> {
             sub.stdin = Input::Null;
             self.inner(&sub, 1, "xargs", st, sc, in_pipeline, Mods::default(), Mode::External);
         }
-        Stream::unknown(&inv.text)
+        Stream::unknown(inv.text.clone())
     }
 
     fn parallel(&mut self, inv: &Invocation, st: &mut State, sc: &Scope) -> Stream {
@@ -1760,7 +1760,7 @@ impl Analyzer<'_> {
                         runner: "parallel --rpl".into(),
                         what: args.get(i + 1).map(Field::display).unwrap_or_default(),
                         taint: Default::default(),
-                        text: inv.text.clone(),
+                        text: inv.text.to_string(),
                     });
                 }
                 "--env" | "-S" | "--sshlogin" | "--workdir" | "--wd" if dry => {}
@@ -1811,7 +1811,7 @@ impl Analyzer<'_> {
             }
         }
         if dry {
-            return Stream::unknown(&inv.text);
+            return Stream::unknown(inv.text.clone());
         }
         if values.is_empty() && inputs.is_some() {
             return Stream::empty();
@@ -1856,7 +1856,7 @@ impl Analyzer<'_> {
             };
             self.shell_code(&line, "parallel", inv, Some(&mut child), None, &inner, &Input::Null);
         }
-        Stream::unknown(&inv.text)
+        Stream::unknown(inv.text.clone())
     }
 
     fn git(&mut self, inv: &Invocation, st: &mut State, sc: &Scope) -> Stream {
@@ -1886,7 +1886,7 @@ impl Analyzer<'_> {
                         runner: format!("git alias {alias}"),
                         what: value.display(),
                         taint: value.taint.clone(),
-                        text: inv.text.clone(),
+                        text: inv.text.to_string(),
                     });
                 }
             }
@@ -1896,7 +1896,7 @@ impl Analyzer<'_> {
                 runner: "git".into(),
                 what: "a subcommand that is not known".into(),
                 taint: Default::default(),
-                text: inv.text.clone(),
+                text: inv.text.to_string(),
             });
         }
         // Subcommands that run shell commands given as arguments.
@@ -1931,7 +1931,7 @@ impl Analyzer<'_> {
         for code in code_args {
             self.shell_string(&code, &format!("git {sub}"), inv, st, sc);
         }
-        let mut s = Stream::unknown(&inv.text);
+        let mut s = Stream::unknown(inv.text.clone());
         if matches!(sub, "ls-files" | "diff" if sub == "ls-files" || g.has_known("--name-only", None)) {
             s.items_prefix = Some("./".into());
         }
@@ -1963,7 +1963,7 @@ impl Analyzer<'_> {
             if inv.stdin.stream().is_some() {
                 return self.stdin_code(&remote_inv, &format!("a shell on {host}"), Some(&mut child), &inner);
             }
-            return Stream::unknown(&inv.text);
+            return Stream::unknown(inv.text.clone());
         }
         let code = join_fields(remote);
         self.shell_code(&code, &format!("ssh {host}"), &remote_inv, Some(&mut child), None, &inner, &inv.stdin)
@@ -2254,7 +2254,7 @@ pub(crate) struct Written {
     /// Where the text came from (downloads are network-tainted).
     pub taint: Taint,
     /// The writing command, for messages.
-    pub writer: String,
+    pub writer: std::sync::Arc<str>,
     /// What a copy copied (`cp`, `mv`, `install`, `ln` of one known source).
     pub source: Option<std::path::PathBuf>,
 }
@@ -2943,7 +2943,7 @@ mod tests {
     }
 
     fn argvs(a: &Analysis) -> Vec<String> {
-        a.invocations.iter().map(|i| i.text.clone()).collect()
+        a.invocations.iter().map(|i| i.text.to_string()).collect()
     }
 
     fn opaque(a: &Analysis) -> bool {
@@ -2997,7 +2997,7 @@ mod tests {
     #[test]
     fn unknown_programs_may_run_their_input() {
         let a = run("custom-tool <<'EOF'\ngit reset --hard\nEOF");
-        let inv = a.invocations.iter().find(|i| i.text == "git reset --hard").expect("analyzed");
+        let inv = a.invocations.iter().find(|i| &*i.text == "git reset --hard").expect("analyzed");
         assert!(inv.via.iter().any(|v| matches!(v, Via::MaybeWrapper(_))), "{:?}", inv.via);
         // Known programs read data; text that is no shell is data; nothing noticed in
         // the text but opaque code is kept.

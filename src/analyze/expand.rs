@@ -404,7 +404,7 @@ pub(crate) fn stream_to_field(stream: Stream) -> Field {
     match stream.content {
         Some(c) => Field { text: c.trim_end_matches('\n').to_string(), taint: stream.taint, ..Field::default() },
         None => {
-            let what = stream.producer.unwrap_or_else(|| "a command".into());
+            let what = stream.producer.as_deref().unwrap_or("a command").to_string();
             let mut f =
                 Field::unknown(if stream.trusted_code { Unknown::Generated(what) } else { Unknown::Output(what) });
             f.taint = stream.taint;

@@ -550,7 +550,7 @@ mod tests {
             privileged: false,
             background: false,
             depth: 0,
-            text: String::new(),
+            text: "".into(),
         }
     }
 

@@ -23,7 +23,7 @@ const MAX_LOOP_VALUES: usize = 16;
 struct Acc {
     content: Option<String>,
     taint: Taint,
-    producer: Option<String>,
+    producer: Option<std::sync::Arc<str>>,
     trusted: Option<bool>,
     items_prefix: Option<Option<String>>,
     items_name: Option<Option<String>>,
@@ -400,7 +400,7 @@ impl Analyzer<'_> {
             privileged: sc.privileged,
             background: sc.background,
             depth: sc.depth,
-            text: text.to_string(),
+            text: text.into(),
         }
     }
 
@@ -540,7 +540,7 @@ impl Analyzer<'_> {
         };
         let Some(mut code) = value.as_known().map(String::from) else {
             self.event(opaque(value.display()));
-            return Stream::unknown(&text);
+            return Stream::unknown(text.as_str());
         };
         if sc.depth >= super::MAX_NESTING {
             self.event(Event::TooDeep { text });
@@ -556,11 +556,11 @@ impl Analyzer<'_> {
             let Some(values) = st.aliases.get(&next).filter(|_| !expanding(&inner, &next)) else { break };
             let [v] = values.as_slice() else {
                 self.event(opaque(format!("the alias {next}, set differently on different paths")));
-                return Stream::unknown(&text);
+                return Stream::unknown(text.as_str());
             };
             let Some(v) = v.as_known() else {
                 self.event(opaque(v.display()));
-                return Stream::unknown(&text);
+                return Stream::unknown(text.as_str());
             };
             code.push_str(v);
             inner.via.push(super::model::Via::Shell(format!("alias {next}")));
@@ -617,12 +617,12 @@ impl Analyzer<'_> {
             self.event(Event::Recursion {
                 name: name.to_string(),
                 forks: in_pipeline || sc.background,
-                text: inv.text.clone(),
+                text: inv.text.to_string(),
             });
             return Stream::unknown(name);
         }
         if st.calls.len() >= super::MAX_NESTING {
-            self.event(Event::TooDeep { text: inv.text.clone() });
+            self.event(Event::TooDeep { text: inv.text.to_string() });
             return Stream::unknown(name);
         }
         let saved_pos = std::mem::replace(&mut st.positional, inv.args().to_vec());
@@ -677,10 +677,10 @@ fn expanding(sc: &Scope, name: &str) -> bool {
 }
 
 /// A stream whose content is a field's text.
-pub(crate) fn field_stream(f: Field, what: &str) -> Stream {
+pub(crate) fn field_stream(f: Field, what: impl Into<std::sync::Arc<str>>) -> Stream {
     Stream {
         content: f.is_known().then(|| f.text.clone()),
-        producer: Some(what.to_string()),
+        producer: Some(what.into()),
         taint: f.taint,
         trusted_code: false,
         items_prefix: None,
@@ -688,21 +688,28 @@ pub(crate) fn field_stream(f: Field, what: &str) -> Stream {
     }
 }
 
-/// Fields joined for display.
-pub(crate) fn display_fields(argv: &[Field]) -> String {
-    // `display_argv` of the fields' displays, built in one string (every command pays it).
-    let mut out = String::with_capacity(argv.iter().map(|f| f.text.len() + 1).sum());
-    for (i, f) in argv.iter().enumerate() {
-        if i > 0 {
-            out.push(' ');
-        }
-        if f.is_known() {
-            out.push_str(&shell_words::quote(&f.text));
-        } else {
-            out.push_str(&shell_words::quote(&f.display()));
-        }
+/// Fields joined for display, as the shared text of an invocation.
+pub(crate) fn display_fields(argv: &[Field]) -> std::sync::Arc<str> {
+    // `display_argv` of the fields' displays. Every command pays it, so the text is
+    // built in a buffer kept for the next command and copied once into its `Arc`.
+    thread_local! {
+        static BUF: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
     }
-    out
+    BUF.with(|b| {
+        let mut out = b.borrow_mut();
+        out.clear();
+        for (i, f) in argv.iter().enumerate() {
+            if i > 0 {
+                out.push(' ');
+            }
+            if f.is_known() {
+                out.push_str(&shell_words::quote(&f.text));
+            } else {
+                out.push_str(&shell_words::quote(&f.display()));
+            }
+        }
+        std::sync::Arc::from(out.as_str())
+    })
 }
 
 impl Stream {
@@ -712,8 +719,8 @@ impl Stream {
     }
 
     /// Unknown output of `what`.
-    pub(crate) fn unknown(what: &str) -> Self {
-        Self { content: None, producer: Some(what.to_string()), ..Self::default() }
+    pub(crate) fn unknown(what: impl Into<std::sync::Arc<str>>) -> Self {
+        Self { content: None, producer: Some(what.into()), ..Self::default() }
     }
 
     /// The same stream with its content forgotten (output of loops and branches).

@@ -76,7 +76,7 @@ pub fn analyze_argv(argv: &[String], ctx: &Context) -> Analysis {
         privileged: false,
         background: false,
         depth: 0,
-        text: display_argv(argv),
+        text: display_argv(argv).into(),
     };
     a.dispatch(inv, &[], &mut st, &Scope::default(), false);
     a.finish()

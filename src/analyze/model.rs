@@ -274,7 +274,7 @@ pub struct Stream {
     /// The content, when it can be computed statically.
     pub content: Option<String>,
     /// The command that produces it (for messages), if a command.
-    pub producer: Option<String>,
+    pub producer: Option<Arc<str>>,
     /// Where the data came from.
     pub taint: Taint,
     /// Produced by a known generator of shell code meant to be evaluated
@@ -329,6 +329,12 @@ pub enum Via {
     MaybeWrapper(String),
 }
 
+/// An empty shared text, without allocating for each.
+pub(crate) fn empty_text() -> Arc<str> {
+    static EMPTY: std::sync::OnceLock<Arc<str>> = std::sync::OnceLock::new();
+    Arc::clone(EMPTY.get_or_init(|| Arc::from("")))
+}
+
 /// One program run.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Invocation {
@@ -350,14 +356,15 @@ pub struct Invocation {
     pub background: bool,
     /// Nesting depth (shells within shells).
     pub depth: usize,
-    /// The command as written (or as rebuilt from its fields), for messages.
-    pub text: String,
+    /// The command as written (or as rebuilt from its fields), for messages; shared
+    /// with the streams and writes that name it.
+    pub text: Arc<str>,
 }
 
 impl Invocation {
     /// An empty invocation that allocates nothing: holds a place until the real one is
     /// recorded.
-    pub(crate) const fn placeholder() -> Self {
+    pub(crate) fn placeholder() -> Self {
         Self {
             argv: Vec::new(),
             env: Vec::new(),
@@ -368,7 +375,7 @@ impl Invocation {
             privileged: false,
             background: false,
             depth: 0,
-            text: String::new(),
+            text: empty_text(),
         }
     }
 

@@ -28,7 +28,7 @@ pub fn asked(analysis: &Analysis, eval: &Evaluation) -> Vec<Vec<String>> {
         let asked = eval
             .reasons
             .iter()
-            .any(|r| r.decision == Decision::Ask && r.layer == Layer::Guard && r.command == inv.text);
+            .any(|r| r.decision == Decision::Ask && r.layer == Layer::Guard && *r.command == *inv.text);
         if !asked || !inv.argv.iter().all(crate::analyze::Field::is_known) {
             continue;
         }

@@ -364,7 +364,7 @@ fn reason(g: &Guard, hit: Hit, command: String) -> Reason {
 
 /// The command text with how it was reached, for reasons.
 fn via_text(inv: &Invocation) -> String {
-    inv.text.clone()
+    inv.text.to_string()
 }
 
 fn event_text(ev: &Event) -> String {

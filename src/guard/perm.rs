@@ -235,7 +235,7 @@ fn reason(code: &str, decision: Decision, message: String, inv: &Invocation, ori
         layer: Layer::Permission,
         decision,
         message,
-        command: inv.text.clone(),
+        command: inv.text.to_string(),
         hint: Some("the operator sets permissions in ~/.config/tako-exec/config.toml or .tako/policy.toml".into()),
         source: Some(origin.map_or_else(|| "built-in".to_string(), ToString::to_string)),
     }

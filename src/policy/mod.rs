@@ -166,7 +166,7 @@ pub fn evaluate_analysis(analysis: &Analysis, ctx: &Context) -> Evaluation {
                 if r.decision == Decision::Ask && r.origin.kind.may_loosen() && allow.is_some() {
                     continue;
                 }
-                reasons.push((Some(i), rule_reason(r, r.decision, r.reason.clone(), inv.text.clone())));
+                reasons.push((Some(i), rule_reason(r, r.decision, r.reason.clone(), inv.text.to_string())));
             }
         }
     }
