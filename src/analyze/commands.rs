@@ -1289,7 +1289,7 @@ impl Analyzer<'_> {
     /// (their text is filled in by [`Self::note_output`]) and the outputs of downloads
     /// and copies. A script run later from such a path is judged by what was written.
     pub(crate) fn note_writes(&mut self, inv: &Invocation) {
-        if self.written.len() >= MAX_WRITTEN {
+        if self.written.live() >= MAX_WRITTEN {
             return;
         }
         let Cwd::Known { path: cwd, .. } = &inv.cwd else { return };
@@ -1335,7 +1335,7 @@ impl Analyzer<'_> {
         for r in redirects.iter().filter(|r| r.fd == 1 && matches!(r.mode, RedirMode::Write | RedirMode::Append)) {
             let Some(t) = r.target.as_ref().and_then(Field::as_known) else { continue };
             let path = normalize(&cwd.join(t));
-            if let Some(w) = self.written.iter_mut().rev().find(|w| w.path == path) {
+            if let Some(w) = self.written.get_mut(&path) {
                 w.content = if r.mode == RedirMode::Write { out.content.clone() } else { None };
                 w.taint.merge(&out.taint);
             }
@@ -1344,22 +1344,13 @@ impl Analyzer<'_> {
 
     /// Remembers a write; an earlier write of the same path is superseded.
     fn push_written(&mut self, w: Written) {
-        if let Some(k) = self.written.iter().position(|o| o.path.as_os_str() == w.path.as_os_str()) {
-            self.written.remove(k);
-        }
         self.written.push(w);
     }
 
     /// The latest write of `path` or of a directory above it, and whether it was of the
     /// path itself.
     fn written(&self, path: &std::path::Path) -> Option<(&Written, bool)> {
-        use std::os::unix::ffi::OsStrExt;
-        let p = path.as_os_str().as_bytes();
-        self.written.iter().rev().find_map(|w| {
-            let d = w.path.as_os_str().as_bytes();
-            let under = p.starts_with(d) && (p.len() == d.len() || p[d.len()] == b'/' || d.ends_with(b"/"));
-            under.then_some((w, p.len() == d.len()))
-        })
+        self.written.latest_at_or_above(path)
     }
 
     /// Where the text at `path` comes from, given what the command wrote before: a
@@ -2244,6 +2235,63 @@ fn option_value(args: &[Field], end: usize, short: char, long: &str) -> Option<F
 /// Most file writes remembered for one analysis.
 const MAX_WRITTEN: usize = 4096;
 
+/// The files written so far, in the order commands run, indexed by path: recording a
+/// write and finding the one that decides a path cost a hash lookup per path
+/// component instead of a pass over every earlier write.
+///
+/// Invariant: `index` maps each path to its latest write in `list`; a superseded write
+/// leaves a hole (`None`) so the order of the others is kept; holes are swept out
+/// when they are as many as the writes.
+#[derive(Debug, Default)]
+pub(crate) struct Writes {
+    list: Vec<Option<Written>>,
+    index: foldhash::HashMap<std::path::PathBuf, usize>,
+}
+
+impl Writes {
+    /// How many paths have a write.
+    pub(crate) fn live(&self) -> usize {
+        self.index.len()
+    }
+
+    /// Records `w`; an earlier write of the same path is superseded.
+    fn push(&mut self, w: Written) {
+        if let Some(old) = self.index.insert(w.path.clone(), self.list.len()) {
+            self.list[old] = None;
+        }
+        self.list.push(Some(w));
+        if self.list.len() >= 2 * MAX_WRITTEN.max(self.index.len()) {
+            self.list.retain(Option::is_some);
+            for (i, w) in self.list.iter().enumerate() {
+                if let Some(w) = w {
+                    self.index.insert(w.path.clone(), i);
+                }
+            }
+        }
+    }
+
+    /// The latest write of exactly `path`.
+    fn get_mut(&mut self, path: &std::path::Path) -> Option<&mut Written> {
+        let i = *self.index.get(path)?;
+        self.list[i].as_mut()
+    }
+
+    /// The latest write of `path` or of a directory above it, and whether it was of
+    /// the path itself. Paths are normalised, so a directory above is an ancestor.
+    fn latest_at_or_above(&self, path: &std::path::Path) -> Option<(&Written, bool)> {
+        let mut best: Option<(usize, bool)> = None;
+        for (k, a) in path.ancestors().enumerate() {
+            if let Some(&i) = self.index.get(a) {
+                if best.is_none_or(|(b, _)| i > b) {
+                    best = Some((i, k == 0));
+                }
+            }
+        }
+        let (i, exact) = best?;
+        self.list[i].as_ref().map(|w| (w, exact))
+    }
+}
+
 /// A file written by an earlier command of what is analyzed.
 #[derive(Debug, Clone)]
 pub(crate) struct Written {
@@ -2992,6 +3040,46 @@ mod tests {
         // `--help` prints its help: not known.
         let a = run("git reset $(printf --help)");
         assert!(argvs(&a).iter().any(|t| t == "git reset '$(printf --help)'"), "{:?}", argvs(&a));
+    }
+
+    #[test]
+    fn writes_are_found_by_path_and_by_the_directory_above() {
+        use super::{Taint, Writes, Written, MAX_WRITTEN};
+        use std::path::Path;
+        let w = |p: &str, writer: &str| Written {
+            path: p.into(),
+            content: None,
+            taint: Taint::none(),
+            writer: writer.into(),
+            source: None,
+        };
+        let mut ws = Writes::default();
+        ws.push(w("/w/out/a.sh", "first"));
+        ws.push(w("/w/out", "dir"));
+        ws.push(w("/w/b.sh", "b"));
+        // The directory was written after the file inside it: it decides.
+        let (found, exact) = ws.latest_at_or_above(Path::new("/w/out/a.sh")).expect("written");
+        assert_eq!((&*found.writer, exact), ("dir", false));
+        // Written again: the file's own write is now the latest.
+        ws.push(w("/w/out/a.sh", "again"));
+        let (found, exact) = ws.latest_at_or_above(Path::new("/w/out/a.sh")).expect("written");
+        assert_eq!((&*found.writer, exact), ("again", true));
+        assert_eq!(ws.live(), 3);
+        assert!(ws.latest_at_or_above(Path::new("/w/outside")).is_none());
+        assert!(ws.latest_at_or_above(Path::new("/w")).is_none());
+        ws.get_mut(Path::new("/w/b.sh")).expect("written").content = Some("echo".into());
+        // Rewriting one path many times sweeps the holes and keeps the order.
+        for i in 0..3 * MAX_WRITTEN {
+            ws.push(w("/w/loop", &i.to_string()));
+        }
+        assert!(ws.list.len() < 2 * MAX_WRITTEN);
+        assert_eq!(ws.live(), 4);
+        let (found, _) = ws.latest_at_or_above(Path::new("/w/loop")).expect("written");
+        assert_eq!(&*found.writer, (3 * MAX_WRITTEN - 1).to_string());
+        let (found, _) = ws.latest_at_or_above(Path::new("/w/b.sh")).expect("written");
+        assert_eq!(found.content.as_deref(), Some("echo"));
+        let (found, _) = ws.latest_at_or_above(Path::new("/w/out/x")).expect("written");
+        assert_eq!(&*found.writer, "dir");
     }
 
     #[test]

@@ -49,14 +49,20 @@ pub const MAX_SCRIPT_FILE: u64 = 1 << 20;
 /// # Errors
 /// When the text itself does not parse; nested texts that do not parse are events.
 pub fn analyze(text: &str, positional: &[String], ctx: &Context) -> Result<Analysis, ParseError> {
-    let script = parse::parse(text)?;
+    // Line by line: each batch of top-level commands is analyzed as soon as it is
+    // parsed and its tree dropped before the next is built (the allocator reuses the
+    // same memory instead of growing a whole script's tree). Text that does not parse
+    // is refused whole, wherever the error is.
+    let mut batches = parse::Batches::new(text, parse::Limits::default())?;
     let mut a = Analyzer::new(ctx);
     let mut st = a.initial_state();
     if let Some((name, rest)) = positional.split_first() {
         st.arg0.clone_from(name);
         st.positional = rest.iter().map(|s| Field::known(s.clone())).collect();
     }
-    a.script(&script, &mut st, &Scope::default(), &Input::Inherited);
+    while let Some(batch) = batches.next_batch()? {
+        a.list(&batch, &mut st, &Scope::default(), &Input::Inherited);
+    }
     Ok(a.finish())
 }
 
@@ -117,7 +123,7 @@ pub(crate) struct Analyzer<'c> {
     /// their defaults stand for them.
     pub(crate) default_world: bool,
     /// Files written so far, in the order commands run (see `note_writes`).
-    pub(crate) written: Vec<commands::Written>,
+    pub(crate) written: commands::Writes,
 }
 
 impl<'c> Analyzer<'c> {
@@ -131,7 +137,7 @@ impl<'c> Analyzer<'c> {
             bad_substitution: false,
             unknown_default: false,
             default_world: false,
-            written: Vec::new(),
+            written: commands::Writes::default(),
         }
     }
 

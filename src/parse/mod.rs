@@ -86,8 +86,34 @@ pub fn parse_with(src: &str, limits: Limits) -> Result<Script, ParseError> {
     parse_at_depth(src, limits, 0)
 }
 
-/// Parses text that is itself nested `depth` levels deep (`bash -c` inside a script).
-pub(crate) fn parse_at_depth(src: &str, limits: Limits, depth: usize) -> Result<Script, ParseError> {
+/// A program parsed a batch of top-level commands at a time ([`Batches::next_batch`]),
+/// so a long script can be analyzed line by line, each line's tree dropped before the
+/// next is built.
+pub(crate) struct Batches<'s> {
+    parser: parser::Parser<'s>,
+}
+
+impl<'s> Batches<'s> {
+    /// The batches of `src`.
+    ///
+    /// # Errors
+    /// When the text is too long.
+    pub(crate) fn new(src: &'s str, limits: Limits) -> Result<Self, ParseError> {
+        check_len(src, limits)?;
+        Ok(Self { parser: parser::Parser::new(src, limits, 0) })
+    }
+
+    /// The next top-level commands, up to the end of a line with every here-document
+    /// body read; `None` at the end.
+    ///
+    /// # Errors
+    /// As [`parse`], at the batch where the text stops being valid shell.
+    pub(crate) fn next_batch(&mut self) -> Result<Option<List>, ParseError> {
+        self.parser.next_batch()
+    }
+}
+
+fn check_len(src: &str, limits: Limits) -> Result<(), ParseError> {
     if src.len() > limits.max_len {
         return Err(ParseError {
             kind: ErrorKind::TooLong,
@@ -95,6 +121,12 @@ pub(crate) fn parse_at_depth(src: &str, limits: Limits, depth: usize) -> Result<
             message: format!("script longer than {} bytes", limits.max_len),
         });
     }
+    Ok(())
+}
+
+/// Parses text that is itself nested `depth` levels deep (`bash -c` inside a script).
+pub(crate) fn parse_at_depth(src: &str, limits: Limits, depth: usize) -> Result<Script, ParseError> {
+    check_len(src, limits)?;
     let mut p = parser::Parser::new(src, limits, depth);
     p.parse_program()
 }

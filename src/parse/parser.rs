@@ -208,6 +208,74 @@ impl<'a> Parser<'a> {
         Ok(script)
     }
 
+    /// Parses the next top-level commands of a program: up to the end of a line after
+    /// which no here-document body is still to come (so the commands are complete,
+    /// bodies attached). `None` at the end of the text. Parsing a program batch by batch
+    /// accepts and refuses exactly what [`Parser::parse_program`] does, with the same
+    /// errors; a refusal may come after earlier batches were returned.
+    pub(crate) fn next_batch(&mut self) -> Result<Option<List>> {
+        self.enter()?;
+        let mut items = Vec::new();
+        loop {
+            self.linebreak()?;
+            if self.at_end() || matches!(self.peek(), Some(b')')) || self.starts_with(";;") || self.starts_with(";&") {
+                break;
+            }
+            let and_or = self.parse_and_or()?;
+            self.skip_blanks_and_comment();
+            let background = match self.peek_op() {
+                Some("&") => {
+                    self.pos += 1;
+                    true
+                }
+                Some(";") => {
+                    self.pos += 1;
+                    false
+                }
+                Some("\n") => false,
+                _ => {
+                    // Anything else ends the program: the end of the text, or a token
+                    // that cannot stand there.
+                    items.push(Item { and_or, background: false });
+                    self.skip_blanks_and_comment();
+                    if !self.at_end() {
+                        return Err(self.unexpected());
+                    }
+                    break;
+                }
+            };
+            items.push(Item { and_or, background });
+            self.skip_blanks_and_comment();
+            if self.peek() == Some(b'\n') {
+                self.newline()?;
+                if self.pending.is_empty() {
+                    break;
+                }
+            }
+        }
+        self.leave();
+        if items.is_empty() {
+            self.skip_blanks_and_comment();
+            if !self.at_end() {
+                return Err(self.unexpected());
+            }
+            if let Some(p) = self.pending.first() {
+                return Err(self
+                    .err(ErrorKind::Incomplete, format!("here-document delimited by `{}` has no body", p.delimiter)));
+            }
+            return Ok(None);
+        }
+        let mut list = List { items };
+        if !self.bodies.is_empty() {
+            fill_list(&mut list, &mut self.bodies);
+            if self.pending.is_empty() {
+                // Every body read so far is attached: slots start again from 0.
+                self.bodies.clear();
+            }
+        }
+        Ok(Some(list))
+    }
+
     /// Which of the reserved words in `words` stands here (unquoted, whole), if any.
     fn at_reserved(&self, words: &[&'static str]) -> Option<&'static str> {
         let c = self.peek()?;

@@ -385,3 +385,88 @@ fn malformed_braced_parameters_fail_only_when_expanded() {
     assert_eq!(parse("echo ${(j: :a").unwrap_err().kind, ErrorKind::Incomplete);
     assert_eq!(parse("echo ${").unwrap_err().kind, ErrorKind::Incomplete);
 }
+
+/// The program parsed batch by batch, as the analyzer reads a script.
+fn by_batches(src: &str) -> Result<Vec<Item>, ParseError> {
+    let mut b = Batches::new(src, Limits::default())?;
+    let mut items = Vec::new();
+    while let Some(l) = b.next_batch()? {
+        assert!(!l.items.is_empty(), "a batch holds commands: {src:?}");
+        items.extend(l.items);
+    }
+    Ok(items)
+}
+
+#[test]
+fn batches_end_at_lines_with_every_here_document_read() {
+    let src = "a <<X; b <<Y\none\nX\ntwo\nY\nc &\nd; e\n\nf";
+    let mut b = Batches::new(src, Limits::default()).expect("short");
+    let sizes: Vec<usize> = std::iter::from_fn(|| b.next_batch().expect("parses")).map(|l| l.items.len()).collect();
+    assert_eq!(sizes, [2, 1, 2, 1]);
+    assert_eq!(by_batches(src).expect("parses"), parse(src).expect("parses").body.items);
+    // Errors are the whole program's, wherever they are.
+    for bad in ["a\nb )\nc", "a\n;;", "a\nb <<X", "a\nif x; then\n", "a\n)"] {
+        assert_eq!(by_batches(bad), parse(bad).map(|s| s.body.items), "{bad:?}");
+        assert!(by_batches(bad).is_err(), "{bad:?}");
+    }
+}
+
+/// Pieces of shell text that end lines, open and close here-documents and lists.
+const BATCH_PIECES: &[&str] = &[
+    "a",
+    "b c",
+    " ",
+    "\n",
+    "\n\n",
+    ";",
+    "&",
+    "&&",
+    "||",
+    "|",
+    "#c\n",
+    "<<X",
+    "<<-Y",
+    "<<'X'",
+    "X\n",
+    "\tY\n",
+    "X",
+    "$(",
+    ")",
+    "(",
+    "{",
+    "}",
+    "if",
+    "then",
+    "fi",
+    "while",
+    "do",
+    "done",
+    "case x in",
+    "x)",
+    ";;",
+    "esac",
+    "\"",
+    "'",
+    "\\\n",
+    "f() {",
+    "`",
+    "=",
+    "$x",
+    "${",
+    "))",
+    "((",
+];
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig { cases: 2048, ..Default::default() })]
+
+    /// Batch by batch, a program parses to the same commands, or fails with the same
+    /// error, as parsed whole.
+    #[test]
+    fn batches_parse_what_the_whole_parses(
+        pieces in proptest::collection::vec(proptest::sample::select(BATCH_PIECES), 0..40)
+    ) {
+        let src = pieces.concat();
+        proptest::prop_assert_eq!(by_batches(&src), parse(&src).map(|s| s.body.items), "{:?}", src);
+    }
+}
