@@ -437,7 +437,9 @@ fn ifs_of(st: &State) -> String {
 /// gives for its pieces, without building them. `None` when the word expands anything;
 /// `Some(None)` when it is no field at all (empty and unquoted).
 fn literal_field(parts: &[Part]) -> Option<Option<Field>> {
-    let mut f = Field::default();
+    // Sized once: most words are one part.
+    let len = parts.iter().map(|p| if let Part::Lit(s) | Part::Quoted(s) = p { s.len() } else { 0 }).sum();
+    let mut f = Field { text: String::with_capacity(len), ..Field::default() };
     for p in parts {
         match p {
             Part::Lit(s) => {
