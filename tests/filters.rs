@@ -72,6 +72,28 @@ fn a_reader_that_goes_away_gives_the_command_a_broken_pipe() {
 }
 
 #[test]
+fn a_quiet_stream_releases_what_it_holds() {
+    use std::io::Read;
+    let env = TestEnv::new();
+    // A prompt without a newline, then a pause: the relay holds the partial line, then
+    // releases it once the stream is quiet, before the command goes on.
+    let mut child = env
+        .std_command(common::tako())
+        .args(["-c", "printf 'partial'; sleep 3; echo ' rest'"])
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("run");
+    let mut pipe = child.stdout.take().expect("stdout");
+    let mut first = [0u8; 64];
+    let n = pipe.read(&mut first).expect("read");
+    assert_eq!(&first[..n], b"partial", "released alone, while the command sleeps");
+    let mut rest = Vec::new();
+    pipe.read_to_end(&mut rest).expect("read");
+    assert_eq!(rest, b" rest\n");
+    assert_eq!(child.wait().expect("wait").code(), Some(0));
+}
+
+#[test]
 fn binary_output_passes_unmodified() {
     let env = TestEnv::new();
     let mut bytes: Vec<u8> = (0..=255u8).cycle().take(300_000).collect();

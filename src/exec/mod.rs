@@ -163,8 +163,9 @@ const GRACE: Duration = Duration::from_secs(2);
 /// well. A child that exits in that window is still reaped: its `SIGCHLD` may be
 /// lost, but the loop asks `try_wait` before every `sigwait`.
 ///
-/// Filtered streams are read by one thread each (so a child filling both never
-/// deadlocks), filtered with bounded memory and written to tako-exec's own stream.
+/// Filtered streams are read by one thread that polls them both (so a child filling
+/// both never deadlocks), filtered with bounded memory and written to tako-exec's own
+/// stream; a stream that comes in bulk gets threads of its own ([`pump`]).
 ///
 /// # Errors
 /// When the child cannot be started or waited for.
@@ -194,13 +195,14 @@ pub fn supervise(cmd: &mut Command, watch: Watch) -> std::io::Result<Ended> {
     // The target of signals tako-exec passes on: the child, or its whole group.
     let target = nix::unistd::Pid::from_raw(if own_group { -pid } else { pid });
     let stopped = std::sync::Arc::new(std::sync::Mutex::new(None::<Blocked>));
-    let mut pumps = Vec::new();
+    let mut streams = Vec::new();
     if let (Some(filter), Some(from)) = (watch.stdout, child.stdout.take()) {
-        pumps.push(pump(from, filter, std::io::stdout(), target, stopped.clone()));
+        streams.push(Relayed::new(std::os::fd::OwnedFd::from(from).into(), filter, Box::new(std::io::stdout())));
     }
     if let (Some(filter), Some(from)) = (watch.stderr, child.stderr.take()) {
-        pumps.push(pump(from, filter, std::io::stderr(), target, stopped.clone()));
+        streams.push(Relayed::new(std::os::fd::OwnedFd::from(from).into(), filter, Box::new(std::io::stderr())));
     }
+    let relayer = (!streams.is_empty()).then(|| relay(streams, target, stopped.clone()));
     let (cancel, timer) = match watch.timeout {
         Some(limit) => {
             let (tx, rx) = std::sync::mpsc::channel::<()>();
@@ -246,8 +248,8 @@ pub fn supervise(cmd: &mut Command, watch: Watch) -> std::io::Result<Ended> {
     // The command ended: stop the timer, then let the filters drain what is left.
     drop(cancel);
     let timed_out = timer.is_some_and(|t| t.join().unwrap_or(false));
-    for p in pumps {
-        let _ = p.join();
+    if let Some(r) = relayer {
+        let _ = r.join();
     }
     let blocked = stopped.lock().map(|b| b.clone()).unwrap_or(None);
     status.map(|status| Ended { status, timed_out, blocked })
@@ -262,6 +264,165 @@ const IDLE_ALL: u32 = 10;
 
 /// Chunks read ahead of the filter, at most.
 const AHEAD: usize = 4;
+
+/// Where a filtered stream's output goes.
+type Sink = Box<dyn std::io::Write + Send>;
+
+/// A filtered stream that [`relay`] reads itself.
+struct Relayed {
+    from: std::fs::File,
+    filter: Stream,
+    to: Sink,
+    /// Idle periods in a row (no data).
+    quiet: u32,
+    /// When the next idle period ends.
+    next_idle: std::time::Instant,
+}
+
+/// What became of a stream after a step of [`relay`].
+enum Step {
+    /// Still relayed here.
+    Open,
+    /// Ended (end of input, a write that failed, a filter that blocked).
+    Done,
+    /// Output comes in bulk: handed to [`pump`], which overlaps reading and filtering.
+    Bulk,
+}
+
+impl Relayed {
+    fn new(from: std::fs::File, filter: Stream, to: Sink) -> Self {
+        Self { from, filter, to, quiet: 0, next_idle: std::time::Instant::now() + IDLE }
+    }
+
+    /// Writes what the filter let out; `false` when the output is gone.
+    fn flush(&mut self, out: &mut Vec<u8>) -> bool {
+        if out.is_empty() {
+            return true;
+        }
+        let ok = self.to.write_all(out).and_then(|()| self.to.flush()).is_ok();
+        out.clear();
+        ok
+    }
+
+    /// Ends the command when the filter blocked the stream.
+    fn blocked(&self, target: nix::unistd::Pid, stopped: &std::sync::Mutex<Option<Blocked>>) -> bool {
+        let Some(b) = self.filter.blocked() else { return false };
+        if let Ok(mut s) = stopped.lock() {
+            *s = Some(b.clone());
+        }
+        let _ = nix::sys::signal::kill(target, nix::sys::signal::Signal::SIGTERM);
+        true
+    }
+
+    /// Reads what is there and relays it.
+    fn read(
+        &mut self,
+        buf: &mut [u8],
+        out: &mut Vec<u8>,
+        target: nix::unistd::Pid,
+        stopped: &std::sync::Mutex<Option<Blocked>>,
+    ) -> Step {
+        use std::io::Read;
+        let n = match self.from.read(buf) {
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => return Step::Open,
+            // Like the end: what the filter holds is released.
+            Err(_) => 0,
+        };
+        if n == 0 {
+            self.filter.finish(out);
+            let _ = self.flush(out);
+            return Step::Done;
+        }
+        self.quiet = 0;
+        self.next_idle = std::time::Instant::now() + IDLE;
+        self.filter.push(&buf[..n], out);
+        if !self.flush(out) || self.blocked(target, stopped) {
+            return Step::Done;
+        }
+        if n == buf.len() {
+            Step::Bulk
+        } else {
+            Step::Open
+        }
+    }
+
+    /// Releases what the filter holds once the stream has been quiet for a while.
+    fn idle(
+        &mut self,
+        now: std::time::Instant,
+        out: &mut Vec<u8>,
+        target: nix::unistd::Pid,
+        stopped: &std::sync::Mutex<Option<Blocked>>,
+    ) -> Step {
+        if now < self.next_idle {
+            return Step::Open;
+        }
+        self.quiet += 1;
+        self.next_idle = now + IDLE;
+        self.filter.idle(self.quiet >= IDLE_ALL, out);
+        if !self.flush(out) || self.blocked(target, stopped) {
+            return Step::Done;
+        }
+        Step::Open
+    }
+}
+
+/// Relays filtered streams on one thread of its own: it waits for any of them with
+/// `poll`, filters what arrives and writes it out, and releases held text after
+/// [`IDLE`] of quiet. Most commands print little, and a thread costs tens of
+/// microseconds to start, so two streams cost one thread instead of four. A stream
+/// whose reads come back full (output in bulk) is handed to [`pump`], whose reader
+/// thread overlaps reading with filtering.
+fn relay(
+    mut streams: Vec<Relayed>,
+    target: nix::unistd::Pid,
+    stopped: std::sync::Arc<std::sync::Mutex<Option<Blocked>>>,
+) -> std::thread::JoinHandle<()> {
+    use nix::poll::{poll, PollFd, PollFlags, PollTimeout};
+    use std::os::fd::AsFd;
+    std::thread::spawn(move || {
+        let mut buf = vec![0; CHUNK];
+        let mut out = Vec::with_capacity(CHUNK + 256);
+        let mut bulk = Vec::new();
+        while !streams.is_empty() {
+            let now = std::time::Instant::now();
+            let wait = streams.iter().map(|s| s.next_idle.saturating_duration_since(now)).min().unwrap_or(IDLE);
+            // Rounded up: poll counts milliseconds.
+            let ms = u16::try_from(wait.as_micros().div_ceil(1000)).unwrap_or(u16::MAX);
+            let ready: Vec<bool> = {
+                let mut fds: Vec<PollFd<'_>> =
+                    streams.iter().map(|s| PollFd::new(s.from.as_fd(), PollFlags::POLLIN)).collect();
+                match poll(&mut fds, PollTimeout::from(ms)) {
+                    Ok(_) => fds.iter().map(|f| f.revents().is_some_and(|r| !r.is_empty())).collect(),
+                    Err(nix::errno::Errno::EINTR) => vec![false; fds.len()],
+                    // Cannot happen with valid descriptors: reading tells what is wrong.
+                    Err(_) => vec![true; fds.len()],
+                }
+            };
+            let now = std::time::Instant::now();
+            let mut k = 0;
+            let mut kept = Vec::with_capacity(streams.len());
+            for mut s in streams.drain(..) {
+                let step = if ready[k] {
+                    s.read(&mut buf, &mut out, target, &stopped)
+                } else {
+                    s.idle(now, &mut out, target, &stopped)
+                };
+                k += 1;
+                match step {
+                    Step::Open => kept.push(s),
+                    Step::Done => {}
+                    Step::Bulk => bulk.push(pump(s.from, s.filter, s.to, target, stopped.clone())),
+                }
+            }
+            streams = kept;
+        }
+        for b in bulk {
+            let _ = b.join();
+        }
+    })
+}
 
 /// Relays `from` through `filter` to `to`, on two threads of its own: one reads the
 /// pipe, the other filters and writes, so that reading (a system call that copies and
