@@ -401,15 +401,13 @@ fn relay(
                 }
             };
             let now = std::time::Instant::now();
-            let mut k = 0;
             let mut kept = Vec::with_capacity(streams.len());
-            for mut s in streams.drain(..) {
-                let step = if ready[k] {
+            for (mut s, ready) in streams.drain(..).zip(ready) {
+                let step = if ready {
                     s.read(&mut buf, &mut out, target, &stopped)
                 } else {
                     s.idle(now, &mut out, target, &stopped)
                 };
-                k += 1;
                 match step {
                     Step::Open => kept.push(s),
                     Step::Done => {}
