@@ -2,7 +2,7 @@
 //! its top-level directories.
 
 use super::util::{deletions, is_remote};
-use super::{Cx, Guard, Hit};
+use super::{Cx, Guard, Hit, Programs};
 use crate::analyze::Invocation;
 use crate::paths::Place;
 use crate::policy::Decision;
@@ -45,6 +45,7 @@ Delete the specific files you mean, inside the workspace or a temporary director
         "rm -rf /etc/nginx/sites-enabled/old",
         "ls /",
     ],
+    programs: Programs::Any,
     on_invocation: Some(check),
     on_event: None,
 };

@@ -2,7 +2,7 @@
 //! tracks or cannot restore.
 
 use super::util::{deletions, is_build_output, is_remote};
-use super::{Cx, Guard, Hit};
+use super::{Cx, Guard, Hit, Programs};
 use crate::analyze::Invocation;
 use crate::paths::Place;
 use crate::policy::Decision;
@@ -69,6 +69,7 @@ what is untracked first.",
         "rm -rf t*",
         "rm -rf */debug",
     ],
+    programs: Programs::Any,
     on_invocation: Some(check),
     on_event: None,
 };
