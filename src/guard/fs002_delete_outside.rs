@@ -1,7 +1,7 @@
 //! FS002 delete-outside-workspace: deleting anything outside the workspace and the
 //! temporary directories, or a path that cannot be known.
 
-use super::util::{deletions, is_remote, remote_name};
+use super::util::{deletions, is_remote, remote_name, DELETERS};
 use super::{Cx, Guard, Hit, Programs};
 use crate::analyze::{Invocation, Via};
 use crate::paths::Place;
@@ -55,7 +55,7 @@ Work inside the workspace, or use a path under `/tmp` written out in full.",
         "find . -name '*.pyc' -delete",
         "parallel rm -- {} ::: build/a.o",
     ],
-    programs: Programs::Any,
+    programs: Programs::Only(&DELETERS),
     on_invocation: Some(check),
     on_event: None,
 };

@@ -1,7 +1,7 @@
 //! FS003 delete-workspace: deleting the whole workspace, its `.git`, or source that git
 //! tracks or cannot restore.
 
-use super::util::{deletions, is_build_output, is_remote};
+use super::util::{deletions, is_build_output, is_remote, DELETERS};
 use super::{Cx, Guard, Hit, Programs};
 use crate::analyze::Invocation;
 use crate::paths::Place;
@@ -69,7 +69,7 @@ what is untracked first.",
         "rm -rf t*",
         "rm -rf */debug",
     ],
-    programs: Programs::Any,
+    programs: Programs::Only(&DELETERS),
     on_invocation: Some(check),
     on_event: None,
 };

@@ -156,6 +156,9 @@ fn by_code_finds_codes_and_names() {
 const SHAPES: &[&str] = &[
     "prog",
     "prog -rf / ~ . ~/.ssh .git",
+    "prog -p / ~ /etc/x",
+    "prog / ~ -delete",
+    "prog ~ /dev/null",
     "prog -f -R -r -D -d -F -X -n -l -s -u root -Z -C -S -k -v",
     "prog delete destroy remove rm drop purge all --all --force --yes -y",
     "prog stop disable kill reset --hard --merge --abort",

@@ -114,6 +114,11 @@ pub(crate) struct Deletion {
     pub unresolved: bool,
 }
 
+/// The programs [`deletions`] finds deletions in (interpreter code that deletes is
+/// analyzed into a synthetic `rm`): for any other, it finds none.
+pub(crate) static DELETERS: NameSet =
+    NameSet::new(&["find", "grm", "mv", "rm", "rmdir", "shred", "srm", "unlink", "wipe"]);
+
 /// What an invocation deletes.
 pub(crate) fn deletions(inv: &Invocation, cx: &Cx<'_>) -> std::rc::Rc<Vec<Deletion>> {
     cx.memo(inv, |m| &mut m.deletions, || std::rc::Rc::new(compute_deletions(inv, cx)))
