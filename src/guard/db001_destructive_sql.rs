@@ -2,7 +2,8 @@
 //! clients, key-value stores, admin tools and framework tasks.
 
 use super::util::tool_name;
-use super::{Cx, Guard, Hit};
+use super::{Cx, Guard, Hit, Programs};
+use crate::analyze::model::NameSet;
 use crate::analyze::{Field, Invocation};
 use crate::policy::Decision;
 
@@ -51,9 +52,68 @@ Write a migration, use a disposable local database, or ask the operator to reset
         "git commit -m 'drop table users'",
         "mysql -e 'show databases'",
     ],
+    programs: Programs::Tools(&PROGRAMS),
     on_invocation: Some(check),
     on_event: None,
 };
+
+/// The programs [`check`] judges, as [`super::util::tool_name`] reads names.
+static PROGRAMS: NameSet = NameSet::new(&[
+    "alter",
+    "artisan",
+    "bin/rails",
+    "bq",
+    "clickhouse",
+    "clickhouse-client",
+    "cockroach",
+    "cqlsh",
+    "delete",
+    "django-admin",
+    "drop",
+    "dropdb",
+    "dropuser",
+    "duckdb",
+    "flushall",
+    "flushdb",
+    "grant",
+    "influx",
+    "isql",
+    "keydb-cli",
+    "litecli",
+    "manage.py",
+    "mariadb",
+    "memsql",
+    "mix",
+    "mongo",
+    "mongosh",
+    "mycli",
+    "mysql",
+    "mysqladmin",
+    "osql",
+    "pgcli",
+    "php",
+    "presto",
+    "prisma",
+    "psql",
+    "python",
+    "python3",
+    "rails",
+    "rake",
+    "redis-cli",
+    "sequelize",
+    "sequelize-cli",
+    "singlestore",
+    "snowsql",
+    "sqlcmd",
+    "sqlite",
+    "sqlite3",
+    "tidb",
+    "trino",
+    "truncate",
+    "update",
+    "usql",
+    "valkey-cli",
+]);
 
 fn check(inv: &Invocation, cx: &Cx<'_>) -> Option<Hit> {
     let name = tool_name(inv, cx)?;

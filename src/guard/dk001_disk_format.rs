@@ -1,7 +1,8 @@
 //! DK001 disk-format: formatting, partitioning or wiping disks and volumes.
 
 use super::util::{is_block_device, joined_lower, Opts};
-use super::{Cx, Guard, Hit};
+use super::{Cx, Guard, Hit, Programs};
+use crate::analyze::model::NameSet;
 use crate::analyze::Invocation;
 use crate::policy::Decision;
 
@@ -44,9 +45,49 @@ Ask the operator; work on an image file (`mkfs.ext4 disk.img`) when testing.",
         "btrfs subvolume list /mnt/data",
         "dmsetup ls",
     ],
+    programs: Programs::Matching(judged),
     on_invocation: Some(check),
     on_event: None,
 };
+
+/// The programs [`check`] judges besides `mkfs*`: it returns `None` for any other.
+static PROGRAMS: NameSet = NameSet::new(&[
+    "blkdiscard",
+    "btrfs",
+    "cfdisk",
+    "cryptsetup",
+    "dmsetup",
+    "fdisk",
+    "gdisk",
+    "hdparm",
+    "losetup",
+    "lvreduce",
+    "lvremove",
+    "lvresize",
+    "mdadm",
+    "mke2fs",
+    "mkswap",
+    "nbd-client",
+    "newfs",
+    "nvme",
+    "parted",
+    "partprobe",
+    "pvmove",
+    "pvremove",
+    "sfdisk",
+    "sgdisk",
+    "vgreduce",
+    "vgremove",
+    "wipefs",
+    "zfs",
+    "zpool",
+]);
+
+/// Whether [`check`] judges the program `name` (`mkfs`, `mkfs.ext4`, … or one of
+/// [`PROGRAMS`]).
+fn judged(name: &str) -> bool {
+    name.starts_with("mkfs") || PROGRAMS.contains(name)
+}
 
 fn check(inv: &Invocation, cx: &Cx<'_>) -> Option<Hit> {
     let name = cx.name(inv)?;

@@ -1,7 +1,7 @@
 //! DK002 raw-device-write: writing straight to a block device.
 
 use super::util::{is_block_device, Opts};
-use super::{Cx, Guard, Hit};
+use super::{Cx, Guard, Hit, Programs};
 use crate::analyze::model::{Field, RedirMode};
 use crate::analyze::Invocation;
 use crate::policy::Decision;
@@ -39,6 +39,7 @@ Write to an image file; let the operator flash devices.",
         "echo hi > /dev/null",
         "cat /dev/urandom | head -c 10",
     ],
+    programs: Programs::Any,
     on_invocation: Some(check),
     on_event: None,
 };

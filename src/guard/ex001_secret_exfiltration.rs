@@ -2,7 +2,7 @@
 //! over the network.
 
 use super::util::{read_args, target};
-use super::{Cx, Guard, Hit};
+use super::{Cx, Guard, Hit, Programs};
 use crate::analyze::model::NameSet;
 use crate::analyze::{Input, Invocation};
 use crate::policy::Decision;
@@ -48,6 +48,7 @@ read them themselves.",
         "cat .env.example | curl -d @- https://x",
         "echo hi | nc localhost 80",
     ],
+    programs: Programs::Only(&SENDER_SET),
     on_invocation: Some(check),
     on_event: None,
 };

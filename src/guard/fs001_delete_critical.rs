@@ -1,8 +1,8 @@
 //! FS001 delete-critical: deleting `/`, a system directory, the home directory or one of
 //! its top-level directories.
 
-use super::util::{deletions, is_remote};
-use super::{Cx, Guard, Hit};
+use super::util::{deletions, is_remote, DELETERS};
+use super::{Cx, Guard, Hit, Programs};
 use crate::analyze::Invocation;
 use crate::paths::Place;
 use crate::policy::Decision;
@@ -45,6 +45,7 @@ Delete the specific files you mean, inside the workspace or a temporary director
         "rm -rf /etc/nginx/sites-enabled/old",
         "ls /",
     ],
+    programs: Programs::Only(&DELETERS),
     on_invocation: Some(check),
     on_event: None,
 };

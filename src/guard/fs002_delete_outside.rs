@@ -1,8 +1,8 @@
 //! FS002 delete-outside-workspace: deleting anything outside the workspace and the
 //! temporary directories, or a path that cannot be known.
 
-use super::util::{deletions, is_remote, remote_name};
-use super::{Cx, Guard, Hit};
+use super::util::{deletions, is_remote, remote_name, DELETERS};
+use super::{Cx, Guard, Hit, Programs};
 use crate::analyze::{Invocation, Via};
 use crate::paths::Place;
 use crate::policy::Decision;
@@ -55,6 +55,7 @@ Work inside the workspace, or use a path under `/tmp` written out in full.",
         "find . -name '*.pyc' -delete",
         "parallel rm -- {} ::: build/a.o",
     ],
+    programs: Programs::Only(&DELETERS),
     on_invocation: Some(check),
     on_event: None,
 };

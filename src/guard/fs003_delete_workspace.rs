@@ -1,8 +1,8 @@
 //! FS003 delete-workspace: deleting the whole workspace, its `.git`, or source that git
 //! tracks or cannot restore.
 
-use super::util::{deletions, is_build_output, is_remote};
-use super::{Cx, Guard, Hit};
+use super::util::{deletions, is_build_output, is_remote, DELETERS};
+use super::{Cx, Guard, Hit, Programs};
 use crate::analyze::Invocation;
 use crate::paths::Place;
 use crate::policy::Decision;
@@ -69,6 +69,7 @@ what is untracked first.",
         "rm -rf t*",
         "rm -rf */debug",
     ],
+    programs: Programs::Only(&DELETERS),
     on_invocation: Some(check),
     on_event: None,
 };

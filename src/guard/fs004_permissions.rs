@@ -2,7 +2,8 @@
 //! directory, or making files outside the workspace world-writable.
 
 use super::util::{is_remote, target, Opts};
-use super::{Cx, Guard, Hit};
+use super::{Cx, Guard, Hit, Programs};
+use crate::analyze::model::NameSet;
 use crate::analyze::Invocation;
 use crate::paths::Place;
 use crate::policy::Decision;
@@ -41,9 +42,13 @@ Change permissions of the specific files in the workspace that need it.",
         "chmod -R 644 file_777",
         "chown me:me build/out",
     ],
+    programs: Programs::Only(&PROGRAMS),
     on_invocation: Some(check),
     on_event: None,
 };
+
+/// The programs [`check`] judges: it returns `None` for any other.
+static PROGRAMS: NameSet = NameSet::new(&["chgrp", "chmod", "chown"]);
 
 fn check(inv: &Invocation, cx: &Cx<'_>) -> Option<Hit> {
     let name = cx.name(inv)?;

@@ -2,7 +2,7 @@
 //! configuration, locally or on another host (`scp f host:/etc/`).
 
 use super::util::{is_block_device, is_remote, writes, Opts};
-use super::{Cx, Guard, Hit};
+use super::{Cx, Guard, Hit, Programs};
 use crate::analyze::Invocation;
 use crate::paths::Place;
 use crate::policy::Decision;
@@ -46,6 +46,7 @@ Write inside the workspace; ask the operator to change system configuration.",
         "cat /etc/hosts",
         "echo x 2>/dev/stderr",
     ],
+    programs: Programs::Any,
     on_invocation: Some(check),
     on_event: None,
 };

@@ -1,7 +1,8 @@
 //! FS006 sync-delete: mirroring tools told to delete at the destination (or the source).
 
 use super::util::{joined_lower, tool_name, Opts};
-use super::{Cx, Guard, Hit};
+use super::{Cx, Guard, Hit, Programs};
+use crate::analyze::model::NameSet;
 use crate::analyze::Invocation;
 use crate::policy::Decision;
 
@@ -38,9 +39,13 @@ Run it with `--dry-run` first and show the operator what would be deleted.",
         "aws s3 sync s3://a s3://b",
         "rclone copy /data remote:bucket",
     ],
+    programs: Programs::Tools(&PROGRAMS),
     on_invocation: Some(check),
     on_event: None,
 };
+
+/// The programs [`check`] judges, as [`super::util::tool_name`] reads names.
+static PROGRAMS: NameSet = NameSet::new(&["aws", "azcopy", "gsutil", "mc", "rclone", "rsync"]);
 
 fn check(inv: &Invocation, cx: &Cx<'_>) -> Option<Hit> {
     let name = tool_name(inv, cx)?;

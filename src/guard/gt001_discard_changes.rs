@@ -2,7 +2,7 @@
 //! working tree or the stash.
 
 use super::util::git_cmd;
-use super::{Cx, Guard, Hit};
+use super::{util, Cx, Guard, Hit, Programs};
 use crate::analyze::git::opt_matches;
 use crate::analyze::{Cwd, Field, Invocation};
 use crate::policy::Decision;
@@ -91,6 +91,7 @@ when the loss is intended.",
         "xargs -I{} git rm --cached -- {}",
         "git switch --create-$X x",
     ],
+    programs: Programs::Only(&util::GIT),
     on_invocation: Some(check),
     on_event: None,
 };

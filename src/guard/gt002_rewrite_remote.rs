@@ -1,7 +1,7 @@
 //! GT002 git-rewrite-remote: pushes that overwrite or delete history on a remote.
 
 use super::util::{git_cmd, protected_branch};
-use super::{Cx, Guard, Hit};
+use super::{util, Cx, Guard, Hit, Programs};
 use crate::analyze::Invocation;
 use crate::policy::Decision;
 
@@ -54,6 +54,7 @@ your own feature branch with the operator's approval.",
         "echo feature/x | xargs -I{} git push origin {}",
         "git push origin \"$(git branch --show-current)\"",
     ],
+    programs: Programs::Only(&util::GIT),
     on_invocation: Some(check),
     on_event: None,
 };

@@ -2,7 +2,7 @@
 //! rewriting the whole history.
 
 use super::util::git_cmd;
-use super::{Cx, Guard, Hit};
+use super::{util, Cx, Guard, Hit, Programs};
 use crate::analyze::{Field, Invocation};
 use crate::policy::Decision;
 
@@ -45,6 +45,7 @@ operator can approve a rewrite that is intended.",
         "git gc",
         "git log --oneline",
     ],
+    programs: Programs::Only(&util::GIT),
     on_invocation: Some(check),
     on_event: None,
 };

@@ -2,7 +2,7 @@
 //! `core.hooksPath`, `HUSKY=0`).
 
 use super::util::git_cmd;
-use super::{Cx, Guard, Hit};
+use super::{util, Cx, Guard, Hit, Programs};
 use crate::analyze::Invocation;
 use crate::policy::Decision;
 
@@ -49,6 +49,7 @@ skipped.",
         "xargs -I{} git add {}",
         "git merge \"$BRANCH\"",
     ],
+    programs: Programs::Only(&util::GIT),
     on_invocation: Some(check),
     on_event: None,
 };

@@ -2,7 +2,7 @@
 //! `!`, `core.sshCommand`, `core.fsmonitor`, pagers, filters, credential helpers).
 
 use super::util::git_cmd;
-use super::{Cx, Guard, Hit};
+use super::{util, Cx, Guard, Hit, Programs};
 use crate::analyze::git::runs_command;
 use crate::analyze::Invocation;
 use crate::policy::Decision;
@@ -32,6 +32,7 @@ code execution, which is how a prompt-injected agent plants a persistent backdoo
 Run the command directly instead of through git configuration.",
     matches: &["git config alias.st '!rm -rf ~'", "git config --global core.sshCommand 'ssh -i key'", "git -c core.fsmonitor='touch /tmp/x' status", "GIT_CONFIG_COUNT=1x git status", "git config core.pager 'less -R'", "GIT_CONFIG_COUNT=1 GIT_CONFIG_KEY_0=user.name git status", "GIT_SSH_COMMAND=./helper git fetch", "GIT_SSH=./x git push origin main", "git -c core.sshCommand=./h clone example:repo"],
     not_matches: &["git config user.name 'A B'", "git config --get alias.st", "git -c user.name=x commit -m y", "git config alias.st status", "GIT_CONFIG_COUNT=1 GIT_CONFIG_KEY_0=user.name GIT_CONFIG_VALUE_0='' git status", "GIT_CONFIG_COUNT=0 GIT_CONFIG_KEY_0=alias.nuke GIT_CONFIG_VALUE_0=reset git status", "git -c core.sshCommand=./helper status", "GIT_SSH_COMMAND='ssh -v' git log"],
+    programs: Programs::Only(&util::GIT),
     on_invocation: Some(check),
     on_event: None,
 };

@@ -1,7 +1,8 @@
 //! IN001 iac-destroy: infrastructure-as-code tools destroying or applying without review.
 
 use super::util::tool_name;
-use super::{Cx, Guard, Hit};
+use super::{Cx, Guard, Hit, Programs};
+use crate::analyze::model::NameSet;
 use crate::analyze::{Field, Invocation};
 use crate::policy::Decision;
 
@@ -40,9 +41,27 @@ Run `terraform plan` and show it; the operator applies or approves.",
         "cdk synth",
         "terraform fmt",
     ],
+    programs: Programs::Tools(&PROGRAMS),
     on_invocation: Some(check),
     on_event: None,
 };
+
+/// The programs [`check`] judges, as [`super::util::tool_name`] reads names.
+static PROGRAMS: NameSet = NameSet::new(&[
+    "cdk",
+    "cdktf",
+    "cloudformation",
+    "copilot",
+    "eksctl",
+    "pulumi",
+    "sam",
+    "serverless",
+    "sls",
+    "terraform",
+    "terraform.exe",
+    "terragrunt",
+    "tofu",
+]);
 
 fn check(inv: &Invocation, cx: &Cx<'_>) -> Option<Hit> {
     let name = tool_name(inv, cx)?;

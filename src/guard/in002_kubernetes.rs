@@ -1,7 +1,8 @@
 //! IN002 kubernetes-destructive: deleting namespaces, nodes or everything in a cluster;
 //! deletions, drains and uninstalls of workloads.
 
-use super::{Cx, Guard, Hit};
+use super::{Cx, Guard, Hit, Programs};
+use crate::analyze::model::NameSet;
 use crate::analyze::{Field, Invocation};
 use crate::policy::Decision;
 
@@ -41,9 +42,13 @@ destructive changes.",
         "helm list",
         "kubectl describe ns prod",
     ],
+    programs: Programs::Only(&PROGRAMS),
     on_invocation: Some(check),
     on_event: None,
 };
+
+/// The programs [`check`] judges: it returns `None` for any other.
+static PROGRAMS: NameSet = NameSet::new(&["helm", "k3s", "kubecolor", "kubectl", "microk8s", "oc"]);
 
 fn check(inv: &Invocation, cx: &Cx<'_>) -> Option<Hit> {
     let name = cx.name(inv)?;

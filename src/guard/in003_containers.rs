@@ -1,7 +1,8 @@
 //! IN003 containers-destructive: pruning, force-removing, killing and stopping
 //! containers, images and volumes.
 
-use super::{Cx, Guard, Hit};
+use super::{Cx, Guard, Hit, Programs};
+use crate::analyze::model::NameSet;
 use crate::analyze::{Field, Invocation};
 use crate::policy::Decision;
 
@@ -41,9 +42,13 @@ Remove the specific container (`docker rm NAME` without `-f`) or image you creat
         "docker compose down",
         "docker volume ls",
     ],
+    programs: Programs::Only(&PROGRAMS),
     on_invocation: Some(check),
     on_event: None,
 };
+
+/// The programs [`check`] judges: it returns `None` for any other.
+static PROGRAMS: NameSet = NameSet::new(&["docker", "docker-compose", "nerdctl", "podman", "podman-compose"]);
 
 fn check(inv: &Invocation, cx: &Cx<'_>) -> Option<Hit> {
     let name = cx.name(inv)?;

@@ -2,7 +2,7 @@
 //! (storage, secrets, queues, backups, CDNs, CI, feature flags, payments, …).
 
 use super::util::tool_name;
-use super::{Cx, Guard, Hit};
+use super::{Cx, Guard, Hit, Programs};
 use crate::analyze::model::NameSet;
 use crate::analyze::{Field, Invocation};
 use crate::policy::Decision;
@@ -64,6 +64,7 @@ deletions.",
         "aws s3 rm s3://b/x --dryrun",
         "doppler run -- npm start",
     ],
+    programs: Programs::Matching(may_hit),
     on_invocation: Some(check),
     on_event: None,
 };
@@ -240,13 +241,22 @@ fn destructive_word(w: &str) -> bool {
     parts.len() > 1 && parts.iter().any(|p| VERBS.contains(p) && *p != "break")
 }
 
-fn check(inv: &Invocation, cx: &Cx<'_>) -> Option<Hit> {
-    let name = tool_name(inv, cx)?;
-    let name = name.strip_suffix(".jar").unwrap_or(&name);
+/// The client a tool name ([`tool_name`]) stands for, if this guard reads its
+/// subcommands: `vault`, `vault.jar` and `vault.sh` are `vault`; any `kafka-*` tool.
+fn client(tool: &str) -> Option<&str> {
+    let name = tool.strip_suffix(".jar").unwrap_or(tool);
     let name = name.strip_suffix(".sh").unwrap_or(name);
-    if !name.starts_with("kafka-") && !CLIENT_SET.contains(name) {
-        return None;
-    }
+    (name.starts_with("kafka-") || CLIENT_SET.contains(name)).then_some(name)
+}
+
+/// Whether [`check`] may judge the program `name`: when it may be a [`client`].
+fn may_hit(name: &str) -> bool {
+    super::util::may_be_tool(name, |t| client(t).is_some())
+}
+
+fn check(inv: &Invocation, cx: &Cx<'_>) -> Option<Hit> {
+    let tool = tool_name(inv, cx)?;
+    let name = client(&tool)?;
     let args = inv.args();
     let known: Vec<&str> = args.iter().filter_map(Field::as_known).collect();
     if known.iter().any(|a| {

@@ -1,7 +1,8 @@
 //! IN005 http-destructive: HTTP requests that delete or destroy through an API (`curl -X
 //! DELETE`, `POST …/_delete_by_query`, GraphQL delete mutations, `gh api -X DELETE`).
 
-use super::{Cx, Guard, Hit};
+use super::{Cx, Guard, Hit, Programs};
+use crate::analyze::model::NameSet;
 use crate::analyze::{Field, Invocation};
 use crate::policy::Decision;
 
@@ -44,9 +45,14 @@ Use GET requests to inspect; the operator runs deletions.",
         "curl -X GET http://localhost:9200/_cat/indices",
         "wget https://x/delete-me.txt",
     ],
+    programs: Programs::Only(&PROGRAMS),
     on_invocation: Some(check),
     on_event: None,
 };
+
+/// The programs [`check`] judges: it returns `None` for any other.
+static PROGRAMS: NameSet =
+    NameSet::new(&["curl", "curlie", "gh", "glab", "http", "httpie", "https", "wget", "xh", "xhs"]);
 
 const DELETE_PATHS: &[&str] = &[
     "_delete_by_query",

@@ -13,9 +13,16 @@
 //!   (`tool rm -rf /`) is never denied on that basis alone: its hits are capped at
 //!   `ask`, since the program may not run its arguments at all.
 //! - Codes are unique and never reused ([`tests`] checks the catalog).
+//! - A guard declares the programs it can hit on ([`Guard::programs`]); [`run`] calls
+//!   it for no other invocation. A declaration narrower than [`Programs::Any`] is a
+//!   promise that the guard returns `None` for every other program name and for an
+//!   invocation whose name is not known, so skipping it changes no decision, reason or
+//!   order of reasons ([`tests`] checks the promise on every example and on every name
+//!   the guards mention).
 
 use std::cell::{OnceCell, RefCell};
 
+use crate::analyze::model::NameSet;
 use crate::analyze::{Analysis, Event, Invocation, Via};
 use crate::context::Context;
 use crate::policy::{Decision, Layer, Reason};
@@ -249,10 +256,45 @@ pub struct Guard {
     pub matches: &'static [&'static str],
     /// Commands it must not match.
     pub not_matches: &'static [&'static str],
+    /// The programs `on_invocation` can hit on: [`run`] skips the guard for others.
+    pub(crate) programs: Programs,
     /// Judges one invocation.
     pub on_invocation: Option<fn(&Invocation, &Cx<'_>) -> Option<Hit>>,
     /// Judges one analyzer event.
     pub on_event: Option<fn(&Event, &Cx<'_>) -> Option<Hit>>,
+}
+
+/// Which invocations a guard can hit on, by program name ([`Cx::name`]).
+///
+/// Anything narrower than [`Programs::Any`] promises that the guard returns `None` for
+/// every invocation it does not admit, including one whose program name is not known
+/// (an unknown `argv[0]`, an empty `argv`). When in doubt, `Any`.
+#[derive(Clone, Copy)]
+pub(crate) enum Programs {
+    /// Every invocation: the guard judges effects any program can have (what it reads,
+    /// writes or deletes, its redirections), its environment or its words.
+    Any,
+    /// Invocations of these programs only.
+    Only(&'static NameSet),
+    /// Invocations of these programs as [`util::tool_name`] reads names: `NAME.sh`
+    /// counts as `NAME`, and `java` may run any of them (`java -jar NAME.jar`).
+    Tools(&'static NameSet),
+    /// Invocations whose program name passes the test (names matched by pattern:
+    /// `mkfs.*`, `kafka-*`).
+    Matching(fn(&str) -> bool),
+}
+
+impl Programs {
+    /// Whether an invocation whose program name is `name` may be hit.
+    pub(crate) fn admits(self, name: Option<&str>) -> bool {
+        match (self, name) {
+            (Self::Any, _) => true,
+            (_, None) => false,
+            (Self::Only(set), Some(n)) => set.contains(n),
+            (Self::Tools(set), Some(n)) => util::may_be_tool(n, |t| set.contains(t)),
+            (Self::Matching(test), Some(n)) => test(n),
+        }
+    }
 }
 
 /// The catalog, in code order.
@@ -311,6 +353,15 @@ pub fn by_code(code: &str) -> Option<&'static Guard> {
 /// judged (`None` for analyzer events).
 #[must_use]
 pub fn run(analysis: &Analysis, ctx: &Context) -> Vec<(Option<usize>, Reason)> {
+    judge(analysis, ctx, judges_of)
+}
+
+/// [`run`], with the guards that judge invocations of a program chosen by `judges_of`.
+fn judge(
+    analysis: &Analysis,
+    ctx: &Context,
+    judges_of: fn(Option<&str>) -> Vec<&'static Guard>,
+) -> Vec<(Option<usize>, Reason)> {
     let cx = Cx::judging(ctx, &analysis.invocations);
     let mut out = Vec::new();
     // When the analysis ran out of budget the decision is already a deny (OP003); the
@@ -318,9 +369,17 @@ pub fn run(analysis: &Analysis, ctx: &Context) -> Vec<(Option<usize>, Reason)> {
     // time.
     let exhausted = analysis.events.iter().any(|e| matches!(e, Event::Budget { .. }));
     let judged = if exhausted { analysis.invocations.len().min(1_000) } else { analysis.invocations.len() };
+    // The guards each program name admits, worked out once per name: a script runs the
+    // same few programs over and over.
+    let unnamed = judges_of(None);
+    let mut by_name: foldhash::HashMap<&str, Vec<&Guard>> = foldhash::HashMap::default();
     for (i, inv) in analysis.invocations[..judged].iter().enumerate() {
         let maybe = inv.via.iter().find_map(|v| if let Via::MaybeWrapper(w) = v { Some(w.clone()) } else { None });
-        for g in GUARDS {
+        let judges = match cx.names.get(i).and_then(Option::as_deref) {
+            Some(name) => by_name.entry(name).or_insert_with(|| judges_of(Some(name))),
+            None => &unnamed,
+        };
+        for g in judges.iter().copied() {
             let Some(f) = g.on_invocation else { continue };
             if let Some(mut hit) = f(inv, &cx) {
                 if let Some(w) = &maybe {
@@ -347,6 +406,12 @@ pub fn run(analysis: &Analysis, ctx: &Context) -> Vec<(Option<usize>, Reason)> {
         }
     }
     out
+}
+
+/// The guards that judge invocations of the program `name` (`None`: a name not known),
+/// in code order.
+fn judges_of(name: Option<&str>) -> Vec<&'static Guard> {
+    GUARDS.iter().copied().filter(|g| g.on_invocation.is_some() && g.programs.admits(name)).collect()
 }
 
 fn reason(g: &Guard, hit: Hit, command: String) -> Reason {

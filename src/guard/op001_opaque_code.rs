@@ -1,7 +1,7 @@
 //! OP001 opaque-code: code that runs but cannot be known before it runs (`eval "$X"`,
 //! `bash -c "$CMD"`, a command name computed at run time, an unreadable script).
 
-use super::{Cx, Guard, Hit};
+use super::{Cx, Guard, Hit, Programs};
 use crate::analyze::Event;
 use crate::policy::Decision;
 
@@ -73,6 +73,7 @@ value can be seen.",
         "cat t.sh && sh t.sh",
         "echo \"echo hi\" > t.sh && sh t.sh",
     ],
+    programs: Programs::Any,
     on_invocation: None,
     on_event: Some(check),
 };

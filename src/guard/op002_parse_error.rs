@@ -1,7 +1,7 @@
 //! OP002 parse-error: text that is not valid shell, at the top level or nested
 //! (`bash -c '…'`, `eval '…'`).
 
-use super::{Cx, Guard, Hit};
+use super::{Cx, Guard, Hit, Programs};
 use crate::analyze::Event;
 use crate::policy::Decision;
 
@@ -25,6 +25,7 @@ Fix the quoting. Use single quotes for literal text, and a here-document for lon
 scripts.",
     matches: &["echo 'unterminated", "bash -c 'echo \"x'", "eval 'if then'", "ls $(", "git reset --hard 'unterminated"],
     not_matches: &["echo 'ok'", "bash -c 'echo ok'", "eval 'echo ok'", "echo \"it's fine\""],
+    programs: Programs::Any,
     on_invocation: None,
     on_event: Some(check),
 };

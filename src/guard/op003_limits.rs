@@ -1,6 +1,6 @@
 //! OP003 analysis-limits: nesting deeper than the bound, or more work than the budget.
 
-use super::{Cx, Guard, Hit};
+use super::{Cx, Guard, Hit, Programs};
 use crate::analyze::Event;
 use crate::policy::Decision;
 
@@ -28,6 +28,7 @@ Flatten the command: fewer layers of shells, or a script file.",
         "f0() { :; }; f1() { f0; f0; f0; f0; f0; f0; f0; f0; f0; f0; f0; f0; f0; f0; f0; f0; f0; f0; f0; f0; f0; f0; f0; f0; f0; f0; f0; f0; f0; f0; f0; f0; }; f2() { f1; f1; f1; f1; f1; f1; f1; f1; f1; f1; f1; f1; f1; f1; f1; f1; f1; f1; f1; f1; f1; f1; f1; f1; f1; f1; f1; f1; f1; f1; f1; f1; }; f3() { f2; f2; f2; f2; f2; f2; f2; f2; f2; f2; f2; f2; f2; f2; f2; f2; f2; f2; f2; f2; f2; f2; f2; f2; f2; f2; f2; f2; f2; f2; f2; f2; }; f3",
     ],
     not_matches: &["bash -c 'bash -c \"echo hi\"'", "for i in 1 2 3; do echo $i; done", "f() { echo; }; f; f; f"],
+    programs: Programs::Any,
     on_invocation: None,
     on_event: Some(check),
 };

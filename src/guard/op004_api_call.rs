@@ -1,7 +1,7 @@
 //! OP004 destructive-api-call: interpreter code that calls a destructive method of a
 //! service API (`client.deleteIndex(…)`, `s3.delete_bucket(…)`).
 
-use super::{Cx, Guard, Hit};
+use super::{Cx, Guard, Hit, Programs};
 use crate::analyze::Event;
 use crate::policy::Decision;
 
@@ -33,6 +33,7 @@ Use the service's CLI or console with the operator's approval.",
         "python3 -c \"import boto3; print(boto3.client('s3').list_buckets())\"",
         "python3 -c \"d = {}; d.pop('x', None)\"",
     ],
+    programs: Programs::Any,
     on_invocation: None,
     on_event: Some(check),
 };

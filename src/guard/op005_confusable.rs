@@ -2,7 +2,7 @@
 //! are: invisible or bidi characters, Unicode dashes posing as option dashes, and
 //! command names that mix Latin with look-alike Cyrillic or Greek letters.
 
-use super::{Cx, Guard, Hit};
+use super::{Cx, Guard, Hit, Programs};
 use crate::analyze::Invocation;
 use crate::policy::Decision;
 use crate::term::{is_invisible, sanitize};
@@ -34,6 +34,7 @@ Write commands in plain ASCII; put non-ASCII text in quoted data, where it is fi
         "echo a\u{202E}b",
     ],
     not_matches: &["echo 'héllo wörld'", "cat 日本語.txt", "git commit -m 'naïve café — done'", "echo Привет"],
+    programs: Programs::Any,
     on_invocation: Some(check),
     on_event: None,
 };

@@ -1,7 +1,7 @@
 //! OP006 env-code-injection: environment variables that make a program load or run code
 //! it was not asked to (`LD_PRELOAD`, `NODE_OPTIONS=--require`, `PERL5OPT`, …).
 
-use super::{Cx, Guard, Hit};
+use super::{Cx, Guard, Hit, Programs};
 use crate::analyze::{Field, Invocation, CODE_LOADING_VARS};
 use crate::policy::Decision;
 
@@ -40,6 +40,7 @@ operator set the environment.",
         "PYTHONPATH=src pytest",
         "RUBYOPT=-W0 ruby app.rb",
     ],
+    programs: Programs::Any,
     on_invocation: Some(check),
     on_event: None,
 };

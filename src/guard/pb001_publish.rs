@@ -1,7 +1,8 @@
 //! PB001 publish-packages: publishing, yanking or pushing packages and images to
 //! registries, and removing system packages.
 
-use super::{Cx, Guard, Hit};
+use super::{Cx, Guard, Hit, Programs};
+use crate::analyze::model::NameSet;
 use crate::analyze::{Field, Invocation};
 use crate::policy::Decision;
 
@@ -48,9 +49,18 @@ Build and test locally (`--dry-run`, `npm pack`); the operator publishes.",
         "apt list --installed",
         "npm uninstall left-pad",
     ],
+    programs: Programs::Only(&PROGRAMS),
     on_invocation: Some(check),
     on_event: None,
 };
+
+/// The programs [`check`] judges: it returns `None` for any other.
+static PROGRAMS: NameSet = NameSet::new(&[
+    "anaconda", "apk", "apt", "apt-get", "aptitude", "brew", "buildah", "bun", "cargo", "conda", "dart", "dnf",
+    "docker", "dotnet", "flatpak", "flit", "flutter", "gem", "gh", "gradle", "gradlew", "hatch", "helm", "maturin",
+    "mix", "mvn", "mvnw", "npm", "nuget", "ovsx", "pacman", "pdm", "pip", "pip3", "pipx", "pnpm", "podman", "poetry",
+    "port", "snap", "twine", "uv", "vsce", "yarn", "yum", "zypper",
+]);
 
 fn check(inv: &Invocation, cx: &Cx<'_>) -> Option<Hit> {
     let name = cx.name(inv)?;

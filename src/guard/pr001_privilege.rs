@@ -1,7 +1,8 @@
 //! PR001 privilege-escalation: running commands as root or another user.
 
 use super::util::Opts;
-use super::{Cx, Guard, Hit};
+use super::{Cx, Guard, Hit, Programs};
+use crate::analyze::model::NameSet;
 use crate::analyze::Invocation;
 use crate::policy::Decision;
 
@@ -27,9 +28,14 @@ sudo's cached credentials let the next command escalate without a password.
 Run the command without privileges, or ask the operator to run it.",
     matches: &["sudo ls -la", "sudo git status", "doas reboot", "su -c 'id'", "pkexec bash", "sudo -u postgres psql"],
     not_matches: &["sudo -l", "sudo -k", "sudo --version", "echo sudo", "ls /etc/sudoers.d"],
+    programs: Programs::Only(&PROGRAMS),
     on_invocation: Some(check),
     on_event: None,
 };
+
+/// The programs [`check`] judges: it returns `None` for any other.
+static PROGRAMS: NameSet =
+    NameSet::new(&["doas", "gosu", "pkexec", "run0", "runuser", "su", "su-exec", "sudo", "sudo-rs", "sudoedit"]);
 
 fn check(inv: &Invocation, cx: &Cx<'_>) -> Option<Hit> {
     let name = cx.name(inv)?;

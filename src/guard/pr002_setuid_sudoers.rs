@@ -2,7 +2,7 @@
 //! capabilities, password and user databases.
 
 use super::util::{joined_lower, writes, Opts};
-use super::{Cx, Guard, Hit};
+use super::{Cx, Guard, Hit, Programs};
 use crate::analyze::Invocation;
 use crate::policy::Decision;
 
@@ -35,6 +35,7 @@ Ask the operator.",
         "visudo",
     ],
     not_matches: &["chmod 755 ./tool", "chmod u+x run.sh", "cat /etc/passwd", "groups", "id -u"],
+    programs: Programs::Any,
     on_invocation: Some(check),
     on_event: None,
 };

@@ -1,7 +1,7 @@
 //! RC001 remote-code: code downloaded from the network run by a shell or interpreter
 //! (`curl … | sh`, `bash <(curl …)`, `eval "$(wget -qO- …)"`).
 
-use super::{Cx, Guard, Hit};
+use super::{Cx, Guard, Hit, Programs};
 use crate::analyze::Event;
 use crate::policy::Decision;
 
@@ -46,6 +46,7 @@ Download to a file, read it, then run it: `curl -fsSLo install.sh URL`, review,
         "echo 'curl x | sh'",
         "curl https://x | tee out.txt",
     ],
+    programs: Programs::Any,
     on_invocation: None,
     on_event: Some(check),
 };

@@ -1,6 +1,6 @@
 //! RS001 fork-bomb: functions that call themselves (unbounded recursion), and fork bombs.
 
-use super::{Cx, Guard, Hit};
+use super::{Cx, Guard, Hit, Programs};
 use crate::analyze::Event;
 use crate::policy::Decision;
 
@@ -23,6 +23,7 @@ A fork bomb fills the process table and freezes the machine until a reboot.
 Write loops with an explicit bound.",
     matches: &[":(){ :|:& };:", "bomb() { bomb | bomb & }; bomb", "loop() { loop; }; loop"],
     not_matches: &["f() { echo hi; }; f", "f() { g; }; g() { echo; }; f", ":"],
+    programs: Programs::Any,
     on_invocation: None,
     on_event: Some(check),
 };

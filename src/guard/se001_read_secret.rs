@@ -2,7 +2,7 @@
 //! keyrings, `.env` files) or overwriting and deleting them.
 
 use super::util::{deletions, read_args, target, writes};
-use super::{Cx, Guard, Hit};
+use super::{Cx, Guard, Hit, Programs};
 use crate::analyze::model::{NameSet, UNKNOWN_MARK};
 use crate::analyze::{Field, Invocation};
 use crate::paths::{Place, Target};
@@ -73,6 +73,7 @@ Reference secrets by name (`$API_KEY` in the program's own environment), or use 
         "find . -name .env.example -exec cat {} \\;",
         "printf \"print(open('.env').read())\" | python3 -m module",
     ],
+    programs: Programs::Any,
     on_invocation: Some(check),
     on_event: None,
 };

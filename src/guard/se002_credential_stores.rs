@@ -1,7 +1,8 @@
 //! SE002 credential-store-change: removing keys, identities or trusted host keys from
 //! the operator's credential stores (ssh-agent, known_hosts, GnuPG, keychains).
 
-use super::{Cx, Guard, Hit};
+use super::{Cx, Guard, Hit, Programs};
+use crate::analyze::model::NameSet;
 use crate::analyze::{Field, Invocation};
 use crate::policy::Decision;
 
@@ -42,9 +43,13 @@ Leave the operator's keys alone; ask them to rotate or remove credentials themse
         "gpg --list-keys",
         "git credential fill",
     ],
+    programs: Programs::Only(&PROGRAMS),
     on_invocation: Some(check),
     on_event: None,
 };
+
+/// The programs [`check`] judges: it returns `None` for any other.
+static PROGRAMS: NameSet = NameSet::new(&["git", "gpg", "gpg2", "security", "ssh-add", "ssh-keygen"]);
 
 fn check(inv: &Invocation, cx: &Cx<'_>) -> Option<Hit> {
     let name = cx.name(inv)?;

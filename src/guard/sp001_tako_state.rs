@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use super::util::{deletions, git_cmd, glob_targets, read_args, target, writes, Opts};
-use super::{Cx, Guard, Hit};
+use super::{Cx, Guard, Hit, Programs};
 use crate::analyze::Invocation;
 use crate::paths::{Place, Target};
 use crate::policy::Decision;
@@ -51,6 +51,7 @@ terminal.",
         "tako-exec check -- ls",
         "cat .git/HEAD",
     ],
+    programs: Programs::Any,
     on_invocation: Some(check),
     on_event: None,
 };

@@ -1,7 +1,7 @@
 //! SP002 disable-tako: killing tako-exec, or replacing or unsetting the shell it guards
 //! (`SHELL`, `TAKO_*` variables).
 
-use super::{Cx, Guard, Hit};
+use super::{Cx, Guard, Hit, Programs};
 use crate::analyze::{Field, Invocation};
 use crate::policy::Decision;
 
@@ -46,6 +46,7 @@ Leave the shell configuration to the operator.",
         "env FOO=1 make",
         "printenv TAKO_SHELL",
     ],
+    programs: Programs::Any,
     on_invocation: Some(check),
     on_event: None,
 };

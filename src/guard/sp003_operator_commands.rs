@@ -1,7 +1,8 @@
 //! SP003 operator-commands: the agent running tako-exec's operator commands (`approve`,
 //! `deny`, `resume`, `policy accept`, `init --force`, `hooks install|uninstall`).
 
-use super::{Cx, Guard, Hit};
+use super::{Cx, Guard, Hit, Programs};
+use crate::analyze::model::NameSet;
 use crate::analyze::Invocation;
 use crate::policy::Decision;
 
@@ -56,9 +57,13 @@ Ask the operator; they run the command at their own terminal.",
         "tako-exec -c 'echo approve'",
         "echo tako-exec approve",
     ],
+    programs: Programs::Only(&PROGRAMS),
     on_invocation: Some(check),
     on_event: None,
 };
+
+/// The programs [`check`] judges: it returns `None` for any other.
+static PROGRAMS: NameSet = NameSet::new(&["tako-exec"]);
 
 /// The operator commands, with the words that make a command one (`None`: always;
 /// `Some(words)`: when any later argument is one of them, or cannot be known).

@@ -1,7 +1,8 @@
 //! SY001 power-state: shutting down, rebooting, halting or suspending the machine.
 
 use super::util::{is_remote, remote_name};
-use super::{Cx, Guard, Hit};
+use super::{Cx, Guard, Hit, Programs};
+use crate::analyze::model::NameSet;
 use crate::analyze::{Field, Invocation};
 use crate::policy::Decision;
 
@@ -26,9 +27,26 @@ unsaved work lost. No coding task needs it.
 Ask the operator to restart the machine.",
     matches: &["shutdown -h now", "sudo reboot", "systemctl poweroff", "init 0", "halt -f", "ssh prod reboot"],
     not_matches: &["shutdown -c", "systemctl status nginx", "echo reboot", "init --help", "git init"],
+    programs: Programs::Only(&PROGRAMS),
     on_invocation: Some(check),
     on_event: None,
 };
+
+/// The programs [`check`] judges: it returns `None` for any other.
+static PROGRAMS: NameSet = NameSet::new(&[
+    "halt",
+    "init",
+    "kexec",
+    "loginctl",
+    "pm-hibernate",
+    "pm-suspend",
+    "poweroff",
+    "reboot",
+    "shutdown",
+    "systemctl",
+    "systemd-halt",
+    "telinit",
+]);
 
 fn check(inv: &Invocation, cx: &Cx<'_>) -> Option<Hit> {
     let name = cx.name(inv)?;

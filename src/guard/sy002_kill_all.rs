@@ -2,7 +2,8 @@
 //! a user's processes.
 
 use super::util::Opts;
-use super::{Cx, Guard, Hit};
+use super::{Cx, Guard, Hit, Programs};
+use crate::analyze::model::NameSet;
 use crate::analyze::Invocation;
 use crate::policy::Decision;
 
@@ -26,9 +27,13 @@ with root, the machine.
 Kill the specific process by PID or exact name.",
     matches: &["kill -9 -1", "kill -- -1", "kill -KILL -1", "kill 1", "killall5 -9", "pkill -u root", "pkill -9 -f ."],
     not_matches: &["kill -9 1234", "kill %1", "pkill -f 'node server.js'", "killall node", "kill -l"],
+    programs: Programs::Only(&PROGRAMS),
     on_invocation: Some(check),
     on_event: None,
 };
+
+/// The programs [`check`] judges: it returns `None` for any other.
+static PROGRAMS: NameSet = NameSet::new(&["kill", "killall", "killall5", "pkill"]);
 
 fn check(inv: &Invocation, cx: &Cx<'_>) -> Option<Hit> {
     let name = cx.name(inv)?;

@@ -1,6 +1,7 @@
 //! SY003 stop-services: stopping, disabling or masking system services and servers.
 
-use super::{Cx, Guard, Hit};
+use super::{Cx, Guard, Hit, Programs};
+use crate::analyze::model::NameSet;
 use crate::analyze::{Field, Invocation};
 use crate::policy::Decision;
 
@@ -40,9 +41,27 @@ Check status (`systemctl status`), or ask the operator to restart the service.",
         "echo 'show stat' | socat stdio /var/run/haproxy.sock",
         "systemctl restart --user app",
     ],
+    programs: Programs::Only(&PROGRAMS),
     on_invocation: Some(check),
     on_event: None,
 };
+
+/// The programs [`check`] judges: it returns `None` for any other.
+static PROGRAMS: NameSet = NameSet::new(&[
+    "apache2ctl",
+    "apachectl",
+    "haproxy",
+    "httpd",
+    "launchctl",
+    "nc",
+    "ncat",
+    "nginx",
+    "openresty",
+    "rc-service",
+    "service",
+    "socat",
+    "systemctl",
+]);
 
 fn check(inv: &Invocation, cx: &Cx<'_>) -> Option<Hit> {
     let name = cx.name(inv)?;

@@ -1,6 +1,7 @@
 //! SY004 firewall-off: flushing or disabling the firewall and mandatory access control.
 
-use super::{Cx, Guard, Hit};
+use super::{Cx, Guard, Hit, Programs};
+use crate::analyze::model::NameSet;
 use crate::analyze::{Field, Invocation};
 use crate::policy::Decision;
 
@@ -39,9 +40,27 @@ Add the specific rule you need, and leave the rest to the operator.",
         "nft list ruleset",
         "ufw allow 22",
     ],
+    programs: Programs::Only(&PROGRAMS),
     on_invocation: Some(check),
     on_event: None,
 };
+
+/// The programs [`check`] judges: it returns `None` for any other.
+static PROGRAMS: NameSet = NameSet::new(&[
+    "aa-disable",
+    "aa-teardown",
+    "arptables",
+    "ebtables",
+    "firewall-cmd",
+    "ip6tables",
+    "iptables",
+    "iptables-legacy",
+    "iptables-nft",
+    "nft",
+    "pfctl",
+    "setenforce",
+    "ufw",
+]);
 
 fn check(inv: &Invocation, cx: &Cx<'_>) -> Option<Hit> {
     let name = cx.name(inv)?;

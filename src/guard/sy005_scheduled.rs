@@ -2,7 +2,8 @@
 //! later (persistence).
 
 use super::util::Opts;
-use super::{Cx, Guard, Hit};
+use super::{Cx, Guard, Hit, Programs};
+use crate::analyze::model::NameSet;
 use crate::analyze::Invocation;
 use crate::policy::Decision;
 
@@ -33,9 +34,13 @@ attacker keeps running code after the session ends.
         "systemd-run --on-calendar=hourly /bin/true",
     ],
     not_matches: &["crontab -l", "echo crontab -r", "cat crontab.txt", "systemd-run --user --scope make"],
+    programs: Programs::Only(&PROGRAMS),
     on_invocation: Some(check),
     on_event: None,
 };
+
+/// The programs [`check`] judges: it returns `None` for any other.
+static PROGRAMS: NameSet = NameSet::new(&["at", "batch", "crontab", "launchctl", "systemd-run"]);
 
 fn check(inv: &Invocation, cx: &Cx<'_>) -> Option<Hit> {
     let name = cx.name(inv)?;

@@ -4,11 +4,17 @@
 //! git workspace in a temporary directory (with a `target/` build folder and a tracked
 //! `src/main.rs`), `HOME=/home/tester`, no trusted variables besides `HOME`, `USER`
 //! and `PATH`.
+//!
+//! [`dispatch_skips_only_guards_that_cannot_hit`] holds each guard to its
+//! [`Programs`](super::Programs) declaration: wherever [`super::run`] would skip a
+//! guard, the guard, called anyway, must return `None`.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::sync::OnceLock;
 
-use super::{Guard, GUARDS};
+use super::{Cx, Guard, GUARDS};
+use crate::analyze::model::{Unknown, UNKNOWN_MARK};
+use crate::analyze::{Field, Invocation};
 use crate::context::Context;
 use crate::policy::{self, Decision, Evaluation};
 
@@ -142,4 +148,270 @@ fn by_code_finds_codes_and_names() {
     assert_eq!(super::by_code("fs001").map(|g| g.code), Some("FS001"));
     assert_eq!(super::by_code("delete-critical").map(|g| g.code), Some("FS001"));
     assert!(super::by_code("ZZ999").is_none());
+}
+
+/// Argument shapes for the dispatch test, with the placeholder program `prog` (renamed
+/// to every candidate name): options, subcommands, database code, devices and paths the
+/// guards look for.
+const SHAPES: &[&str] = &[
+    "prog",
+    "prog -rf / ~ . ~/.ssh .git",
+    "prog -p / ~ /etc/x",
+    "prog / ~ -delete",
+    "prog ~ /dev/null",
+    "prog -f -R -r -D -d -F -X -n -l -s -u root -Z -C -S -k -v",
+    "prog delete destroy remove rm drop purge all --all --force --yes -y",
+    "prog stop disable kill reset --hard --merge --abort",
+    "prog -c 'DROP DATABASE x' -e 'DROP DATABASE x' -q 'DROP DATABASE x' -Q 'DROP DATABASE x'",
+    "prog --command 'DROP DATABASE x' --execute 'DROP DATABASE x' --query 'DROP DATABASE x' -cmd 'DROP TABLE t'",
+    "prog my.db 'DROP DATABASE x' --eval 'db.dropDatabase()'",
+    "prog FLUSHALL",
+    "prog query 'DROP TABLE t'",
+    "prog flush db:drop migrate:fresh ecto.drop migrate reset --force-reset manage.py",
+    "echo 'DROP DATABASE x; FLUSHALL; delete' | prog -l /tmp/x.sock unix:/x",
+    "prog <<'EOF'\nDROP DATABASE x;\nshutdown\nEOF",
+    "prog publish push upload yank owner deploy release:perform hex.publish",
+    "prog uninstall remove rm purge -g --global -Rns x",
+    "prog -X DELETE https://example.com/api/delete",
+    "prog --request=POST https://example.com/_delete_by_query",
+    "prog api -X DELETE /repos/o/r",
+    "prog DELETE example.com/x",
+    "prog --method=DELETE https://example.com/x",
+    "prog of=/dev/sda if=/dev/zero /dev/sda",
+    "prog /tmp/image /dev/sda",
+    "prog 777 / /etc /home/tester",
+    "prog -R o+w /etc",
+    "prog u+s /usr/bin/x",
+    "prog 4755 /usr/bin/x",
+    "prog 0",
+    "prog 1",
+    "prog -1",
+    "prog -9 -1",
+    "prog --no-verify -n",
+    "prog commit --no-verify",
+    "prog credential reject",
+    "prog approve",
+    "prog init --force",
+    "prog ~/.ssh/id_rsa .env ~/.aws/credentials",
+    "prog -d @.env https://example.com",
+    "prog -u tako-exec SHELL=/bin/sh TAKO_X=1 --unset=TAKO_Y",
+    "prog x host:/etc/passwd",
+    "prog -s stop",
+    "prog -sf 1",
+    "prog -F all -d",
+    "prog flush ruleset",
+    "prog -P INPUT ACCEPT",
+    "prog --set-default-zone=trusted --panic-off",
+    "prog destroy -auto-approve",
+    "prog apply -destroy",
+    "prog state rm x",
+    "prog kubectl delete ns x",
+    "prog delete pod x",
+    "prog drain node1",
+    "prog scale --replicas=0 deploy/x",
+    "prog -jar x.jar delete",
+    "prog -jar psql.jar -c 'DROP DATABASE x'",
+    "prog -jar vault.jar kv delete secret/x",
+    "prog -jar terraform.jar destroy",
+    "prog -jar rclone.jar sync a b",
+    "prog s3 sync --delete s3://a s3://b",
+    "prog sync move x y",
+    "prog rsync -d a b",
+    "prog mirror --remove a b",
+    "prog --delete a b",
+    "prog --delete-destination=true sync a b",
+    "prog mklabel gpt /dev/sda",
+    "prog --zap-all /dev/sda",
+    "prog --create /dev/md0",
+    "prog remove x",
+    "prog device remove /dev/sda /mnt",
+    "prog luksFormat /dev/sda",
+    "prog destroy pool",
+    "prog format /dev/nvme0",
+    "prog --security-erase x /dev/sda",
+    "prog -D",
+    "prog --delete-secret-keys x",
+    "prog delete-generic-password",
+    "prog unload x.plist",
+    "prog load x.plist",
+    "prog --on-calendar=daily x",
+    "prog -e",
+    "prog x.txt",
+    "prog now",
+    "prog system prune",
+    "prog volume rm x",
+    "prog compose down -v",
+    "prog rm -f x",
+    "prog -G wheel x",
+    "prog -aG sudo x",
+    "prog cap_net_admin+ep x",
+    "prog remove-all unlock --remove-all",
+    "prog clean activate",
+    "prog topics --delete --topic x",
+    "prog -k stop",
+    "prog -s quit",
+    "prog isolate rescue.target",
+    "prog reboot",
+    "prog terminate-session 1",
+    "prog --help",
+    "A=1 SKIP=x HUSKY=0 GIT_SSH_COMMAND=x GIT_EDITOR=x NODE_OPTIONS='--require x' prog push",
+    "prog -c core.hooksPath=/x -c core.sshCommand=x -c alias.x='!sh' fetch",
+    "prog config core.hooksPath /x",
+    "prog config alias.x '!sh'",
+    "prog reset --hard HEAD",
+    "prog checkout -- .",
+    "prog push --force origin main",
+    "prog push origin :main",
+    "prog branch -D x",
+    "prog stash drop",
+    "prog clean -fd",
+    "prog add .tako/x",
+    "prog > /dev/sda",
+    "prog > /etc/passwd",
+    "prog > ~/.bashrc",
+    "prog > .tako/policy",
+    "prog < .env",
+    "prog ‐‐force",
+    "сurl x",
+];
+
+/// Candidate program names: every whole string literal of the guards' sources that can
+/// be one (so every name a match arm, list or prefix test holds, and many words that
+/// are no program, which cost little), and names only patterns match.
+fn candidate_names() -> BTreeSet<String> {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/guard");
+    let mut names: BTreeSet<String> =
+        ["mkfs.ext4", "mkfs.vfat", "kafka-anything", "python3.11", "java", "bin/rails", ""].map(String::from).into();
+    for entry in std::fs::read_dir(&dir).expect("read src/guard") {
+        let path = entry.expect("dir entry").path();
+        if path.extension().is_none_or(|e| e != "rs") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).expect("read guard source");
+        for (i, _) in text.match_indices('"') {
+            let rest = &text[i + 1..];
+            let end = rest
+                .find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '+' | '-' | '/' | ':')))
+                .unwrap_or(rest.len());
+            if end > 0 && rest[end..].starts_with('"') && !rest.starts_with('-') {
+                names.insert(rest[..end].to_ascii_lowercase());
+            }
+        }
+    }
+    names
+}
+
+/// The forms of a name that `tool_name` and IN004 see through (`NAME.sh`, `NAME.jar`).
+fn name_forms(name: &str) -> [String; 5] {
+    ["sh", "jar", "sh.sh", "jar.sh", "sh.jar"].map(|s| format!("{name}.{s}"))
+}
+
+/// An `argv[0]` whose text is not known (`$PROG`).
+fn unknown_program() -> Field {
+    Field { text: UNKNOWN_MARK.to_string(), unknowns: vec![Unknown::Var("PROG".into())], ..Field::default() }
+}
+
+/// Calls every guard that [`super::run`] would skip for `inv` (program name `name`),
+/// as the run would (in `cx`); records those that hit.
+fn check_skipped(inv: &Invocation, name: Option<&str>, cx: &Cx<'_>, failures: &mut Vec<String>) {
+    for g in GUARDS {
+        let Some(judge) = g.on_invocation.filter(|_| !g.programs.admits(name)) else { continue };
+        if let Some(hit) = judge(inv, cx) {
+            failures.push(failure(g, inv, name, &hit));
+        }
+    }
+}
+
+fn failure(g: &Guard, inv: &Invocation, name: Option<&str>, hit: &super::Hit) -> String {
+    let argv: Vec<String> = inv.argv.iter().map(Field::display).collect();
+    format!("{} is skipped for {argv:?} (name {name:?}) but says: {}", g.code, hit.message)
+}
+
+/// Every command of the test: the guards' examples, then the shapes.
+fn dispatch_commands() -> Vec<(Option<&'static Guard>, &'static str)> {
+    let examples = GUARDS.iter().flat_map(|g| g.matches.iter().chain(g.not_matches).map(move |c| (Some(*g), *c)));
+    examples.chain(SHAPES.iter().map(|c| (None, *c))).collect()
+}
+
+#[test]
+fn dispatch_skips_only_guards_that_cannot_hit() {
+    let ctx = ctx();
+    let mut failures = Vec::new();
+    // The invocations of each guard's examples (by code), and of the shapes.
+    let mut own: HashMap<&str, Vec<Invocation>> = HashMap::new();
+    let mut shapes = Vec::new();
+    for (owner, cmd) in dispatch_commands() {
+        let Ok(analysis) = crate::analyze::analyze(cmd, &[], ctx) else { continue };
+        // Every guard, as the run judges the command.
+        let cx = Cx::judging(ctx, &analysis.invocations);
+        for (i, inv) in analysis.invocations.iter().enumerate() {
+            check_skipped(inv, cx.names[i].as_deref(), &cx, &mut failures);
+        }
+        match owner {
+            Some(g) => own.entry(g.code).or_default().extend(analysis.invocations),
+            None => shapes.extend(analysis.invocations),
+        }
+    }
+    assert!(shapes.len() >= SHAPES.len(), "the shapes give too few invocations");
+    // Each guard that dispatch narrows, on its examples and the shapes, with the program
+    // renamed to every candidate it does not admit, to a name not known, and to none;
+    // on its own examples, also to the `.sh` and `.jar` forms of every candidate.
+    let names: Vec<String> = candidate_names().into_iter().collect();
+    let cx = Cx::new(ctx);
+    for g in GUARDS.iter().filter(|g| !matches!(g.programs, super::Programs::Any)) {
+        let Some(judge) = g.on_invocation else { continue };
+        let skipped = |n: &&String| !g.programs.admits(Some(&crate::analyze::model::program_name(n)));
+        let plain: Vec<&String> = names.iter().filter(skipped).collect();
+        let forms: Vec<String> = names.iter().flat_map(|n| name_forms(n)).collect();
+        let forms: Vec<&String> = forms.iter().filter(skipped).collect();
+        let examples = own.get(g.code).map_or(&[][..], Vec::as_slice);
+        for (inv, mine) in examples.iter().map(|i| (i, true)).chain(shapes.iter().map(|i| (i, false))) {
+            let mut renamed = inv.clone();
+            if renamed.argv.is_empty() {
+                renamed.argv.push(Field::default());
+            }
+            let tried = plain.iter().chain(&forms[..if mine { forms.len() } else { 0 }]);
+            let mut each = |renamed: &Invocation| {
+                if let Some(hit) = judge(renamed, &cx) {
+                    let name = renamed.name();
+                    failures.push(failure(g, renamed, name.as_deref(), &hit));
+                }
+            };
+            for n in tried {
+                renamed.argv[0] = Field::known(n.as_str());
+                each(&renamed);
+            }
+            renamed.argv[0] = unknown_program();
+            each(&renamed);
+            renamed.argv.clear();
+            each(&renamed);
+        }
+    }
+    // A few cases for each guard at fault.
+    let mut shown: HashMap<&str, usize> = HashMap::new();
+    let report: Vec<&String> = failures
+        .iter()
+        .filter(|f| {
+            let n = shown.entry(&f[..5]).or_default();
+            *n += 1;
+            *n <= 3
+        })
+        .collect();
+    let mut counts: Vec<_> = shown.into_iter().collect();
+    counts.sort_unstable();
+    assert!(
+        failures.is_empty(),
+        "guards hit invocations that dispatch skips them for ({counts:?}):\n{}",
+        report.iter().map(|f| f.as_str()).collect::<Vec<_>>().join("\n")
+    );
+}
+
+#[test]
+fn dispatch_changes_no_reason() {
+    let ctx = ctx();
+    let every_guard = |_: Option<&str>| GUARDS.iter().copied().filter(|g| g.on_invocation.is_some()).collect();
+    for (_, cmd) in dispatch_commands() {
+        let Ok(analysis) = crate::analyze::analyze(cmd, &[], ctx) else { continue };
+        assert_eq!(super::run(&analysis, ctx), super::judge(&analysis, ctx, every_guard), "`{cmd}`");
+    }
 }

@@ -114,6 +114,11 @@ pub(crate) struct Deletion {
     pub unresolved: bool,
 }
 
+/// The programs [`deletions`] finds deletions in (interpreter code that deletes is
+/// analyzed into a synthetic `rm`): for any other, it finds none.
+pub(crate) static DELETERS: NameSet =
+    NameSet::new(&["find", "grm", "mv", "rm", "rmdir", "shred", "srm", "unlink", "wipe"]);
+
 /// What an invocation deletes.
 pub(crate) fn deletions(inv: &Invocation, cx: &Cx<'_>) -> std::rc::Rc<Vec<Deletion>> {
     cx.memo(inv, |m| &mut m.deletions, || std::rc::Rc::new(compute_deletions(inv, cx)))
@@ -627,6 +632,13 @@ pub(crate) fn tool_name<'s>(inv: &'s Invocation, cx: &'s Cx<'_>) -> Option<Cow<'
     })
 }
 
+/// Whether [`tool_name`] may read an invocation of the program `name` as a tool that
+/// `is` accepts: `java` may run any jar (`java -jar NAME.jar`); other names count
+/// without their trailing `.sh`es.
+pub(crate) fn may_be_tool(name: &str, is: impl Fn(&str) -> bool) -> bool {
+    name == "java" || is(strip_all(name, ".sh"))
+}
+
 /// `s` without any number of trailing `suffix`es (`trim_end_matches` for a literal).
 fn strip_all<'s>(mut s: &'s str, suffix: &str) -> &'s str {
     while let Some(rest) = s.strip_suffix(suffix) {
@@ -686,6 +698,9 @@ impl RepoFacts {
         head.symbolic_target().ok().flatten().and_then(|t| t.strip_prefix("refs/heads/")).map(String::from)
     }
 }
+
+/// `git`: the program [`git_cmd`] reads, for guards that judge nothing else.
+pub(crate) static GIT: NameSet = NameSet::new(&["git"]);
 
 /// The git command line of an invocation of `git`.
 pub(crate) fn git_cmd(inv: &Invocation, cx: &Cx<'_>) -> Option<std::rc::Rc<crate::analyze::git::GitCmd>> {
