@@ -118,9 +118,9 @@ type Resolved = (bool, crate::analyze::Cwd, std::rc::Rc<crate::paths::Target>);
 /// Effects derived from one invocation, shared by the guards.
 #[derive(Default)]
 pub(crate) struct Memo {
-    pub(crate) deletions: Option<std::rc::Rc<Vec<util::Deletion>>>,
-    pub(crate) writes: Option<std::rc::Rc<Vec<std::rc::Rc<crate::paths::Target>>>>,
-    pub(crate) reads: Option<std::rc::Rc<Vec<crate::analyze::Field>>>,
+    pub(crate) deletions: Option<util::Shared<util::Deletion>>,
+    pub(crate) writes: Option<util::Shared<std::rc::Rc<crate::paths::Target>>>,
+    pub(crate) reads: Option<util::Shared<crate::analyze::Field>>,
     pub(crate) git: Option<std::rc::Rc<crate::analyze::git::GitCmd>>,
 }
 

@@ -96,6 +96,31 @@ pub(crate) fn remote_name(inv: &Invocation) -> String {
     inv.via.iter().rev().find_map(|v| if let Via::Remote(h) = v { Some(h.clone()) } else { None }).unwrap_or_default()
 }
 
+/// A list of effects (deletions, writes, read arguments) the guards share: a reference
+/// count when it holds something, nothing at all when it is empty, as it is for most
+/// commands (an empty list costs no allocation to make, share or drop).
+pub(crate) struct Shared<T>(Option<std::rc::Rc<[T]>>);
+
+impl<T> Clone for Shared<T> {
+    fn clone(&self) -> Self {
+        Self(self.0.clone())
+    }
+}
+
+impl<T> From<Vec<T>> for Shared<T> {
+    fn from(v: Vec<T>) -> Self {
+        Self(if v.is_empty() { None } else { Some(v.into()) })
+    }
+}
+
+impl<T> std::ops::Deref for Shared<T> {
+    type Target = [T];
+
+    fn deref(&self) -> &[T] {
+        self.0.as_deref().unwrap_or(&[])
+    }
+}
+
 /// Resolves a path argument of an invocation.
 pub(crate) fn target(inv: &Invocation, f: &Field, cx: &Cx<'_>) -> std::rc::Rc<Target> {
     cx.memo_target(inv, f, || paths::resolve(f, &inv.cwd, cx.ctx))
@@ -115,8 +140,8 @@ pub(crate) struct Deletion {
 }
 
 /// What an invocation deletes.
-pub(crate) fn deletions(inv: &Invocation, cx: &Cx<'_>) -> std::rc::Rc<Vec<Deletion>> {
-    cx.memo(inv, |m| &mut m.deletions, || std::rc::Rc::new(compute_deletions(inv, cx)))
+pub(crate) fn deletions(inv: &Invocation, cx: &Cx<'_>) -> Shared<Deletion> {
+    cx.memo(inv, |m| &mut m.deletions, || compute_deletions(inv, cx).into())
 }
 
 fn compute_deletions(inv: &Invocation, cx: &Cx<'_>) -> Vec<Deletion> {
@@ -238,8 +263,8 @@ fn shown_path(p: &Path, cwd: &crate::analyze::Cwd) -> String {
 }
 
 /// The files an invocation writes (redirections and output arguments).
-pub(crate) fn writes(inv: &Invocation, cx: &Cx<'_>) -> std::rc::Rc<Vec<std::rc::Rc<Target>>> {
-    cx.memo(inv, |m| &mut m.writes, || std::rc::Rc::new(compute_writes(inv, cx)))
+pub(crate) fn writes(inv: &Invocation, cx: &Cx<'_>) -> Shared<std::rc::Rc<Target>> {
+    cx.memo(inv, |m| &mut m.writes, || compute_writes(inv, cx).into())
 }
 
 fn compute_writes(inv: &Invocation, cx: &Cx<'_>) -> Vec<std::rc::Rc<Target>> {
@@ -420,8 +445,8 @@ static METADATA_ONLY_SET: NameSet = NameSet::new(METADATA_ONLY);
 /// The file arguments an invocation reads the content of (for secret reads), and after
 /// them the paths its glob arguments match now (`cat .e*` reads `.env`); computed once
 /// per judged invocation.
-pub(crate) fn read_args(inv: &Invocation, cx: &Cx<'_>) -> std::rc::Rc<Vec<Field>> {
-    cx.memo(inv, |m| &mut m.reads, || std::rc::Rc::new(with_glob_matches(literal_read_args(inv, cx), inv)))
+pub(crate) fn read_args(inv: &Invocation, cx: &Cx<'_>) -> Shared<Field> {
+    cx.memo(inv, |m| &mut m.reads, || with_glob_matches(literal_read_args(inv, cx), inv).into())
 }
 
 fn literal_read_args(inv: &Invocation, cx: &Cx<'_>) -> Vec<Field> {
