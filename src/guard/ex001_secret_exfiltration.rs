@@ -84,7 +84,7 @@ fn check(inv: &Invocation, cx: &Cx<'_>) -> Option<Hit> {
     if name == "git" {
         return None;
     }
-    for f in read_args(inv, cx).iter() {
+    for f in read_args(inv, cx).fields(inv) {
         let t = target(inv, f, cx);
         if let Some(why) = t.path.as_deref().and_then(|p| secret_file(&p.to_string_lossy())) {
             return Some(Hit::deny(format!("{name} sends {} ({why}) over the network", t.raw)).hint(hint));

@@ -120,7 +120,7 @@ type Resolved = (bool, crate::analyze::Cwd, std::rc::Rc<crate::paths::Target>);
 pub(crate) struct Memo {
     pub(crate) deletions: Option<util::Shared<util::Deletion>>,
     pub(crate) writes: Option<util::Shared<std::rc::Rc<crate::paths::Target>>>,
-    pub(crate) reads: Option<util::Shared<crate::analyze::Field>>,
+    pub(crate) reads: Option<util::Shared<util::Read>>,
     pub(crate) git: Option<std::rc::Rc<crate::analyze::git::GitCmd>>,
 }
 

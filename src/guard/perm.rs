@@ -76,7 +76,7 @@ pub(crate) fn check(inv: &Invocation, cx: &Cx<'_>) -> Vec<Reason> {
     }
     let (d, origin) = perms.get(Perm::Read, cx.ctx.who);
     if *d != Decision::Allow {
-        if let Some(f) = util::read_args(inv, cx).first() {
+        if let Some(f) = util::read_args(inv, cx).fields(inv).next() {
             let msg = format!("{name} reads {} (the read permission is `{d}`)", f.display());
             out.push(reason("perm-read", *d, msg, inv, origin.as_ref()));
         }

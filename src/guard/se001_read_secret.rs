@@ -209,7 +209,7 @@ fn check(inv: &Invocation, cx: &Cx<'_>) -> Option<Hit> {
     let name = cx.name(inv).unwrap_or_default();
     let known_reader = READER_SET.contains(&name);
     let hint = "reference secrets by name ($API_KEY); read .env.example to learn which exist";
-    for f in read_args(inv, cx).iter() {
+    for f in read_args(inv, cx).fields(inv) {
         // An argument that reads like a sentence or a command is text (`tool explain
         // 'cat ~/.ssh/id_rsa'`), not a path.
         if f.as_known()

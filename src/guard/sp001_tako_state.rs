@@ -132,7 +132,7 @@ fn check(inv: &Invocation, cx: &Cx<'_>) -> Option<Hit> {
             }
         }
     }
-    for f in read_args(inv, cx).iter() {
+    for f in read_args(inv, cx).fields(inv) {
         let t = target(inv, f, cx);
         if t.path.as_deref().is_some_and(|p| {
             let has = |name: &[u8]| p.as_os_str().as_encoded_bytes().split(|&b| b == b'/').any(|c| c == name);

@@ -241,17 +241,18 @@ pub(crate) fn glob_targets(inv: &Invocation, f: &Field, cx: &Cx<'_>) -> Option<V
     )
 }
 
-/// Fields for the paths glob arguments among `fields` match now, after them.
-fn with_glob_matches(mut fields: Vec<Field>, inv: &Invocation) -> Vec<Field> {
-    let matched: Vec<Field> = fields
+/// Fields for the paths glob arguments among `reads` match now, after them.
+fn with_glob_matches(mut reads: Vec<Read>, inv: &Invocation) -> Vec<Read> {
+    let matched: Vec<Read> = reads
         .iter()
+        .filter_map(|r| r.field(inv))
         .filter(|f| f.glob && f.is_known())
         .filter_map(|f| paths::glob_matches(f, &inv.cwd))
         .flatten()
-        .map(|m| Field::known(shown_path(&m, &inv.cwd)))
+        .map(|m| Read::Derived(Field::known(shown_path(&m, &inv.cwd))))
         .collect();
-    fields.extend(matched);
-    fields
+    reads.extend(matched);
+    reads
 }
 
 /// A path relative to the working directory when it is inside it.
@@ -442,17 +443,57 @@ const METADATA_ONLY: &[&str] = &[
 /// [`METADATA_ONLY`], looked up by binary search.
 static METADATA_ONLY_SET: NameSet = NameSet::new(METADATA_ONLY);
 
+/// A file an invocation reads: one of its own fields, named by where it is (so the list
+/// borrows them instead of copying), or a path derived from one.
+pub(crate) enum Read {
+    /// The file standard input is redirected from ([`Input::File`]).
+    Stdin,
+    /// The argument `argv[i]`.
+    Arg(usize),
+    /// A path written inside an argument (`-d @file`, `--file=.env`) or matched by a
+    /// glob argument now.
+    Derived(Field),
+}
+
+impl Read {
+    /// The field read, from the invocation the list was made for.
+    pub(crate) fn field<'s>(&'s self, inv: &'s Invocation) -> Option<&'s Field> {
+        match self {
+            Self::Stdin => match &inv.stdin {
+                Input::File(f) => Some(f),
+                _ => None,
+            },
+            Self::Arg(i) => inv.argv.get(*i),
+            Self::Derived(f) => Some(f),
+        }
+    }
+}
+
+impl Shared<Read> {
+    /// The fields read, in order, from the invocation the list was made for.
+    pub(crate) fn fields<'s>(&'s self, inv: &'s Invocation) -> impl Iterator<Item = &'s Field> + 's {
+        self.iter().filter_map(move |r| r.field(inv))
+    }
+}
+
 /// The file arguments an invocation reads the content of (for secret reads), and after
 /// them the paths its glob arguments match now (`cat .e*` reads `.env`); computed once
-/// per judged invocation.
-pub(crate) fn read_args(inv: &Invocation, cx: &Cx<'_>) -> Shared<Field> {
+/// per judged invocation. [`Shared::fields`] lists them.
+pub(crate) fn read_args(inv: &Invocation, cx: &Cx<'_>) -> Shared<Read> {
     cx.memo(inv, |m| &mut m.reads, || with_glob_matches(literal_read_args(inv, cx), inv).into())
 }
 
-fn literal_read_args(inv: &Invocation, cx: &Cx<'_>) -> Vec<Field> {
+/// The index in `inv.argv` of `f`, an element of `inv.args()`.
+fn arg_index(inv: &Invocation, f: &Field) -> Option<usize> {
+    let args = inv.args();
+    let at: *const Field = f;
+    args.as_ptr_range().contains(&at).then(|| 1 + (at as usize - args.as_ptr() as usize) / std::mem::size_of::<Field>())
+}
+
+fn literal_read_args(inv: &Invocation, cx: &Cx<'_>) -> Vec<Read> {
     let mut out = Vec::new();
-    if let Input::File(f) = &inv.stdin {
-        out.push(f.clone());
+    if let Input::File(_) = &inv.stdin {
+        out.push(Read::Stdin);
     }
     let Some(name) = cx.name(inv) else { return out };
     let args = inv.args();
@@ -461,16 +502,16 @@ fn literal_read_args(inv: &Invocation, cx: &Cx<'_>) -> Vec<Field> {
         // `-d @file`, `--data-binary=@file`, `--file=.env`, `-f.env`, `if=.env`.
         if let Some(t) = a.as_known() {
             if let Some(v) = t.split_once("=@").map(|(_, v)| v).or_else(|| t.strip_prefix('@')) {
-                out.push(Field::known(v));
+                out.push(Read::Derived(Field::known(v)));
                 continue;
             }
             if let Some(v) = t.strip_prefix("if=") {
-                out.push(Field::known(v));
+                out.push(Read::Derived(Field::known(v)));
                 continue;
             }
             if t.starts_with("--") {
                 if let Some((_, v)) = t.split_once('=') {
-                    out.push(Field::known(v));
+                    out.push(Read::Derived(Field::known(v)));
                 }
                 continue;
             }
@@ -481,26 +522,28 @@ fn literal_read_args(inv: &Invocation, cx: &Cx<'_>) -> Vec<Field> {
                 && !metadata_only
             {
                 // `-f.env`: a value attached to a short option.
-                out.push(Field::known(&t[2..]));
+                out.push(Read::Derived(Field::known(&t[2..])));
                 continue;
             }
         }
     }
+    // Operands and option values are the invocation's own arguments: `argv[k + 1]` is
+    // `args[k]`.
+    let operand = |f: &&Field| arg_index(inv, f).map(Read::Arg);
     if metadata_only {
         if matches!(&*name, "cp" | "tar" | "zip" | "openssl" | "gpg" | "scp" | "rsync" | "docker") {
             // Copying or archiving a secret makes another copy of it.
             let o = Opts::parse(args, &['f', 'C', 'o']);
             let n = o.operands.len();
-            let sources: Vec<Field> = match &*name {
-                "cp" | "scp" | "rsync" if n >= 2 => o.operands[..n - 1].iter().map(|f| (*f).clone()).collect(),
-                "tar" | "zip" | "openssl" | "gpg" => o.operands.iter().map(|f| (*f).clone()).collect(),
-                _ => Vec::new(),
-            };
-            out.extend(sources);
+            match &*name {
+                "cp" | "scp" | "rsync" if n >= 2 => out.extend(o.operands[..n - 1].iter().filter_map(operand)),
+                "tar" | "zip" | "openssl" | "gpg" => out.extend(o.operands.iter().filter_map(operand)),
+                _ => {}
+            }
             // `openssl enc -in .env`, `tar -czf x.tgz .env`.
             for (k, a) in args.iter().enumerate() {
-                if matches!(a.as_known(), Some("-in" | "-i" | "--input")) {
-                    out.extend(args.get(k + 1).cloned());
+                if matches!(a.as_known(), Some("-in" | "-i" | "--input")) && k + 1 < args.len() {
+                    out.push(Read::Arg(k + 2));
                 }
             }
         }
@@ -526,13 +569,14 @@ fn literal_read_args(inv: &Invocation, cx: &Cx<'_>) -> Vec<Field> {
     let no_pattern = name == "rg" && args.iter().any(|a| a.as_known() == Some("--files"));
     let skip = usize::from(pattern_first && !pattern_by_option && !no_pattern);
     // URLs name remote resources, not local files.
-    out.extend(o.operands.into_iter().skip(skip).filter(|f| !f.as_known().is_some_and(is_url)).cloned());
+    out.extend(o.operands.iter().skip(skip).filter(|f| !f.as_known().is_some_and(is_url)).filter_map(operand));
     // Option values that name files (`grep -f .env`, `rg --file .env`).
     for (k, a) in args.iter().enumerate() {
-        if (pattern_first && a.as_known().is_some_and(names_pattern_file))
-            || matches!(a.as_known(), Some("-f" | "--file" | "--exclude-from" | "-T" | "--files-from" | "-i" | "-in"))
+        if ((pattern_first && a.as_known().is_some_and(names_pattern_file))
+            || matches!(a.as_known(), Some("-f" | "--file" | "--exclude-from" | "-T" | "--files-from" | "-i" | "-in")))
+            && k + 1 < args.len()
         {
-            out.extend(args.get(k + 1).cloned());
+            out.push(Read::Arg(k + 2));
         }
     }
     out
