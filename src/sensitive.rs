@@ -204,6 +204,24 @@ pub fn secret_file(path: &str) -> Option<&'static str> {
     None
 }
 
+/// The names of the directory holding a file that [`secret_file`] compares (`/etc/shadow`,
+/// `.kube/config`, `gh/hosts.yml`, `.cargo/credentials`).
+const PARENTS: &[&str] = &["etc", ".aws", ".cargo", ".gem", ".docker", ".config", ".kube", "gh"];
+
+/// Whether a directory named `dir` (one path component) can change what
+/// [`secret_file`] says of the paths below it: a credential directory (in any case) or
+/// a parent some names depend on.
+///
+/// A path none of whose directories can is judged by its name alone:
+/// `secret_file(path) == secret_file(name)` and `secret_dir(path) == secret_dir(name)`,
+/// which lets a caller rule a path out without building it.
+#[must_use]
+pub fn shapes_secrets(dir: &str) -> bool {
+    // Every name of `CREDENTIAL_DIRS` and `PARENTS` starts with one of these.
+    matches!(dir.as_bytes().first(), Some(b'.' | b's' | b'S' | b'k' | b'K' | b'l' | b'L' | b'e' | b'g'))
+        && (CREDENTIAL_DIRS.iter().any(|d| dir.eq_ignore_ascii_case(d)) || PARENTS.contains(&dir))
+}
+
 /// Whether a path is under a directory that holds credentials (`~/.ssh`, `~/.aws`,
 /// `~/.gnupg`, …): listing or searching it reveals them.
 #[must_use]
@@ -266,5 +284,102 @@ mod tests {
         }
         assert!(secret_dir("/home/u/.ssh").is_some());
         assert!(secret_dir("/home/u/src").is_none());
+    }
+
+    /// Names and directories that matter to the rules, and some that do not.
+    const PIECES: &[&str] = &[
+        "src",
+        "a",
+        "home",
+        "u",
+        "tmp",
+        "etc",
+        "ETC",
+        "shadow",
+        "gshadow",
+        ".ssh",
+        ".SSH",
+        "ssh",
+        ".aws",
+        ".Aws",
+        ".cargo",
+        ".gem",
+        ".docker",
+        ".config",
+        ".kube",
+        "gh",
+        ".gnupg",
+        ".codex",
+        ".composer",
+        "secrets",
+        "Secrets",
+        ".password-store",
+        "keyrings",
+        "Keychains",
+        "keychains",
+        "Library",
+        "library",
+        ".env",
+        ".env.example",
+        "prod.env",
+        "id_rsa",
+        "id_rsa.pub",
+        "known_hosts",
+        "config",
+        "config.json",
+        "auth.json",
+        "hosts.yml",
+        "credentials",
+        "Credentials",
+        "credentials.toml",
+        "x.json",
+        "x.yaml",
+        "x.txt",
+        "server.key",
+        "cert.pem",
+        "ca.pem",
+        "key.pub.asc",
+        "gpg.conf",
+        ".netrc",
+        "README.md",
+        "main.rs",
+        "token.json",
+        "Cargo.toml",
+    ];
+
+    #[test]
+    fn directories_that_shape_nothing_leave_the_name_to_decide() {
+        for name in PIECES {
+            for d1 in PIECES {
+                for d2 in ["x", "src", ".ssh", "etc", "Library"] {
+                    let path = format!("/{d2}/{d1}/{name}");
+                    if !shapes_secrets(d1) && !shapes_secrets(d2) {
+                        assert_eq!(secret_file(&path), secret_file(name), "{path}");
+                        assert_eq!(secret_dir(&path), secret_dir(name), "{path}");
+                    }
+                }
+            }
+        }
+        for d in ["etc", ".ssh", ".SSH", ".kube", "gh", ".cargo", "Library", "secrets", ".password-store"] {
+            assert!(shapes_secrets(d), "{d}");
+        }
+        for d in ["src", "home", "ssh", "kube", "etc2", "", "."] {
+            assert!(!shapes_secrets(d), "{d}");
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(20_000))]
+        #[test]
+        fn the_name_decides_below_directories_that_shape_nothing(
+            dirs in proptest::collection::vec(proptest::sample::select(PIECES), 0..5),
+            name in proptest::sample::select(PIECES),
+        ) {
+            let path = format!("/{}/{name}", dirs.join("/"));
+            if !dirs.iter().any(|d| shapes_secrets(d)) {
+                proptest::prop_assert_eq!(secret_file(&path), secret_file(name), "{}", path);
+                proptest::prop_assert_eq!(secret_dir(&path), secret_dir(name), "{}", path);
+            }
+        }
     }
 }

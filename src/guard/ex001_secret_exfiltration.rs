@@ -1,7 +1,7 @@
 //! EX001 secret-exfiltration: secrets (key files, credentials, the environment) sent
 //! over the network.
 
-use super::util::{read_args, target};
+use super::util::{may_name_secret, read_args, target};
 use super::{Cx, Guard, Hit};
 use crate::analyze::model::NameSet;
 use crate::analyze::{Input, Invocation};
@@ -84,7 +84,7 @@ fn check(inv: &Invocation, cx: &Cx<'_>) -> Option<Hit> {
     if name == "git" {
         return None;
     }
-    for f in read_args(inv, cx).fields(inv) {
+    for f in read_args(inv, cx).fields(inv).filter(|f| may_name_secret(f, &inv.cwd)) {
         let t = target(inv, f, cx);
         if let Some(why) = t.path.as_deref().and_then(|p| secret_file(&p.to_string_lossy())) {
             return Some(Hit::deny(format!("{name} sends {} ({why}) over the network", t.raw)).hint(hint));

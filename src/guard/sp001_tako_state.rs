@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use super::util::{deletions, git_cmd, glob_targets, read_args, target, writes, Opts};
+use super::util::{deletions, git_cmd, glob_targets, may_have_component, read_args, target, writes, Opts};
 use super::{Cx, Guard, Hit};
 use crate::analyze::Invocation;
 use crate::paths::{Place, Target};
@@ -133,6 +133,9 @@ fn check(inv: &Invocation, cx: &Cx<'_>) -> Option<Hit> {
         }
     }
     for f in read_args(inv, cx).fields(inv) {
+        if !(may_have_component(f, &inv.cwd, ".tako") && may_have_component(f, &inv.cwd, "keys")) {
+            continue;
+        }
         let t = target(inv, f, cx);
         if t.path.as_deref().is_some_and(|p| {
             let has = |name: &[u8]| p.as_os_str().as_encoded_bytes().split(|&b| b == b'/').any(|c| c == name);

@@ -12,6 +12,7 @@ use crate::analyze::find::FindCmd;
 use crate::analyze::model::{program_name, Field, Input, NameSet, RedirMode, UNKNOWN_MARK};
 use crate::analyze::{Invocation, Via};
 use crate::paths::{self, Place, Target};
+use crate::sensitive;
 
 use super::Cx;
 
@@ -119,6 +120,39 @@ impl<T> std::ops::Deref for Shared<T> {
     fn deref(&self) -> &[T] {
         self.0.as_deref().unwrap_or(&[])
     }
+}
+
+/// Whether the path argument `f`, in the working directory `cwd`, may name a secret:
+/// `false` proves, from the text alone, that `f` is fully known, holds no unknown mark,
+/// and resolves ([`paths::resolve`]) to no path, or to one that neither
+/// [`sensitive::secret_file`] nor [`sensitive::secret_dir`] calls a secret. Most
+/// arguments are ruled out this way without resolving them.
+///
+/// Why it holds: a known argument without glob characters resolves to its text
+/// normalised against `cwd` (`cwd` ignored for an absolute path; no path at all for a
+/// relative one in an unknown directory). When the text ends in a name (not `.` or
+/// `..`), that name is the last component of the result, and every other component
+/// is one of the text's or of `cwd`'s; when none of those directories can change what
+/// the secret rules say ([`sensitive::shapes_secrets`]), the name alone decides.
+pub(crate) fn may_name_secret(f: &Field, cwd: &crate::analyze::Cwd) -> bool {
+    let Some(text) = f.as_known() else { return true };
+    if f.glob || text.contains(UNKNOWN_MARK) {
+        return true;
+    }
+    let Some(name) = text.rsplit('/').find(|c| !c.is_empty()) else { return true };
+    if name == "." || name == ".." || sensitive::secret_file(name).is_some() || sensitive::secret_dir(name).is_some() {
+        return true;
+    }
+    text.split('/').any(sensitive::shapes_secrets)
+        || (!text.starts_with('/')
+            && cwd.path().is_some_and(|c| c.to_string_lossy().split('/').any(sensitive::shapes_secrets)))
+}
+
+/// Whether the path argument `f`, in the working directory `cwd`, may resolve
+/// ([`paths::resolve`]) to a path with a component named `name`: `false` proves it
+/// does not, as every component of the result is one of the text's or of `cwd`'s.
+pub(crate) fn may_have_component(f: &Field, cwd: &crate::analyze::Cwd, name: &str) -> bool {
+    f.text.contains(name) || cwd.path().is_some_and(|c| c.to_string_lossy().contains(name))
 }
 
 /// Resolves a path argument of an invocation.
@@ -786,4 +820,153 @@ pub(crate) fn protected_branch(name: &str) -> bool {
     ) || n.starts_with("release/")
         || n.starts_with("releases/")
         || n.starts_with("hotfix/")
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+    use std::path::PathBuf;
+
+    use proptest::prelude::*;
+
+    use super::{may_have_component, may_name_secret};
+    use crate::analyze::model::{Cwd, Field, Unknown, UNKNOWN_MARK};
+    use crate::context::Context;
+    use crate::paths;
+    use crate::sensitive::{secret_dir, secret_file};
+
+    /// Path components that matter to the secret rules and to SP001, and some that do
+    /// not; the empty string makes `//`, a leading one an absolute path.
+    const PIECES: &[&str] = &[
+        "",
+        ".",
+        "..",
+        "~",
+        "a",
+        "src",
+        "home",
+        "u",
+        "proj",
+        "tmp",
+        "etc",
+        "shadow",
+        ".ssh",
+        ".SSH",
+        "id_rsa",
+        "id_rsa.pub",
+        "config",
+        ".kube",
+        "gh",
+        "hosts.yml",
+        ".aws",
+        "credentials",
+        ".docker",
+        "config.json",
+        ".config",
+        "auth.json",
+        ".codex",
+        "secrets",
+        "x.json",
+        "Library",
+        "Keychains",
+        "keyrings",
+        ".gnupg",
+        "gpg.conf",
+        ".env",
+        ".env.example",
+        "server.key",
+        "cert.pem",
+        ".netrc",
+        ".tako",
+        "keys",
+        "key",
+        "README.md",
+        "*",
+        ".e*",
+        "\u{E000}",
+    ];
+
+    fn ctx() -> Context {
+        let env = HashMap::from([("HOME".to_string(), "/home/u".to_string())]);
+        let mut c = Context::new(PathBuf::from("/home/u/proj"), env);
+        c.workspace = PathBuf::from("/home/u/proj");
+        c
+    }
+
+    fn field(text: &str, glob: bool, unknown: bool) -> Field {
+        let mut f = Field::known(text);
+        f.glob = glob;
+        if unknown {
+            // An unknown stands where its mark is (or the field gains one at its end).
+            if !f.text.contains(UNKNOWN_MARK) {
+                f.text.push(UNKNOWN_MARK);
+            }
+            f.unknowns = vec![Unknown::Var("X".into())];
+        }
+        f
+    }
+
+    /// Up to `max` pieces, half of them from the few that shape the rules most.
+    fn pieces(max: usize) -> impl Strategy<Value = Vec<&'static str>> {
+        let hot = proptest::sample::select(&["", "..", "etc", "shadow", ".ssh", "x", ".tako", "keys", "*"][..]);
+        proptest::collection::vec(prop_oneof![proptest::sample::select(PIECES), hot], 1..max)
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(20_000))]
+        /// The lexical pre-checks agree with resolving: an argument they rule out
+        /// resolves to no secret and to no `.tako/keys` path.
+        #[test]
+        fn pre_checks_agree_with_resolution(
+            text in pieces(6),
+            cwd in proptest::option::of(pieces(5)),
+            glob: bool,
+            unknown in proptest::bool::weighted(0.2),
+        ) {
+            let c = ctx();
+            let text = text.join("/");
+            let cwd = match cwd {
+                Some(dirs) => Cwd::Known { path: crate::context::normalize(&PathBuf::from(format!("/{}", dirs.join("/")))), climbed: false },
+                None => Cwd::Unknown("$X".into()),
+            };
+            let f = field(&text, glob, unknown);
+            let t = paths::resolve(&f, &cwd, &c);
+            let p = t.path.as_deref().map(|p| p.to_string_lossy().into_owned());
+            if !may_name_secret(&f, &cwd) {
+                prop_assert!(f.is_known() && !f.text.contains(UNKNOWN_MARK), "{:?}", f);
+                if let Some(p) = &p {
+                    prop_assert_eq!(secret_file(p), None, "{} in {:?} is {}", text, cwd, p);
+                    prop_assert_eq!(secret_dir(p), None, "{} in {:?} is {}", text, cwd, p);
+                }
+            }
+            for name in [".tako", "keys", ".ssh"] {
+                if !may_have_component(&f, &cwd, name) {
+                    let has = p.as_deref().is_some_and(|p| p.split('/').any(|c| c == name));
+                    prop_assert!(!has, "{} in {:?} is {:?}", text, cwd, p);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn pre_checks_rule_out_plain_names_only() {
+        let home = Cwd::Known { path: PathBuf::from("/home/u/proj"), climbed: false };
+        let ssh = Cwd::Known { path: PathBuf::from("/home/u/.ssh"), climbed: false };
+        let unknown = Cwd::Unknown("$X".into());
+        let known = |t: &str| field(t, false, false);
+        for t in ["README.md", "src/main.rs", "/usr/share/doc", "build/log0.txt", "crate0"] {
+            assert!(!may_name_secret(&known(t), &home), "{t}");
+            assert!(!may_name_secret(&known(t), &unknown), "{t}");
+        }
+        for t in [".env", "id_rsa", "/etc/shadow", "../.ssh/config", "etc/shadow", ".", "..", "/", "a/.."] {
+            assert!(may_name_secret(&known(t), &home), "{t}");
+        }
+        // In a credential directory any name may be a key.
+        assert!(may_name_secret(&known("config2"), &ssh));
+        assert!(!may_name_secret(&known("/tmp/config2"), &ssh));
+        assert!(may_name_secret(&field("x*", true, false), &home));
+        assert!(may_name_secret(&field("x", false, true), &home));
+        assert!(!may_have_component(&known("README.md"), &home, ".tako"));
+        assert!(may_have_component(&known(".tako/keys/k"), &home, "keys"));
+    }
 }
