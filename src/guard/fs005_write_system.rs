@@ -76,7 +76,7 @@ fn check(inv: &Invocation, cx: &Cx<'_>) -> Option<Hit> {
     }
     for t in writes(inv, cx).iter() {
         let Some(path) = &t.path else { continue };
-        let p = path.to_string_lossy();
+        let p = crate::paths::lossy(path);
         if is_harmless_device(&p) || is_block_device(&crate::analyze::Field::known(p.as_ref())) {
             continue;
         }

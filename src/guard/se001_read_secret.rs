@@ -174,7 +174,7 @@ fn describe(inv: &Invocation, f: &Field, cx: &Cx<'_>) -> Option<(&'static str, b
     let t = target(inv, f, cx);
     // A fully known path: its name decides.
     if let Some(p) = t.path.as_deref() {
-        let s = p.to_string_lossy();
+        let s = crate::paths::lossy(p);
         if let Some(why) = secret_file(&s) {
             return Some((why, is_key_material(why), t));
         }
@@ -240,7 +240,7 @@ fn check(inv: &Invocation, cx: &Cx<'_>) -> Option<Hit> {
         return Some(if deny { Hit::deny(msg) } else { Hit::ask(msg) }.hint(hint));
     }
     for d in deletions(inv, cx).iter() {
-        if let Some(why) = d.target.path.as_deref().and_then(|p| secret_file(&p.to_string_lossy())) {
+        if let Some(why) = d.target.path.as_deref().and_then(|p| secret_file(&crate::paths::lossy(p))) {
             return Some(Hit::ask(format!("{} deletes {} ({why})", d.tool, d.target.raw)));
         }
     }
@@ -248,7 +248,7 @@ fn check(inv: &Invocation, cx: &Cx<'_>) -> Option<Hit> {
         if name == "touch" || name == "chmod" {
             continue;
         }
-        if let Some(why) = t.path.as_deref().and_then(|p| secret_file(&p.to_string_lossy())) {
+        if let Some(why) = t.path.as_deref().and_then(|p| secret_file(&crate::paths::lossy(p))) {
             return Some(Hit::ask(format!("overwrites {} ({why})", t.raw)));
         }
     }

@@ -93,7 +93,7 @@ fn protected(t: &Target, cx: &Cx<'_>) -> Option<(&'static str, Decision)> {
     }
     // Deleting a directory that holds the workspace's control plane.
     if cx.ctx.read_files
-        && cx.ctx.workspace.starts_with(p)
+        && crate::paths::starts_with(&cx.ctx.workspace, p)
         && cx.ctx.workspace.join(".tako").exists()
         && (t.all_children || !t.glob)
     {

@@ -145,14 +145,14 @@ pub(crate) fn may_name_secret(f: &Field, cwd: &crate::analyze::Cwd) -> bool {
     }
     text.split('/').any(sensitive::shapes_secrets)
         || (!text.starts_with('/')
-            && cwd.path().is_some_and(|c| c.to_string_lossy().split('/').any(sensitive::shapes_secrets)))
+            && cwd.path().is_some_and(|c| paths::lossy(c).split('/').any(sensitive::shapes_secrets)))
 }
 
 /// Whether the path argument `f`, in the working directory `cwd`, may resolve
 /// ([`paths::resolve`]) to a path with a component named `name`: `false` proves it
 /// does not, as every component of the result is one of the text's or of `cwd`'s.
 pub(crate) fn may_have_component(f: &Field, cwd: &crate::analyze::Cwd, name: &str) -> bool {
-    f.text.contains(name) || cwd.path().is_some_and(|c| c.to_string_lossy().contains(name))
+    f.text.contains(name) || cwd.path().is_some_and(|c| paths::lossy(c).contains(name))
 }
 
 /// Resolves a path argument of an invocation.
