@@ -226,7 +226,12 @@ pub fn shapes_secrets(dir: &str) -> bool {
 /// `~/.gnupg`, …): listing or searching it reveals them.
 #[must_use]
 pub fn secret_dir(path: &str) -> Option<&'static str> {
-    let last = path.trim_end_matches('/').rsplit('/').find(|c| !c.is_empty())?;
+    secret_dir_named(path.trim_end_matches('/').rsplit('/').find(|c| !c.is_empty())?)
+}
+
+/// [`secret_dir`] of a path whose last component is `last`.
+#[must_use]
+pub fn secret_dir_named(last: &str) -> Option<&'static str> {
     match last {
         ".ssh" => Some("SSH keys (~/.ssh)"),
         ".aws" => Some("cloud credentials (~/.aws)"),

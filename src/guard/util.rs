@@ -140,7 +140,11 @@ pub(crate) fn may_name_secret(f: &Field, cwd: &crate::analyze::Cwd) -> bool {
         return true;
     }
     let Some(name) = text.rsplit('/').find(|c| !c.is_empty()) else { return true };
-    if name == "." || name == ".." || sensitive::secret_file(name).is_some() || sensitive::secret_dir(name).is_some() {
+    if name == "."
+        || name == ".."
+        || sensitive::secret_file(name).is_some()
+        || sensitive::secret_dir_named(name).is_some()
+    {
         return true;
     }
     text.split('/').any(sensitive::shapes_secrets)
@@ -152,7 +156,8 @@ pub(crate) fn may_name_secret(f: &Field, cwd: &crate::analyze::Cwd) -> bool {
 /// ([`paths::resolve`]) to a path with a component named `name`: `false` proves it
 /// does not, as every component of the result is one of the text's or of `cwd`'s.
 pub(crate) fn may_have_component(f: &Field, cwd: &crate::analyze::Cwd, name: &str) -> bool {
-    f.text.contains(name) || cwd.path().is_some_and(|c| paths::lossy(c).contains(name))
+    let is = |c: &str| c == name;
+    f.text.split('/').any(is) || cwd.path().is_some_and(|c| paths::lossy(c).split('/').any(is))
 }
 
 /// Resolves a path argument of an invocation.
@@ -535,7 +540,10 @@ fn literal_read_args(inv: &Invocation, cx: &Cx<'_>) -> Vec<Read> {
     for a in args {
         // `-d @file`, `--data-binary=@file`, `--file=.env`, `-f.env`, `if=.env`.
         if let Some(t) = a.as_known() {
-            if let Some(v) = t.split_once("=@").map(|(_, v)| v).or_else(|| t.strip_prefix('@')) {
+            // Both forms hold an `@`, which most arguments lack (one byte is cheaper to
+            // look for than two).
+            let at = t.as_bytes().contains(&b'@');
+            if let Some(v) = at.then(|| t.split_once("=@").map(|(_, v)| v).or_else(|| t.strip_prefix('@'))).flatten() {
                 out.push(Read::Derived(Field::known(v)));
                 continue;
             }
@@ -643,7 +651,11 @@ pub(crate) fn is_url(t: &str) -> bool {
 
 /// Whether a field names a block device (`/dev/sda`, `/dev/nvme0n1`, `/dev/disk2`).
 pub(crate) fn is_block_device(f: &Field) -> bool {
-    let Some(t) = f.as_known() else { return false };
+    f.as_known().is_some_and(is_block_device_path)
+}
+
+/// Whether a path names a block device ([`is_block_device`] for text).
+pub(crate) fn is_block_device_path(t: &str) -> bool {
     let Some(dev) = t.strip_prefix("/dev/") else { return false };
     let dev = dev.trim_start_matches("mapper/");
     [
