@@ -84,7 +84,8 @@ fn check(inv: &Invocation, cx: &Cx<'_>) -> Option<Hit> {
     if name == "git" {
         return None;
     }
-    for f in read_args(inv, cx).fields(inv).filter(|f| may_name_secret(f, &inv.cwd)) {
+    let cwd = cx.cwd_facts(&inv.cwd);
+    for f in read_args(inv, cx).fields(inv).filter(|f| may_name_secret(f, cwd)) {
         let t = target(inv, f, cx);
         if let Some(why) = t.path.as_deref().and_then(|p| secret_file(&crate::paths::lossy(p))) {
             return Some(Hit::deny(format!("{name} sends {} ({why}) over the network", t.raw)).hint(hint));

@@ -110,6 +110,9 @@ pub struct Cx<'a> {
     memo: RefCell<Option<(*const Invocation, Memo)>>,
     /// Resolved fully known path arguments: by text, then (glob, working directory).
     targets: RefCell<foldhash::HashMap<String, Vec<Resolved>>>,
+    /// What the components of the working directory last asked about say (see
+    /// [`util::CwdFacts`]): the directory, and the facts.
+    cwd_facts: RefCell<Option<(std::path::PathBuf, util::CwdFacts)>>,
 }
 
 /// A resolved path argument: (glob, working directory, target).
@@ -135,6 +138,7 @@ impl<'a> Cx<'a> {
             names: Vec::new(),
             memo: RefCell::new(None),
             targets: RefCell::default(),
+            cwd_facts: RefCell::new(None),
         }
     }
 

@@ -168,7 +168,7 @@ fn describe(inv: &Invocation, f: &Field, cx: &Cx<'_>) -> Option<(&'static str, b
     if !f.is_known() {
         return unknown_parts(f, || target(inv, f, cx));
     }
-    if !may_name_secret(f, &inv.cwd) {
+    if !may_name_secret(f, cx.cwd_facts(&inv.cwd)) {
         return None;
     }
     let t = target(inv, f, cx);

@@ -133,7 +133,8 @@ fn check(inv: &Invocation, cx: &Cx<'_>) -> Option<Hit> {
         }
     }
     for f in read_args(inv, cx).fields(inv) {
-        if !(may_have_component(f, &inv.cwd, ".tako") && may_have_component(f, &inv.cwd, "keys")) {
+        let cwd = cx.cwd_facts(&inv.cwd);
+        if !(may_have_component(f, cwd.tako, ".tako") && may_have_component(f, cwd.keys, "keys")) {
             continue;
         }
         let t = target(inv, f, cx);

@@ -122,19 +122,66 @@ impl<T> std::ops::Deref for Shared<T> {
     }
 }
 
-/// Whether the path argument `f`, in the working directory `cwd`, may name a secret:
-/// `false` proves, from the text alone, that `f` is fully known, holds no unknown mark,
-/// and resolves ([`paths::resolve`]) to no path, or to one that neither
+/// What the components of a working directory say, for the lexical pre-checks below:
+/// a path argument resolves ([`paths::resolve`]) to components of its own text and of
+/// the working directory's (none for an unknown one). Computed once per directory
+/// ([`Cx::cwd_facts`]), not per argument.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct CwdFacts {
+    /// A component can change what the secret rules say ([`sensitive::shapes_secrets`]).
+    pub shapes_secrets: bool,
+    /// A component is `.tako`.
+    pub tako: bool,
+    /// A component is `keys`.
+    pub keys: bool,
+}
+
+impl CwdFacts {
+    /// The facts of `cwd`, computed.
+    pub(crate) fn of(cwd: &crate::analyze::Cwd) -> Self {
+        let Some(path) = cwd.path() else { return Self::default() };
+        let mut facts = Self::default();
+        // The components as `resolve` writes them: pieces of the text.
+        for c in paths::lossy(path).split('/') {
+            facts.shapes_secrets |= sensitive::shapes_secrets(c);
+            facts.tako |= c == ".tako";
+            facts.keys |= c == "keys";
+        }
+        facts
+    }
+}
+
+impl Cx<'_> {
+    /// [`CwdFacts::of`] `cwd`, kept for the directory last asked about: consecutive
+    /// commands mostly run in the same one.
+    pub(crate) fn cwd_facts(&self, cwd: &crate::analyze::Cwd) -> CwdFacts {
+        let Some(path) = cwd.path() else { return CwdFacts::default() };
+        if let Some((p, facts)) = &*self.cwd_facts.borrow() {
+            // The facts depend on the bytes only.
+            if p.as_os_str() == path.as_os_str() {
+                return *facts;
+            }
+        }
+        let facts = CwdFacts::of(cwd);
+        *self.cwd_facts.borrow_mut() = Some((path.to_path_buf(), facts));
+        facts
+    }
+}
+
+/// Whether the path argument `f`, in a working directory with the facts `cwd`, may
+/// name a secret: `false` proves, from the text alone, that `f` is fully known, holds no
+/// unknown mark, and resolves ([`paths::resolve`]) to no path, or to one that neither
 /// [`sensitive::secret_file`] nor [`sensitive::secret_dir`] calls a secret. Most
 /// arguments are ruled out this way without resolving them.
 ///
 /// Why it holds: a known argument without glob characters resolves to its text
-/// normalised against `cwd` (`cwd` ignored for an absolute path; no path at all for a
-/// relative one in an unknown directory). When the text ends in a name (not `.` or
-/// `..`), that name is the last component of the result, and every other component
-/// is one of the text's or of `cwd`'s; when none of those directories can change what
-/// the secret rules say ([`sensitive::shapes_secrets`]), the name alone decides.
-pub(crate) fn may_name_secret(f: &Field, cwd: &crate::analyze::Cwd) -> bool {
+/// normalised against the working directory (ignored for an absolute path; no path at
+/// all for a relative one in an unknown directory). When the text ends in a name (not
+/// `.` or `..`), that name is the last component of the result, and every other
+/// component is one of the text's or of the working directory's; when none of those
+/// directories can change what the secret rules say ([`sensitive::shapes_secrets`]),
+/// the name alone decides.
+pub(crate) fn may_name_secret(f: &Field, cwd: CwdFacts) -> bool {
     let Some(text) = f.as_known() else { return true };
     if f.glob || text.contains(UNKNOWN_MARK) {
         return true;
@@ -147,17 +194,15 @@ pub(crate) fn may_name_secret(f: &Field, cwd: &crate::analyze::Cwd) -> bool {
     {
         return true;
     }
-    text.split('/').any(sensitive::shapes_secrets)
-        || (!text.starts_with('/')
-            && cwd.path().is_some_and(|c| paths::lossy(c).split('/').any(sensitive::shapes_secrets)))
+    text.split('/').any(sensitive::shapes_secrets) || (!text.starts_with('/') && cwd.shapes_secrets)
 }
 
-/// Whether the path argument `f`, in the working directory `cwd`, may resolve
-/// ([`paths::resolve`]) to a path with a component named `name`: `false` proves it
-/// does not, as every component of the result is one of the text's or of `cwd`'s.
-pub(crate) fn may_have_component(f: &Field, cwd: &crate::analyze::Cwd, name: &str) -> bool {
-    let is = |c: &str| c == name;
-    f.text.split('/').any(is) || cwd.path().is_some_and(|c| paths::lossy(c).split('/').any(is))
+/// Whether the path argument `f`, in a working directory that has a component named
+/// `name` or not (`in_cwd`), may resolve ([`paths::resolve`]) to a path with such a
+/// component: `false` proves it does not, as every component of the result is one of
+/// the text's or of the working directory's.
+pub(crate) fn may_have_component(f: &Field, in_cwd: bool, name: &str) -> bool {
+    in_cwd || f.text.split('/').any(|c| c == name)
 }
 
 /// Resolves a path argument of an invocation.
@@ -841,7 +886,7 @@ mod tests {
 
     use proptest::prelude::*;
 
-    use super::{may_have_component, may_name_secret};
+    use super::{may_have_component, may_name_secret, CwdFacts};
     use crate::analyze::model::{Cwd, Field, Unknown, UNKNOWN_MARK};
     use crate::context::Context;
     use crate::paths;
@@ -944,15 +989,16 @@ mod tests {
             let f = field(&text, glob, unknown);
             let t = paths::resolve(&f, &cwd, &c);
             let p = t.path.as_deref().map(|p| p.to_string_lossy().into_owned());
-            if !may_name_secret(&f, &cwd) {
+            let facts = CwdFacts::of(&cwd);
+            if !may_name_secret(&f, facts) {
                 prop_assert!(f.is_known() && !f.text.contains(UNKNOWN_MARK), "{:?}", f);
                 if let Some(p) = &p {
                     prop_assert_eq!(secret_file(p), None, "{} in {:?} is {}", text, cwd, p);
                     prop_assert_eq!(secret_dir(p), None, "{} in {:?} is {}", text, cwd, p);
                 }
             }
-            for name in [".tako", "keys", ".ssh"] {
-                if !may_have_component(&f, &cwd, name) {
+            for (name, in_cwd) in [(".tako", facts.tako), ("keys", facts.keys)] {
+                if !may_have_component(&f, in_cwd, name) {
                     let has = p.as_deref().is_some_and(|p| p.split('/').any(|c| c == name));
                     prop_assert!(!has, "{} in {:?} is {:?}", text, cwd, p);
                 }
@@ -962,23 +1008,37 @@ mod tests {
 
     #[test]
     fn pre_checks_rule_out_plain_names_only() {
-        let home = Cwd::Known { path: PathBuf::from("/home/u/proj"), climbed: false };
-        let ssh = Cwd::Known { path: PathBuf::from("/home/u/.ssh"), climbed: false };
-        let unknown = Cwd::Unknown("$X".into());
+        let facts = |p: &str| CwdFacts::of(&Cwd::Known { path: PathBuf::from(p), climbed: false });
+        let (home, ssh) = (facts("/home/u/proj"), facts("/home/u/.ssh"));
+        let unknown = CwdFacts::of(&Cwd::Unknown("$X".into()));
+        assert_eq!(unknown, CwdFacts::default());
+        assert!(ssh.shapes_secrets && !home.shapes_secrets && facts("/w/.tako/keys").tako && facts("/w/keys").keys);
         let known = |t: &str| field(t, false, false);
         for t in ["README.md", "src/main.rs", "/usr/share/doc", "build/log0.txt", "crate0"] {
-            assert!(!may_name_secret(&known(t), &home), "{t}");
-            assert!(!may_name_secret(&known(t), &unknown), "{t}");
+            assert!(!may_name_secret(&known(t), home), "{t}");
+            assert!(!may_name_secret(&known(t), unknown), "{t}");
         }
         for t in [".env", "id_rsa", "/etc/shadow", "../.ssh/config", "etc/shadow", ".", "..", "/", "a/.."] {
-            assert!(may_name_secret(&known(t), &home), "{t}");
+            assert!(may_name_secret(&known(t), home), "{t}");
         }
         // In a credential directory any name may be a key.
-        assert!(may_name_secret(&known("config2"), &ssh));
-        assert!(!may_name_secret(&known("/tmp/config2"), &ssh));
-        assert!(may_name_secret(&field("x*", true, false), &home));
-        assert!(may_name_secret(&field("x", false, true), &home));
-        assert!(!may_have_component(&known("README.md"), &home, ".tako"));
-        assert!(may_have_component(&known(".tako/keys/k"), &home, "keys"));
+        assert!(may_name_secret(&known("config2"), ssh));
+        assert!(!may_name_secret(&known("/tmp/config2"), ssh));
+        assert!(may_name_secret(&field("x*", true, false), home));
+        assert!(may_name_secret(&field("x", false, true), home));
+        assert!(!may_have_component(&known("README.md"), home.tako, ".tako"));
+        assert!(may_have_component(&known(".tako/keys/k"), home.keys, "keys"));
+        assert!(may_have_component(&known("k"), true, "keys"));
+    }
+
+    #[test]
+    fn working_directory_facts_are_kept_per_directory() {
+        let ctx = ctx();
+        let cx = crate::guard::Cx::new(&ctx);
+        let at = |p: &str| Cwd::Known { path: PathBuf::from(p), climbed: false };
+        for p in ["/home/u/proj", "/home/u/.ssh", "/home/u/.ssh", "/w/.tako/keys", "/home/u/proj"] {
+            assert_eq!(cx.cwd_facts(&at(p)), CwdFacts::of(&at(p)), "{p}");
+        }
+        assert_eq!(cx.cwd_facts(&Cwd::Unknown("$X".into())), CwdFacts::default());
     }
 }
