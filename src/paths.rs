@@ -10,6 +10,7 @@
 //! Nothing here reads the filesystem except [`Target::exists`], [`canonical_prefix`]
 //! and [`glob_matches`], which callers use only when a decision depends on it.
 
+use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 
 use crate::analyze::model::{Cwd, Field, UNKNOWN_MARK};
@@ -130,6 +131,44 @@ impl Target {
     }
 }
 
+/// A path as text, exactly as [`Path::to_string_lossy`] gives it, but checked for UTF-8
+/// the fast way (a word at a time) before falling back to the lossy conversion.
+#[must_use]
+pub fn lossy(p: &Path) -> Cow<'_, str> {
+    p.to_str().map_or_else(|| p.to_string_lossy(), Cow::Borrowed)
+}
+
+/// Whether a path is spelled plainly, as resolved and normalised paths are: absolute,
+/// with no empty component (`//`, a trailing `/`) and no `.` component. Two plain paths
+/// compare, component-wise, exactly as their bytes do; see [`same`] and [`starts_with`].
+#[must_use]
+pub fn plain(p: &Path) -> bool {
+    let b = p.as_os_str().as_encoded_bytes();
+    b == b"/" || (b.first() == Some(&b'/') && b[1..].split(|&c| c == b'/').all(|c| !c.is_empty() && c != b"."))
+}
+
+/// `p == q` (component-wise, as [`Path`]'s `==`), comparing bytes when both are plain.
+#[must_use]
+pub fn same(p: &Path, q: &Path) -> bool {
+    if plain(p) && plain(q) {
+        p.as_os_str() == q.as_os_str()
+    } else {
+        p == q
+    }
+}
+
+/// `p.starts_with(base)` (component-wise, as [`Path::starts_with`]), comparing bytes
+/// when both are plain: `/a/bc` does not start with `/a/b`.
+#[must_use]
+pub fn starts_with(p: &Path, base: &Path) -> bool {
+    if plain(p) && plain(base) {
+        let (a, b) = (p.as_os_str().as_encoded_bytes(), base.as_os_str().as_encoded_bytes());
+        a.starts_with(b) && (a.len() == b.len() || a[b.len()] == b'/' || b == b"/")
+    } else {
+        p.starts_with(base)
+    }
+}
+
 /// Resolves a path argument against the working directory.
 #[must_use]
 pub fn resolve(field: &Field, cwd: &Cwd, ctx: &Context) -> Target {
@@ -175,7 +214,7 @@ pub fn resolve(field: &Field, cwd: &Cwd, ctx: &Context) -> Target {
     if text.starts_with('/') {
         dir.push('/');
     } else {
-        dir.push_str(&base.to_string_lossy());
+        dir.push_str(&lossy(&base));
     }
     let mut pattern: Option<&str> = None;
     let mut rest_after_pattern = false;
@@ -230,10 +269,12 @@ pub fn resolve(field: &Field, cwd: &Cwd, ctx: &Context) -> Target {
 /// Where an absolute, normalised path is.
 #[must_use]
 pub fn place_of(p: &Path, ctx: &Context) -> Place {
-    if p == Path::new("/") {
+    let pb = p.as_os_str().as_encoded_bytes();
+    // Only a path of `/` and `.` alone can be the root (`/`, `//`, `/.`); comparing
+    // others component-wise would find a name in them all the same.
+    if pb.iter().all(|&b| b == b'/' || b == b'.') && p == Path::new("/") {
         return Place::Root;
     }
-    let pb = p.as_os_str().as_encoded_bytes();
     // Whether `inner` is `outer` or inside it, byte-wise (both absolute and normalised).
     let within = |inner: &[u8], outer: &[u8]| {
         inner.starts_with(outer) && (inner.len() == outer.len() || inner[outer.len()] == b'/' || outer.ends_with(b"/"))
@@ -259,7 +300,7 @@ pub fn place_of(p: &Path, ctx: &Context) -> Place {
     let below = |n: usize| {
         let rest = &pb[n.min(pb.len())..];
         let rest = rest.strip_prefix(b"/").unwrap_or(rest);
-        String::from_utf8_lossy(rest).into_owned()
+        std::str::from_utf8(rest).map_or_else(|_| String::from_utf8_lossy(rest).into_owned(), str::to_owned)
     };
     let ws = if ctx.workspace == Path::new("/") { 0 } else { depth(&ctx.workspace) };
     // The innermost temporary directory holding `p` (the last of equals); only it can
@@ -496,6 +537,43 @@ mod tests {
         assert!(m("[x", "[x") && m("*[", "a[") && !m("", "a") && m("**", ""));
         // Many stars against a long name stay fast.
         assert!(!m(&format!("{}b", "*a".repeat(40)), &"a".repeat(250)));
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(5000))]
+        /// The byte-wise comparisons agree with `Path`'s, plain or not.
+        #[test]
+        fn comparisons_agree_with_components(
+            a in proptest::collection::vec(proptest::sample::select(&["", ".", "..", "a", "ab", "b", "tmp"][..]), 0..5),
+            b in proptest::collection::vec(proptest::sample::select(&["", ".", "..", "a", "ab", "b", "tmp"][..]), 0..5),
+            a_abs: bool,
+            b_abs: bool,
+        ) {
+            let path = |parts: &[&str], abs: bool| PathBuf::from(format!("{}{}", if abs { "/" } else { "" }, parts.join("/")));
+            let (p, q) = (path(&a, a_abs), path(&b, b_abs));
+            proptest::prop_assert_eq!(same(&p, &q), p == q, "{:?} {:?}", p, q);
+            proptest::prop_assert_eq!(starts_with(&p, &q), p.starts_with(&q), "{:?} {:?}", p, q);
+            proptest::prop_assert_eq!(lossy(&p), p.to_string_lossy());
+            let c = ctx();
+            if p.is_absolute() {
+                proptest::prop_assert_eq!(place_of(&p, &c) == Place::Root, p == Path::new("/"), "{:?}", p);
+            }
+        }
+    }
+
+    #[test]
+    fn plain_spellings() {
+        for p in ["/", "/a", "/a/b", "/a/..", "/.a", "/a./b"] {
+            assert!(plain(Path::new(p)), "{p}");
+        }
+        for p in ["", "a", "//", "/a/", "/a//b", "/a/./b", "/.", "./a"] {
+            assert!(!plain(Path::new(p)), "{p}");
+        }
+        assert!(starts_with(Path::new("/a/b"), Path::new("/a")) && !starts_with(Path::new("/a/bc"), Path::new("/a/b")));
+        assert!(starts_with(Path::new("/a"), Path::new("/")) && same(Path::new("/a//b/"), Path::new("/a/b")));
+        use std::os::unix::ffi::OsStrExt;
+        let invalid = Path::new(std::ffi::OsStr::from_bytes(b"/a\xffb"));
+        assert_eq!(lossy(invalid), invalid.to_string_lossy());
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! EX001 secret-exfiltration: secrets (key files, credentials, the environment) sent
 //! over the network.
 
-use super::util::{read_args, target};
+use super::util::{may_name_secret, read_args, target};
 use super::{Cx, Guard, Hit, Programs};
 use crate::analyze::model::NameSet;
 use crate::analyze::{Input, Invocation};
@@ -85,9 +85,10 @@ fn check(inv: &Invocation, cx: &Cx<'_>) -> Option<Hit> {
     if name == "git" {
         return None;
     }
-    for f in read_args(inv, cx).iter() {
+    let cwd = cx.cwd_facts(&inv.cwd);
+    for f in read_args(inv, cx).fields(inv).filter(|f| may_name_secret(f, cwd)) {
         let t = target(inv, f, cx);
-        if let Some(why) = t.path.as_deref().and_then(|p| secret_file(&p.to_string_lossy())) {
+        if let Some(why) = t.path.as_deref().and_then(|p| secret_file(&crate::paths::lossy(p))) {
             return Some(Hit::deny(format!("{name} sends {} ({why}) over the network", t.raw)).hint(hint));
         }
     }

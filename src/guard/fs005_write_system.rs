@@ -1,7 +1,7 @@
 //! FS005 write-system: writing into system directories, shell startup files or SSH
 //! configuration, locally or on another host (`scp f host:/etc/`).
 
-use super::util::{is_block_device, is_remote, writes, Opts};
+use super::util::{is_block_device_path, is_remote, writes, Opts};
 use super::{Cx, Guard, Hit, Programs};
 use crate::analyze::Invocation;
 use crate::paths::Place;
@@ -77,8 +77,8 @@ fn check(inv: &Invocation, cx: &Cx<'_>) -> Option<Hit> {
     }
     for t in writes(inv, cx).iter() {
         let Some(path) = &t.path else { continue };
-        let p = path.to_string_lossy();
-        if is_harmless_device(&p) || is_block_device(&crate::analyze::Field::known(p.as_ref())) {
+        let p = crate::paths::lossy(path);
+        if is_harmless_device(&p) || is_block_device_path(&p) {
             continue;
         }
         match &t.place {

@@ -117,6 +117,9 @@ pub struct Cx<'a> {
     memo: RefCell<Option<(*const Invocation, Memo)>>,
     /// Resolved fully known path arguments: by text, then (glob, working directory).
     targets: RefCell<foldhash::HashMap<String, Vec<Resolved>>>,
+    /// What the components of the working directory last asked about say (see
+    /// [`util::CwdFacts`]): the directory, and the facts.
+    cwd_facts: RefCell<Option<(std::path::PathBuf, util::CwdFacts)>>,
 }
 
 /// A resolved path argument: (glob, working directory, target).
@@ -125,9 +128,9 @@ type Resolved = (bool, crate::analyze::Cwd, std::rc::Rc<crate::paths::Target>);
 /// Effects derived from one invocation, shared by the guards.
 #[derive(Default)]
 pub(crate) struct Memo {
-    pub(crate) deletions: Option<std::rc::Rc<Vec<util::Deletion>>>,
-    pub(crate) writes: Option<std::rc::Rc<Vec<std::rc::Rc<crate::paths::Target>>>>,
-    pub(crate) reads: Option<std::rc::Rc<Vec<crate::analyze::Field>>>,
+    pub(crate) deletions: Option<util::Shared<util::Deletion>>,
+    pub(crate) writes: Option<util::Shared<std::rc::Rc<crate::paths::Target>>>,
+    pub(crate) reads: Option<util::Shared<util::Read>>,
     pub(crate) git: Option<std::rc::Rc<crate::analyze::git::GitCmd>>,
 }
 
@@ -142,6 +145,7 @@ impl<'a> Cx<'a> {
             names: Vec::new(),
             memo: RefCell::new(None),
             targets: RefCell::default(),
+            cwd_facts: RefCell::new(None),
         }
     }
 

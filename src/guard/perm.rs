@@ -76,7 +76,7 @@ pub(crate) fn check(inv: &Invocation, cx: &Cx<'_>) -> Vec<Reason> {
     }
     let (d, origin) = perms.get(Perm::Read, cx.ctx.who);
     if *d != Decision::Allow {
-        if let Some(f) = util::read_args(inv, cx).first() {
+        if let Some(f) = util::read_args(inv, cx).fields(inv).next() {
             let msg = format!("{name} reads {} (the read permission is `{d}`)", f.display());
             out.push(reason("perm-read", *d, msg, inv, origin.as_ref()));
         }
@@ -125,6 +125,32 @@ pub(crate) fn check(inv: &Invocation, cx: &Cx<'_>) -> Vec<Reason> {
 /// for a path inside it: the root itself is compared both ways by the policy). One
 /// `lstat` per existing component, instead of resolving every path.
 fn has_link(p: &Path, workspace: &Path) -> bool {
+    if !(crate::paths::plain(p) && crate::paths::plain(workspace)) {
+        return has_link_by_components(p, workspace);
+    }
+    // Plainly spelled paths (as resolved ones are): the same prefixes, as slices of the
+    // path's bytes instead of a path built up component by component.
+    let b = p.as_os_str().as_encoded_bytes();
+    let ws = workspace.as_os_str().as_encoded_bytes();
+    let mut i = if ws != b"/" && crate::paths::starts_with(p, workspace) { ws.len() } else { 0 };
+    // `b[i]` is the `/` before the next component.
+    while i < b.len() {
+        let end = b[i + 1..].iter().position(|&c| c == b'/').map_or(b.len(), |k| i + 1 + k);
+        if end > i + 1 {
+            let prefix = Path::new(<std::ffi::OsStr as std::os::unix::ffi::OsStrExt>::from_bytes(&b[..end]));
+            match prefix.symlink_metadata() {
+                Ok(m) if m.file_type().is_symlink() => return true,
+                Ok(_) => {}
+                Err(_) => return false,
+            }
+        }
+        i = end;
+    }
+    false
+}
+
+/// [`has_link`] for any spelling: the prefixes built component by component.
+fn has_link_by_components(p: &Path, workspace: &Path) -> bool {
     let (mut cur, rest) = match p.strip_prefix(workspace) {
         Ok(rest) => (workspace.to_path_buf(), rest),
         Err(_) => (std::path::PathBuf::from("/"), p.strip_prefix("/").unwrap_or(p)),
@@ -141,7 +167,15 @@ fn has_link(p: &Path, workspace: &Path) -> bool {
 }
 
 fn harmless(p: &Path) -> bool {
-    HARMLESS_WRITES.iter().any(|h| p == Path::new(h)) || p.starts_with("/dev/fd") || p.starts_with("/proc/self/fd")
+    if !crate::paths::plain(p) {
+        return HARMLESS_WRITES.iter().any(|h| p == Path::new(h))
+            || p.starts_with("/dev/fd")
+            || p.starts_with("/proc/self/fd");
+    }
+    // A plain path (as resolved ones are) compares as its bytes do.
+    let b = p.as_os_str().as_encoded_bytes();
+    let under = |dir: &[u8]| b.starts_with(dir) && (b.len() == dir.len() || b[dir.len()] == b'/');
+    HARMLESS_WRITES.iter().any(|h| b == h.as_bytes()) || under(b"/dev/fd") || under(b"/proc/self/fd")
 }
 
 /// Whether a target is inside the workspace or an allowed root (unknown places are not).
@@ -238,5 +272,68 @@ fn reason(code: &str, decision: Decision, message: String, inv: &Invocation, ori
         command: inv.text.to_string(),
         hint: Some("the operator sets permissions in ~/.config/tako-exec/config.toml or .tako/policy.toml".into()),
         source: Some(origin.map_or_else(|| "built-in".to_string(), ToString::to_string)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::{Path, PathBuf};
+
+    use proptest::prelude::*;
+
+    use super::{harmless, has_link, has_link_by_components, HARMLESS_WRITES};
+
+    #[test]
+    fn links_are_found_in_any_spelling() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let root = crate::context::normalize(dir.path());
+        let ws = root.join("ws");
+        std::fs::create_dir_all(ws.join("sub/deeper")).expect("mkdir");
+        std::fs::create_dir_all(root.join("out/x")).expect("mkdir");
+        std::os::unix::fs::symlink("/etc", ws.join("link")).expect("symlink");
+        std::os::unix::fs::symlink(root.join("out"), root.join("outlink")).expect("symlink");
+        let rel = [
+            "ws",
+            "ws/",
+            "ws//sub",
+            "ws/sub",
+            "ws/sub/deeper",
+            "ws/sub/deeper/new",
+            "ws/link",
+            "ws/link/passwd",
+            "ws/./link/x",
+            "ws/missing/link",
+            "out/x",
+            "outlink/x",
+            "outlink",
+            "ws/../outlink/x",
+        ];
+        let mut found = 0;
+        for r in rel {
+            let p = PathBuf::from(format!("{}/{r}", root.display()));
+            for w in [ws.clone(), root.clone(), PathBuf::from("/"), PathBuf::from(format!("{}/", ws.display()))] {
+                let (fast, slow) = (has_link(&p, &w), has_link_by_components(&p, &w));
+                assert_eq!(fast, slow, "{} in {}", p.display(), w.display());
+                found += usize::from(fast);
+            }
+        }
+        assert!(found > 0);
+        assert!(has_link(&ws.join("link/passwd"), &ws) && !has_link(&ws.join("sub/deeper/new"), &ws));
+    }
+
+    proptest! {
+        #[test]
+        fn harmless_agrees_with_components(
+            parts in proptest::collection::vec(
+                proptest::sample::select(&["", ".", "dev", "null", "fd", "3", "proc", "self", "tty", "zero", "x"][..]),
+                0..5,
+            ),
+        ) {
+            let p = PathBuf::from(format!("/{}", parts.join("/")));
+            let slow = HARMLESS_WRITES.iter().any(|h| p == Path::new(h))
+                || p.starts_with("/dev/fd")
+                || p.starts_with("/proc/self/fd");
+            prop_assert_eq!(harmless(&p), slow, "{:?}", p);
+        }
     }
 }

@@ -43,7 +43,7 @@ Ask the operator.",
 fn check(inv: &Invocation, cx: &Cx<'_>) -> Option<Hit> {
     for t in writes(inv, cx).iter() {
         if let Some(p) = &t.path {
-            let p = p.to_string_lossy();
+            let p = crate::paths::lossy(p);
             if p.starts_with("/etc/sudoers")
                 || matches!(
                     p.as_ref(),

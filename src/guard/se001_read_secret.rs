@@ -1,7 +1,9 @@
 //! SE001 read-secret: reading credential files (SSH keys, cloud credentials, `.netrc`,
 //! keyrings, `.env` files) or overwriting and deleting them.
 
-use super::util::{deletions, read_args, target, writes};
+use std::rc::Rc;
+
+use super::util::{deletions, may_name_secret, read_args, target, writes};
 use super::{Cx, Guard, Hit, Programs};
 use crate::analyze::model::{NameSet, UNKNOWN_MARK};
 use crate::analyze::{Field, Invocation};
@@ -160,20 +162,34 @@ const READERS: &[&str] = &[
 /// [`READERS`], looked up by binary search.
 static READER_SET: NameSet = NameSet::new(READERS);
 
-fn describe(t: &Target, f: &Field) -> Option<(&'static str, bool)> {
+/// The secret a read argument names, if any: why, whether it is key material, and the
+/// argument resolved. Arguments whose text rules them out ([`may_name_secret`]) are not
+/// resolved at all.
+fn describe(inv: &Invocation, f: &Field, cx: &Cx<'_>) -> Option<(&'static str, bool, Rc<Target>)> {
+    if !f.is_known() {
+        return unknown_parts(f, || target(inv, f, cx));
+    }
+    if !may_name_secret(f, cx.cwd_facts(&inv.cwd)) {
+        return None;
+    }
+    let t = target(inv, f, cx);
     // A fully known path: its name decides.
     if let Some(p) = t.path.as_deref() {
-        if f.is_known() {
-            let s = p.to_string_lossy();
-            if let Some(why) = secret_file(&s) {
-                return Some((why, is_key_material(why)));
-            }
-            if let Some(why) = secret_dir(&s) {
-                return Some((why, true));
-            }
-            return None;
+        let s = crate::paths::lossy(p);
+        if let Some(why) = secret_file(&s) {
+            return Some((why, is_key_material(why), t));
         }
+        if let Some(why) = secret_dir(&s) {
+            return Some((why, true, t));
+        }
+        return None;
     }
+    unknown_parts(f, || t)
+}
+
+/// [`describe`] for a path with unknown parts, from its text; `t` resolves it when it is
+/// a secret.
+fn unknown_parts(f: &Field, t: impl FnOnce() -> Rc<Target>) -> Option<(&'static str, bool, Rc<Target>)> {
     // A path with unknown parts (`~/.ssh/$(ls)`, the paths `find ~/.ssh` prints): the
     // directory it is known to be in decides.
     let prefix = f.known_prefix();
@@ -181,7 +197,7 @@ fn describe(t: &Target, f: &Field) -> Option<(&'static str, bool)> {
         let dir = &prefix[..prefix.rfind('/').unwrap_or(0)];
         let dir = dir.replacen('~', "HOME", 1);
         if let Some(why) = secret_dir(&dir) {
-            return Some((why, true));
+            return Some((why, true, t()));
         }
     }
     // A path whose last component is known (`./…/.env`, the paths `find . -name .env`
@@ -190,7 +206,9 @@ fn describe(t: &Target, f: &Field) -> Option<(&'static str, bool)> {
     if f.text.contains(UNKNOWN_MARK) && suffix.contains('/') {
         let name = suffix.rsplit('/').next().unwrap_or("");
         if let Some(why) = secret_file(name) {
-            return Some((why, is_key_material(why) && t.place != Place::Unknown));
+            let t = t();
+            let key = is_key_material(why) && t.place != Place::Unknown;
+            return Some((why, key, t));
         }
     }
     None
@@ -208,9 +226,8 @@ fn is_key_material(why: &str) -> bool {
 
 fn check(inv: &Invocation, cx: &Cx<'_>) -> Option<Hit> {
     let name = cx.name(inv).unwrap_or_default();
-    let known_reader = READER_SET.contains(&name);
     let hint = "reference secrets by name ($API_KEY); read .env.example to learn which exist";
-    for f in read_args(inv, cx).iter() {
+    for f in read_args(inv, cx).fields(inv) {
         // An argument that reads like a sentence or a command is text (`tool explain
         // 'cat ~/.ssh/id_rsa'`), not a path.
         if f.as_known()
@@ -218,14 +235,13 @@ fn check(inv: &Invocation, cx: &Cx<'_>) -> Option<Hit> {
         {
             continue;
         }
-        let t = target(inv, f, cx);
-        let Some((why, key)) = describe(&t, f) else { continue };
-        let deny = key && known_reader && !t.in_workspace();
+        let Some((why, key, t)) = describe(inv, f, cx) else { continue };
+        let deny = key && READER_SET.contains(&name) && !t.in_workspace();
         let msg = format!("{name} reads {} ({why})", t.raw);
         return Some(if deny { Hit::deny(msg) } else { Hit::ask(msg) }.hint(hint));
     }
     for d in deletions(inv, cx).iter() {
-        if let Some(why) = d.target.path.as_deref().and_then(|p| secret_file(&p.to_string_lossy())) {
+        if let Some(why) = d.target.path.as_deref().and_then(|p| secret_file(&crate::paths::lossy(p))) {
             return Some(Hit::ask(format!("{} deletes {} ({why})", d.tool, d.target.raw)));
         }
     }
@@ -233,7 +249,7 @@ fn check(inv: &Invocation, cx: &Cx<'_>) -> Option<Hit> {
         if name == "touch" || name == "chmod" {
             continue;
         }
-        if let Some(why) = t.path.as_deref().and_then(|p| secret_file(&p.to_string_lossy())) {
+        if let Some(why) = t.path.as_deref().and_then(|p| secret_file(&crate::paths::lossy(p))) {
             return Some(Hit::ask(format!("overwrites {} ({why})", t.raw)));
         }
     }

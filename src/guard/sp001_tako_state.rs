@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use super::util::{deletions, git_cmd, glob_targets, read_args, target, writes, Opts};
+use super::util::{deletions, git_cmd, glob_targets, may_have_component, read_args, target, writes, Opts};
 use super::{Cx, Guard, Hit, Programs};
 use crate::analyze::Invocation;
 use crate::paths::{Place, Target};
@@ -94,7 +94,7 @@ fn protected(t: &Target, cx: &Cx<'_>) -> Option<(&'static str, Decision)> {
     }
     // Deleting a directory that holds the workspace's control plane.
     if cx.ctx.read_files
-        && cx.ctx.workspace.starts_with(p)
+        && crate::paths::starts_with(&cx.ctx.workspace, p)
         && cx.ctx.workspace.join(".tako").exists()
         && (t.all_children || !t.glob)
     {
@@ -133,7 +133,11 @@ fn check(inv: &Invocation, cx: &Cx<'_>) -> Option<Hit> {
             }
         }
     }
-    for f in read_args(inv, cx).iter() {
+    for f in read_args(inv, cx).fields(inv) {
+        let cwd = cx.cwd_facts(&inv.cwd);
+        if !(may_have_component(f, cwd.tako, ".tako") && may_have_component(f, cwd.keys, "keys")) {
+            continue;
+        }
         let t = target(inv, f, cx);
         if t.path.as_deref().is_some_and(|p| {
             let has = |name: &[u8]| p.as_os_str().as_encoded_bytes().split(|&b| b == b'/').any(|c| c == name);

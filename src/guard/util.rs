@@ -12,6 +12,7 @@ use crate::analyze::find::FindCmd;
 use crate::analyze::model::{program_name, Field, Input, NameSet, RedirMode, UNKNOWN_MARK};
 use crate::analyze::{Invocation, Via};
 use crate::paths::{self, Place, Target};
+use crate::sensitive;
 
 use super::Cx;
 
@@ -96,6 +97,114 @@ pub(crate) fn remote_name(inv: &Invocation) -> String {
     inv.via.iter().rev().find_map(|v| if let Via::Remote(h) = v { Some(h.clone()) } else { None }).unwrap_or_default()
 }
 
+/// A list of effects (deletions, writes, read arguments) the guards share: a reference
+/// count when it holds something, nothing at all when it is empty, as it is for most
+/// commands (an empty list costs no allocation to make, share or drop).
+pub(crate) struct Shared<T>(Option<std::rc::Rc<[T]>>);
+
+impl<T> Clone for Shared<T> {
+    fn clone(&self) -> Self {
+        Self(self.0.clone())
+    }
+}
+
+impl<T> From<Vec<T>> for Shared<T> {
+    fn from(v: Vec<T>) -> Self {
+        Self(if v.is_empty() { None } else { Some(v.into()) })
+    }
+}
+
+impl<T> std::ops::Deref for Shared<T> {
+    type Target = [T];
+
+    fn deref(&self) -> &[T] {
+        self.0.as_deref().unwrap_or(&[])
+    }
+}
+
+/// What the components of a working directory say, for the lexical pre-checks below:
+/// a path argument resolves ([`paths::resolve`]) to components of its own text and of
+/// the working directory's (none for an unknown one). Computed once per directory
+/// ([`Cx::cwd_facts`]), not per argument.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct CwdFacts {
+    /// A component can change what the secret rules say ([`sensitive::shapes_secrets`]).
+    pub shapes_secrets: bool,
+    /// A component is `.tako`.
+    pub tako: bool,
+    /// A component is `keys`.
+    pub keys: bool,
+}
+
+impl CwdFacts {
+    /// The facts of `cwd`, computed.
+    pub(crate) fn of(cwd: &crate::analyze::Cwd) -> Self {
+        let Some(path) = cwd.path() else { return Self::default() };
+        let mut facts = Self::default();
+        // The components as `resolve` writes them: pieces of the text.
+        for c in paths::lossy(path).split('/') {
+            facts.shapes_secrets |= sensitive::shapes_secrets(c);
+            facts.tako |= c == ".tako";
+            facts.keys |= c == "keys";
+        }
+        facts
+    }
+}
+
+impl Cx<'_> {
+    /// [`CwdFacts::of`] `cwd`, kept for the directory last asked about: consecutive
+    /// commands mostly run in the same one.
+    pub(crate) fn cwd_facts(&self, cwd: &crate::analyze::Cwd) -> CwdFacts {
+        let Some(path) = cwd.path() else { return CwdFacts::default() };
+        if let Some((p, facts)) = &*self.cwd_facts.borrow() {
+            // The facts depend on the bytes only.
+            if p.as_os_str() == path.as_os_str() {
+                return *facts;
+            }
+        }
+        let facts = CwdFacts::of(cwd);
+        *self.cwd_facts.borrow_mut() = Some((path.to_path_buf(), facts));
+        facts
+    }
+}
+
+/// Whether the path argument `f`, in a working directory with the facts `cwd`, may
+/// name a secret: `false` proves, from the text alone, that `f` is fully known, holds no
+/// unknown mark, and resolves ([`paths::resolve`]) to no path, or to one that neither
+/// [`sensitive::secret_file`] nor [`sensitive::secret_dir`] calls a secret. Most
+/// arguments are ruled out this way without resolving them.
+///
+/// Why it holds: a known argument without glob characters resolves to its text
+/// normalised against the working directory (ignored for an absolute path; no path at
+/// all for a relative one in an unknown directory). When the text ends in a name (not
+/// `.` or `..`), that name is the last component of the result, and every other
+/// component is one of the text's or of the working directory's; when none of those
+/// directories can change what the secret rules say ([`sensitive::shapes_secrets`]),
+/// the name alone decides.
+pub(crate) fn may_name_secret(f: &Field, cwd: CwdFacts) -> bool {
+    let Some(text) = f.as_known() else { return true };
+    if f.glob || text.contains(UNKNOWN_MARK) {
+        return true;
+    }
+    let Some(name) = text.rsplit('/').find(|c| !c.is_empty()) else { return true };
+    if name == "."
+        || name == ".."
+        || sensitive::secret_file(name).is_some()
+        || sensitive::secret_dir_named(name).is_some()
+    {
+        return true;
+    }
+    text.split('/').any(sensitive::shapes_secrets) || (!text.starts_with('/') && cwd.shapes_secrets)
+}
+
+/// Whether the path argument `f`, in a working directory that has a component named
+/// `name` or not (`in_cwd`), may resolve ([`paths::resolve`]) to a path with such a
+/// component: `false` proves it does not, as every component of the result is one of
+/// the text's or of the working directory's.
+pub(crate) fn may_have_component(f: &Field, in_cwd: bool, name: &str) -> bool {
+    in_cwd || f.text.split('/').any(|c| c == name)
+}
+
 /// Resolves a path argument of an invocation.
 pub(crate) fn target(inv: &Invocation, f: &Field, cx: &Cx<'_>) -> std::rc::Rc<Target> {
     cx.memo_target(inv, f, || paths::resolve(f, &inv.cwd, cx.ctx))
@@ -120,8 +229,8 @@ pub(crate) static DELETERS: NameSet =
     NameSet::new(&["find", "grm", "mv", "rm", "rmdir", "shred", "srm", "unlink", "wipe"]);
 
 /// What an invocation deletes.
-pub(crate) fn deletions(inv: &Invocation, cx: &Cx<'_>) -> std::rc::Rc<Vec<Deletion>> {
-    cx.memo(inv, |m| &mut m.deletions, || std::rc::Rc::new(compute_deletions(inv, cx)))
+pub(crate) fn deletions(inv: &Invocation, cx: &Cx<'_>) -> Shared<Deletion> {
+    cx.memo(inv, |m| &mut m.deletions, || compute_deletions(inv, cx).into())
 }
 
 fn compute_deletions(inv: &Invocation, cx: &Cx<'_>) -> Vec<Deletion> {
@@ -221,17 +330,18 @@ pub(crate) fn glob_targets(inv: &Invocation, f: &Field, cx: &Cx<'_>) -> Option<V
     )
 }
 
-/// Fields for the paths glob arguments among `fields` match now, after them.
-fn with_glob_matches(mut fields: Vec<Field>, inv: &Invocation) -> Vec<Field> {
-    let matched: Vec<Field> = fields
+/// Fields for the paths glob arguments among `reads` match now, after them.
+fn with_glob_matches(mut reads: Vec<Read>, inv: &Invocation) -> Vec<Read> {
+    let matched: Vec<Read> = reads
         .iter()
+        .filter_map(|r| r.field(inv))
         .filter(|f| f.glob && f.is_known())
         .filter_map(|f| paths::glob_matches(f, &inv.cwd))
         .flatten()
-        .map(|m| Field::known(shown_path(&m, &inv.cwd)))
+        .map(|m| Read::Derived(Field::known(shown_path(&m, &inv.cwd))))
         .collect();
-    fields.extend(matched);
-    fields
+    reads.extend(matched);
+    reads
 }
 
 /// A path relative to the working directory when it is inside it.
@@ -243,8 +353,8 @@ fn shown_path(p: &Path, cwd: &crate::analyze::Cwd) -> String {
 }
 
 /// The files an invocation writes (redirections and output arguments).
-pub(crate) fn writes(inv: &Invocation, cx: &Cx<'_>) -> std::rc::Rc<Vec<std::rc::Rc<Target>>> {
-    cx.memo(inv, |m| &mut m.writes, || std::rc::Rc::new(compute_writes(inv, cx)))
+pub(crate) fn writes(inv: &Invocation, cx: &Cx<'_>) -> Shared<std::rc::Rc<Target>> {
+    cx.memo(inv, |m| &mut m.writes, || compute_writes(inv, cx).into())
 }
 
 fn compute_writes(inv: &Invocation, cx: &Cx<'_>) -> Vec<std::rc::Rc<Target>> {
@@ -422,17 +532,57 @@ const METADATA_ONLY: &[&str] = &[
 /// [`METADATA_ONLY`], looked up by binary search.
 static METADATA_ONLY_SET: NameSet = NameSet::new(METADATA_ONLY);
 
-/// The file arguments an invocation reads the content of (for secret reads), and after
-/// them the paths its glob arguments match now (`cat .e*` reads `.env`); computed once
-/// per judged invocation.
-pub(crate) fn read_args(inv: &Invocation, cx: &Cx<'_>) -> std::rc::Rc<Vec<Field>> {
-    cx.memo(inv, |m| &mut m.reads, || std::rc::Rc::new(with_glob_matches(literal_read_args(inv, cx), inv)))
+/// A file an invocation reads: one of its own fields, named by where it is (so the list
+/// borrows them instead of copying), or a path derived from one.
+pub(crate) enum Read {
+    /// The file standard input is redirected from ([`Input::File`]).
+    Stdin,
+    /// The argument `argv[i]`.
+    Arg(usize),
+    /// A path written inside an argument (`-d @file`, `--file=.env`) or matched by a
+    /// glob argument now.
+    Derived(Field),
 }
 
-fn literal_read_args(inv: &Invocation, cx: &Cx<'_>) -> Vec<Field> {
+impl Read {
+    /// The field read, from the invocation the list was made for.
+    pub(crate) fn field<'s>(&'s self, inv: &'s Invocation) -> Option<&'s Field> {
+        match self {
+            Self::Stdin => match &inv.stdin {
+                Input::File(f) => Some(f),
+                _ => None,
+            },
+            Self::Arg(i) => inv.argv.get(*i),
+            Self::Derived(f) => Some(f),
+        }
+    }
+}
+
+impl Shared<Read> {
+    /// The fields read, in order, from the invocation the list was made for.
+    pub(crate) fn fields<'s>(&'s self, inv: &'s Invocation) -> impl Iterator<Item = &'s Field> + 's {
+        self.iter().filter_map(move |r| r.field(inv))
+    }
+}
+
+/// The file arguments an invocation reads the content of (for secret reads), and after
+/// them the paths its glob arguments match now (`cat .e*` reads `.env`); computed once
+/// per judged invocation. [`Shared::fields`] lists them.
+pub(crate) fn read_args(inv: &Invocation, cx: &Cx<'_>) -> Shared<Read> {
+    cx.memo(inv, |m| &mut m.reads, || with_glob_matches(literal_read_args(inv, cx), inv).into())
+}
+
+/// The index in `inv.argv` of `f`, an element of `inv.args()`.
+fn arg_index(inv: &Invocation, f: &Field) -> Option<usize> {
+    let args = inv.args();
+    let at: *const Field = f;
+    args.as_ptr_range().contains(&at).then(|| 1 + (at as usize - args.as_ptr() as usize) / std::mem::size_of::<Field>())
+}
+
+fn literal_read_args(inv: &Invocation, cx: &Cx<'_>) -> Vec<Read> {
     let mut out = Vec::new();
-    if let Input::File(f) = &inv.stdin {
-        out.push(f.clone());
+    if let Input::File(_) = &inv.stdin {
+        out.push(Read::Stdin);
     }
     let Some(name) = cx.name(inv) else { return out };
     let args = inv.args();
@@ -440,17 +590,20 @@ fn literal_read_args(inv: &Invocation, cx: &Cx<'_>) -> Vec<Field> {
     for a in args {
         // `-d @file`, `--data-binary=@file`, `--file=.env`, `-f.env`, `if=.env`.
         if let Some(t) = a.as_known() {
-            if let Some(v) = t.split_once("=@").map(|(_, v)| v).or_else(|| t.strip_prefix('@')) {
-                out.push(Field::known(v));
+            // Both forms hold an `@`, which most arguments lack (one byte is cheaper to
+            // look for than two).
+            let at = t.as_bytes().contains(&b'@');
+            if let Some(v) = at.then(|| t.split_once("=@").map(|(_, v)| v).or_else(|| t.strip_prefix('@'))).flatten() {
+                out.push(Read::Derived(Field::known(v)));
                 continue;
             }
             if let Some(v) = t.strip_prefix("if=") {
-                out.push(Field::known(v));
+                out.push(Read::Derived(Field::known(v)));
                 continue;
             }
             if t.starts_with("--") {
                 if let Some((_, v)) = t.split_once('=') {
-                    out.push(Field::known(v));
+                    out.push(Read::Derived(Field::known(v)));
                 }
                 continue;
             }
@@ -461,26 +614,28 @@ fn literal_read_args(inv: &Invocation, cx: &Cx<'_>) -> Vec<Field> {
                 && !metadata_only
             {
                 // `-f.env`: a value attached to a short option.
-                out.push(Field::known(&t[2..]));
+                out.push(Read::Derived(Field::known(&t[2..])));
                 continue;
             }
         }
     }
+    // Operands and option values are the invocation's own arguments: `argv[k + 1]` is
+    // `args[k]`.
+    let operand = |f: &&Field| arg_index(inv, f).map(Read::Arg);
     if metadata_only {
         if matches!(&*name, "cp" | "tar" | "zip" | "openssl" | "gpg" | "scp" | "rsync" | "docker") {
             // Copying or archiving a secret makes another copy of it.
             let o = Opts::parse(args, &['f', 'C', 'o']);
             let n = o.operands.len();
-            let sources: Vec<Field> = match &*name {
-                "cp" | "scp" | "rsync" if n >= 2 => o.operands[..n - 1].iter().map(|f| (*f).clone()).collect(),
-                "tar" | "zip" | "openssl" | "gpg" => o.operands.iter().map(|f| (*f).clone()).collect(),
-                _ => Vec::new(),
-            };
-            out.extend(sources);
+            match &*name {
+                "cp" | "scp" | "rsync" if n >= 2 => out.extend(o.operands[..n - 1].iter().filter_map(operand)),
+                "tar" | "zip" | "openssl" | "gpg" => out.extend(o.operands.iter().filter_map(operand)),
+                _ => {}
+            }
             // `openssl enc -in .env`, `tar -czf x.tgz .env`.
             for (k, a) in args.iter().enumerate() {
-                if matches!(a.as_known(), Some("-in" | "-i" | "--input")) {
-                    out.extend(args.get(k + 1).cloned());
+                if matches!(a.as_known(), Some("-in" | "-i" | "--input")) && k + 1 < args.len() {
+                    out.push(Read::Arg(k + 2));
                 }
             }
         }
@@ -506,13 +661,14 @@ fn literal_read_args(inv: &Invocation, cx: &Cx<'_>) -> Vec<Field> {
     let no_pattern = name == "rg" && args.iter().any(|a| a.as_known() == Some("--files"));
     let skip = usize::from(pattern_first && !pattern_by_option && !no_pattern);
     // URLs name remote resources, not local files.
-    out.extend(o.operands.into_iter().skip(skip).filter(|f| !f.as_known().is_some_and(is_url)).cloned());
+    out.extend(o.operands.iter().skip(skip).filter(|f| !f.as_known().is_some_and(is_url)).filter_map(operand));
     // Option values that name files (`grep -f .env`, `rg --file .env`).
     for (k, a) in args.iter().enumerate() {
-        if (pattern_first && a.as_known().is_some_and(names_pattern_file))
-            || matches!(a.as_known(), Some("-f" | "--file" | "--exclude-from" | "-T" | "--files-from" | "-i" | "-in"))
+        if ((pattern_first && a.as_known().is_some_and(names_pattern_file))
+            || matches!(a.as_known(), Some("-f" | "--file" | "--exclude-from" | "-T" | "--files-from" | "-i" | "-in")))
+            && k + 1 < args.len()
         {
-            out.extend(args.get(k + 1).cloned());
+            out.push(Read::Arg(k + 2));
         }
     }
     out
@@ -545,7 +701,11 @@ pub(crate) fn is_url(t: &str) -> bool {
 
 /// Whether a field names a block device (`/dev/sda`, `/dev/nvme0n1`, `/dev/disk2`).
 pub(crate) fn is_block_device(f: &Field) -> bool {
-    let Some(t) = f.as_known() else { return false };
+    f.as_known().is_some_and(is_block_device_path)
+}
+
+/// Whether a path names a block device ([`is_block_device`] for text).
+pub(crate) fn is_block_device_path(t: &str) -> bool {
     let Some(dev) = t.strip_prefix("/dev/") else { return false };
     let dev = dev.trim_start_matches("mapper/");
     [
@@ -732,4 +892,168 @@ pub(crate) fn protected_branch(name: &str) -> bool {
     ) || n.starts_with("release/")
         || n.starts_with("releases/")
         || n.starts_with("hotfix/")
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+    use std::path::PathBuf;
+
+    use proptest::prelude::*;
+
+    use super::{may_have_component, may_name_secret, CwdFacts};
+    use crate::analyze::model::{Cwd, Field, Unknown, UNKNOWN_MARK};
+    use crate::context::Context;
+    use crate::paths;
+    use crate::sensitive::{secret_dir, secret_file};
+
+    /// Path components that matter to the secret rules and to SP001, and some that do
+    /// not; the empty string makes `//`, a leading one an absolute path.
+    const PIECES: &[&str] = &[
+        "",
+        ".",
+        "..",
+        "~",
+        "a",
+        "src",
+        "home",
+        "u",
+        "proj",
+        "tmp",
+        "etc",
+        "shadow",
+        ".ssh",
+        ".SSH",
+        "id_rsa",
+        "id_rsa.pub",
+        "config",
+        ".kube",
+        "gh",
+        "hosts.yml",
+        ".aws",
+        "credentials",
+        ".docker",
+        "config.json",
+        ".config",
+        "auth.json",
+        ".codex",
+        "secrets",
+        "x.json",
+        "Library",
+        "Keychains",
+        "keyrings",
+        ".gnupg",
+        "gpg.conf",
+        ".env",
+        ".env.example",
+        "server.key",
+        "cert.pem",
+        ".netrc",
+        ".tako",
+        "keys",
+        "key",
+        "README.md",
+        "*",
+        ".e*",
+        "\u{E000}",
+    ];
+
+    fn ctx() -> Context {
+        let env = HashMap::from([("HOME".to_string(), "/home/u".to_string())]);
+        let mut c = Context::new(PathBuf::from("/home/u/proj"), env);
+        c.workspace = PathBuf::from("/home/u/proj");
+        c
+    }
+
+    fn field(text: &str, glob: bool, unknown: bool) -> Field {
+        let mut f = Field::known(text);
+        f.glob = glob;
+        if unknown {
+            // An unknown stands where its mark is (or the field gains one at its end).
+            if !f.text.contains(UNKNOWN_MARK) {
+                f.text.push(UNKNOWN_MARK);
+            }
+            f.unknowns = vec![Unknown::Var("X".into())];
+        }
+        f
+    }
+
+    /// Up to `max` pieces, half of them from the few that shape the rules most.
+    fn pieces(max: usize) -> impl Strategy<Value = Vec<&'static str>> {
+        let hot = proptest::sample::select(&["", "..", "etc", "shadow", ".ssh", "x", ".tako", "keys", "*"][..]);
+        proptest::collection::vec(prop_oneof![proptest::sample::select(PIECES), hot], 1..max)
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(20_000))]
+        /// The lexical pre-checks agree with resolving: an argument they rule out
+        /// resolves to no secret and to no `.tako/keys` path.
+        #[test]
+        fn pre_checks_agree_with_resolution(
+            text in pieces(6),
+            cwd in proptest::option::of(pieces(5)),
+            glob: bool,
+            unknown in proptest::bool::weighted(0.2),
+        ) {
+            let c = ctx();
+            let text = text.join("/");
+            let cwd = match cwd {
+                Some(dirs) => Cwd::Known { path: crate::context::normalize(&PathBuf::from(format!("/{}", dirs.join("/")))).into(), climbed: false },
+                None => Cwd::Unknown("$X".into()),
+            };
+            let f = field(&text, glob, unknown);
+            let t = paths::resolve(&f, &cwd, &c);
+            let p = t.path.as_deref().map(|p| p.to_string_lossy().into_owned());
+            let facts = CwdFacts::of(&cwd);
+            if !may_name_secret(&f, facts) {
+                prop_assert!(f.is_known() && !f.text.contains(UNKNOWN_MARK), "{:?}", f);
+                if let Some(p) = &p {
+                    prop_assert_eq!(secret_file(p), None, "{} in {:?} is {}", text, cwd, p);
+                    prop_assert_eq!(secret_dir(p), None, "{} in {:?} is {}", text, cwd, p);
+                }
+            }
+            for (name, in_cwd) in [(".tako", facts.tako), ("keys", facts.keys)] {
+                if !may_have_component(&f, in_cwd, name) {
+                    let has = p.as_deref().is_some_and(|p| p.split('/').any(|c| c == name));
+                    prop_assert!(!has, "{} in {:?} is {:?}", text, cwd, p);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn pre_checks_rule_out_plain_names_only() {
+        let facts = |p: &str| CwdFacts::of(&Cwd::Known { path: PathBuf::from(p).into(), climbed: false });
+        let (home, ssh) = (facts("/home/u/proj"), facts("/home/u/.ssh"));
+        let unknown = CwdFacts::of(&Cwd::Unknown("$X".into()));
+        assert_eq!(unknown, CwdFacts::default());
+        assert!(ssh.shapes_secrets && !home.shapes_secrets && facts("/w/.tako/keys").tako && facts("/w/keys").keys);
+        let known = |t: &str| field(t, false, false);
+        for t in ["README.md", "src/main.rs", "/usr/share/doc", "build/log0.txt", "crate0"] {
+            assert!(!may_name_secret(&known(t), home), "{t}");
+            assert!(!may_name_secret(&known(t), unknown), "{t}");
+        }
+        for t in [".env", "id_rsa", "/etc/shadow", "../.ssh/config", "etc/shadow", ".", "..", "/", "a/.."] {
+            assert!(may_name_secret(&known(t), home), "{t}");
+        }
+        // In a credential directory any name may be a key.
+        assert!(may_name_secret(&known("config2"), ssh));
+        assert!(!may_name_secret(&known("/tmp/config2"), ssh));
+        assert!(may_name_secret(&field("x*", true, false), home));
+        assert!(may_name_secret(&field("x", false, true), home));
+        assert!(!may_have_component(&known("README.md"), home.tako, ".tako"));
+        assert!(may_have_component(&known(".tako/keys/k"), home.keys, "keys"));
+        assert!(may_have_component(&known("k"), true, "keys"));
+    }
+
+    #[test]
+    fn working_directory_facts_are_kept_per_directory() {
+        let ctx = ctx();
+        let cx = crate::guard::Cx::new(&ctx);
+        let at = |p: &str| Cwd::Known { path: PathBuf::from(p).into(), climbed: false };
+        for p in ["/home/u/proj", "/home/u/.ssh", "/home/u/.ssh", "/w/.tako/keys", "/home/u/proj"] {
+            assert_eq!(cx.cwd_facts(&at(p)), CwdFacts::of(&at(p)), "{p}");
+        }
+        assert_eq!(cx.cwd_facts(&Cwd::Unknown("$X".into())), CwdFacts::default());
+    }
 }
