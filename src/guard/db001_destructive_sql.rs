@@ -118,10 +118,11 @@ static PROGRAMS: NameSet = NameSet::new(&[
 fn check(inv: &Invocation, cx: &Cx<'_>) -> Option<Hit> {
     let name = tool_name(inv, cx)?;
     let args = inv.args();
-    let known: Vec<&str> = args.iter().filter_map(Field::as_known).collect();
+    // Collected only for the programs that need them (`java -jar other.jar` does not).
+    let known = std::cell::LazyCell::new(|| args.iter().filter_map(Field::as_known).collect::<Vec<&str>>());
     let hint = "use a migration or a disposable local database; the operator resets shared ones";
     // Admin tools and framework tasks.
-    let first = known.iter().find(|a| !a.starts_with('-')).copied().unwrap_or("");
+    let first = std::cell::LazyCell::new(|| known.iter().find(|a| !a.starts_with('-')).copied().unwrap_or(""));
     let task = match &*name {
         "dropdb" => {
             return Some(Hit::deny(format!("dropdb deletes the database {}", known.last().unwrap_or(&""))).hint(hint))
@@ -162,7 +163,7 @@ fn check(inv: &Invocation, cx: &Cx<'_>) -> Option<Hit> {
     if let Some(t) = task {
         return Some(Hit::ask(t).hint(hint));
     }
-    let texts = sql_texts(&name, first, args, inv);
+    let texts = sql_texts(&name, *first, args, inv);
     let mut worst: Option<Hit> = None;
     for text in texts {
         if let Some((d, what)) = judge(&text) {

@@ -52,16 +52,15 @@ static PROGRAMS: NameSet = NameSet::new(&["helm", "k3s", "kubecolor", "kubectl",
 
 fn check(inv: &Invocation, cx: &Cx<'_>) -> Option<Hit> {
     let name = cx.name(inv)?;
-    let mut known: Vec<&str> = inv.args().iter().filter_map(Field::as_known).collect();
-    match &*name {
-        "kubectl" | "oc" | "kubecolor" => {}
-        "k3s" | "microk8s" if known.first() == Some(&"kubectl") => {
-            known.remove(0);
-        }
+    // The known arguments: collected only for the programs below.
+    let args = || inv.args().iter().filter_map(Field::as_known);
+    let known: Vec<&str> = match &*name {
+        "kubectl" | "oc" | "kubecolor" => args().collect(),
+        "k3s" | "microk8s" if args().next() == Some("kubectl") => args().skip(1).collect(),
         "helm" => {
-            let w0 = known.iter().find(|a| !a.starts_with('-'))?;
-            if matches!(*w0, "uninstall" | "delete" | "del" | "un" | "rollback")
-                && !known.iter().any(|a| a.starts_with("--dry-run"))
+            let w0 = args().find(|a| !a.starts_with('-'))?;
+            if matches!(w0, "uninstall" | "delete" | "del" | "un" | "rollback")
+                && !args().any(|a| a.starts_with("--dry-run"))
             {
                 return Some(
                     Hit::ask(format!("helm {w0} removes or replaces a release")).hint("the operator changes releases"),
@@ -70,7 +69,7 @@ fn check(inv: &Invocation, cx: &Cx<'_>) -> Option<Hit> {
             return None;
         }
         _ => return None,
-    }
+    };
     if known.iter().any(|a| a.starts_with("--dry-run")) {
         return None;
     }

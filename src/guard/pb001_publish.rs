@@ -64,11 +64,14 @@ static PROGRAMS: NameSet = NameSet::new(&[
 
 fn check(inv: &Invocation, cx: &Cx<'_>) -> Option<Hit> {
     let name = cx.name(inv)?;
-    let known: Vec<&str> = inv.args().iter().filter_map(Field::as_known).collect();
-    let words: Vec<&str> = known.iter().copied().filter(|a| !a.starts_with('-')).collect();
-    let first = words.first().copied().unwrap_or("");
-    let second = words.get(1).copied().unwrap_or("");
-    if known.iter().any(|a| matches!(*a, "--dry-run" | "-n" | "--dryrun" | "--dry_run") && name != "pip") {
+    // The known arguments, and those that are no options, walked by each test that
+    // needs them (nothing is collected).
+    let known = || inv.args().iter().filter_map(Field::as_known);
+    let words = || known().filter(|a| !a.starts_with('-'));
+    let mut leading = words();
+    let first = leading.next().unwrap_or("");
+    let second = leading.next().unwrap_or("");
+    if known().any(|a| matches!(a, "--dry-run" | "-n" | "--dryrun" | "--dry_run") && name != "pip") {
         return None;
     }
     let publish = match &*name {
@@ -83,15 +86,13 @@ fn check(inv: &Invocation, cx: &Cx<'_>) -> Option<Hit> {
             first == "publish" || (name == "maturin" && first == "upload")
         }
         "gem" => matches!(first, "push" | "yank" | "owner"),
-        "mvn" | "mvnw" => {
-            words.contains(&"deploy") || words.iter().any(|w| w.starts_with("deploy:") || *w == "release:perform")
-        }
-        "gradle" | "gradlew" => words.iter().any(|w| w.starts_with("publish") && !w.contains("ToMavenLocal")),
-        "dotnet" | "nuget" => words.contains(&"push"),
+        "mvn" | "mvnw" => words().any(|w| w == "deploy" || w.starts_with("deploy:") || w == "release:perform"),
+        "gradle" | "gradlew" => words().any(|w| w.starts_with("publish") && !w.contains("ToMavenLocal")),
+        "dotnet" | "nuget" => words().any(|w| w == "push"),
         "docker" | "podman" | "buildah" => {
             first == "push"
                 || (first == "image" && second == "push")
-                || (first == "buildx" && known.contains(&"--push"))
+                || (first == "buildx" && known().any(|a| a == "--push"))
         }
         "helm" => first == "push",
         "vsce" | "ovsx" => first == "publish",
@@ -110,11 +111,11 @@ fn check(inv: &Invocation, cx: &Cx<'_>) -> Option<Hit> {
     let removal = match &*name {
         "apt" | "apt-get" | "aptitude" => matches!(first, "remove" | "purge" | "autoremove"),
         "dnf" | "yum" | "zypper" | "apk" => matches!(first, "remove" | "erase" | "del" | "rm"),
-        "pacman" => known.iter().any(|a| a.starts_with("-R")),
+        "pacman" => known().any(|a| a.starts_with("-R")),
         "brew" | "port" => matches!(first, "uninstall" | "remove" | "rm"),
         "pip" | "pip3" | "pipx" => first == "uninstall",
         "npm" | "pnpm" | "yarn" => {
-            matches!(first, "uninstall" | "remove" | "rm") && known.iter().any(|a| matches!(*a, "-g" | "--global"))
+            matches!(first, "uninstall" | "remove" | "rm") && known().any(|a| matches!(a, "-g" | "--global"))
         }
         "snap" | "flatpak" => matches!(first, "remove" | "uninstall"),
         _ => false,

@@ -53,17 +53,18 @@ static PROGRAMS: NameSet = NameSet::new(&["git", "gpg", "gpg2", "security", "ssh
 
 fn check(inv: &Invocation, cx: &Cx<'_>) -> Option<Hit> {
     let name = cx.name(inv)?;
-    let args: Vec<&str> = inv.args().iter().filter_map(Field::as_known).collect();
-    let short = |c: char| args.iter().any(|a| a.starts_with('-') && !a.starts_with("--") && a[1..].contains(c));
+    // The known arguments, walked by each test that needs them (nothing is collected).
+    let args = || inv.args().iter().filter_map(Field::as_known);
+    let short = |c: char| args().any(|a| a.starts_with('-') && !a.starts_with("--") && a[1..].contains(c));
     let what = match &*name {
         "ssh-add" if short('D') => "ssh-add -D removes every identity from the operator's ssh-agent",
         "ssh-add" if short('d') => "ssh-add -d removes an identity from the operator's ssh-agent",
         "ssh-keygen" if short('R') => "ssh-keygen -R removes a trusted host key from known_hosts",
-        "gpg" | "gpg2" if args.iter().any(|a| a.starts_with("--delete-")) => "gpg deletes keys from the keyring",
-        "security" if args.first().is_some_and(|a| a.starts_with("delete-")) => {
+        "gpg" | "gpg2" if args().any(|a| a.starts_with("--delete-")) => "gpg deletes keys from the keyring",
+        "security" if args().next().is_some_and(|a| a.starts_with("delete-")) => {
             "security deletes an item from the keychain"
         }
-        "git" if args.windows(2).any(|w| w[0] == "credential" && matches!(w[1], "reject" | "erase")) => {
+        "git" if args().zip(args().skip(1)).any(|(a, b)| a == "credential" && matches!(b, "reject" | "erase")) => {
             "git credential reject erases stored credentials"
         }
         _ => return None,

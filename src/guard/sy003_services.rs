@@ -66,7 +66,8 @@ static PROGRAMS: NameSet = NameSet::new(&[
 fn check(inv: &Invocation, cx: &Cx<'_>) -> Option<Hit> {
     let name = cx.name(inv)?;
     let args = inv.args();
-    let known: Vec<&str> = args.iter().filter_map(Field::as_known).collect();
+    // Collected only for the programs that need them.
+    let known = std::cell::LazyCell::new(|| args.iter().filter_map(Field::as_known).collect::<Vec<&str>>());
     let unit = || known.iter().rev().find(|a| !a.starts_with('-')).copied().unwrap_or("a unit").to_string();
     let msg = match &*name {
         "systemctl" => {

@@ -64,7 +64,8 @@ static PROGRAMS: NameSet = NameSet::new(&[
 
 fn check(inv: &Invocation, cx: &Cx<'_>) -> Option<Hit> {
     let name = cx.name(inv)?;
-    let known: Vec<&str> = inv.args().iter().filter_map(Field::as_known).collect();
+    // Collected only for the programs that need them.
+    let known = std::cell::LazyCell::new(|| inv.args().iter().filter_map(Field::as_known).collect::<Vec<&str>>());
     let has = |s: &str| known.contains(&s);
     let hint = "add the specific rule you need; leave the firewall to the operator";
     let msg = match &*name {
