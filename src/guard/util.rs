@@ -344,10 +344,14 @@ pub(crate) fn glob_targets(inv: &Invocation, f: &Field, cx: &Cx<'_>) -> Option<V
 
 /// Fields for the paths glob arguments among `reads` match now, after them.
 fn with_glob_matches(mut reads: Vec<Read>, inv: &Invocation) -> Vec<Read> {
+    let is_glob = |f: &Field| f.glob && f.is_known();
+    if !reads.iter().filter_map(|r| r.field(inv)).any(is_glob) {
+        return reads;
+    }
     let matched: Vec<Read> = reads
         .iter()
         .filter_map(|r| r.field(inv))
-        .filter(|f| f.glob && f.is_known())
+        .filter(|f| is_glob(f))
         .filter_map(|f| paths::glob_matches(f, &inv.cwd))
         .flatten()
         .map(|m| Read::Derived(Field::known(shown_path(&m, &inv.cwd))))
@@ -1077,6 +1081,31 @@ mod tests {
         for t in ["git@host:repo", "a:b", "://x", "x", "c:/://x", "/p://q"] {
             assert!(!super::is_url(t), "{t}");
         }
+    }
+
+    #[test]
+    fn resolutions_are_shared_per_text_glob_and_directory() {
+        let ctx = ctx();
+        let cx = crate::guard::Cx::new(&ctx);
+        let at = |p: &str| {
+            let mut inv = crate::analyze::Invocation::placeholder();
+            inv.cwd = Cwd::Known { path: PathBuf::from(p), climbed: false };
+            inv
+        };
+        let (a, b) = (at("/home/u/proj"), at("/tmp"));
+        let (x, x_glob) = (field("x*", false, false), field("x*", true, false));
+        let first = super::target(&a, &x, &cx);
+        assert!(std::rc::Rc::ptr_eq(&first, &super::target(&a, &x, &cx)));
+        let elsewhere = super::target(&b, &x, &cx);
+        assert_eq!(elsewhere.path.as_deref(), Some(std::path::Path::new("/tmp/x*")));
+        let globbed = super::target(&a, &x_glob, &cx);
+        assert!(globbed.glob && !first.glob && globbed.path.as_deref() == Some(std::path::Path::new("/home/u/proj")));
+        // Back in the first directory: the first resolution again.
+        assert!(std::rc::Rc::ptr_eq(&first, &super::target(&at("/home/u/proj"), &x, &cx)));
+        assert!(std::rc::Rc::ptr_eq(&elsewhere, &super::target(&b, &x, &cx)));
+        // Unknown fields are resolved each time.
+        let unknown = field("a/x", false, true);
+        assert!(!std::rc::Rc::ptr_eq(&super::target(&a, &unknown, &cx), &super::target(&a, &unknown, &cx)));
     }
 
     #[test]
