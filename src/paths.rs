@@ -185,8 +185,8 @@ pub fn resolve(field: &Field, cwd: &Cwd, ctx: &Context) -> Target {
     let text = &field.text;
     // An unknown prefix makes the whole path unknown; an unknown later on keeps the
     // directory before it (like a glob).
-    let known_dir: String = if field.is_known() {
-        text.clone()
+    let known_dir: Cow<'_, str> = if field.is_known() {
+        Cow::Borrowed(text)
     } else {
         let prefix = field.known_prefix();
         if prefix.is_empty() || !prefix.contains('/') {
@@ -194,9 +194,9 @@ pub fn resolve(field: &Field, cwd: &Cwd, ctx: &Context) -> Target {
         }
         t.glob = true;
         // `$UNKNOWN_CWD/x` has no known prefix; `/tmp/$X` keeps `/tmp/`.
-        prefix[..=prefix.rfind('/').unwrap_or(0)].to_string() + &UNKNOWN_MARK.to_string()
+        Cow::Owned(prefix[..=prefix.rfind('/').unwrap_or(0)].to_string() + &UNKNOWN_MARK.to_string())
     };
-    let text = known_dir.as_str();
+    let text = &*known_dir;
     t.literal_tilde = text.split('/').any(|c| c == "~");
     let (base, climbed_base) = match cwd {
         Cwd::Known { path, climbed } => (&**path, *climbed),
@@ -214,7 +214,7 @@ pub fn resolve(field: &Field, cwd: &Cwd, ctx: &Context) -> Target {
     if text.starts_with('/') {
         dir.push('/');
     } else {
-        dir.push_str(&lossy(&base));
+        dir.push_str(&lossy(base));
     }
     let mut pattern: Option<&str> = None;
     let mut rest_after_pattern = false;

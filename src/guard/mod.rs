@@ -115,15 +115,41 @@ pub struct Cx<'a> {
     names: Vec<Option<std::borrow::Cow<'a, str>>>,
     /// Effects of the invocation last asked about: (its address, the effects).
     memo: RefCell<Option<(*const Invocation, Memo)>>,
-    /// Resolved fully known path arguments: by text, then (glob, working directory).
-    targets: RefCell<foldhash::HashMap<String, Vec<Resolved>>>,
+    /// Resolved fully known path arguments (see [`Cx::memo_target`]).
+    targets: RefCell<Targets>,
     /// What the components of the working directory last asked about say (see
     /// [`util::CwdFacts`]): the directory, and the facts.
     cwd_facts: RefCell<Option<(std::path::PathBuf, util::CwdFacts)>>,
 }
 
-/// A resolved path argument: (glob, working directory, target).
-type Resolved = (bool, crate::analyze::Cwd, std::rc::Rc<crate::paths::Target>);
+/// Resolved fully known path arguments: by text, then (glob, working directory).
+#[derive(Default)]
+struct Targets {
+    /// The working directories met, each once (as `==` tells them apart): entries name
+    /// them by their index here instead of holding a copy.
+    cwds: Vec<crate::analyze::Cwd>,
+    /// The index in `cwds` of the directory last asked about.
+    last: usize,
+    /// By text: the first resolution, then any others (another glob flag or directory).
+    by_text: foldhash::HashMap<String, (Resolved, Vec<Resolved>)>,
+}
+
+/// A resolved path argument: (glob, index of the working directory, target).
+type Resolved = (bool, usize, std::rc::Rc<crate::paths::Target>);
+
+impl Targets {
+    /// The index of `cwd` in `cwds`, added when new.
+    fn cwd_index(&mut self, cwd: &crate::analyze::Cwd) -> usize {
+        if self.cwds.get(self.last).is_some_and(|c| c == cwd) {
+            return self.last;
+        }
+        self.last = self.cwds.iter().position(|c| c == cwd).unwrap_or_else(|| {
+            self.cwds.push(cwd.clone());
+            self.cwds.len() - 1
+        });
+        self.last
+    }
+}
 
 /// Effects derived from one invocation, shared by the guards.
 #[derive(Default)]
@@ -180,18 +206,22 @@ impl<'a> Cx<'a> {
         if !f.is_known() {
             return std::rc::Rc::new(compute());
         }
-        let found = self.targets.borrow().get(f.text.as_str()).and_then(|v| {
-            v.iter().find(|(glob, cwd, _)| *glob == f.glob && *cwd == inv.cwd).map(|(_, _, t)| std::rc::Rc::clone(t))
+        let cwd = self.targets.borrow_mut().cwd_index(&inv.cwd);
+        let same = |(glob, at, _): &&Resolved| *glob == f.glob && *at == cwd;
+        let found = self.targets.borrow().by_text.get(f.text.as_str()).and_then(|(first, more)| {
+            std::iter::once(first).chain(more).find(same).map(|(_, _, t)| std::rc::Rc::clone(t))
         });
         if let Some(t) = found {
             return t;
         }
         let t = std::rc::Rc::new(compute());
-        self.targets.borrow_mut().entry(f.text.clone()).or_default().push((
-            f.glob,
-            inv.cwd.clone(),
-            std::rc::Rc::clone(&t),
-        ));
+        let entry = (f.glob, cwd, std::rc::Rc::clone(&t));
+        match self.targets.borrow_mut().by_text.entry(f.text.clone()) {
+            std::collections::hash_map::Entry::Occupied(mut o) => o.get_mut().1.push(entry),
+            std::collections::hash_map::Entry::Vacant(v) => {
+                v.insert((entry, Vec::new()));
+            }
+        }
         t
     }
 

@@ -124,7 +124,7 @@ fn check(inv: &Invocation, cx: &Cx<'_>) -> Option<Hit> {
     }
     let name = cx.name(inv).unwrap_or_default();
     if name == "mv" {
-        let o = Opts::parse(inv.args(), &['t', 'S']);
+        let o = Opts::operands(inv.args(), &['t', 'S']);
         for f in &o.operands {
             for t in std::iter::once(target(inv, f, cx)).chain(glob_targets(inv, f, cx).unwrap_or_default()) {
                 if let Some((what, dec)) = protected(&t, cx).filter(|(w, _)| !w.starts_with("a directory")) {

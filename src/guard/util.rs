@@ -32,6 +32,18 @@ pub(crate) struct Opts<'a> {
 impl<'a> Opts<'a> {
     /// Parses `args`; `values` are short options that take a value (skipped).
     pub(crate) fn parse(args: &'a [Field], values: &[char]) -> Self {
+        Self::parse_keeping(args, values, true)
+    }
+
+    /// [`Opts::parse`] for callers that only want the operands (and `unknown`): the
+    /// options are parsed alike, but `short` and `long` stay empty, sparing their
+    /// allocations ([`Opts::has`] is then always false).
+    pub(crate) fn operands(args: &'a [Field], values: &[char]) -> Self {
+        Self::parse_keeping(args, values, false)
+    }
+
+    /// Parses `args`, keeping the options seen in `short` and `long` when `options`.
+    fn parse_keeping(args: &'a [Field], values: &[char], options: bool) -> Self {
         let mut o = Self::default();
         let mut after = false;
         let mut i = 0;
@@ -55,6 +67,9 @@ impl<'a> Opts<'a> {
                 continue;
             }
             if t.starts_with("--") {
+                if !options {
+                    continue;
+                }
                 o.long.push(match t {
                     Cow::Borrowed(b) => Cow::Borrowed(b[2..].split('=').next().unwrap_or("")),
                     Cow::Owned(o) => Cow::Owned(o[2..].split('=').next().unwrap_or("").to_string()),
@@ -63,7 +78,9 @@ impl<'a> Opts<'a> {
             }
             if t.len() > 1 && t.starts_with('-') {
                 for (k, c) in t[1..].chars().enumerate() {
-                    o.short.push(c);
+                    if options {
+                        o.short.push(c);
+                    }
                     if values.contains(&c) {
                         if k + 2 == t.len() {
                             i += 1;
@@ -332,10 +349,14 @@ pub(crate) fn glob_targets(inv: &Invocation, f: &Field, cx: &Cx<'_>) -> Option<V
 
 /// Fields for the paths glob arguments among `reads` match now, after them.
 fn with_glob_matches(mut reads: Vec<Read>, inv: &Invocation) -> Vec<Read> {
+    let is_glob = |f: &Field| f.glob && f.is_known();
+    if !reads.iter().filter_map(|r| r.field(inv)).any(is_glob) {
+        return reads;
+    }
     let matched: Vec<Read> = reads
         .iter()
         .filter_map(|r| r.field(inv))
-        .filter(|f| f.glob && f.is_known())
+        .filter(|f| is_glob(f))
         .filter_map(|f| paths::glob_matches(f, &inv.cwd))
         .flatten()
         .map(|m| Read::Derived(Field::known(shown_path(&m, &inv.cwd))))
@@ -373,7 +394,7 @@ fn compute_writes(inv: &Invocation, cx: &Cx<'_>) -> Vec<std::rc::Rc<Target>> {
     };
     match &*name {
         "tee" | "touch" | "truncate" | "sponge" | "sudoedit" | "vim" | "vi" | "nano" | "emacs" | "ed" => {
-            let o = Opts::parse(args, &['s', 'r', 'd', 't']);
+            let o = Opts::operands(args, &['s', 'r', 'd', 't']);
             o.operands.iter().copied().for_each(&mut add);
         }
         "cp" | "install" | "ln" | "rsync" | "mv" => {
@@ -432,7 +453,7 @@ fn compute_writes(inv: &Invocation, cx: &Cx<'_>) -> Vec<std::rc::Rc<Target>> {
             }
         }
         "chmod" | "chown" | "chgrp" | "setfacl" | "chattr" => {
-            let o = Opts::parse(args, &[]);
+            let o = Opts::operands(args, &[]);
             o.operands.iter().skip(1).copied().for_each(&mut add);
         }
         _ => {}
@@ -625,7 +646,7 @@ fn literal_read_args(inv: &Invocation, cx: &Cx<'_>) -> Vec<Read> {
     if metadata_only {
         if matches!(&*name, "cp" | "tar" | "zip" | "openssl" | "gpg" | "scp" | "rsync" | "docker") {
             // Copying or archiving a secret makes another copy of it.
-            let o = Opts::parse(args, &['f', 'C', 'o']);
+            let o = Opts::operands(args, &['f', 'C', 'o']);
             let n = o.operands.len();
             match &*name {
                 "cp" | "scp" | "rsync" if n >= 2 => out.extend(o.operands[..n - 1].iter().filter_map(operand)),
@@ -642,9 +663,9 @@ fn literal_read_args(inv: &Invocation, cx: &Cx<'_>) -> Vec<Read> {
         return out;
     }
     let o = if pattern_first_program(&name) {
-        Opts::parse(args, &['A', 'B', 'C', 'm', 'e', 'f', 'g', 't', 'j', 'M', 'd', 'D'])
+        Opts::operands(args, &['A', 'B', 'C', 'm', 'e', 'f', 'g', 't', 'j', 'M', 'd', 'D'])
     } else {
-        Opts::parse(args, &[])
+        Opts::operands(args, &[])
     };
     // Searchers and filters take their pattern or program first, unless it is given by
     // an option: `grep credentials README.md` reads README.md, not `credentials`.
@@ -694,9 +715,11 @@ fn pattern_first_program(name: &str) -> bool {
 
 /// Whether a word is a URL (`https://…`, `s3://…`, `git@host:…` is not).
 pub(crate) fn is_url(t: &str) -> bool {
-    t.split_once("://").is_some_and(|(scheme, _)| {
-        !scheme.is_empty() && scheme.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
-    })
+    // Most words have no `:` at all, found faster than `://` (a searcher per word).
+    t.as_bytes().contains(&b':')
+        && t.split_once("://").is_some_and(|(scheme, _)| {
+            !scheme.is_empty() && scheme.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+        })
 }
 
 /// Whether a field names a block device (`/dev/sda`, `/dev/nvme0n1`, `/dev/disk2`).
@@ -1044,6 +1067,60 @@ mod tests {
         assert!(!may_have_component(&known("README.md"), home.tako, ".tako"));
         assert!(may_have_component(&known(".tako/keys/k"), home.keys, "keys"));
         assert!(may_have_component(&known("k"), true, "keys"));
+    }
+
+    proptest! {
+        /// Parsing for the operands only finds the operands a full parse finds.
+        #[test]
+        fn operands_agree_with_a_full_parse(
+            words in proptest::collection::vec(
+                proptest::sample::select(&["-", "--", "-a", "-ab", "-t", "-tx", "--long", "--x=1", "x", "-\u{2010}r", "\u{E000}"][..]),
+                0..7,
+            ),
+        ) {
+            let args: Vec<Field> = words.iter().map(|w| field(w, false, w.contains(UNKNOWN_MARK))).collect();
+            for values in [&[][..], &['t'][..], &['a', 'b'][..]] {
+                let (full, only) = (super::Opts::parse(&args, values), super::Opts::operands(&args, values));
+                prop_assert_eq!(&full.operands, &only.operands);
+                prop_assert_eq!(full.unknown, only.unknown);
+                prop_assert!(only.short.is_empty() && only.long.is_empty());
+            }
+        }
+    }
+
+    #[test]
+    fn is_url_needs_a_scheme() {
+        for t in ["https://x.io", "s3://b/k", "git+ssh://h/r"] {
+            assert!(super::is_url(t), "{t}");
+        }
+        for t in ["git@host:repo", "a:b", "://x", "x", "c:/://x", "/p://q"] {
+            assert!(!super::is_url(t), "{t}");
+        }
+    }
+
+    #[test]
+    fn resolutions_are_shared_per_text_glob_and_directory() {
+        let ctx = ctx();
+        let cx = crate::guard::Cx::new(&ctx);
+        let at = |p: &str| {
+            let mut inv = crate::analyze::Invocation::placeholder();
+            inv.cwd = Cwd::Known { path: PathBuf::from(p).into(), climbed: false };
+            inv
+        };
+        let (a, b) = (at("/home/u/proj"), at("/tmp"));
+        let (x, x_glob) = (field("x*", false, false), field("x*", true, false));
+        let first = super::target(&a, &x, &cx);
+        assert!(std::rc::Rc::ptr_eq(&first, &super::target(&a, &x, &cx)));
+        let elsewhere = super::target(&b, &x, &cx);
+        assert_eq!(elsewhere.path.as_deref(), Some(std::path::Path::new("/tmp/x*")));
+        let globbed = super::target(&a, &x_glob, &cx);
+        assert!(globbed.glob && !first.glob && globbed.path.as_deref() == Some(std::path::Path::new("/home/u/proj")));
+        // Back in the first directory: the first resolution again.
+        assert!(std::rc::Rc::ptr_eq(&first, &super::target(&at("/home/u/proj"), &x, &cx)));
+        assert!(std::rc::Rc::ptr_eq(&elsewhere, &super::target(&b, &x, &cx)));
+        // Unknown fields are resolved each time.
+        let unknown = field("a/x", false, true);
+        assert!(!std::rc::Rc::ptr_eq(&super::target(&a, &unknown, &cx), &super::target(&a, &unknown, &cx)));
     }
 
     #[test]
