@@ -402,9 +402,9 @@ pub fn opt_matches(a: &Field, long: &str, short: Option<char>) -> bool {
         // `--hard`, `-x…` a cluster holding any flag).
         let prefix = crate::analyze::model::fold_dashes(a.known_prefix());
         if let Some(name) = prefix.strip_prefix("--") {
-            let name = name.to_ascii_lowercase();
-            let want = long.trim_start_matches("--");
-            return want.starts_with(&name) || name.starts_with(&format!("{want}="));
+            let want = without_dashes(long);
+            return starts_with_lowered(want, name)
+                || (lowered_starts_with(name, want) && name.as_bytes().get(want.len()) == Some(&b'='));
         }
         if let Some(cluster) = prefix.strip_prefix('-').filter(|c| !c.is_empty()) {
             let Some(s) = short else { return false };
@@ -422,12 +422,13 @@ pub fn opt_matches(a: &Field, long: &str, short: Option<char>) -> bool {
     };
     let t = crate::analyze::model::fold_dashes(t);
     if let Some(name) = t.strip_prefix("--") {
-        let name = name.split('=').next().unwrap_or("").to_ascii_lowercase();
-        let want = long.trim_start_matches("--");
+        let name = name.split('=').next().unwrap_or("");
+        let want = without_dashes(long);
         if name.is_empty() {
             return false;
         }
-        return name == want || (name.len() >= 2 && want.starts_with(&name));
+        return (name.len() == want.len() && lowered_starts_with(name, want))
+            || (name.len() >= 2 && starts_with_lowered(want, name));
     }
     if let (Some(s), Some(cluster)) = (short, t.strip_prefix('-')) {
         // Flags up to the first one that takes a value: in `-bfeature` the `f` belongs
@@ -448,6 +449,26 @@ pub fn opt_matches(a: &Field, long: &str, short: Option<char>) -> bool {
         return !cluster.is_empty() && seen;
     }
     false
+}
+
+/// `long.trim_start_matches("--")`, without the searcher a string pattern sets up.
+fn without_dashes(long: &str) -> &str {
+    let mut s = long;
+    while let Some(rest) = s.strip_prefix("--") {
+        s = rest;
+    }
+    s
+}
+
+/// Whether `text`, lowercased (ASCII), starts with `prefix`, without lowercasing a copy:
+/// options are matched for every git command a guard looks at.
+fn lowered_starts_with(text: &str, prefix: &str) -> bool {
+    text.len() >= prefix.len() && text.bytes().zip(prefix.bytes()).all(|(t, p)| t.to_ascii_lowercase() == p)
+}
+
+/// Whether `text` starts with `prefix` lowercased (ASCII).
+fn starts_with_lowered(text: &str, prefix: &str) -> bool {
+    text.len() >= prefix.len() && text.bytes().zip(prefix.bytes()).all(|(t, p)| t == p.to_ascii_lowercase())
 }
 
 fn push_kv(g: &mut GitCmd, kv: &Field) {
@@ -538,6 +559,77 @@ pub fn read_alias(path: &Path, name: &str) -> Option<String> {
 mod tests {
     use super::*;
     use crate::analyze::model::{Cwd, Input};
+
+    /// [`opt_matches`] as it was before it compared options without lowercasing copies.
+    fn reference(a: &Field, long: &str, short: Option<char>) -> bool {
+        let Some(t) = a.as_known() else {
+            // Unknown: it could be anything its known start allows (`--ha…` could be
+            // `--hard`, `-x…` a cluster holding any flag).
+            let prefix = crate::analyze::model::fold_dashes(a.known_prefix());
+            if let Some(name) = prefix.strip_prefix("--") {
+                let name = name.to_ascii_lowercase();
+                let want = long.trim_start_matches("--");
+                return want.starts_with(&name) || name.starts_with(&format!("{want}="));
+            }
+            if let Some(cluster) = prefix.strip_prefix('-').filter(|c| !c.is_empty()) {
+                let Some(s) = short else { return false };
+                for c in cluster.chars() {
+                    if c == s {
+                        return true;
+                    }
+                    if !c.is_ascii_alphabetic() || "bBcCmF".contains(c) {
+                        return false;
+                    }
+                }
+                return true;
+            }
+            return a.could_start_with("-");
+        };
+        let t = crate::analyze::model::fold_dashes(t);
+        if let Some(name) = t.strip_prefix("--") {
+            let name = name.split('=').next().unwrap_or("").to_ascii_lowercase();
+            let want = long.trim_start_matches("--");
+            if name.is_empty() {
+                return false;
+            }
+            return name == want || (name.len() >= 2 && want.starts_with(&name));
+        }
+        if let (Some(s), Some(cluster)) = (short, t.strip_prefix('-')) {
+            // Flags up to the first one that takes a value: in `-bfeature` the `f` belongs
+            // to the branch name.
+            let mut seen = false;
+            for c in cluster.chars() {
+                if !c.is_ascii_alphabetic() {
+                    break;
+                }
+                if c == s {
+                    seen = true;
+                    break;
+                }
+                if "bBcCmF".contains(c) {
+                    break;
+                }
+            }
+            return !cluster.is_empty() && seen;
+        }
+        false
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(20_000))]
+        #[test]
+        fn opt_matches_agrees_with_its_reference(
+            word in "(-|--|\u{2010}\u{2010})?[a-zA-Z=]{0,6}(\u{E000}[a-z]{0,2})?",
+            long in proptest::sample::select(&["--hard", "--force", "--no-patch", "--patch", "--help", "--HELP", "--f", "----f", "-f", ""][..]),
+            short in proptest::option::of(proptest::sample::select(&['f', 'p', 'h', 'b'][..])),
+        ) {
+            let mut a = Field::known(word.clone());
+            if word.contains(crate::analyze::model::UNKNOWN_MARK) {
+                a.unknowns = vec![Unknown::Var("X".into())];
+            }
+            proptest::prop_assert_eq!(opt_matches(&a, long, short), reference(&a, long, short), "{:?} {} {:?}", word, long, short);
+        }
+    }
 
     fn inv(args: &[&str], env: &[(&str, &str)]) -> Invocation {
         Invocation {

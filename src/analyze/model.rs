@@ -470,7 +470,14 @@ impl NameSet {
 
     /// Whether `name` is one of them.
     pub(crate) fn contains(&self, name: &str) -> bool {
-        self.0.binary_search(&name).is_ok()
+        let name = name.as_bytes();
+        // `str`'s order, compared byte by byte: names are short, and most probes differ
+        // in their first bytes, where a call to `memcmp` would cost more than the loop.
+        let order = |probe: &&str| {
+            let probe = probe.as_bytes();
+            probe.iter().zip(name).find(|(a, b)| a != b).map_or(probe.len().cmp(&name.len()), |(a, b)| a.cmp(b))
+        };
+        self.0.binary_search_by(order).is_ok()
     }
 }
 
@@ -587,5 +594,16 @@ mod tests {
         assert_eq!(program_name("python3.11.exe"), "python3.11");
         assert_eq!(program_name(".exe"), ".exe");
         assert_eq!(fold_dashes("‐‐hard"), "--hard");
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(5000))]
+        /// A name set holds exactly its names, whatever their shared prefixes.
+        #[test]
+        fn name_sets_hold_exactly_their_names(name in "[a-d.\\[é]{0,4}") {
+            const LIST: &[&str] = &["", ".", "[", "a", "aa", "ab", "abc", "abd", "b", "ba", "c", "cd", "dé", "é"];
+            static SET: NameSet = NameSet::new(LIST);
+            proptest::prop_assert_eq!(SET.contains(&name), LIST.contains(&name.as_str()), "{:?}", name);
+        }
     }
 }
