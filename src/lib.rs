@@ -30,3 +30,4 @@ pub mod policy;
 pub mod redact;
 pub mod sensitive;
 pub mod term;
+pub mod users;

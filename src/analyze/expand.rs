@@ -765,23 +765,9 @@ pub(crate) fn display(f: &Field) -> Cow<'_, str> {
     Cow::Owned(f.display())
 }
 
-/// The home directory of `user`: from the system's user database, else from
-/// `/etc/passwd` read directly (a statically linked build may not load the
-/// system's name-service modules).
+/// The home directory of `user` ([`crate::users::home_of`]).
 fn home_of(user: &str) -> Option<String> {
-    if let Ok(Some(pw)) = nix::unistd::User::from_name(user) {
-        return Some(pw.dir.to_string_lossy().into_owned());
-    }
-    let passwd = std::fs::read_to_string("/etc/passwd").ok()?;
-    passwd_home(&passwd, user)
-}
-
-/// The home field of `user`'s line in a passwd(5) text.
-fn passwd_home(passwd: &str, user: &str) -> Option<String> {
-    passwd.lines().find_map(|line| {
-        let fields: Vec<&str> = line.split(':').collect();
-        (fields.len() >= 7 && fields[0] == user && !fields[5].is_empty()).then(|| fields[5].to_string())
-    })
+    crate::users::home_of(user)
 }
 
 #[cfg(test)]
@@ -823,6 +809,7 @@ mod tests {
 
     #[test]
     fn passwd_lines() {
+        use crate::users::passwd_home;
         let passwd = "root:x:0:0:root:/root:/bin/bash\n# comment\nbad line\nci:x:1000:1000::/srv/ci:/bin/sh\nnohome:x:1:1:::/bin/sh\n";
         assert_eq!(passwd_home(passwd, "root").as_deref(), Some("/root"));
         assert_eq!(passwd_home(passwd, "ci").as_deref(), Some("/srv/ci"));

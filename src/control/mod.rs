@@ -67,10 +67,7 @@ impl Operator {
     #[must_use]
     pub fn current() -> Self {
         let uid = nix::unistd::getuid();
-        let name = nix::unistd::User::from_uid(uid)
-            .ok()
-            .flatten()
-            .map(|u| u.name)
+        let name = crate::users::name_of(uid.as_raw())
             .or_else(|| std::env::var("USER").ok())
             .unwrap_or_else(|| uid.to_string());
         let host = nix::unistd::gethostname().ok().and_then(|h| h.into_string().ok()).unwrap_or_default();
