@@ -38,7 +38,7 @@ fn name_service(_ask: impl FnOnce() -> nix::Result<Option<nix::unistd::User>>) -
 }
 
 /// The fields of `passwd` (a passwd(5) text) for which `pick` holds.
-fn passwd_line<'p>(passwd: &'p str, pick: impl Fn(&[&str]) -> bool) -> Option<Vec<&'p str>> {
+fn passwd_line(passwd: &str, pick: impl Fn(&[&str]) -> bool) -> Option<Vec<&str>> {
     passwd.lines().map(|line| line.split(':').collect::<Vec<_>>()).find(|f| f.len() >= 7 && pick(f))
 }
 
