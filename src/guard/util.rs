@@ -159,7 +159,7 @@ impl CwdFacts {
         let Some(path) = cwd.path() else { return Self::default() };
         let mut facts = Self::default();
         // The components as `resolve` writes them: pieces of the text.
-        for c in pieces(&paths::lossy(path)) {
+        for c in paths::pieces(&paths::lossy(path)) {
             facts.shapes_secrets |= sensitive::shapes_secrets(c);
             facts.tako |= c == ".tako";
             facts.keys |= c == "keys";
@@ -200,12 +200,12 @@ impl Cx<'_> {
 /// the name alone decides.
 pub(crate) fn may_name_secret(f: &Field, cwd: CwdFacts) -> bool {
     let Some(text) = f.as_known() else { return true };
-    if f.glob || has_mark(text) {
+    if f.glob || paths::has_unknown_mark(text) {
         return true;
     }
     // One pass over the components: any that shapes the rules, and the last name.
     let mut name = "";
-    for c in pieces(text) {
+    for c in paths::pieces(text) {
         if sensitive::shapes_secrets(c) {
             return true;
         }
@@ -224,40 +224,12 @@ pub(crate) fn may_name_secret(f: &Field, cwd: CwdFacts) -> bool {
     !text.starts_with('/') && cwd.shapes_secrets
 }
 
-/// The `/`-separated pieces of `text`, as `text.split('/')` gives them, found by a byte
-/// loop: path arguments are short, and the searcher `split` sets up costs more than the
-/// loop.
-fn pieces(text: &str) -> impl Iterator<Item = &str> {
-    let mut rest = Some(text);
-    std::iter::from_fn(move || {
-        let r = rest?;
-        if let Some(i) = r.as_bytes().iter().position(|&b| b == b'/') {
-            rest = Some(&r[i + 1..]);
-            Some(&r[..i])
-        } else {
-            rest = None;
-            Some(r)
-        }
-    })
-}
-
-/// `text.contains(UNKNOWN_MARK)`, looking for the mark's first byte before the mark
-/// (a non-ASCII `char` pattern searches for its encoding as a string).
-fn has_mark(text: &str) -> bool {
-    const LEAD: u8 = {
-        let mut b = [0; 4];
-        UNKNOWN_MARK.encode_utf8(&mut b);
-        b[0]
-    };
-    text.as_bytes().contains(&LEAD) && text.contains(UNKNOWN_MARK)
-}
-
 /// Whether the path argument `f`, in a working directory that has a component named
 /// `name` or not (`in_cwd`), may resolve ([`paths::resolve`]) to a path with such a
 /// component: `false` proves it does not, as every component of the result is one of
 /// the text's or of the working directory's.
 pub(crate) fn may_have_component(f: &Field, in_cwd: bool, name: &str) -> bool {
-    in_cwd || pieces(&f.text).any(|c| c == name)
+    in_cwd || paths::pieces(&f.text).any(|c| c == name)
 }
 
 /// Resolves a path argument of an invocation.
@@ -1108,15 +1080,6 @@ mod tests {
                 prop_assert_eq!(full.unknown, only.unknown);
                 prop_assert!(only.short.is_empty() && only.long.is_empty());
             }
-        }
-    }
-
-    proptest! {
-        /// The byte loops find what `split` and `contains` find.
-        #[test]
-        fn pieces_and_marks_agree_with_str(text in "[a/.\u{E000}\u{E001}é]{0,8}") {
-            prop_assert_eq!(super::pieces(&text).collect::<Vec<_>>(), text.split('/').collect::<Vec<_>>());
-            prop_assert_eq!(super::has_mark(&text), text.contains(UNKNOWN_MARK));
         }
     }
 
