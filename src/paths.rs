@@ -162,11 +162,17 @@ pub fn same(p: &Path, q: &Path) -> bool {
 #[must_use]
 pub fn starts_with(p: &Path, base: &Path) -> bool {
     if plain(p) && plain(base) {
-        let (a, b) = (p.as_os_str().as_encoded_bytes(), base.as_os_str().as_encoded_bytes());
-        a.starts_with(b) && (a.len() == b.len() || a[b.len()] == b'/' || b == b"/")
+        plain_starts_with(p, base)
     } else {
         p.starts_with(base)
     }
+}
+
+/// [`starts_with`] for paths known to be [`plain`]: their bytes decide.
+#[must_use]
+pub fn plain_starts_with(p: &Path, base: &Path) -> bool {
+    let (a, b) = (p.as_os_str().as_encoded_bytes(), base.as_os_str().as_encoded_bytes());
+    a.starts_with(b) && (a.len() == b.len() || a[b.len()] == b'/' || b == b"/")
 }
 
 /// `p == Path::new("/")` (component-wise). Only a path of `/` and `.` alone can be the
