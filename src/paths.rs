@@ -162,11 +162,53 @@ pub fn same(p: &Path, q: &Path) -> bool {
 #[must_use]
 pub fn starts_with(p: &Path, base: &Path) -> bool {
     if plain(p) && plain(base) {
-        let (a, b) = (p.as_os_str().as_encoded_bytes(), base.as_os_str().as_encoded_bytes());
-        a.starts_with(b) && (a.len() == b.len() || a[b.len()] == b'/' || b == b"/")
+        plain_starts_with(p, base)
     } else {
         p.starts_with(base)
     }
+}
+
+/// [`starts_with`] for paths known to be [`plain`]: their bytes decide.
+#[must_use]
+pub fn plain_starts_with(p: &Path, base: &Path) -> bool {
+    let (a, b) = (p.as_os_str().as_encoded_bytes(), base.as_os_str().as_encoded_bytes());
+    a.starts_with(b) && (a.len() == b.len() || a[b.len()] == b'/' || b == b"/")
+}
+
+/// `p == Path::new("/")` (component-wise). Only a path of `/` and `.` alone can be the
+/// root (`/`, `//`, `/.`); comparing others component by component would find a name
+/// in them all the same.
+#[must_use]
+pub fn is_root(p: &Path) -> bool {
+    p.as_os_str().as_encoded_bytes().iter().all(|&b| b == b'/' || b == b'.') && p == Path::new("/")
+}
+
+/// The `/`-separated pieces of `text`, as `text.split('/')` gives them, found by a byte
+/// loop: path arguments are short, and the searcher `split` sets up costs more than the
+/// loop.
+pub(crate) fn pieces(text: &str) -> impl Iterator<Item = &str> {
+    let mut rest = Some(text);
+    std::iter::from_fn(move || {
+        let r = rest?;
+        if let Some(i) = r.as_bytes().iter().position(|&b| b == b'/') {
+            rest = Some(&r[i + 1..]);
+            Some(&r[..i])
+        } else {
+            rest = None;
+            Some(r)
+        }
+    })
+}
+
+/// `text.contains(UNKNOWN_MARK)`, looking for the mark's first byte before the mark (a
+/// non-ASCII `char` pattern searches for its encoding as a string).
+pub(crate) fn has_unknown_mark(text: &str) -> bool {
+    const LEAD: u8 = {
+        let mut b = [0; 4];
+        UNKNOWN_MARK.encode_utf8(&mut b);
+        b[0]
+    };
+    text.as_bytes().contains(&LEAD) && text.contains(UNKNOWN_MARK)
 }
 
 /// Resolves a path argument against the working directory.
@@ -197,7 +239,7 @@ pub fn resolve(field: &Field, cwd: &Cwd, ctx: &Context) -> Target {
         Cow::Owned(prefix[..=prefix.rfind('/').unwrap_or(0)].to_string() + &UNKNOWN_MARK.to_string())
     };
     let text = &*known_dir;
-    t.literal_tilde = text.split('/').any(|c| c == "~");
+    t.literal_tilde = pieces(text).any(|c| c == "~");
     let (base, climbed_base) = match cwd {
         Cwd::Known { path, climbed } => (&**path, *climbed),
         Cwd::Unknown(_) => {
@@ -218,12 +260,12 @@ pub fn resolve(field: &Field, cwd: &Cwd, ctx: &Context) -> Target {
     }
     let mut pattern: Option<&str> = None;
     let mut rest_after_pattern = false;
-    for comp in text.split('/') {
+    for comp in pieces(text) {
         if pattern.is_some() {
             rest_after_pattern = rest_after_pattern || !comp.is_empty();
             continue;
         }
-        if (t.glob && comp.contains(['*', '?', '['])) || comp.contains(UNKNOWN_MARK) {
+        if (t.glob && comp.contains(['*', '?', '['])) || has_unknown_mark(comp) {
             pattern = Some(comp);
             continue;
         }
@@ -258,7 +300,7 @@ pub fn resolve(field: &Field, cwd: &Cwd, ctx: &Context) -> Target {
     }
     t.climbed = climbed_base
         || (!text.starts_with('/')
-            && text.split('/').any(|c| c == "..")
+            && pieces(text).any(|c| c == "..")
             && !dir.starts_with(&ctx.workspace)
             && base.starts_with(&ctx.workspace));
     t.place = place_of(&dir, ctx);
@@ -270,9 +312,7 @@ pub fn resolve(field: &Field, cwd: &Cwd, ctx: &Context) -> Target {
 #[must_use]
 pub fn place_of(p: &Path, ctx: &Context) -> Place {
     let pb = p.as_os_str().as_encoded_bytes();
-    // Only a path of `/` and `.` alone can be the root (`/`, `//`, `/.`); comparing
-    // others component-wise would find a name in them all the same.
-    if pb.iter().all(|&b| b == b'/' || b == b'.') && p == Path::new("/") {
+    if is_root(p) {
         return Place::Root;
     }
     // Whether `inner` is `outer` or inside it, byte-wise (both absolute and normalised).
@@ -302,7 +342,7 @@ pub fn place_of(p: &Path, ctx: &Context) -> Place {
         let rest = rest.strip_prefix(b"/").unwrap_or(rest);
         std::str::from_utf8(rest).map_or_else(|_| String::from_utf8_lossy(rest).into_owned(), str::to_owned)
     };
-    let ws = if ctx.workspace == Path::new("/") { 0 } else { depth(&ctx.workspace) };
+    let ws = if is_root(&ctx.workspace) { 0 } else { depth(&ctx.workspace) };
     // The innermost temporary directory holding `p` (the last of equals); only it can
     // be `p` itself when it decides (component-wise, so compared once).
     let (temp, temp_dir) =
@@ -558,6 +598,16 @@ mod tests {
             if p.is_absolute() {
                 proptest::prop_assert_eq!(place_of(&p, &c) == Place::Root, p == Path::new("/"), "{:?}", p);
             }
+            proptest::prop_assert_eq!(is_root(&p), p == Path::new("/"), "{:?}", p);
+        }
+    }
+
+    proptest::proptest! {
+        /// The byte loops find what `split` and `contains` find.
+        #[test]
+        fn pieces_and_marks_agree_with_str(text in "[a/.\u{E000}\u{E001}é]{0,8}") {
+            proptest::prop_assert_eq!(pieces(&text).collect::<Vec<_>>(), text.split('/').collect::<Vec<_>>());
+            proptest::prop_assert_eq!(has_unknown_mark(&text), text.contains(UNKNOWN_MARK));
         }
     }
 

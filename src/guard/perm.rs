@@ -132,7 +132,7 @@ fn has_link(p: &Path, workspace: &Path) -> bool {
     // path's bytes instead of a path built up component by component.
     let b = p.as_os_str().as_encoded_bytes();
     let ws = workspace.as_os_str().as_encoded_bytes();
-    let mut i = if ws != b"/" && crate::paths::starts_with(p, workspace) { ws.len() } else { 0 };
+    let mut i = if ws != b"/" && crate::paths::plain_starts_with(p, workspace) { ws.len() } else { 0 };
     // `b[i]` is the `/` before the next component.
     while i < b.len() {
         let end = b[i + 1..].iter().position(|&c| c == b'/').map_or(b.len(), |k| i + 1 + k);
@@ -206,17 +206,20 @@ fn runs_code_text(inv: &Invocation, name: &str) -> bool {
 
 /// Programs and subcommands that reach the network.
 fn reaches_network(inv: &Invocation, name: &str) -> bool {
-    let sub = inv.args().iter().filter_map(|a| a.as_known()).find(|a| !a.starts_with('-')).unwrap_or("");
+    // Found only for the programs whose subcommand decides.
+    let sub = || inv.args().iter().filter_map(|a| a.as_known()).find(|a| !a.starts_with('-')).unwrap_or("");
     match name {
         "curl" | "curlie" | "wget" | "http" | "https" | "xh" | "xhs" | "httpie" | "ssh" | "scp" | "sftp" | "ftp"
         | "nc" | "ncat" | "netcat" | "socat" | "telnet" | "wscat" | "websocat" => true,
         "rsync" => inv.args().iter().any(|a| a.as_known().is_some_and(|t| t.contains(':') && !t.starts_with('-'))),
-        "git" => matches!(sub, "clone" | "fetch" | "pull" | "push" | "ls-remote" | "submodule"),
-        "npm" | "pnpm" | "yarn" | "bun" => matches!(sub, "install" | "i" | "add" | "ci" | "publish" | "update"),
-        "pip" | "pip3" | "uv" | "poetry" | "pipx" => matches!(sub, "install" | "download" | "add" | "sync" | "publish"),
-        "cargo" => matches!(sub, "install" | "publish" | "fetch" | "update" | "search"),
-        "docker" | "podman" => matches!(sub, "pull" | "push" | "login"),
-        "go" => matches!(sub, "get" | "install"),
+        "git" => matches!(sub(), "clone" | "fetch" | "pull" | "push" | "ls-remote" | "submodule"),
+        "npm" | "pnpm" | "yarn" | "bun" => matches!(sub(), "install" | "i" | "add" | "ci" | "publish" | "update"),
+        "pip" | "pip3" | "uv" | "poetry" | "pipx" => {
+            matches!(sub(), "install" | "download" | "add" | "sync" | "publish")
+        }
+        "cargo" => matches!(sub(), "install" | "publish" | "fetch" | "update" | "search"),
+        "docker" | "podman" => matches!(sub(), "pull" | "push" | "login"),
+        "go" => matches!(sub(), "get" | "install"),
         _ => false,
     }
 }

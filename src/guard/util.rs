@@ -159,7 +159,7 @@ impl CwdFacts {
         let Some(path) = cwd.path() else { return Self::default() };
         let mut facts = Self::default();
         // The components as `resolve` writes them: pieces of the text.
-        for c in paths::lossy(path).split('/') {
+        for c in paths::pieces(&paths::lossy(path)) {
             facts.shapes_secrets |= sensitive::shapes_secrets(c);
             facts.tako |= c == ".tako";
             facts.keys |= c == "keys";
@@ -200,18 +200,28 @@ impl Cx<'_> {
 /// the name alone decides.
 pub(crate) fn may_name_secret(f: &Field, cwd: CwdFacts) -> bool {
     let Some(text) = f.as_known() else { return true };
-    if f.glob || text.contains(UNKNOWN_MARK) {
+    if f.glob || paths::has_unknown_mark(text) {
         return true;
     }
-    let Some(name) = text.rsplit('/').find(|c| !c.is_empty()) else { return true };
-    if name == "."
+    // One pass over the components: any that shapes the rules, and the last name.
+    let mut name = "";
+    for c in paths::pieces(text) {
+        if sensitive::shapes_secrets(c) {
+            return true;
+        }
+        if !c.is_empty() {
+            name = c;
+        }
+    }
+    if name.is_empty()
+        || name == "."
         || name == ".."
         || sensitive::secret_file(name).is_some()
         || sensitive::secret_dir_named(name).is_some()
     {
         return true;
     }
-    text.split('/').any(sensitive::shapes_secrets) || (!text.starts_with('/') && cwd.shapes_secrets)
+    !text.starts_with('/') && cwd.shapes_secrets
 }
 
 /// Whether the path argument `f`, in a working directory that has a component named
@@ -219,7 +229,7 @@ pub(crate) fn may_name_secret(f: &Field, cwd: CwdFacts) -> bool {
 /// component: `false` proves it does not, as every component of the result is one of
 /// the text's or of the working directory's.
 pub(crate) fn may_have_component(f: &Field, in_cwd: bool, name: &str) -> bool {
-    in_cwd || f.text.split('/').any(|c| c == name)
+    in_cwd || paths::pieces(&f.text).any(|c| c == name)
 }
 
 /// Resolves a path argument of an invocation.
