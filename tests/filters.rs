@@ -30,6 +30,28 @@ fn both_streams_flood_without_deadlock_and_arrive_whole() {
     assert!(out.stdout[..3_000_000].chunks(4).all(|c| c == b"out\n"), "order kept within the stream");
 }
 
+/// Output that comes in pieces of every size is read first into a small buffer, then
+/// in whole chunks: it arrives whole and in order, and a secret that straddles the
+/// first buffer's end is still redacted.
+#[test]
+fn output_in_pieces_arrives_whole_across_buffer_sizes() {
+    let env = TestEnv::new();
+    // 4,090 bytes, then a key that crosses the 4 KiB mark, then 20,000 numbered lines
+    // written a few at a time.
+    let script = "head -c 4090 /dev/zero | tr '\\0' x; echo; echo 'AKIAIOSFODNN7EXAMPLQ'; \
+                  for i in $(seq 1 20000); do echo \"line $i\"; done";
+    let out = env.cmd(&["-c", script]).output().expect("run");
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = stdout(&out);
+    let mut lines = text.lines();
+    assert_eq!(lines.next().map(str::len), Some(4090));
+    let key = lines.next().unwrap_or_default();
+    assert!(!key.contains("AKIAIOSFODNN7EXAMPLQ") && key.contains("[REDACTED:"), "{key}");
+    let numbered: Vec<&str> = lines.collect();
+    assert_eq!(numbered.len(), 20_000);
+    assert!(numbered.iter().enumerate().all(|(i, l)| *l == format!("line {}", i + 1)), "order and content kept");
+}
+
 #[test]
 fn a_blocked_stream_ends_the_command() {
     let env = with_operator_config("[filters]\ninjection = \"block\"\n");

@@ -257,6 +257,8 @@ pub fn supervise(cmd: &mut Command, watch: Watch) -> std::io::Result<Ended> {
 
 /// Bytes read at a time from a filtered stream.
 const CHUNK: usize = 64 * 1024;
+/// Bytes read at a time until a read fills them (then [`CHUNK`]).
+const FIRST: usize = 4 * 1024;
 /// A pause after which held whole lines are released.
 const IDLE: Duration = Duration::from_millis(100);
 /// Pauses after which everything held is released.
@@ -285,7 +287,9 @@ enum Step {
     Open,
     /// Ended (end of input, a write that failed, a filter that blocked).
     Done,
-    /// Output comes in bulk: handed to [`pump`], which overlaps reading and filtering.
+    /// A read filled the buffer. After a small buffer, the next reads take whole
+    /// chunks; after a chunk, output comes in bulk: the stream is handed to [`pump`],
+    /// which overlaps reading and filtering.
     Bulk,
 }
 
@@ -382,7 +386,11 @@ fn relay(
     use nix::poll::{poll, PollFd, PollFlags, PollTimeout};
     use std::os::fd::AsFd;
     std::thread::spawn(move || {
-        let mut buf = vec![0; CHUNK];
+        // Most commands print a few lines: they are read into a small buffer on the
+        // stack, and a full chunk's buffer is made only when a read fills it. (A fresh
+        // 64 KiB buffer costs sixteen page faults to zero, at every command.)
+        let mut small = [0; FIRST];
+        let mut big = Vec::new();
         let mut out = Vec::with_capacity(CHUNK + 256);
         let mut bulk = Vec::new();
         while !streams.is_empty() {
@@ -403,13 +411,19 @@ fn relay(
             let now = std::time::Instant::now();
             let mut kept = Vec::with_capacity(streams.len());
             for (mut s, ready) in streams.drain(..).zip(ready) {
-                let step = if ready {
-                    s.read(&mut buf, &mut out, target, &stopped)
-                } else {
+                let step = if !ready {
                     s.idle(now, &mut out, target, &stopped)
+                } else if big.is_empty() {
+                    s.read(&mut small, &mut out, target, &stopped)
+                } else {
+                    s.read(&mut big, &mut out, target, &stopped)
                 };
                 match step {
                     Step::Open => kept.push(s),
+                    Step::Bulk if big.is_empty() => {
+                        big = vec![0; CHUNK];
+                        kept.push(s);
+                    }
                     Step::Done => {}
                     Step::Bulk => bulk.push(pump(s.from, s.filter, s.to, target, stopped.clone())),
                 }
