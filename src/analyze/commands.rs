@@ -216,8 +216,7 @@ impl Analyzer<'_> {
                     Some(t) => self.cd_target(&t, &st.cwd),
                 };
                 // A directory made earlier in this command (`git clone URL && cd repo`).
-                let made =
-                    matches!(&new, Cwd::Known { path, .. } if self.written(path).is_some_and(|(_, exact)| exact));
+                let made = matches!(&new, Cwd::Known { path, .. } if self.written.latest_at_or_above(path).is_some_and(|(_, exact)| exact));
                 if let Some(new) = new_cwd_if_exists(new, self.ctx.read_files && !made) {
                     st.oldpwd = Some(std::mem::replace(&mut st.cwd, new));
                 }
@@ -1303,7 +1302,7 @@ impl Analyzer<'_> {
                         writer: inv.text.clone(),
                         source: None,
                     };
-                    self.push_written(w);
+                    self.written.push(w);
                 }
             }
         }
@@ -1324,7 +1323,7 @@ impl Analyzer<'_> {
             taint.merge(&input.map(|s| s.taint.clone()).unwrap_or_default());
             let content = input.and_then(|s| s.content.clone()).filter(|_| !inv.args().iter().any(appends));
             let path = normalize(&cwd.join(o));
-            self.push_written(Written { path, content, taint, writer: inv.text.clone(), source: source.clone() });
+            self.written.push(Written { path, content, taint, writer: inv.text.clone(), source: source.clone() });
         }
     }
 
@@ -1342,22 +1341,11 @@ impl Analyzer<'_> {
         }
     }
 
-    /// Remembers a write; an earlier write of the same path is superseded.
-    fn push_written(&mut self, w: Written) {
-        self.written.push(w);
-    }
-
-    /// The latest write of `path` or of a directory above it, and whether it was of the
-    /// path itself.
-    fn written(&self, path: &std::path::Path) -> Option<(&Written, bool)> {
-        self.written.latest_at_or_above(path)
-    }
-
     /// Where the text at `path` comes from, given what the command wrote before: a
     /// copy (`cp a.sh b.sh`, `mv x.sh dir/`) leads to its source as it is on disk.
     fn origin(&self, mut path: std::path::PathBuf) -> Origin {
         for _ in 0..8 {
-            let Some((w, exact)) = self.written(&path) else { return Origin::Disk(path) };
+            let Some((w, exact)) = self.written.latest_at_or_above(&path) else { return Origin::Disk(path) };
             if let (true, Some(c)) = (exact, &w.content) {
                 return Origin::Text(c.clone(), w.taint.clone());
             }
