@@ -373,7 +373,7 @@ impl Syntax {
 /// The part `start..end` of a field's text, with the unknowns that stand in it.
 fn sub_field(f: &Field, start: usize, end: usize) -> Field {
     let skipped = f.text[..start].matches(UNKNOWN_MARK).count();
-    let text = f.text[start..end].to_string();
+    let text = crate::parse::Text::from(&f.text[start..end]);
     let count = text.matches(UNKNOWN_MARK).count();
     Field {
         text,
@@ -1208,7 +1208,7 @@ fn wget(inv: &Invocation, name: &str, out: &mut Out) {
                 let key: String = k.trim().chars().filter(|c| !matches!(c, '_' | '-')).collect();
                 let key = key.to_ascii_lowercase();
                 let val = sub_field(v, k.len() + 1, v.text.len());
-                let val = Field { text: val.text.trim().to_string(), ..val };
+                let val = Field { text: crate::parse::Text::from(val.text.trim()), ..val };
                 match key.as_str() {
                     "httpproxy" | "httpsproxy" | "ftpproxy" => proxies.extend(url_host(&val, "http")),
                     "postdata" | "postfile" | "bodydata" | "bodyfile" => parts.push(spelled(o)),
@@ -1354,7 +1354,9 @@ fn httpie_operands<'a>(ops: &[&'a Field]) -> (Option<String>, Option<&'a Field>,
     let is_method =
         |f: &Field| f.as_known().is_some_and(|t| !t.is_empty() && t.chars().all(|c| c.is_ascii_alphabetic()));
     match ops {
-        [m, url, rest @ ..] if is_method(m) => (Some(m.text.to_ascii_uppercase()), Some(*url), rest.to_vec()),
+        [m, url, rest @ ..] if is_method(m) => {
+            (Some(m.text.to_ascii_uppercase().into_string()), Some(*url), rest.to_vec())
+        }
         [url, rest @ ..] => (None, Some(*url), rest.to_vec()),
         [] => (None, None, Vec::new()),
     }

@@ -179,7 +179,7 @@ fn source(lang: Lang, args: &[Field], loads: &mut Vec<Field>) -> Source {
             let judged = if prefix.starts_with("--") {
                 prefix.split_once('=').is_some_and(|(opt, _)| {
                     if code_opts.contains(&opt) {
-                        inline.push(Field { text: a.text[opt.len() + 1..].to_string(), ..a.clone() });
+                        inline.push(Field { text: crate::parse::Text::from(&a.text[opt.len() + 1..]), ..a.clone() });
                         true
                     } else {
                         !loading.contains(&opt) && !program_file(opt)
@@ -189,7 +189,10 @@ fn source(lang: Lang, args: &[Field], loads: &mut Vec<Field>) -> Source {
                 prefix[1..].char_indices().find_map(|(k, c)| {
                     let opt = format!("-{c}");
                     if code_opts.contains(&opt.as_str()) {
-                        inline.push(Field { text: a.text[1 + k + c.len_utf8()..].to_string(), ..a.clone() });
+                        inline.push(Field {
+                            text: crate::parse::Text::from(&a.text[1 + k + c.len_utf8()..]),
+                            ..a.clone()
+                        });
                         Some(true)
                     } else if value_opts.contains(&opt.as_str()) {
                         Some(!loading.contains(&opt.as_str()) && !program_file(&opt))
@@ -219,7 +222,7 @@ fn source(lang: Lang, args: &[Field], loads: &mut Vec<Field>) -> Source {
         }
         if let Some((opt, val)) = t.split_once('=').filter(|(o, _)| o.starts_with("--")) {
             if code_opts.contains(&opt) {
-                inline.push(Field { text: val.to_string(), ..a.clone() });
+                inline.push(Field { text: crate::parse::Text::from(val), ..a.clone() });
             } else if program_file(opt) {
                 if lang != Lang::Awk {
                     return Source::File(Field::known(val));
@@ -279,7 +282,7 @@ fn source(lang: Lang, args: &[Field], loads: &mut Vec<Field>) -> Source {
                         }
                         i += 1;
                     } else {
-                        inline.push(Field { text: rest, ..a.clone() });
+                        inline.push(Field { text: rest.into(), ..a.clone() });
                     }
                     break;
                 }
@@ -741,7 +744,7 @@ fn classify_call(lang: Lang, prev: &str, name: &str, args: &[Arg], toks: &[Tok],
                             | "pcntl_exec"
                     ) {
                         let mut argv = vec![prog.to_string()];
-                        argv.extend(rest.iter().map(|r| r.as_known().map_or_else(|| r.text.clone(), String::from)));
+                        argv.extend(rest.iter().map(|r| r.as_known().map_or_else(|| r.text.to_string(), String::from)));
                         found.argv.push(argv);
                         return;
                     }
@@ -753,7 +756,7 @@ fn classify_call(lang: Lang, prev: &str, name: &str, args: &[Arg], toks: &[Tok],
                 {
                     found.argv.push(
                         args.iter()
-                            .filter_map(|a| if let Arg::Str(f) = a { Some(f.text.clone()) } else { None })
+                            .filter_map(|a| if let Arg::Str(f) = a { Some(f.text.to_string()) } else { None })
                             .collect(),
                     );
                     return;
@@ -762,7 +765,7 @@ fn classify_call(lang: Lang, prev: &str, name: &str, args: &[Arg], toks: &[Tok],
             }
             Some(Arg::List(items)) => {
                 if items.iter().all(Field::is_known) {
-                    found.argv.push(items.iter().map(|f| f.text.clone()).collect());
+                    found.argv.push(items.iter().map(|f| f.text.to_string()).collect());
                 } else {
                     found.opaque = Some(format!("a command list given to `{name}` built at run time"));
                 }
@@ -838,8 +841,8 @@ fn classify_call(lang: Lang, prev: &str, name: &str, args: &[Arg], toks: &[Tok],
             argv.push("-rf".into());
         }
         match path {
-            Some(p) if p.is_known() => argv.push(p.text),
-            Some(p) => argv.push(p.text),
+            Some(p) if p.is_known() => argv.push(p.text.into_string()),
+            Some(p) => argv.push(p.text.into_string()),
             None => argv.push(UNKNOWN_MARK.to_string()),
         }
         // Perl `unlink glob("/etc/*")`.
@@ -849,7 +852,7 @@ fn classify_call(lang: Lang, prev: &str, name: &str, args: &[Arg], toks: &[Tok],
                     if let Some(Tok::Str(f)) =
                         toks.get(at + 2).filter(|t| matches!(t, Tok::Str(_))).or_else(|| toks.get(at + 3))
                     {
-                        argv = vec!["rm".into(), f.text.clone()];
+                        argv = vec!["rm".into(), f.text.to_string()];
                     }
                 }
             }
@@ -1228,7 +1231,7 @@ fn finish(s: &str, lang: Lang, interp: bool, quote: char, segs: &mut Vec<String>
     } else {
         Field::known(s.replace('\u{1}', ""))
     };
-    Field { text: f.text.replace('\u{1}', ""), ..f }
+    Field { text: f.text.replace('\u{1}', "").into(), ..f }
 }
 
 /// Marks interpolated parts as unknown: `#{…}` (Ruby), `${…}` (JS templates, PHP,
@@ -1418,7 +1421,7 @@ mod tests {
             s.split(' ')
                 .map(|w| match w.split_once('?') {
                     Some((a, b)) => Field {
-                        text: format!("{a}{UNKNOWN_MARK}{b}"),
+                        text: format!("{a}{UNKNOWN_MARK}{b}").into(),
                         unknowns: vec![super::super::model::Unknown::Input("x".into())],
                         ..Field::default()
                     },

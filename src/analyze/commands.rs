@@ -163,7 +163,7 @@ impl Analyzer<'_> {
             });
         }
         if mode == Mode::Shell {
-            if let Some(defs) = st.funcs.get(&first.text).cloned() {
+            if let Some(defs) = st.funcs.get(first.text.as_str()).cloned() {
                 return self.recorded(inv, |a, inv| a.call_function(&inv.argv[0].text, defs, inv, st, sc, in_pipeline));
             }
         }
@@ -456,7 +456,7 @@ impl Analyzer<'_> {
                         continue;
                     };
                     let mut value = a.clone();
-                    value.text = a.text[name.len() + 1..].to_string();
+                    value.text = crate::parse::Text::from(&a.text[name.len() + 1..]);
                     Rc::make_mut(&mut st.aliases).insert(name.to_string(), vec![value]);
                 }
                 Stream::empty()
@@ -903,7 +903,7 @@ impl Analyzer<'_> {
                     return Some((Field::known(v), 1));
                 }
                 if t.starts_with(short) && t.len() > short.len() && !t.starts_with("--") {
-                    return Some((Field { text: t[short.len()..].to_string(), ..a.clone() }, 1));
+                    return Some((Field { text: crate::parse::Text::from(&t[short.len()..]), ..a.clone() }, 1));
                 }
                 None
             };
@@ -960,7 +960,7 @@ impl Analyzer<'_> {
         while let Some(a) = rest.get(k) {
             match a.text.split_once('=') {
                 Some((n, v)) if parse::is_name(n) => {
-                    mods.env.push((n.to_string(), Field { text: v.to_string(), ..a.clone() }));
+                    mods.env.push((n.to_string(), Field { text: crate::parse::Text::from(v), ..a.clone() }));
                     k += 1;
                 }
                 _ => break,
@@ -1101,7 +1101,7 @@ impl Analyzer<'_> {
         match &inv.stdin {
             Input::Pipe(s) | Input::Text(s) => match &s.content {
                 Some(c) => self.shell_code(
-                    &Field { text: c.clone(), taint: s.taint.clone(), ..Field::default() },
+                    &Field { text: c.as_str().into(), taint: s.taint.clone(), ..Field::default() },
                     runner,
                     inv,
                     st,
@@ -1222,7 +1222,9 @@ impl Analyzer<'_> {
         if let [Unknown::Stream(s)] = file.unknowns.as_slice() {
             if file.text.chars().eq(std::iter::once(UNKNOWN_MARK)) {
                 return match &s.content {
-                    Some(c) => ScriptText::Code(Field { text: c.clone(), taint: s.taint.clone(), ..Field::default() }),
+                    Some(c) => {
+                        ScriptText::Code(Field { text: c.as_str().into(), taint: s.taint.clone(), ..Field::default() })
+                    }
                     None if s.trusted_code => ScriptText::Opaque,
                     None => {
                         self.event(Event::OpaqueCode {
@@ -1258,7 +1260,7 @@ impl Analyzer<'_> {
             Origin::Disk(p) => p,
             Origin::Text(text, mut taint) => {
                 taint.merge(&file.taint);
-                return ScriptText::Code(Field { text, taint, ..Field::default() });
+                return ScriptText::Code(Field { text: text.into(), taint, ..Field::default() });
             }
             Origin::Unknown(writer, mut taint) => {
                 taint.merge(&file.taint);
@@ -1442,7 +1444,7 @@ impl Analyzer<'_> {
             code::Source::Inline(f) => Some(f),
             code::Source::Stdin => match inv.stdin.stream() {
                 Some(s) => Some(match &s.content {
-                    Some(c) => Field { text: c.clone(), taint: s.taint.clone(), ..Field::default() },
+                    Some(c) => Field { text: c.as_str().into(), taint: s.taint.clone(), ..Field::default() },
                     None => {
                         let mut f =
                             Field::unknown(Unknown::Output(s.producer.as_deref().unwrap_or("the input").to_string()));
@@ -1459,7 +1461,7 @@ impl Analyzer<'_> {
                 // a download runs unseen.
                 [] => match &inv.cwd {
                     Cwd::Known { path, .. } => match self.origin(normalize(&path.join(&f.text))) {
-                        Origin::Text(text, taint) => Some(Field { text, taint, ..Field::default() }),
+                        Origin::Text(text, taint) => Some(Field { text: text.into(), taint, ..Field::default() }),
                         Origin::Unknown(writer, taint) if taint.network.is_some() => {
                             let what = format!("the program {}, written by `{writer}` before it runs", f.text);
                             self.event(Event::OpaqueCode {
@@ -1476,7 +1478,7 @@ impl Analyzer<'_> {
                 },
                 [Unknown::Stream(s)] if s.content.is_some() && f.text.chars().eq(std::iter::once(UNKNOWN_MARK)) => {
                     Some(Field {
-                        text: s.content.clone().unwrap_or_default(),
+                        text: s.content.as_deref().unwrap_or_default().into(),
                         taint: s.taint.clone(),
                         ..Field::default()
                     })
@@ -1612,7 +1614,7 @@ impl Analyzer<'_> {
             let what = if words { XARGS_WORDS } else { "xargs input" };
             let mut f = match &prefix {
                 Some(p) => Field {
-                    text: format!("{p}{UNKNOWN_MARK}"),
+                    text: compact_str::format_compact!("{p}{UNKNOWN_MARK}"),
                     unknowns: vec![Unknown::Input(format!("a path under {p} ({what})"))],
                     ..Field::default()
                 },
@@ -1828,7 +1830,7 @@ impl Analyzer<'_> {
                     for (n, f) in vars {
                         child.set(&n, f);
                     }
-                    Field { text, taint: v.taint.clone(), ..Field::default() }
+                    Field { text: text.into(), taint: v.taint.clone(), ..Field::default() }
                 }
                 // The replacement stands in single quotes or in Perl: as written.
                 None => join_fields(&words),
@@ -2518,7 +2520,7 @@ fn parallel_perl(a: &Field) -> Vec<Field> {
         let end = body.find("=}").unwrap_or(body.len());
         let code = &body[..end];
         let unknowns: Vec<Unknown> = own.by_ref().take(code.matches(UNKNOWN_MARK).count()).cloned().collect();
-        out.push(Field { text: code.to_string(), unknowns, taint: a.taint.clone(), ..Field::default() });
+        out.push(Field { text: crate::parse::Text::from(code), unknowns, taint: a.taint.clone(), ..Field::default() });
         rest = body.get(end + 2..).unwrap_or("");
     }
     out
@@ -2588,7 +2590,7 @@ fn parallel_value(kind: &str, v: &Field) -> Field {
         "/." => no_ext(&base(t)),
         _ => t.to_string(),
     };
-    Field { text, ..v.clone() }
+    Field { text: text.into(), ..v.clone() }
 }
 
 /// One job of GNU parallel as shell code: the command words joined (parallel does not

@@ -38,7 +38,14 @@ impl<'p> Piece<'p> {
     }
 
     fn from_field(f: Field, quoted: bool) -> Self {
-        Self { text: Cow::Owned(f.text), unknowns: f.unknowns, quoted, split: !quoted, taint: f.taint, brk: false }
+        Self {
+            text: Cow::Owned(f.text.into_string()),
+            unknowns: f.unknowns,
+            quoted,
+            split: !quoted,
+            taint: f.taint,
+            brk: false,
+        }
     }
 }
 
@@ -232,7 +239,7 @@ impl Analyzer<'_> {
                 match st.vars.get(&p.name) {
                     Some(Val::Array(a)) => a.clone(),
                     Some(Val::Scalar(f)) => vec![f.clone()],
-                    None => vec![Field::unknown(Unknown::Var(p.name.clone()))],
+                    None => vec![Field::unknown(Unknown::Var(p.name.to_string()))],
                 }
             };
             let separate =
@@ -266,7 +273,7 @@ impl Analyzer<'_> {
             match (st.vars.get(&p.name), i.as_known().and_then(|s| s.trim().parse::<usize>().ok())) {
                 (Some(Val::Array(a)), Some(n)) => a.get(n).cloned(),
                 (Some(Val::Scalar(f)), Some(0)) => Some(f.clone()),
-                (None, _) if !st.vars.contains_key(&p.name) => Some(Field::unknown(Unknown::Var(p.name.clone()))),
+                (None, _) if !st.vars.contains_key(&p.name) => Some(Field::unknown(Unknown::Var(p.name.to_string()))),
                 _ => Some(Field::unknown(Unknown::Computed(format!("${{{}[…]}}", p.name)))),
             }
         } else {
@@ -316,7 +323,7 @@ impl Analyzer<'_> {
                 let pat = self.expand_single(word, st, sc);
                 match (value, pat.as_known()) {
                     (Some(v), Some(pat)) if v.is_known() => Some(Field {
-                        text: trim_pattern(&v.text, pat, *suffix, *longest),
+                        text: trim_pattern(&v.text, pat, *suffix, *longest).into(),
                         taint: v.taint,
                         ..Field::default()
                     }),
@@ -402,7 +409,9 @@ impl OrZero for Field {
 /// The value a command substitution gives: the output without trailing newlines.
 pub(crate) fn stream_to_field(stream: Stream) -> Field {
     match stream.content {
-        Some(c) => Field { text: c.trim_end_matches('\n').to_string(), taint: stream.taint, ..Field::default() },
+        Some(c) => {
+            Field { text: crate::parse::Text::from(c.trim_end_matches('\n')), taint: stream.taint, ..Field::default() }
+        }
         None => {
             let what = stream.producer.as_deref().unwrap_or("a command").to_string();
             let mut f =
@@ -423,7 +432,7 @@ fn ifs_of(st: &State) -> String {
         Some(v) => {
             let f = v.scalar();
             if f.is_known() {
-                f.text
+                f.text.into_string()
             } else {
                 " \t\n".into()
             }
@@ -439,7 +448,7 @@ fn ifs_of(st: &State) -> String {
 fn literal_field(parts: &[Part]) -> Option<Option<Field>> {
     // Sized once: most words are one part.
     let len = parts.iter().map(|p| if let Part::Lit(s) | Part::Quoted(s) = p { s.len() } else { 0 }).sum();
-    let mut f = Field { text: String::with_capacity(len), ..Field::default() };
+    let mut f = Field { text: crate::parse::Text::with_capacity(len), ..Field::default() };
     for p in parts {
         match p {
             Part::Lit(s) => {
@@ -604,7 +613,7 @@ fn brace_expand(parts: &[Part]) -> Result<Option<Vec<Vec<Part>>>, ()> {
 
 fn to_parts(toks: &[BTok<'_>]) -> Vec<Part> {
     let mut out = Vec::new();
-    let mut lit = String::new();
+    let mut lit = crate::parse::Text::default();
     for t in toks {
         match t {
             BTok::C(c) => lit.push(*c),
@@ -786,8 +795,8 @@ mod tests {
             vec![Part::Lit("cargo".into())],
             vec![Part::Lit("src/*.rs".into())],
             vec![Part::Quoted("*.rs".into())],
-            vec![Part::Quoted(String::new())],
-            vec![Part::Lit(String::new())],
+            vec![Part::Quoted(crate::parse::Text::default())],
+            vec![Part::Lit(crate::parse::Text::default())],
             vec![Part::Lit("a".into()), Part::Quoted(" b ".into()), Part::Lit("[c]".into())],
             vec![],
         ];
@@ -804,7 +813,7 @@ mod tests {
             let fast: Vec<Field> = literal_field(&parts).expect("literal").into_iter().collect();
             assert_eq!(fast, slow, "{parts:?}");
         }
-        assert!(literal_field(&[Part::Tilde(String::new())]).is_none());
+        assert!(literal_field(&[Part::Tilde(crate::parse::Text::default())]).is_none());
     }
 
     #[test]
@@ -823,7 +832,7 @@ mod tests {
             Ok(Some(v)) => v
                 .iter()
                 .map(|p| match p.as_slice() {
-                    [Part::Lit(l)] => l.clone(),
+                    [Part::Lit(l)] => l.to_string(),
                     [] => String::new(),
                     _ => "?".into(),
                 })

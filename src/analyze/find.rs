@@ -251,7 +251,7 @@ impl FindCmd {
                 text.push('/');
                 text.push(UNKNOWN_MARK);
                 path = Field {
-                    text,
+                    text: text.into(),
                     unknowns: vec![super::model::Unknown::Input(format!("a path found under {r}"))],
                     ..Field::default()
                 };

@@ -218,7 +218,7 @@ impl GitCmd {
                     i += 1;
                     args.get(i).cloned()
                 } else {
-                    Some(Field { text: t[2..].to_string(), ..a.clone() })
+                    Some(Field { text: crate::parse::Text::from(&t[2..]), ..a.clone() })
                 };
                 if let Some(kv) = kv {
                     push_kv(&mut g, &kv);
@@ -254,7 +254,7 @@ impl GitCmd {
                     i += 1;
                     args.get(i).cloned()
                 } else {
-                    Some(Field { text: t[2..].to_string(), ..a.clone() })
+                    Some(Field { text: crate::parse::Text::from(&t[2..]), ..a.clone() })
                 };
                 g.elsewhere = v;
                 i += 1;
@@ -475,14 +475,14 @@ fn push_kv(g: &mut GitCmd, kv: &Field) {
     match kv.text.split_once('=') {
         Some((k, v)) if !k.contains(super::model::UNKNOWN_MARK) => {
             let mut val = kv.clone();
-            val.text = v.to_string();
+            val.text = crate::parse::Text::from(v);
             // Keep only the unknowns that fall in the value.
             let in_key = k.matches(super::model::UNKNOWN_MARK).count();
             val.unknowns = kv.unknowns.iter().skip(in_key).cloned().collect();
             g.config.push((k.to_ascii_lowercase(), val));
         }
         Some(_) => g.config_problem = Some(format!("-c {}", kv.display())),
-        None if kv.is_known() => g.config.push((kv.text.to_ascii_lowercase(), Field::known("true"))),
+        None if kv.is_known() => g.config.push((kv.text.to_ascii_lowercase().into_string(), Field::known("true"))),
         None => g.config_problem = Some(format!("-c {}", kv.display())),
     }
 }
@@ -681,7 +681,7 @@ mod tests {
     fn partly_known_options() {
         use crate::analyze::model::{Unknown, UNKNOWN_MARK};
         let part = |s: &str| Field {
-            text: s.replace('?', &UNKNOWN_MARK.to_string()),
+            text: s.replace('?', &UNKNOWN_MARK.to_string()).into(),
             unknowns: vec![Unknown::Input("x".into())],
             ..Field::default()
         };

@@ -679,7 +679,7 @@ fn expanding(sc: &Scope, name: &str) -> bool {
 /// A stream whose content is a field's text.
 pub(crate) fn field_stream(f: Field, what: impl Into<std::sync::Arc<str>>) -> Stream {
     Stream {
-        content: f.is_known().then(|| f.text.clone()),
+        content: f.is_known().then(|| f.text.to_string()),
         producer: Some(what.into()),
         taint: f.taint,
         trusted_code: false,

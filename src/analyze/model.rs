@@ -103,8 +103,9 @@ impl Taint {
 /// One argument after expansion.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Field {
-    /// The text, with [`UNKNOWN_MARK`] where a value is unknown.
-    pub text: String,
+    /// The text, with [`UNKNOWN_MARK`] where a value is unknown (held inline when
+    /// short, as most arguments are).
+    pub text: crate::parse::Text,
     /// The unknowns, in the order their marks appear.
     pub unknowns: Vec<Unknown>,
     /// Unquoted glob characters (`*`, `?`, `[`) are in the text.
@@ -118,14 +119,14 @@ pub struct Field {
 impl Field {
     /// A fully known field.
     #[must_use]
-    pub fn known(text: impl Into<String>) -> Self {
+    pub fn known(text: impl Into<crate::parse::Text>) -> Self {
         Self { text: text.into(), ..Self::default() }
     }
 
     /// A field that is entirely unknown.
     #[must_use]
     pub fn unknown(u: Unknown) -> Self {
-        Self { text: UNKNOWN_MARK.to_string(), unknowns: vec![u], ..Self::default() }
+        Self { text: crate::parse::Text::const_new(UNKNOWN_MARK_STR), unknowns: vec![u], ..Self::default() }
     }
 
     /// The text when it is fully known.
@@ -183,7 +184,7 @@ impl Field {
     #[must_use]
     pub fn display(&self) -> String {
         if self.is_known() {
-            return self.text.clone();
+            return self.text.to_string();
         }
         let mut out = String::new();
         let mut unknowns = self.unknowns.iter();
@@ -574,7 +575,8 @@ mod tests {
 
     #[test]
     fn wildcards() {
-        let f = Field { text: format!("--ha{UNKNOWN_MARK}"), unknowns: vec![Unknown::Number], ..Field::default() };
+        let f =
+            Field { text: format!("--ha{UNKNOWN_MARK}").into(), unknowns: vec![Unknown::Number], ..Field::default() };
         assert!(f.could_be("--hard"));
         assert!(!f.could_be("--soft"));
         let g = Field::unknown(Unknown::Var("X".into()));

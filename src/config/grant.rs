@@ -32,7 +32,7 @@ pub fn asked(analysis: &Analysis, eval: &Evaluation) -> Vec<Vec<String>> {
         if !asked || !inv.argv.iter().all(crate::analyze::Field::is_known) {
             continue;
         }
-        let argv: Vec<String> = inv.argv.iter().map(|f| f.text.clone()).collect();
+        let argv: Vec<String> = inv.argv.iter().map(|f| f.text.to_string()).collect();
         if !out.contains(&argv) {
             out.push(argv);
         }

@@ -247,7 +247,7 @@ impl Rule {
                     .argv
                     .iter()
                     .enumerate()
-                    .map(|(i, f)| if i == 0 { program_name(&f.text).into_owned() } else { f.text.clone() })
+                    .map(|(i, f)| if i == 0 { program_name(&f.text).into_owned() } else { f.text.to_string() })
                     .collect();
                 known && re.is_match(&text.join(" "))
             }

@@ -390,7 +390,7 @@ fn option_parsing() {
         .iter()
         .map(|a| match a {
             Arg::Opt(o) => format!("{}={}", o.name, o.value.as_ref().map(|v| v.text.clone()).unwrap_or_default()),
-            Arg::Operand(f) => f.text.clone(),
+            Arg::Operand(f) => f.text.to_string(),
         })
         .collect();
     assert_eq!(names, ["-s=", "-S=", "-L=", "-d=@f", "--data-binary=x", "--output=o", "u", "-v"]);

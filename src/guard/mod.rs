@@ -216,7 +216,7 @@ impl<'a> Cx<'a> {
         }
         let t = std::rc::Rc::new(compute());
         let entry = (f.glob, cwd, std::rc::Rc::clone(&t));
-        match self.targets.borrow_mut().by_text.entry(f.text.clone()) {
+        match self.targets.borrow_mut().by_text.entry(f.text.to_string()) {
             std::collections::hash_map::Entry::Occupied(mut o) => o.get_mut().1.push(entry),
             std::collections::hash_map::Entry::Vacant(v) => {
                 v.insert((entry, Vec::new()));

@@ -84,7 +84,7 @@ fn check(inv: &Invocation, cx: &Cx<'_>) -> Option<Hit> {
         "export" | "declare" | "typeset" | "readonly" | "local" => {
             for a in args {
                 if let Some((n, v)) = a.text.split_once('=') {
-                    let value = Field { text: v.to_string(), ..a.clone() };
+                    let value = Field { text: crate::parse::Text::from(v), ..a.clone() };
                     if let Some(h) = judge_var(n, Some(&value)) {
                         return Some(h);
                     }

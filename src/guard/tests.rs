@@ -13,7 +13,7 @@ use std::collections::{BTreeSet, HashMap};
 use std::sync::OnceLock;
 
 use super::{Cx, Guard, GUARDS};
-use crate::analyze::model::{Unknown, UNKNOWN_MARK};
+use crate::analyze::model::{Unknown, UNKNOWN_MARK_STR};
 use crate::analyze::{Field, Invocation};
 use crate::context::Context;
 use crate::policy::{self, Decision, Evaluation};
@@ -308,7 +308,7 @@ fn name_forms(name: &str) -> [String; 5] {
 
 /// An `argv[0]` whose text is not known (`$PROG`).
 fn unknown_program() -> Field {
-    Field { text: UNKNOWN_MARK.to_string(), unknowns: vec![Unknown::Var("PROG".into())], ..Field::default() }
+    Field { text: UNKNOWN_MARK_STR.into(), unknowns: vec![Unknown::Var("PROG".into())], ..Field::default() }
 }
 
 /// Calls every guard that [`super::run`] would skip for `inv` (program name `name`),

@@ -426,7 +426,7 @@ fn compute_writes(inv: &Invocation, cx: &Cx<'_>) -> Vec<std::rc::Rc<Target>> {
         "dd" => {
             for a in args {
                 if let Some(v) = a.text.strip_prefix("of=") {
-                    add(&Field { text: v.to_string(), ..a.clone() });
+                    add(&Field { text: crate::parse::Text::from(v), ..a.clone() });
                 }
             }
         }

@@ -10,6 +10,15 @@
 //! [`Script`]; here-document bodies are attached to their redirection; spans are byte
 //! offsets into the text that was parsed (nested backtick scripts have their own text).
 
+/// Text in the tree and in the fields the analyzer makes of it: most words, parts and
+/// names are short, and a [`Text`] of up to 24 bytes is held inline instead of in an
+/// allocation of its own.
+pub type Text = compact_str::CompactString;
+
+/// A word's parts: most words are one part, held inline instead of in an allocation of
+/// its own.
+pub type Parts = smallvec::SmallVec<[Part; 1]>;
+
 /// A half-open byte range in the parsed text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Span {
@@ -286,7 +295,7 @@ pub struct HereDoc {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Word {
     /// The parts, in order.
-    pub parts: Vec<Part>,
+    pub parts: Parts,
     /// Where the word is.
     pub span: Span,
 }
@@ -330,9 +339,9 @@ impl Word {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Part {
     /// Unquoted literal text (subject to brace expansion and globbing).
-    Lit(String),
+    Lit(Text),
     /// Quoted literal text: single quotes, escapes, decoded `$'…'`.
-    Quoted(String),
+    Quoted(Text),
     /// A double-quoted sequence.
     Double(Vec<Part>),
     /// A parameter expansion.
@@ -349,19 +358,19 @@ pub enum Part {
         script: Box<Script>,
     },
     /// A tilde prefix: `~` (empty user) or `~user`, `~+`, `~-`.
-    Tilde(String),
+    Tilde(Text),
     /// An extended glob pattern such as `@(a|b)`, kept as text.
-    ExtGlob(String),
+    ExtGlob(Text),
     /// Bytes the shell would take literally but that could not be decoded (an invalid
     /// code point in `$'\U…'`); never equal to any known text.
-    Invalid(String),
+    Invalid(Text),
 }
 
 /// A parameter expansion.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Param {
     /// The parameter: a name, a digit string or a special character.
-    pub name: String,
+    pub name: Text,
     /// `${name[index]}`
     pub index: Option<Box<Word>>,
     /// `${!name}`

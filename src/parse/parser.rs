@@ -17,7 +17,7 @@
 
 use super::ast::{
     AndOr, Assign, AssignValue, CaseArm, Command, Compound, Connector, FunctionDef, HereDoc, Item, List, Param,
-    ParamOp, Part, Pipeline, RedirFd, RedirOp, RedirTarget, Redirect, Script, SimpleCommand, Span, Word,
+    ParamOp, Part, Parts, Pipeline, RedirFd, RedirOp, RedirTarget, Redirect, Script, SimpleCommand, Span, Text, Word,
 };
 use super::{ErrorKind, Limits, ParseError};
 
@@ -546,7 +546,7 @@ impl<'a> Parser<'a> {
             let parts = self.read_arith_parts(true)?;
             let text_span = Span::new(start, self.pos);
             // `))` consumed by read_arith_parts.
-            let exprs = vec![Word { parts, span: text_span }];
+            let exprs = vec![Word { parts: parts.into(), span: text_span }];
             self.skip_blanks();
             if self.peek() == Some(b';') {
                 self.pos += 1;
@@ -672,7 +672,10 @@ impl<'a> Parser<'a> {
             if let Some(op) = ["&&", "||", "(", ")", "<", ">", "!"].iter().find(|op| self.starts_with(op)) {
                 if *op != "!" || self.peek_at(1).is_none_or(is_word_end) {
                     self.pos += op.len();
-                    words.push(Word { parts: vec![Part::Lit((*op).to_string())], span: Span::new(start, self.pos) });
+                    words.push(Word {
+                        parts: smallvec::smallvec![Part::Lit(Text::from(*op))],
+                        span: Span::new(start, self.pos),
+                    });
                     continue;
                 }
             }
@@ -688,7 +691,7 @@ impl<'a> Parser<'a> {
     fn read_regex_word(&mut self) -> Result<Word> {
         let start = self.pos;
         let mut parts = Vec::new();
-        let mut lit = String::new();
+        let mut lit = Text::default();
         let mut parens = 0usize;
         while let Some(c) = self.peek() {
             match c {
@@ -722,7 +725,7 @@ impl<'a> Parser<'a> {
             }
         }
         flush_lit(&mut parts, &mut lit);
-        Ok(Word { parts, span: Span::new(start, self.pos) })
+        Ok(Word { parts: parts.into(), span: Span::new(start, self.pos) })
     }
 
     /// `(( … ))`; if the text does not close with `))`, it is two nested subshells, as
@@ -732,7 +735,7 @@ impl<'a> Parser<'a> {
         self.pos += 2;
         let start = self.pos;
         match self.read_arith_parts(true) {
-            Ok(parts) => Ok(Compound::Arith(Word { parts, span: Span::new(start, self.pos) })),
+            Ok(parts) => Ok(Compound::Arith(Word { parts: parts.into(), span: Span::new(start, self.pos) })),
             Err(e) if e.kind == ErrorKind::TooDeep => Err(e),
             Err(_) => {
                 // `( (cmd) )`: reparse as a subshell.
@@ -900,7 +903,7 @@ impl<'a> Parser<'a> {
         }
         let start = self.pos;
         let value =
-            self.read_word_ctx(WordCtx::Assign)?.unwrap_or(Word { parts: vec![], span: Span::new(start, start) });
+            self.read_word_ctx(WordCtx::Assign)?.unwrap_or(Word { parts: Parts::new(), span: Span::new(start, start) });
         Ok(Some(Assign { name, index, append, value: AssignValue::Scalar(value) }))
     }
 
@@ -1013,7 +1016,14 @@ impl<'a> Parser<'a> {
             let _ = closed;
             let span = Span::new(start, self.pos);
             let body = if p.quoted || text.is_empty() {
-                Word { parts: if text.is_empty() { vec![] } else { vec![Part::Quoted(text)] }, span }
+                Word {
+                    parts: if text.is_empty() {
+                        Parts::new()
+                    } else {
+                        smallvec::smallvec![Part::Quoted(Text::from(text.as_str()))]
+                    },
+                    span,
+                }
             } else {
                 let mut w = parse_heredoc_body(&text, self.limits, self.depth + 1)?;
                 w.span = span;
@@ -1032,8 +1042,8 @@ impl<'a> Parser<'a> {
 
     fn read_word_ctx(&mut self, ctx: WordCtx) -> Result<Option<Word>> {
         let start = self.pos;
-        let mut parts = Vec::new();
-        let mut lit = String::new();
+        let mut parts = Parts::new();
+        let mut lit = Text::default();
         // Tilde prefix at the start of a word.
         self.try_tilde(&mut parts, &mut lit);
         while let Some(c) = self.peek() {
@@ -1060,7 +1070,7 @@ impl<'a> Parser<'a> {
         Ok(Some(Word { parts, span: Span::new(start, self.pos) }))
     }
 
-    fn try_tilde(&mut self, parts: &mut Vec<Part>, lit: &mut String) {
+    fn try_tilde(&mut self, parts: &mut impl PartSink, lit: &mut Text) {
         if self.peek() != Some(b'~') {
             return;
         }
@@ -1070,13 +1080,13 @@ impl<'a> Parser<'a> {
         let after = rest.get(len).copied();
         if after.is_none_or(|c| c == b'/' || c == b':' || is_word_end(c)) {
             flush_lit(parts, lit);
-            parts.push(Part::Tilde(self.src[self.pos + 1..self.pos + 1 + len].to_string()));
+            parts.push(Part::Tilde(Text::from(&self.src[self.pos + 1..self.pos + 1 + len])));
             self.pos += 1 + len;
         }
     }
 
     /// Reads one part of a word at the current position into `parts` / `lit`.
-    fn read_word_part(&mut self, parts: &mut Vec<Part>, lit: &mut String, ctx: WordCtx) -> Result<()> {
+    fn read_word_part(&mut self, parts: &mut impl PartSink, lit: &mut Text, ctx: WordCtx) -> Result<()> {
         let c = self.peek().unwrap_or(0);
         match c {
             b'\'' => {
@@ -1086,7 +1096,7 @@ impl<'a> Parser<'a> {
                     .iter()
                     .position(|&c| c == b'\'')
                     .ok_or_else(|| self.err(ErrorKind::Incomplete, "unterminated single quote"))?;
-                parts.push(Part::Quoted(self.src[self.pos..self.pos + end].to_string()));
+                parts.push(Part::Quoted(Text::from(&self.src[self.pos..self.pos + end])));
                 self.pos += end + 1;
             }
             b'"' => {
@@ -1103,7 +1113,7 @@ impl<'a> Parser<'a> {
                     Some(_) => {
                         flush_lit(parts, lit);
                         let ch = self.next_char();
-                        parts.push(Part::Quoted(ch.to_string()));
+                        parts.push(Part::Quoted(Text::from(&*ch.encode_utf8(&mut [0; 4]))));
                     }
                 }
             }
@@ -1122,7 +1132,7 @@ impl<'a> Parser<'a> {
             b'?' | b'*' | b'+' | b'@' | b'!' if self.peek_at(1) == Some(b'(') && ctx != WordCtx::Param => {
                 flush_lit(parts, lit);
                 let text = self.read_balanced_parens()?;
-                parts.push(Part::ExtGlob(text));
+                parts.push(Part::ExtGlob(Text::from(text)));
             }
             _ => {
                 // A run of plain characters (all special ones are ASCII, so the run ends
@@ -1189,7 +1199,7 @@ impl<'a> Parser<'a> {
     fn read_double_quoted(&mut self) -> Result<Vec<Part>> {
         self.enter()?;
         let mut parts = Vec::new();
-        let mut lit = String::new();
+        let mut lit = Text::default();
         loop {
             let Some(c) = self.peek() else {
                 return Err(self.err(ErrorKind::Incomplete, "unterminated double quote"));
@@ -1234,7 +1244,7 @@ impl<'a> Parser<'a> {
     }
 
     /// A `$` expansion at the current position. Returns false when the `$` is literal.
-    fn read_dollar(&mut self, parts: &mut Vec<Part>, in_dquote: bool) -> Result<bool> {
+    fn read_dollar(&mut self, parts: &mut impl PartSink, in_dquote: bool) -> Result<bool> {
         let next = self.peek_at(1);
         match next {
             Some(b'\'') if !in_dquote => {
@@ -1281,14 +1291,14 @@ impl<'a> Parser<'a> {
             Some(c) if c == b'_' || c.is_ascii_alphabetic() => {
                 self.pos += 1;
                 let len = self.s[self.pos..].iter().take_while(|&&c| c == b'_' || c.is_ascii_alphanumeric()).count();
-                let name = self.src[self.pos..self.pos + len].to_string();
+                let name = Text::from(&self.src[self.pos..self.pos + len]);
                 self.pos += len;
                 parts.push(Part::Param(simple_param(name)));
                 Ok(true)
             }
             Some(c) if c.is_ascii_digit() || b"@*#?-$!".contains(&c) => {
                 self.pos += 2;
-                parts.push(Part::Param(simple_param((c as char).to_string())));
+                parts.push(Part::Param(simple_param(Text::from(&*(c as char).encode_utf8(&mut [0; 4])))));
                 Ok(true)
             }
             _ => Ok(false),
@@ -1353,7 +1363,7 @@ impl<'a> Parser<'a> {
     }
 
     /// `<( … )` or `>( … )`.
-    fn read_process_subst(&mut self, parts: &mut Vec<Part>) -> Result<()> {
+    fn read_process_subst(&mut self, parts: &mut impl PartSink) -> Result<()> {
         let write = self.peek() == Some(b'>');
         self.pos += 2;
         let script = self.parse_comsub()?;
@@ -1442,7 +1452,7 @@ impl<'a> Parser<'a> {
                 _ => out.push(c),
             }
         }
-        let text = String::from_utf8_lossy(&out).into_owned();
+        let text = Text::from_utf8_lossy(&out);
         if invalid || std::str::from_utf8(&out).is_err() {
             return Ok(Part::Invalid(text));
         }
@@ -1464,7 +1474,7 @@ impl<'a> Parser<'a> {
     fn read_arith_parts(&mut self, double: bool) -> Result<Vec<Part>> {
         self.enter()?;
         let mut parts = Vec::new();
-        let mut lit = String::new();
+        let mut lit = Text::default();
         let mut depth = 0usize;
         loop {
             let Some(c) = self.peek() else {
@@ -1515,7 +1525,7 @@ impl<'a> Parser<'a> {
                         .iter()
                         .position(|&c| c == b'\'')
                         .ok_or_else(|| self.err(ErrorKind::Incomplete, "unterminated single quote"))?;
-                    parts.push(Part::Quoted(self.src[self.pos..self.pos + end].to_string()));
+                    parts.push(Part::Quoted(Text::from(&self.src[self.pos..self.pos + end])));
                     self.pos += end + 1;
                 }
                 _ => {
@@ -1539,7 +1549,7 @@ impl<'a> Parser<'a> {
         let inner = &self.src[start..start + close];
         self.pos = start + close + 1;
         let w = parse_embedded_word(inner, self.limits, self.depth + 1)?;
-        Ok(w.parts)
+        Ok(w.parts.into_vec())
     }
 
     /// `${ … }` (opening consumed); `in_dquote` when inside double quotes.
@@ -1555,7 +1565,13 @@ impl<'a> Parser<'a> {
                 match braced_end(&self.s[start..]) {
                     Some(off) => {
                         self.pos = start + off + 1;
-                        Ok(Param { name: String::new(), index: None, indirect: false, length: false, op: ParamOp::Bad })
+                        Ok(Param {
+                            name: Text::default(),
+                            index: None,
+                            indirect: false,
+                            length: false,
+                            op: ParamOp::Bad,
+                        })
                     }
                     None => Err(self.err(ErrorKind::Incomplete, "unterminated ${ expansion")),
                 }
@@ -1603,25 +1619,25 @@ impl<'a> Parser<'a> {
         Ok(Param { name, index, indirect, length, op })
     }
 
-    fn read_param_name(&mut self) -> Result<String> {
+    fn read_param_name(&mut self) -> Result<Text> {
         let Some(c) = self.peek() else {
             return Err(self.err(ErrorKind::Incomplete, "unterminated ${ expansion"));
         };
         if c == b'_' || c.is_ascii_alphabetic() {
             let len = self.s[self.pos..].iter().take_while(|&&c| c == b'_' || c.is_ascii_alphanumeric()).count();
-            let n = self.src[self.pos..self.pos + len].to_string();
+            let n = Text::from(&self.src[self.pos..self.pos + len]);
             self.pos += len;
             return Ok(n);
         }
         if c.is_ascii_digit() {
             let len = self.s[self.pos..].iter().take_while(|c| c.is_ascii_digit()).count();
-            let n = self.src[self.pos..self.pos + len].to_string();
+            let n = Text::from(&self.src[self.pos..self.pos + len]);
             self.pos += len;
             return Ok(n);
         }
         if b"@*#?-$!0".contains(&c) {
             self.pos += 1;
-            return Ok((c as char).to_string());
+            return Ok(Text::from(&*(c as char).encode_utf8(&mut [0; 4])));
         }
         Err(self.err(ErrorKind::Syntax, "bad substitution"))
     }
@@ -1647,7 +1663,7 @@ impl<'a> Parser<'a> {
             if in_dquote || rest.first() != Some(&b'~') || !matches!(user.get(len), Some(b'/' | b'}')) {
                 return make(p, 0);
             }
-            let tilde = Part::Tilde(p.src[start + 1..start + 1 + len].to_string());
+            let tilde = Part::Tilde(Text::from(&p.src[start + 1..start + 1 + len]));
             p.pos += 1 + len;
             let mut w = p.read_word_until(b'}')?;
             w.parts.insert(0, tilde);
@@ -1693,7 +1709,7 @@ impl<'a> Parser<'a> {
         self.enter()?;
         let start = self.pos;
         let mut parts = Vec::new();
-        let mut lit = String::new();
+        let mut lit = Text::default();
         let mut braces = 0usize;
         loop {
             let Some(c) = self.peek() else {
@@ -1723,7 +1739,7 @@ impl<'a> Parser<'a> {
         }
         flush_lit(&mut parts, &mut lit);
         self.leave();
-        Ok(Word { parts, span: Span::new(start, self.pos) })
+        Ok(Word { parts: parts.into(), span: Span::new(start, self.pos) })
     }
 }
 
@@ -1738,19 +1754,36 @@ enum WordCtx {
     Param,
 }
 
-fn flush_lit(parts: &mut Vec<Part>, lit: &mut String) {
+/// Where parts are collected: a word's [`Parts`] or the parts inside double quotes.
+trait PartSink {
+    fn push(&mut self, p: Part);
+}
+
+impl PartSink for Vec<Part> {
+    fn push(&mut self, p: Part) {
+        Vec::push(self, p);
+    }
+}
+
+impl PartSink for Parts {
+    fn push(&mut self, p: Part) {
+        smallvec::SmallVec::push(self, p);
+    }
+}
+
+fn flush_lit(parts: &mut impl PartSink, lit: &mut Text) {
     if !lit.is_empty() {
         parts.push(Part::Lit(std::mem::take(lit)));
     }
 }
 
-fn flush_quoted(parts: &mut Vec<Part>, lit: &mut String) {
+fn flush_quoted(parts: &mut impl PartSink, lit: &mut Text) {
     if !lit.is_empty() {
         parts.push(Part::Quoted(std::mem::take(lit)));
     }
 }
 
-fn simple_param(name: String) -> Param {
+fn simple_param(name: Text) -> Param {
     Param { name, index: None, indirect: false, length: false, op: ParamOp::None }
 }
 
@@ -1804,7 +1837,7 @@ fn parse_embedded_word(text: &str, limits: Limits, depth: usize) -> Result<Word>
     let mut p = Parser::new(text, limits, depth);
     p.enter()?;
     let mut parts = Vec::new();
-    let mut lit = String::new();
+    let mut lit = Text::default();
     while !p.at_end() {
         let c = p.peek().unwrap_or(0);
         if is_word_end(c) {
@@ -1815,7 +1848,7 @@ fn parse_embedded_word(text: &str, limits: Limits, depth: usize) -> Result<Word>
         p.read_word_part(&mut parts, &mut lit, WordCtx::Param)?;
     }
     flush_lit(&mut parts, &mut lit);
-    let mut w = Word { parts, span: Span::new(0, text.len()) };
+    let mut w = Word { parts: parts.into(), span: Span::new(0, text.len()) };
     fill_word(&mut w, &mut p.bodies);
     Ok(w)
 }
@@ -1826,7 +1859,7 @@ fn parse_heredoc_body(text: &str, limits: Limits, depth: usize) -> Result<Word> 
     let mut p = Parser::new(text, limits, depth);
     p.enter()?;
     let mut parts = Vec::new();
-    let mut lit = String::new();
+    let mut lit = Text::default();
     while let Some(c) = p.peek() {
         match c {
             b'\\' => match p.peek_at(1) {
@@ -1859,7 +1892,7 @@ fn parse_heredoc_body(text: &str, limits: Limits, depth: usize) -> Result<Word> 
         }
     }
     flush_quoted(&mut parts, &mut lit);
-    let mut w = Word { parts, span: Span::new(0, text.len()) };
+    let mut w = Word { parts: parts.into(), span: Span::new(0, text.len()) };
     // Bodies of here-documents opened inside this body's substitutions.
     fill_word(&mut w, &mut p.bodies);
     Ok(w)

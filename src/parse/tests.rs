@@ -136,7 +136,7 @@ fn word(w: &Word) -> String {
 fn parts(ps: &[Part]) -> String {
     ps.iter()
         .map(|p| match p {
-            Part::Lit(s) => s.clone(),
+            Part::Lit(s) => s.to_string(),
             Part::Quoted(s) => format!("'{s}'"),
             Part::Double(inner) => format!("\"{}\"", parts(inner)),
             Part::Param(p) => {
