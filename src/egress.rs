@@ -43,6 +43,7 @@ use std::net::Ipv6Addr;
 use crate::analyze::git::GitCmd;
 use crate::analyze::model::{Cwd, Field, Input, Invocation, Unknown, UNKNOWN_MARK};
 use crate::context::Context;
+use crate::parse::Text;
 
 #[cfg(test)]
 mod tests;
@@ -373,7 +374,7 @@ impl Syntax {
 /// The part `start..end` of a field's text, with the unknowns that stand in it.
 fn sub_field(f: &Field, start: usize, end: usize) -> Field {
     let skipped = f.text[..start].matches(UNKNOWN_MARK).count();
-    let text = crate::parse::Text::from(&f.text[start..end]);
+    let text = Text::from(&f.text[start..end]);
     let count = text.matches(UNKNOWN_MARK).count();
     Field {
         text,
@@ -1208,7 +1209,7 @@ fn wget(inv: &Invocation, name: &str, out: &mut Out) {
                 let key: String = k.trim().chars().filter(|c| !matches!(c, '_' | '-')).collect();
                 let key = key.to_ascii_lowercase();
                 let val = sub_field(v, k.len() + 1, v.text.len());
-                let val = Field { text: crate::parse::Text::from(val.text.trim()), ..val };
+                let val = Field { text: Text::from(val.text.trim()), ..val };
                 match key.as_str() {
                     "httpproxy" | "httpsproxy" | "ftpproxy" => proxies.extend(url_host(&val, "http")),
                     "postdata" | "postfile" | "bodydata" | "bodyfile" => parts.push(spelled(o)),

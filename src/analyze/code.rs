@@ -17,6 +17,7 @@
 //! one of the decoders above; the rest is what the guards treat as opaque.
 
 use super::model::{Field, Unknown, UNKNOWN_MARK};
+use crate::parse::Text;
 
 /// A language we scan.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -179,7 +180,7 @@ fn source(lang: Lang, args: &[Field], loads: &mut Vec<Field>) -> Source {
             let judged = if prefix.starts_with("--") {
                 prefix.split_once('=').is_some_and(|(opt, _)| {
                     if code_opts.contains(&opt) {
-                        inline.push(Field { text: crate::parse::Text::from(&a.text[opt.len() + 1..]), ..a.clone() });
+                        inline.push(Field { text: Text::from(&a.text[opt.len() + 1..]), ..a.clone() });
                         true
                     } else {
                         !loading.contains(&opt) && !program_file(opt)
@@ -189,10 +190,7 @@ fn source(lang: Lang, args: &[Field], loads: &mut Vec<Field>) -> Source {
                 prefix[1..].char_indices().find_map(|(k, c)| {
                     let opt = format!("-{c}");
                     if code_opts.contains(&opt.as_str()) {
-                        inline.push(Field {
-                            text: crate::parse::Text::from(&a.text[1 + k + c.len_utf8()..]),
-                            ..a.clone()
-                        });
+                        inline.push(Field { text: Text::from(&a.text[1 + k + c.len_utf8()..]), ..a.clone() });
                         Some(true)
                     } else if value_opts.contains(&opt.as_str()) {
                         Some(!loading.contains(&opt.as_str()) && !program_file(&opt))
@@ -222,7 +220,7 @@ fn source(lang: Lang, args: &[Field], loads: &mut Vec<Field>) -> Source {
         }
         if let Some((opt, val)) = t.split_once('=').filter(|(o, _)| o.starts_with("--")) {
             if code_opts.contains(&opt) {
-                inline.push(Field { text: crate::parse::Text::from(val), ..a.clone() });
+                inline.push(Field { text: Text::from(val), ..a.clone() });
             } else if program_file(opt) {
                 if lang != Lang::Awk {
                     return Source::File(Field::known(val));

@@ -22,7 +22,7 @@ use super::model::{
 use super::state::{State, Val};
 use super::{Analyzer, Scope, MAX_NESTING, MAX_SCRIPT_FILE};
 use crate::context::normalize;
-use crate::parse::{self, Assign};
+use crate::parse::{self, Assign, Text};
 
 /// How a name is looked up.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -456,7 +456,7 @@ impl Analyzer<'_> {
                         continue;
                     };
                     let mut value = a.clone();
-                    value.text = crate::parse::Text::from(&a.text[name.len() + 1..]);
+                    value.text = Text::from(&a.text[name.len() + 1..]);
                     Rc::make_mut(&mut st.aliases).insert(name.to_string(), vec![value]);
                 }
                 Stream::empty()
@@ -903,7 +903,7 @@ impl Analyzer<'_> {
                     return Some((Field::known(v), 1));
                 }
                 if t.starts_with(short) && t.len() > short.len() && !t.starts_with("--") {
-                    return Some((Field { text: crate::parse::Text::from(&t[short.len()..]), ..a.clone() }, 1));
+                    return Some((Field { text: Text::from(&t[short.len()..]), ..a.clone() }, 1));
                 }
                 None
             };
@@ -960,7 +960,7 @@ impl Analyzer<'_> {
         while let Some(a) = rest.get(k) {
             match a.text.split_once('=') {
                 Some((n, v)) if parse::is_name(n) => {
-                    mods.env.push((n.to_string(), Field { text: crate::parse::Text::from(v), ..a.clone() }));
+                    mods.env.push((n.to_string(), Field { text: Text::from(v), ..a.clone() }));
                     k += 1;
                 }
                 _ => break,
@@ -2520,7 +2520,7 @@ fn parallel_perl(a: &Field) -> Vec<Field> {
         let end = body.find("=}").unwrap_or(body.len());
         let code = &body[..end];
         let unknowns: Vec<Unknown> = own.by_ref().take(code.matches(UNKNOWN_MARK).count()).cloned().collect();
-        out.push(Field { text: crate::parse::Text::from(code), unknowns, taint: a.taint.clone(), ..Field::default() });
+        out.push(Field { text: Text::from(code), unknowns, taint: a.taint.clone(), ..Field::default() });
         rest = body.get(end + 2..).unwrap_or("");
     }
     out

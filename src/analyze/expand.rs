@@ -12,7 +12,7 @@ use std::borrow::Cow;
 use super::model::{Field, Stream, Taint, Unknown, UNKNOWN_MARK, UNKNOWN_MARK_STR};
 use super::state::{State, Val};
 use super::{Analyzer, Scope};
-use crate::parse::{Param, ParamOp, Part, Word};
+use crate::parse::{Param, ParamOp, Part, Text, Word};
 
 /// Most fields a single word may brace-expand to.
 const MAX_BRACE_FIELDS: usize = 4096;
@@ -409,9 +409,7 @@ impl OrZero for Field {
 /// The value a command substitution gives: the output without trailing newlines.
 pub(crate) fn stream_to_field(stream: Stream) -> Field {
     match stream.content {
-        Some(c) => {
-            Field { text: crate::parse::Text::from(c.trim_end_matches('\n')), taint: stream.taint, ..Field::default() }
-        }
+        Some(c) => Field { text: Text::from(c.trim_end_matches('\n')), taint: stream.taint, ..Field::default() },
         None => {
             let what = stream.producer.as_deref().unwrap_or("a command").to_string();
             let mut f =
@@ -448,7 +446,7 @@ fn ifs_of(st: &State) -> String {
 fn literal_field(parts: &[Part]) -> Option<Option<Field>> {
     // Sized once: most words are one part.
     let len = parts.iter().map(|p| if let Part::Lit(s) | Part::Quoted(s) = p { s.len() } else { 0 }).sum();
-    let mut f = Field { text: crate::parse::Text::with_capacity(len), ..Field::default() };
+    let mut f = Field { text: Text::with_capacity(len), ..Field::default() };
     for p in parts {
         match p {
             Part::Lit(s) => {
@@ -613,7 +611,7 @@ fn brace_expand(parts: &[Part]) -> Result<Option<Vec<Vec<Part>>>, ()> {
 
 fn to_parts(toks: &[BTok<'_>]) -> Vec<Part> {
     let mut out = Vec::new();
-    let mut lit = crate::parse::Text::default();
+    let mut lit = Text::default();
     for t in toks {
         match t {
             BTok::C(c) => lit.push(*c),
@@ -795,8 +793,8 @@ mod tests {
             vec![Part::Lit("cargo".into())],
             vec![Part::Lit("src/*.rs".into())],
             vec![Part::Quoted("*.rs".into())],
-            vec![Part::Quoted(crate::parse::Text::default())],
-            vec![Part::Lit(crate::parse::Text::default())],
+            vec![Part::Quoted(Text::default())],
+            vec![Part::Lit(Text::default())],
             vec![Part::Lit("a".into()), Part::Quoted(" b ".into()), Part::Lit("[c]".into())],
             vec![],
         ];
@@ -813,7 +811,7 @@ mod tests {
             let fast: Vec<Field> = literal_field(&parts).expect("literal").into_iter().collect();
             assert_eq!(fast, slow, "{parts:?}");
         }
-        assert!(literal_field(&[Part::Tilde(crate::parse::Text::default())]).is_none());
+        assert!(literal_field(&[Part::Tilde(Text::default())]).is_none());
     }
 
     #[test]

@@ -10,6 +10,7 @@
 use std::path::Path;
 
 use super::model::{Field, Invocation, Unknown};
+use crate::parse::Text;
 
 /// Git subcommands built into git: an alias can never shadow them.
 pub const BUILTINS: &[&str] = &[
@@ -218,7 +219,7 @@ impl GitCmd {
                     i += 1;
                     args.get(i).cloned()
                 } else {
-                    Some(Field { text: crate::parse::Text::from(&t[2..]), ..a.clone() })
+                    Some(Field { text: Text::from(&t[2..]), ..a.clone() })
                 };
                 if let Some(kv) = kv {
                     push_kv(&mut g, &kv);
@@ -254,7 +255,7 @@ impl GitCmd {
                     i += 1;
                     args.get(i).cloned()
                 } else {
-                    Some(Field { text: crate::parse::Text::from(&t[2..]), ..a.clone() })
+                    Some(Field { text: Text::from(&t[2..]), ..a.clone() })
                 };
                 g.elsewhere = v;
                 i += 1;
@@ -475,7 +476,7 @@ fn push_kv(g: &mut GitCmd, kv: &Field) {
     match kv.text.split_once('=') {
         Some((k, v)) if !k.contains(super::model::UNKNOWN_MARK) => {
             let mut val = kv.clone();
-            val.text = crate::parse::Text::from(v);
+            val.text = Text::from(v);
             // Keep only the unknowns that fall in the value.
             let in_key = k.matches(super::model::UNKNOWN_MARK).count();
             val.unknowns = kv.unknowns.iter().skip(in_key).cloned().collect();

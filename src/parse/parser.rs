@@ -1020,7 +1020,7 @@ impl<'a> Parser<'a> {
                     parts: if text.is_empty() {
                         Parts::new()
                     } else {
-                        smallvec::smallvec![Part::Quoted(Text::from(text.as_str()))]
+                        smallvec::smallvec![Part::Quoted(Text::from(text))]
                     },
                     span,
                 }
