@@ -703,13 +703,45 @@ pub(crate) fn display_fields(argv: &[Field]) -> std::sync::Arc<str> {
                 out.push(' ');
             }
             if f.is_known() {
-                out.push_str(&shell_words::quote(&f.text));
+                push_quoted(&mut out, &f.text);
             } else {
-                out.push_str(&shell_words::quote(&f.display()));
+                push_quoted(&mut out, &f.display());
             }
         }
         std::sync::Arc::from(out.as_str())
     })
+}
+
+/// Bytes after which the shell would read a word differently: `shell_words::quote`
+/// quotes a word holding any of them. All are ASCII, so a byte table decides.
+const SPECIAL: [bool; 256] = {
+    let mut t = [false; 256];
+    let special = b"\n'|&;<>()$`\\\" \t*?[#~=%";
+    let mut i = 0;
+    while i < special.len() {
+        t[special[i] as usize] = true;
+        i += 1;
+    }
+    t
+};
+
+/// Appends `s` quoted exactly as `shell_words::quote` quotes it (left alone when
+/// nothing in it is special, else in single quotes with each `'` as `'\''`), without
+/// its per-character decoding and its allocation.
+pub(crate) fn push_quoted(out: &mut String, s: &str) {
+    if !s.is_empty() && !s.bytes().any(|b| SPECIAL[usize::from(b)]) {
+        out.push_str(s);
+        return;
+    }
+    out.push('\'');
+    let mut rest = s;
+    while let Some(i) = rest.find('\'') {
+        out.push_str(&rest[..i]);
+        out.push_str("'\\''");
+        rest = &rest[i + 1..];
+    }
+    out.push_str(rest);
+    out.push('\'');
 }
 
 impl Stream {
@@ -739,6 +771,19 @@ impl Cwd {
         match self {
             Self::Known { path, .. } => Some(path),
             Self::Unknown(_) => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    proptest::proptest! {
+        /// `push_quoted` writes what `shell_words::quote` returns, on any text.
+        #[test]
+        fn push_quoted_is_shell_words_quote(s in "[a-z'\"$ \\n\\t*?#~=%|&;<>()`\\\\.,_+:@/é-]{0,12}|\\PC{0,8}") {
+            let mut out = String::from("x");
+            super::push_quoted(&mut out, &s);
+            proptest::prop_assert_eq!(&out[1..], &*shell_words::quote(&s));
         }
     }
 }
