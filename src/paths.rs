@@ -13,7 +13,7 @@
 use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 
-use crate::analyze::model::{Cwd, Field, UNKNOWN_MARK};
+use crate::analyze::model::{Cwd, Field, Unknown, UNKNOWN_MARK};
 use crate::context::{normalize, Context};
 
 /// Top-level directories that belong to the system.
@@ -211,6 +211,15 @@ pub(crate) fn has_unknown_mark(text: &str) -> bool {
     text.as_bytes().contains(&LEAD) && text.contains(UNKNOWN_MARK)
 }
 
+/// Whether `comp`, a component of `field`'s text holding unknown marks, names one entry:
+/// its unknowns are numbers (no `/`, never `..`) and its known text is more than `.`
+/// or `..` (`x.$$`, `build-$RANDOM`). A number alone may be empty (`$!` before any
+/// background job), which would leave the directory itself.
+fn numeric_name(field: &Field, comp: &str) -> bool {
+    let rest: String = comp.chars().filter(|&c| c != UNKNOWN_MARK).collect();
+    field.unknowns.iter().all(Unknown::is_numeric) && !matches!(rest.as_str(), "" | "." | "..")
+}
+
 /// Resolves a path argument against the working directory.
 #[must_use]
 pub fn resolve(field: &Field, cwd: &Cwd, ctx: &Context) -> Target {
@@ -235,8 +244,14 @@ pub fn resolve(field: &Field, cwd: &Cwd, ctx: &Context) -> Target {
             return t;
         }
         t.glob = true;
-        // `$UNKNOWN_CWD/x` has no known prefix; `/tmp/$X` keeps `/tmp/`.
-        Cow::Owned(prefix[..=prefix.rfind('/').unwrap_or(0)].to_string() + &UNKNOWN_MARK.to_string())
+        if field.unknowns.iter().all(Unknown::is_numeric) {
+            // Numbers (`$$`, `$RANDOM`, `$((…))`) hold no `/`: the text keeps its
+            // components, and `/tmp/x.$$` names one entry of `/tmp`, not all of them.
+            Cow::Borrowed(text)
+        } else {
+            // `$UNKNOWN_CWD/x` has no known prefix; `/tmp/$X` keeps `/tmp/`.
+            Cow::Owned(prefix[..=prefix.rfind('/').unwrap_or(0)].to_string() + &UNKNOWN_MARK.to_string())
+        }
     };
     let text = &*known_dir;
     t.literal_tilde = pieces(text).any(|c| c == "~");
@@ -251,7 +266,8 @@ pub fn resolve(field: &Field, cwd: &Cwd, ctx: &Context) -> Target {
     };
     // Build the normalised absolute directory as text in one pass: `.` and empty
     // components vanish, `..` pops (never above `/`), and the first component holding a
-    // glob character (or an unknown) ends it. The working directory is taken literally.
+    // glob character (or an unknown that is not a number inside a name) ends it. The
+    // working directory is taken literally.
     let mut dir = String::with_capacity(base.as_os_str().len() + text.len() + 1);
     if text.starts_with('/') {
         dir.push('/');
@@ -265,7 +281,7 @@ pub fn resolve(field: &Field, cwd: &Cwd, ctx: &Context) -> Target {
             rest_after_pattern = rest_after_pattern || !comp.is_empty();
             continue;
         }
-        if (t.glob && comp.contains(['*', '?', '['])) || has_unknown_mark(comp) {
+        if (t.glob && comp.contains(['*', '?', '['])) || (has_unknown_mark(comp) && !numeric_name(field, comp)) {
             pattern = Some(comp);
             continue;
         }
@@ -279,7 +295,8 @@ pub fn resolve(field: &Field, cwd: &Cwd, ctx: &Context) -> Target {
                 if !dir.ends_with('/') {
                     dir.push('/');
                 }
-                dir.push_str(c);
+                // A number's place shows as `…` in the path and in messages.
+                dir.extend(c.chars().map(|ch| if ch == UNKNOWN_MARK { '…' } else { ch }));
             }
         }
     }
@@ -296,7 +313,9 @@ pub fn resolve(field: &Field, cwd: &Cwd, ctx: &Context) -> Target {
             .skip(1)
             .all(|c| c.is_empty() || everything(c) || c.contains(UNKNOWN_MARK));
         t.all_children = (everything(p) && (!rest_after_pattern || rest_everything))
-            || (p.contains(UNKNOWN_MARK) && p.chars().all(|c| c == '*' || c == UNKNOWN_MARK));
+            || (p.contains(UNKNOWN_MARK)
+                && p.chars().all(|c| c == '*' || c == UNKNOWN_MARK)
+                && !numeric_name(field, p));
     }
     t.climbed = climbed_base
         || (!text.starts_with('/')

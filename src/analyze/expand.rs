@@ -211,10 +211,9 @@ impl Analyzer<'_> {
         }
         match name {
             "#" => Some(Field::known(st.positional.len().to_string())),
-            "?" | "$" | "!" | "RANDOM" | "SECONDS" | "LINENO" | "BASHPID" | "PPID" | "UID" | "EUID"
-            | "EPOCHSECONDS" | "EPOCHREALTIME" | "SRANDOM" | "COLUMNS" | "LINES" => {
-                Some(Field::unknown(Unknown::Number))
-            }
+            "PPID" => Some(Field::unknown(Unknown::ParentPid)),
+            "?" | "$" | "!" | "RANDOM" | "SECONDS" | "LINENO" | "BASHPID" | "UID" | "EUID" | "EPOCHSECONDS"
+            | "EPOCHREALTIME" | "SRANDOM" | "COLUMNS" | "LINES" => Some(Field::unknown(Unknown::Number)),
             "-" => Some(Field::known("hB")),
             "PWD" => Some(self.cwd_field(st)),
             "OLDPWD" => st.oldpwd.as_ref().map(|c| match c {

@@ -28,6 +28,9 @@ pub enum Unknown {
     Output(String),
     /// A number known only at run time (`$?`, `$$`, `$RANDOM`, arithmetic).
     Number,
+    /// `$PPID`, the id of the process that started the shell: under tako-exec, tako-exec
+    /// itself (when it relays the output) or the agent.
+    ParentPid,
     /// Input read at run time (`read`, `xargs` arguments, `find` paths).
     Input(String),
     /// A value that differs between branches of the script.
@@ -51,6 +54,7 @@ impl Unknown {
             Self::Var(n) => format!("${n}"),
             Self::Output(c) => format!("the output of `{c}`"),
             Self::Number => "a number".into(),
+            Self::ParentPid => "$PPID".into(),
             Self::Input(w) => w.clone(),
             Self::Branch(n) => format!("${n} (set differently on different paths)"),
             Self::Computed(e) => e.clone(),
@@ -63,7 +67,7 @@ impl Unknown {
     /// Whether the unknown is harmless as text: a number cannot be a path or a flag.
     #[must_use]
     pub const fn is_numeric(&self) -> bool {
-        matches!(self, Self::Number)
+        matches!(self, Self::Number | Self::ParentPid)
     }
 }
 

@@ -21,7 +21,9 @@ paths (`/etc/nginx/conf.d/x`), paths that climb out of the workspace with `..` e
 into `/tmp`, paths built at run time (`rm -rf \"$DIR\"` with `DIR` unknown,
 `rm $(cat list)`), a literal `~` directory, and deletions run on another host
 (`ssh host 'rm -rf /data'`), and the shared temporary directory itself or all of it
-(`rm -rf /tmp/*`, `find /tmp -delete`).
+(`rm -rf /tmp/*`, `find /tmp -delete`). A number inside a name (`/tmp/x.$$`,
+`/tmp/build-$RANDOM`) names one entry: a number holds no `/` and is never `..`. A
+number alone may be empty (`/tmp/$!` before any background job is `/tmp/`) and asks.
 
 ## Why
 The workspace is what the agent was asked to work on. Anything else belongs to the
@@ -43,6 +45,7 @@ Work inside the workspace, or use a path under `/tmp` written out in full.",
         "ruby -e \"require 'fileutils'; FileUtils.rm_rf('/tmp/x')\"",
         "parallel rm -rf {}",
         "parallel rm -- {}",
+        "rm -rf /tmp/$!",
     ],
     not_matches: &[
         "rm -rf build",
@@ -54,6 +57,8 @@ Work inside the workspace, or use a path under `/tmp` written out in full.",
         "rm notes.txt",
         "find . -name '*.pyc' -delete",
         "parallel rm -- {} ::: build/a.o",
+        "rm -f /tmp/x.$$",
+        "rm -rf /tmp/build-$RANDOM/cache",
     ],
     programs: Programs::Only(&DELETERS),
     on_invocation: Some(check),
@@ -111,5 +116,20 @@ mod tests {
     #[test]
     fn examples() {
         crate::guard::tests::check_examples(&super::GUARD);
+    }
+
+    #[test]
+    fn a_number_in_a_name_names_one_entry() {
+        use crate::guard::tests::eval;
+        use crate::policy::Decision;
+        assert_eq!(eval("rm -f \"/tmp/tmp.$$.txt\"").decision, Decision::Allow);
+        // One entry of `/`, outside the workspace: not everything in the root.
+        let e = eval("rm -rf /x.$((1+1))");
+        assert_eq!(e.decision, Decision::Ask, "{:?}", e.reasons);
+        assert!(e.reasons.iter().all(|r| r.code == "FS002"), "{:?}", e.reasons);
+        // A `..` after it still climbs: `/tmp/a$$/../..` is the root.
+        assert_eq!(eval("rm -rf /tmp/a$$/../..").decision, Decision::Deny);
+        // A variable could hold `/` or `..`.
+        assert_eq!(eval("rm -rf /tmp/x.$NAME").decision, Decision::Ask);
     }
 }

@@ -1,8 +1,9 @@
 //! SP002 disable-tako: killing tako-exec, or replacing or unsetting the shell it guards
 //! (`SHELL`, `TAKO_*` variables).
 
+use super::util::Opts;
 use super::{Cx, Guard, Hit, Programs};
-use crate::analyze::{Field, Invocation};
+use crate::analyze::{Field, Invocation, Unknown};
 use crate::policy::Decision;
 
 /// The guard.
@@ -13,7 +14,11 @@ pub static GUARD: Guard = Guard {
     summary: "killing tako-exec, setting TAKO_* variables, replacing or unsetting SHELL, chsh",
     doc: "\
 ## What it stops
-- `kill`/`pkill`/`killall` aimed at tako-exec: denied.
+- `kill`/`pkill`/`killall` aimed at tako-exec: denied. That covers process ids
+  found by name (`kill $(pgrep tako-exec)`), a `pkill` pattern (or `killall -r`)
+  that matches the name `tako-exec` (`pkill -f 'tak.-e'`), and `kill $PPID`: the
+  process that started the command is tako-exec, when it relays the output, or
+  the agent itself.
 - Setting or unsetting `TAKO_*` variables (`TAKO_SHELL=/tmp/sh make`,
   `export TAKO_SHELL=…`, `env -u TAKO_CONFIG`): denied. They configure the guard, and
   only the operator does that.
@@ -31,6 +36,10 @@ Leave the shell configuration to the operator.",
     matches: &[
         "pkill tako-exec",
         "killall tako-exec",
+        "kill $(pgrep tako-exec)",
+        "kill -9 $PPID",
+        "pkill -f 'tak.-exec'",
+        "killall -r '^tako'",
         "TAKO_SHELL=/tmp/sh make",
         "export TAKO_SHELL=/bin/sh",
         "SHELL=/bin/bash make",
@@ -41,6 +50,11 @@ Leave the shell configuration to the operator.",
     not_matches: &[
         "echo $SHELL",
         "pkill node",
+        "kill $(pgrep -f 'node server.js')",
+        "kill -9 $!",
+        "kill -0 $PPID",
+        "pkill -f 'npm run dev'",
+        "killall takeout",
         "export PATH=$PATH:/opt/bin",
         "SHELL=/usr/local/bin/tako-exec make",
         "env FOO=1 make",
@@ -67,6 +81,46 @@ fn judge_var(name: &str, value: Option<&Field>) -> Option<Hit> {
     None
 }
 
+/// Why `kill`, `pkill` or `killall` (`name`) with `args` signals tako-exec, if it does.
+fn kills_tako(name: &str, args: &[Field]) -> Option<String> {
+    for a in args {
+        if a.as_known().is_some_and(|t| t.contains("tako")) {
+            return Some(format!("{name} targets tako-exec"));
+        }
+        for u in &a.unknowns {
+            match u {
+                Unknown::Output(c) if c.contains("tako") => {
+                    return Some(format!("{name} signals the processes `{c}` finds, which names tako-exec"));
+                }
+                Unknown::ParentPid if name == "kill" && !probes(args) => {
+                    return Some(
+                        "kill $PPID signals the process that started this command: tako-exec, or the agent".into(),
+                    );
+                }
+                _ => {}
+            }
+        }
+    }
+    // pkill's pattern, and killall's with `-r`, is a regular expression over process
+    // names (with `-f`, over command lines, which start with the name).
+    let regex = name == "pkill" || args.iter().any(|a| matches!(a.as_known(), Some("-r" | "--regexp")));
+    if !regex {
+        return None;
+    }
+    let o = Opts::parse(args, &['u', 'U', 'g', 'G', 'P', 's', 't', 'n', 'o', 'F']);
+    o.operands.iter().filter_map(|f| f.as_known()).find_map(|p| {
+        let re = regex::RegexBuilder::new(p).size_limit(1 << 16).build().ok()?;
+        re.is_match("tako-exec").then(|| format!("{name}'s pattern `{p}` matches tako-exec"))
+    })
+}
+
+/// `kill -0 PID` (or `-s 0`): only asks whether the process exists.
+fn probes(args: &[Field]) -> bool {
+    let known: Vec<&str> = args.iter().map(|a| a.as_known().unwrap_or("")).collect();
+    known.iter().any(|t| matches!(*t, "-0" | "-s0" | "-n0" | "--signal=0"))
+        || known.windows(2).any(|w| matches!(w[0], "-s" | "-n" | "--signal") && w[1] == "0")
+}
+
 fn check(inv: &Invocation, cx: &Cx<'_>) -> Option<Hit> {
     for (n, v) in &inv.env {
         if let Some(h) = judge_var(n, Some(v)) {
@@ -76,9 +130,9 @@ fn check(inv: &Invocation, cx: &Cx<'_>) -> Option<Hit> {
     let name = cx.name(inv)?;
     let args = inv.args();
     match &*name {
-        "kill" | "pkill" | "killall" | "pgrep" if name != "pgrep" => {
-            if args.iter().any(|a| a.as_known().is_some_and(|t| t.contains("tako"))) {
-                return Some(Hit::deny(format!("{name} targets tako-exec")).hint("ask the operator to stop tako-exec"));
+        "kill" | "pkill" | "killall" => {
+            if let Some(why) = kills_tako(&name, args) {
+                return Some(Hit::deny(why).hint("ask the operator to stop tako-exec"));
             }
         }
         "export" | "declare" | "typeset" | "readonly" | "local" => {
