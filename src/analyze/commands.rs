@@ -586,6 +586,10 @@ impl Analyzer<'_> {
         in_pipeline: bool,
     ) -> Stream {
         let args = inv.args();
+        // Commands it runs from its options (`tar --checkpoint-action=exec=…`).
+        for code in super::optcode::option_commands(name, args) {
+            self.shell_string(&code, &format!("{name}, through an option"), inv, st, sc);
+        }
         match name {
             "sudo" | "doas" | "pkexec" | "run0" | "sudo-rs" => return self.sudo(name, inv, st, sc, in_pipeline),
             "su" | "runuser" => return self.su(name, inv, st, sc, in_pipeline),
@@ -1162,9 +1166,11 @@ impl Analyzer<'_> {
             if is_trusted_code(code) {
                 return Stream::unknown(inv.text.clone());
             }
+            // Code described rather than shown (sed's pattern space, a vim command).
+            let described = matches!(code.unknowns.as_slice(), [Unknown::Computed(_)]);
             self.event(Event::OpaqueCode {
                 runner: runner.to_string(),
-                what: code.display(),
+                what: if described { describe_field(code) } else { code.display() },
                 taint: code.taint.clone(),
                 text: inv.text.to_string(),
             });

@@ -27,6 +27,7 @@ pub mod find;
 pub mod git;
 mod interp;
 pub mod model;
+mod optcode;
 mod pure;
 mod state;
 

@@ -59,6 +59,7 @@ mod op006_env_code;
 mod pb001_publish;
 mod pr001_privilege;
 mod pr002_setuid_sudoers;
+mod pr003_container_host;
 mod rc001_remote_code;
 mod rs001_fork_bomb;
 mod se001_read_secret;
@@ -362,6 +363,7 @@ pub static GUARDS: &[&Guard] = &[
     &pb001_publish::GUARD,
     &pr001_privilege::GUARD,
     &pr002_setuid_sudoers::GUARD,
+    &pr003_container_host::GUARD,
     &rc001_remote_code::GUARD,
     &rs001_fork_bomb::GUARD,
     &se001_read_secret::GUARD,
@@ -478,4 +480,4 @@ fn event_text(ev: &Event) -> String {
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

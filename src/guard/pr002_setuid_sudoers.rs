@@ -14,7 +14,8 @@ pub static GUARD: Guard = Guard {
     summary: "setuid bits, writing sudoers or passwd, adding users to admin groups, setcap",
     doc: "\
 ## What it stops
-- Setting setuid or setgid bits (`chmod u+s`, `chmod 4755`, `chmod +s`): denied.
+- Setting setuid or setgid bits (`chmod u+s`, `chmod 4755`, `chmod +s`,
+  `install -m 4755`): denied.
 - Writing `/etc/sudoers`, `/etc/sudoers.d/*`, `/etc/passwd`, `/etc/shadow`,
   `/etc/group` (directly or with `visudo`, `vipw`): denied.
 - Adding a user to an admin group (`usermod -aG sudo|wheel|admin|root|docker`),
@@ -29,16 +30,37 @@ Ask the operator.",
     matches: &[
         "chmod u+s /usr/bin/find",
         "chmod 4755 ./tool",
+        "install -m 4755 /bin/sh /tmp/sh",
         "echo 'me ALL=(ALL) NOPASSWD:ALL' >> /etc/sudoers",
         "usermod -aG sudo me",
         "setcap cap_net_raw+ep ./bin",
         "visudo",
     ],
-    not_matches: &["chmod 755 ./tool", "chmod u+x run.sh", "cat /etc/passwd", "groups", "id -u"],
+    not_matches: &[
+        "chmod 755 ./tool",
+        "chmod u+x run.sh",
+        "install -m 0755 target/release/app ~/.local/bin/",
+        "install -d -m 2775 /srv/shared",
+        "cat /etc/passwd",
+        "groups",
+        "id -u",
+    ],
     programs: Programs::Any,
     on_invocation: Some(check),
     on_event: None,
 };
+
+/// Whether a `chmod`-style mode sets the setuid or setgid bit (`4755`, `u+s`, `g=s`).
+fn sets_id(mode: &str) -> bool {
+    if mode.bytes().all(|b| b.is_ascii_digit()) {
+        mode.len() == 4 && matches!(mode.as_bytes()[0], b'2'..=b'7' if (mode.as_bytes()[0] - b'0') & 6 != 0)
+    } else {
+        mode.split(',').any(|c| {
+            c.split_once('+').is_some_and(|(_, p)| p.contains('s'))
+                || c.split_once('=').is_some_and(|(_, p)| p.contains('s'))
+        })
+    }
+}
 
 fn check(inv: &Invocation, cx: &Cx<'_>) -> Option<Hit> {
     for t in writes(inv, cx).iter() {
@@ -61,15 +83,19 @@ fn check(inv: &Invocation, cx: &Cx<'_>) -> Option<Hit> {
         "chmod" => {
             let o = Opts::parse(args, &[]);
             let mode = o.operands.first()?.as_known()?;
-            let setid = if mode.bytes().all(|b| b.is_ascii_digit()) {
-                mode.len() == 4 && matches!(mode.as_bytes()[0], b'2'..=b'7' if (mode.as_bytes()[0] - b'0') & 6 != 0)
-            } else {
-                mode.split(',').any(|c| {
-                    c.split_once('+').is_some_and(|(_, p)| p.contains('s'))
-                        || c.split_once('=').is_some_and(|(_, p)| p.contains('s'))
-                })
-            };
-            setid.then(|| Hit::deny(format!("chmod {mode} sets a setuid/setgid bit")))
+            sets_id(mode).then(|| Hit::deny(format!("chmod {mode} sets a setuid/setgid bit")))
+        }
+        // `install -m 4755 /bin/sh ./sh`: a copy with the bit set. (`install -d -m 2775`
+        // makes directories, where setgid only passes the group on to new files.)
+        "install" if !args.iter().any(|a| matches!(a.as_known(), Some("-d" | "--directory"))) => {
+            let mode = args.iter().enumerate().find_map(|(k, a)| {
+                let t = a.as_known()?;
+                match t {
+                    "-m" | "--mode" => args.get(k + 1)?.as_known(),
+                    _ => t.strip_prefix("--mode=").or_else(|| t.strip_prefix("-m").filter(|m| !m.is_empty())),
+                }
+            })?;
+            sets_id(mode).then(|| Hit::deny(format!("install -m {mode} sets a setuid/setgid bit")))
         }
         "visudo" | "vipw" | "vigr" => Some(Hit::deny(format!("{name} edits the system's privilege database"))),
         "usermod" | "gpasswd" | "adduser" | "useradd" => {
