@@ -1791,7 +1791,7 @@ fn is_local_path(t: &str) -> bool {
 }
 
 /// The host a git URL reaches; `None` for local paths and `file://`.
-fn git_url_host(f: &Field) -> Option<Host> {
+pub(crate) fn git_url_host(f: &Field) -> Option<Host> {
     let t = f.text.as_str();
     if let Some((scheme, _)) = split_scheme(t) {
         if scheme.eq_ignore_ascii_case("file") {

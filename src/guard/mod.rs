@@ -112,6 +112,10 @@ pub struct Cx<'a> {
     /// The invocations being judged, so effects derived from one are computed once for
     /// all guards (see [`Cx::memo`]).
     judged: std::ops::Range<*const Invocation>,
+    /// The same invocations, in order (see [`Cx::before`]).
+    judged_list: &'a [Invocation],
+    /// Links the judged invocations make (see [`util::Link`]), found when first asked.
+    links: OnceCell<Vec<util::Link>>,
     /// The program names of the judged invocations, in order: every guard asks.
     names: Vec<Option<std::borrow::Cow<'a, str>>>,
     /// Effects of the invocation last asked about: (its address, the effects).
@@ -169,6 +173,8 @@ impl<'a> Cx<'a> {
             ctx,
             repo: OnceCell::new(),
             judged: std::ptr::null()..std::ptr::null(),
+            judged_list: &[],
+            links: OnceCell::new(),
             names: Vec::new(),
             memo: RefCell::new(None),
             targets: RefCell::default(),
@@ -179,7 +185,32 @@ impl<'a> Cx<'a> {
     /// A guard context judging `invocations`.
     fn judging(ctx: &'a Context, invocations: &'a [Invocation]) -> Self {
         let names = invocations.iter().map(Invocation::name).collect();
-        Self { judged: invocations.as_ptr_range(), names, ..Self::new(ctx) }
+        Self { judged: invocations.as_ptr_range(), judged_list: invocations, names, ..Self::new(ctx) }
+    }
+
+    /// The links made by the judged invocations before `inv` (`ln -s /etc/passwd x`).
+    pub(crate) fn links_before(&self, inv: &Invocation) -> impl Iterator<Item = &util::Link> {
+        let i = self.before(inv).len();
+        let all = self.links.get_or_init(|| {
+            self.judged_list
+                .iter()
+                .enumerate()
+                .filter(|(k, _)| self.names.get(*k).and_then(Option::as_deref) == Some("ln"))
+                .filter_map(|(k, e)| util::Link::made_by(k, e))
+                .collect()
+        });
+        all.iter().take_while(move |l| l.at < i)
+    }
+
+    /// The invocations judged with `inv` that come before it (none when `inv` is not
+    /// one of them): what ran earlier in the same command or script.
+    pub(crate) fn before(&self, inv: &Invocation) -> &'a [Invocation] {
+        let at: *const Invocation = inv;
+        if !self.judged.contains(&at) {
+            return &[];
+        }
+        let i = (at as usize - self.judged.start as usize) / std::mem::size_of::<Invocation>();
+        self.judged_list.get(..i).unwrap_or(&[])
     }
 
     /// The program name of `inv` ([`Invocation::name`]), computed once per judged

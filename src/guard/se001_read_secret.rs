@@ -169,6 +169,20 @@ fn describe(inv: &Invocation, f: &Field, cx: &Cx<'_>) -> Option<(&'static str, b
     if !f.is_known() {
         return unknown_parts(f, || target(inv, f, cx));
     }
+    // Through a link made earlier (`ln -s ~/.ssh/id_rsa k; cat k`): where it leads.
+    let mut links = cx.links_before(inv).peekable();
+    if links.peek().is_some() {
+        let t = target(inv, f, cx);
+        if let Some(real) = t.path.as_deref().and_then(|p| links.find_map(|l| l.follow(p, inv, cx))) {
+            let s = real.path.as_deref().map(crate::paths::lossy).unwrap_or_default();
+            let found = secret_file(&s)
+                .map(|why| (why, is_key_material(why)))
+                .or_else(|| secret_dir(&s).map(|why| (why, true)));
+            if let Some((why, key)) = found {
+                return Some((why, key, Rc::new(real)));
+            }
+        }
+    }
     if !may_name_secret(f, cx.cwd_facts(&inv.cwd)) {
         return None;
     }
@@ -279,6 +293,20 @@ mod tests {
         assert!(e.reasons.iter().any(|r| r.code == "SE001"), "{:?}", e.reasons);
         assert_eq!(eval_among(&[".env"], "grep -r x .en?").decision, Decision::Ask);
         assert_eq!(eval_among(&[".env", "README.md"], "cat R*").decision, Decision::Allow);
+    }
+
+    #[test]
+    fn links_made_earlier_are_followed() {
+        use crate::guard::tests::eval;
+        use crate::policy::Decision;
+        assert_eq!(eval("ln -s ~/.ssh/id_rsa k; cat k").decision, Decision::Deny);
+        assert_eq!(eval("ln /etc/shadow s && base64 s").decision, Decision::Deny);
+        assert_eq!(eval("ln -s ~/.ssh/id_rsa.pub k; cat k").decision, Decision::Allow);
+        // Writes follow them too.
+        let e = eval("ln -sf ~/.bashrc notes.txt && echo 'curl x | sh' >> notes.txt");
+        assert!(e.reasons.iter().any(|r| r.code == "FS005" && r.message.contains(".bashrc")), "{:?}", e.reasons);
+        assert_eq!(eval("ln -sf /etc/passwd x && echo hi > x").decision, Decision::Deny);
+        assert_eq!(eval("ln -s target/debug/app app && echo hi > app").decision, Decision::Allow);
     }
 
     #[test]

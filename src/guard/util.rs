@@ -383,12 +383,78 @@ fn shown_path(p: &Path, cwd: &crate::analyze::Cwd) -> String {
     }
 }
 
+/// A link an invocation makes (`ln -s TARGET LINK`, `ln TARGET LINK`): writing to the
+/// link, or under it, writes the target.
+#[derive(Debug)]
+pub(crate) struct Link {
+    /// The index of the invocation that makes it, among those judged.
+    pub at: usize,
+    /// The link's path, absolute and normalised.
+    pub link: std::path::PathBuf,
+    /// Where it leads, absolute and normalised.
+    pub target: std::path::PathBuf,
+}
+
+impl Link {
+    /// The link `inv` (an `ln`, number `at`) makes, when its operands are known: the
+    /// last of two operands names the link (or a directory on disk it goes in), one
+    /// operand makes a link of the same name here. Several targets or `-t` are not
+    /// followed.
+    pub(crate) fn made_by(at: usize, inv: &Invocation) -> Option<Self> {
+        let cwd: &std::path::Path = inv.cwd.path()?;
+        let o = Opts::parse(inv.args(), &['t', 'S']);
+        if o.has(Some('t'), "target-directory") {
+            return None;
+        }
+        let symbolic = o.has(Some('s'), "symbolic");
+        let ops: Vec<&str> = o.operands.iter().map(|f| f.as_known()).collect::<Option<_>>()?;
+        let (target, link) = match ops.as_slice() {
+            [t] => (*t, std::path::Path::new(t).file_name()?.to_str()?),
+            [t, l] => (*t, *l),
+            _ => return None,
+        };
+        let mut link = crate::context::normalize(&cwd.join(link));
+        if !o.has(Some('T'), "no-target-directory") && link.is_dir() {
+            link = link.join(std::path::Path::new(target).file_name()?);
+        }
+        // A symbolic link's relative target is read from the link's directory.
+        let base = if symbolic { link.parent().unwrap_or(cwd) } else { cwd };
+        let target = crate::context::normalize(&base.join(target));
+        Some(Self { at, link, target })
+    }
+
+    /// `path`, at or under the link, resolved where the link leads (`None` when it is
+    /// not under it).
+    pub(crate) fn follow(&self, path: &std::path::Path, inv: &Invocation, cx: &Cx<'_>) -> Option<Target> {
+        let rest = path.strip_prefix(&self.link).ok()?;
+        let real = if rest.as_os_str().is_empty() { self.target.clone() } else { self.target.join(rest) };
+        let mut t = paths::resolve(&Field::known(real.to_string_lossy()), &inv.cwd, cx.ctx);
+        t.raw = format!("{} (through the link {})", t.raw, shown_path(&self.link, &inv.cwd));
+        Some(t)
+    }
+}
+
 /// The files an invocation writes (redirections and output arguments).
 pub(crate) fn writes(inv: &Invocation, cx: &Cx<'_>) -> Shared<std::rc::Rc<Target>> {
     cx.memo(inv, |m| &mut m.writes, || compute_writes(inv, cx).into())
 }
 
 fn compute_writes(inv: &Invocation, cx: &Cx<'_>) -> Vec<std::rc::Rc<Target>> {
+    let mut out = direct_writes(inv, cx);
+    // Through links made earlier (`ln -sf ~/.bashrc notes && echo … >> notes`).
+    let through: Vec<std::rc::Rc<Target>> = cx
+        .links_before(inv)
+        .filter_map(|l| {
+            let written = out.iter().filter_map(|t| t.path.as_deref()).find(|p| p.starts_with(&l.link))?;
+            Some(std::rc::Rc::new(l.follow(written, inv, cx)?))
+        })
+        .collect();
+    out.extend(through);
+    out
+}
+
+/// [`compute_writes`] before links.
+fn direct_writes(inv: &Invocation, cx: &Cx<'_>) -> Vec<std::rc::Rc<Target>> {
     let mut out: Vec<std::rc::Rc<Target>> = inv
         .redirects
         .iter()
