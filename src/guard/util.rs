@@ -441,6 +441,9 @@ pub(crate) fn writes(inv: &Invocation, cx: &Cx<'_>) -> Shared<std::rc::Rc<Target
 
 fn compute_writes(inv: &Invocation, cx: &Cx<'_>) -> Vec<std::rc::Rc<Target>> {
     let mut out = direct_writes(inv, cx);
+    if out.is_empty() {
+        return out;
+    }
     // Through links made earlier (`ln -sf ~/.bashrc notes && echo … >> notes`).
     let through: Vec<std::rc::Rc<Target>> = cx
         .links_before(inv)
