@@ -118,9 +118,16 @@ pub fn host_matches(pattern: &str, host: &str) -> bool {
 /// command names them, without duplicates.
 #[must_use]
 pub fn net_uses(inv: &Invocation, ctx: &Context) -> Vec<NetUse> {
-    let Some(name) = inv.name() else { return Vec::new() };
-    let name = name.as_ref();
     let mut out = Out::default();
+    // bash's `/dev/tcp/HOST/PORT` redirections connect to HOST, whatever the program.
+    for r in &inv.redirects {
+        if let Some(host) = r.target.as_ref().and_then(dev_net_host) {
+            let send = (r.mode != crate::analyze::RedirMode::Read).then(|| format!("the output of `{}`", inv.text));
+            out.push(host, send, "a /dev/tcp redirection");
+        }
+    }
+    let Some(name) = inv.name() else { return out.uses };
+    let name = name.as_ref();
     match name {
         "curl" | "curlie" => curl(inv, name, &mut out),
         "wget" | "wget2" => wget(inv, name, &mut out),
@@ -495,6 +502,14 @@ fn loose_ipv4(s: &str) -> Option<String> {
     v |= last;
     let v = u32::try_from(v).ok()?;
     Some(std::net::Ipv4Addr::from(v).to_string())
+}
+
+/// The host of a redirection target bash opens as a network connection
+/// (`/dev/tcp/HOST/PORT`, `/dev/udp/HOST/PORT`), not as a file.
+pub(crate) fn dev_net_host(target: &Field) -> Option<Host> {
+    let rest = target.text.strip_prefix("/dev/tcp/").or_else(|| target.text.strip_prefix("/dev/udp/"))?;
+    let raw = rest.split('/').next().unwrap_or("");
+    host_in(raw, target).or_else(|| Some(unknown_host(target)))
 }
 
 /// The host named by `raw` (a slice of `f`'s text), unknown when a value not known

@@ -82,6 +82,8 @@ fn rev_components(path: &str) -> impl Iterator<Item = &str> + Clone {
 pub fn secret_file(path: &str) -> Option<&'static str> {
     // Without allocating: this runs for every path argument of every command.
     let path = path.trim_end_matches('/');
+    // (Certificates in a `certs` directory are public: `/etc/ssl/certs/ISRG_Root.pem`.)
+    let full = path;
     let mut comps = rev_components(path).filter(|c| *c != ".");
     let name = comps.next()?;
     // The directories holding it, innermost first.
@@ -171,7 +173,9 @@ pub fn secret_file(path: &str) -> Option<&'static str> {
             && (lower.contains("cert")
                 || lower.contains("chain")
                 || lower.contains("ca-bundle")
-                || lower.starts_with("ca"))
+                || lower.starts_with("ca")
+                || full.contains("/certs/")
+                || full.starts_with("certs/"))
         {
             return None;
         }

@@ -739,7 +739,12 @@ impl Analyzer<'_> {
                         .and_then(Field::as_known)
                         .map(|r| format!("{}/", r.trim_end_matches('/'))),
                     // What it prints are the paths it found, when nothing else prints.
-                    items_name: f.name.clone().filter(|_| f.execs.is_empty()),
+                    // (`*.pem` as `….pem`: the name's start is not known.)
+                    items_name: f
+                        .name
+                        .clone()
+                        .or_else(|| f.name_suffix.as_ref().map(|s| format!("{UNKNOWN_MARK}{s}")))
+                        .filter(|_| f.execs.is_empty()),
                     ..Stream::unknown(inv.text.clone())
                 };
             }
@@ -1631,6 +1636,9 @@ impl Analyzer<'_> {
             if let Some(n) = item_name.as_deref().filter(|n| !words || !n.contains(char::is_whitespace)) {
                 f.text.push('/');
                 f.text.push_str(n);
+                if let Some(suffix) = n.strip_prefix(UNKNOWN_MARK) {
+                    f.unknowns.push(Unknown::Input(format!("a name ending in {suffix}")));
+                }
             }
             f
         };

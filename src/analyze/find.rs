@@ -116,6 +116,9 @@ pub struct FindCmd {
     /// is literal (no glob characters) and no `!`, `-not`, `-o` or `,` lets other names
     /// through.
     pub name: Option<String>,
+    /// The literal end every match's name has, under the same conditions as `name`,
+    /// when the only name test is `*SUFFIX` (`-name '*.pem'`: `.pem`).
+    pub name_suffix: Option<String>,
     /// The expression is malformed (an `-exec` without its `;` or `{} +`, a test
     /// without its value): find reads the whole expression before it acts, so it
     /// reports the error and runs nothing. The actions above are then cleared.
@@ -235,6 +238,10 @@ impl FindCmd {
         if let ([Some(n)], false) = (names.as_slice(), open_names || f.unknown_action) {
             if !n.is_empty() && !n.contains(['*', '?', '[', '\\', '/']) {
                 f.name = Some(n.clone());
+            } else if let Some(suffix) = n.strip_prefix('*') {
+                if !suffix.is_empty() && !suffix.contains(['*', '?', '[', '\\', '/']) {
+                    f.name_suffix = Some(suffix.to_string());
+                }
             }
         }
         f
@@ -260,6 +267,12 @@ impl FindCmd {
         if let Some(n) = &self.name {
             path.text.push('/');
             path.text.push_str(n);
+        } else if let Some(suffix) = &self.name_suffix {
+            // `find / -name '*.pem'` finds `/…/….pem`.
+            path.text.push('/');
+            path.text.push(UNKNOWN_MARK);
+            path.text.push_str(suffix);
+            path.unknowns.push(super::model::Unknown::Input(format!("a name ending in {suffix}")));
         }
         path
     }

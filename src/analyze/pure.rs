@@ -90,6 +90,10 @@ pub(crate) fn stdout(name: &str, inv: &Invocation, ctx: &Context) -> Stream {
             if let Some(why) = sensitive::secret_file(path) {
                 taint.secret.get_or_insert_with(|| format!("{path} ({why})").into());
             }
+            // A process's environment, as `env` prints it: allowed to read, not to send.
+            if path.starts_with("/proc/") && path.ends_with("/environ") {
+                taint.secret.get_or_insert_with(|| "the environment".into());
+            }
         }
     }
     let producer = Some(inv.text.clone());

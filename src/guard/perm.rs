@@ -91,7 +91,10 @@ pub(crate) fn check(inv: &Invocation, cx: &Cx<'_>) -> Vec<Reason> {
         && util::git_cmd(inv, cx).is_some_and(|g| {
             g.sub_unknown || g.sub.as_deref().is_some_and(|s| crate::egress::GIT_REMOTE_SUBCOMMANDS.contains(&s))
         });
-    let uses = if git_remote || (name != "git" && (reaches_network(inv, &name) || may_reach_network(&name))) {
+    let dev_net =
+        inv.redirects.iter().any(|r| r.target.as_ref().is_some_and(|t| crate::egress::dev_net_host(t).is_some()));
+    let uses = if dev_net || git_remote || (name != "git" && (reaches_network(inv, &name) || may_reach_network(&name)))
+    {
         crate::egress::net_uses(inv, cx.ctx)
     } else {
         Vec::new()

@@ -52,6 +52,7 @@ Reference secrets by name (`$API_KEY` in the program's own environment), or use 
         "find . -name id_rsa -exec head -n 1 {} +",
         "find . -name .env -execdir rg TOKEN {} +",
         "find / -type f -name id_ed25519 -exec cat {} \\;",
+        "find / -name '*.pem' -exec cat {} +",
         "gawk 'BEGIN { while ((getline line < \".env\") > 0) print line }'",
     ],
     not_matches: &[
@@ -70,6 +71,7 @@ Reference secrets by name (`$API_KEY` in the program's own environment), or use 
         "rg -e id_rsa docs/",
         "node tool.js explain 'cat ~/.ssh/id_rsa'",
         "find . -name '*.rs' -exec cat {} +",
+        "find /etc/ssl/certs -name '*.pem' -exec cat {} +",
         "find . -name README.md -exec cat {} \\;",
         "find . ! -name .env -exec cat {} +",
         "find . -name .env.example -exec cat {} \\;",
@@ -220,6 +222,21 @@ fn unknown_parts(f: &Field, t: impl FnOnce() -> Rc<Target>) -> Option<(&'static 
     if f.text.contains(UNKNOWN_MARK) && suffix.contains('/') {
         let name = suffix.rsplit('/').next().unwrap_or("");
         if let Some(why) = secret_file(name) {
+            let t = t();
+            let key = is_key_material(why) && t.place != Place::Unknown;
+            return Some((why, key, t));
+        }
+    }
+    // A last component that ends in a known extension (`/…/….pem`, the paths `find /
+    // -name '*.pem'` finds): the path with its unknowns as plain names decides (so the
+    // directories that make an extension harmless, `/etc/ssl/certs`, still do).
+    // Only names read at run time (find's matches, xargs' items): `"$KEY.pem"` and
+    // `$(name).asc` are values like any other.
+    let found = matches!(f.unknowns.last(), Some(crate::analyze::Unknown::Input(_)));
+    if found && suffix.starts_with('.') && !suffix.contains('/') && f.text.ends_with(&format!("{UNKNOWN_MARK}{suffix}"))
+    {
+        let plain: String = f.text.chars().map(|c| if c == UNKNOWN_MARK { 'x' } else { c }).collect();
+        if let Some(why) = secret_file(&plain) {
             let t = t();
             let key = is_key_material(why) && t.place != Place::Unknown;
             return Some((why, key, t));

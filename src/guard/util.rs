@@ -463,6 +463,8 @@ fn direct_writes(inv: &Invocation, cx: &Cx<'_>) -> Vec<std::rc::Rc<Target>> {
         .iter()
         .filter(|r| matches!(r.mode, RedirMode::Write | RedirMode::Append))
         .filter_map(|r| r.target.as_ref())
+        // `/dev/tcp/HOST/PORT` is a connection bash opens, not a file (egress judges it).
+        .filter(|f| crate::egress::dev_net_host(f).is_none())
         .flat_map(|f| std::iter::once(target(inv, f, cx)).chain(glob_targets(inv, f, cx).unwrap_or_default()))
         .collect();
     let Some(name) = cx.name(inv) else { return out };
