@@ -96,6 +96,9 @@ pub(crate) fn stdout(name: &str, inv: &Invocation, ctx: &Context) -> Stream {
             }
         }
     }
+    if let Some(dir) = home_tree_read(name, inv, ctx) {
+        taint.secret.get_or_insert_with(|| format!("everything under {}, keys included", dir.display()).into());
+    }
     let producer = Some(inv.text.clone());
     if DOWNLOADERS.contains(&name) {
         let url = args
@@ -155,6 +158,43 @@ pub(crate) fn stdout(name: &str, inv: &Invocation, ctx: &Context) -> Stream {
         _ => None,
     };
     Stream { content, producer, taint, trusted_code: false, items_prefix: None, items_name: None }
+}
+
+/// The directory holding the home directory (it, or one above it: `~`, `/home`, `/`)
+/// that `inv` reads whole: `grep -r`, `tar c`, `zip -r`, `cp -r`, `rsync -a`, `scp -r`,
+/// and `rg` with hidden files. Its SSH keys and credentials are in what it reads.
+pub(crate) fn home_tree_read(name: &str, inv: &Invocation, ctx: &Context) -> Option<std::path::PathBuf> {
+    let args = inv.args();
+    let flag = |short: &[char], long: &[&str]| {
+        args.iter().filter_map(Field::as_known).any(|t| {
+            long.contains(&t)
+                || (t.starts_with('-') && !t.starts_with("--") && t[1..].chars().any(|c| short.contains(&c)))
+        })
+    };
+    let recursive = match name {
+        "grep" | "egrep" | "fgrep" => flag(&['r', 'R'], &["--recursive", "--dereference-recursive"]),
+        // rg skips hidden files (`.ssh`) unless told: `--hidden`, `-.`, `-uu`.
+        "rg" => {
+            flag(&['.'], &["--hidden"])
+                || args.iter().filter_map(Field::as_known).any(|t| !t.starts_with("--") && t.matches('u').count() >= 2)
+        }
+        "tar" | "bsdtar" | "gtar" => {
+            flag(&['c'], &["--create"])
+                || args.first().and_then(Field::as_known).is_some_and(|t| !t.starts_with('-') && t.contains('c'))
+        }
+        "zip" => flag(&['r', 'R'], &["--recurse-paths"]),
+        "cp" | "scp" => flag(&['r', 'R', 'a'], &["--recursive", "--archive"]),
+        "rsync" => flag(&['r', 'a'], &["--recursive", "--archive"]),
+        _ => false,
+    };
+    if !recursive {
+        return None;
+    }
+    let cwd = inv.cwd.path()?;
+    args.iter().filter_map(Field::as_known).filter(|t| !t.starts_with('-')).find_map(|t| {
+        let p = crate::context::normalize(&cwd.join(t));
+        ctx.home.starts_with(&p).then_some(p)
+    })
 }
 
 fn echo(args: &[Field]) -> Option<String> {

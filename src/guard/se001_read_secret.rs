@@ -54,6 +54,8 @@ Reference secrets by name (`$API_KEY` in the program's own environment), or use 
         "find / -type f -name id_ed25519 -exec cat {} \\;",
         "find / -name '*.pem' -exec cat {} +",
         "gawk 'BEGIN { while ((getline line < \".env\") > 0) print line }'",
+        "grep -r PRIVATE ~",
+        "tar czf /tmp/home.tgz ~",
     ],
     not_matches: &[
         "ls -la ~/.ssh",
@@ -76,6 +78,9 @@ Reference secrets by name (`$API_KEY` in the program's own environment), or use 
         "find . ! -name .env -exec cat {} +",
         "find . -name .env.example -exec cat {} \\;",
         "printf \"print(open('.env').read())\" | python3 -m module",
+        "grep -r TODO src",
+        "tar czf dist.tgz build",
+        "rg TODO ~",
     ],
     programs: Programs::Any,
     on_invocation: Some(check),
@@ -270,6 +275,11 @@ fn check(inv: &Invocation, cx: &Cx<'_>) -> Option<Hit> {
         let deny = key && READER_SET.contains(&name) && !t.in_workspace();
         let msg = format!("{name} reads {} ({why})", t.raw);
         return Some(if deny { Hit::deny(msg) } else { Hit::ask(msg) }.hint(hint));
+    }
+    // A tree that holds the home directory, read whole (`grep -r x ~`, `tar czf h.tgz ~`).
+    if let Some(dir) = crate::analyze::home_tree_read(&name, inv, cx.ctx) {
+        let msg = format!("{name} reads everything under {}, SSH keys and credentials included", dir.display());
+        return Some(Hit::ask(msg).hint("name the files or project directories it needs"));
     }
     for d in deletions(inv, cx).iter() {
         if let Some(why) = d.target.path.as_deref().and_then(|p| secret_file(&crate::paths::lossy(p))) {
