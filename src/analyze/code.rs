@@ -829,9 +829,10 @@ fn classify_call(lang: Lang, prev: &str, name: &str, args: &[Arg], toks: &[Tok],
     {
         let recursive = recursive_fns.contains(&name) || recursive_opt;
         // `Path("x").unlink()`: the path is the argument of the constructor.
+        // (Only without arguments: `require('fs').rmSync(p)` deletes `p`, not `fs`.)
         let path = match first {
             Some(Arg::Str(f)) => Some(f.clone()),
-            _ if prev == "()" => receiver_string(toks, at),
+            None if prev == "()" => receiver_string(toks, at),
             _ => None,
         };
         let mut argv = vec!["rm".to_string()];
@@ -1355,6 +1356,11 @@ mod tests {
         let n = |s: &str| scan(Lang::Node, s);
         assert_eq!(n("require('child_process').execSync('rm -rf /')").shell, ["rm -rf /"]);
         assert_eq!(n("require('fs').rmSync('/', {recursive:true})").synthetic, [vec!["rm", "-rf", "/"]]);
+        // A path computed at run time is not the module's name.
+        assert_eq!(
+            n("require('fs').rmSync(require('os').homedir(), {recursive:true})").synthetic,
+            [vec!["rm".to_string(), "-rf".to_string(), UNKNOWN_MARK.to_string()]]
+        );
         assert_eq!(n("console.log(require('fs').readFileSync('.env','utf8'))").synthetic, [vec!["cat", ".env"]]);
         assert_eq!(
             n("const path = \".env\"; require(\"fs\").readFileSync(path, \"utf8\")").synthetic,

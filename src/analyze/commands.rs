@@ -162,6 +162,35 @@ impl Analyzer<'_> {
                 Stream::unknown(inv.text.clone())
             });
         }
+        // A pattern as the command name (`/bin/r? -rf ~`): the shell expands it first,
+        // and the first match is the program.
+        // (`[` alone, as in `[ -f x ]`, opens no bracket: it matches only itself.)
+        let pattern =
+            first.text.contains(['*', '?']) || first.text.find('[').is_some_and(|i| first.text[i + 1..].contains(']'));
+        if first.glob && pattern {
+            let found = if self.ctx.read_files { crate::paths::glob_matches(first, &inv.cwd) } else { None };
+            match found {
+                Some(mut m) if !m.is_empty() => {
+                    m.sort();
+                    let mut inv = inv;
+                    let rest = inv.argv.split_off(1);
+                    inv.argv = m.iter().map(|p| Field::known(p.to_string_lossy())).chain(rest).collect();
+                    inv.text = super::interp::display_fields(&inv.argv);
+                    return self.run(inv, decl, st, sc, in_pipeline, mode);
+                }
+                // No match: bash runs the word as written.
+                Some(_) => {}
+                None => {
+                    self.event(Event::OpaqueCode {
+                        runner: "command name".into(),
+                        what: format!("the programs the pattern {} matches", first.display()),
+                        taint: first.taint.clone(),
+                        text: inv.text.to_string(),
+                    });
+                    return self.recorded(inv, |_, inv| Stream::unknown(inv.text.clone()));
+                }
+            }
+        }
         if mode == Mode::Shell {
             if let Some(defs) = st.funcs.get(first.text.as_str()).cloned() {
                 return self.recorded(inv, |a, inv| a.call_function(&inv.argv[0].text, defs, inv, st, sc, in_pipeline));
@@ -1548,8 +1577,16 @@ impl Analyzer<'_> {
             }
             for argv in found.argv.iter().chain(found.synthetic.iter()) {
                 let mut sub = inv.clone();
-                sub.argv =
-                    std::iter::once(Field::known(name)).chain(argv.iter().map(|a| Field::known(a.clone()))).collect();
+                // A value the code computes stands as an unknown mark (`os.remove(p)`).
+                let field = |a: &String| {
+                    let mut f = Field::known(a.clone());
+                    f.unknowns = a
+                        .matches(UNKNOWN_MARK)
+                        .map(|_| Unknown::Computed(format!("a value computed by the {name} code")))
+                        .collect();
+                    f
+                };
+                sub.argv = std::iter::once(Field::known(name)).chain(argv.iter().map(field)).collect();
                 sub.stdin = Input::Inherited;
                 self.inner(&sub, 1, &format!("{name} code"), st, &inner, false, Mods::default(), Mode::External);
             }

@@ -82,4 +82,16 @@ mod tests {
     fn examples() {
         crate::guard::tests::check_examples(&super::GUARD);
     }
+
+    #[test]
+    fn a_pattern_as_the_command_name_is_expanded() {
+        use crate::guard::tests::eval;
+        use crate::policy::Decision;
+        // The shell expands it before it runs: `/bin/r?` is `/bin/rm` (every Linux has one).
+        assert_eq!(eval("/bin/r? -rf ~").decision, Decision::Deny);
+        assert_eq!(eval("/bin/r[m] -rf /").decision, Decision::Deny);
+        // Interpreter code that deletes a path it computes asks (it is not the module's name).
+        let e = eval("node -e \"require('fs').rmSync(require('os').homedir(), {recursive:true})\"");
+        assert_eq!(e.decision, Decision::Ask, "{:?}", e.reasons);
+    }
 }
