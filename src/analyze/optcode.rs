@@ -372,4 +372,19 @@ mod tests {
             assert_eq!(e.decision, want, "{cmd}: {:?}", e.reasons);
         }
     }
+
+    proptest::proptest! {
+        /// Any words, for any of the programs: no panic, and every command found is
+        /// either known text or an unknown.
+        #[test]
+        fn never_panics(
+            name in proptest::sample::select(vec!["tar", "zip", "rsync", "ssh", "scp", "vim", "sed"]),
+            words in proptest::collection::vec("[-a-zA-Z=:!+/ {};$\\\\eé\n]{0,12}", 0..6),
+        ) {
+            let args: Vec<Field> = words.iter().map(|w| Field::known(w.as_str())).collect();
+            for f in option_commands(name, &args) {
+                proptest::prop_assert!(f.is_known() || !f.unknowns.is_empty());
+            }
+        }
+    }
 }
