@@ -165,9 +165,8 @@ impl Analyzer<'_> {
         // A pattern as the command name (`/bin/r? -rf ~`): the shell expands it first,
         // and the first match is the program.
         // (`[` alone, as in `[ -f x ]`, opens no bracket: it matches only itself.)
-        let pattern =
-            first.text.contains(['*', '?']) || first.text.find('[').is_some_and(|i| first.text[i + 1..].contains(']'));
-        if first.glob && pattern {
+        let pattern = |t: &str| t.contains(['*', '?']) || t.find('[').is_some_and(|i| t[i + 1..].contains(']'));
+        if first.glob && pattern(&first.text) {
             let found = if self.ctx.read_files { crate::paths::glob_matches(first, &inv.cwd) } else { None };
             match found {
                 Some(mut m) if !m.is_empty() => {
