@@ -768,11 +768,9 @@ impl Analyzer<'_> {
                         .map(|r| format!("{}/", r.trim_end_matches('/'))),
                     // What it prints are the paths it found, when nothing else prints.
                     // (`*.pem` as `….pem`: the name's start is not known.)
-                    items_name: f
-                        .name
-                        .clone()
-                        .or_else(|| f.name_suffix.as_ref().map(|s| format!("{UNKNOWN_MARK}{s}")))
-                        .filter(|_| f.execs.is_empty()),
+                    items_name: f.execs.is_empty().then(|| f.name.clone()).flatten().or_else(|| {
+                        f.name_suffix.as_ref().filter(|_| f.execs.is_empty()).map(|s| format!("{UNKNOWN_MARK}{s}"))
+                    }),
                     ..Stream::unknown(inv.text.clone())
                 };
             }

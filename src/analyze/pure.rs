@@ -191,7 +191,13 @@ pub(crate) fn home_tree_read(name: &str, inv: &Invocation, ctx: &Context) -> Opt
         return None;
     }
     let cwd = inv.cwd.path()?;
+    // A relative path without `..` stays under the working directory: unless that holds
+    // the home directory, it cannot (no path is built for it).
+    let cwd_holds_home = ctx.home.starts_with(cwd);
     args.iter().filter_map(Field::as_known).filter(|t| !t.starts_with('-')).find_map(|t| {
+        if !cwd_holds_home && !t.starts_with('/') && !t.contains("..") {
+            return None;
+        }
         let p = crate::context::normalize(&cwd.join(t));
         ctx.home.starts_with(&p).then_some(p)
     })

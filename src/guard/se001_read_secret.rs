@@ -238,7 +238,12 @@ fn unknown_parts(f: &Field, t: impl FnOnce() -> Rc<Target>) -> Option<(&'static 
     // Only names read at run time (find's matches, xargs' items): `"$KEY.pem"` and
     // `$(name).asc` are values like any other.
     let found = matches!(f.unknowns.last(), Some(crate::analyze::Unknown::Input(_)));
-    if found && suffix.starts_with('.') && !suffix.contains('/') && f.text.ends_with(&format!("{UNKNOWN_MARK}{suffix}"))
+    if found
+        && suffix.starts_with('.')
+        && !suffix.contains('/')
+        && f.text.strip_suffix(suffix).is_some_and(|p| p.ends_with(UNKNOWN_MARK))
+        // The name alone first (no allocation): `.rs` is no secret wherever it is.
+        && secret_file(suffix).is_some()
     {
         let plain: String = f.text.chars().map(|c| if c == UNKNOWN_MARK { 'x' } else { c }).collect();
         if let Some(why) = secret_file(&plain) {
