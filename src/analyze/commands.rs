@@ -774,6 +774,7 @@ impl Analyzer<'_> {
                     ..Stream::unknown(inv.text.clone())
                 };
             }
+            "make" | "gmake" => self.make(inv, st, sc),
             "git" => return self.git(inv, st, sc),
             "ssh" | "autossh" | "mosh" | "dbclient" => return self.ssh(inv, st, sc),
             "docker" | "podman" | "nerdctl" | "kubectl" | "oc" => {
@@ -1406,6 +1407,85 @@ impl Analyzer<'_> {
             }
         }
         Origin::Unknown(String::from("a chain of copies"), Taint::none())
+    }
+
+    /// `make`: the recipes of a makefile whose text is known, judged as the shell
+    /// commands make runs (see [`super::makefile`]): one written earlier in the command,
+    /// or read from standard input (`-f -`). A makefile written with text not known
+    /// (`curl -o Makefile URL && make`) is opaque.
+    fn make(&mut self, inv: &Invocation, st: &State, sc: &Scope) {
+        let args = inv.args();
+        let mut dir = inv.cwd.path().map(std::path::Path::to_path_buf);
+        let mut files: Vec<Field> = Vec::new();
+        let mut i = 0;
+        while let Some(a) = args.get(i) {
+            let t = a.as_known().unwrap_or("");
+            let attached = t
+                .strip_prefix("--file=")
+                .or_else(|| t.strip_prefix("--makefile="))
+                .or_else(|| t.strip_prefix("-f").filter(|v| !v.is_empty() && !t.starts_with("--")));
+            match t {
+                "-f" | "--file" | "--makefile" => files.extend(args.get(i + 1).cloned()),
+                "-C" | "--directory" => {
+                    dir = dir.zip(args.get(i + 1).and_then(Field::as_known)).map(|(d, v)| normalize(&d.join(v)));
+                }
+                _ => {
+                    if let Some(v) = attached {
+                        files.push(Field { text: v.into(), ..a.clone() });
+                    }
+                    i += 1;
+                    continue;
+                }
+            }
+            i += 2;
+        }
+        let Some(dir) = dir else { return };
+        let mut texts: Vec<(String, Taint, String)> = Vec::new();
+        let opaque = |a: &mut Self, what: String, taint: Taint| {
+            a.event(Event::OpaqueCode { runner: "make".into(), what, taint, text: inv.text.to_string() });
+        };
+        let from_stdin = |f: &Field| matches!(f.as_known(), Some("-" | "/dev/stdin"));
+        if files.is_empty() {
+            // GNU make reads the first of these that exists.
+            for name in ["GNUmakefile", "makefile", "Makefile"] {
+                match self.origin(dir.join(name)) {
+                    Origin::Text(t, taint) => texts.push((t, taint, name.to_string())),
+                    Origin::Unknown(w, taint) => {
+                        opaque(self, format!("the recipes of {name}, written by `{w}`"), taint)
+                    }
+                    Origin::Disk(p) if !p.exists() => continue,
+                    Origin::Disk(_) => {}
+                }
+                break;
+            }
+        }
+        for f in &files {
+            if from_stdin(f) {
+                match inv.stdin.stream() {
+                    Some(s) => match &s.content {
+                        Some(c) => texts.push((c.clone(), s.taint.clone(), "its input".into())),
+                        None => opaque(self, "the recipes of a makefile read from its input".into(), s.taint.clone()),
+                    },
+                    None => opaque(self, "the recipes of a makefile read from its input".into(), Taint::none()),
+                }
+                continue;
+            }
+            let Some(name) = f.as_known() else {
+                opaque(self, format!("the recipes of the makefile {}", f.display()), f.taint.clone());
+                continue;
+            };
+            match self.origin(normalize(&dir.join(name))) {
+                Origin::Text(t, taint) => texts.push((t, taint, name.to_string())),
+                Origin::Unknown(w, taint) => opaque(self, format!("the recipes of {name}, written by `{w}`"), taint),
+                Origin::Disk(_) => {}
+            }
+        }
+        for (text, taint, name) in texts {
+            for r in super::makefile::recipes(&text, 256) {
+                let code = Field { text: r.as_str().into(), taint: taint.clone(), ..Field::default() };
+                self.shell_string(&code, &format!("make recipe of {name}"), inv, st, sc);
+            }
+        }
     }
 
     /// `./x.sh`, `/path/to/script`: judged by content when it is a shell script.

@@ -26,6 +26,7 @@ mod expand;
 pub mod find;
 pub mod git;
 mod interp;
+mod makefile;
 pub mod model;
 mod optcode;
 mod pure;
