@@ -394,7 +394,7 @@ fn sub_field(f: &Field, start: usize, end: usize) -> Field {
 
 /// The values of options found by a plain scan (`--name V`, `--name=V`, and for
 /// one-letter names `-n V`, `-nV`), for programs whose other options do not matter.
-fn scan(args: &[Field], names: &[&str]) -> Vec<Field> {
+pub(crate) fn scan(args: &[Field], names: &[&str]) -> Vec<Field> {
     let mut out = Vec::new();
     let mut i = 0;
     while let Some(a) = args.get(i) {

@@ -66,33 +66,9 @@ pub(crate) fn option_commands(name: &str, args: &[Field]) -> Vec<Field> {
 }
 
 /// The values of the options `shorts` (`-I CMD`, `-ICMD`) and `longs` (`--opt CMD`,
-/// `--opt=CMD`), up to `--`.
+/// `--opt=CMD`), up to `--`: egress's plain option scan.
 fn values(args: &[Field], shorts: &[&str], longs: &[&str]) -> Vec<Field> {
-    let mut out = Vec::new();
-    let mut i = 0;
-    while let Some(a) = args.get(i) {
-        i += 1;
-        let t = a.text.as_str();
-        if t == "--" {
-            break;
-        }
-        for opt in shorts.iter().chain(longs) {
-            if t == *opt {
-                if let Some(v) = args.get(i) {
-                    out.push(v.clone());
-                    i += 1;
-                }
-            } else if let Some(rest) = t.strip_prefix(opt) {
-                // `--opt=V`; a one-letter option also takes its value attached (`-IV`).
-                if opt.starts_with("--") && rest.starts_with('=') {
-                    out.push(tail(a, opt.len() + 1));
-                } else if opt.len() == 2 && !rest.is_empty() {
-                    out.push(tail(a, opt.len()));
-                }
-            }
-        }
-    }
-    out
+    crate::egress::scan(args, &[shorts, longs].concat())
 }
 
 /// The words after clusters of one-letter flags ending in `letter`, which takes the
