@@ -195,7 +195,7 @@ impl<'a> Cx<'a> {
                 .iter()
                 .enumerate()
                 .filter(|(k, _)| self.names.get(*k).and_then(Option::as_deref) == Some("ln"))
-                .filter_map(|(k, e)| util::Link::made_by(k, e))
+                .filter_map(|(k, e)| util::Link::made_by(k, e, self.ctx.read_files))
                 .collect()
         });
         // Most scripts make no links: then where `inv` is does not matter.

@@ -399,8 +399,9 @@ impl Link {
     /// The link `inv` (an `ln`, number `at`) makes, when its operands are known: the
     /// last of two operands names the link (or a directory on disk it goes in), one
     /// operand makes a link of the same name here. Several targets or `-t` are not
-    /// followed.
-    pub(crate) fn made_by(at: usize, inv: &Invocation) -> Option<Self> {
+    /// followed. `read_files`: whether the disk may be asked if the last operand is a
+    /// directory.
+    pub(crate) fn made_by(at: usize, inv: &Invocation, read_files: bool) -> Option<Self> {
         let cwd: &std::path::Path = inv.cwd.path()?;
         let o = Opts::parse(inv.args(), &['t', 'S']);
         if o.has(Some('t'), "target-directory") {
@@ -414,7 +415,8 @@ impl Link {
             _ => return None,
         };
         let mut link = crate::context::normalize(&cwd.join(link));
-        if !o.has(Some('T'), "no-target-directory") && link.is_dir() {
+        // (Whether it names a directory is asked of the disk only where files may be read.)
+        if !o.has(Some('T'), "no-target-directory") && read_files && link.is_dir() {
             link = link.join(std::path::Path::new(target).file_name()?);
         }
         // A symbolic link's relative target is read from the link's directory.
