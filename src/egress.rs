@@ -2284,6 +2284,22 @@ static DOCKER_SUB: Syntax = Syntax {
     stop: 0,
 };
 
+/// The index in `args` of docker's subcommand: the first word after the global options
+/// ([`DOCKER_GLOBAL`]: `--context X`, `-H X`, `--tlscacert=X`, …); `args.len()` when none.
+pub(crate) fn docker_subcommand_at(args: &[Field]) -> usize {
+    let g = &DOCKER_GLOBAL;
+    let mut i = 0;
+    while let Some(t) = args.get(i).and_then(Field::as_known) {
+        let takes_value = match t.strip_prefix("--") {
+            Some(long) => !long.contains('=') && g.long.contains(&long),
+            None if t.starts_with('-') => t.len() == 2 && g.short.contains(&t[1..]),
+            None => return i,
+        };
+        i += if takes_value { 2 } else { 1 };
+    }
+    i
+}
+
 /// `docker push/pull IMAGE`, `docker login [SERVER]` (also `docker image push`).
 fn docker(inv: &Invocation, name: &str, out: &mut Out) {
     let args = DOCKER_GLOBAL.parse(inv.args());

@@ -77,15 +77,8 @@ fn check(inv: &Invocation, cx: &Cx<'_>) -> Option<Hit> {
         return None;
     }
     let args = inv.args();
-    // The subcommand: the first word that is not an option (global options such as
-    // `--context X` take a value).
-    let mut i = 0;
-    while let Some(t) = args.get(i).and_then(Field::as_known) {
-        if !t.starts_with('-') {
-            break;
-        }
-        i += if matches!(t, "--context" | "-c" | "--host" | "-H" | "--config" | "--log-level" | "-l") { 2 } else { 1 };
-    }
+    // The subcommand, after docker's global options (`--context X`).
+    let mut i = crate::egress::docker_subcommand_at(args);
     let mut sub = args.get(i).and_then(Field::as_known)?;
     if sub == "container" {
         i += 1;
@@ -244,5 +237,6 @@ mod tests {
         assert_eq!(eval("docker run --rm alpine echo --privileged").decision, Decision::Allow);
         assert_eq!(eval("docker run --rm -e X=1 alpine ls -v /:/x").decision, Decision::Allow);
         assert_eq!(eval("docker --context prod container run -v /etc:/e alpine true").decision, Decision::Ask);
+        assert_eq!(eval("docker --tlscacert ca.pem run -v /:/host alpine true").decision, Decision::Ask);
     }
 }
