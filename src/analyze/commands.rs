@@ -382,6 +382,9 @@ impl Analyzer<'_> {
                 let Some(file) = args.get(i) else { return Some(Stream::empty()) };
                 let mut inner = sc.clone();
                 inner.via.push(Via::Shell(raw.to_string()));
+                if let Some(f) = file.as_known() {
+                    inner.via.push(Via::File(format!("the script {f} read by {raw}")));
+                }
                 inner.depth += 1;
                 let saved = std::mem::replace(&mut st.positional, args[i + 1..].to_vec());
                 let out = match self.script_source(file, &st.cwd.clone(), raw, inv) {
@@ -775,6 +778,12 @@ impl Analyzer<'_> {
                 };
             }
             "make" | "gmake" => self.make(inv, st, sc),
+            "npm" | "pnpm" | "yarn" | "bun" => {
+                self.package_scripts(name, inv, st, sc);
+                if let Some(s) = self.runner(name, inv, st, sc, in_pipeline) {
+                    return s;
+                }
+            }
             "git" => return self.git(inv, st, sc),
             "ssh" | "autossh" | "mosh" | "dbclient" => return self.ssh(inv, st, sc),
             "docker" | "podman" | "nerdctl" | "kubectl" | "oc" => {
@@ -782,9 +791,9 @@ impl Analyzer<'_> {
             }
             "doppler" | "op" | "aws-vault" | "dotenv" | "dotenvx" | "env-cmd" | "direnv" | "poetry" | "uv"
             | "pipenv" | "bundle" | "npx" | "bunx" | "pnpx" | "pdm" | "hatch" | "rye" | "infisical" | "chamber"
-            | "sops" | "teller" | "berglas" | "nix-shell" | "nix" | "devbox" | "cross-env" | "npm" | "pnpm"
-            | "yarn" | "bun" | "uvx" | "pipx" | "conda" | "mise" | "asdf" | "rtx" | "aws-okta" | "saml2aws"
-            | "granted" | "with-env" | "envchain" | "dotenv-cli" => {
+            | "sops" | "teller" | "berglas" | "nix-shell" | "nix" | "devbox" | "cross-env" | "uvx" | "pipx"
+            | "conda" | "mise" | "asdf" | "rtx" | "aws-okta" | "saml2aws" | "granted" | "with-env" | "envchain"
+            | "dotenv-cli" => {
                 if let Some(s) = self.runner(name, inv, st, sc, in_pipeline) {
                     return s;
                 }
@@ -1307,12 +1316,43 @@ impl Analyzer<'_> {
                 return ScriptText::Opaque;
             }
         };
+        // The command's own input, by name (`. /dev/stdin <<< CODE`, `bash /dev/fd/0 < f`):
+        // what is redirected in, never what tako-exec itself was given.
+        let stream_fd = match path.to_str() {
+            Some("/dev/stdin" | "/dev/fd/0" | "/proc/self/fd/0") => Some(0),
+            Some(p) => p
+                .strip_prefix("/dev/fd/")
+                .or_else(|| p.strip_prefix("/proc/self/fd/"))
+                .and_then(|n| n.parse::<u32>().ok()),
+            None => None,
+        };
+        if stream_fd == Some(0) {
+            return match &inv.stdin {
+                Input::Text(s) | Input::Pipe(s) => match &s.content {
+                    Some(c) => {
+                        ScriptText::Code(Field { text: c.as_str().into(), taint: s.taint.clone(), ..Field::default() })
+                    }
+                    None => opaque(
+                        self,
+                        format!("the script {name}, the output of `{}`", s.producer.as_deref().unwrap_or("a command")),
+                    ),
+                },
+                Input::File(f) if f.as_known() != Some(name) => self.script_source(&f.clone(), cwd, runner, inv),
+                Input::Null => ScriptText::Missing,
+                _ => opaque(self, format!("the script {name}, read from the input it inherits")),
+            };
+        }
+        if stream_fd.is_some() || path.starts_with("/dev") || path.starts_with("/proc") {
+            return opaque(self, format!("the script {name}, read from a stream"));
+        }
         if !self.ctx.read_files {
             return opaque(self, format!("the script {name}"));
         }
         match std::fs::metadata(&path) {
             Err(_) => ScriptText::Missing,
             Ok(m) if m.is_dir() => ScriptText::Missing,
+            // A pipe, a device, a socket: reading it could take another's input or block.
+            Ok(m) if !m.is_file() => opaque(self, format!("the script {name}, which is not a regular file")),
             Ok(m) if m.len() > MAX_SCRIPT_FILE => {
                 opaque(self, format!("the script {name}, larger than {MAX_SCRIPT_FILE} bytes"))
             }
@@ -1481,10 +1521,98 @@ impl Analyzer<'_> {
             }
         }
         for (text, taint, name) in texts {
+            let mut from = sc.clone();
+            from.via.push(Via::File(format!("a make recipe of {name}")));
             for r in super::makefile::recipes(&text, 256) {
                 let code = Field { text: r.as_str().into(), taint: taint.clone(), ..Field::default() };
-                self.shell_string(&code, &format!("make recipe of {name}"), inv, st, sc);
+                self.shell_string(&code, &format!("make recipe of {name}"), inv, st, &from);
             }
+        }
+    }
+
+    /// npm, yarn, pnpm, bun: the `package.json` scripts the command runs, judged as the
+    /// shell code they are (see [`super::npm`]). The project is the nearest directory
+    /// with a `package.json`, as npm finds it; one written earlier in the command is read
+    /// as written, and one written with a text not known is opaque, as is a file that is
+    /// not JSON (npm's reader and this one could disagree on it).
+    fn package_scripts(&mut self, name: &str, inv: &Invocation, st: &State, sc: &Scope) {
+        let args = inv.args();
+        let words: Vec<&str> = args.iter().map(|a| a.as_known().unwrap_or(UNKNOWN_WORD)).collect();
+        let Some(run) = super::npm::scripts_run(name, &words) else { return };
+        let opaque = |a: &mut Self, what: String, taint: Taint| {
+            a.event(Event::OpaqueCode { runner: name.to_string(), what, taint, text: inv.text.to_string() });
+        };
+        if run.names.iter().any(|(n, _)| n.contains(UNKNOWN_WORD)) {
+            let chosen = args.iter().find(|a| a.as_known().is_none()).map(Field::display).unwrap_or_default();
+            return opaque(self, format!("a script of package.json chosen by {chosen}"), Taint::none());
+        }
+        let mut dir = inv.cwd.path().map(std::path::Path::to_path_buf);
+        if let Some(k) = run.dir_arg {
+            match args.get(k).and_then(Field::as_known) {
+                Some(d) => dir = dir.map(|c| normalize(&c.join(d))),
+                None => {
+                    let what = format!(
+                        "the scripts of the package.json in {}",
+                        args.get(k).map(Field::display).unwrap_or_default()
+                    );
+                    return opaque(self, what, Taint::none());
+                }
+            }
+        }
+        let Some(mut dir) = dir else { return };
+        let (text, taint, file) = loop {
+            let file = dir.join("package.json");
+            match self.origin(file.clone()) {
+                Origin::Text(t, taint) => break (t, taint, file),
+                Origin::Unknown(w, taint) => {
+                    return opaque(self, format!("the scripts of {}, written by `{w}`", file.display()), taint)
+                }
+                Origin::Disk(p) => {
+                    if !self.ctx.read_files {
+                        return;
+                    }
+                    match std::fs::metadata(&p) {
+                        Ok(m) if m.is_file() && m.len() > MAX_SCRIPT_FILE => {
+                            let what = format!("the scripts of {}, larger than {MAX_SCRIPT_FILE} bytes", p.display());
+                            return opaque(self, what, Taint::none());
+                        }
+                        Ok(m) if m.is_file() => match std::fs::read_to_string(&p) {
+                            Ok(t) => break (t, Taint::none(), file),
+                            Err(e) => {
+                                return opaque(self, format!("the scripts of {} ({e})", p.display()), Taint::none())
+                            }
+                        },
+                        _ => {}
+                    }
+                }
+            }
+            if !dir.pop() {
+                return;
+            }
+        };
+        let scripts = match super::npm::scripts_of(&text) {
+            Ok(s) => s,
+            Err(e) => return opaque(self, format!("the scripts of {}, not read as JSON ({e})", file.display()), taint),
+        };
+        for (script, with_args) in &run.names {
+            let Some((_, body)) = scripts.iter().find(|(k, _)| k == script) else { continue };
+            let extra = run.extra_from.filter(|_| *with_args).and_then(|k| args.get(k..)).unwrap_or(&[]);
+            let runner = format!("{name} script {script} of {}", file.display());
+            let mut from = sc.clone();
+            from.via.push(Via::File(format!("the {runner}")));
+            let mut code = Field { text: body.as_str().into(), taint: taint.clone(), ..Field::default() };
+            if extra.is_empty() {
+                self.shell_string(&code, &runner, inv, st, &from);
+                continue;
+            }
+            // npm appends the words, quoted: `"$@"` is the same.
+            code.text.push_str(" \"$@\"");
+            let mut inner = from;
+            inner.via.push(Via::Shell(runner.clone()));
+            inner.depth += 1;
+            let mut child = st.child();
+            let positional = Some((name.to_string(), extra.to_vec()));
+            self.shell_code(&code, &runner, inv, Some(&mut child), positional, &inner, &inv.stdin);
         }
     }
 
@@ -1543,6 +1671,7 @@ impl Analyzer<'_> {
         sub.argv = std::iter::once(Field::known(interp.clone())).chain(inv.argv.iter().cloned()).collect();
         let mut inner = sc.clone();
         inner.via.push(Via::Shell(format!("the script {raw}")));
+        inner.via.push(Via::File(format!("the script {raw}")));
         Some(self.shell(&interp, &sub, st, &inner))
     }
 
@@ -2264,7 +2393,40 @@ impl Analyzer<'_> {
         if is_code_generator(name, inv) {
             return Stream { trusted_code: true, producer: Some(inv.text.clone()), content: None, ..Stream::default() };
         }
-        super::pure::stdout(name, inv, self.ctx)
+        let mut out = super::pure::stdout(name, inv, self.ctx);
+        if matches!(name, "cat" | "tac" | "head" | "tail" | "less" | "more") {
+            self.written_input(name, inv, &mut out);
+        }
+        out
+    }
+
+    /// What `cat` prints of files this command wrote before: their text (`printf CODE >
+    /// f; eval "$(cat f)"`) and where it came from (`curl … > f; eval "$(< f)"`).
+    fn written_input(&self, name: &str, inv: &Invocation, out: &mut Stream) {
+        if self.written.live() == 0 {
+            return;
+        }
+        let Cwd::Known { path: cwd, .. } = &inv.cwd else { return };
+        let files: Vec<&Field> = match (&inv.stdin, inv.args()) {
+            (Input::File(f), []) => vec![f],
+            (_, args) => args.iter().filter(|a| !a.could_start_with("-")).collect(),
+        };
+        let mut texts = Vec::with_capacity(files.len());
+        for f in files {
+            let Some(t) = f.as_known() else { return };
+            match self.origin(normalize(&cwd.join(t))) {
+                Origin::Text(c, taint) => {
+                    out.taint.merge(&taint);
+                    texts.push(c);
+                }
+                Origin::Unknown(_, taint) => out.taint.merge(&taint),
+                Origin::Disk(_) => {}
+            }
+        }
+        // All of it known only when every file's text is: `cat` prints them in order.
+        if name == "cat" && out.content.is_none() && !texts.is_empty() && texts.len() == inv.args().len().max(1) {
+            out.content = Some(texts.concat());
+        }
     }
 }
 
@@ -2425,6 +2587,9 @@ pub(crate) struct Written {
     pub source: Option<std::path::PathBuf>,
 }
 
+/// An argument whose text is not known, among the known words given to [`super::npm`].
+const UNKNOWN_WORD: &str = "\u{0}";
+
 /// Where a script's text comes from, given the writes before it runs.
 enum Origin {
     /// The file as it is on disk.
@@ -2472,7 +2637,10 @@ fn last_component(s: &str) -> String {
 }
 
 /// Programs whose outputs [`program_outputs`] knows.
-const WRITERS: &[&str] = &["curl", "wget", "aria2c", "scp", "rsync", "git", "cp", "mv", "install", "ln", "tee", "dd"];
+const WRITERS: &[&str] = &[
+    "curl", "wget", "aria2c", "scp", "rsync", "git", "cp", "mv", "install", "ln", "tee", "dd", "sed", "perl", "ruby",
+    "npm", "pnpm",
+];
 
 /// The paths a program writes (as written, relative to its directory) and whether their
 /// content comes from the network.
@@ -2580,8 +2748,93 @@ fn program_outputs(name: &str, args: &[Field]) -> (Vec<String>, bool) {
         }
         "tee" => (operands.iter().filter(|o| !o.is_empty()).map(|o| o.to_string()).collect(), false),
         "dd" => (known.iter().filter_map(|a| a.strip_prefix("of=")).map(String::from).collect(), false),
+        // Edits in place (`sed -i`, `perl -pi -e`): the files, with a text not known.
+        "sed" | "perl" | "ruby" => (in_place_files(name, &known), false),
+        // `npm pkg set scripts.x=…` edits the project's package.json.
+        "npm" | "pnpm" => match operands.as_slice() {
+            ["pkg", "set" | "delete" | "fix", ..] => (vec!["package.json".to_string()], false),
+            _ => (Vec::new(), false),
+        },
         _ => (Vec::new(), false),
     }
+}
+
+#[cfg(test)]
+#[test]
+fn in_place_edits_name_their_files() {
+    let f = |name: &str, line: &str| in_place_files(name, &line.split_whitespace().collect::<Vec<_>>());
+    assert_eq!(f("sed", "-i s/a/b/ run.sh lib.sh"), ["run.sh", "lib.sh"]);
+    assert_eq!(f("sed", "-i.bak -e s/a/b/ -e s/c/d/ run.sh"), ["run.sh"]);
+    assert_eq!(f("sed", "--in-place=.orig --expression=s/a/b/ run.sh"), ["run.sh"]);
+    assert_eq!(f("sed", "-Ei s/a/b/ run.sh"), ["run.sh"]);
+    assert_eq!(f("perl", "-pi -e s/a/b/ run.sh"), ["run.sh"]);
+    assert_eq!(f("perl", "-0777 -i.bak -pe s/a/b/g run.sh"), ["run.sh"]);
+    assert_eq!(f("ruby", "-i -pe gsub(/a/,%q(b)) run.sh"), ["run.sh"]);
+    // Not in place: the output is the program's standard output.
+    assert!(f("sed", "-n s/a/b/p run.sh").is_empty());
+    assert!(f("perl", "-Mstrict -ne print run.sh").is_empty());
+    assert!(f("ruby", "-rjson -e puts run.sh").is_empty());
+    assert!(f("sed", "-e s/i/j/ run.sh").is_empty());
+}
+
+/// The files `sed`, `perl` or `ruby` edits in place (`-i`, `-i.bak`, `--in-place`, `-pi`),
+/// or none. The program comes from `-e` (or `-f`) or else is the first operand.
+fn in_place_files(name: &str, args: &[&str]) -> Vec<String> {
+    // Options whose value is the rest of the cluster or the next word, and those whose
+    // value can only be attached (`-0777`, `-l`): a cluster ends at either. In a
+    // cluster, `i` takes the rest as its suffix (`-pi.bak`; perl's `-pie` is `-i` with
+    // the suffix `e`).
+    let (separate, attached): (&str, &str) = match name {
+        "sed" => ("efl", ""),
+        "perl" => ("eEIMm", "0lCdDxF"),
+        _ => ("erIEC", "0FKTWx"),
+    };
+    let mut in_place = false;
+    let mut program_given = false;
+    let mut operands = Vec::new();
+    let mut i = 0;
+    while let Some(a) = args.get(i) {
+        i += 1;
+        if *a == "--" {
+            operands.extend(args[i..].iter().map(|a| a.to_string()));
+            break;
+        }
+        if let Some(long) = a.strip_prefix("--") {
+            in_place |= long.starts_with("in-place");
+            if matches!(long, "expression" | "file") {
+                program_given = true;
+                i += 1;
+            }
+            program_given |= long.starts_with("expression=") || long.starts_with("file=");
+            continue;
+        }
+        let Some(cluster) = a.strip_prefix('-').filter(|c| !c.is_empty()) else {
+            operands.push(a.to_string());
+            continue;
+        };
+        for (k, c) in cluster.char_indices() {
+            if c == 'i' {
+                in_place = true;
+                break;
+            }
+            if separate.contains(c) {
+                if matches!(c, 'e' | 'E' | 'f') && !(name == "ruby" && c == 'E') && !(name == "sed" && c == 'l') {
+                    program_given = true;
+                }
+                if k + 1 == cluster.len() {
+                    i += 1;
+                }
+                break;
+            }
+            if attached.contains(c) {
+                break;
+            }
+        }
+    }
+    if !in_place {
+        return Vec::new();
+    }
+    operands.into_iter().skip(usize::from(!program_given)).filter(|o| !o.is_empty()).collect()
 }
 
 /// What an unknown stands for when xargs appends what it reads: any number of words.

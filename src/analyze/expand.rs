@@ -375,6 +375,15 @@ impl Analyzer<'_> {
         inner.via.push(super::model::Via::Substitution);
         // What fails in the subshell does not stop the command around it.
         let bad = std::mem::take(&mut self.bad_substitution);
+        // `$(< FILE)` is bash's `$(cat FILE)`: the file's text.
+        let cat;
+        let script = match cat_shorthand(script) {
+            Some(s) => {
+                cat = s;
+                &cat
+            }
+            None => script,
+        };
         let stream = self.script(script, &mut sub, &inner, &super::model::Input::Inherited);
         self.bad_substitution = bad;
         stream_to_field(stream)
@@ -390,6 +399,26 @@ impl Analyzer<'_> {
         self.bad_substitution = bad;
         stream
     }
+}
+
+/// `$(< FILE)` (one command: no name, no assignment, one `<`) as `$(cat < FILE)`.
+fn cat_shorthand(script: &crate::parse::Script) -> Option<crate::parse::Script> {
+    use crate::parse::{Command, RedirFd, RedirOp};
+    let [item] = script.body.items.as_slice() else { return None };
+    if !item.and_or.rest.is_empty() || item.background {
+        return None;
+    }
+    let [Command::Simple(cmd)] = item.and_or.first.commands.as_slice() else { return None };
+    let [r] = cmd.redirects.as_slice() else { return None };
+    let plain = cmd.words.is_empty() && cmd.assigns.is_empty() && cmd.decl.is_empty();
+    if !plain || r.op != RedirOp::In || !matches!(r.fd, None | Some(RedirFd::Num(0))) {
+        return None;
+    }
+    let mut s = script.clone();
+    let crate::parse::Command::Simple(c) = &mut s.body.items[0].and_or.first.commands[0] else { return None };
+    let parts = smallvec::smallvec![crate::parse::Part::Lit(crate::parse::Text::from("cat"))];
+    c.words.push(crate::parse::Word { parts, span: cmd.span });
+    Some(s)
 }
 
 trait OrZero {

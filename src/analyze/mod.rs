@@ -28,6 +28,7 @@ pub mod git;
 mod interp;
 mod makefile;
 pub mod model;
+mod npm;
 mod optcode;
 mod pure;
 mod state;

@@ -332,6 +332,9 @@ pub enum Via {
     Interpreter(String),
     /// An unknown program that may run its arguments (`tool rm -rf /`).
     MaybeWrapper(String),
+    /// Code read from a file rather than given in the command: a script run by path or
+    /// sourced, a `package.json` script, a make recipe. Says which, for reasons.
+    File(String),
 }
 
 /// An empty shared text, without allocating for each.

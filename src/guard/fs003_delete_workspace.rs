@@ -43,6 +43,7 @@ what is untracked first.",
         "rm -rf .git",
         "find . -delete",
         "rm -rf src",
+        "cd .. && rm -rf project",
         "find . -exec rm -rf {} +",
         "shred -u secret.txt",
         "eval \"shred secret\"",
@@ -83,10 +84,9 @@ fn check(inv: &Invocation, cx: &Cx<'_>) -> Option<Hit> {
     }
     for d in deletions(inv, cx).iter() {
         let t = &d.target;
+        // (A path reached through a directory out of the workspace, `cd .. && rm -rf
+        // proj`, is judged like any other: it is still the workspace.)
         let Place::Workspace { rel } = &t.place else { continue };
-        if t.climbed {
-            continue;
-        }
         if rel.starts_with(".git") && (d.recursive || rel.as_os_str() == ".git")
             || (rel.as_os_str().is_empty() && t.all_children && t.raw.contains(".*"))
         {

@@ -495,9 +495,19 @@ fn reason(g: &Guard, hit: Hit, command: String) -> Reason {
     }
 }
 
-/// The command text with how it was reached, for reasons.
+/// The command text with how it was reached, for reasons: code read from a file says
+/// which (`rm -rf /root (in the npm script clean of /w/package.json)`), since that text
+/// is not in the command the operator sees.
 fn via_text(inv: &Invocation) -> String {
-    inv.text.to_string()
+    let mut files = inv.via.iter().filter_map(|v| if let Via::File(f) = v { Some(f.as_str()) } else { None });
+    let Some(first) = files.next() else { return inv.text.to_string() };
+    let mut s = format!("{} (in {first}", inv.text);
+    for f in files {
+        s.push_str(", in ");
+        s.push_str(f);
+    }
+    s.push(')');
+    s
 }
 
 fn event_text(ev: &Event) -> String {
