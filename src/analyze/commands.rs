@@ -200,10 +200,46 @@ impl Analyzer<'_> {
                 return s;
             }
         }
+        // A program run by a path that is another program's copy or link (`cp /bin/rm
+        // del && ./del -rf ~`): it is that program.
+        if let Some(real) = self.program_behind(&first.text, &inv.cwd) {
+            let mut inv = inv;
+            inv.argv[0] = Field::known(real.to_string_lossy());
+            inv.text = super::interp::display_fields(&inv.argv);
+            return self.run(inv, decl, st, sc, in_pipeline, mode);
+        }
         self.recorded(inv, |a, inv| {
             let raw = inv.argv[0].text.as_str();
             a.program(&program_name(raw), raw, inv, st, sc, in_pipeline)
         })
+    }
+
+    /// The program a path names when it is a copy made earlier in the command, or a
+    /// symbolic link, of a program with another name: `./del` after `cp /bin/rm del`,
+    /// a link `./g -> /usr/bin/git`. `None` for anything else.
+    fn program_behind(&self, raw: &str, cwd: &Cwd) -> Option<std::path::PathBuf> {
+        // (`/proc/self/exe` is whatever program reads the link: the shell, here.)
+        if !raw.contains('/') || raw.starts_with("/proc/") {
+            return None;
+        }
+        let path = match cwd {
+            Cwd::Known { path, .. } => normalize(&path.join(raw)),
+            Cwd::Unknown(_) if raw.starts_with('/') => normalize(std::path::Path::new(raw)),
+            Cwd::Unknown(_) => return None,
+        };
+        let real = match self.origin(path.clone()) {
+            Origin::Disk(p) if p != path => p,
+            Origin::Disk(_) if self.ctx.read_files => {
+                let meta = std::fs::symlink_metadata(&path).ok()?;
+                if !meta.file_type().is_symlink() {
+                    return None;
+                }
+                std::fs::canonicalize(&path).ok()?
+            }
+            _ => return None,
+        };
+        let name = |p: &std::path::Path| p.file_name().map(|n| program_name(&n.to_string_lossy()).into_owned());
+        (name(&real) != name(&path) && real.is_file()).then_some(real)
     }
 
     /// Records `inv` in its place (before anything it runs) without copying it, and
@@ -227,6 +263,20 @@ impl Analyzer<'_> {
     ) -> Option<Stream> {
         let args = inv.args();
         let known = |i: usize| args.get(i).and_then(Field::as_known);
+        // Builtins that read a word as an arithmetic expression or a variable name.
+        // (`printf`, `test`: only the name after `-v`; their other words are data.)
+        let names: &[Field] = match raw {
+            "let" | "read" | "mapfile" | "readarray" | "unset" | "declare" | "typeset" | "local" | "export"
+            | "readonly" | "getopts" | "wait" => args,
+            "printf" | "test" | "[" => match args.iter().position(|a| a.as_known() == Some("-v")) {
+                Some(k) => &args[k + 1..(k + 2).min(args.len())],
+                None => &[],
+            },
+            _ => &[],
+        };
+        for a in names {
+            self.subscript_code(a, st, sc);
+        }
         let out = match raw {
             "cd" | "pushd" => {
                 self.record(inv.clone());
@@ -270,8 +320,26 @@ impl Analyzer<'_> {
                     exported.extend(names);
                     exported.extend(decl.iter().map(|a| a.name.clone()));
                 }
+                // `declare -n r=NAME`: `r` stands for the variable NAME. It reads as
+                // NAME's value here; NAME may be set through `r` later, so NAME becomes
+                // unknown.
+                let nameref = args.iter().any(|a| {
+                    a.as_known().is_some_and(|t| t.starts_with('-') && !t.starts_with("--") && t.contains('n'))
+                });
                 for a in decl {
-                    let v = self.assign_value(a, st, sc);
+                    let mut v = self.assign_value(a, st, sc);
+                    if nameref {
+                        let target = v.scalar();
+                        v = Val::Scalar(match target.as_known().filter(|t| parse::is_name(t)) {
+                            Some(t) => {
+                                let value = self.param_value(t, st).unwrap_or_else(|| Field::known(""));
+                                let why = format!("${t}, which can be set through the reference ${}", a.name);
+                                st.vars.insert(t.to_string(), Val::Scalar(Field::unknown(Unknown::Var(why))));
+                                value
+                            }
+                            None => Field::unknown(Unknown::Var(format!("the variable {} refers to", a.name))),
+                        });
+                    }
                     // Variables that decide which shell runs are shown to the guards.
                     if a.name == "SHELL" || a.name.starts_with("TAKO_") {
                         rec.env.push((a.name.clone(), v.scalar()));
@@ -315,6 +383,18 @@ impl Analyzer<'_> {
                 while let Some(a) = args.get(i) {
                     match a.as_known() {
                         Some(o) if o.starts_with('-') => {
+                            // mapfile's `-C CODE`: bash evaluates CODE (with the index and
+                            // line appended) as lines are read.
+                            if raw != "read" {
+                                let code = match o.strip_prefix("-C") {
+                                    Some("") => args.get(i + 1).cloned(),
+                                    Some(v) => Some(Field { text: v.into(), ..a.clone() }),
+                                    None => None,
+                                };
+                                if let Some(code) = code {
+                                    self.shell_string(&code, &format!("{raw} -C"), inv, st, sc);
+                                }
+                            }
                             // Options that take a value.
                             if o.len() == 2 && "adinNptuCc".contains(&o[1..]) {
                                 if o == "-a" {
@@ -401,12 +481,14 @@ impl Analyzer<'_> {
             }
             "trap" => {
                 self.record(inv.clone());
-                let first = args.first();
+                // `trap -- CODE SIGNAL…`: the action follows the end of options.
+                let first = if known(0) == Some("--") { args.get(1) } else { args.first() };
                 let skip = first.and_then(Field::as_known).is_some_and(|f| {
-                    matches!(f, "-" | "-p" | "-l" | "--" | "") || f.chars().all(|c| c.is_ascii_digit())
+                    matches!(f, "-" | "-p" | "-P" | "-l" | "--" | "") || f.chars().all(|c| c.is_ascii_digit())
                 });
                 if let (Some(code), false) = (first, skip) {
                     if args.len() >= 2 || code.is_known() {
+                        let code = &code.clone();
                         let mut inner = sc.clone();
                         inner.via.push(Via::Shell("trap".into()));
                         inner.depth += 1;
@@ -522,9 +604,25 @@ impl Analyzer<'_> {
                 }
                 Stream::empty()
             }
-            "shopt" | "hash" | "wait" | "jobs" | "disown" | "umask" | "ulimit" | "return" | "exit" | "break"
-            | "continue" | "let" | "times" | "suspend" | "bind" | "complete" | "compgen" | "compopt" | "dirs"
-            | "help" | "history" | "fc" | "caller" | ":" => {
+            "hash" => {
+                // `hash -p PATH NAME…`: NAME runs PATH from now on, as an alias would.
+                self.record(inv.clone());
+                let p =
+                    args.iter().position(|a| a.as_known().is_some_and(|t| t.starts_with('-') && t[1..].contains('p')));
+                if let Some(path) = p.and_then(|k| args.get(k + 1)) {
+                    let mut value = path.clone();
+                    if let Some(t) = path.as_known() {
+                        value.text = Text::from(shell_words::quote(t).as_ref());
+                    }
+                    for name in args[p.unwrap_or(0) + 2..].iter().filter_map(Field::as_known) {
+                        Rc::make_mut(&mut st.aliases).insert(name.to_string(), vec![value.clone()]);
+                    }
+                }
+                Stream::empty()
+            }
+            "shopt" | "wait" | "jobs" | "disown" | "umask" | "ulimit" | "return" | "exit" | "break" | "continue"
+            | "let" | "times" | "suspend" | "bind" | "complete" | "compgen" | "compopt" | "dirs" | "help"
+            | "history" | "fc" | "caller" | ":" => {
                 self.record(inv.clone());
                 Stream::empty()
             }
@@ -1090,6 +1188,12 @@ impl Analyzer<'_> {
         for f in env_file.into_iter().chain(if interactive { startup } else { Vec::new() }) {
             if f.is_known() && f.text.is_empty() {
                 continue;
+            }
+            // The shell expands BASH_ENV (ENV) before it reads the file it names: the
+            // command substitutions in it run (`BASH_ENV='$(rm -rf ~)' bash -c true`).
+            if f.text.contains("$(") || f.text.contains('`') {
+                let text = f.text.to_string();
+                self.substitutions_in(&text, &f.taint, &format!("{name}'s startup file name"), st, sc);
             }
             match self.script_source(&f, &inv.cwd, &format!("{name} startup file"), inv) {
                 ScriptText::Code(code) => {

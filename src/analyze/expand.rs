@@ -192,7 +192,7 @@ impl Analyzer<'_> {
     }
 
     /// The value of a parameter: `None` when unset.
-    fn param_value(&self, name: &str, st: &State) -> Option<Field> {
+    pub(crate) fn param_value(&self, name: &str, st: &State) -> Option<Field> {
         if let Some(v) = st.vars.get(name) {
             return Some(v.scalar());
         }
@@ -334,6 +334,10 @@ impl Analyzer<'_> {
                 for w in words {
                     let _ = self.expand_single(w, st, sc);
                 }
+                let literal = |k: usize| words.get(k).and_then(crate::parse::Word::literal);
+                if words.len() == 2 && literal(0).as_deref() == Some("@") && literal(1).as_deref() == Some("P") {
+                    self.prompt_expansion(&p.name, value.clone(), st, sc);
+                }
                 Some(Field::unknown(Unknown::Computed(format!("${{{}…}}", p.name))))
             }
             ParamOp::Bad => {
@@ -366,6 +370,62 @@ impl Analyzer<'_> {
             return Field::known(t.trim_start_matches('0').to_string()).or_zero();
         }
         Field::unknown(Unknown::Number)
+    }
+
+    /// `${x@P}`: the value expanded as a prompt, which runs the command substitutions
+    /// in it (`x='$(rm -rf ~)'`). They are judged as the shell code they are.
+    fn prompt_expansion(&mut self, name: &str, value: Option<Field>, st: &State, sc: &Scope) {
+        let Some(v) = value else { return };
+        let Some(text) = v.as_known() else {
+            self.event(super::model::Event::OpaqueCode {
+                runner: "a prompt expansion".into(),
+                what: format!("${{{name}@P}}, the value {} read as a prompt", v.display()),
+                taint: v.taint.clone(),
+                text: format!("${{{name}@P}}"),
+            });
+            return;
+        };
+        if text.contains("$(") || text.contains('`') {
+            self.substitutions_in(text, &v.taint, &format!("${{{name}@P}}"), st, sc);
+        }
+    }
+
+    /// Text that bash expands again when it uses it (a prompt, an array subscript): the
+    /// command substitutions in it are judged as the shell code they are, as a
+    /// double-quoted word would be.
+    pub(crate) fn substitutions_in(
+        &mut self,
+        text: &str,
+        taint: &super::model::Taint,
+        label: &str,
+        st: &State,
+        sc: &Scope,
+    ) {
+        let code = Field {
+            text: format!(": \"{}\"", text.replace('"', "\\\"")).into(),
+            taint: taint.clone(),
+            ..Field::default()
+        };
+        let mut inner = sc.clone();
+        inner.via.push(super::model::Via::Shell(label.to_string()));
+        inner.depth += 1;
+        let mut child = st.clone();
+        let inv = self.bare_invocation(Vec::new(), Vec::new(), st, sc, super::model::Input::Inherited, label);
+        self.shell_code(&code, label, &inv, Some(&mut child), None, &inner, &super::model::Input::Inherited);
+    }
+
+    /// Text bash evaluates as an arithmetic expression or a variable name runs the
+    /// command substitutions of an array subscript in it: `x='a[$(rm -rf ~)]'; (( x ))`,
+    /// also through `$((x))`, `[[ $x -eq 1 ]]`, `let`, `declare -i`, `${a[x]}`,
+    /// `printf -v`, `read`, `declare -n`. Such text is judged where it is made (assigned
+    /// or given to one of these), whatever uses it later.
+    pub(crate) fn subscript_code(&mut self, f: &Field, st: &State, sc: &Scope) {
+        let Some(open) = f.text.find('[') else { return };
+        let rest = &f.text[open + 1..];
+        if rest.contains("$(") || rest.contains('`') {
+            let rest = rest.to_string();
+            self.substitutions_in(&rest, &f.taint, "an array subscript", st, sc);
+        }
     }
 
     /// `$( … )`: analyzes the script in a subshell and computes its output if it can.

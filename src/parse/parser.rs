@@ -1695,7 +1695,13 @@ impl<'a> Parser<'a> {
                 }
                 let w = self.read_word_until(b'}')?;
                 let dotted = after == Some(b'.') && w.literal().is_some_and(|l| l.split('.').all(is_name));
-                if known || dotted {
+                if after == Some(b'@') {
+                    // A transform (`${x@Q}`, `${x@P}`): the operator is kept as a first
+                    // word, so `${x@P}` (prompt expansion, which runs `$(…)` in the
+                    // value) is told from `${x/P}`.
+                    let at = Word { parts: smallvec::smallvec![Part::Lit(Text::from("@"))], span: w.span };
+                    ParamOp::Other(vec![at, w])
+                } else if known || dotted {
                     ParamOp::Other(vec![w])
                 } else {
                     ParamOp::Bad

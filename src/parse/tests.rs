@@ -204,7 +204,7 @@ fn expansions() {
     assert_eq!(sx("echo ${HOME:-/tmp}/.kube"), "[echo ${HOME:-/tmp}/.kube]");
     assert_eq!(sx("echo ${a[1]} ${a[@]}"), "[echo ${a} ${a}]");
     assert_eq!(sx("echo ${x//a/b}"), "[echo ${x~/a/b}]");
-    assert_eq!(sx("echo ${x^^} ${x:1:2} ${x@Q} ${x~}"), "[echo ${x~^} ${x~1:2} ${x~Q} ${x~}]");
+    assert_eq!(sx("echo ${x^^} ${x:1:2} ${x@Q} ${x~}"), "[echo ${x~^} ${x~1:2} ${x~@Q} ${x~}]");
     assert_eq!(sx("echo \"${Date.now()}\" ${a.b} ${a-b}"), "[echo \"${Date!bad}\" ${a~b} ${a:-b}]");
     assert_eq!(sx("echo $(ls) `pwd`"), "[echo $([ls]) $([pwd])]");
     assert_eq!(sx("echo \"$(echo \" ) \" )\""), "[echo \"$([echo \"' ) '\"])\"]");
