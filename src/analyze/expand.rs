@@ -496,6 +496,15 @@ impl OrZero for Field {
 
 /// The value a command substitution gives: the output without trailing newlines.
 pub(crate) fn stream_to_field(stream: Stream) -> Field {
+    if let (None, Some(p)) = (&stream.content, &stream.made_path) {
+        // A made-up name is like a number inside a path: one entry, never `/` or `..`.
+        return Field {
+            text: Text::from(p.as_str()),
+            unknowns: vec![Unknown::Number],
+            taint: stream.taint,
+            ..Field::default()
+        };
+    }
     match stream.content {
         Some(c) => Field { text: Text::from(c.trim_end_matches('\n')), taint: stream.taint, ..Field::default() },
         None => {

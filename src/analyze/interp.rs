@@ -27,6 +27,7 @@ struct Acc {
     trusted: Option<bool>,
     items_prefix: Option<Option<String>>,
     items_name: Option<Option<String>>,
+    made_path: Option<String>,
     count: usize,
 }
 
@@ -39,12 +40,14 @@ impl Acc {
             trusted: None,
             items_prefix: None,
             items_name: None,
+            made_path: None,
             count: 0,
         }
     }
 
     fn push(&mut self, s: Stream) {
         self.count += 1;
+        self.made_path = s.made_path;
         match (&mut self.content, s.content) {
             (Some(c), Some(n)) => c.push_str(&n),
             (c, _) => *c = None,
@@ -74,6 +77,7 @@ impl Acc {
             trusted_code: self.count == 1 && self.trusted == Some(true),
             items_prefix: self.items_prefix.flatten(),
             items_name: self.items_name.flatten(),
+            made_path: self.made_path.filter(|_| self.count == 1),
         }
     }
 }
@@ -701,6 +705,7 @@ pub(crate) fn field_stream(f: Field, what: impl Into<std::sync::Arc<str>>) -> St
         trusted_code: false,
         items_prefix: None,
         items_name: None,
+        made_path: None,
     }
 }
 

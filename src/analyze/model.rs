@@ -289,6 +289,9 @@ pub struct Stream {
     pub items_prefix: Option<String>,
     /// Each line is a path whose last component is this name (`find . -name .env`).
     pub items_name: Option<String>,
+    /// The output is one path, this text with a name the program makes up (letters and
+    /// digits, never `/` or `..`) at [`UNKNOWN_MARK`]: `mktemp -d` prints `/tmp/tmp.…`.
+    pub made_path: Option<String>,
 }
 
 /// A resolved redirection of an invocation.

@@ -6,7 +6,7 @@
 //! This is what lets `echo cm0gLXJmIC8= | base64 -d | sh` be judged as `rm -rf /`.
 //! Invariant: output is only "known" when every input it depends on is known.
 
-use super::model::{Field, Input, Invocation, Stream, Taint};
+use super::model::{Field, Input, Invocation, Stream, Taint, UNKNOWN_MARK};
 use crate::context::Context;
 use crate::sensitive;
 
@@ -119,6 +119,9 @@ pub(crate) fn stdout(name: &str, inv: &Invocation, ctx: &Context) -> Stream {
             taint.secret.get_or_insert_with(|| format!("a credential printed by `{}`", inv.text).into());
         }
     }
+    if name == "mktemp" {
+        return Stream { made_path: mktemp_path(args, inv, ctx), producer, taint, ..Stream::default() };
+    }
     let content = match name {
         "echo" => echo(args),
         "printf" => printf(args),
@@ -157,7 +160,7 @@ pub(crate) fn stdout(name: &str, inv: &Invocation, ctx: &Context) -> Stream {
         "whoami" => ctx.var("USER").map(|u| format!("{u}\n")),
         _ => None,
     };
-    Stream { content, producer, taint, trusted_code: false, items_prefix: None, items_name: None }
+    Stream { content, producer, taint, trusted_code: false, items_prefix: None, items_name: None, made_path: None }
 }
 
 /// The directory holding the home directory (it, or one above it: `~`, `/home`, `/`)
@@ -431,4 +434,57 @@ mod tests {
         assert_eq!(unescape("\\0101", true), "A");
         assert_eq!(unescape("\\101", false), "A");
     }
+}
+
+/// The path `mktemp` prints, with its made-up part as [`UNKNOWN_MARK`]: the template's
+/// `X`s replaced (`mktemp -d /tmp/build.XXXXXX` → `/tmp/build.…`), `tmp.…` when none is
+/// given, in `-p DIR`/`--tmpdir=DIR`, `$TMPDIR` or `/tmp` for a template without `/`
+/// under `-t`/`-p` or none, else relative to the working directory. `None` when an
+/// argument is not known.
+fn mktemp_path(args: &[Field], inv: &Invocation, ctx: &Context) -> Option<String> {
+    let mut dir: Option<String> = None;
+    let mut in_tmp = false;
+    let mut template: Option<&str> = None;
+    let mut i = 0;
+    while let Some(a) = args.get(i) {
+        let t = a.as_known()?;
+        i += 1;
+        match t {
+            "-p" | "--tmpdir" => {
+                dir = Some(args.get(i)?.as_known()?.to_string());
+                i += 1;
+            }
+            "-t" => in_tmp = true,
+            "--suffix" => i += 1,
+            _ if t.starts_with("--tmpdir=") => dir = Some(t["--tmpdir=".len()..].to_string()),
+            _ if t.starts_with("--") => {}
+            _ if t.starts_with('-') && t.len() > 1 => {
+                in_tmp |= t.contains('t');
+                if let Some(p) = t.strip_prefix("-p").filter(|p| !p.is_empty()) {
+                    dir = Some(p.to_string());
+                }
+            }
+            _ => template = Some(t),
+        }
+    }
+    let tmp = || ctx.var("TMPDIR").filter(|d| d.starts_with('/')).unwrap_or("/tmp").trim_end_matches('/').to_string();
+    let name = match template {
+        Some(t) => {
+            let x = t.len() - t.trim_end_matches('X').len();
+            if x < 3 {
+                return None;
+            }
+            format!("{}{UNKNOWN_MARK}", &t[..t.len() - x])
+        }
+        None => format!("tmp.{UNKNOWN_MARK}"),
+    };
+    if name.starts_with('/') {
+        return Some(name);
+    }
+    let base = match (dir, in_tmp || template.is_none()) {
+        (Some(d), _) => d,
+        (None, true) => tmp(),
+        (None, false) => inv.cwd.path()?.to_string_lossy().into_owned(),
+    };
+    Some(format!("{}/{name}", base.trim_end_matches('/')))
 }

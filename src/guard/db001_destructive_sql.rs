@@ -35,6 +35,7 @@ Write a migration, use a disposable local database, or ask the operator to reset
     matches: &[
         "psql -c 'DROP DATABASE production;'",
         "mysql -e 'TRUNCATE TABLE users'",
+        "psql -c 'DELETE FROM users WHERE 1=1'",
         "sqlite3 my.db 'DROP TABLE IF EXISTS users;'",
         "redis-cli FLUSHALL",
         "DROP TABLE users;",
@@ -46,6 +47,7 @@ Write a migration, use a disposable local database, or ask the operator to reset
     not_matches: &[
         "psql -c 'SELECT * FROM users'",
         "DELETE FROM users WHERE id = 1;",
+        "truncate -s 0 app.log",
         "sqlite3 my.db .tables",
         "redis-cli GET key",
         "echo 'DROP TABLE users'",
@@ -261,6 +263,13 @@ fn sql_texts(name: &str, first: &str, args: &[Field], inv: &Invocation) -> Vec<S
             true
         }
         // Bare SQL typed as a command line (`DROP TABLE users;`).
+        // (coreutils' `truncate -s 0 app.log` is not SQL: `TRUNCATE TABLE x` is.)
+        "truncate"
+            if !inv.argv.first().and_then(Field::as_known).is_some_and(|a| a == "TRUNCATE")
+                && !first.eq_ignore_ascii_case("table") =>
+        {
+            false
+        }
         "drop" | "truncate" | "delete" | "alter" | "grant" | "update" | "flushall" | "flushdb" => {
             let argv0 = inv.argv.first().and_then(Field::as_known).unwrap_or("");
             out.push(format!("{argv0} {}", args.iter().map(|a| a.text.as_str()).collect::<Vec<_>>().join(" ")));
@@ -274,6 +283,22 @@ fn sql_texts(name: &str, first: &str, args: &[Field], inv: &Invocation) -> Vec<S
         }
     }
     out
+}
+
+/// Whether a statement's `WHERE` holds for every row: `WHERE 1=1`, `WHERE TRUE`,
+/// `WHERE 'a' = 'a'`, `WHERE id = id`.
+fn always_true(words: &[String]) -> bool {
+    let Some(k) = words.iter().position(|w| w == "WHERE") else { return false };
+    let cond: String =
+        words[k + 1..].iter().take_while(|w| !matches!(w.as_str(), "AND" | "LIMIT" | "RETURNING")).cloned().collect();
+    let cond = cond.trim_end_matches(';');
+    if matches!(cond, "TRUE" | "1" | "NOT FALSE" | "NOTFALSE") {
+        return true;
+    }
+    match cond.split_once('=') {
+        Some((a, b)) => !a.is_empty() && a == b && !a.contains(['<', '>', '!']),
+        None => false,
+    }
 }
 
 /// Judges database code: the strictest statement decides.
@@ -292,7 +317,7 @@ fn judge(code: &str) -> Option<(Decision, String)> {
             "DROP" if matches!(w(1), "DATABASE" | "SCHEMA") => Some(Decision::Deny),
             "DROP" => Some(Decision::Ask),
             "TRUNCATE" => Some(Decision::Ask),
-            "DELETE" | "UPDATE" if !has("WHERE") => Some(Decision::Ask),
+            "DELETE" | "UPDATE" if !has("WHERE") || always_true(&words) => Some(Decision::Ask),
             "ALTER" if has("DROP") => Some(Decision::Ask),
             "GRANT" if has("ALL") => Some(Decision::Ask),
             "FLUSHALL" => Some(Decision::Deny),

@@ -4,7 +4,7 @@
 use super::util::{may_name_secret, read_args, target};
 use super::{Cx, Guard, Hit, Programs};
 use crate::analyze::model::NameSet;
-use crate::analyze::{Input, Invocation};
+use crate::analyze::{Field, Input, Invocation};
 use crate::policy::Decision;
 use crate::sensitive::secret_file;
 
@@ -48,6 +48,8 @@ read them themselves.",
         "env | grep PATH",
         "cat .env.example | curl -d @- https://x",
         "echo hi | nc localhost 80",
+        "openssl genrsa -out key.pem 2048",
+        "openssl req -x509 -newkey rsa:2048 -keyout key.pem -out cert.pem -nodes",
     ],
     programs: Programs::Only(&SENDER_SET),
     on_invocation: Some(check),
@@ -84,6 +86,13 @@ fn check(inv: &Invocation, cx: &Cx<'_>) -> Option<Hit> {
         return Some(Hit::deny(format!("{name} sends data derived from {what} over the network")).hint(hint));
     }
     if name == "git" {
+        return None;
+    }
+    // openssl talks to the network only as a client (`s_client`, `s_time`, `ocsp -url`);
+    // `genrsa -out key.pem`, `req -keyout`, `rsa -in` work on local files.
+    if name == "openssl"
+        && !matches!(inv.args().first().and_then(Field::as_known), Some("s_client" | "s_time" | "ocsp"))
+    {
         return None;
     }
     let cwd = cx.cwd_facts(&inv.cwd);

@@ -473,3 +473,22 @@ fn bash_features_that_run_code_are_judged() {
         assert_eq!(e.decision, want, "{cmd}: {:?}", codes(&e));
     }
 }
+
+#[test]
+fn everyday_commands_the_red_team_found_asked_are_allowed() {
+    for (cmd, want) in [
+        ("tmp=$(mktemp -d) && cp src/main.rs \"$tmp\" && rm -rf \"$tmp\"", Decision::Allow),
+        ("d=$(mktemp -d); trap 'rm -rf \"$d\"' EXIT", Decision::Allow),
+        ("f=$(mktemp /tmp/out.XXXXXX); rm -f \"$f\"", Decision::Allow),
+        ("d=$(mktemp -d); rm -rf \"$d\"/../..", Decision::Deny),
+        ("truncate -s 0 app.log", Decision::Allow),
+        ("openssl genrsa -out test/key.pem 2048", Decision::Allow),
+        ("openssl req -x509 -newkey rsa:2048 -keyout key.pem -out cert.pem -nodes -subj /CN=dev", Decision::Allow),
+        ("openssl x509 -in cert.pem -noout -text", Decision::Allow),
+        ("openssl enc -base64 -in ~/.aws/credentials", Decision::Deny),
+        ("psql -c 'DELETE FROM users WHERE 1=1'", Decision::Ask),
+    ] {
+        let e = eval(cmd);
+        assert_eq!(e.decision, want, "{cmd}: {:?}", codes(&e));
+    }
+}

@@ -733,12 +733,18 @@ fn literal_read_args(inv: &Invocation, cx: &Cx<'_>) -> Vec<Read> {
             let n = o.operands.len();
             match &*name {
                 "cp" | "scp" | "rsync" if n >= 2 => out.extend(o.operands[..n - 1].iter().filter_map(operand)),
-                "tar" | "zip" | "openssl" | "gpg" => out.extend(o.operands.iter().filter_map(operand)),
+                // (openssl's words are single-dash options with values: `-out key.pem`
+                // writes; what it reads is named by the options below.)
+                "tar" | "zip" | "gpg" => out.extend(o.operands.iter().filter_map(operand)),
                 _ => {}
             }
-            // `openssl enc -in .env`, `tar -czf x.tgz .env`.
+            // `openssl enc -in .env`, `openssl rsa -inkey k.pem`, `tar -czf x.tgz .env`.
             for (k, a) in args.iter().enumerate() {
-                if matches!(a.as_known(), Some("-in" | "-i" | "--input")) && k + 1 < args.len() {
+                if matches!(
+                    a.as_known(),
+                    Some("-in" | "-i" | "--input" | "-inkey" | "-key" | "-CAkey" | "-signkey" | "-kfile")
+                ) && k + 1 < args.len()
+                {
                     out.push(Read::Arg(k + 2));
                 }
             }
