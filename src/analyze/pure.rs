@@ -411,31 +411,6 @@ pub(crate) fn hex_decode(s: &str) -> Option<String> {
     String::from_utf8(bytes?).ok()
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn f(s: &[&str]) -> Vec<Field> {
-        s.iter().map(|x| Field::known(*x)).collect()
-    }
-
-    #[test]
-    fn computes() {
-        assert_eq!(echo(&f(&["-n", "a", "b"])).as_deref(), Some("a b"));
-        assert_eq!(echo(&f(&["-e", "a\\tb"])).as_deref(), Some("a\tb\n"));
-        assert_eq!(printf(&f(&["%s\\n", "rm -rf /"])).as_deref(), Some("rm -rf /\n"));
-        assert_eq!(printf(&f(&["\\x72\\x6d"])).as_deref(), Some("rm"));
-        assert_eq!(printf(&f(&["%s-", "a", "b"])).as_deref(), Some("a-b-"));
-        assert_eq!(printf(&f(&["--", "-rf"])).as_deref(), Some("-rf"));
-        assert_eq!(b64_decode("cm0gLXJmIC8=").as_deref(), Some("rm -rf /"));
-        assert_eq!(b64_encode(b"rm -rf /"), "cm0gLXJmIC8=\n");
-        assert_eq!(hex_decode("726d202d7266202f").as_deref(), Some("rm -rf /"));
-        assert_eq!(tr(&f(&["A-Za-z", "N-ZA-Mn-za-m"]), Some("ez -es /")).as_deref(), Some("rm -rf /"));
-        assert_eq!(unescape("\\0101", true), "A");
-        assert_eq!(unescape("\\101", false), "A");
-    }
-}
-
 /// The path `mktemp` prints, with its made-up part as [`UNKNOWN_MARK`]: the template's
 /// `X`s replaced (`mktemp -d /tmp/build.XXXXXX` → `/tmp/build.…`), `tmp.…` when none is
 /// given, in `-p DIR`/`--tmpdir=DIR`, `$TMPDIR` or `/tmp` for a template without `/`
@@ -487,4 +462,29 @@ fn mktemp_path(args: &[Field], inv: &Invocation, ctx: &Context) -> Option<String
         (None, false) => inv.cwd.path()?.to_string_lossy().into_owned(),
     };
     Some(format!("{}/{name}", base.trim_end_matches('/')))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn f(s: &[&str]) -> Vec<Field> {
+        s.iter().map(|x| Field::known(*x)).collect()
+    }
+
+    #[test]
+    fn computes() {
+        assert_eq!(echo(&f(&["-n", "a", "b"])).as_deref(), Some("a b"));
+        assert_eq!(echo(&f(&["-e", "a\\tb"])).as_deref(), Some("a\tb\n"));
+        assert_eq!(printf(&f(&["%s\\n", "rm -rf /"])).as_deref(), Some("rm -rf /\n"));
+        assert_eq!(printf(&f(&["\\x72\\x6d"])).as_deref(), Some("rm"));
+        assert_eq!(printf(&f(&["%s-", "a", "b"])).as_deref(), Some("a-b-"));
+        assert_eq!(printf(&f(&["--", "-rf"])).as_deref(), Some("-rf"));
+        assert_eq!(b64_decode("cm0gLXJmIC8=").as_deref(), Some("rm -rf /"));
+        assert_eq!(b64_encode(b"rm -rf /"), "cm0gLXJmIC8=\n");
+        assert_eq!(hex_decode("726d202d7266202f").as_deref(), Some("rm -rf /"));
+        assert_eq!(tr(&f(&["A-Za-z", "N-ZA-Mn-za-m"]), Some("ez -es /")).as_deref(), Some("rm -rf /"));
+        assert_eq!(unescape("\\0101", true), "A");
+        assert_eq!(unescape("\\101", false), "A");
+    }
 }
