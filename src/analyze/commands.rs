@@ -759,6 +759,193 @@ impl Analyzer<'_> {
                 let mods = Mods { background: true, ..Mods::default() };
                 return self.inner(inv, start + 1, name, st, sc, in_pipeline, mods, Mode::External);
             }
+            // Programs that run a shell string they are given.
+            "sg" | "script" | "tmux" | "hyperfine" | "watchexec" | "nodemon" | "ssh-agent" | "xterm" | "uxterm"
+            | "kitty" | "alacritty" | "expect" => {
+                let value = |opts: &[&str]| -> Vec<Field> {
+                    let mut out = Vec::new();
+                    for (k, a) in args.iter().enumerate() {
+                        let Some(t) = a.as_known() else { continue };
+                        if opts.contains(&t) {
+                            out.extend(args.get(k + 1).cloned());
+                        } else if let Some(v) = opts.iter().find_map(|o| t.strip_prefix(o)?.strip_prefix('=')) {
+                            out.push(Field { text: v.into(), ..a.clone() });
+                        }
+                    }
+                    out
+                };
+                let rest = |from: usize| join_fields(args.get(from..).unwrap_or(&[]));
+                let codes: Vec<Field> = match name {
+                    // `sg GROUP [-c] CMD`: CMD through /bin/sh -c.
+                    "sg" => {
+                        let from = if args.get(1).and_then(Field::as_known) == Some("-c") { 2 } else { 1 };
+                        vec![rest(from)]
+                    }
+                    "script" => {
+                        let mut v = value(&["--command"]);
+                        for (k, a) in args.iter().enumerate() {
+                            if a.as_known()
+                                .is_some_and(|t| t.starts_with('-') && !t.starts_with("--") && t.ends_with('c'))
+                            {
+                                v.extend(args.get(k + 1).cloned());
+                            }
+                        }
+                        v
+                    }
+                    "tmux" => {
+                        let k = args.iter().position(|a| {
+                            matches!(
+                                a.as_known(),
+                                Some(
+                                    "new"
+                                        | "new-session"
+                                        | "new-window"
+                                        | "neww"
+                                        | "split-window"
+                                        | "splitw"
+                                        | "run-shell"
+                                        | "run"
+                                        | "respawn-pane"
+                                        | "respawnp"
+                                        | "respawn-window"
+                                )
+                            )
+                        });
+                        match k {
+                            Some(k) => {
+                                let start = operand_start(
+                                    args,
+                                    k + 1,
+                                    &['s', 'n', 'c', 't', 'x', 'y', 'e', 'F', 'f', 'l', 'L', 'd'],
+                                    &[],
+                                    false,
+                                );
+                                // (`-d` detaches; it takes no value, but a session name never
+                                // looks like a command that matters.)
+                                let start =
+                                    if args.get(k + 1..start).unwrap_or(&[]).iter().any(|a| a.as_known() == Some("-d"))
+                                    {
+                                        operand_start(
+                                            args,
+                                            k + 1,
+                                            &['s', 'n', 'c', 't', 'x', 'y', 'e', 'F', 'f', 'l', 'L'],
+                                            &[],
+                                            false,
+                                        )
+                                    } else {
+                                        start
+                                    };
+                                if start < args.len() {
+                                    vec![rest(start)]
+                                } else {
+                                    Vec::new()
+                                }
+                            }
+                            None => Vec::new(),
+                        }
+                    }
+                    "hyperfine" => {
+                        let mut v = value(&["-p", "--prepare", "-c", "--cleanup", "-s", "--setup", "--conclude"]);
+                        let start = operand_start(
+                            args,
+                            0,
+                            &['w', 'r', 'm', 'M', 'p', 'c', 's', 'S', 'L', 'P', 'u', 'n', 'o'],
+                            &[
+                                "--warmup",
+                                "--runs",
+                                "--min-runs",
+                                "--max-runs",
+                                "--prepare",
+                                "--cleanup",
+                                "--setup",
+                                "--shell",
+                                "--parameter-list",
+                                "--parameter-scan",
+                                "--export-json",
+                                "--export-markdown",
+                                "--export-csv",
+                                "--time-unit",
+                                "--command-name",
+                                "--output",
+                                "--conclude",
+                            ],
+                            false,
+                        );
+                        v.extend(args.get(start..).unwrap_or(&[]).iter().filter(|a| !a.could_start_with("-")).cloned());
+                        v
+                    }
+                    "watchexec" => {
+                        let start = operand_start(
+                            args,
+                            0,
+                            &['w', 'e', 'f', 'i', 'd', 's', 'E', 'W', 'F', 'p'],
+                            &[
+                                "--watch",
+                                "--exts",
+                                "--filter",
+                                "--ignore",
+                                "--debounce",
+                                "--shell",
+                                "--env",
+                                "--signal",
+                                "--workdir",
+                                "--project-origin",
+                                "--on-busy-update",
+                                "--delay-run",
+                                "--stop-signal",
+                                "--stop-timeout",
+                            ],
+                            false,
+                        );
+                        if start < args.len() {
+                            vec![rest(start)]
+                        } else {
+                            Vec::new()
+                        }
+                    }
+                    "nodemon" => value(&["-x", "--exec"]),
+                    "ssh-agent" => {
+                        let start = operand_start(args, 0, &['a', 'E', 'P', 't', 'O'], &[], false);
+                        if start < args.len() {
+                            return self.inner(
+                                inv,
+                                start + 1,
+                                name,
+                                st,
+                                sc,
+                                in_pipeline,
+                                Mods::default(),
+                                Mode::External,
+                            );
+                        }
+                        Vec::new()
+                    }
+                    "expect" => {
+                        // Tcl: `spawn` and `exec` run programs this analysis does not read.
+                        for c in value(&["-c"]) {
+                            self.event(Event::OpaqueCode {
+                                runner: "expect".into(),
+                                what: format!("the Tcl code {}", c.display()),
+                                taint: c.taint.clone(),
+                                text: inv.text.to_string(),
+                            });
+                        }
+                        Vec::new()
+                    }
+                    // Terminals: `-e PROG ARGS…`.
+                    _ => {
+                        if let Some(k) = args.iter().position(|a| matches!(a.as_known(), Some("-e" | "--"))) {
+                            return self.inner(inv, k + 2, name, st, sc, in_pipeline, Mods::default(), Mode::External);
+                        }
+                        Vec::new()
+                    }
+                };
+                for code in &codes {
+                    self.shell_string(code, name, inv, st, sc);
+                }
+                // (`ssh-agent -s` prints code meant for `eval`.)
+                return self.pure(name, inv);
+            }
             "chrt" | "taskset" => {
                 if args.iter().any(|a| a.as_known() == Some("-p")) {
                     return Stream::empty();
@@ -783,7 +970,7 @@ impl Analyzer<'_> {
                 return self.inner(inv, start + 2, name, st, sc, in_pipeline, mods, Mode::External);
             }
             "xvfb-run" | "caffeinate" | "unshare" | "nsenter" | "firejail" | "systemd-run" | "strace" | "ltrace"
-            | "valgrind" | "proxychains" | "proxychains4" | "sg" | "newgrp" | "setpriv" | "prlimit" | "numactl"
+            | "valgrind" | "proxychains" | "proxychains4" | "newgrp" | "setpriv" | "prlimit" | "numactl"
             | "cpulimit" | "trickle" | "faketime" | "fakeroot" | "uv-run" | "with-contenv" | "s6-setuidgid"
             | "gosu" | "su-exec" | "chpst" => {
                 let values: &[char] = match name {
@@ -795,8 +982,7 @@ impl Analyzer<'_> {
                     _ => &[],
                 };
                 let start = operand_start(args, 0, values, &[], false);
-                let skip =
-                    usize::from(matches!(name, "gosu" | "su-exec" | "s6-setuidgid" | "sg" | "faketime" | "trickle"));
+                let skip = usize::from(matches!(name, "gosu" | "su-exec" | "s6-setuidgid" | "faketime" | "trickle"));
                 let mods = Mods {
                     privileged: matches!(name, "gosu" | "su-exec" | "setpriv" | "s6-setuidgid" | "chpst"),
                     ..Mods::default()
@@ -1585,6 +1771,26 @@ impl Analyzer<'_> {
         }
         let Some(dir) = dir else { return };
         let mut texts: Vec<(String, Taint, String)> = Vec::new();
+        // `--eval=TEXT` (`-E TEXT`): makefile text read after the makefiles.
+        for (k, a) in args.iter().enumerate() {
+            let eval = match a.as_known() {
+                Some("-E" | "--eval") => args.get(k + 1),
+                Some(t) if t.starts_with("--eval=") => Some(a),
+                _ => None,
+            };
+            let Some(e) = eval else { continue };
+            match e.as_known() {
+                Some(t) => {
+                    texts.push((t.strip_prefix("--eval=").unwrap_or(t).to_string(), e.taint.clone(), "--eval".into()))
+                }
+                None => self.event(Event::OpaqueCode {
+                    runner: "make".into(),
+                    what: format!("the makefile text {}", e.display()),
+                    taint: e.taint.clone(),
+                    text: inv.text.to_string(),
+                }),
+            }
+        }
         let opaque = |a: &mut Self, what: String, taint: Taint| {
             a.event(Event::OpaqueCode { runner: "make".into(), what, taint, text: inv.text.to_string() });
         };
@@ -1699,7 +1905,13 @@ impl Analyzer<'_> {
             Err(e) => return opaque(self, format!("the scripts of {}, not read as JSON ({e})", file.display()), taint),
         };
         for (script, with_args) in &run.names {
-            let Some((_, body)) = scripts.iter().find(|(k, _)| k == script) else { continue };
+            // npm's own `env` script, when the package has none, runs `env` with the
+            // words given: `npm run env -- rm -rf ~`.
+            let builtin_env = (script == "env" && *with_args && name == "npm").then(|| "env".to_string());
+            let Some(body) = scripts.iter().find(|(k, _)| k == script).map(|(_, b)| b.clone()).or(builtin_env) else {
+                continue;
+            };
+            let body = &body;
             let extra = run.extra_from.filter(|_| *with_args).and_then(|k| args.get(k..)).unwrap_or(&[]);
             let runner = format!("{name} script {script} of {}", file.display());
             let mut from = sc.clone();
@@ -2258,12 +2470,43 @@ impl Analyzer<'_> {
                 }
                 v
             }
-            "bisect" if g.args.first().and_then(Field::as_known) == Some("run") => vec![join_fields(&g.args[1..])],
+            // `git bisect run CMD ARGS…` runs CMD with its arguments (through the shell
+            // only for CMD itself).
+            "bisect" if g.args.first().and_then(Field::as_known) == Some("run") => {
+                let mut sub = inv.clone();
+                sub.argv = std::iter::once(Field::known("git")).chain(g.args[1..].iter().cloned()).collect();
+                self.inner(&sub, 1, "git bisect run", st, sc, false, Mods::default(), Mode::External);
+                Vec::new()
+            }
             "filter-branch" => {
                 let mut v = Vec::new();
                 for (k, a) in g.args.iter().enumerate() {
                     if a.as_known().is_some_and(|t| t.ends_with("-filter")) {
                         v.extend(g.args.get(k + 1).cloned());
+                    }
+                }
+                v
+            }
+            // Programs git runs through the shell, named by an option: the remote side
+            // of a transport (`clone -u CMD`, `--upload-pack`, `--receive-pack`,
+            // `--exec`), the pager of `grep -O`, difftool's `-x`.
+            "clone" | "fetch" | "pull" | "ls-remote" | "push" | "archive" | "send-pack" | "fetch-pack" | "grep"
+            | "difftool" => {
+                let (separate, attached): (&[&str], &[&str]) = match sub {
+                    "clone" => (&["-u", "--upload-pack"], &["--upload-pack="]),
+                    "push" | "send-pack" => (&["--receive-pack", "--exec"], &["--receive-pack=", "--exec="]),
+                    "grep" => (&[], &["-O", "--open-files-in-pager="]),
+                    "difftool" => (&["-x", "--extcmd"], &["--extcmd="]),
+                    "archive" | "ls-remote" => (&["--exec", "--upload-pack"], &["--exec=", "--upload-pack="]),
+                    _ => (&["--upload-pack"], &["--upload-pack="]),
+                };
+                let mut v = Vec::new();
+                for (k, a) in g.args.iter().enumerate() {
+                    let Some(t) = a.as_known() else { continue };
+                    if separate.contains(&t) {
+                        v.extend(g.args.get(k + 1).cloned());
+                    } else if let Some(c) = attached.iter().find_map(|p| t.strip_prefix(p)).filter(|c| !c.is_empty()) {
+                        v.push(Field { text: c.into(), ..a.clone() });
                     }
                 }
                 v
@@ -2357,6 +2600,18 @@ impl Analyzer<'_> {
         let args = inv.args();
         let word = |i: usize| args.get(i).and_then(Field::as_known);
         let dashdash = args.iter().position(|a| a.as_known() == Some("--"));
+        // `npx -c CMD`, `npm exec -c CMD`: a shell string.
+        let exec = matches!(name, "npx" | "bunx" | "pnpx") || matches!(word(0), Some("exec" | "x"));
+        if exec && matches!(name, "npx" | "bunx" | "pnpx" | "npm" | "pnpm" | "yarn" | "bun") {
+            let call = args.iter().enumerate().find_map(|(k, a)| match a.as_known() {
+                Some("-c" | "--call") => args.get(k + 1).cloned(),
+                Some(t) => t.strip_prefix("--call=").map(|v| Field { text: v.into(), ..a.clone() }),
+                None => None,
+            });
+            if let Some(code) = call {
+                return Some(self.shell_string(&code, &format!("{name} -c"), inv, st, sc));
+            }
+        }
         let start: Option<usize> = match name {
             "nix-shell" => {
                 let p = args.iter().position(|a| matches!(a.as_known(), Some("--run" | "--command")))?;

@@ -30,8 +30,8 @@ code execution, which is how a prompt-injected agent plants a persistent backdoo
 
 ## Instead
 Run the command directly instead of through git configuration.",
-    matches: &["git config alias.st '!rm -rf ~'", "git config --global core.sshCommand 'ssh -i key'", "git -c core.fsmonitor='touch /tmp/x' status", "GIT_CONFIG_COUNT=1x git status", "git config core.pager 'less -R'", "GIT_CONFIG_COUNT=1 GIT_CONFIG_KEY_0=user.name git status", "GIT_SSH_COMMAND=./helper git fetch", "GIT_SSH=./x git push origin main", "git -c core.sshCommand=./h clone example:repo"],
-    not_matches: &["git config user.name 'A B'", "git config --get alias.st", "git -c user.name=x commit -m y", "git config alias.st status", "GIT_CONFIG_COUNT=1 GIT_CONFIG_KEY_0=user.name GIT_CONFIG_VALUE_0='' git status", "GIT_CONFIG_COUNT=0 GIT_CONFIG_KEY_0=alias.nuke GIT_CONFIG_VALUE_0=reset git status", "git -c core.sshCommand=./helper status", "GIT_SSH_COMMAND='ssh -v' git log"],
+    matches: &["git config alias.st '!rm -rf ~'", "git config --global core.sshCommand 'ssh -i key'", "git -c core.fsmonitor='touch /tmp/x' status", "GIT_CONFIG_COUNT=1x git status", "git config core.pager 'less -R'", "GIT_CONFIG_COUNT=1 GIT_CONFIG_KEY_0=user.name git status", "GIT_SSH_COMMAND=./helper git fetch", "GIT_SSH=./x git push origin main", "git -c core.sshCommand=./h clone example:repo", "git clone -c core.fsmonitor='touch x' https://example.com/r.git", "git clone --template=/tmp/t https://example.com/r.git", "git config -f .git/config core.fsmonitor 'touch x'"],
+    not_matches: &["git config user.name 'A B'", "git config --get alias.st", "git -c user.name=x commit -m y", "git config alias.st status", "GIT_CONFIG_COUNT=1 GIT_CONFIG_KEY_0=user.name GIT_CONFIG_VALUE_0='' git status", "GIT_CONFIG_COUNT=0 GIT_CONFIG_KEY_0=alias.nuke GIT_CONFIG_VALUE_0=reset git status", "git -c core.sshCommand=./helper status", "GIT_SSH_COMMAND='ssh -v' git log", "git clone -c http.sslVerify=true https://example.com/r.git"],
     programs: Programs::Only(&util::GIT),
     on_invocation: Some(check),
     on_event: None,
@@ -81,6 +81,32 @@ fn check(inv: &Invocation, cx: &Cx<'_>) -> Option<Hit> {
             Hit::ask(format!("git runs with {k} set, which makes git run a command")).hint("run the command directly"),
         );
     }
+    // `git clone -c KEY=VALUE` writes the key into the new repository's configuration;
+    // `--template=DIR` copies its hooks.
+    if g.sub.as_deref() == Some("clone") {
+        for (k, a) in g.args.iter().enumerate() {
+            let value = match a.as_known() {
+                Some("-c" | "--config") => g.args.get(k + 1).and_then(|f| f.as_known()),
+                Some(t) => t.strip_prefix("--config="),
+                None => None,
+            };
+            if let Some((key, _)) = value.and_then(|v| v.split_once('=')) {
+                let key = key.to_ascii_lowercase();
+                if runs_command(&key) || key == "core.hookspath" {
+                    return Some(
+                        Hit::ask(format!("git clone sets {key} in the new repository, which makes git run a command"))
+                            .hint("clone first; run the command directly"),
+                    );
+                }
+            }
+            if a.as_known().is_some_and(|t| t == "--template" || t.starts_with("--template=")) {
+                return Some(
+                    Hit::ask("git clone copies hooks from a template directory, which git then runs")
+                        .hint("clone without --template"),
+                );
+            }
+        }
+    }
     if g.sub.as_deref() != Some("config") {
         return None;
     }
@@ -104,8 +130,21 @@ fn check(inv: &Invocation, cx: &Cx<'_>) -> Option<Hit> {
     if reading {
         return None;
     }
-    let ops = g.operands();
-    let ops: Vec<_> = ops.iter().skip_while(|f| f.as_known() == Some("set")).collect();
+    // Operands, past the values of `-f FILE` and the like (`git config -f .git/config
+    // core.fsmonitor CMD` writes the repository's file all the same).
+    let mut ops = Vec::new();
+    let mut skip = false;
+    for a in &g.args {
+        if std::mem::take(&mut skip) {
+            continue;
+        }
+        match a.as_known() {
+            Some("-f" | "--file" | "--blob" | "--type" | "--default" | "--comment" | "--value") => skip = true,
+            Some(t) if t.starts_with('-') => {}
+            _ => ops.push(a),
+        }
+    }
+    let ops: Vec<_> = ops.into_iter().skip_while(|f| f.as_known() == Some("set")).collect();
     let (key, value) = (ops.first()?, ops.get(1)?);
     let key = key.as_known()?.to_ascii_lowercase();
     if key == "core.hookspath" || !runs_command(&key) {
