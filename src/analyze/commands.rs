@@ -1723,7 +1723,8 @@ impl Analyzer<'_> {
                 let rest = path.strip_prefix(&w.path).ok()?;
                 if rest.as_os_str().is_empty() {
                     // A copy of nothing fails and leaves the file as it was.
-                    return Some(if src.exists() { src.clone() } else { path.clone() });
+                    let written = self.written.latest_at_or_above(src).is_some();
+                    return Some(if written || src.exists() { src.clone() } else { path.clone() });
                 }
                 // `cp -r dir new` (`new/x` is `dir/x`) or `cp f dir/` (`dir/f` is `f`).
                 [src.join(rest), src.parent().map(|p| p.join(rest)).unwrap_or_default()]
@@ -3031,11 +3032,18 @@ fn program_outputs(name: &str, args: &[Field]) -> (Vec<String>, bool) {
         out
     };
     // The last path component of a URL (what `wget URL`, `curl -O URL` name).
+    // (wget and curl take `host/path` without a scheme too.)
     let url_names = || -> Vec<String> {
         known
             .iter()
-            .filter_map(|a| a.split_once("://"))
-            .map(|(_, rest)| last_component(rest))
+            .filter_map(|a| match a.split_once("://") {
+                Some((_, rest)) => Some(rest),
+                None => a
+                    .split_once('/')
+                    .filter(|(host, _)| !a.starts_with('-') && host.contains('.') && !host.starts_with('.'))
+                    .map(|_| *a),
+            })
+            .map(last_component)
             .filter(|n| !n.is_empty())
             .collect()
     };

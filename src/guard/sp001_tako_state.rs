@@ -123,6 +123,29 @@ fn check(inv: &Invocation, cx: &Cx<'_>) -> Option<Hit> {
         }
     }
     let name = cx.name(inv).unwrap_or_default();
+    // git removes ignored files, `.tako/` among them: `git clean -fx` (or `-X`) deletes
+    // them, `git stash --all` moves them into a stash.
+    if name == "git" && cx.ctx.workspace.join(".tako").is_dir() {
+        if let Some(g) = super::util::git_cmd(inv, cx) {
+            let ignored = g.has("-x", None)
+                || g.has("-X", None)
+                || g.args.iter().any(|a| {
+                    a.as_known().is_some_and(|t| t.starts_with('-') && !t.starts_with("--") && t.contains(['x', 'X']))
+                });
+            let removes = match g.sub.as_deref() {
+                Some("clean") => ignored && g.has("--force", Some('f')) && !g.has_known("--dry-run", Some('n')),
+                Some("stash") => {
+                    matches!(g.args.first().and_then(|a| a.as_known()), None | Some("push" | "save" | "-a" | "--all"))
+                        && g.has("--all", Some('a'))
+                }
+                _ => false,
+            };
+            if removes {
+                let verb = format!("git {} removes", g.sub.as_deref().unwrap_or_default());
+                return hit("tako-exec's control plane (.tako/, which git ignores)", &verb, Decision::Deny);
+            }
+        }
+    }
     if name == "mv" {
         let o = Opts::operands(inv.args(), &['t', 'S']);
         for f in &o.operands {
