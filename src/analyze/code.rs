@@ -710,7 +710,9 @@ fn classify_call(lang: Lang, prev: &str, name: &str, args: &[Arg], toks: &[Tok],
     // Python `run`, `call`, `Popen` only count on subprocess; `os.exec*` on os.
     let python_guard = lang == Lang::Python
         && matches!(name, "run" | "call" | "check_call" | "check_output" | "Popen" | "getoutput" | "getstatusoutput")
-        && !matches!(prev, "subprocess" | "sp" | "");
+        && !matches!(prev, "subprocess" | "sp" | "")
+        // `import subprocess as s; s.call(…)`: any receiver once subprocess is in the code.
+        && !toks.iter().any(|t| matches!(t, Tok::Ident(n) if n == "subprocess"));
     // Node's `exec`/`spawn` run commands only as `child_process` functions (`re.exec(s)`
     // is a regular expression, `db.exec(sql)` a query).
     let node_exec_on_other = lang == Lang::Node
@@ -757,6 +759,12 @@ fn classify_call(lang: Lang, prev: &str, name: &str, args: &[Arg], toks: &[Tok],
                             .filter_map(|a| if let Arg::Str(f) = a { Some(f.text.to_string()) } else { None })
                             .collect(),
                     );
+                    return;
+                }
+                // (`system("rm", "-rf", $ENV{HOME})`: a program and arguments, some built
+                // at run time.)
+                if args.len() > 1 && matches!(lang, Lang::Perl | Lang::Ruby) {
+                    found.opaque = Some(format!("the arguments of a command given to `{name}`, built at run time"));
                     return;
                 }
                 push_shell(found, f, &format!("a command given to `{name}`"));

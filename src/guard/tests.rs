@@ -558,3 +558,16 @@ fn git_commands_that_remove_the_ignored_control_plane_are_denied() {
         assert_eq!(e.decision, want, "{cmd}: {:?}", codes(&e));
     }
 }
+
+#[test]
+fn interpreter_commands_through_aliases_and_lists_are_judged() {
+    for (cmd, want) in [
+        ("python3 -c 'import subprocess as s; s.call(\"rm -rf ~\", shell=True)'", Decision::Deny),
+        ("python3 -c 'import subprocess as s; s.run([\"ls\"])'", Decision::Allow),
+        ("perl -e 'system(\"rm\", \"-rf\", $ENV{HOME})'", Decision::Ask),
+        ("ruby -e 'system(\"ls\", \"-la\")'", Decision::Allow),
+    ] {
+        let e = eval(cmd);
+        assert_eq!(e.decision, want, "{cmd}: {:?}", codes(&e));
+    }
+}
