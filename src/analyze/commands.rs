@@ -229,7 +229,14 @@ impl Analyzer<'_> {
         };
         let real = match self.origin(path.clone()) {
             Origin::Disk(p) if p != path => p,
-            Origin::Disk(_) if self.ctx.read_files => {
+            // (Links the system installs name programs that serve several names:
+            // `/usr/bin/pidof` is `killall5`, which reads the name it is run by.)
+            Origin::Disk(_)
+                if self.ctx.read_files
+                    && !["/usr/", "/bin/", "/sbin/", "/lib", "/opt/", "/etc/", "/snap/", "/nix/"]
+                        .iter()
+                        .any(|d| path.as_os_str().as_encoded_bytes().starts_with(d.as_bytes())) =>
+            {
                 let meta = std::fs::symlink_metadata(&path).ok()?;
                 if !meta.file_type().is_symlink() {
                     return None;
@@ -239,6 +246,12 @@ impl Analyzer<'_> {
             _ => return None,
         };
         let name = |p: &std::path::Path| p.file_name().map(|n| program_name(&n.to_string_lossy()).into_owned());
+        // A link or copy under a program's own name keeps it: programs that serve several
+        // names read the one they are run by (`pidof` is a link to `killall5`).
+        let own = name(&path).unwrap_or_default();
+        if is_known_program(&own) || SHELLS.contains(&own.as_str()) {
+            return None;
+        }
         (name(&real) != name(&path) && real.is_file()).then_some(real)
     }
 

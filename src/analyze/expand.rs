@@ -406,6 +406,11 @@ impl Analyzer<'_> {
             taint: taint.clone(),
             ..Field::default()
         };
+        // Text that is not valid shell makes bash fail there, running nothing (and data
+        // such as a `tr` class with a backquote is often just that).
+        if crate::parse::parse(&code.text).is_err() {
+            return;
+        }
         let mut inner = sc.clone();
         inner.via.push(super::model::Via::Shell(label.to_string()));
         inner.depth += 1;
@@ -421,10 +426,11 @@ impl Analyzer<'_> {
     /// or given to one of these), whatever uses it later.
     pub(crate) fn subscript_code(&mut self, f: &Field, st: &State, sc: &Scope) {
         let Some(open) = f.text.find('[') else { return };
-        let rest = &f.text[open + 1..];
-        if rest.contains("$(") || rest.contains('`') {
-            let rest = rest.to_string();
-            self.substitutions_in(&rest, &f.taint, "an array subscript", st, sc);
+        let Some(close) = f.text.rfind(']').filter(|&c| c > open) else { return };
+        let inside = &f.text[open + 1..close];
+        if inside.contains("$(") || inside.contains('`') {
+            let inside = inside.to_string();
+            self.substitutions_in(&inside, &f.taint, "an array subscript", st, sc);
         }
     }
 
