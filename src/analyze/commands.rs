@@ -227,7 +227,8 @@ impl Analyzer<'_> {
             Cwd::Unknown(_) if raw.starts_with('/') => normalize(std::path::Path::new(raw)),
             Cwd::Unknown(_) => return None,
         };
-        let real = match self.origin(path.clone()) {
+        let origin = if self.copied { self.origin(path.clone()) } else { Origin::Disk(path.clone()) };
+        let real = match origin {
             Origin::Disk(p) if p != path => p,
             // (Links the system installs name programs that serve several names:
             // `/usr/bin/pidof` is `killall5`, which reads the name it is run by.)
@@ -1695,6 +1696,7 @@ impl Analyzer<'_> {
         }
         let (outputs, network) = program_outputs(&name, inv.args());
         let source = copy_source(&name, inv.args()).map(|s| normalize(&cwd.join(s)));
+        self.copied |= source.is_some();
         // `tee` writes its input (after what the file held, with `-a`).
         let input = inv.stdin.stream().filter(|_| name == "tee");
         let appends = |a: &Field| {

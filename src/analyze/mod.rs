@@ -128,6 +128,9 @@ pub(crate) struct Analyzer<'c> {
     pub(crate) default_world: bool,
     /// Files written so far, in the order commands run (see `note_writes`).
     pub(crate) written: commands::Writes,
+    /// Some write so far copied or linked a file (`cp`, `mv`, `ln`, `install`): only
+    /// then can a program run by path be another program's copy.
+    pub(crate) copied: bool,
 }
 
 impl<'c> Analyzer<'c> {
@@ -142,6 +145,7 @@ impl<'c> Analyzer<'c> {
             unknown_default: false,
             default_world: false,
             written: commands::Writes::default(),
+            copied: false,
         }
     }
 
