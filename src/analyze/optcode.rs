@@ -327,9 +327,9 @@ mod tests {
 
     #[test]
     fn commands_in_options_are_judged() {
-        use crate::guard::tests::eval;
+        use crate::guard::tests::expect_decisions;
         use crate::policy::Decision;
-        for (cmd, want) in [
+        expect_decisions(&[
             ("tar -cf /dev/null x --checkpoint=1 --checkpoint-action=exec='rm -rf ~'", Decision::Deny),
             ("zip -T x.zip -TT 'rm -rf ~'", Decision::Deny),
             ("rsync -e 'sh -c \"rm -rf ~\"' x:/a b", Decision::Deny),
@@ -343,10 +343,7 @@ mod tests {
             ("ssh -o ProxyCommand='ssh -W %h:%p bastion' host uptime", Decision::Allow),
             ("sed -i \"s/$OLD/$NEW/g\" notes.txt", Decision::Allow),
             ("vim -c 'set ft=rust' +10 main.rs", Decision::Allow),
-        ] {
-            let e = eval(cmd);
-            assert_eq!(e.decision, want, "{cmd}: {:?}", e.reasons);
-        }
+        ]);
     }
 
     proptest::proptest! {

@@ -95,9 +95,14 @@ pub(crate) fn check_examples(g: &Guard) {
 }
 
 /// Asserts each command's decision in the test world.
-fn expect_decisions(cases: &[(&str, Decision)]) {
+pub(crate) fn expect_decisions(cases: &[(&str, Decision)]) {
+    expect_decisions_by(eval, cases);
+}
+
+/// Asserts each command's decision as `judge` makes it.
+pub(crate) fn expect_decisions_by(judge: impl Fn(&str) -> Evaluation, cases: &[(&str, Decision)]) {
     for &(cmd, want) in cases {
-        let e = eval(cmd);
+        let e = judge(cmd);
         assert_eq!(e.decision, want, "{cmd}: {:?}", codes(&e));
     }
 }
@@ -534,22 +539,16 @@ fn downloads_keep_their_origin_through_names_and_copies() {
 
 #[test]
 fn git_commands_that_remove_the_ignored_control_plane_are_denied() {
-    let dir = tempfile::Builder::new().prefix("tako-guard-").tempdir_in("/tmp").expect("temp dir");
-    let root = dir.path().join("project");
-    std::fs::create_dir_all(root.join(".tako")).expect("mkdir");
-    git2::Repository::init(&root).expect("git init");
-    let env: HashMap<String, String> = [("HOME".to_string(), "/home/tester".to_string())].into();
-    let ctx = Context::new(root, env);
-    for (cmd, want) in [
-        ("git stash --all", Decision::Deny),
-        ("git clean -fdx", Decision::Deny),
-        ("git clean -fdX", Decision::Deny),
-        ("git clean -ndx", Decision::Allow),
-        ("git stash -u", Decision::Allow),
-    ] {
-        let e = policy::evaluate_shell(cmd, &[], &ctx);
-        assert_eq!(e.decision, want, "{cmd}: {:?}", codes(&e));
-    }
+    expect_decisions_by(
+        |cmd| eval_among(&[".tako/"], cmd),
+        &[
+            ("git stash --all", Decision::Deny),
+            ("git clean -fdx", Decision::Deny),
+            ("git clean -fdX", Decision::Deny),
+            ("git clean -ndx", Decision::Allow),
+            ("git stash -u", Decision::Allow),
+        ],
+    );
 }
 
 #[test]
