@@ -21,6 +21,8 @@
 
 mod ai;
 mod assign;
+
+pub(crate) use assign::classify as secret_name;
 mod chat;
 mod check;
 mod cloud;
