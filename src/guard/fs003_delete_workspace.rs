@@ -3,6 +3,7 @@
 
 use super::util::{deletions, is_build_output, is_remote, DELETERS};
 use super::{Cx, Guard, Hit, Programs};
+use crate::analyze::model::UNKNOWN_MARK;
 use crate::analyze::Invocation;
 use crate::paths::Place;
 use crate::policy::Decision;
@@ -45,6 +46,7 @@ what is untracked first.",
         "rm -rf src",
         "cd .. && rm -rf project",
         "find . -exec rm -rf {} +",
+        "find . -name src -type d -exec rm -rf {} +",
         "shred -u secret.txt",
         "eval \"shred secret\"",
         "shred -n 3 src/main.rs",
@@ -56,6 +58,8 @@ what is untracked first.",
     ],
     not_matches: &[
         "rm -rf target node_modules dist build",
+        "find . -name __pycache__ -type d -exec rm -rf {} +",
+        "find . -name node_modules -prune | xargs rm -rf",
         "rm -rf ./build-*",
         "rm src/main.rs",
         "rm -rf /tmp/x",
@@ -94,6 +98,17 @@ fn check(inv: &Invocation, cx: &Cx<'_>) -> Option<Hit> {
                 Hit::deny(format!("{} deletes the repository's history ({})", d.tool, t.raw))
                     .hint("leave .git alone; use git commands to change history"),
             );
+        }
+        // Paths found by name (`find . -name __pycache__ -exec rm -rf {} +`): a build
+        // output's name, wherever it is, is what `rm -rf build` deletes.
+        let found_build_output = t.raw.contains('/')
+            && t.raw.rsplit('/').next().is_some_and(|n| {
+                !n.contains(['…', UNKNOWN_MARK, '*', '?', '['])
+                    && !n.is_empty()
+                    && is_build_output(std::path::Path::new(n))
+            });
+        if found_build_output {
+            continue;
         }
         if rel.as_os_str().is_empty() && (t.all_children || !t.glob) {
             return Some(
