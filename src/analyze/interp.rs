@@ -192,6 +192,19 @@ impl Analyzer<'_> {
                         st.set(var, v);
                         acc.push(self.list(body, st, sc, stdin));
                     }
+                } else if let [v] = values.as_slice() {
+                    // One word of paths under a known directory (`for f in $(find ~/.ssh)`):
+                    // each value is such a path.
+                    let under_dir = !v.is_known() && !v.glob && v.known_prefix().contains('/');
+                    let f = if under_dir {
+                        v.clone()
+                    } else {
+                        let mut f = Field::unknown(Unknown::Input(format!("a value of the loop over ${var}")));
+                        f.taint.merge(&v.taint);
+                        f
+                    };
+                    st.set(var, f);
+                    acc.push(self.list(body, st, sc, stdin));
                 } else {
                     let mut f = Field::unknown(Unknown::Input(format!("a value of the loop over ${var}")));
                     for v in &values {

@@ -12,7 +12,7 @@ use crate::sensitive;
 
 /// Programs that print a credential.
 const CREDENTIAL_PRINTERS: &[(&str, &[&str])] = &[
-    ("gh", &["auth token"]),
+    ("gh", &["auth token", "auth status --show-token", "auth status -t"]),
     (
         "gcloud",
         &["auth print-access-token", "auth print-identity-token", "auth application-default print-access-token"],
@@ -35,12 +35,64 @@ const CREDENTIAL_PRINTERS: &[(&str, &[&str])] = &[
     ("security", &["find-generic-password", "find-internet-password"]),
     ("vault", &["kv get", "read", "token create", "print token"]),
     ("doppler", &["secrets get", "secrets download", "secrets"]),
-    ("kubectl", &["get secret", "get secrets"]),
+    ("kubectl", &["get secret", "get secrets", "config view --raw"]),
     ("heroku", &["config", "auth:token"]),
     ("git", &["credential fill", "config --get credential"]),
     ("npm", &["token"]),
     ("secret-tool", &["lookup"]),
+    ("gpg", &["--export-secret-keys", "--export-secret-subkeys"]),
+    ("gpg2", &["--export-secret-keys", "--export-secret-subkeys"]),
+    ("glab", &["auth status --show-token", "config get token"]),
+    ("bw", &["get password", "get item", "export"]),
+    ("lpass", &["show"]),
+    ("gopass", &["show"]),
+    ("keyring", &["get"]),
+    ("docker-credential-desktop", &["get"]),
+    ("docker-credential-osxkeychain", &["get"]),
+    ("docker-credential-secretservice", &["get"]),
+    ("docker-credential-pass", &["get"]),
 ];
+
+/// How the taint of one of the operator's own credentials starts
+/// ([`prints_operator_credential`]).
+pub(crate) const CREDENTIAL_TAINT: &str = "a credential printed by";
+
+/// Whether `name args` prints a stored credential (`gh auth token`, `pass show x`,
+/// `aws configure get aws_secret_access_key`).
+pub(crate) fn prints_credential(name: &str, args: &[Field]) -> bool {
+    let Some((_, subs)) = CREDENTIAL_PRINTERS.iter().find(|(p, _)| *p == name) else { return false };
+    let line: String = args.iter().map(|a| a.text.as_str()).collect::<Vec<_>>().join(" ");
+    let known = |k: usize| args.get(k).and_then(Field::as_known).unwrap_or("");
+    match (name, known(0), known(1)) {
+        // A setting: only the secret ones (`aws_secret_access_key`, not `region`).
+        ("aws", "configure", "get") => {
+            let key = args.get(2).map_or(String::new(), |a| a.text.as_str().to_ascii_lowercase());
+            !args.get(2).is_some_and(Field::is_known) || ["secret", "token", "password"].iter().any(|w| key.contains(w))
+        }
+        // Listing secrets shows their names; their values only in a full output format.
+        ("kubectl", "get", "secret" | "secrets") => args
+            .iter()
+            .filter_map(Field::as_known)
+            .any(|a| a == "-o" || a.starts_with("-o") || a.starts_with("--output")),
+        _ => subs.iter().any(|s| line.starts_with(s) || line.contains(&format!(" {s}"))),
+    }
+}
+
+/// Whether `name args` prints one of the operator's own credentials: a login token of a
+/// CLI (`gh auth token`, `gcloud auth print-access-token`, `aws configure get
+/// aws_secret_access_key`), a password from a personal store (`pass show`, `security
+/// find-generic-password`), a secret key (`gpg --export-secret-keys`). Secret managers
+/// that hold an application's configuration (`vault kv get`, `doppler secrets get`, `aws
+/// secretsmanager get-secret-value`, `op read`, `kubectl get secret`) are read by the
+/// development work itself; what they print is still secret ([`prints_credential`]).
+pub(crate) fn prints_operator_credential(name: &str, args: &[Field]) -> bool {
+    let app_store = match name {
+        "vault" | "doppler" | "op" | "kubectl" => true,
+        "aws" => matches!(args.first().and_then(Field::as_known), Some("secretsmanager" | "ssm")),
+        _ => false,
+    };
+    !app_store && prints_credential(name, args)
+}
 
 /// Programs that fetch from the network.
 const DOWNLOADERS: &[&str] = &[
@@ -113,11 +165,10 @@ pub(crate) fn stdout(name: &str, inv: &Invocation, ctx: &Context) -> Stream {
     {
         taint.secret.get_or_insert_with(|| "the environment".into());
     }
-    if let Some((_, subs)) = CREDENTIAL_PRINTERS.iter().find(|(p, _)| *p == name) {
-        let line: String = args.iter().map(|a| a.text.as_str()).collect::<Vec<_>>().join(" ");
-        if subs.iter().any(|s| line.starts_with(s) || line.contains(&format!(" {s}"))) {
-            taint.secret.get_or_insert_with(|| format!("a credential printed by `{}`", inv.text).into());
-        }
+    if prints_operator_credential(name, args) {
+        taint.secret.get_or_insert_with(|| format!("{CREDENTIAL_TAINT} `{}`", inv.text).into());
+    } else if prints_credential(name, args) {
+        taint.secret.get_or_insert_with(|| format!("a secret printed by `{}`", inv.text).into());
     }
     if name == "mktemp" {
         return Stream { made_path: mktemp_path(args, inv, ctx), producer, taint, ..Stream::default() };
@@ -158,9 +209,78 @@ pub(crate) fn stdout(name: &str, inv: &Invocation, ctx: &Context) -> Stream {
             format!("{}\n", t.rfind('/').map_or(".", |i| if i == 0 { "/" } else { &t[..i] }))
         }),
         "whoami" => ctx.var("USER").map(|u| format!("{u}\n")),
+        "ls" => ls_files(args, inv),
         _ => None,
     };
-    Stream { content, producer, taint, trusted_code: false, items_prefix: None, items_name: None, made_path: None }
+    // Programs that pass on some of their input's lines whole (`find ~/.ssh | head -1`):
+    // the lines are still the paths the input named.
+    let (items_prefix, items_name) = match input {
+        Some(s) if content.is_none() && s.items_prefix.is_some() && passes_lines(name, args) => {
+            (s.items_prefix.clone(), s.items_name.clone())
+        }
+        _ => (None, None),
+    };
+    Stream { content, producer, taint, trusted_code: false, items_prefix, items_name, made_path: None }
+}
+
+/// What `ls` prints when each operand is a file named in full (`ls ~/.ssh/id_rsa`, `ls -d
+/// DIR`): the operands themselves, one per line. Directories list their entries, which
+/// are not known here.
+fn ls_files(args: &[Field], inv: &Invocation) -> Option<String> {
+    let mut dirs_as_files = false;
+    let mut out = String::new();
+    for a in args {
+        let t = a.as_known()?;
+        if let Some(flags) = t.strip_prefix('-') {
+            // Only options that keep the output one bare name per line.
+            if !flags.bytes().all(|b| matches!(b, b'1' | b'd' | b'a' | b'A' | b't' | b'r' | b'S' | b'U')) {
+                return None;
+            }
+            dirs_as_files |= flags.contains('d');
+            continue;
+        }
+        if a.glob {
+            // What the shell passes: the matches now (none: the pattern, which ls
+            // does not find).
+            for m in crate::paths::glob_matches(a, &inv.cwd).into_iter().flatten() {
+                out.push_str(&m.to_string_lossy());
+                out.push('\n');
+            }
+            continue;
+        }
+        out.push_str(t);
+        out.push('\n');
+    }
+    if out.is_empty() {
+        return None;
+    }
+    if !dirs_as_files {
+        let base = inv.cwd.path()?;
+        for line in out.lines() {
+            if std::fs::metadata(base.join(line)).map_or(true, |m| m.is_dir()) {
+                return None;
+            }
+        }
+    }
+    Some(out)
+}
+
+/// Whether `name args` prints some of its input's lines unchanged, reading only its input:
+/// `head`, `tail`, `sort`, `uniq`, `shuf`, `tac`, `grep` without options that change lines.
+fn passes_lines(name: &str, args: &[Field]) -> bool {
+    let options_only = || args.iter().all(|a| a.could_start_with("-") || a.text.bytes().all(|b| b.is_ascii_digit()));
+    match name {
+        "head" | "tail" | "sort" | "uniq" | "shuf" | "tac" | "cat" => options_only(),
+        // One pattern, no file: `grep id_ | …`; `-o`, `-c`, `-n`, `-b` change the lines.
+        "grep" | "egrep" | "fgrep" | "rg" => {
+            let mut operands = args.iter().filter(|a| !a.could_start_with("-"));
+            let changes = args.iter().filter_map(Field::as_known).any(|a| {
+                a.starts_with('-') && !a.starts_with("--") && a[1..].contains(['o', 'c', 'n', 'b', 'l', 'L', 'H'])
+            });
+            !changes && operands.next().is_some() && operands.next().is_none()
+        }
+        _ => false,
+    }
 }
 
 /// The directory holding the home directory (it, or one above it: `~`, `/home`, `/`)

@@ -188,6 +188,14 @@ impl<'a> Cx<'a> {
         Self { judged: invocations.as_ptr_range(), judged_list: invocations, names, ..Self::new(ctx) }
     }
 
+    /// Whether another judged invocation reads `inv`'s output through a pipe.
+    pub(crate) fn piped_on(&self, inv: &Invocation) -> bool {
+        self.judged_list.iter().any(|o| match &o.stdin {
+            crate::analyze::Input::Pipe(s) => s.producer.as_ref().is_some_and(|p| std::sync::Arc::ptr_eq(p, &inv.text)),
+            _ => false,
+        })
+    }
+
     /// The links made by the judged invocations before `inv` (`ln -s /etc/passwd x`).
     pub(crate) fn links_before(&self, inv: &Invocation) -> impl Iterator<Item = &util::Link> {
         let all = self.links.get_or_init(|| {

@@ -688,6 +688,15 @@ fn literal_read_args(inv: &Invocation, cx: &Cx<'_>) -> Vec<Read> {
     if let Input::File(_) = &inv.stdin {
         out.push(Read::Stdin);
     }
+    // Files opened for reading on other descriptors (`exec 3<~/.ssh/id_rsa`, `cmd 4<.env`):
+    // whatever runs with them can read them.
+    for r in &inv.redirects {
+        if r.mode == RedirMode::Read && r.fd != 0 {
+            if let Some(t) = &r.target {
+                out.push(Read::Derived(t.clone()));
+            }
+        }
+    }
     let Some(name) = cx.name(inv) else { return out };
     let args = inv.args();
     let metadata_only = METADATA_ONLY_SET.contains(&name);
@@ -727,6 +736,7 @@ fn literal_read_args(inv: &Invocation, cx: &Cx<'_>) -> Vec<Read> {
     // `args[k]`.
     let operand = |f: &&Field| arg_index(inv, f).map(Read::Arg);
     if metadata_only {
+        cloud_uploads(&name, args, &mut out, &operand);
         if matches!(&*name, "cp" | "tar" | "zip" | "openssl" | "gpg" | "scp" | "rsync" | "docker") {
             // Copying or archiving a secret makes another copy of it.
             let o = Opts::operands(args, &['f', 'C', 'o']);
@@ -782,6 +792,65 @@ fn literal_read_args(inv: &Invocation, cx: &Cx<'_>) -> Vec<Read> {
         }
     }
     out
+}
+
+/// The local files a cloud CLI uploads: `aws s3 cp|mv|sync SRC… DST`, `gcloud storage cp
+/// SRC… DST`, `az storage blob upload --file F` (`-f F`). Their other arguments name
+/// buckets, resources and settings, not files.
+fn cloud_uploads(name: &str, args: &[Field], out: &mut Vec<Read>, operand: &dyn Fn(&&Field) -> Option<Read>) {
+    let words: Vec<&str> = args.iter().take(3).map(|a| a.as_known().unwrap_or("")).collect();
+    let copy = match (name, words.as_slice()) {
+        ("aws", ["s3", "cp" | "mv" | "sync", ..]) => 2,
+        ("gcloud", ["storage" | "alpha", "cp" | "mv" | "rsync", ..]) => 2,
+        ("az", ["storage", "blob" | "file", ..]) => {
+            for (k, a) in args.iter().enumerate() {
+                if matches!(a.as_known(), Some("-f" | "--file" | "--source" | "-s")) {
+                    out.extend(args.get(k + 1).and_then(|f| operand(&f)));
+                }
+            }
+            return;
+        }
+        _ => return,
+    };
+    // Options take a value unless they are one of the switches.
+    let switch = |t: &str| {
+        t.contains('=')
+            || matches!(
+                t,
+                "--recursive"
+                    | "-r"
+                    | "-R"
+                    | "--dryrun"
+                    | "--dry-run"
+                    | "--quiet"
+                    | "--no-progress"
+                    | "--delete"
+                    | "--follow-symlinks"
+                    | "--no-follow-symlinks"
+                    | "--exact-timestamps"
+                    | "--size-only"
+                    | "--only-show-errors"
+                    | "--no-guess-mime-type"
+                    | "--debug"
+                    | "--no-clobber"
+                    | "-n"
+            )
+    };
+    let mut operands: Vec<&Field> = Vec::new();
+    let mut it = args[copy..].iter();
+    while let Some(a) = it.next() {
+        match a.as_known() {
+            Some(t) if t.starts_with('-') => {
+                if !switch(t) {
+                    it.next();
+                }
+            }
+            _ => operands.push(a),
+        }
+    }
+    if let Some((_, sources)) = operands.split_last() {
+        out.extend(sources.iter().filter(|f| !f.as_known().is_some_and(is_url)).filter_map(operand));
+    }
 }
 
 /// `-f` or a flag cluster ending in it (`-rf`, `-nf`): the next word is a file of
