@@ -565,7 +565,20 @@ fn ifs_of(st: &State) -> String {
 /// gives for its pieces, without building them. `None` when the word expands anything;
 /// `Some(None)` when it is no field at all (empty and unquoted).
 fn literal_field(parts: &[Part]) -> Option<Option<Field>> {
-    // Sized once: most words are one part.
+    // One part (most words): its text copied as it is (inline when short), without a
+    // sizing pass and appends.
+    if let [p] = parts {
+        return match p {
+            Part::Lit(s) => Some((!s.is_empty()).then(|| Field {
+                glob: s.bytes().any(|b| matches!(b, b'*' | b'?' | b'[')),
+                text: s.clone(),
+                ..Field::default()
+            })),
+            Part::Quoted(s) => Some(Some(Field { text: s.clone(), quoted: true, ..Field::default() })),
+            _ => None,
+        };
+    }
+    // Sized once.
     let len = parts.iter().map(|p| if let Part::Lit(s) | Part::Quoted(s) = p { s.len() } else { 0 }).sum();
     let mut f = Field { text: Text::with_capacity(len), ..Field::default() };
     for p in parts {

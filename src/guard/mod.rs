@@ -125,6 +125,11 @@ pub struct Cx<'a> {
     /// What the components of the working directory last asked about say (see
     /// [`util::CwdFacts`]): the directory, and the facts.
     cwd_facts: RefCell<Option<(std::path::PathBuf, util::CwdFacts)>>,
+    /// What the workspace's `.tako` is, looked up once per decision: `None` when
+    /// absent, else whether it is a directory.
+    tako_state: OnceCell<Option<bool>>,
+    /// `lstat` of path prefixes, by their bytes, once per decision (see `perm::has_link`).
+    lstats: RefCell<foldhash::HashMap<Box<[u8]>, Option<bool>>>,
 }
 
 /// Resolved fully known path arguments: by text, then (glob, working directory).
@@ -179,6 +184,8 @@ impl<'a> Cx<'a> {
             memo: RefCell::new(None),
             targets: RefCell::default(),
             cwd_facts: RefCell::new(None),
+            tako_state: OnceCell::new(),
+            lstats: RefCell::default(),
         }
     }
 
@@ -304,6 +311,23 @@ impl<'a> Cx<'a> {
         if let Some((_, m)) = memo.as_mut() {
             store(m, &v);
         }
+        v
+    }
+
+    /// The workspace's `.tako` (followed like `stat`): `None` when absent, else
+    /// whether it is a directory. One `stat` per decision instead of one per command.
+    pub(crate) fn tako_state(&self) -> Option<bool> {
+        *self.tako_state.get_or_init(|| std::fs::metadata(self.ctx.workspace.join(".tako")).ok().map(|m| m.is_dir()))
+    }
+
+    /// [`perm::lstat_link`] of `p`, asked of the system once per decision.
+    pub(crate) fn lstat_link(&self, p: &std::path::Path) -> Option<bool> {
+        let key = p.as_os_str().as_encoded_bytes();
+        if let Some(v) = self.lstats.borrow().get(key) {
+            return *v;
+        }
+        let v = perm::lstat_link(p);
+        self.lstats.borrow_mut().insert(key.into(), v);
         v
     }
 

@@ -43,7 +43,7 @@ pub(crate) fn check(inv: &Invocation, cx: &Cx<'_>) -> Vec<Reason> {
         let real = t
             .path
             .as_deref()
-            .filter(|p| cx.ctx.read_files && has_link(p, &cx.ctx.workspace))
+            .filter(|p| cx.ctx.read_files && has_link_with(p, &cx.ctx.workspace, &mut |q| cx.lstat_link(q)))
             .map(crate::paths::canonical_prefix);
         if let Some(p) = t.path.as_deref() {
             if harmless(p) {
@@ -144,12 +144,25 @@ pub(crate) fn check(inv: &Invocation, cx: &Cx<'_>) -> Vec<Reason> {
     out
 }
 
+/// What `lstat` says of `p`: `None` when it fails, else whether it is a symbolic link.
+pub(crate) fn lstat_link(p: &Path) -> Option<bool> {
+    p.symlink_metadata().ok().map(|m| m.file_type().is_symlink())
+}
+
+/// [`has_link_with`] asking the system each time.
+#[cfg(test)]
+fn has_link(p: &Path, workspace: &Path) -> bool {
+    has_link_with(p, workspace, &mut lstat_link)
+}
+
 /// Whether a component of `p` that exists is a symbolic link (below the workspace root
 /// for a path inside it: the root itself is compared both ways by the policy). One
-/// `lstat` per existing component, instead of resolving every path.
-fn has_link(p: &Path, workspace: &Path) -> bool {
+/// `lstat` per existing component, instead of resolving every path, answered by
+/// `lstat` ([`Cx::lstat_link`] keeps the answers of a decision: a script's commands
+/// name the same directories over and over).
+fn has_link_with(p: &Path, workspace: &Path, lstat: &mut dyn FnMut(&Path) -> Option<bool>) -> bool {
     if !(crate::paths::plain(p) && crate::paths::plain(workspace)) {
-        return has_link_by_components(p, workspace);
+        return has_link_by_components_with(p, workspace, lstat);
     }
     // Plainly spelled paths (as resolved ones are): the same prefixes, as slices of the
     // path's bytes instead of a path built up component by component.
@@ -161,10 +174,10 @@ fn has_link(p: &Path, workspace: &Path) -> bool {
         let end = b[i + 1..].iter().position(|&c| c == b'/').map_or(b.len(), |k| i + 1 + k);
         if end > i + 1 {
             let prefix = Path::new(<std::ffi::OsStr as std::os::unix::ffi::OsStrExt>::from_bytes(&b[..end]));
-            match prefix.symlink_metadata() {
-                Ok(m) if m.file_type().is_symlink() => return true,
-                Ok(_) => {}
-                Err(_) => return false,
+            match lstat(prefix) {
+                Some(true) => return true,
+                Some(false) => {}
+                None => return false,
             }
         }
         i = end;
@@ -172,18 +185,24 @@ fn has_link(p: &Path, workspace: &Path) -> bool {
     false
 }
 
-/// [`has_link`] for any spelling: the prefixes built component by component.
+/// [`has_link_by_components_with`] asking the system each time.
+#[cfg(test)]
 fn has_link_by_components(p: &Path, workspace: &Path) -> bool {
+    has_link_by_components_with(p, workspace, &mut lstat_link)
+}
+
+/// [`has_link_with`] for any spelling: the prefixes built component by component.
+fn has_link_by_components_with(p: &Path, workspace: &Path, lstat: &mut dyn FnMut(&Path) -> Option<bool>) -> bool {
     let (mut cur, rest) = match p.strip_prefix(workspace) {
         Ok(rest) => (workspace.to_path_buf(), rest),
         Err(_) => (std::path::PathBuf::from("/"), p.strip_prefix("/").unwrap_or(p)),
     };
     for c in rest.components() {
         cur.push(c);
-        match cur.symlink_metadata() {
-            Ok(m) if m.file_type().is_symlink() => return true,
-            Ok(_) => {}
-            Err(_) => return false,
+        match lstat(&cur) {
+            Some(true) => return true,
+            Some(false) => {}
+            None => return false,
         }
     }
     false

@@ -95,7 +95,7 @@ fn protected(t: &Target, cx: &Cx<'_>) -> Option<(&'static str, Decision)> {
     // Deleting a directory that holds the workspace's control plane.
     if cx.ctx.read_files
         && crate::paths::starts_with(&cx.ctx.workspace, p)
-        && cx.ctx.workspace.join(".tako").exists()
+        && cx.tako_state().is_some()
         && (t.all_children || !t.glob)
     {
         return Some(("a directory holding tako-exec's control plane (.tako/)", Decision::Deny));
@@ -125,7 +125,7 @@ fn check(inv: &Invocation, cx: &Cx<'_>) -> Option<Hit> {
     let name = cx.name(inv).unwrap_or_default();
     // git removes ignored files, `.tako/` among them: `git clean -fx` (or `-X`) deletes
     // them, `git stash --all` moves them into a stash.
-    if name == "git" && cx.ctx.workspace.join(".tako").is_dir() {
+    if name == "git" && cx.tako_state() == Some(true) {
         if let Some(g) = super::util::git_cmd(inv, cx) {
             let ignored = g.has("-x", None)
                 || g.has("-X", None)
