@@ -287,6 +287,20 @@ fn passes_lines(name: &str, args: &[Field]) -> bool {
 /// that `inv` reads whole: `grep -r`, `tar c`, `zip -r`, `cp -r`, `rsync -a`, `scp -r`,
 /// and `rg` with hidden files. Its SSH keys and credentials are in what it reads.
 pub(crate) fn home_tree_read(name: &str, inv: &Invocation, ctx: &Context) -> Option<std::path::PathBuf> {
+    tree_read_holding(name, inv, &ctx.home, false)
+}
+
+/// The directory holding `inner` (it, or one above it) that `inv` reads whole, as
+/// [`home_tree_read`] does for the home directory. With `binary`, searchers count only
+/// when they print binary files as text (`grep -ra`, `rg -uuu`): what they would show of
+/// a binary file otherwise is that it matches. A tree whose copy leaves `inner` out by
+/// name (`tar --exclude=.tako`) does not count when `inner` is under `.tako`.
+pub(crate) fn tree_read_holding(
+    name: &str,
+    inv: &Invocation,
+    inner: &std::path::Path,
+    binary: bool,
+) -> Option<std::path::PathBuf> {
     let args = inv.args();
     let flag = |short: &[char], long: &[&str]| {
         args.iter().filter_map(Field::as_known).any(|t| {
@@ -294,12 +308,24 @@ pub(crate) fn home_tree_read(name: &str, inv: &Invocation, ctx: &Context) -> Opt
                 || (t.starts_with('-') && !t.starts_with("--") && t[1..].chars().any(|c| short.contains(&c)))
         })
     };
+    let u_count = || {
+        args.iter()
+            .filter_map(Field::as_known)
+            .filter(|t| !t.starts_with("--"))
+            .map(|t| t.matches('u').count())
+            .max()
+            .unwrap_or(0)
+    };
     let recursive = match name {
-        "grep" | "egrep" | "fgrep" => flag(&['r', 'R'], &["--recursive", "--dereference-recursive"]),
-        // rg skips hidden files (`.ssh`) unless told: `--hidden`, `-.`, `-uu`.
+        "grep" | "egrep" | "fgrep" => {
+            flag(&['r', 'R'], &["--recursive", "--dereference-recursive"])
+                && (!binary || flag(&['a'], &["--text", "--binary-files=text"]))
+        }
+        // rg skips hidden files (`.ssh`) unless told: `--hidden`, `-.`, `-uu`; binary
+        // files unless `-uuu`, `--binary`, `-a`.
         "rg" => {
-            flag(&['.'], &["--hidden"])
-                || args.iter().filter_map(Field::as_known).any(|t| !t.starts_with("--") && t.matches('u').count() >= 2)
+            (flag(&['.'], &["--hidden"]) || u_count() >= 2)
+                && (!binary || u_count() >= 3 || flag(&['a'], &["--text", "--binary"]))
         }
         "tar" | "bsdtar" | "gtar" => {
             flag(&['c'], &["--create"])
@@ -313,16 +339,43 @@ pub(crate) fn home_tree_read(name: &str, inv: &Invocation, ctx: &Context) -> Opt
     if !recursive {
         return None;
     }
+    if inner.components().any(|c| c.as_os_str() == ".tako") && excludes_tako(args) {
+        return None;
+    }
     let cwd = inv.cwd.path()?;
     // A relative path without `..` stays under the working directory: unless that holds
-    // the home directory, it cannot (no path is built for it).
-    let cwd_holds_home = ctx.home.starts_with(cwd);
+    // `inner`, it cannot (no path is built for it).
+    let cwd_holds = inner.starts_with(cwd);
+    // Searchers given a pattern and no path search the working directory (`rg -uuu x`,
+    // `grep -ra x`).
+    let searcher = matches!(name, "grep" | "egrep" | "fgrep" | "rg");
+    let by_option = args.iter().filter_map(Field::as_known).any(|t| matches!(t, "-e" | "-f" | "--regexp" | "--file"));
+    if searcher && !by_option && cwd_holds && args.iter().filter(|a| !a.could_start_with("-")).count() <= 1 {
+        return Some(cwd.to_path_buf());
+    }
     args.iter().filter_map(Field::as_known).filter(|t| !t.starts_with('-')).find_map(|t| {
-        if !cwd_holds_home && !t.starts_with('/') && !t.contains("..") {
+        if !cwd_holds && !t.starts_with('/') && !t.contains("..") {
             return None;
         }
         let p = crate::context::normalize(&cwd.join(t));
-        ctx.home.starts_with(&p).then_some(p)
+        inner.starts_with(&p).then_some(p)
+    })
+}
+
+/// Whether an archiver's or copier's arguments leave `.tako` out: `--exclude=.tako`,
+/// `--exclude .tako/`, `--exclude-dir=.tako`, zip's `-x '.tako/*'`.
+fn excludes_tako(args: &[Field]) -> bool {
+    let names_tako = |t: &str| t.trim_start_matches("./").split('/').next() == Some(".tako");
+    args.iter().enumerate().any(|(k, a)| {
+        let Some(t) = a.as_known() else { return false };
+        if let Some((opt, v)) = t.split_once('=') {
+            return opt.starts_with("--exclude") && names_tako(v);
+        }
+        names_tako(t)
+            && k > 0
+            && args[k - 1]
+                .as_known()
+                .is_some_and(|o| matches!(o, "--exclude" | "--exclude-dir" | "-x" | "--exclude-from"))
     })
 }
 

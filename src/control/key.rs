@@ -22,6 +22,12 @@ use sha2::Sha256;
 /// Key length in bytes.
 pub const LEN: usize = 32;
 
+/// What the key file holds before the key. It starts with a NUL byte, so searchers take
+/// the file for binary and show no line of it (`grep -r . .`, `rg -uu x` print "binary
+/// file matches" at most; printing binary files as text, `grep -ra`, is asked about by
+/// SP001). Files of earlier versions hold the bare key and are still read.
+const HEADER: &[u8] = b"\0tako-exec operator key\0";
+
 /// What a signature is for; part of every MAC.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Domain {
@@ -95,8 +101,10 @@ impl Key {
                 path.display()
             )));
         }
-        let k: [u8; LEN] = bytes.try_into().map_err(|b: Vec<u8>| {
-            std::io::Error::other(format!("{} holds {} bytes, not a {LEN}-byte key", path.display(), b.len()))
+        // The current format, or the bare key of earlier versions.
+        let raw = bytes.strip_prefix(HEADER).unwrap_or(&bytes);
+        let k: [u8; LEN] = raw.try_into().map_err(|_| {
+            std::io::Error::other(format!("{} holds {} bytes, not a {LEN}-byte key", path.display(), bytes.len()))
         })?;
         Ok(Self(k))
     }
@@ -107,6 +115,7 @@ impl Key {
     /// When the file exists or cannot be written.
     pub fn store(&self, path: &Path) -> std::io::Result<()> {
         let mut f = std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(path)?;
+        f.write_all(HEADER)?;
         f.write_all(&self.0)?;
         f.sync_all()
     }
@@ -204,6 +213,24 @@ mod tests {
         std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o600)).expect("chmod");
         std::fs::write(&p, b"short").expect("write");
         assert!(Key::load(&p).unwrap_err().to_string().contains("5 bytes"));
+    }
+
+    #[test]
+    fn key_files_read_as_binary_and_earlier_ones_still_load() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let p = dir.path().join("k");
+        let k = Key::from_bytes([b'a'; LEN]);
+        k.store(&p).expect("store");
+        let bytes = std::fs::read(&p).expect("read");
+        // A NUL byte first: grep and rg skip the file as binary.
+        assert_eq!(bytes.first(), Some(&0));
+        assert_eq!(bytes.len(), HEADER.len() + LEN);
+        // A file of an earlier version: the bare key.
+        let old = dir.path().join("old");
+        std::fs::write(&old, [b'a'; LEN]).expect("write");
+        std::fs::set_permissions(&old, std::fs::Permissions::from_mode(0o600)).expect("chmod");
+        let back = Key::load(&old).expect("load");
+        assert_eq!(back.sign(Domain::Audit, b"x"), k.sign(Domain::Audit, b"x"));
     }
 
     #[test]

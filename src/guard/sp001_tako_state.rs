@@ -21,7 +21,12 @@ pub static GUARD: Guard = Guard {
   plane: imprint, keys, audit log), of tako-exec's configuration
   (`~/.config/tako-exec/`), of the `tako-exec` binary, or of the repository's
   `.git/hooks/`; deleting a directory that contains the workspace's `.tako/`.
-- Reading `.tako/keys/` (the operator's signing key).
+- Reading `.tako/keys/` (the operator's signing key), or files under `.tako/` whose
+  names are not known (`find .tako -type f -exec cat {} +`).
+- Copying or printing whole a tree that holds the key (`tar czf x.tgz .`, `cp -r .
+  /tmp/x`, `zip -r`, `rsync -a`, `grep -ra x .`, `rg -uuu x`): asks, unless `.tako` is
+  excluded (`--exclude=.tako`). The key file starts with a NUL byte, so searchers that
+  skip binary files (`grep -r x .`, `rg -uu x`) show nothing of it.
 - `git add` of `.tako/` (the control plane must never be tracked).
 - Writing `.git/config` directly (not through `git config`): asks.
 
@@ -42,6 +47,7 @@ terminal.",
         "git add -f .tako",
         "mv .tako /tmp/x",
         "cp /tmp/fake ~/.local/bin/tako-exec",
+        "find .tako -type f -exec cat {} +",
     ],
     not_matches: &[
         "ls .tako",
@@ -169,6 +175,29 @@ fn check(inv: &Invocation, cx: &Cx<'_>) -> Option<Hit> {
             return hit("the operator's signing key (.tako/keys)", "reads", Decision::Deny);
         }
     }
+    // Paths under `.tako/` not known in full (`find .tako -type f -exec cat {} +`): the
+    // key may be among them.
+    for f in read_args(inv, cx).fields(inv).filter(|f| !f.is_known()) {
+        let prefix = f.known_prefix();
+        let dir = &prefix[..prefix.rfind('/').unwrap_or(0)];
+        if dir.split('/').any(|c| c == ".tako") {
+            return hit("files under .tako/, the operator's signing key among them", "reads", Decision::Deny);
+        }
+    }
+    // A tree holding the key, copied or printed whole (`tar czf x.tgz .`, `cp -r . /tmp/x`,
+    // `grep -ra x .`): the copy is out of tako-exec's reach.
+    if cx.tako_state() == Some(true) {
+        let keys = cx.ctx.workspace.join(".tako/keys");
+        if let Some(dir) = crate::analyze::tree_read_holding(&name, inv, &keys, true) {
+            return Some(
+                Hit::ask(format!(
+                    "{name} reads everything under {}, the operator's signing key (.tako/keys) included",
+                    dir.display()
+                ))
+                .hint("leave tako-exec's state out (--exclude=.tako), or name the files it needs"),
+            );
+        }
+    }
     if let Some(g) = git_cmd(inv, cx) {
         if matches!(g.sub.as_deref(), Some("add" | "stage")) {
             for f in g.operands() {
@@ -190,6 +219,34 @@ mod tests {
     #[test]
     fn examples() {
         crate::guard::tests::check_examples(&super::GUARD);
+    }
+
+    #[test]
+    fn trees_holding_the_key_copied_or_printed_whole_ask() {
+        use crate::guard::tests::eval_among;
+        use crate::policy::Decision;
+        let files = &[".tako/keys/operator.key", "src/main.rs"];
+        let sp001 = |cmd: &str| {
+            let e = eval_among(files, cmd);
+            e.reasons.iter().find(|r| r.code == "SP001").map(|r| (r.decision, r.message.clone()))
+        };
+        for cmd in ["tar czf ../x.tgz .", "cp -r . /tmp/copy", "zip -r ../x.zip .", "grep -ran x .", "rg -uuu key"] {
+            let (d, m) = sp001(cmd).unwrap_or_else(|| panic!("{cmd}: no SP001"));
+            assert_eq!(d, Decision::Ask, "{cmd}");
+            assert!(m.contains("signing key"), "{cmd}: {m}");
+        }
+        for cmd in [
+            "tar czf ../x.tgz --exclude=.tako .",
+            "rsync -a --exclude .tako ./ /tmp/copy/",
+            "grep -rn TODO .",
+            "rg -uu TODO",
+            "cp -r src /tmp/copy",
+        ] {
+            assert_eq!(sp001(cmd), None, "{cmd}");
+        }
+        // Paths under .tako/ not known in full are denied like the key itself.
+        let (d, _) = sp001("find .tako -type f -exec cat {} +").expect("find .tako");
+        assert_eq!(d, Decision::Deny);
     }
 
     #[test]
