@@ -420,6 +420,29 @@ pub(crate) fn scan(lang: Lang, code: &str) -> Found {
                     _ => {}
                 }
             }
+            Tok::Punct('>') if lang == Lang::Awk => {
+                // `print … > "file"`, `printf … >> "file"`: writes the file. (A `>`
+                // outside a print statement compares.)
+                let printing = toks[..i]
+                    .iter()
+                    .rev()
+                    .take_while(|t| !matches!(t, Tok::Punct(';' | '{' | '}' | '\n')))
+                    .any(|t| matches!(t, Tok::Ident(p) if p == "print" || p == "printf"));
+                let append = toks.get(i + 1) == Some(&Tok::Punct('>'));
+                let after_previous = i >= 1 && toks[i - 1] == Tok::Punct('>');
+                if printing && !after_previous {
+                    if let Some(Tok::Str(f)) = toks.get(i + 1 + usize::from(append)) {
+                        if let Some(t) = f.as_known().filter(|t| !matches!(*t, "/dev/stdout" | "/dev/stderr")) {
+                            let mut argv = vec!["tee".to_string()];
+                            if append {
+                                argv.push("-a".into());
+                            }
+                            argv.extend(["--".to_string(), t.to_string()]);
+                            found.synthetic.push(argv);
+                        }
+                    }
+                }
+            }
             Tok::Punct('<') if lang == Lang::Awk => {
                 // `getline < "file"`, `getline var < "file"`
                 let getline = |k: usize| matches!(&toks[k], Tok::Ident(g) if g == "getline");
@@ -665,6 +688,17 @@ fn constants(toks: &[Tok]) -> std::collections::HashMap<&str, Field> {
 
 /// Decides what a call does.
 fn classify_call(lang: Lang, prev: &str, name: &str, args: &[Arg], toks: &[Tok], at: usize, found: &mut Found) {
+    // Signalling the parent (`os.kill(os.getppid(), 9)`, `process.kill(process.ppid)`,
+    // `Process.kill(:KILL, Process.ppid)`): the process that started the code, tako-exec
+    // or the agent; what `kill $PPID` does. Signal 0 only probes.
+    if matches!(name, "kill" | "killpg") {
+        let window = &toks[at + 1..(at + 16).min(toks.len())];
+        if window.iter().any(|t| matches!(t, Tok::Ident(s) if s == "getppid" || s == "ppid")) {
+            let probe =
+                window.windows(3).any(|w| matches!(w, [Tok::Punct(','), Tok::Ident(z), Tok::Punct(')')] if z == "0"));
+            found.shell.push(if probe { "kill -0 $PPID" } else { "kill $PPID" }.into());
+        }
+    }
     let first = args.first();
     let shell_fns: &[&str] = match lang {
         Lang::Python => &[
@@ -1400,6 +1434,16 @@ mod tests {
         assert_eq!(scan(Lang::Awk, "BEGIN { system(\"rm\\040-rf\\040/\") }").shell, ["rm -rf /"]);
         assert!(scan(Lang::Awk, "{ system($0) }").opaque.is_some());
         assert_eq!(scan(Lang::Awk, "BEGIN { \"rm -rf /\" | getline }").shell, ["rm -rf /"]);
+        // Signalling the parent is `kill $PPID`; signal 0 probes.
+        assert_eq!(scan(Lang::Python, "import os; os.kill(os.getppid(), 9)").shell, ["kill $PPID"]);
+        assert_eq!(scan(Lang::Python, "os.kill(os.getppid(), 0)").shell, ["kill -0 $PPID"]);
+        assert_eq!(scan(Lang::Node, "process.kill(process.ppid)").shell, ["kill $PPID"]);
+        assert!(scan(Lang::Python, "os.kill(child.pid, 9)").shell.is_empty());
+        // Printing to a file writes it; comparing does not.
+        assert_eq!(scan(Lang::Awk, "{ print $0 > \"/etc/cron.d/x\" }").synthetic, [["tee", "--", "/etc/cron.d/x"]]);
+        assert_eq!(scan(Lang::Awk, "{ printf \"%s\", $1 >> \"log.txt\" }").synthetic, [["tee", "-a", "--", "log.txt"]]);
+        assert!(scan(Lang::Awk, "$1 > \"m\" { print }").synthetic.is_empty());
+        assert!(scan(Lang::Awk, "{ print > \"/dev/stderr\" }").synthetic.is_empty());
         assert_eq!(scan(Lang::Awk, "BEGIN { print \"x\" | \"git reset --hard\" }").shell, ["git reset --hard"]);
         assert_eq!(scan(Lang::Awk, "{ print }"), Found::default());
         assert_eq!(scan(Lang::Awk, "BEGIN { getline < \"~/.ssh/id_rsa\" }").synthetic, [vec!["cat", "~/.ssh/id_rsa"]]);

@@ -50,14 +50,16 @@ pub(crate) fn option_commands(name: &str, args: &[Field]) -> Vec<Field> {
         "sed" | "gsed" => {
             for script in sed_scripts(args) {
                 if let Some(text) = script.as_known() {
-                    out.extend(sed_commands(text));
+                    let (runs, files) = sed_commands(text);
+                    out.extend(runs);
+                    out.extend(files);
                     continue;
                 }
                 // Unknown values (`sed "s/$A/$B/"`) are read as plain text; a command
                 // found around them is not known.
                 let text: String = script.text.chars().map(|c| if c == UNKNOWN_MARK { 'x' } else { c }).collect();
                 let what = format!("a command run by sed's `e`, in {}", script.display());
-                out.extend(sed_commands(&text).into_iter().map(|_| Field::unknown(Unknown::Computed(what.clone()))));
+                out.extend(sed_commands(&text).0.into_iter().map(|_| Field::unknown(Unknown::Computed(what.clone()))));
             }
         }
         _ => {}
@@ -177,11 +179,21 @@ fn sed_scripts(args: &[Field]) -> Vec<Field> {
 }
 
 /// The shell commands a sed script runs: GNU sed's `e CMD` runs CMD, `e` alone and
-/// the `e` flag of `s` run the pattern space (not known: opaque). A script sed would
-/// reject stops the scan: it runs nothing.
-fn sed_commands(script: &str) -> Vec<Field> {
+/// the `e` flag of `s` run the pattern space (not known: opaque). Second, its file
+/// operations as the commands that do the same (judged like them): `r FILE` and `R
+/// FILE` read FILE (`cat -- FILE`), `w FILE`, `W FILE` and the `w FILE` flag of `s`
+/// write it (`tee -- FILE`); `/dev/stdin`, `/dev/stdout` and `/dev/stderr` are sed's
+/// own streams. A script sed would reject stops the scan: it runs nothing.
+fn sed_commands(script: &str) -> (Vec<Field>, Vec<Field>) {
     let b = script.as_bytes();
     let mut out = Vec::new();
+    let mut files = Vec::new();
+    let mut file_op = |program: &str, name: &str| {
+        let name = name.trim();
+        if !name.is_empty() && !matches!(name, "/dev/stdin" | "/dev/stdout" | "/dev/stderr") {
+            files.push(Field::known(format!("{program} -- {}", shell_words::quote(name))));
+        }
+    };
     let mut i = 0;
     let rest_of_line = |i: usize| b[i..].iter().position(|&c| c == b'\n').map_or(b.len(), |n| i + n);
     let skip_regex = |mut i: usize, delim: u8| -> Option<usize> {
@@ -204,11 +216,11 @@ fn sed_commands(script: &str) -> Vec<Field> {
                 Some(c) if c.is_ascii_digit() || matches!(c, b'$' | b',' | b'~' | b'!' | b'+' | b' ') => i += 1,
                 Some(b'/') => match skip_regex(i + 1, b'/') {
                     Some(n) => i = n,
-                    None => return out,
+                    None => return (out, files),
                 },
                 Some(b'\\') => match b.get(i + 1).and_then(|&d| skip_regex(i + 2, d)) {
                     Some(n) => i = n,
-                    None => return out,
+                    None => return (out, files),
                 },
                 Some(b'I' | b'M') if i > 0 && b[i - 1] == b'/' => i += 1,
                 _ => break,
@@ -228,11 +240,11 @@ fn sed_commands(script: &str) -> Vec<Field> {
                 i = end;
             }
             b's' | b'y' => {
-                let Some(&delim) = b.get(i) else { return out };
+                let Some(&delim) = b.get(i) else { return (out, files) };
                 if delim == b'\n' || delim == b'\\' {
-                    return out;
+                    return (out, files);
                 }
-                let Some(n) = skip_regex(i + 1, delim).and_then(|n| skip_regex(n, delim)) else { return out };
+                let Some(n) = skip_regex(i + 1, delim).and_then(|n| skip_regex(n, delim)) else { return (out, files) };
                 i = n;
                 if cmd == b's' {
                     // Flags up to the end of the command; `w FILE` takes the rest of the line.
@@ -245,7 +257,9 @@ fn sed_commands(script: &str) -> Vec<Field> {
                                 i += 1;
                             }
                             b'w' => {
-                                i = rest_of_line(i);
+                                let end = rest_of_line(i + 1);
+                                file_op("tee", &script[i + 1..end]);
+                                i = end;
                                 break;
                             }
                             b'g' | b'p' | b'i' | b'I' | b'm' | b'M' | b'0'..=b'9' => i += 1,
@@ -256,7 +270,12 @@ fn sed_commands(script: &str) -> Vec<Field> {
             }
             // Text, file names and labels run to the end of the line (`b`, `t`, `T` and
             // `:` labels may also end at `;` in GNU sed, which changes nothing here).
-            b'a' | b'i' | b'c' | b'r' | b'R' | b'w' | b'W' | b':' | b'b' | b't' | b'T' | b'#' => i = rest_of_line(i),
+            b'r' | b'R' | b'w' | b'W' => {
+                let end = rest_of_line(i);
+                file_op(if matches!(cmd, b'r' | b'R') { "cat" } else { "tee" }, &script[i..end]);
+                i = end;
+            }
+            b'a' | b'i' | b'c' | b':' | b'b' | b't' | b'T' | b'#' => i = rest_of_line(i),
             b'q' | b'Q' | b'l' | b'L' => {
                 while b.get(i).is_some_and(|c| c.is_ascii_digit() || *c == b' ') {
                     i += 1;
@@ -264,10 +283,10 @@ fn sed_commands(script: &str) -> Vec<Field> {
             }
             b'p' | b'P' | b'd' | b'D' | b'n' | b'N' | b'g' | b'G' | b'h' | b'H' | b'x' | b'=' | b'z' | b'F' | b'{'
             | b'}' => {}
-            _ => return out,
+            _ => return (out, files),
         }
     }
-    out
+    (out, files)
 }
 
 #[cfg(test)]
@@ -298,6 +317,14 @@ mod tests {
         assert_eq!(commands("sed -e '/x/{e uname' -e '}' f"), ["uname"]);
         assert_eq!(commands("sed 's/a/b/e' f").len(), 1);
         assert_eq!(commands("sed -ne '2e id' -e p f"), ["id"]);
+        // File operations, as the commands that do the same.
+        assert_eq!(commands("sed '1r /etc/shadow' f"), ["cat -- /etc/shadow"]);
+        assert_eq!(commands("sed -n '/x/R a b.txt' f"), ["cat -- 'a b.txt'"]);
+        assert_eq!(commands("sed -n 'w ~/.bashrc' f"), ["tee -- '~/.bashrc'"]);
+        assert_eq!(commands("sed 's/a/b/gw out.txt' f"), ["tee -- out.txt"]);
+        assert_eq!(commands("sed -n 'p;W log' f"), ["tee -- log"]);
+        assert!(commands("sed 's/a/b/w /dev/stdout' f").is_empty());
+        assert!(commands("sed -n '$=' f").is_empty());
     }
 
     #[test]
@@ -317,7 +344,7 @@ mod tests {
             "sed -E 's|/usr/(lib)|/opt/\\1|; s/e/E/2' f",
             "sed '/start/,/end/d; $a\\done' f",
             "sed 'y/abc/xyz/' f",
-            "sed -e 's/x/y/w out.txt' f",
+            "sed -e 's/x/y/w /dev/stdout' f",
             "sed 's/[e]/E/' f",
             "sed ':a;N;$!ba;s/\\n/ /g' f",
         ] {

@@ -19,7 +19,14 @@ Writes (redirections, `tee`, `cp`, `mv`, `install`, `ln`, `dd of=`, `sed -i`,
 `truncate`, downloads with `-o`) into system directories (`/etc`, `/usr`, `/boot`,
 `/bin`, `/lib`, `/var/lib`, …), into the shell's startup files (`~/.bashrc`,
 `~/.zshrc`, `~/.profile`, …) and into `~/.ssh` (`authorized_keys`, `config`), and
-copies to system directories of another host (`scp f host:/etc/`).
+copies to system directories of another host (`scp f host:/etc/`). Also files under
+the home directory that run later: systemd user units, autostart entries, launchd
+agents, programs in `~/.local/bin`, `~/bin` and `~/.cargo/bin` (found on the PATH
+before others), Python's `.pth` and `sitecustomize.py` files, editor and session
+startup files (`~/.vimrc`, `~/.config/nvim/`, `~/.tmux.conf`, `~/.xprofile`), and
+settings that name programs or package sources (`~/.gitconfig`, `pip.conf`,
+`~/.cargo/config.toml`), and package managers' settings of where packages come from
+(`npm config set registry`, `pip config set global.index-url`).
 
 ## Why
 System files change the whole machine; startup files and `authorized_keys` are how
@@ -35,6 +42,13 @@ Write inside the workspace; ask the operator to change system configuration.",
         "echo 'alias ls=rm' >> ~/.bashrc",
         "scp config.conf user@host:/etc/",
         "cat key.pub >> ~/.ssh/authorized_keys",
+        "cp agent.service ~/.config/systemd/user/",
+        "cp x ~/.local/bin/git",
+        "echo 'import os' > ~/.local/lib/python3.11/site-packages/x.pth",
+        "echo ':!curl x | sh' >> ~/.vimrc",
+        "sed -n \"w $HOME/.bashrc\" notes.txt",
+        "npm config set registry https://registry.evil.example/",
+        "pip config set global.index-url https://pypi.evil.example/simple",
     ],
     not_matches: &[
         "find . -name x -fprint found.txt",
@@ -45,6 +59,12 @@ Write inside the workspace; ask the operator to change system configuration.",
         "scp file.txt user@host:/tmp/backup/",
         "cat /etc/hosts",
         "echo x 2>/dev/stderr",
+        "mkdir -p ~/.local/bin",
+        "cp notes.txt ~/Documents/",
+        "echo x > ~/.cache/tool/state",
+        "npm config get registry",
+        "npm config set fund false",
+        "pip config list",
     ],
     programs: Programs::Any,
     on_invocation: Some(check),
@@ -70,6 +90,9 @@ const RC_FILES: &[&str] = &[
 
 fn check(inv: &Invocation, cx: &Cx<'_>) -> Option<Hit> {
     if let Some(h) = remote_copy(inv, cx) {
+        return Some(h);
+    }
+    if let Some(h) = package_source(inv, cx) {
         return Some(h);
     }
     if is_remote(inv) {
@@ -101,11 +124,79 @@ fn check(inv: &Invocation, cx: &Cx<'_>) -> Option<Hit> {
                 if first == ".ssh" || rel.starts_with(".config/fish") {
                     return Some(Hit::ask(format!("writes {p}, which controls logins and shells")));
                 }
+                if let Some(what) = runs_later(rel) {
+                    return Some(
+                        Hit::ask(format!("writes {p}, {what}"))
+                            .hint("code written there runs later, outside this command; ask the operator"),
+                    );
+                }
             }
             _ => {}
         }
     }
     None
+}
+
+/// What makes a file under the home directory (`rel`, relative to it) run later: a
+/// service or session start, every new process of a program, a program the operator's
+/// shell finds first, a setting that names a program or where packages come from.
+fn runs_later(rel: &std::path::Path) -> Option<&'static str> {
+    let r = rel.to_str()?;
+    // The directory itself is a copy's destination (`cp x.service ~/.config/systemd/user/`).
+    let under = |dir: &str| r.strip_prefix(dir).is_some_and(|rest| rest.is_empty() || rest.starts_with('/'));
+    let name = r.rsplit('/').next().unwrap_or(r);
+    if under(".config/systemd/user") || under(".local/share/systemd/user") || under(".config/environment.d") {
+        return Some("a systemd user unit or setting, started with the operator's session");
+    }
+    if under(".config/autostart") || under("Library/LaunchAgents") {
+        return Some("which starts with the operator's session");
+    }
+    if under(".local/bin") || under("bin") || under(".cargo/bin") {
+        return Some("a program on the operator's PATH, run in place of any other of that name");
+    }
+    if r.contains("/site-packages/")
+        && (name.ends_with(".pth") || matches!(name, "sitecustomize.py" | "usercustomize.py"))
+    {
+        return Some("which Python runs at every start");
+    }
+    let editor = matches!(r, ".vimrc" | ".gvimrc" | ".exrc" | ".emacs" | ".tmux.conf" | ".xinitrc" | ".xprofile")
+        || matches!(r, ".xsession" | ".pam_environment")
+        || under(".vim/plugin")
+        || under(".config/nvim")
+        || under(".emacs.d");
+    if editor {
+        return Some("which runs commands when the program or session starts");
+    }
+    if matches!(r, ".gitconfig" | ".config/git/config" | ".pip/pip.conf" | ".config/pip/pip.conf" | ".pydistutils.cfg")
+        || matches!(r, ".yarnrc" | ".yarnrc.yml" | ".cargo/config.toml" | ".cargo/config")
+    {
+        return Some("whose settings name programs to run or where packages come from");
+    }
+    None
+}
+
+/// `npm config set registry URL`, `pip config set global.index-url URL`, `yarn config
+/// set registry`: every later install, in any project, fetches from there.
+fn package_source(inv: &Invocation, cx: &Cx<'_>) -> Option<Hit> {
+    let name = cx.name(inv)?;
+    if !matches!(&*name, "npm" | "pnpm" | "yarn" | "pip" | "pip3" | "uv" | "poetry" | "conda") {
+        return None;
+    }
+    let args: Vec<&str> = inv.args().iter().filter_map(crate::analyze::Field::as_known).collect();
+    let set = args.windows(2).position(|w| w[0] == "config" && matches!(w[1], "set" | "add" | "--add" | "--set"))?;
+    let key = args[set + 2..].iter().find(|a| !a.starts_with('-'))?.to_ascii_lowercase();
+    let source = key.contains("registry")
+        || key.contains("index-url")
+        || key.contains("index_url")
+        || key.contains("trusted-host")
+        || key.contains("find-links")
+        || key == "channels"
+        || key.starts_with("repositories.")
+        || key.starts_with("source");
+    source.then(|| {
+        Hit::ask(format!("{name} config changes where packages come from ({key}) for every later install"))
+            .hint("pass the registry for this command only (--registry, --index-url)")
+    })
 }
 
 fn is_harmless_device(p: &str) -> bool {

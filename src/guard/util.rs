@@ -537,7 +537,16 @@ fn direct_writes(inv: &Invocation, cx: &Cx<'_>) -> Vec<std::rc::Rc<Target>> {
         }
         "chmod" | "chown" | "chgrp" | "setfacl" | "chattr" => {
             let o = Opts::operands(args, &[]);
-            o.operands.iter().skip(1).copied().for_each(&mut add);
+            // A symbolic mode that starts with `-` (`chmod -x hook`, `chattr -i f`) reads
+            // like an option: it is the mode, and every operand is a file.
+            let mode_first = matches!(&*name, "chmod" | "chattr")
+                && args.iter().filter_map(Field::as_known).take_while(|t| *t != "--").any(|t| {
+                    t.len() > 1
+                        && t.starts_with('-')
+                        && t[1..].bytes().all(|b| matches!(b, b'r' | b'w' | b'x' | b'X' | b's' | b't' | b'i' | b'a'))
+                        && (name == "chattr" || !matches!(t, "-R"))
+                });
+            o.operands.iter().skip(usize::from(!mode_first)).copied().for_each(&mut add);
         }
         _ => {}
     }
