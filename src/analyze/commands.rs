@@ -238,7 +238,7 @@ impl Analyzer<'_> {
                         .iter()
                         .any(|d| path.as_os_str().as_encoded_bytes().starts_with(d.as_bytes())) =>
             {
-                let meta = std::fs::symlink_metadata(&path).ok()?;
+                let meta = self.lstat(&path)?;
                 if !meta.file_type().is_symlink() {
                     return None;
                 }
@@ -1652,15 +1652,15 @@ impl Analyzer<'_> {
         if !self.ctx.read_files {
             return opaque(self, format!("the script {name}"));
         }
-        match std::fs::metadata(&path) {
-            Err(_) => ScriptText::Missing,
-            Ok(m) if m.is_dir() => ScriptText::Missing,
+        match self.stat(&path) {
+            None => ScriptText::Missing,
+            Some(m) if m.is_dir() => ScriptText::Missing,
             // A pipe, a device, a socket: reading it could take another's input or block.
-            Ok(m) if !m.is_file() => opaque(self, format!("the script {name}, which is not a regular file")),
-            Ok(m) if m.len() > MAX_SCRIPT_FILE => {
+            Some(m) if !m.is_file() => opaque(self, format!("the script {name}, which is not a regular file")),
+            Some(m) if m.len() > MAX_SCRIPT_FILE => {
                 opaque(self, format!("the script {name}, larger than {MAX_SCRIPT_FILE} bytes"))
             }
-            Ok(_) => match std::fs::read(&path) {
+            Some(_) => match std::fs::read(&path) {
                 Ok(bytes) if bytes.contains(&0) => ScriptText::Missing,
                 Ok(bytes) => ScriptText::Code(Field::known(String::from_utf8_lossy(&bytes).into_owned())),
                 Err(e) => opaque(self, format!("the script {name} ({e})")),
@@ -1972,7 +1972,7 @@ impl Analyzer<'_> {
                 if !self.ctx.read_files {
                     return None;
                 }
-                let meta = std::fs::metadata(&path).ok()?;
+                let meta = self.stat(&path)?;
                 if !meta.is_file() || meta.len() > MAX_SCRIPT_FILE {
                     return None;
                 }

@@ -131,6 +131,10 @@ pub(crate) struct Analyzer<'c> {
     /// Some write so far copied or linked a file (`cp`, `mv`, `ln`, `install`): only
     /// then can a program run by path be another program's copy.
     pub(crate) copied: bool,
+    /// `lstat` of the paths programs and scripts are run by, asked of the system once
+    /// per analysis (see [`Analyzer::lstat`]): `None` when it failed.
+    /// (By the path's bytes: hashing a `Path` reads it component by component.)
+    lstats: std::cell::RefCell<foldhash::HashMap<Box<[u8]>, Option<std::fs::Metadata>>>,
 }
 
 impl<'c> Analyzer<'c> {
@@ -146,6 +150,30 @@ impl<'c> Analyzer<'c> {
             default_world: false,
             written: commands::Writes::default(),
             copied: false,
+            lstats: std::cell::RefCell::default(),
+        }
+    }
+
+    /// [`std::fs::symlink_metadata`] of `path`, asked of the system once per analysis:
+    /// `None` when it fails. (The analysis runs nothing, so what is on disk stays as it
+    /// was for its length.)
+    pub(crate) fn lstat(&self, path: &std::path::Path) -> Option<std::fs::Metadata> {
+        let key = path.as_os_str().as_encoded_bytes();
+        if let Some(m) = self.lstats.borrow().get(key) {
+            return m.clone();
+        }
+        let m = std::fs::symlink_metadata(path).ok();
+        self.lstats.borrow_mut().insert(key.into(), m.clone());
+        m
+    }
+
+    /// [`std::fs::metadata`] of `path` (links followed): `None` when it fails. Only a
+    /// symbolic link is asked of the system again after [`Analyzer::lstat`]; a path
+    /// whose `lstat` fails cannot be followed either.
+    pub(crate) fn stat(&self, path: &std::path::Path) -> Option<std::fs::Metadata> {
+        match self.lstat(path) {
+            Some(m) if m.file_type().is_symlink() => std::fs::metadata(path).ok(),
+            m => m,
         }
     }
 
