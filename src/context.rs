@@ -123,18 +123,40 @@ pub fn find_workspace(cwd: &Path) -> PathBuf {
 /// `../..`).
 #[must_use]
 pub fn normalize(p: &Path) -> PathBuf {
-    use std::os::unix::ffi::{OsStrExt, OsStringExt};
+    use std::os::unix::ffi::OsStrExt;
+    let b = p.as_os_str().as_bytes();
+    normalized(b.first() == Some(&b'/'), b.len(), b.split(|&c| c == b'/'))
+}
+
+/// [`normalize`] of `base.join(p)`, without building the joined path first: every
+/// path argument of every command is resolved against its working directory.
+#[must_use]
+pub fn normalize_join(base: &Path, p: impl AsRef<Path>) -> PathBuf {
+    use std::os::unix::ffi::OsStrExt;
+    let p = p.as_ref().as_os_str().as_bytes();
+    // (`join` of an absolute path is that path.)
+    if p.first() == Some(&b'/') {
+        return normalized(true, p.len(), p.split(|&c| c == b'/'));
+    }
+    let b = base.as_os_str().as_bytes();
+    let segments = b.split(|&c| c == b'/').chain(p.split(|&c| c == b'/'));
+    normalized(b.first() == Some(&b'/'), b.len() + 1 + p.len(), segments)
+}
+
+/// The lexically normalised path of the components `segments` (the texts between
+/// separators, empty ones included), absolute when `abs`; `len` is the length of
+/// the text they come from, which the result does not exceed.
+fn normalized<'a>(abs: bool, len: usize, segments: impl Iterator<Item = &'a [u8]>) -> PathBuf {
+    use std::os::unix::ffi::OsStringExt;
     // On the bytes, into one buffer: every path argument of every command passes here,
     // and `PathBuf::push` per component costs several times more.
-    let b = p.as_os_str().as_bytes();
-    let abs = b.first() == Some(&b'/');
-    let mut out: Vec<u8> = Vec::with_capacity(b.len());
+    let mut out: Vec<u8> = Vec::with_capacity(len);
     if abs {
         out.push(b'/');
     }
     // Components start after the root.
     let base = out.len();
-    for seg in b.split(|&c| c == b'/') {
+    for seg in segments {
         match seg {
             b"" | b"." => {}
             b".." => {
@@ -202,6 +224,18 @@ mod tests {
         ) {
             let p = format!("/{}", parts.join("/"));
             proptest::prop_assert_eq!(normalize(Path::new(&p)), by_components(Path::new(&p)), "{}", p);
+        }
+
+        #[test]
+        fn normalize_join_is_normalize_of_join(
+            base in proptest::collection::vec(
+                proptest::sample::select(vec!["", "/", ".", "..", "a", "bc", "/x", "y/"]), 0..6),
+            rel in proptest::collection::vec(
+                proptest::sample::select(vec!["", "/", ".", "..", "a", "bc", "/x", "y/"]), 0..6)
+        ) {
+            let (base, rel) = (base.concat(), rel.concat());
+            let joined = normalize(&Path::new(&base).join(&rel));
+            proptest::prop_assert_eq!(normalize_join(Path::new(&base), &rel), joined, "{} + {}", base, rel);
         }
     }
 

@@ -21,7 +21,7 @@ use super::model::{
 };
 use super::state::{State, Val};
 use super::{Analyzer, Scope, MAX_NESTING, MAX_SCRIPT_FILE};
-use crate::context::normalize;
+use crate::context::{normalize, normalize_join};
 use crate::parse::{self, Assign, Text};
 
 /// How a name is looked up.
@@ -223,7 +223,7 @@ impl Analyzer<'_> {
             return None;
         }
         let path = match cwd {
-            Cwd::Known { path, .. } => normalize(&path.join(raw)),
+            Cwd::Known { path, .. } => normalize_join(path, raw),
             Cwd::Unknown(_) if raw.starts_with('/') => normalize(std::path::Path::new(raw)),
             Cwd::Unknown(_) => return None,
         };
@@ -658,7 +658,7 @@ impl Analyzer<'_> {
                 (std::path::Path::new("/"), false)
             }
         };
-        let path = normalize(&base.join(text));
+        let path = normalize_join(base, text);
         let ws = &self.ctx.workspace;
         let climbed = if path.starts_with(ws) {
             false
@@ -1602,7 +1602,7 @@ impl Analyzer<'_> {
             return opaque(self, format!("the script {}", file.display()));
         };
         let path = match cwd {
-            Cwd::Known { path, .. } => normalize(&path.join(name)),
+            Cwd::Known { path, .. } => normalize_join(path, name),
             Cwd::Unknown(_) if name.starts_with('/') => normalize(std::path::Path::new(name)),
             Cwd::Unknown(_) => return opaque(self, format!("the script {name} in an unknown directory")),
         };
@@ -1680,7 +1680,7 @@ impl Analyzer<'_> {
             if matches!(r.mode, RedirMode::Write | RedirMode::Append) {
                 if let Some(t) = r.target.as_ref().and_then(Field::as_known) {
                     let w = Written {
-                        path: normalize(&cwd.join(t)),
+                        path: normalize_join(cwd, t),
                         content: None,
                         taint: Taint::none(),
                         writer: inv.text.clone(),
@@ -1695,7 +1695,7 @@ impl Analyzer<'_> {
             return;
         }
         let (outputs, network) = program_outputs(&name, inv.args());
-        let source = copy_source(&name, inv.args()).map(|s| normalize(&cwd.join(s)));
+        let source = copy_source(&name, inv.args()).map(|s| normalize_join(cwd, s));
         self.copied |= source.is_some();
         // `tee` writes its input (after what the file held, with `-a`).
         let input = inv.stdin.stream().filter(|_| name == "tee");
@@ -1707,7 +1707,7 @@ impl Analyzer<'_> {
             let mut taint = Taint { secret: None, network: network.then(|| std::sync::Arc::clone(&inv.text)) };
             taint.merge(&input.map(|s| s.taint.clone()).unwrap_or_default());
             let content = input.and_then(|s| s.content.clone()).filter(|_| !inv.args().iter().any(appends));
-            let path = normalize(&cwd.join(o));
+            let path = normalize_join(cwd, o);
             self.written.push(Written { path, content, taint, writer: inv.text.clone(), source: source.clone() });
         }
     }
@@ -1718,7 +1718,7 @@ impl Analyzer<'_> {
         let Cwd::Known { path: cwd, .. } = cwd else { return };
         for r in redirects.iter().filter(|r| r.fd == 1 && matches!(r.mode, RedirMode::Write | RedirMode::Append)) {
             let Some(t) = r.target.as_ref().and_then(Field::as_known) else { continue };
-            let path = normalize(&cwd.join(t));
+            let path = normalize_join(cwd, t);
             if let Some(w) = self.written.get_mut(&path) {
                 w.content = if r.mode == RedirMode::Write { out.content.clone() } else { None };
                 w.taint.merge(&out.taint);
@@ -1773,7 +1773,7 @@ impl Analyzer<'_> {
             match t {
                 "-f" | "--file" | "--makefile" => files.extend(args.get(i + 1).cloned()),
                 "-C" | "--directory" => {
-                    dir = dir.zip(args.get(i + 1).and_then(Field::as_known)).map(|(d, v)| normalize(&d.join(v)));
+                    dir = dir.zip(args.get(i + 1).and_then(Field::as_known)).map(|(d, v)| normalize_join(&d, v));
                 }
                 _ => {
                     if let Some(v) = attached {
@@ -1840,7 +1840,7 @@ impl Analyzer<'_> {
                 opaque(self, format!("the recipes of the makefile {}", f.display()), f.taint.clone());
                 continue;
             };
-            match self.origin(normalize(&dir.join(name))) {
+            match self.origin(normalize_join(&dir, name)) {
                 Origin::Text(t, taint) => texts.push((t, taint, name.to_string())),
                 Origin::Unknown(w, taint) => opaque(self, format!("the recipes of {name}, written by `{w}`"), taint),
                 Origin::Disk(_) => {}
@@ -1875,7 +1875,7 @@ impl Analyzer<'_> {
         let mut dir = inv.cwd.path().map(std::path::Path::to_path_buf);
         if let Some(k) = run.dir_arg {
             match args.get(k).and_then(Field::as_known) {
-                Some(d) => dir = dir.map(|c| normalize(&c.join(d))),
+                Some(d) => dir = dir.map(|c| normalize_join(&c, d)),
                 None => {
                     let what = format!(
                         "the scripts of the package.json in {}",
@@ -1951,7 +1951,7 @@ impl Analyzer<'_> {
     /// `./x.sh`, `/path/to/script`: judged by content when it is a shell script.
     fn script_by_path(&mut self, raw: &str, inv: &Invocation, st: &mut State, sc: &Scope) -> Option<Stream> {
         let path = match &inv.cwd {
-            Cwd::Known { path, .. } => normalize(&path.join(raw)),
+            Cwd::Known { path, .. } => normalize_join(path, raw),
             Cwd::Unknown(_) if raw.starts_with('/') => normalize(std::path::Path::new(raw)),
             Cwd::Unknown(_) => return None,
         };
@@ -2038,7 +2038,7 @@ impl Analyzer<'_> {
                 // A program file written earlier in this command: its text when known;
                 // a download runs unseen.
                 [] => match &inv.cwd {
-                    Cwd::Known { path, .. } => match self.origin(normalize(&path.join(&f.text))) {
+                    Cwd::Known { path, .. } => match self.origin(normalize_join(path, &f.text)) {
                         Origin::Text(text, taint) => Some(Field { text: text.into(), taint, ..Field::default() }),
                         Origin::Unknown(writer, taint) if taint.network.is_some() => {
                             let what = format!("the program {}, written by `{writer}` before it runs", f.text);
@@ -2789,7 +2789,7 @@ impl Analyzer<'_> {
         let mut texts = Vec::with_capacity(files.len());
         for f in files {
             let Some(t) = f.as_known() else { return };
-            match self.origin(normalize(&cwd.join(t))) {
+            match self.origin(normalize_join(cwd, t)) {
                 Origin::Text(c, taint) => {
                     out.taint.merge(&taint);
                     texts.push(c);

@@ -357,7 +357,7 @@ pub(crate) fn tree_read_holding(
         if !cwd_holds && !t.starts_with('/') && !t.contains("..") {
             return None;
         }
-        let p = crate::context::normalize(&cwd.join(t));
+        let p = crate::context::normalize_join(cwd, t);
         inner.starts_with(&p).then_some(p)
     })
 }

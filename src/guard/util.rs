@@ -414,14 +414,14 @@ impl Link {
             [t, l] => (*t, *l),
             _ => return None,
         };
-        let mut link = crate::context::normalize(&cwd.join(link));
+        let mut link = crate::context::normalize_join(cwd, link);
         // (Whether it names a directory is asked of the disk only where files may be read.)
         if !o.has(Some('T'), "no-target-directory") && read_files && link.is_dir() {
             link = link.join(std::path::Path::new(target).file_name()?);
         }
         // A symbolic link's relative target is read from the link's directory.
         let base = if symbolic { link.parent().unwrap_or(cwd) } else { cwd };
-        let target = crate::context::normalize(&base.join(target));
+        let target = crate::context::normalize_join(base, target);
         Some(Self { at, link, target })
     }
 
