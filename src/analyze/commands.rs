@@ -2810,7 +2810,7 @@ impl Analyzer<'_> {
 /// run that shell.
 fn is_code_generator(name: &str, inv: &Invocation) -> bool {
     // A binary search: asked for most commands.
-    let Ok(i) = CODE_GENERATORS.binary_search_by(|(g, _)| (*g).cmp(name)) else { return false };
+    let Ok(i) = CODE_GENERATORS.binary_search_by(|(g, _)| super::model::name_order(g, name)) else { return false };
     let Some((_, subs)) = CODE_GENERATORS.get(i) else { return false };
     let first = inv.args().iter().find(|a| !a.could_start_with("-")).and_then(Field::as_known);
     inv.args().iter().all(Field::is_known)

@@ -485,15 +485,16 @@ impl NameSet {
 
     /// Whether `name` is one of them.
     pub(crate) fn contains(&self, name: &str) -> bool {
-        let name = name.as_bytes();
-        // `str`'s order, compared byte by byte: names are short, and most probes differ
-        // in their first bytes, where a call to `memcmp` would cost more than the loop.
-        let order = |probe: &&str| {
-            let probe = probe.as_bytes();
-            probe.iter().zip(name).find(|(a, b)| a != b).map_or(probe.len().cmp(&name.len()), |(a, b)| a.cmp(b))
-        };
-        self.0.binary_search_by(order).is_ok()
+        self.0.binary_search_by(|probe| name_order(probe, name)).is_ok()
     }
+}
+
+/// `probe.cmp(name)`, `str`'s order, compared byte by byte: names are short, and most
+/// probes of a binary search differ in their first bytes, where a call to `memcmp`
+/// would cost more than the loop.
+pub(crate) fn name_order(probe: &str, name: &str) -> std::cmp::Ordering {
+    let (probe, name) = (probe.as_bytes(), name.as_bytes());
+    probe.iter().zip(name).find(|(a, b)| a != b).map_or(probe.len().cmp(&name.len()), |(a, b)| a.cmp(b))
 }
 
 /// Whether `list` is in ascending byte-wise order (what `binary_search` needs).
