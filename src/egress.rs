@@ -2468,11 +2468,13 @@ fn npm(inv: &Invocation, name: &str, out: &mut Out) {
         }
     }
     let words: Vec<&str> = args.iter().filter_map(Field::as_known).filter(|t| !t.starts_with('-')).collect();
-    let publish = match words.as_slice() {
-        ["publish", ..] => true,
-        ["npm", "publish", ..] => name == "yarn",
-        _ => false,
-    };
+    let dry = args.iter().any(|a| a.as_known() == Some("--dry-run"));
+    let publish = !dry
+        && match words.as_slice() {
+            ["publish", ..] => true,
+            ["npm", "publish", ..] => name == "yarn",
+            _ => false,
+        };
     if publish {
         let send = Some(format!("a package ({name} publish)"));
         if registries.is_empty() {
@@ -2514,7 +2516,9 @@ fn npm(inv: &Invocation, name: &str, out: &mut Out) {
 fn cargo(inv: &Invocation, ctx: &Context, out: &mut Out) {
     let args = inv.args();
     let sub = args.iter().filter_map(Field::as_known).find(|t| !t.starts_with(['-', '+']));
-    let send = (sub == Some("publish")).then(|| "a crate (cargo publish)".to_string());
+    // `--dry-run` (`-n`) packages and verifies without uploading.
+    let dry = args.iter().any(|a| matches!(a.as_known(), Some("--dry-run" | "-n")));
+    let send = (sub == Some("publish") && !dry).then(|| "a crate (cargo publish)".to_string());
     let mut hosts = Vec::new();
     for v in scan(args, &["--index"]) {
         let t = v.text.as_str();

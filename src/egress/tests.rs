@@ -212,6 +212,8 @@ const PACKAGES_CASES: &[(&str, Expected)] = &[
     ("cargo install --index sparse+https://index.example.org/ foo", &[("index.example.org", false)]),
     ("cargo publish --registry internal", &[("cargo.internal.example", true)]),
     ("cargo publish", &[("?crates.io", true)]),
+    ("cargo publish --dry-run", &[]),
+    ("npm publish --dry-run", &[]),
     ("cargo build --release", &[]),
     ("twine upload --repository-url https://test.pypi.example/legacy/ dist/x.whl", &[("test.pypi.example", true)]),
     ("docker push ghcr.io/acme/app:1.2", &[("ghcr.io", true)]),

