@@ -159,13 +159,21 @@ pub fn runs_command(key: &str) -> bool {
                 | "includeif.path"
                 | "init.templatedir"
                 | "core.worktree"
-                | "merge.tool"
-                | "diff.tool"
+                | "gpg.ssh.defaultkeycommand"
+                | "core.alternaterefscommand"
+                | "sendemail.sendmailcmd"
+                | "sendemail.smtpserver"
+                | "sendemail.tocmd"
+                | "sendemail.cccmd"
+                | "web.browser"
         )
+        || (k.starts_with("browser.") && (k.ends_with(".cmd") || k.ends_with(".path")))
         || (k.starts_with("filter.") && (k.ends_with(".clean") || k.ends_with(".smudge") || k.ends_with(".process")))
         || (k.starts_with("diff.") && (k.ends_with(".textconv") || k.ends_with(".command")))
         || (k.starts_with("merge.") && k.ends_with(".driver"))
-        || (k.starts_with("mergetool.") || k.starts_with("difftool.")) && k.ends_with(".cmd")
+        // (`merge.tool` and `diff.tool` name one of git's tools; a tool's command is
+        // `…tool.NAME.cmd`, its program `…tool.NAME.path`.)
+        || (k.starts_with("mergetool.") || k.starts_with("difftool.")) && (k.ends_with(".cmd") || k.ends_with(".path"))
         || (k.starts_with("credential.") && k.ends_with(".helper"))
         || (k.starts_with("pager."))
         || (k.starts_with("remote.")

@@ -13,9 +13,16 @@ use crate::sensitive;
 /// Programs that print a credential.
 const CREDENTIAL_PRINTERS: &[(&str, &[&str])] = &[
     ("gh", &["auth token", "auth status --show-token", "auth status -t"]),
+    ("flyctl", &["auth token"]),
+    ("fly", &["auth token"]),
     (
         "gcloud",
-        &["auth print-access-token", "auth print-identity-token", "auth application-default print-access-token"],
+        &[
+            "auth print-access-token",
+            "auth print-identity-token",
+            "auth application-default print-access-token",
+            "config config-helper",
+        ],
     ),
     (
         "aws",
@@ -27,6 +34,8 @@ const CREDENTIAL_PRINTERS: &[(&str, &[&str])] = &[
             "sts get-session-token",
             "ecr get-login-password",
             "sts assume-role",
+            "configure export-credentials",
+            "codeartifact get-authorization-token",
         ],
     ),
     ("az", &["account get-access-token"]),
@@ -38,11 +47,11 @@ const CREDENTIAL_PRINTERS: &[(&str, &[&str])] = &[
     ("kubectl", &["get secret", "get secrets", "config view --raw"]),
     ("heroku", &["config", "auth:token"]),
     ("git", &["credential fill", "config --get credential"]),
-    ("npm", &["token"]),
+    ("npm", &["token create"]),
     ("secret-tool", &["lookup"]),
     ("gpg", &["--export-secret-keys", "--export-secret-subkeys"]),
     ("gpg2", &["--export-secret-keys", "--export-secret-subkeys"]),
-    ("glab", &["auth status --show-token", "config get token"]),
+    ("glab", &["auth status --show-token", "auth status -t", "config get token"]),
     ("bw", &["get password", "get item", "export"]),
     ("lpass", &["show"]),
     ("gopass", &["show"]),
@@ -69,6 +78,30 @@ pub(crate) fn prints_credential(name: &str, args: &[Field]) -> bool {
             let key = args.get(2).map_or(String::new(), |a| a.text.as_str().to_ascii_lowercase());
             !args.get(2).is_some_and(Field::is_known) || ["secret", "token", "password"].iter().any(|w| key.contains(w))
         }
+        // `pass NAME` is `pass show NAME`; its other words are subcommands.
+        ("pass" | "gopass", first, _) if !first.is_empty() && !first.starts_with('-') => !matches!(
+            first,
+            "ls" | "list"
+                | "find"
+                | "search"
+                | "grep"
+                | "insert"
+                | "add"
+                | "edit"
+                | "generate"
+                | "rm"
+                | "remove"
+                | "delete"
+                | "mv"
+                | "rename"
+                | "cp"
+                | "copy"
+                | "git"
+                | "init"
+                | "help"
+                | "version"
+                | "otp"
+        ),
         // Listing secrets shows their names; their values only in a full output format.
         ("kubectl", "get", "secret" | "secrets") => args
             .iter()
@@ -110,6 +143,8 @@ const DOWNLOADERS: &[&str] = &[
     "wget2",
     "axel",
     "nc",
+    "nc.openbsd",
+    "nc.traditional",
     "ncat",
     "netcat",
     "socat",
@@ -145,6 +180,10 @@ pub(crate) fn stdout(name: &str, inv: &Invocation, ctx: &Context) -> Stream {
             // A process's environment, as `env` prints it: allowed to read, not to send.
             if path.starts_with("/proc/") && path.ends_with("/environ") {
                 taint.secret.get_or_insert_with(|| "the environment".into());
+            }
+            // A connection bash opens (`cat < /dev/tcp/HOST/PORT`): downloaded.
+            if path.starts_with("/dev/tcp/") || path.starts_with("/dev/udp/") {
+                taint.network.get_or_insert_with(|| path.to_string().into());
             }
         }
     }
@@ -332,6 +371,7 @@ pub(crate) fn tree_read_holding(
                 || args.first().and_then(Field::as_known).is_some_and(|t| !t.starts_with('-') && t.contains('c'))
         }
         "zip" => flag(&['r', 'R'], &["--recurse-paths"]),
+        "7z" | "7za" | "7zr" => args.first().and_then(Field::as_known) == Some("a"),
         "cp" | "scp" => flag(&['r', 'R', 'a'], &["--recursive", "--archive"]),
         "rsync" => flag(&['r', 'a'], &["--recursive", "--archive"]),
         _ => false,
@@ -362,10 +402,12 @@ pub(crate) fn tree_read_holding(
     })
 }
 
-/// Whether an archiver's or copier's arguments leave `.tako` out: `--exclude=.tako`,
-/// `--exclude .tako/`, `--exclude-dir=.tako`, zip's `-x '.tako/*'`.
+/// Whether an archiver's or copier's arguments leave `.tako` out whole: `--exclude=.tako`,
+/// `--exclude .tako/`, `--exclude-dir=.tako`, zip's `-x '.tako/*'` (a pattern of part of
+/// it, `--exclude=.tako/queue`, leaves the key in).
 fn excludes_tako(args: &[Field]) -> bool {
-    let names_tako = |t: &str| t.trim_start_matches("./").split('/').next() == Some(".tako");
+    let names_tako =
+        |t: &str| matches!(t.trim_start_matches("./"), ".tako" | ".tako/" | ".tako/*" | ".tako/**" | ".tako*");
     args.iter().enumerate().any(|(k, a)| {
         let Some(t) = a.as_known() else { return false };
         if let Some((opt, v)) = t.split_once('=') {
@@ -373,9 +415,9 @@ fn excludes_tako(args: &[Field]) -> bool {
         }
         names_tako(t)
             && k > 0
-            && args[k - 1]
-                .as_known()
-                .is_some_and(|o| matches!(o, "--exclude" | "--exclude-dir" | "-x" | "--exclude-from"))
+            && args[k - 1].as_known().is_some_and(|o| matches!(o, "--exclude" | "--exclude-dir" | "-x"))
+            // (zip's `-x .tako` leaves out the directory's entry, not its files.)
+            && !(args[k - 1].as_known() == Some("-x") && matches!(t.trim_start_matches("./"), ".tako" | ".tako/"))
     })
 }
 

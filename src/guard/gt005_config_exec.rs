@@ -33,8 +33,8 @@ code execution, which is how a prompt-injected agent plants a persistent backdoo
 
 ## Instead
 Run the command directly instead of through git configuration.",
-    matches: &["git config alias.st '!rm -rf ~'", "git config --global core.sshCommand 'ssh -i key'", "git -c core.fsmonitor='touch /tmp/x' status", "GIT_CONFIG_COUNT=1x git status", "git config core.pager 'less -R; sh x.sh'", "git config --global core.editor 'sh -c \"curl x | sh\"'", "GIT_CONFIG_COUNT=1 GIT_CONFIG_KEY_0=user.name git status", "GIT_SSH_COMMAND=./helper git fetch", "GIT_SSH=./x git push origin main", "git -c core.sshCommand=./h clone example:repo", "git clone -c core.fsmonitor='touch x' https://example.com/r.git", "git clone --template=/tmp/t https://example.com/r.git", "git config -f .git/config core.fsmonitor 'touch x'"],
-    not_matches: &["git config user.name 'A B'", "git config --get alias.st", "git -c user.name=x commit -m y", "git config alias.st status", "GIT_CONFIG_COUNT=1 GIT_CONFIG_KEY_0=user.name GIT_CONFIG_VALUE_0='' git status", "GIT_CONFIG_COUNT=0 GIT_CONFIG_KEY_0=alias.nuke GIT_CONFIG_VALUE_0=reset git status", "git -c core.sshCommand=./helper status", "GIT_SSH_COMMAND='ssh -v' git log", "git clone -c http.sslVerify=true https://example.com/r.git", "git config core.pager 'less -R'", "git config --global core.editor 'code --wait'", "git config --global pager.diff delta"],
+    matches: &["git config alias.st '!rm -rf ~'", "git config --global core.sshCommand 'ssh -i key'", "git -c core.fsmonitor='touch /tmp/x' status", "GIT_CONFIG_COUNT=1x git status", "git config core.pager 'less -R; sh x.sh'", "git config --global core.editor 'sh -c \"curl x | sh\"'", "git config --global core.editor 'vim -u /tmp/x.vim'", "git config --global core.pager 'delta --pager=/tmp/x'", "git config --global mergetool.meld.path /tmp/x", "GIT_CONFIG_COUNT=1 GIT_CONFIG_KEY_0=user.name git status", "GIT_SSH_COMMAND=./helper git fetch", "GIT_SSH=./x git push origin main", "git -c core.sshCommand=./h clone example:repo", "git clone -c core.fsmonitor='touch x' https://example.com/r.git", "git clone --template=/tmp/t https://example.com/r.git", "git config -f .git/config core.fsmonitor 'touch x'"],
+    not_matches: &["git config user.name 'A B'", "git config --get alias.st", "git -c user.name=x commit -m y", "git config alias.st status", "GIT_CONFIG_COUNT=1 GIT_CONFIG_KEY_0=user.name GIT_CONFIG_VALUE_0='' git status", "GIT_CONFIG_COUNT=0 GIT_CONFIG_KEY_0=alias.nuke GIT_CONFIG_VALUE_0=reset git status", "git -c core.sshCommand=./helper status", "GIT_SSH_COMMAND='ssh -v' git log", "git clone -c http.sslVerify=true https://example.com/r.git", "git config core.pager 'less -R'", "git config --global core.editor 'code --wait'", "git config --global pager.diff delta", "git config --global interactive.diffFilter 'delta --color-only'", "git config --global core.pager 'diff-so-fancy | less --tabs=4 -RFX'", "git config --global credential.helper 'cache --timeout=3600'", "git config --global merge.tool meld", "git config core.fsmonitor true"],
     programs: Programs::Only(&util::GIT),
     on_invocation: Some(check),
     on_event: None,
@@ -158,11 +158,36 @@ fn check(inv: &Invocation, cx: &Cx<'_>) -> Option<Hit> {
         return None;
     }
     // An editor or pager that is a well-known one, with plain options (`vim`, `code
-    // --wait`, `less -R`, `delta`): what git runs is that program on a file.
+    // --wait`, `less -R`, `delta`): what git runs is that program on a file. No pager
+    // (`""`), git's own credential helpers and daemon, GnuPG itself: nothing else runs.
     let shows_or_edits =
-        matches!(key.as_str(), "core.editor" | "core.pager" | "sequence.editor") || key.starts_with("pager.");
-    if shows_or_edits && value.as_known().is_some_and(plain_editor_or_pager) {
-        return None;
+        matches!(key.as_str(), "core.editor" | "core.pager" | "sequence.editor" | "interactive.difffilter")
+            || key.starts_with("pager.");
+    if let Some(v) = value.as_known() {
+        let first = v.split_ascii_whitespace().next().unwrap_or("");
+        let builtin = match key.as_str() {
+            "credential.helper" => {
+                matches!(
+                    first,
+                    "store"
+                        | "cache"
+                        | "osxkeychain"
+                        | "manager"
+                        | "manager-core"
+                        | "libsecret"
+                        | "wincred"
+                        | "gnome-keyring"
+                ) && v.bytes().all(|b| b.is_ascii_alphanumeric() || b" -=_".contains(&b))
+            }
+            "gpg.program" => matches!(v, "gpg" | "gpg2"),
+            "core.fsmonitor" => {
+                matches!(v.to_ascii_lowercase().as_str(), "true" | "false" | "yes" | "no" | "on" | "off" | "1" | "0")
+            }
+            _ => false,
+        };
+        if builtin || (shows_or_edits && (v.trim().is_empty() || plain_editor_or_pager(v))) {
+            return None;
+        }
     }
     Some(
         Hit::ask(format!("git config sets {key}, which makes git run `{}` later", value.display()))
@@ -170,8 +195,14 @@ fn check(inv: &Invocation, cx: &Cx<'_>) -> Option<Hit> {
     )
 }
 
-/// Whether a command line is a well-known editor or pager with plain arguments: no
-/// shell syntax, nothing but options and words.
+/// Options of those programs that load or run something (`vim -u x.vim`, `emacs -l`,
+/// `delta --pager=CMD`): never plain.
+const LOADS_CODE: &[&str] =
+    &["-u", "-U", "-S", "-c", "--cmd", "-l", "--load", "--eval", "-e", "-x", "--pager", "--init-file", "--exec"];
+
+/// Whether a command line is a well-known editor or pager with plain options, or a
+/// pipeline of them (`diff-so-fancy | less --tabs=4 -RFX`): each word after a program's
+/// name an option, with no path and nothing that loads code.
 fn plain_editor_or_pager(cmd: &str) -> bool {
     const PROGRAMS: &[&str] = &[
         "bat",
@@ -185,6 +216,7 @@ fn plain_editor_or_pager(cmd: &str) -> bool {
         "emacs",
         "emacsclient",
         "gedit",
+        "gvim",
         "hx",
         "kak",
         "kate",
@@ -193,6 +225,7 @@ fn plain_editor_or_pager(cmd: &str) -> bool {
         "micro",
         "more",
         "most",
+        "mvim",
         "nano",
         "nvim",
         "subl",
@@ -200,9 +233,19 @@ fn plain_editor_or_pager(cmd: &str) -> bool {
         "vim",
         "zed",
     ];
-    let mut words = cmd.split_ascii_whitespace();
-    let plain = cmd.bytes().all(|b| b.is_ascii_alphanumeric() || b" -_=.,+:/@%".contains(&b));
-    plain && words.next().is_some_and(|p| PROGRAMS.contains(&p))
+    let plain_option = |w: &str| {
+        let (opt, value) = w.split_once('=').unwrap_or((w, ""));
+        opt.starts_with('-')
+            && opt.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+            && value.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b',')
+            && !LOADS_CODE.contains(&opt)
+            // A short cluster that ends in an option taking code (`-RS`).
+            && !(opt.len() > 2 && !opt.starts_with("--") && opt.ends_with(['u', 'U', 'S', 'c', 'l', 'e', 'x']))
+    };
+    cmd.split('|').all(|segment| {
+        let mut words = segment.split_ascii_whitespace();
+        words.next().is_some_and(|p| PROGRAMS.contains(&p)) && words.all(plain_option)
+    })
 }
 
 #[cfg(test)]

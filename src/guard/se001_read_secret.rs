@@ -72,6 +72,8 @@ Reference secrets by name (`$API_KEY` in the program's own environment), or use 
         "gh auth token",
         "pass show email/work",
         "echo \"$(gh auth token)\"",
+        "gh auth token | base64",
+        "pass email/work",
         "cat $(find ~/.ssh -name 'id_*' | head -1)",
         "for f in $(find ~/.aws -type f); do cat $f; done",
         "exec 3<~/.ssh/id_rsa",
@@ -105,10 +107,14 @@ Reference secrets by name (`$API_KEY` in the program's own environment), or use 
         "gh auth token | docker login ghcr.io -u me --password-stdin",
         "aws configure get region",
         "kubectl get secrets",
+        "npm token list",
+        "pass ls",
         "vault kv get secret/app/config",
         "aws s3 cp dist/ s3://bucket/site/ --recursive",
         "for f in $(find src -name '*.rs'); do cat $f; done",
         "exec 3<README.md",
+        "find ~/.ssh -name '*.pub' -exec cat {} \\;",
+        "cat $(find ~/.ssh -name '*.pub')",
     ],
     programs: Programs::Any,
     on_invocation: Some(check),
@@ -246,6 +252,12 @@ fn unknown_parts(f: &Field, t: impl FnOnce() -> Rc<Target>) -> Option<(&'static 
         let dir = &prefix[..prefix.rfind('/').unwrap_or(0)];
         let dir = dir.replacen('~', "HOME", 1);
         if let Some(why) = secret_dir(&dir) {
+            // A name known in part that makes it public (`find ~/.ssh -name '*.pub'`).
+            let tail = f.text.rsplit(UNKNOWN_MARK).next().unwrap_or("");
+            let plain: String = f.text.chars().map(|c| if c == UNKNOWN_MARK { 'x' } else { c }).collect();
+            if !tail.is_empty() && !tail.contains('/') && secret_file(&plain.replacen('~', "HOME", 1)).is_none() {
+                return None;
+            }
             return Some((why, true, t()));
         }
     }
@@ -293,6 +305,13 @@ fn copies_template(name: &str, inv: &Invocation) -> bool {
         && secret_file(operands[0]).is_none()
 }
 
+/// Programs whose output shows their input or the files they are given, transformed at
+/// most (what is shown of a credential is the credential).
+const SHOWS_INPUT: &[&str] = &[
+    "awk", "base32", "base64", "cat", "column", "cut", "fold", "grep", "head", "hexdump", "jq", "nl", "od", "rev",
+    "sed", "sort", "strings", "tac", "tail", "tee", "tr", "uniq", "xxd", "yq",
+];
+
 /// Whether what `inv` prints goes back to the agent: not captured by a substitution, not
 /// piped on to another program, not redirected to a file.
 fn output_reaches_agent(inv: &Invocation, cx: &Cx<'_>) -> bool {
@@ -337,9 +356,17 @@ fn check(inv: &Invocation, cx: &Cx<'_>) -> Option<Hit> {
     // A stored credential printed where the agent reads it (`gh auth token`, `pass show
     // x`); captured (`T=$(gh auth token)`), piped on or written to a file, it is the
     // program's business.
+    // Printed on by a program that shows what it is given (`echo "$T"`, `gh auth token |
+    // base64`, `cat <(gh auth token)`).
     let echoes_credential = || {
-        matches!(&*name, "echo" | "printf")
-            && inv.args().iter().any(|a| a.taint.secret.as_deref().is_some_and(|s| s.starts_with(CREDENTIAL_TAINT)))
+        let credential =
+            |t: &crate::analyze::Taint| t.secret.as_deref().is_some_and(|s| s.starts_with(CREDENTIAL_TAINT));
+        let shows = matches!(&*name, "echo" | "printf") || SHOWS_INPUT.contains(&&*name);
+        let input = match &inv.stdin {
+            crate::analyze::Input::Pipe(s) | crate::analyze::Input::Text(s) => credential(&s.taint),
+            _ => false,
+        };
+        shows && (inv.args().iter().any(|a| credential(&a.taint)) || (input && name != "echo" && name != "printf"))
     };
     if (crate::analyze::prints_operator_credential(&name, inv.args()) || echoes_credential())
         && output_reaches_agent(inv, cx)

@@ -98,15 +98,34 @@ fn protected(t: &Target, cx: &Cx<'_>) -> Option<(&'static str, Decision)> {
             }
         }
     }
-    // Deleting a directory that holds the workspace's control plane.
+    // Deleting a directory that holds the workspace's control plane. A path found by
+    // name (`find . -name __pycache__ -exec rm -rf {} +`: `./…/__pycache__`) is one
+    // only if that name can be one of the directories above `.tako`.
     if cx.ctx.read_files
         && crate::paths::starts_with(&cx.ctx.workspace, p)
         && cx.tako_state().is_some()
         && (t.all_children || !t.glob)
+        && found_name_may_hold(&t.raw, &cx.ctx.workspace)
     {
         return Some(("a directory holding tako-exec's control plane (.tako/)", Decision::Deny));
     }
     None
+}
+
+/// Whether a path whose last component is known only in part (`./…/__pycache__`,
+/// `./…/….pyc`: `…` stands for text not known) could name the workspace or a directory
+/// above it. A path whose last component is not of that shape could.
+fn found_name_may_hold(raw: &str, workspace: &Path) -> bool {
+    let Some((_, name)) = raw.rsplit_once('/') else { return true };
+    if !raw.contains('…') || name.is_empty() || name.contains(['$', '*', '?', '[', '{', '`', '(']) {
+        return true;
+    }
+    use crate::analyze::model::{UNKNOWN_MARK, UNKNOWN_MARK_STR};
+    use crate::analyze::{Field, Unknown};
+    let pattern = name.replace('…', UNKNOWN_MARK_STR);
+    let unknowns = vec![Unknown::Number; pattern.matches(UNKNOWN_MARK).count()];
+    let f = Field { text: pattern.as_str().into(), unknowns, ..Field::default() };
+    f.could_be(".tako") || workspace.components().any(|c| f.could_be(&c.as_os_str().to_string_lossy()))
 }
 
 fn check(inv: &Invocation, cx: &Cx<'_>) -> Option<Hit> {
@@ -222,6 +241,22 @@ mod tests {
     }
 
     #[test]
+    fn paths_found_by_name_hold_the_plane_only_if_the_name_can() {
+        use crate::guard::tests::eval_among;
+        let files = &[".tako/keys/operator.key", "src/__pycache__/a.pyc"];
+        let sp001 = |cmd: &str| eval_among(files, cmd).reasons.iter().any(|r| r.code == "SP001");
+        for cmd in [
+            "find . -name __pycache__ -type d -exec rm -rf {} +",
+            "find . -name '*.pyc' -exec rm -f {} +",
+            "find . -name node_modules -prune -exec rm -rf {} +",
+        ] {
+            assert!(!sp001(cmd), "{cmd}");
+        }
+        assert!(sp001("find . -name .tako -exec rm -rf {} +"));
+        assert!(sp001("find . -type d -exec rm -rf {} +"));
+    }
+
+    #[test]
     fn trees_holding_the_key_copied_or_printed_whole_ask() {
         use crate::guard::tests::eval_among;
         use crate::policy::Decision;
@@ -230,7 +265,16 @@ mod tests {
             let e = eval_among(files, cmd);
             e.reasons.iter().find(|r| r.code == "SP001").map(|r| (r.decision, r.message.clone()))
         };
-        for cmd in ["tar czf ../x.tgz .", "cp -r . /tmp/copy", "zip -r ../x.zip .", "grep -ran x .", "rg -uuu key"] {
+        for cmd in [
+            "tar czf ../x.tgz .",
+            "cp -r . /tmp/copy",
+            "zip -r ../x.zip .",
+            "grep -ran x .",
+            "rg -uuu key",
+            "zip -r /tmp/x.zip . -x .tako",
+            "tar czf /tmp/x.tgz --exclude=.tako/queue .",
+            "7z a /tmp/x.7z .",
+        ] {
             let (d, m) = sp001(cmd).unwrap_or_else(|| panic!("{cmd}: no SP001"));
             assert_eq!(d, Decision::Ask, "{cmd}");
             assert!(m.contains("signing key"), "{cmd}: {m}");
@@ -238,6 +282,7 @@ mod tests {
         for cmd in [
             "tar czf ../x.tgz --exclude=.tako .",
             "rsync -a --exclude .tako ./ /tmp/copy/",
+            "zip -r /tmp/x.zip . -x '.tako/*'",
             "grep -rn TODO .",
             "rg -uu TODO",
             "cp -r src /tmp/copy",
