@@ -60,7 +60,7 @@ fn check(inv: &Invocation, cx: &Cx<'_>) -> Option<Hit> {
             let o = Opts::parse(args, &['n', 's']);
             let targets: Vec<&Field> = match &*name {
                 "cp" | "install" | "ddrescue" => o.operands.last().copied().into_iter().collect(),
-                _ => o.operands.clone(),
+                _ => o.operands.to_vec(),
             };
             targets.into_iter().find(|f| is_block_device(f)).map(|f| hit(&f.display()))
         }

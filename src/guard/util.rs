@@ -19,12 +19,13 @@ use super::Cx;
 /// Parsed options of a command in the usual getopt style.
 #[derive(Debug, Default, Clone)]
 pub(crate) struct Opts<'a> {
-    /// Short option letters, in order (clusters expanded).
-    pub short: Vec<char>,
+    /// Short option letters, in order (clusters expanded; held inline when few).
+    pub short: smallvec::SmallVec<[char; 4]>,
     /// Long option names without dashes (and without `=value`), in order.
     pub long: Vec<Cow<'a, str>>,
-    /// Operands (including everything after `--`), borrowed from the arguments.
-    pub operands: Vec<&'a Field>,
+    /// Operands (including everything after `--`), borrowed from the arguments (held
+    /// inline when few, as most commands have).
+    pub operands: smallvec::SmallVec<[&'a Field; 4]>,
     /// Some argument is unknown and could be an option.
     pub unknown: bool,
 }
