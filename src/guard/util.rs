@@ -808,7 +808,7 @@ fn literal_read_args(inv: &Invocation, cx: &Cx<'_>) -> Vec<Read> {
 /// SRC… DST`, `az storage blob upload --file F` (`-f F`). Their other arguments name
 /// buckets, resources and settings, not files.
 fn cloud_uploads(name: &str, args: &[Field], out: &mut Vec<Read>, operand: &dyn Fn(&&Field) -> Option<Read>) {
-    let words: Vec<&str> = args.iter().take(3).map(|a| a.as_known().unwrap_or("")).collect();
+    let words: smallvec::SmallVec<[&str; 3]> = args.iter().take(3).map(|a| a.as_known().unwrap_or("")).collect();
     let copy = match (name, words.as_slice()) {
         ("aws", ["s3", "cp" | "mv" | "sync", ..]) => 2,
         ("gcloud", ["storage" | "alpha", "cp" | "mv" | "rsync", ..]) => 2,
