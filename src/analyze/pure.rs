@@ -70,7 +70,13 @@ pub(crate) const CREDENTIAL_TAINT: &str = "a credential printed by";
 /// `aws configure get aws_secret_access_key`).
 pub(crate) fn prints_credential(name: &str, args: &[Field]) -> bool {
     let Some((_, subs)) = CREDENTIAL_PRINTERS.iter().find(|(p, _)| *p == name) else { return false };
-    let line: String = args.iter().map(|a| a.text.as_str()).collect::<Vec<_>>().join(" ");
+    let mut line = String::with_capacity(args.iter().map(|a| a.text.len() + 1).sum());
+    for (i, a) in args.iter().enumerate() {
+        if i > 0 {
+            line.push(' ');
+        }
+        line.push_str(&a.text);
+    }
     let known = |k: usize| args.get(k).and_then(Field::as_known).unwrap_or("");
     match (name, known(0), known(1)) {
         // A setting: only the secret ones (`aws_secret_access_key`, not `region`).
@@ -107,8 +113,14 @@ pub(crate) fn prints_credential(name: &str, args: &[Field]) -> bool {
             .iter()
             .filter_map(Field::as_known)
             .any(|a| a == "-o" || a.starts_with("-o") || a.starts_with("--output")),
-        _ => subs.iter().any(|s| line.starts_with(s) || line.contains(&format!(" {s}"))),
+        _ => subs.iter().any(|s| line.starts_with(s) || follows_space(&line, s)),
     }
+}
+
+/// Whether `s` stands in `line` right after a space: `line.contains(" s")` without
+/// building the needle.
+fn follows_space(line: &str, s: &str) -> bool {
+    line.bytes().enumerate().any(|(i, b)| b == b' ' && line[i + 1..].starts_with(s))
 }
 
 /// Whether `name args` prints one of the operator's own credentials: a login token of a
