@@ -725,21 +725,24 @@ pub(crate) fn field_stream(f: Field, what: impl Into<std::sync::Arc<str>>) -> St
 /// Fields joined for display, as the shared text of an invocation.
 pub(crate) fn display_fields(argv: &[Field]) -> std::sync::Arc<str> {
     // `display_argv` of the fields' displays. Every command pays it, so the text is
-    // built in a buffer kept for the next command and copied once into its `Arc`.
+    // built in a buffer kept for the next command and copied once into its `Arc`; the
+    // display of a field with unknowns goes through a second kept buffer.
     thread_local! {
-        static BUF: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
+        static BUF: std::cell::RefCell<(String, String)> = const { std::cell::RefCell::new((String::new(), String::new())) };
     }
     BUF.with(|b| {
-        let mut out = b.borrow_mut();
+        let (out, shown) = &mut *b.borrow_mut();
         out.clear();
         for (i, f) in argv.iter().enumerate() {
             if i > 0 {
                 out.push(' ');
             }
             if f.is_known() {
-                push_quoted(&mut out, &f.text);
+                push_quoted(out, &f.text);
             } else {
-                push_quoted(&mut out, &f.display());
+                shown.clear();
+                f.display_into(shown);
+                push_quoted(out, shown);
             }
         }
         std::sync::Arc::from(out.as_str())

@@ -191,6 +191,16 @@ impl Field {
             return self.text.to_string();
         }
         let mut out = String::new();
+        self.display_into(&mut out);
+        out
+    }
+
+    /// [`Field::display`] appended to `out`, for callers that keep a buffer.
+    pub(crate) fn display_into(&self, out: &mut String) {
+        if self.is_known() {
+            out.push_str(&self.text);
+            return;
+        }
         let mut unknowns = self.unknowns.iter();
         for (i, seg) in self.text.split(UNKNOWN_MARK).enumerate() {
             if i > 0 {
@@ -209,7 +219,6 @@ impl Field {
             }
             out.push_str(seg);
         }
-        out
     }
 }
 
