@@ -3020,7 +3020,8 @@ const WRITERS: &[&str] = &[
 /// The paths a program writes (as written, relative to its directory) and whether their
 /// content comes from the network.
 fn program_outputs(name: &str, args: &[Field]) -> (Vec<String>, bool) {
-    let known: Vec<&str> = args.iter().map(|a| a.as_known().unwrap_or("")).collect();
+    // (The words and operands are held inline: most commands have few.)
+    let known: smallvec::SmallVec<[&str; 8]> = args.iter().map(|a| a.as_known().unwrap_or("")).collect();
     // The values of options: short ones in a cluster (`-fsSLo FILE`, `-oFILE`), long ones
     // with a separate value or after `=`.
     let value = |opts: &[&str], longs: &[&str]| -> Vec<String> {
@@ -3063,7 +3064,7 @@ fn program_outputs(name: &str, args: &[Field]) -> (Vec<String>, bool) {
             .collect()
     };
     // Operands; an unknown one is "" (it still counts: `cp -r "$SRC" lib` writes lib).
-    let operands: Vec<&str> = args
+    let operands: smallvec::SmallVec<[&str; 8]> = args
         .iter()
         .filter_map(|a| match a.as_known() {
             Some(t) if t.is_empty() || t.starts_with('-') => None,
