@@ -21,7 +21,7 @@ const MAX_BRACE_FIELDS: usize = 4096;
 #[derive(Debug, Clone, Default)]
 struct Piece<'p> {
     /// Borrowed from the word's literal parts where it can be (most text is).
-    text: Cow<'p, str>,
+    text: PieceText<'p>,
     unknowns: Vec<Unknown>,
     /// From a quoted section: not split, not globbed.
     quoted: bool,
@@ -32,14 +32,53 @@ struct Piece<'p> {
     brk: bool,
 }
 
+/// The text of a [`Piece`]: borrowed from the word, or owned in a [`Text`], which holds
+/// a short value (a variable's, as most are) without allocating.
+#[derive(Debug, Clone)]
+enum PieceText<'p> {
+    /// Borrowed from the word's literal parts.
+    Borrowed(&'p str),
+    /// Computed while expanding.
+    Owned(Text),
+}
+
+impl Default for PieceText<'_> {
+    fn default() -> Self {
+        Self::Borrowed("")
+    }
+}
+
+impl std::ops::Deref for PieceText<'_> {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        match self {
+            Self::Borrowed(s) => s,
+            Self::Owned(t) => t,
+        }
+    }
+}
+
+impl<'p> From<&'p str> for PieceText<'p> {
+    fn from(s: &'p str) -> Self {
+        Self::Borrowed(s)
+    }
+}
+
+impl From<String> for PieceText<'_> {
+    fn from(s: String) -> Self {
+        Self::Owned(Text::from(s))
+    }
+}
+
 impl<'p> Piece<'p> {
-    fn lit(text: impl Into<Cow<'p, str>>, quoted: bool) -> Self {
+    fn lit(text: impl Into<PieceText<'p>>, quoted: bool) -> Self {
         Self { text: text.into(), quoted, ..Self::default() }
     }
 
     fn from_field(f: Field, quoted: bool) -> Self {
         Self {
-            text: Cow::Owned(f.text.into_string()),
+            text: PieceText::Owned(f.text),
             unknowns: f.unknowns,
             quoted,
             split: !quoted,
@@ -118,7 +157,7 @@ impl Analyzer<'_> {
                 Part::Lit(s) => out.push(Piece::lit(s.as_str(), quoted)),
                 Part::Quoted(s) => out.push(Piece::lit(s.as_str(), true)),
                 Part::Invalid(_) => out.push(Piece {
-                    text: Cow::Borrowed(UNKNOWN_MARK_STR),
+                    text: PieceText::Borrowed(UNKNOWN_MARK_STR),
                     unknowns: vec![Unknown::Invalid],
                     quoted: true,
                     ..Piece::default()
@@ -151,7 +190,7 @@ impl Analyzer<'_> {
                     let stream = self.process_substitution(script, *write, st, sc);
                     let taint = stream.taint.clone();
                     out.push(Piece {
-                        text: Cow::Borrowed(UNKNOWN_MARK_STR),
+                        text: PieceText::Borrowed(UNKNOWN_MARK_STR),
                         unknowns: vec![Unknown::Stream(Box::new(stream))],
                         quoted: true,
                         taint,
@@ -251,7 +290,7 @@ impl Analyzer<'_> {
             for (i, v) in values.into_iter().enumerate() {
                 if i > 0 && !separate {
                     out.push(Piece {
-                        text: Cow::Owned(joined_sep.clone()),
+                        text: PieceText::Owned(Text::from(joined_sep.as_str())),
                         quoted,
                         split: !quoted,
                         ..Piece::default()
@@ -1006,7 +1045,7 @@ mod tests {
         let p = vec![Piece { text: "rm,-rf,/".into(), split: true, ..Piece::default() }];
         let f = split(p, ",");
         assert_eq!(f.iter().map(|f| f.text.as_str()).collect::<Vec<_>>(), ["rm", "-rf", "/"]);
-        let p = vec![Piece { text: Cow::Borrowed(""), split: true, ..Piece::default() }];
+        let p = vec![Piece { text: PieceText::Borrowed(""), split: true, ..Piece::default() }];
         assert!(split(p, " ").is_empty());
         let p = vec![Piece::lit("", true)];
         assert_eq!(split(p, " ").len(), 1);
