@@ -133,7 +133,7 @@ impl Analyzer<'_> {
             }
             f.quoted |= p.quoted;
             f.text.push_str(&p.text);
-            f.unknowns.extend(p.unknowns);
+            append_unknowns(&mut f.unknowns, p.unknowns);
             f.taint.merge(&p.taint);
         }
         f
@@ -585,17 +585,26 @@ pub(crate) fn is_trusted_code(f: &Field) -> bool {
     f.text.chars().eq(std::iter::once(UNKNOWN_MARK)) && matches!(f.unknowns.as_slice(), [Unknown::Generated(_)])
 }
 
-fn ifs_of(st: &State) -> String {
+fn ifs_of(st: &State) -> Text {
     match st.vars.get("IFS") {
         Some(v) => {
             let f = v.scalar();
             if f.is_known() {
-                f.text.into_string()
+                f.text
             } else {
-                " \t\n".into()
+                Text::const_new(" \t\n")
             }
         }
-        None => " \t\n".into(),
+        None => Text::const_new(" \t\n"),
+    }
+}
+
+/// Appends `src` to `dst`, taking its buffer when `dst` is empty (as it mostly is).
+fn append_unknowns(dst: &mut Vec<Unknown>, src: Vec<Unknown>) {
+    if dst.is_empty() {
+        *dst = src;
+    } else {
+        dst.extend(src);
     }
 }
 
@@ -655,14 +664,14 @@ fn split_fields(pieces: Vec<Piece<'_>>, ifs: &str, fields: &mut Vec<Field>) {
             }
             cur.quoted |= p.quoted;
             cur.text.push_str(&p.text);
-            cur.unknowns.extend(p.unknowns);
+            append_unknowns(&mut cur.unknowns, p.unknowns);
             live |= p.quoted || !cur.text.is_empty();
             continue;
         }
         // An unquoted expansion: split its known text on IFS; unknowns stay whole.
         if ifs.is_empty() {
             cur.text.push_str(&p.text);
-            cur.unknowns.extend(p.unknowns);
+            append_unknowns(&mut cur.unknowns, p.unknowns);
             live |= !cur.text.is_empty();
             continue;
         }
