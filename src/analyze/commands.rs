@@ -1412,7 +1412,7 @@ impl Analyzer<'_> {
         }
         if command {
             let Some(code) = args.get(i) else { return Stream::empty() };
-            let arg0 = args.get(i + 1).and_then(Field::as_known).unwrap_or(name).to_string();
+            let arg0 = crate::parse::Text::from(args.get(i + 1).and_then(Field::as_known).unwrap_or(name));
             let positional: Vec<Field> = args.get(i + 2..).unwrap_or(&[]).to_vec();
             return self.shell_code(
                 code,
@@ -1503,7 +1503,7 @@ impl Analyzer<'_> {
         runner: &str,
         inv: &Invocation,
         st: Option<&mut State>,
-        positional: Option<(String, Vec<Field>)>,
+        positional: Option<(crate::parse::Text, Vec<Field>)>,
         sc: &Scope,
         stdin: &Input,
     ) -> Stream {
@@ -1943,7 +1943,7 @@ impl Analyzer<'_> {
             inner.via.push(Via::Shell(runner.clone()));
             inner.depth += 1;
             let mut child = st.child();
-            let positional = Some((name.to_string(), extra.to_vec()));
+            let positional = Some((crate::parse::Text::from(name), extra.to_vec()));
             self.shell_code(&code, &runner, inv, Some(&mut child), positional, &inner, &inv.stdin);
         }
     }

@@ -61,7 +61,7 @@ pub fn analyze(text: &str, positional: &[String], ctx: &Context) -> Result<Analy
     let mut a = Analyzer::new(ctx);
     let mut st = a.initial_state();
     if let Some((name, rest)) = positional.split_first() {
-        st.arg0.clone_from(name);
+        st.arg0 = name.as_str().into();
         st.positional = rest.iter().map(|s| Field::known(s.clone())).collect();
     }
     while let Some(batch) = batches.next_batch()? {

@@ -161,8 +161,8 @@ pub(crate) struct State {
     pub oldpwd: Option<Cwd>,
     /// `$1`, `$2`, …
     pub positional: Vec<Field>,
-    /// `$0`
-    pub arg0: String,
+    /// `$0` (inline when short, so copying the state for a branch allocates nothing for it)
+    pub arg0: crate::parse::Text,
     /// Functions being analyzed, innermost last (recursion detection).
     pub calls: Vec<String>,
 }
@@ -177,7 +177,7 @@ impl State {
             cwd,
             oldpwd: None,
             positional: Vec::new(),
-            arg0: "bash".into(),
+            arg0: crate::parse::Text::const_new("bash"),
             calls: Vec::new(),
         }
     }
