@@ -208,10 +208,14 @@ impl Analyzer<'_> {
             inv.text = super::interp::display_fields(&inv.argv);
             return self.run(inv, decl, st, sc, in_pipeline, mode);
         }
-        self.recorded(inv, |a, inv| {
-            let raw = inv.argv[0].text.as_str();
-            a.program(&program_name(raw), raw, inv, st, sc, in_pipeline)
-        })
+        // (What `recorded` does, with the program's name worked out once for the writes
+        // noted and the program run.)
+        let raw = inv.argv[0].text.as_str();
+        let name = program_name(raw);
+        let slot = self.reserve_named(&inv, first.is_known().then_some(&*name));
+        let out = self.program(&name, raw, &inv, st, sc, in_pipeline);
+        self.fill(slot, inv);
+        out
     }
 
     /// The program a path names when it is a copy made earlier in the command, or a
@@ -1671,7 +1675,7 @@ impl Analyzer<'_> {
     /// Notes the files an invocation writes, in the order commands run: redirections
     /// (their text is filled in by [`Self::note_output`]) and the outputs of downloads
     /// and copies. A script run later from such a path is judged by what was written.
-    pub(crate) fn note_writes(&mut self, inv: &Invocation) {
+    pub(crate) fn note_writes(&mut self, inv: &Invocation, name: Option<&str>) {
         if self.written.live() >= MAX_WRITTEN {
             return;
         }
@@ -1690,12 +1694,12 @@ impl Analyzer<'_> {
                 }
             }
         }
-        let Some(name) = inv.argv.first().and_then(Field::as_known).map(program_name) else { return };
-        if !WRITERS.contains(&&*name) {
+        let Some(name) = name else { return };
+        if !WRITERS.contains(&name) {
             return;
         }
-        let (outputs, network) = program_outputs(&name, inv.args());
-        let source = copy_source(&name, inv.args()).map(|s| normalize_join(cwd, s));
+        let (outputs, network) = program_outputs(name, inv.args());
+        let source = copy_source(name, inv.args()).map(|s| normalize_join(cwd, s));
         self.copied |= source.is_some();
         // `tee` writes its input (after what the file held, with `-a`).
         let input = inv.stdin.stream().filter(|_| name == "tee");

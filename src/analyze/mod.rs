@@ -213,7 +213,14 @@ impl<'c> Analyzer<'c> {
     /// Notes the writes of `inv` and keeps its place in the order of invocations (what
     /// it runs is recorded after it); [`Analyzer::fill`] puts it there.
     pub(crate) fn reserve(&mut self, inv: &Invocation) -> Option<usize> {
-        self.note_writes(inv);
+        let name = inv.name();
+        self.reserve_named(inv, name.as_deref())
+    }
+
+    /// [`Analyzer::reserve`] for a caller that has the program's name (its
+    /// [`Invocation::name`]) at hand.
+    pub(crate) fn reserve_named(&mut self, inv: &Invocation, name: Option<&str>) -> Option<usize> {
+        self.note_writes(inv, name);
         if self.out.invocations.len() < MAX_STEPS * 2 {
             self.out.invocations.push(Invocation::placeholder());
             Some(self.out.invocations.len() - 1)
