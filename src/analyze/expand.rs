@@ -32,6 +32,9 @@ struct Piece<'p> {
     brk: bool,
 }
 
+/// The pieces of a word, held inline when few (as they mostly are).
+type Pieces<'p> = smallvec::SmallVec<[Piece<'p>; 4]>;
+
 /// The text of a [`Piece`]: borrowed from the word, or owned in a [`Text`], which holds
 /// a short value (a variable's, as most are) without allocating.
 #[derive(Debug, Clone)]
@@ -124,7 +127,7 @@ impl Analyzer<'_> {
     /// Expands a word to exactly one field: no brace expansion, no splitting (assignment
     /// values, redirection targets, here-strings, `case` subjects, `[[ ]]` operands).
     pub(crate) fn expand_single(&mut self, w: &Word, st: &mut State, sc: &Scope) -> Field {
-        let mut pieces = Vec::new();
+        let mut pieces = Pieces::new();
         self.pieces(&w.parts, st, sc, false, &mut pieces);
         let mut f = Field::default();
         for p in pieces {
@@ -144,14 +147,14 @@ impl Analyzer<'_> {
             out.extend(f);
             return;
         }
-        let mut pieces = Vec::new();
+        let mut pieces = Pieces::new();
         self.pieces(parts, st, sc, false, &mut pieces);
         let ifs = ifs_of(st);
         split_fields(pieces, &ifs, out);
     }
 
     /// Turns parts into pieces; `quoted` when inside double quotes.
-    fn pieces<'p>(&mut self, parts: &'p [Part], st: &mut State, sc: &Scope, quoted: bool, out: &mut Vec<Piece<'p>>) {
+    fn pieces<'p>(&mut self, parts: &'p [Part], st: &mut State, sc: &Scope, quoted: bool, out: &mut Pieces<'p>) {
         for (i, part) in parts.iter().enumerate() {
             match part {
                 Part::Lit(s) => out.push(Piece::lit(s.as_str(), quoted)),
@@ -267,7 +270,7 @@ impl Analyzer<'_> {
         }
     }
 
-    fn param(&mut self, p: &Param, st: &mut State, sc: &Scope, quoted: bool, out: &mut Vec<Piece<'_>>) {
+    fn param(&mut self, p: &Param, st: &mut State, sc: &Scope, quoted: bool, out: &mut Pieces<'_>) {
         // `$@`, `$*`, `${a[@]}`: several values.
         let all_index = p.index.as_ref().and_then(|i| i.literal()).is_some_and(|i| i == "@" || i == "*");
         if p.op == ParamOp::None && !p.length && !p.indirect && (p.name == "@" || p.name == "*" || all_index) {
@@ -401,7 +404,7 @@ impl Analyzer<'_> {
 
     /// `$(( … ))`: analyzes what it holds; the value is a number.
     fn arith(&mut self, parts: &[Part], st: &mut State, sc: &Scope) -> Field {
-        let mut pieces = Vec::new();
+        let mut pieces = Pieces::new();
         self.pieces(parts, st, sc, true, &mut pieces);
         let text: String = pieces.iter().map(|p| &*p.text).collect();
         let t = text.trim();
@@ -645,7 +648,7 @@ fn literal_field(parts: &[Part]) -> Option<Option<Field>> {
     Some((f.quoted || !f.text.is_empty()).then_some(f))
 }
 
-fn split_fields(pieces: Vec<Piece<'_>>, ifs: &str, fields: &mut Vec<Field>) {
+fn split_fields<'p>(pieces: impl IntoIterator<Item = Piece<'p>>, ifs: &str, fields: &mut Vec<Field>) {
     let mut cur = Field::default();
     // Whether `cur` holds anything that makes it a field (even empty quoted text).
     let mut live = false;
