@@ -306,7 +306,12 @@ impl GitCmd {
             g.args = args[i + 1..].to_vec();
             return g;
         };
-        let name = crate::analyze::model::fold_dashes(&name.to_ascii_lowercase()).into_owned();
+        // (The lowercase copy is the name unless it has dashes to fold.)
+        let lower = name.to_ascii_lowercase();
+        let name = match crate::analyze::model::fold_dashes(&lower) {
+            std::borrow::Cow::Borrowed(_) => lower,
+            std::borrow::Cow::Owned(folded) => folded,
+        };
         let rest = args[i + 1..].to_vec();
         if BUILTINS.contains(&&*name) {
             g.sub = Some(name);
