@@ -457,11 +457,7 @@ pub fn run(analysis: &Analysis, ctx: &Context) -> Vec<(Option<usize>, Reason)> {
 }
 
 /// [`run`], with the guards that judge invocations of a program chosen by `judges_of`.
-fn judge(
-    analysis: &Analysis,
-    ctx: &Context,
-    judges_of: fn(Option<&str>) -> Vec<&'static Guard>,
-) -> Vec<(Option<usize>, Reason)> {
+fn judge(analysis: &Analysis, ctx: &Context, judges_of: fn(Option<&str>) -> Judges) -> Vec<(Option<usize>, Reason)> {
     let cx = Cx::judging(ctx, &analysis.invocations);
     let mut out = Vec::new();
     // When the analysis ran out of budget the decision is already a deny (OP003); the
@@ -472,7 +468,7 @@ fn judge(
     // The guards each program name admits, worked out once per name: a script runs the
     // same few programs over and over.
     let unnamed = judges_of(None);
-    let mut by_name: foldhash::HashMap<&str, Vec<&Guard>> = foldhash::HashMap::default();
+    let mut by_name: foldhash::HashMap<&str, Judges> = foldhash::HashMap::default();
     for (i, inv) in analysis.invocations[..judged].iter().enumerate() {
         let maybe = inv.via.iter().find_map(|v| if let Via::MaybeWrapper(w) = v { Some(w.clone()) } else { None });
         let judges = match cx.names.get(i).and_then(Option::as_deref) {
@@ -508,9 +504,13 @@ fn judge(
     out
 }
 
+/// The guards that judge invocations of one program, held inline when they are no more
+/// than most programs have.
+type Judges = smallvec::SmallVec<[&'static Guard; 24]>;
+
 /// The guards that judge invocations of the program `name` (`None`: a name not known),
 /// in code order.
-fn judges_of(name: Option<&str>) -> Vec<&'static Guard> {
+fn judges_of(name: Option<&str>) -> Judges {
     GUARDS.iter().copied().filter(|g| g.on_invocation.is_some() && g.programs.admits(name)).collect()
 }
 
