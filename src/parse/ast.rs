@@ -46,8 +46,9 @@ pub struct Script {
 /// Commands separated by `;`, `&` or newlines.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct List {
-    /// The items, each an and-or list.
-    pub items: Vec<Item>,
+    /// The items, each an and-or list (held inline when one, as most lists are: a line,
+    /// a branch, a loop body).
+    pub items: smallvec::SmallVec<[Item; 1]>,
 }
 
 /// One element of a [`List`].

@@ -215,7 +215,7 @@ impl<'a> Parser<'a> {
     /// errors; a refusal may come after earlier batches were returned.
     pub(crate) fn next_batch(&mut self) -> Result<Option<List>> {
         self.enter()?;
-        let mut items = Vec::new();
+        let mut items = smallvec::SmallVec::new();
         loop {
             self.linebreak()?;
             if self.at_end() || matches!(self.peek(), Some(b')')) || self.starts_with(";;") || self.starts_with(";&") {
@@ -289,7 +289,7 @@ impl<'a> Parser<'a> {
     /// one of the reserved words in `stops` in command position.
     fn parse_list(&mut self, stops: &[&'static str]) -> Result<List> {
         self.enter()?;
-        let mut items = Vec::new();
+        let mut items = smallvec::SmallVec::new();
         loop {
             self.linebreak()?;
             if self.at_end() {
