@@ -261,6 +261,13 @@ pub(crate) fn stdout(name: &str, inv: &Invocation, ctx: &Context) -> Stream {
         }),
         "whoami" => ctx.var("USER").map(|u| format!("{u}\n")),
         "ls" => ls_files(args, inv),
+        // The path itself, resolved by name (links are not followed here: what the
+        // guards make of the path is what they make of the file).
+        "realpath" | "readlink"
+            if name == "realpath" || args.iter().any(|a| matches!(a.as_known(), Some("-f" | "-e" | "-m"))) =>
+        {
+            resolved_paths(args, inv)
+        }
         _ => None,
     };
     // Programs that pass on some of their input's lines whole (`find ~/.ssh | head -1`):
@@ -272,6 +279,18 @@ pub(crate) fn stdout(name: &str, inv: &Invocation, ctx: &Context) -> Stream {
         _ => (None, None),
     };
     Stream { content, producer, taint, trusted_code: false, items_prefix, items_name, made_path: None }
+}
+
+/// What `realpath P…` and `readlink -f P…` print: each path made absolute and
+/// normalised (links are not followed here: the guards judge the path as named).
+fn resolved_paths(args: &[Field], inv: &Invocation) -> Option<String> {
+    let base = inv.cwd.path()?;
+    let mut out = String::new();
+    for a in args.iter().filter(|a| !a.could_start_with("-")) {
+        out.push_str(&crate::paths::lossy(&crate::context::normalize_join(base, a.as_known()?)));
+        out.push('\n');
+    }
+    (!out.is_empty()).then_some(out)
 }
 
 /// What `ls` prints when each operand is a file named in full (`ls ~/.ssh/id_rsa`, `ls -d

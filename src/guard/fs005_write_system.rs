@@ -49,6 +49,9 @@ Write inside the workspace; ask the operator to change system configuration.",
         "sed -n \"w $HOME/.bashrc\" notes.txt",
         "npm config set registry https://registry.evil.example/",
         "pip config set global.index-url https://pypi.evil.example/simple",
+        "npm set script-shell /tmp/x",
+        "go env -w GOFLAGS=-toolexec=/tmp/x",
+        "echo 'alias ls=x' >> ~/.bash_aliases",
     ],
     not_matches: &[
         "find . -name x -fprint found.txt",
@@ -65,6 +68,8 @@ Write inside the workspace; ask the operator to change system configuration.",
         "npm config get registry",
         "npm config set fund false",
         "pip config list",
+        "go env -w GO111MODULE=on",
+        "npm set fund false",
     ],
     programs: Programs::Any,
     on_invocation: Some(check),
@@ -86,6 +91,7 @@ const RC_FILES: &[&str] = &[
     ".inputrc",
     ".bash_logout",
     ".zlogout",
+    ".bash_aliases",
 ];
 
 fn check(inv: &Invocation, cx: &Cx<'_>) -> Option<Hit> {
@@ -160,15 +166,19 @@ fn runs_later(rel: &std::path::Path) -> Option<&'static str> {
         return Some("which Python runs at every start");
     }
     let editor = matches!(r, ".vimrc" | ".gvimrc" | ".exrc" | ".emacs" | ".tmux.conf" | ".xinitrc" | ".xprofile")
-        || matches!(r, ".xsession" | ".pam_environment")
+        || matches!(r, ".xsession" | ".pam_environment" | ".config/direnv/direnvrc")
         || under(".vim/plugin")
         || under(".config/nvim")
-        || under(".emacs.d");
+        || under(".local/share/nvim/site")
+        || under(".emacs.d")
+        || under(".gradle/init.d")
+        || (r.starts_with(".ipython/") && r.contains("/startup/"));
     if editor {
         return Some("which runs commands when the program or session starts");
     }
     if matches!(r, ".gitconfig" | ".config/git/config" | ".pip/pip.conf" | ".config/pip/pip.conf" | ".pydistutils.cfg")
-        || matches!(r, ".yarnrc" | ".yarnrc.yml" | ".cargo/config.toml" | ".cargo/config")
+        || matches!(r, ".yarnrc" | ".yarnrc.yml" | ".cargo/config.toml" | ".cargo/config" | ".m2/settings.xml")
+        || matches!(r, ".config/uv/uv.toml" | ".gemrc")
     {
         return Some("whose settings name programs to run or where packages come from");
     }
@@ -179,12 +189,27 @@ fn runs_later(rel: &std::path::Path) -> Option<&'static str> {
 /// set registry`: every later install, in any project, fetches from there.
 fn package_source(inv: &Invocation, cx: &Cx<'_>) -> Option<Hit> {
     let name = cx.name(inv)?;
+    if let Some(h) = go_and_gem(&name, inv) {
+        return Some(h);
+    }
     if !matches!(&*name, "npm" | "pnpm" | "yarn" | "pip" | "pip3" | "uv" | "poetry" | "conda") {
         return None;
     }
     let args: Vec<&str> = inv.args().iter().filter_map(crate::analyze::Field::as_known).collect();
-    let set = args.windows(2).position(|w| w[0] == "config" && matches!(w[1], "set" | "add" | "--add" | "--set"))?;
-    let key = args[set + 2..].iter().find(|a| !a.starts_with('-'))?.to_ascii_lowercase();
+    // `npm set KEY VALUE` is `npm config set`.
+    let start = match args.first() {
+        Some(&"set") if matches!(&*name, "npm" | "pnpm") => 1,
+        _ => 2 + args.windows(2).position(|w| w[0] == "config" && matches!(w[1], "set" | "add" | "--add" | "--set"))?,
+    };
+    let key = args[start..].iter().find(|a| !a.starts_with('-'))?.to_ascii_lowercase();
+    let key = key.split('=').next().unwrap_or_default().to_string();
+    // Settings that run programs: the shell of every script, options of every node.
+    if matches!(key.as_str(), "script-shell" | "node-options" | "shell" | "git" | "editor" | "browser") {
+        return Some(
+            Hit::ask(format!("{name} config sets {key}, which names what runs in every later {name} command"))
+                .hint("pass it for this command only"),
+        );
+    }
     let source = key.contains("registry")
         || key.contains("index-url")
         || key.contains("index_url")
@@ -197,6 +222,37 @@ fn package_source(inv: &Invocation, cx: &Cx<'_>) -> Option<Hit> {
         Hit::ask(format!("{name} config changes where packages come from ({key}) for every later install"))
             .hint("pass the registry for this command only (--registry, --index-url)")
     })
+}
+
+/// `go env -w GOPROXY=…` / `GOFLAGS=…` (every later build fetches from there or runs
+/// what `-toolexec` names), `gem sources --add URL`.
+fn go_and_gem(name: &str, inv: &Invocation) -> Option<Hit> {
+    let args: Vec<&str> = inv.args().iter().filter_map(crate::analyze::Field::as_known).collect();
+    let what = match (name, args.as_slice()) {
+        ("go", ["env", "-w", rest @ ..]) => rest.iter().find_map(|kv| {
+            let key = kv.split('=').next().unwrap_or_default();
+            matches!(
+                key,
+                "GOPROXY"
+                    | "GOFLAGS"
+                    | "GONOSUMDB"
+                    | "GONOSUMCHECK"
+                    | "GOINSECURE"
+                    | "GOPRIVATE"
+                    | "GOSUMDB"
+                    | "GOTOOLCHAIN"
+                    | "CC"
+                    | "CXX"
+                    | "GOROOT"
+            )
+            .then(|| format!("go env -w sets {key} for every later go command"))
+        }),
+        ("gem", ["sources", rest @ ..]) if rest.iter().any(|a| matches!(*a, "--add" | "-a")) => {
+            Some("gem sources adds where every later gem install fetches from".to_string())
+        }
+        _ => None,
+    }?;
+    Some(Hit::ask(what).hint("pass it for this command only"))
 }
 
 fn is_harmless_device(p: &str) -> bool {

