@@ -34,7 +34,7 @@ mod pure;
 mod state;
 
 pub use model::{Analysis, Cwd, Event, Field, Input, Invocation, Redir, RedirMode, Stream, Taint, Unknown, Via};
-pub(crate) use pure::{home_tree_read, prints_operator_credential, tree_read_holding, CREDENTIAL_TAINT};
+pub(crate) use pure::{home_tree_read, prints_operator_credential, reads_trees, tree_read_holding, CREDENTIAL_TAINT};
 pub use state::CODE_LOADING_VARS;
 
 use crate::context::Context;

@@ -360,6 +360,28 @@ pub(crate) fn home_tree_read(name: &str, inv: &Invocation, ctx: &Context) -> Opt
     tree_read_holding(name, inv, &ctx.home, false)
 }
 
+/// The programs [`tree_read_holding`] judges: searchers, archivers and copiers that can
+/// read a directory whole.
+pub(crate) fn reads_trees(name: &str) -> bool {
+    matches!(
+        name,
+        "grep"
+            | "egrep"
+            | "fgrep"
+            | "rg"
+            | "tar"
+            | "bsdtar"
+            | "gtar"
+            | "zip"
+            | "cp"
+            | "scp"
+            | "rsync"
+            | "7z"
+            | "7za"
+            | "7zr"
+    )
+}
+
 /// The directory holding `inner` (it, or one above it) that `inv` reads whole, as
 /// [`home_tree_read`] does for the home directory. With `binary`, searchers count only
 /// when they print binary files as text (`grep -ra`, `rg -uuu`): what they would show of
@@ -386,6 +408,9 @@ pub(crate) fn tree_read_holding(
             .max()
             .unwrap_or(0)
     };
+    if !reads_trees(name) {
+        return None;
+    }
     let recursive = match name {
         "grep" | "egrep" | "fgrep" => {
             flag(&['r', 'R'], &["--recursive", "--dereference-recursive"])

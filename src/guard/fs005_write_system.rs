@@ -227,6 +227,9 @@ fn package_source(inv: &Invocation, cx: &Cx<'_>) -> Option<Hit> {
 /// `go env -w GOPROXY=…` / `GOFLAGS=…` (every later build fetches from there or runs
 /// what `-toolexec` names), `gem sources --add URL`.
 fn go_and_gem(name: &str, inv: &Invocation) -> Option<Hit> {
+    if name != "go" && name != "gem" {
+        return None;
+    }
     let args: Vec<&str> = inv.args().iter().filter_map(crate::analyze::Field::as_known).collect();
     let what = match (name, args.as_slice()) {
         ("go", ["env", "-w", rest @ ..]) => rest.iter().find_map(|kv| {

@@ -114,6 +114,13 @@ fn protected(t: &Target, cx: &Cx<'_>) -> Option<(&'static str, Decision)> {
     None
 }
 
+/// Whether a path has the components `.tako` and `keys`: the operator's signing key or
+/// its directory.
+fn is_key_path(p: &Path) -> bool {
+    let has = |name: &[u8]| p.as_os_str().as_encoded_bytes().split(|&b| b == b'/').any(|c| c == name);
+    has(b".tako") && has(b"keys")
+}
+
 /// Whether a path whose last component is known only in part (`./…/__pycache__`,
 /// `./…/….pyc`: `…` stands for text not known) could name the workspace or a directory
 /// above it. A path whose last component is not of that shape could.
@@ -189,10 +196,7 @@ fn check(inv: &Invocation, cx: &Cx<'_>) -> Option<Hit> {
             continue;
         }
         let t = target(inv, f, cx);
-        if t.path.as_deref().is_some_and(|p| {
-            let has = |name: &[u8]| p.as_os_str().as_encoded_bytes().split(|&b| b == b'/').any(|c| c == name);
-            has(b".tako") && has(b"keys")
-        }) {
+        if t.path.as_deref().is_some_and(is_key_path) {
             return hit("the operator's signing key (.tako/keys)", "reads", Decision::Deny);
         }
     }
@@ -201,10 +205,7 @@ fn check(inv: &Invocation, cx: &Cx<'_>) -> Option<Hit> {
     if name == "git" && inv.args().iter().any(|a| a.as_known() == Some("--no-index")) {
         for f in inv.args().iter().filter(|a| a.is_known() && !a.text.starts_with('-')) {
             let t = target(inv, f, cx);
-            if t.path.as_deref().is_some_and(|p| {
-                let has = |n: &[u8]| p.as_os_str().as_encoded_bytes().split(|&b| b == b'/').any(|c| c == n);
-                has(b".tako") && has(b"keys")
-            }) {
+            if t.path.as_deref().is_some_and(is_key_path) {
                 return hit("the operator's signing key (.tako/keys)", "reads", Decision::Deny);
             }
         }
@@ -227,7 +228,7 @@ fn check(inv: &Invocation, cx: &Cx<'_>) -> Option<Hit> {
     }
     // A tree holding the key, copied or printed whole (`tar czf x.tgz .`, `cp -r . /tmp/x`,
     // `grep -ra x .`): the copy is out of tako-exec's reach.
-    if cx.tako_state() == Some(true) {
+    if crate::analyze::reads_trees(&name) && cx.tako_state() == Some(true) {
         let keys = cx.ctx.workspace.join(".tako/keys");
         if let Some(dir) = crate::analyze::tree_read_holding(&name, inv, &keys, true) {
             return Some(
