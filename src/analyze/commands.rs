@@ -2202,24 +2202,10 @@ impl Analyzer<'_> {
         // One item (`-I`) or, appended, any number of words.
         let unknown_item = |words: bool| -> Field {
             let what = if words { XARGS_WORDS } else { "xargs input" };
-            let mut f = match &prefix {
-                Some(p) => Field {
-                    text: compact_str::format_compact!("{p}{UNKNOWN_MARK}"),
-                    unknowns: vec![Unknown::Input(format!("a path under {p} ({what})"))],
-                    ..Field::default()
-                },
-                None => Field::unknown(Unknown::Input(what.into())),
-            };
             // One path per item (`-I`, or one word when the name holds no blank): it ends
             // in the name find matched.
-            if let Some(n) = item_name.as_deref().filter(|n| !words || !n.contains(char::is_whitespace)) {
-                f.text.push('/');
-                f.text.push_str(n);
-                if let Some(suffix) = n.strip_prefix(UNKNOWN_MARK) {
-                    f.unknowns.push(Unknown::Input(format!("a name ending in {suffix}")));
-                }
-            }
-            f
+            let name = item_name.as_deref().filter(|n| !words || !n.contains(char::is_whitespace));
+            Field::found_path(prefix.as_deref(), name, what)
         };
         let taint = inv.stdin.stream().map(|s| s.taint.clone()).unwrap_or_default();
         let cmd: Vec<Field> = if i >= args.len() { vec![Field::known("echo")] } else { args[i..].to_vec() };

@@ -556,19 +556,9 @@ pub(crate) fn stream_to_field(stream: Stream) -> Field {
     if let (None, Some(p)) = (&stream.content, &stream.items_prefix) {
         // The paths `find DIR` prints: each under DIR (`cat $(find ~/.ssh -name 'id_*')`
         // reads the keys), and named as find matched them when nothing else printed.
-        let mut f = Field {
-            text: compact_str::format_compact!("{p}{UNKNOWN_MARK}"),
-            unknowns: vec![Unknown::Input(format!("a path under {p} (the output of a command)"))],
-            taint: stream.taint,
-            ..Field::default()
-        };
-        if let Some(n) = stream.items_name.as_deref().filter(|n| !n.contains(char::is_whitespace)) {
-            f.text.push('/');
-            f.text.push_str(n);
-            if let Some(suffix) = n.strip_prefix(UNKNOWN_MARK) {
-                f.unknowns.push(Unknown::Input(format!("a name ending in {suffix}")));
-            }
-        }
+        let name = stream.items_name.as_deref().filter(|n| !n.contains(char::is_whitespace));
+        let mut f = Field::found_path(Some(p), name, "the output of a command");
+        f.taint = stream.taint;
         return f;
     }
     match stream.content {

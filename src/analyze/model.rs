@@ -155,6 +155,37 @@ impl Field {
         self.unknowns.iter().all(Unknown::is_numeric)
     }
 
+    /// The text with every unknown written as `c` (`$KEY.pem` as `x.pem`): a plain path
+    /// whose known parts decide.
+    #[must_use]
+    pub fn with_unknowns_as(&self, c: char) -> String {
+        self.text.chars().map(|t| if t == UNKNOWN_MARK { c } else { t }).collect()
+    }
+
+    /// A path that a program prints or passes on and that is not known, but lies under
+    /// `prefix` (what `find DIR` prints: `DIR/…`) and, when `name` is given, is named so
+    /// (`find . -name .env`: `./…/.env`; a name starting with [`UNKNOWN_MARK`] is a
+    /// suffix, `….pem`). `what` says where it comes from, for reasons.
+    #[must_use]
+    pub fn found_path(prefix: Option<&str>, name: Option<&str>, what: &str) -> Self {
+        let mut f = match prefix {
+            Some(p) => Self {
+                text: compact_str::format_compact!("{p}{UNKNOWN_MARK}"),
+                unknowns: vec![Unknown::Input(format!("a path under {p} ({what})"))],
+                ..Self::default()
+            },
+            None => Self::unknown(Unknown::Input(what.into())),
+        };
+        if let Some(n) = name {
+            f.text.push('/');
+            f.text.push_str(n);
+            if let Some(suffix) = n.strip_prefix(UNKNOWN_MARK) {
+                f.unknowns.push(Unknown::Input(format!("a name ending in {suffix}")));
+            }
+        }
+        f
+    }
+
     /// The known text before the first unknown.
     #[must_use]
     pub fn known_prefix(&self) -> &str {

@@ -9,7 +9,7 @@
 //! cannot be known (`--to-command="$X"`, sed's `s///e`, which runs the pattern space,
 //! vim's `:call system(…)`) is opaque code, which asks.
 
-use super::model::{Field, Unknown, UNKNOWN_MARK};
+use super::model::{Field, Unknown};
 
 /// The shell commands the options of `name` (a normalised program name) run.
 pub(crate) fn option_commands(name: &str, args: &[Field]) -> Vec<Field> {
@@ -57,7 +57,7 @@ pub(crate) fn option_commands(name: &str, args: &[Field]) -> Vec<Field> {
                 }
                 // Unknown values (`sed "s/$A/$B/"`) are read as plain text; a command
                 // found around them is not known.
-                let text: String = script.text.chars().map(|c| if c == UNKNOWN_MARK { 'x' } else { c }).collect();
+                let text = script.with_unknowns_as('x');
                 let what = format!("a command run by sed's `e`, in {}", script.display());
                 out.extend(sed_commands(&text).0.into_iter().map(|_| Field::unknown(Unknown::Computed(what.clone()))));
             }

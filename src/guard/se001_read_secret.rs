@@ -255,7 +255,7 @@ fn unknown_parts(f: &Field, t: impl FnOnce() -> Rc<Target>) -> Option<(&'static 
         if let Some(why) = secret_dir(&dir) {
             // A name known in part that makes it public (`find ~/.ssh -name '*.pub'`).
             let tail = f.text.rsplit(UNKNOWN_MARK).next().unwrap_or("");
-            let plain: String = f.text.chars().map(|c| if c == UNKNOWN_MARK { 'x' } else { c }).collect();
+            let plain = f.with_unknowns_as('x');
             if !tail.is_empty() && !tail.contains('/') && secret_file(&plain.replacen('~', "HOME", 1)).is_none() {
                 return None;
             }
@@ -286,7 +286,7 @@ fn unknown_parts(f: &Field, t: impl FnOnce() -> Rc<Target>) -> Option<(&'static 
         // The name alone first (no allocation): `.rs` is no secret wherever it is.
         && secret_file(suffix).is_some()
     {
-        let plain: String = f.text.chars().map(|c| if c == UNKNOWN_MARK { 'x' } else { c }).collect();
+        let plain = f.with_unknowns_as('x');
         if let Some(why) = secret_file(&plain) {
             let t = t();
             let key = is_key_material(why) && t.place != Place::Unknown;
