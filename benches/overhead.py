@@ -10,8 +10,9 @@ every run also checks git's index for a tracked `.tako/`, counts the budget and
 appends two audit records: the difference of the medians is the control plane's cost.
 (Its budget is raised through a temporary XDG_CONFIG_HOME, so the runs are not
 denied as a runaway loop.) Output goes to /dev/null, and in one more pair of runs to
-pipes the script reads, as an agent reads it. Neither is a terminal, so tako-exec
-filters both streams in every case.
+pipes the script reads, as an agent reads it. Output thrown away needs no filter, so
+there tako-exec is replaced by the shell (`exec`); piped output is relayed through the
+filters by tako-exec, which runs the shell as a child.
 """
 import os, statistics, subprocess, sys, tempfile, time
 

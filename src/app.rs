@@ -584,16 +584,17 @@ fn launch(mut cmd: std::process::Command, l: Launch<'_>, failed: impl Fn(std::io
             cmd.env_remove(k);
         }
     }
-    // Streams a person reads on a terminal are left alone; pipes and files (what an
-    // agent reads) are filtered.
+    // Streams a person reads on a terminal are left alone, and so are streams thrown
+    // away (`/dev/null`); pipes and files (what an agent reads) are filtered.
     let cap = Some(filters.output_cap.0).filter(|c| *c > 0);
-    let watched = |stream: config::OutStream, terminal: bool| {
+    let watched = |stream: config::OutStream, unread: bool| {
         let modes = filters.modes(stream);
-        ((modes.active() || cap.is_some()) && !terminal).then(|| crate::filter::relay::Stream::new(modes, cap))
+        ((modes.active() || cap.is_some()) && !unread).then(|| crate::filter::relay::Stream::new(modes, cap))
     };
+    let (stdout, stderr) = (std::io::stdout(), std::io::stderr());
     let watch = exec::Watch {
-        stdout: watched(config::OutStream::Stdout, std::io::stdout().is_terminal()),
-        stderr: watched(config::OutStream::Stderr, std::io::stderr().is_terminal()),
+        stdout: watched(config::OutStream::Stdout, stdout.is_terminal() || exec::discards(&stdout)),
+        stderr: watched(config::OutStream::Stderr, stderr.is_terminal() || exec::discards(&stderr)),
         timeout: Some(filters.timeout.0).filter(|t| *t > 0).map(Duration::from_secs),
     };
     let supervised = l.trail.is_some() || watch.stdout.is_some() || watch.stderr.is_some() || watch.timeout.is_some();

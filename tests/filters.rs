@@ -1,9 +1,12 @@
 //! Output filters and limits end to end: the relay keeps both streams flowing and
 //! intact, binary output passes unmodified, the cap truncates with a marker, the time
 //! limit ends the whole process tree, and credentials are scrubbed from the
-//! environment except for the programs allowed them.
+//! environment except for the programs allowed them, and output thrown away
+//! (`/dev/null`) is not relayed at all.
 
 mod common;
+
+use std::process::Stdio;
 
 use common::{stderr, stdout, TestEnv};
 
@@ -236,4 +239,27 @@ fn encoded_commands_are_decoded_and_judged() {
     }
     let out = env.cmd(&["check", "-c", "ls fi\u{202E}le"]).output().expect("check");
     assert!(stdout(&out).contains("<U+202E>") && !stdout(&out).contains('\u{202E}'), "{}", stdout(&out));
+}
+
+/// Output thrown away (`/dev/null`) is read by nobody, so it is not filtered: tako-exec
+/// is replaced by the shell (same process id), where a piped stream makes it run the
+/// shell as a child and relay the stream.
+#[test]
+fn output_to_dev_null_is_not_relayed() {
+    let env = TestEnv::new();
+    let run = |stdout: Stdio, stderr: Stdio| -> (u32, u32) {
+        let mut c = env.std_command(common::tako());
+        c.args(["-c", "echo $$ > shell.pid"]).stdout(stdout).stderr(stderr);
+        let mut child = c.spawn().expect("spawn tako-exec");
+        let tako_pid = child.id();
+        assert!(child.wait().expect("wait").success());
+        let pid = std::fs::read_to_string(env.path("shell.pid")).expect("pid file");
+        (tako_pid, pid.trim().parse().expect("a pid"))
+    };
+    let (tako_pid, shell_pid) = run(Stdio::null(), Stdio::null());
+    assert_eq!(tako_pid, shell_pid, "both streams on /dev/null: the shell replaces tako-exec");
+    let (tako_pid, shell_pid) = run(Stdio::piped(), Stdio::null());
+    assert_ne!(tako_pid, shell_pid, "a piped stdout is relayed through the filters");
+    let (tako_pid, shell_pid) = run(Stdio::null(), Stdio::piped());
+    assert_ne!(tako_pid, shell_pid, "a piped stderr is relayed through the filters");
 }

@@ -23,6 +23,18 @@ use std::time::Duration;
 use crate::error::{Error, Result};
 use crate::filter::relay::{Blocked, Stream};
 
+/// Whether writes to `fd` are thrown away unread: it is open on `/dev/null` (the
+/// character device 1:3 on Linux). Nobody reads such a stream, so it needs no output
+/// filter, and a command whose filtered streams all go there can replace tako-exec.
+pub fn discards(fd: &impl std::os::fd::AsRawFd) -> bool {
+    use nix::sys::stat::{fstat, SFlag};
+    fstat(fd.as_raw_fd()).is_ok_and(|st| {
+        SFlag::from_bits_truncate(st.st_mode) & SFlag::S_IFMT == SFlag::S_IFCHR
+            && nix::sys::stat::major(st.st_rdev) == 1
+            && nix::sys::stat::minor(st.st_rdev) == 3
+    })
+}
+
 /// The identity of a file: (device, inode).
 fn identity(path: &Path) -> Option<(u64, u64)> {
     std::fs::metadata(path).ok().map(|m| (m.dev(), m.ino()))
