@@ -10,6 +10,7 @@
 //! guard, the guard, called anyway, must return `None`.
 
 use std::collections::{BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 use super::{Cx, Guard, GUARDS};
@@ -18,12 +19,31 @@ use crate::analyze::{Field, Invocation};
 use crate::context::Context;
 use crate::policy::{self, Decision, Evaluation};
 
+/// Prefix of the test world's directory in `/tmp`; the test process's id follows it.
+const WORLD_PREFIX: &str = "tako-guard-world-";
+
+/// Removes the worlds of test processes that have ended. A world lives in a static,
+/// which is never dropped, so each run of the tests leaves its directory behind; the
+/// next run clears those whose process is gone.
+fn clear_old_worlds() {
+    let Ok(entries) = std::fs::read_dir("/tmp") else { return };
+    for e in entries.flatten() {
+        let name = e.file_name();
+        let Some(pid) = name.to_str().and_then(|n| n.strip_prefix(WORLD_PREFIX)) else { continue };
+        if pid.parse::<u32>().is_ok() && !Path::new("/proc").join(pid).exists() {
+            let _ = std::fs::remove_dir_all(e.path());
+        }
+    }
+}
+
 /// The test world, created once per test binary.
-fn world() -> &'static (tempfile::TempDir, Context) {
-    static WORLD: OnceLock<(tempfile::TempDir, Context)> = OnceLock::new();
+fn world() -> &'static (PathBuf, Context) {
+    static WORLD: OnceLock<(PathBuf, Context)> = OnceLock::new();
     WORLD.get_or_init(|| {
-        let dir = tempfile::Builder::new().prefix("tako-guard-").tempdir_in("/tmp").expect("temp dir");
-        let root = dir.path().join("project");
+        clear_old_worlds();
+        let dir = PathBuf::from(format!("/tmp/{WORLD_PREFIX}{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let root = dir.join("project");
         std::fs::create_dir_all(root.join("src")).expect("mkdir");
         std::fs::create_dir_all(root.join("target/debug")).expect("mkdir");
         std::fs::write(root.join("src/main.rs"), "fn main() {}\n").expect("write");
