@@ -14,7 +14,7 @@ pipes the script reads, as an agent reads it. Output thrown away needs no filter
 there tako-exec is replaced by the shell (`exec`); piped output is relayed through the
 filters by tako-exec, which runs the shell as a child.
 """
-import os, statistics, subprocess, sys, tempfile, time
+import os, shutil, statistics, subprocess, sys, tempfile, time
 
 def timed(argv, cwd, env=None, piped=False):
     """Milliseconds to run argv to its end. Output goes to /dev/null, or with `piped`
@@ -31,11 +31,17 @@ def main():
     if args[:1] == ["--runs"]:
         runs = int(args[1]); args = args[2:]
     binary = os.path.abspath(args[0] if args else "target/release/tako-exec")
-    ws = tempfile.mkdtemp(prefix="tako-overhead-")
+    dirs = [tempfile.mkdtemp(prefix="tako-overhead-") for _ in range(3)]
+    try:
+        measure(binary, runs, *dirs)
+    finally:
+        for d in dirs:
+            shutil.rmtree(d, ignore_errors=True)
+
+def measure(binary, runs, ws, imprinted, config_home):
+    """Runs the interleaved measurements in the three temporary directories given."""
     subprocess.run(["git", "init", "-q", ws], check=True)
-    imprinted = tempfile.mkdtemp(prefix="tako-overhead-imprinted-")
     subprocess.run(["git", "init", "-q", imprinted], check=True)
-    config_home = tempfile.mkdtemp(prefix="tako-overhead-config-")
     os.makedirs(os.path.join(config_home, "tako-exec"))
     with open(os.path.join(config_home, "tako-exec", "config.toml"), "w") as f:
         f.write("[control]\ncommands_per_minute = 1000000000\ncommands_per_hour = 1000000000\n")
