@@ -40,6 +40,9 @@ Leave the shell configuration to the operator.",
         "kill -9 $PPID",
         "pkill -f 'tak.-exec'",
         "killall -r '^tako'",
+        "pkill -i TAKO-EXEC",
+        "pkill -if 'EXE.$'",
+        "killall -I -r '^TAK'",
         "TAKO_SHELL=/tmp/sh make",
         "export TAKO_SHELL=/bin/sh",
         "SHELL=/bin/bash make",
@@ -55,6 +58,7 @@ Leave the shell configuration to the operator.",
         "kill -0 $PPID",
         "pkill -f 'npm run dev'",
         "killall takeout",
+        "pkill TAKO-EXEC",
         "export PATH=$PATH:/opt/bin",
         "SHELL=/usr/local/bin/tako-exec make",
         "env FOO=1 make",
@@ -83,8 +87,14 @@ fn judge_var(name: &str, value: Option<&Field>) -> Option<Hit> {
 
 /// Why `kill`, `pkill` or `killall` (`name`) with `args` signals tako-exec, if it does.
 fn kills_tako(name: &str, args: &[Field]) -> Option<String> {
+    // `pkill -i` and `killall -I` match names in any case.
+    let flag = if name == "killall" { 'I' } else { 'i' };
+    let any_case = args.iter().filter_map(Field::as_known).take_while(|t| *t != "--").any(|t| {
+        t == "--ignore-case" || (t.len() > 1 && t.starts_with('-') && !t.starts_with("--") && t[1..].contains(flag))
+    });
+    let names_tako = |t: &str| if any_case { t.to_ascii_lowercase().contains("tako") } else { t.contains("tako") };
     for a in args {
-        if a.as_known().is_some_and(|t| t.contains("tako")) {
+        if a.as_known().is_some_and(names_tako) {
             return Some(format!("{name} targets tako-exec"));
         }
         for u in &a.unknowns {
@@ -112,9 +122,15 @@ fn kills_tako(name: &str, args: &[Field]) -> Option<String> {
         // A pattern without special characters matches where it is a substring (and
         // compiling a regular expression costs far more than the whole judgement).
         let matches = if p.contains(['.', '[', ']', '(', ')', '*', '+', '?', '{', '}', '|', '^', '$', '\\']) {
-            regex::RegexBuilder::new(p).size_limit(1 << 16).build().ok()?.is_match("tako-exec")
+            regex::bytes::RegexBuilder::new(p)
+                .unicode(false)
+                .case_insensitive(any_case)
+                .size_limit(1 << 16)
+                .build()
+                .ok()?
+                .is_match(b"tako-exec")
         } else {
-            "tako-exec".contains(p)
+            "tako-exec".contains(if any_case { p.to_ascii_lowercase() } else { p.to_string() }.as_str())
         };
         matches.then(|| format!("{name}'s pattern `{p}` matches tako-exec"))
     })
