@@ -10,7 +10,7 @@
 
 use std::ops::Range;
 
-use regex::Regex;
+use regex::bytes::Regex;
 
 use crate::analyze::model::{program_name, UNKNOWN_MARK};
 use crate::analyze::{Field, Invocation};
@@ -193,7 +193,8 @@ pub enum Matcher {
     /// The first arguments, token by token (`argv[0]` by program name: `git` matches
     /// `/usr/bin/git`).
     Prefix(Vec<Token>),
-    /// A regular expression searched in the arguments joined by single spaces.
+    /// A regular expression searched in the arguments joined by single spaces, on
+    /// bytes with Unicode off: `.` is any byte, `\w` and `(?i)` are ASCII.
     Regex(Regex),
 }
 
@@ -249,7 +250,7 @@ impl Rule {
                     .enumerate()
                     .map(|(i, f)| if i == 0 { program_name(&f.text).into_owned() } else { f.text.to_string() })
                     .collect();
-                known && re.is_match(&text.join(" "))
+                known && re.is_match(text.join(" ").as_bytes())
             }
         }
     }

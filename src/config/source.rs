@@ -643,7 +643,7 @@ impl Reader<'_> {
                 }
                 Some(Matcher::Prefix(out))
             }
-            (None, Some((re, span))) => match regex::Regex::new(re) {
+            (None, Some((re, span))) => match regex::bytes::RegexBuilder::new(re).unicode(false).build() {
                 Ok(r) => Some(Matcher::Regex(r)),
                 Err(e) => {
                     let last = e.to_string().lines().last().unwrap_or("").trim().to_string();

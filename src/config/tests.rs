@@ -446,3 +446,28 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn rule_regexes_run_on_bytes_with_ascii_classes() {
+    // `(?i)` and `\b` work (ASCII); the load checks `match` / `not_match` on them.
+    let ok = r#"[[rule]]
+id = "curl-delete"
+regex = '(?i)^CURL\b.* -x ?delete'
+decision = "deny"
+reason = "no deletes"
+match = ["curl https://x -X DELETE"]
+not_match = ["curl https://x -X GET", "xcurl -X DELETE"]
+"#;
+    let p = build(&[file(SourceKind::Workspace, "tako.toml", ok)], &ctx()).expect("policy");
+    assert_eq!(p.rules.len(), 1);
+    // Unicode classes are not available: the file is refused at the regex's place.
+    let bad = r#"[[rule]]
+id = "greek"
+regex = '\p{Greek}'
+decision = "deny"
+reason = "r"
+match = ["x"]
+"#;
+    let e = errors(&[file(SourceKind::Workspace, "tako.toml", bad)]);
+    assert!(e.iter().any(|d| d.starts_with("tako.toml:3:9: error: greek: bad regex")), "{e:?}");
+}
