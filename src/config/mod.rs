@@ -440,6 +440,20 @@ impl Filters {
 /// Whether `text` matches `pattern`, where `*` matches any run of characters.
 #[must_use]
 pub fn wildcard(pattern: &str, text: &str) -> bool {
+    // The usual shapes (`NAME`, `*_TOKEN`, `AWS_*`) are a comparison; every variable of
+    // the environment is tested against every pattern at each command.
+    let (head, tail) = match pattern.split_once('*') {
+        None => return pattern == text,
+        Some(parts) => parts,
+    };
+    if !tail.contains('*') {
+        return text.len() >= head.len() + tail.len() && text.starts_with(head) && text.ends_with(tail);
+    }
+    text.starts_with(head) && wildcard_scan(pattern, text)
+}
+
+/// [`wildcard`] by a scan that backtracks to the last `*`, for any pattern.
+fn wildcard_scan(pattern: &str, text: &str) -> bool {
     let (p, t) = (pattern.as_bytes(), text.as_bytes());
     let (mut pi, mut ti, mut star, mut mark) = (0, 0, None, 0);
     while ti < t.len() {

@@ -471,3 +471,29 @@ match = ["x"]
     let e = errors(&[file(SourceKind::Workspace, "tako.toml", bad)]);
     assert!(e.iter().any(|d| d.starts_with("tako.toml:3:9: error: greek: bad regex")), "{e:?}");
 }
+
+proptest::proptest! {
+    /// The shortcuts of `wildcard` agree with the general scan.
+    #[test]
+    fn wildcard_shortcuts_agree_with_the_scan(pattern in "[ab_*]{0,6}", text in "[ab_]{0,8}") {
+        proptest::prop_assert_eq!(wildcard(&pattern, &text), wildcard_scan(&pattern, &text));
+    }
+}
+
+#[test]
+fn wildcard_patterns_of_the_environment() {
+    for (p, t, want) in [
+        ("*_TOKEN", "GITHUB_TOKEN", true),
+        ("*_TOKEN", "_TOKEN", true),
+        ("*_TOKEN", "TOKEN", false),
+        ("AWS_*", "AWS_SECRET_ACCESS_KEY", true),
+        ("AWS_*", "XAWS_X", false),
+        ("*SECRET_KEY*", "AWS_SECRET_KEY_ID", true),
+        ("*_TOKEN_*", "GH_TOKEN", false),
+        ("PGPASSWORD", "PGPASSWORD", true),
+        ("PGPASSWORD", "PGPASSWORD2", false),
+        ("A*A", "A", false),
+    ] {
+        assert_eq!(wildcard(p, t), want, "{p} vs {t}");
+    }
+}
