@@ -1046,8 +1046,8 @@ impl Analyzer<'_> {
                         text: inv.text.to_string(),
                     });
                 }
-                let path = f.found_path();
                 for e in &f.execs {
+                    let path = f.found_path_of(e);
                     let argv: Vec<Field> = e.argv.iter().map(|a| replace_placeholder(a, "{}", &path)).collect();
                     if argv.is_empty() {
                         continue;
@@ -1076,6 +1076,7 @@ impl Analyzer<'_> {
                     items_name: f.execs.is_empty().then(|| f.name.clone()).flatten().or_else(|| {
                         f.name_suffix.as_ref().filter(|_| f.execs.is_empty()).map(|s| format!("{UNKNOWN_MARK}{s}"))
                     }),
+                    items_all: f.every_file,
                     ..Stream::unknown(inv.text.clone())
                 };
             }
@@ -2199,13 +2200,18 @@ impl Analyzer<'_> {
         });
         let prefix = inv.stdin.stream().and_then(|s| s.items_prefix.clone());
         let item_name = inv.stdin.stream().and_then(|s| s.items_name.clone());
+        let all_items = inv.stdin.stream().is_some_and(|s| s.items_all);
         // One item (`-I`) or, appended, any number of words.
         let unknown_item = |words: bool| -> Field {
             let what = if words { XARGS_WORDS } else { "xargs input" };
             // One path per item (`-I`, or one word when the name holds no blank): it ends
             // in the name find matched.
             let name = item_name.as_deref().filter(|n| !words || !n.contains(char::is_whitespace));
-            Field::found_path(prefix.as_deref(), name, what)
+            match prefix.as_deref() {
+                // Any file under it (`find . -type f | xargs cat` reads `.` whole).
+                Some(p) if all_items && item_name.is_none() => Field::every_file(p, what),
+                _ => Field::found_path(prefix.as_deref(), name, what),
+            }
         };
         let taint = inv.stdin.stream().map(|s| s.taint.clone()).unwrap_or_default();
         let cmd: Vec<Field> = if i >= args.len() { vec![Field::known("echo")] } else { args[i..].to_vec() };

@@ -557,7 +557,12 @@ pub(crate) fn stream_to_field(stream: Stream) -> Field {
         // The paths `find DIR` prints: each under DIR (`cat $(find ~/.ssh -name 'id_*')`
         // reads the keys), and named as find matched them when nothing else printed.
         let name = stream.items_name.as_deref().filter(|n| !n.contains(char::is_whitespace));
-        let mut f = Field::found_path(Some(p), name, "the output of a command");
+        let mut f = if stream.items_all && stream.items_name.is_none() {
+            // Any file under it (`cat $(find ~ -type f)` reads `~` whole).
+            Field::every_file(p, "the output of a command")
+        } else {
+            Field::found_path(Some(p), name, "the output of a command")
+        };
         f.taint = stream.taint;
         return f;
     }

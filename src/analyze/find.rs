@@ -84,6 +84,24 @@ const FILTERS: &[&str] = &[
     "-nogroup",
 ];
 
+/// Tests that narrow the matches to some names or files, so that a tree is not read
+/// whole through them (unlike `-type f`, `-size` or `-mtime`, which a key passes).
+const NAME_TESTS: &[&str] = &[
+    "-name",
+    "-iname",
+    "-path",
+    "-ipath",
+    "-wholename",
+    "-iwholename",
+    "-regex",
+    "-iregex",
+    "-lname",
+    "-ilname",
+    "-samefile",
+    "-inum",
+    "-empty",
+];
+
 /// A `-exec`-like action.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FindExec {
@@ -93,6 +111,9 @@ pub struct FindExec {
     pub in_dir: bool,
     /// `-ok` / `-okdir`: asks before each run.
     pub confirm: bool,
+    /// No test on its way narrows the paths it is given by name ([`NAME_TESTS`] not
+    /// negated, in its `-o` branch): it may be given every file under the roots.
+    pub every_file: bool,
 }
 
 /// A parsed `find` command line.
@@ -119,6 +140,10 @@ pub struct FindCmd {
     /// The literal end every match's name has, under the same conditions as `name`,
     /// when the only name test is `*SUFFIX` (`-name '*.pem'`: `.pem`).
     pub name_suffix: Option<String>,
+    /// What find prints (an explicit `-print`-like action, or the paths it matches when
+    /// it has no action) is not narrowed by name: every path under the roots may be
+    /// among it (`find ~ -type f`).
+    pub every_file: bool,
     /// The expression is malformed (an `-exec` without its `;` or `{} +`, a test
     /// without its value): find reads the whole expression before it acts, so it
     /// reports the error and runs nothing. The actions above are then cleared.
@@ -159,6 +184,11 @@ impl FindCmd {
         // other names through or follows an action.
         let mut names: Vec<Option<String>> = Vec::new();
         let mut open_names = false;
+        // Whether paths are narrowed by name: in parentheses (`depth`), after `!`/`-not`
+        // (`negated`), in the current `-o` branch (`named`), and whether an earlier branch
+        // was not (`unnamed`); for what `-print`-like actions print (`printed`).
+        let (mut depth, mut negated, mut named, mut unnamed) = (0usize, false, false, false);
+        let mut printed: Option<bool> = None;
         while i < args.len() {
             let a = &args[i];
             let Some(t) = a.as_known() else {
@@ -168,9 +198,31 @@ impl FindCmd {
                     f.unknown_word.get_or_insert_with(|| a.clone());
                 }
                 i += 1;
+                negated = false;
                 continue;
             };
             i += 1;
+            match t {
+                "(" => depth += 1,
+                ")" => depth = depth.saturating_sub(1),
+                "-o" | "-or" | "," if depth == 0 => {
+                    unnamed |= !named;
+                    named = false;
+                }
+                "-print" | "-print0" | "-printf" | "-ls" => {
+                    printed = Some(printed.unwrap_or(false) || !named);
+                }
+                _ => {
+                    let value = args.get(i).and_then(Field::as_known);
+                    let narrows = if t == "-type" {
+                        value.is_some_and(|v| !v.contains(['f', 'l']))
+                    } else {
+                        NAME_TESTS.contains(&t) && value != Some("*")
+                    };
+                    named |= narrows && !negated;
+                }
+            }
+            negated = matches!(t, "!" | "-not");
             match t {
                 "!" | "-not" | "-o" | "-or" | "," => open_names = true,
                 "-name" | "-iname" => {
@@ -195,7 +247,12 @@ impl FindCmd {
                     }
                     // No terminator, and no unknown word that could be one.
                     f.invalid |= !ended && argv.iter().all(Field::is_known);
-                    f.execs.push(FindExec { argv, in_dir: t.ends_with("dir"), confirm: t.starts_with("-ok") });
+                    f.execs.push(FindExec {
+                        argv,
+                        in_dir: t.ends_with("dir"),
+                        confirm: t.starts_with("-ok"),
+                        every_file: !named,
+                    });
                 }
                 "-fprint" | "-fprint0" | "-fls" => {
                     if let Some(x) = args.get(i) {
@@ -228,6 +285,8 @@ impl FindCmd {
         }
         // A test or `-fprint` whose value is missing.
         f.invalid |= i > args.len();
+        unnamed |= !named;
+        f.every_file = printed.unwrap_or(f.execs.is_empty() && unnamed);
         if f.invalid {
             f.delete = false;
             f.unknown_action = false;
@@ -245,6 +304,20 @@ impl FindCmd {
             }
         }
         f
+    }
+
+    /// The field `{}` stands for in the action `e`: [`FindCmd::found_path`], or any
+    /// file under the only starting point when the action's paths are not narrowed by
+    /// name ([`Field::every_file`]: `find ~ -type f -exec cat {} +` reads `~` whole).
+    #[must_use]
+    pub fn found_path_of(&self, e: &FindExec) -> Field {
+        match self.roots.as_slice() {
+            [root] if e.every_file => match root.as_known() {
+                Some(r) => Field::every_file(&format!("{}/", r.trim_end_matches('/')), "a path found by find"),
+                None => self.found_path(),
+            },
+            _ => self.found_path(),
+        }
     }
 
     /// The field `{}` stands for: a path under the starting point(s), ending in
@@ -347,5 +420,40 @@ mod tests {
         }
         assert_eq!(parse(". -name .env").found_path().text, format!("./{UNKNOWN_MARK}/.env"));
         assert_eq!(parse(". -type f").found_path().text, format!("./{UNKNOWN_MARK}"));
+    }
+
+    #[test]
+    fn every_file_unless_narrowed_by_name() {
+        // What an action is given, and what find prints.
+        let exec = |s: &str| parse(s).execs.first().is_some_and(|e| e.every_file);
+        for s in [
+            ". -type f -exec cat {} +",
+            ". ! -name .env -exec cat {} +",
+            ". -not -path ./.git/* -type f -exec cat {} +",
+            ". -path ./.git -prune -o -type f -exec cat {} +",
+            ". -size -4k -mtime -1 -exec cat {} ;",
+            ". -name * -exec cat {} +",
+        ] {
+            assert!(exec(s), "{s}");
+        }
+        for s in [
+            ". -name *.rs -exec cat {} +",
+            ". -type f -iname readme* -exec cat {} +",
+            ". ( -name *.rs -o -name *.toml ) -exec cat {} +",
+            ". -type d -exec cat {} +",
+            ". -regex .*py -exec cat {} ;",
+        ] {
+            assert!(!exec(s), "{s}");
+        }
+        assert!(parse("/home/u -type f").every_file && parse(". -print0").every_file);
+        assert!(parse(". -name x -prune -o -print").every_file);
+        assert!(!parse(". -name *.rs").every_file && !parse(". -type f -exec cat {} +").every_file);
+        let f = parse("/home/u/ -type f -exec cat {} +");
+        let path = f.found_path_of(&f.execs[0]);
+        assert_eq!(path.text, format!("/home/u/{UNKNOWN_MARK}"));
+        assert_eq!(path.every_file_under(), Some("/home/u/"));
+        assert_eq!(f.found_path().every_file_under(), None);
+        let f = parse("/ -type f -exec cat {} +");
+        assert_eq!(f.found_path_of(&f.execs[0]).every_file_under(), Some("/"));
     }
 }

@@ -27,6 +27,7 @@ struct Acc {
     trusted: Option<bool>,
     items_prefix: Option<Option<String>>,
     items_name: Option<Option<String>>,
+    items_all: bool,
     made_path: Option<String>,
     count: usize,
 }
@@ -40,6 +41,7 @@ impl Acc {
             trusted: None,
             items_prefix: None,
             items_name: None,
+            items_all: false,
             made_path: None,
             count: 0,
         }
@@ -62,6 +64,7 @@ impl Acc {
             Some(p) if p == s.items_prefix => p,
             Some(_) => None,
         });
+        self.items_all |= s.items_all;
         self.items_name = Some(match self.items_name.take() {
             None => s.items_name,
             Some(n) if n == s.items_name => n,
@@ -77,6 +80,7 @@ impl Acc {
             trusted_code: self.count == 1 && self.trusted == Some(true),
             items_prefix: self.items_prefix.flatten(),
             items_name: self.items_name.flatten(),
+            items_all: self.items_all,
             made_path: self.made_path.filter(|_| self.count == 1),
         }
     }
@@ -718,6 +722,7 @@ pub(crate) fn field_stream(f: Field, what: impl Into<std::sync::Arc<str>>) -> St
         trusted_code: false,
         items_prefix: None,
         items_name: None,
+        items_all: false,
         made_path: None,
     }
 }

@@ -32,9 +32,12 @@ mod npm;
 mod optcode;
 mod pure;
 mod state;
+pub(crate) mod upload;
 
 pub use model::{Analysis, Cwd, Event, Field, Input, Invocation, Redir, RedirMode, Stream, Taint, Unknown, Via};
-pub(crate) use pure::{home_tree_read, prints_operator_credential, reads_trees, tree_read_holding, CREDENTIAL_TAINT};
+pub(crate) use pure::{
+    home_tree_read, names_on_input, prints_operator_credential, reads_trees, tree_read_holding, CREDENTIAL_TAINT,
+};
 pub use state::CODE_LOADING_VARS;
 
 use crate::context::Context;

@@ -19,6 +19,12 @@ pub const UNKNOWN_MARK: char = '\u{E000}';
 /// [`UNKNOWN_MARK`] as a string.
 pub const UNKNOWN_MARK_STR: &str = "\u{E000}";
 
+/// How the description of an unknown path starts when it may be any file under a
+/// directory: the paths `find DIR` finds when no test narrows them by name (`find ~ -type
+/// f`). A program that prints or copies the files it is given reads that tree whole
+/// ([`Field::every_file_under`]).
+pub(crate) const EVERY_FILE: &str = "any file under ";
+
 /// Why a value is not known statically.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Unknown {
@@ -186,6 +192,29 @@ impl Field {
         f
     }
 
+    /// A path that may be any file under `prefix` (`DIR/`): what `find DIR -type f`
+    /// prints, names not narrowed. `what` says where it comes from, for reasons.
+    #[must_use]
+    pub fn every_file(prefix: &str, what: &str) -> Self {
+        Self {
+            text: compact_str::format_compact!("{prefix}{UNKNOWN_MARK}"),
+            unknowns: vec![Unknown::Input(format!("{EVERY_FILE}{prefix} ({what})"))],
+            ..Self::default()
+        }
+    }
+
+    /// The directory (`DIR/`, as written) under which this field may be any file, when
+    /// it was made by [`Field::every_file`] (and nothing was added to it since).
+    #[must_use]
+    pub fn every_file_under(&self) -> Option<&str> {
+        match self.unknowns.as_slice() {
+            [Unknown::Input(w)] if w.starts_with(EVERY_FILE) => {}
+            _ => return None,
+        }
+        let dir = self.text.strip_suffix(UNKNOWN_MARK)?;
+        (!dir.is_empty() && !dir.contains(UNKNOWN_MARK)).then_some(dir)
+    }
+
     /// The known text before the first unknown.
     #[must_use]
     pub fn known_prefix(&self) -> &str {
@@ -329,6 +358,9 @@ pub struct Stream {
     pub items_prefix: Option<String>,
     /// Each line is a path whose last component is this name (`find . -name .env`).
     pub items_name: Option<String>,
+    /// Each line may be any path under `items_prefix`: no test narrowed them by name
+    /// (`find ~ -type f`).
+    pub items_all: bool,
     /// The output is one path, this text with a name the program makes up (letters and
     /// digits, never `/` or `..`) at [`UNKNOWN_MARK`]: `mktemp -d` prints `/tmp/tmp.…`.
     pub made_path: Option<String>,

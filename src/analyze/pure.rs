@@ -202,6 +202,13 @@ pub(crate) fn stdout(name: &str, inv: &Invocation, ctx: &Context) -> Stream {
     if let Some(dir) = home_tree_read(name, inv, ctx) {
         taint.secret.get_or_insert_with(|| format!("everything under {}, keys included", dir.display()).into());
     }
+    // Files named on its input, in a directory of secrets (`find ~/.ssh | cpio -o`).
+    if let Some(f) = names_on_input(name, inv) {
+        let dir = f.known_prefix().trim_end_matches('/');
+        if let Some(why) = sensitive::secret_dir(dir) {
+            taint.secret.get_or_insert_with(|| format!("the files under {dir} ({why})").into());
+        }
+    }
     let producer = Some(inv.text.clone());
     if DOWNLOADERS.contains(&name) {
         let url = args
@@ -272,13 +279,15 @@ pub(crate) fn stdout(name: &str, inv: &Invocation, ctx: &Context) -> Stream {
     };
     // Programs that pass on some of their input's lines whole (`find ~/.ssh | head -1`):
     // the lines are still the paths the input named.
-    let (items_prefix, items_name) = match input {
+    let (items_prefix, items_name, items_all) = match input {
         Some(s) if content.is_none() && s.items_prefix.is_some() && passes_lines(name, args) => {
-            (s.items_prefix.clone(), s.items_name.clone())
+            // (All of them only through programs that drop none: `sort`, not `head -1`.)
+            let all = s.items_all && matches!(name, "sort" | "uniq" | "tac" | "cat");
+            (s.items_prefix.clone(), s.items_name.clone(), all)
         }
-        _ => (None, None),
+        _ => (None, None, false),
     };
-    Stream { content, producer, taint, trusted_code: false, items_prefix, items_name, made_path: None }
+    Stream { content, producer, taint, trusted_code: false, items_prefix, items_name, items_all, made_path: None }
 }
 
 /// What `realpath P…` and `readlink -f P…` print: each path made absolute and
@@ -361,25 +370,133 @@ pub(crate) fn home_tree_read(name: &str, inv: &Invocation, ctx: &Context) -> Opt
 }
 
 /// The programs [`tree_read_holding`] judges: searchers, archivers and copiers that can
-/// read a directory whole.
+/// read a directory whole, cloud CLIs that upload one, and programs that print the files
+/// they are given ([`prints_files`]).
 pub(crate) fn reads_trees(name: &str) -> bool {
+    prints_files(name)
+        || super::upload::uploads_files(name)
+        || matches!(
+            name,
+            "grep"
+                | "egrep"
+                | "fgrep"
+                | "rg"
+                | "tar"
+                | "bsdtar"
+                | "gtar"
+                | "zip"
+                | "cp"
+                | "scp"
+                | "rsync"
+                | "7z"
+                | "7za"
+                | "7zr"
+        )
+}
+
+/// Programs that print or copy whole each file they are given: given every file of a
+/// tree (`find ~ -type f -exec cat {} +`, `find . -type f | xargs head`), they read the
+/// tree whole.
+fn prints_files(name: &str) -> bool {
     matches!(
         name,
-        "grep"
-            | "egrep"
-            | "fgrep"
-            | "rg"
-            | "tar"
-            | "bsdtar"
-            | "gtar"
-            | "zip"
-            | "cp"
-            | "scp"
-            | "rsync"
-            | "7z"
-            | "7za"
-            | "7zr"
+        "cat"
+            | "tac"
+            | "head"
+            | "tail"
+            | "less"
+            | "more"
+            | "most"
+            | "bat"
+            | "batcat"
+            | "strings"
+            | "xxd"
+            | "od"
+            | "hexdump"
+            | "hd"
+            | "base64"
+            | "base32"
+            | "basenc"
+            | "nl"
+            | "pr"
+            | "fold"
+            | "sort"
+            | "uniq"
+            | "cut"
+            | "paste"
+            | "column"
+            | "install"
+            | "cpio"
     )
+}
+
+/// The paths `name` reads from its input and copies (`cpio -o`, `cpio -p`, `tar -T -`):
+/// what the program before it printed (`find ~/.ssh | cpio -o` copies `~/.ssh/…`), when
+/// that is paths under a known directory.
+pub(crate) fn names_on_input(name: &str, inv: &Invocation) -> Option<Field> {
+    let args = inv.args();
+    let copies = match name {
+        "cpio" => args.iter().filter_map(Field::as_known).any(|t| {
+            matches!(t, "--create" | "--pass-through")
+                || (t.starts_with('-') && !t.starts_with("--") && t[1..].contains(['o', 'p']) && !t.contains('i'))
+        }),
+        "tar" | "bsdtar" | "gtar" => args.iter().enumerate().any(|(k, a)| {
+            let next = || args.get(k + 1).and_then(Field::as_known) == Some("-");
+            match a.as_known() {
+                Some("--files-from=-" | "-T-") => true,
+                Some("--files-from") => next(),
+                Some(t) => t.starts_with('-') && !t.starts_with("--") && t.ends_with('T') && next(),
+                None => false,
+            }
+        }),
+        _ => return None,
+    };
+    let s = inv.stdin.stream().filter(|_| copies)?;
+    let prefix = s.items_prefix.as_deref()?;
+    Some(if s.items_all && s.items_name.is_none() {
+        Field::every_file(prefix, "the paths on its input")
+    } else {
+        Field::found_path(Some(prefix), s.items_name.as_deref(), "the paths on its input")
+    })
+}
+
+/// Whether `args` hold a short option among `short` (alone or in a cluster) or one of
+/// the long options `long`.
+fn has_flag(args: &[Field], short: &[char], long: &[&str]) -> bool {
+    args.iter().filter_map(Field::as_known).any(|t| {
+        long.contains(&t) || (t.starts_with('-') && !t.starts_with("--") && t[1..].chars().any(|c| short.contains(&c)))
+    })
+}
+
+/// The directory holding `inner` that `inv` reads whole by being given every file under
+/// it, one by one ([`Field::every_file_under`]: `find ~ -type f -exec cat {} +`, `cat
+/// $(find ~ -type f)`, `find . | cpio -o`). Searchers count as [`tree_read_holding`]
+/// says (binary files only when told to print them as text).
+fn every_file_read(name: &str, inv: &Invocation, inner: &std::path::Path, binary: bool) -> Option<std::path::PathBuf> {
+    let args = inv.args();
+    let given = names_on_input(name, inv);
+    let mut dirs = args.iter().chain(given.as_ref()).filter_map(Field::every_file_under).peekable();
+    dirs.peek()?;
+    let searcher_skips_binary = match name {
+        "grep" | "egrep" | "fgrep" => !has_flag(args, &['a'], &["--text", "--binary-files=text"]),
+        "rg" => {
+            let u = args
+                .iter()
+                .filter_map(Field::as_known)
+                .filter(|t| !t.starts_with("--"))
+                .map(|t| t.matches('u').count());
+            u.max().unwrap_or(0) < 3 && !has_flag(args, &['a'], &["--text", "--binary"])
+        }
+        _ => false,
+    };
+    if binary && searcher_skips_binary {
+        return None;
+    }
+    let cwd = inv.cwd.path()?;
+    dirs.find_map(|d| {
+        let p = crate::context::normalize_join(cwd, d);
+        inner.starts_with(&p).then_some(p)
+    })
 }
 
 /// The directory holding `inner` (it, or one above it) that `inv` reads whole, as
@@ -411,6 +528,9 @@ pub(crate) fn tree_read_holding(
     if !reads_trees(name) {
         return None;
     }
+    if let Some(dir) = every_file_read(name, inv, inner, binary) {
+        return Some(dir);
+    }
     let recursive = match name {
         "grep" | "egrep" | "fgrep" => {
             flag(&['r', 'R'], &["--recursive", "--dereference-recursive"])
@@ -430,6 +550,8 @@ pub(crate) fn tree_read_holding(
         "7z" | "7za" | "7zr" => args.first().and_then(Field::as_known) == Some("a"),
         "cp" | "scp" => flag(&['r', 'R', 'a'], &["--recursive", "--archive"]),
         "rsync" => flag(&['r', 'a'], &["--recursive", "--archive"]),
+        // `aws s3 sync ~ s3://b`, `aws s3 cp . s3://b --recursive`.
+        "aws" | "gcloud" | "az" => super::upload::upload(name, args).is_some_and(|u| u.recursive),
         _ => false,
     };
     if !recursive {

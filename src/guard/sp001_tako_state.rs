@@ -24,8 +24,9 @@ pub static GUARD: Guard = Guard {
 - Reading `.tako/keys/` (the operator's signing key), or files under `.tako/` whose
   names are not known (`find .tako -type f -exec cat {} +`).
 - Copying or printing whole a tree that holds the key (`tar czf x.tgz .`, `cp -r .
-  /tmp/x`, `zip -r`, `rsync -a`, `grep -ra x .`, `rg -uuu x`): asks, unless `.tako` is
-  excluded (`--exclude=.tako`). The key file starts with a NUL byte, so searchers that
+  /tmp/x`, `zip -r`, `rsync -a`, `grep -ra x .`, `rg -uuu x`, `aws s3 sync . s3://b`, every
+  file of it given to a program that prints or copies them: `find . -type f -exec cat {}
+  +`, `find . | cpio -o`): asks, unless `.tako` is excluded (`--exclude=.tako`). The key file starts with a NUL byte, so searchers that
   skip binary files (`grep -r x .`, `rg -uu x`) show nothing of it.
 - `git add` of `.tako/` (the control plane must never be tracked).
 - Writing `.git/config` directly (not through `git config`): asks.
@@ -297,6 +298,16 @@ mod tests {
             "zip -r /tmp/x.zip . -x .tako",
             "tar czf /tmp/x.tgz --exclude=.tako/queue .",
             "7z a /tmp/x.7z .",
+            "find . -type f -exec cat {} +",
+            "find . -type f | xargs cat",
+            "cat $(find . -type f)",
+            "find . -type f -not -path './.git/*' -exec head {} +",
+            "find . -type f -exec grep -a x {} +",
+            "find . | cpio -o -H newc",
+            "find . -type f | tar czf /tmp/x.tgz -T -",
+            "aws s3 cp . s3://b/ --recursive",
+            "aws s3 sync . s3://b",
+            "gcloud storage cp -r . gs://b",
         ] {
             let (d, m) = sp001(cmd).unwrap_or_else(|| panic!("{cmd}: no SP001"));
             assert_eq!(d, Decision::Ask, "{cmd}");
@@ -309,8 +320,20 @@ mod tests {
             "grep -rn TODO .",
             "rg -uu TODO",
             "cp -r src /tmp/copy",
+            "find . -name '*.rs' -exec cat {} +",
+            "find src -type f -exec cat {} +",
+            "find . -type f -exec wc -l {} +",
+            "find . -type f -exec grep -l TODO {} +",
+            "find . -name '*.rs' | cpio -o",
+            "aws s3 sync ./src s3://b",
+            "aws s3 cp . s3://b/",
+            "aws s3 sync . s3://b --exclude '.tako/*'",
         ] {
             assert_eq!(sp001(cmd), None, "{cmd}");
+        }
+        // Without the key every file of the workspace is everyday reading.
+        for cmd in ["find . -type f -exec cat {} +", "aws s3 sync . s3://b", "find . | cpio -o"] {
+            assert_eq!(eval_among(&["src/main.rs"], cmd).decision, Decision::Allow, "{cmd}");
         }
         // Paths under .tako/ not known in full are denied like the key itself.
         let (d, _) = sp001("find .tako -type f -exec cat {} +").expect("find .tako");

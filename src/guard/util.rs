@@ -709,6 +709,10 @@ fn literal_read_args(inv: &Invocation, cx: &Cx<'_>) -> Vec<Read> {
     }
     let Some(name) = cx.name(inv) else { return out };
     let args = inv.args();
+    // The paths named on its input (`find ~/.ssh | cpio -o`).
+    if matches!(&*name, "cpio" | "tar" | "bsdtar" | "gtar") {
+        out.extend(crate::analyze::names_on_input(&name, inv).map(Read::Derived));
+    }
     let metadata_only = METADATA_ONLY_SET.contains(&name);
     for a in args {
         // `-d @file`, `--data-binary=@file`, `--file=.env`, `-f.env`, `if=.env`.
@@ -746,7 +750,7 @@ fn literal_read_args(inv: &Invocation, cx: &Cx<'_>) -> Vec<Read> {
     // `args[k]`.
     let operand = |f: &&Field| arg_index(inv, f).map(Read::Arg);
     if metadata_only {
-        cloud_uploads(&name, args, &mut out, &operand);
+        cloud_uploads(&name, args, &cx.ctx.home, &mut out, &operand);
         if matches!(&*name, "cp" | "tar" | "zip" | "openssl" | "gpg" | "scp" | "rsync" | "docker") {
             // Copying or archiving a secret makes another copy of it.
             let o = Opts::operands(args, &['f', 'C', 'o']);
@@ -804,62 +808,26 @@ fn literal_read_args(inv: &Invocation, cx: &Cx<'_>) -> Vec<Read> {
     out
 }
 
-/// The local files a cloud CLI uploads: `aws s3 cp|mv|sync SRC… DST`, `gcloud storage cp
-/// SRC… DST`, `az storage blob upload --file F` (`-f F`). Their other arguments name
-/// buckets, resources and settings, not files.
-fn cloud_uploads(name: &str, args: &[Field], out: &mut Vec<Read>, operand: &dyn Fn(&&Field) -> Option<Read>) {
-    let words: smallvec::SmallVec<[&str; 3]> = args.iter().take(3).map(|a| a.as_known().unwrap_or("")).collect();
-    let copy = match (name, words.as_slice()) {
-        ("aws", ["s3", "cp" | "mv" | "sync", ..]) => 2,
-        ("gcloud", ["storage" | "alpha", "cp" | "mv" | "rsync", ..]) => 2,
-        ("az", ["storage", "blob" | "file", ..]) => {
-            for (k, a) in args.iter().enumerate() {
-                if matches!(a.as_known(), Some("-f" | "--file" | "--source" | "-s")) {
-                    out.extend(args.get(k + 1).and_then(|f| operand(&f)));
-                }
-            }
-            return;
-        }
-        _ => return,
-    };
-    // Options take a value unless they are one of the switches.
-    let switch = |t: &str| {
-        t.contains('=')
-            || matches!(
-                t,
-                "--recursive"
-                    | "-r"
-                    | "-R"
-                    | "--dryrun"
-                    | "--dry-run"
-                    | "--quiet"
-                    | "--no-progress"
-                    | "--delete"
-                    | "--follow-symlinks"
-                    | "--no-follow-symlinks"
-                    | "--exact-timestamps"
-                    | "--size-only"
-                    | "--only-show-errors"
-                    | "--no-guess-mime-type"
-                    | "--debug"
-                    | "--no-clobber"
-                    | "-n"
-            )
-    };
-    let mut operands: Vec<&Field> = Vec::new();
-    let mut it = args[copy..].iter();
-    while let Some(a) = it.next() {
-        match a.as_known() {
-            Some(t) if t.starts_with('-') => {
-                if !switch(t) {
-                    it.next();
-                }
-            }
-            _ => operands.push(a),
-        }
-    }
-    if let Some((_, sources)) = operands.split_last() {
-        out.extend(sources.iter().filter(|f| !f.as_known().is_some_and(is_url)).filter_map(operand));
+/// The local files a cloud CLI uploads ([`crate::analyze::upload`]): `aws s3 cp|mv|sync
+/// SRC… DST`, `aws s3api put-object --body F`, aws's `file://F` and `fileb://F`,
+/// `gcloud storage cp SRC… DST`, `gcloud compute scp SRC… VM:DST`, `az storage blob
+/// upload --file F` (`-f F`). Their other arguments name buckets, resources and
+/// settings, not files. aws reads `~/` in `file://~/…` as the home directory.
+fn cloud_uploads(
+    name: &str,
+    args: &[Field],
+    home: &Path,
+    out: &mut Vec<Read>,
+    operand: &dyn Fn(&&Field) -> Option<Read>,
+) {
+    let Some(up) = crate::analyze::upload::upload(name, args) else { return };
+    out.extend(up.sources.iter().filter_map(operand));
+    for p in up.inside {
+        let path = match p.strip_prefix("~/") {
+            Some(rest) => home.join(rest).to_string_lossy().into_owned(),
+            None => p.to_string(),
+        };
+        out.push(Read::Derived(Field::known(path)));
     }
 }
 
