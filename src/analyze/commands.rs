@@ -526,6 +526,14 @@ impl Analyzer<'_> {
                 }
                 self.record(inv.clone());
                 if i >= args.len() {
+                    // `exec 3<FILE` opens FILE for the commands after it (`cat <&3`);
+                    // `exec 3>&-`, `exec 3>x` replace it.
+                    for r in inv.redirects.iter().filter(|r| r.fd != 0) {
+                        st.fds.retain(|(fd, _)| *fd != r.fd);
+                        if let (RedirMode::Read, Some(f)) = (r.mode, &r.target) {
+                            st.fds.push((r.fd, f.clone()));
+                        }
+                    }
                     return Some(Stream::empty());
                 }
                 self.inner(inv, i + 1, "exec", st, sc, in_pipeline, Mods::default(), Mode::External)

@@ -511,7 +511,10 @@ impl Analyzer<'_> {
                         };
                     }
                     if fd == 0 && mode == RedirMode::Dup {
-                        input = Input::Null;
+                        // `<&3` after `exec 3<FILE` reads FILE.
+                        let opened =
+                            target.as_known().and_then(|t| t.parse::<u32>().ok()).and_then(|n| st.fd_file(n)).cloned();
+                        input = opened.map_or(Input::Null, Input::File);
                     }
                     out.push(Redir { fd, mode, target: (mode != RedirMode::Dup).then_some(target) });
                 }

@@ -6,7 +6,7 @@
 //! This is what lets `echo cm0gLXJmIC8= | base64 -d | sh` be judged as `rm -rf /`.
 //! Invariant: output is only "known" when every input it depends on is known.
 
-use super::model::{Field, Input, Invocation, Stream, Taint, UNKNOWN_MARK};
+use super::model::{Field, Input, Invocation, Stream, Taint, Unknown, UNKNOWN_MARK};
 use crate::context::Context;
 use crate::sensitive;
 
@@ -139,6 +139,10 @@ pub(crate) fn prints_operator_credential(name: &str, args: &[Field]) -> bool {
     !app_store && prints_credential(name, args)
 }
 
+/// How the taint of a credential variable of the environment shown by `echo $X` or
+/// `printenv X` starts; the variable's name follows.
+pub(crate) const ENV_CREDENTIAL_TAINT: &str = "the credential variable $";
+
 /// Programs that fetch from the network.
 const DOWNLOADERS: &[&str] = &[
     "curl",
@@ -217,6 +221,23 @@ pub(crate) fn stdout(name: &str, inv: &Invocation, ctx: &Context) -> Stream {
             .find(|a| a.contains("://") || a.contains('.') && !a.starts_with('-'))
             .unwrap_or("the network");
         taint.network.get_or_insert_with(|| url.to_string().into());
+    }
+    // A credential of the environment shown (`echo $AWS_SECRET_ACCESS_KEY`), as `printenv
+    // AWS_SECRET_ACCESS_KEY` shows it: allowed to read, not to send.
+    if matches!(name, "echo" | "printf") && taint.secret.is_none() {
+        let credential = args.iter().flat_map(|a| &a.unknowns).find_map(|u| match u {
+            Unknown::Var(v) if crate::filter::secret::secret_name(v.as_bytes()).is_some() => Some(v),
+            _ => None,
+        });
+        if let Some(v) = credential {
+            taint.secret = Some(format!("{ENV_CREDENTIAL_TAINT}{v}").into());
+        }
+    }
+    // `printenv GITHUB_TOKEN` shows that credential alone, as `echo $GITHUB_TOKEN` does.
+    if let (true, [a]) = (name == "printenv", args) {
+        if let Some(v) = a.as_known().filter(|v| crate::filter::secret::secret_name(v.as_bytes()).is_some()) {
+            taint.secret.get_or_insert_with(|| format!("{ENV_CREDENTIAL_TAINT}{v}").into());
+        }
     }
     if matches!(name, "env" | "printenv" | "set" | "export" | "declare" | "compgen")
         && (args.is_empty() || name == "printenv" || args.iter().any(|a| a.as_known() == Some("-p")))

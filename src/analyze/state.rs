@@ -165,6 +165,9 @@ pub(crate) struct State {
     pub arg0: crate::parse::Text,
     /// Functions being analyzed, innermost last (recursion detection).
     pub calls: Vec<String>,
+    /// Files a bare `exec N<FILE` opened for reading, by descriptor: what a later `<&N`
+    /// reads. Open descriptors pass to every later command and child shell.
+    pub fds: Vec<(u32, Field)>,
 }
 
 impl State {
@@ -179,7 +182,13 @@ impl State {
             positional: Vec::new(),
             arg0: crate::parse::Text::const_new("bash"),
             calls: Vec::new(),
+            fds: Vec::new(),
         }
+    }
+
+    /// The file descriptor `fd` was opened on for reading by `exec`, if known.
+    pub(crate) fn fd_file(&self, fd: u32) -> Option<&Field> {
+        self.fds.iter().find(|(n, _)| *n == fd).map(|(_, f)| f)
     }
 
     /// A fresh shell (`bash -c`): same working directory, no functions, and of the
@@ -187,6 +196,7 @@ impl State {
     /// script did not assign is unknown anyway).
     pub(crate) fn child(&self) -> Self {
         let mut c = Self::new(self.cwd.clone());
+        c.fds.clone_from(&self.fds);
         if !self.exported.is_empty() {
             c.vars =
                 Vars::from_map(self.exported.iter().filter_map(|n| self.vars.get(n).map(|v| (n.clone(), v.clone()))));
@@ -278,6 +288,12 @@ pub(crate) fn merge_into(out: &mut State, other: State) {
         }
         if out.cwd != other.cwd {
             out.cwd = Cwd::Unknown("the directory differs between branches".into());
+        }
+        // Opened on any path: open (what a later `<&N` may read).
+        for fd in other.fds {
+            if !out.fds.contains(&fd) {
+                out.fds.push(fd);
+            }
         }
     }
 }

@@ -142,6 +142,8 @@ Reference secrets by name (`$API_KEY` in the program's own environment), or use 
         "aws s3 sync ./build s3://bucket",
         "aws lambda update-function-code --function-name f --zip-file fileb://dist/f.zip",
         "gcloud compute scp dist/app vm:/tmp",
+        "echo $AWS_SECRET_ACCESS_KEY",
+        "printenv GITHUB_TOKEN",
     ],
     programs: Programs::Any,
     on_invocation: Some(check),
@@ -522,6 +524,33 @@ mod tests {
         // Every file of a directory of keys is key material: denied as before.
         assert_eq!(se001("find ~/.ssh -type f | xargs cat"), Some(Decision::Deny));
         assert_eq!(se001("find ~/.ssh | tar czf k.tgz -T -"), Some(Decision::Deny));
+    }
+
+    #[test]
+    fn descriptors_opened_by_exec_are_read_through_dup() {
+        use crate::guard::tests::eval;
+        use crate::policy::Decision;
+        // Opening asks; reading it back through the descriptor is reading the key.
+        assert_eq!(eval("exec 3<~/.ssh/id_rsa").decision, Decision::Ask);
+        for cmd in [
+            "exec 3<~/.ssh/id_rsa; cat <&3",
+            "exec 3<~/.ssh/id_rsa; bash -c 'base64 <&3'",
+            "if [ -n \"$X\" ]; then exec 3<~/.ssh/id_rsa; fi; cat <&3",
+        ] {
+            let e = eval(cmd);
+            assert!(
+                e.reasons.iter().any(|r| r.code == "SE001"
+                    && r.decision == Decision::Deny
+                    && r.message.contains("reads /home/tester/.ssh/id_rsa")),
+                "{cmd}: {:?}",
+                e.reasons
+            );
+        }
+        // Closed or replaced, or another descriptor: nothing read back.
+        for cmd in ["exec 3<~/.ssh/id_rsa; exec 3<&-; cat <&3", "exec 3<~/.ssh/id_rsa; exec 3<README.md; cat <&3"] {
+            assert_eq!(eval(cmd).decision, Decision::Ask, "{cmd}");
+        }
+        assert_eq!(eval("exec 4<README.md; cat <&4").decision, Decision::Allow);
     }
 
     #[test]
