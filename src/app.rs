@@ -574,10 +574,8 @@ fn launch(mut cmd: std::process::Command, l: Launch<'_>, failed: impl Fn(std::io
     // Marks the command's processes as running under tako-exec (operator commands
     // refuse to run there).
     cmd.env(crate::operator::UNDER_TAKO, l.trail.as_ref().map_or("1", |t| t.id.as_str()));
-    let secret_vars: Vec<String> = std::env::vars_os()
-        .filter_map(|(k, _)| k.into_string().ok())
-        .filter(|k| filters.scrubs(k, std::iter::empty()))
-        .collect();
+    let names: Vec<String> = std::env::vars_os().filter_map(|(k, _)| k.into_string().ok()).collect();
+    let secret_vars = filters.scrubbed(names.iter().map(String::as_str));
     if !secret_vars.is_empty() {
         let programs = l.judged.programs(&l.s.ctx);
         for k in secret_vars.iter().filter(|k| filters.scrubs(k, programs.iter().map(String::as_str))) {

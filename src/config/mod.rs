@@ -435,21 +435,47 @@ impl Filters {
                 self.allow.iter().any(|(ap, vars, _)| wildcard(ap, prog) && vars.iter().any(|v| wildcard(v, name)))
             })
     }
+
+    /// The names among `names` that some `scrub` pattern matches (before the programs
+    /// allowed them are considered: see [`Filters::scrubs`]). The patterns are taken
+    /// apart once for the whole environment.
+    pub fn scrubbed<'n>(&self, names: impl Iterator<Item = &'n str>) -> Vec<&'n str> {
+        let patterns: Vec<Wildcard<'_>> = self.scrub.iter().map(|(p, _)| Wildcard::new(p)).collect();
+        names.filter(|n| patterns.iter().any(|p| p.matches(n))).collect()
+    }
+}
+
+/// A pattern where `*` matches any run of characters, taken apart for matching.
+#[derive(Debug, Clone, Copy)]
+struct Wildcard<'p> {
+    pattern: &'p str,
+    /// The text before the first `*`, and after it when it is the only one; `None`
+    /// without a `*`.
+    affixes: Option<(&'p str, Option<&'p str>)>,
+}
+
+impl<'p> Wildcard<'p> {
+    fn new(pattern: &'p str) -> Self {
+        let affixes = pattern.split_once('*').map(|(head, tail)| (head, (!tail.contains('*')).then_some(tail)));
+        Self { pattern, affixes }
+    }
+
+    /// The usual shapes (`NAME`, `*_TOKEN`, `AWS_*`) are a comparison; others a scan.
+    fn matches(&self, text: &str) -> bool {
+        match self.affixes {
+            None => self.pattern == text,
+            Some((head, Some(tail))) => {
+                text.len() >= head.len() + tail.len() && text.starts_with(head) && text.ends_with(tail)
+            }
+            Some((head, None)) => text.starts_with(head) && wildcard_scan(self.pattern, text),
+        }
+    }
 }
 
 /// Whether `text` matches `pattern`, where `*` matches any run of characters.
 #[must_use]
 pub fn wildcard(pattern: &str, text: &str) -> bool {
-    // The usual shapes (`NAME`, `*_TOKEN`, `AWS_*`) are a comparison; every variable of
-    // the environment is tested against every pattern at each command.
-    let (head, tail) = match pattern.split_once('*') {
-        None => return pattern == text,
-        Some(parts) => parts,
-    };
-    if !tail.contains('*') {
-        return text.len() >= head.len() + tail.len() && text.starts_with(head) && text.ends_with(tail);
-    }
-    text.starts_with(head) && wildcard_scan(pattern, text)
+    Wildcard::new(pattern).matches(text)
 }
 
 /// [`wildcard`] by a scan that backtracks to the last `*`, for any pattern.
