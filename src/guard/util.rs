@@ -117,8 +117,13 @@ pub(crate) fn remote_name(inv: &Invocation) -> String {
 
 /// A list of effects (deletions, writes, read arguments) the guards share: a reference
 /// count when it holds something, nothing at all when it is empty, as it is for most
-/// commands (an empty list costs no allocation to make, share or drop).
-pub(crate) struct Shared<T>(Option<std::rc::Rc<[T]>>);
+/// commands (an empty list costs no allocation to make, share or drop). The few items
+/// most commands have are held inside the counted allocation, so sharing a list costs
+/// one allocation, not a buffer and a copy of it.
+pub(crate) struct Shared<T>(Option<std::rc::Rc<Few<T>>>);
+
+/// The items of a [`Shared`] list, inline when they are few.
+pub(crate) type Few<T> = smallvec::SmallVec<[T; 2]>;
 
 impl<T> Clone for Shared<T> {
     fn clone(&self) -> Self {
@@ -126,9 +131,15 @@ impl<T> Clone for Shared<T> {
     }
 }
 
+impl<T> From<Few<T>> for Shared<T> {
+    fn from(v: Few<T>) -> Self {
+        Self(if v.is_empty() { None } else { Some(std::rc::Rc::new(v)) })
+    }
+}
+
 impl<T> From<Vec<T>> for Shared<T> {
     fn from(v: Vec<T>) -> Self {
-        Self(if v.is_empty() { None } else { Some(v.into()) })
+        Self(if v.is_empty() { None } else { Some(std::rc::Rc::new(v.into_iter().collect())) })
     }
 }
 
@@ -136,7 +147,7 @@ impl<T> std::ops::Deref for Shared<T> {
     type Target = [T];
 
     fn deref(&self) -> &[T] {
-        self.0.as_deref().unwrap_or(&[])
+        self.0.as_deref().map_or(&[], |v| v.as_slice())
     }
 }
 
@@ -359,7 +370,7 @@ pub(crate) fn glob_targets(inv: &Invocation, f: &Field, cx: &Cx<'_>) -> Option<V
 }
 
 /// Fields for the paths glob arguments among `reads` match now, after them.
-fn with_glob_matches(mut reads: Vec<Read>, inv: &Invocation) -> Vec<Read> {
+fn with_glob_matches(mut reads: Few<Read>, inv: &Invocation) -> Few<Read> {
     let is_glob = |f: &Field| f.glob && f.is_known();
     if !reads.iter().filter_map(|r| r.field(inv)).any(is_glob) {
         return reads;
@@ -693,8 +704,8 @@ fn arg_index(inv: &Invocation, f: &Field) -> Option<usize> {
     args.as_ptr_range().contains(&at).then(|| 1 + (at as usize - args.as_ptr() as usize) / std::mem::size_of::<Field>())
 }
 
-fn literal_read_args(inv: &Invocation, cx: &Cx<'_>) -> Vec<Read> {
-    let mut out = Vec::new();
+fn literal_read_args(inv: &Invocation, cx: &Cx<'_>) -> Few<Read> {
+    let mut out = Few::new();
     if let Input::File(_) = &inv.stdin {
         out.push(Read::Stdin);
     }
@@ -817,7 +828,7 @@ fn cloud_uploads(
     name: &str,
     args: &[Field],
     home: &Path,
-    out: &mut Vec<Read>,
+    out: &mut Few<Read>,
     operand: &dyn Fn(&&Field) -> Option<Read>,
 ) {
     let Some(up) = crate::analyze::upload::upload(name, args) else { return };
