@@ -77,11 +77,30 @@ fn rev_components(path: &str) -> impl Iterator<Item = &str> + Clone {
     })
 }
 
+/// The names without a `.` that [`secret_file`] calls secrets with no directory around
+/// them (compared case-insensitively); any other such name is none.
+const BARE_SECRETS: &[&str] = &[
+    "id_rsa",
+    "id_dsa",
+    "id_ecdsa",
+    "id_ed25519",
+    "id_ecdsa_sk",
+    "id_ed25519_sk",
+    "identity",
+    "_netrc",
+    "credentials",
+];
+
 /// Why a path is a secret, or `None`.
 #[must_use]
 pub fn secret_file(path: &str) -> Option<&'static str> {
     // Without allocating: this runs for every path argument of every command.
     let path = path.trim_end_matches('/');
+    // A bare name without a `.` (`build`, `-p`, `crate1`), as most arguments are: every
+    // rule below needs a directory or an extension, except for these few names.
+    if !path.bytes().any(|b| b == b'/' || b == b'.') && !BARE_SECRETS.iter().any(|n| path.eq_ignore_ascii_case(n)) {
+        return None;
+    }
     // (Certificates in a `certs` directory are public: `/etc/ssl/certs/ISRG_Root.pem`.)
     let full = path;
     let mut comps = rev_components(path).filter(|c| *c != ".");
@@ -327,6 +346,21 @@ mod tests {
         }
         assert!(secret_dir("/home/u/.ssh").is_some());
         assert!(secret_dir("/home/u/src").is_none());
+    }
+
+    #[test]
+    fn bare_names_taken_early_are_the_secret_ones() {
+        // The names the early return lets through are secrets in any case, alone and in
+        // a directory; other bare names are not, unless a directory makes them so.
+        for n in BARE_SECRETS {
+            for p in [n.to_string(), n.to_ascii_uppercase(), format!("dir/{n}")] {
+                assert!(secret_file(&p).is_some(), "{p}");
+            }
+        }
+        for p in ["build", "-p", "--release", "shadow", "config", "Credential", "id_rsa2", "ID"] {
+            assert!(secret_file(p).is_none(), "{p}");
+        }
+        assert!(secret_file("etc/shadow").is_some() && secret_file(".ssh/x").is_some());
     }
 
     /// [`secret_file`] as it was before its extensions were matched from the last `.`
@@ -602,6 +636,10 @@ mod tests {
             "no.key.txt",
             "cert-chain.pem",
         ]) {
+            // Alone, as most arguments are (a bare name without a `.` returns early).
+            for bare in [name.to_string(), name.to_ascii_uppercase()] {
+                assert_eq!(secret_file(&bare), reference(&bare), "{bare}");
+            }
             for d1 in PIECES {
                 for d2 in ["", "x", ".SSH", "etc", "Library", "Keychains"] {
                     let path = format!("/{d2}/{d1}/{name}");
