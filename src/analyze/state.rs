@@ -118,18 +118,27 @@ impl Vars {
     /// The names whose values differ between the two, sorted.
     fn differing(&self, other: &Self) -> Vec<Rc<str>> {
         // A value shared by both (written before they were copied) is the same value.
-        let differs = |n: &str| match (self.get_rc(n), other.get_rc(n)) {
+        let value_differs = |a: Option<&Rc<Val>>, b: Option<&Rc<Val>>| match (a, b) {
             (Some(a), Some(b)) => !Rc::ptr_eq(a, b) && a != b,
             (a, b) => a.is_some() != b.is_some(),
         };
+        let differs = |n: &str| value_differs(self.get_rc(n), other.get_rc(n));
         let mut names: Vec<Rc<str>> = if Rc::ptr_eq(&self.base, &other.base) {
-            // Copied from the same point: only what either wrote since can differ.
-            self.top
-                .keys()
-                .filter(|n| differs(n))
-                .chain(other.top.keys().filter(|n| !self.top.contains_key(*n) && differs(n)))
-                .cloned()
-                .collect()
+            // Copied from the same point: only what either wrote since can differ. One
+            // look-up per name: the value of one side is at hand, and a name only the
+            // other side wrote has its shared value in the base.
+            let mut names = Vec::new();
+            for (n, v) in self.top.iter() {
+                if value_differs(v.as_ref(), other.get_rc(n)) {
+                    names.push(Rc::clone(n));
+                }
+            }
+            for (n, v) in other.top.iter() {
+                if !self.top.contains_key(n) && value_differs(self.base.get(n), v.as_ref()) {
+                    names.push(Rc::clone(n));
+                }
+            }
+            names
         } else {
             let mut all: Vec<&Rc<str>> =
                 self.base.keys().chain(self.top.keys()).chain(other.base.keys()).chain(other.top.keys()).collect();
