@@ -559,6 +559,11 @@ impl NameSet {
     pub(crate) fn contains(&self, name: &str) -> bool {
         self.0.binary_search_by(|probe| name_order(probe, name)).is_ok()
     }
+
+    /// The names, sorted.
+    pub(crate) fn names(&self) -> &'static [&'static str] {
+        self.0
+    }
 }
 
 /// `probe.cmp(name)`, `str`'s order, compared byte by byte: names are short, and most

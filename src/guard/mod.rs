@@ -511,7 +511,32 @@ type Judges = smallvec::SmallVec<[&'static Guard; 24]>;
 /// The guards that judge invocations of the program `name` (`None`: a name not known),
 /// in code order.
 fn judges_of(name: Option<&str>) -> Judges {
-    GUARDS.iter().copied().filter(|g| g.on_invocation.is_some() && g.programs.admits(name)).collect()
+    // A name that no guard's list holds (a script's own tools, `./build.sh`) is admitted
+    // only by the guards of any program and those that test names: one look-up instead
+    // of one per list.
+    let listed = name.is_none_or(is_listed);
+    GUARDS
+        .iter()
+        .copied()
+        .filter(|g| g.on_invocation.is_some())
+        .filter(|g| listed || !matches!(g.programs, Programs::Only(_) | Programs::Tools(_)))
+        .filter(|g| g.programs.admits(name))
+        .collect()
+}
+
+/// Whether some guard's [`Programs::Only`] or [`Programs::Tools`] list may admit `name`
+/// (`false` proves none does).
+fn is_listed(name: &str) -> bool {
+    static LISTED: std::sync::OnceLock<foldhash::HashSet<&'static str>> = std::sync::OnceLock::new();
+    let listed = LISTED.get_or_init(|| {
+        let lists = GUARDS.iter().filter_map(|g| match g.programs {
+            Programs::Only(set) | Programs::Tools(set) => Some(set.names()),
+            Programs::Any | Programs::Matching(_) => None,
+        });
+        lists.flatten().copied().collect()
+    });
+    // (What `Programs::Tools` admits besides the names themselves: see `util::may_be_tool`.)
+    listed.contains(name) || util::may_be_tool(name, |t| t.len() < name.len() && listed.contains(t))
 }
 
 fn reason(g: &Guard, hit: Hit, command: String) -> Reason {

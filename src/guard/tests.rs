@@ -580,3 +580,19 @@ fn interpreter_commands_through_aliases_and_lists_are_judged() {
         ("ruby -e 'system(\"ls\", \"-la\")'", Decision::Allow),
     ]);
 }
+
+#[test]
+fn judges_of_names_no_list_holds_are_those_of_the_plain_filter() {
+    // `judges_of` skips the lists for a name none holds: the same guards as asking each.
+    let plain = |name: Option<&str>| -> Vec<&str> {
+        GUARDS.iter().filter(|g| g.on_invocation.is_some() && g.programs.admits(name)).map(|g| g.code).collect()
+    };
+    let codes = |name: Option<&str>| -> Vec<&str> { super::judges_of(name).iter().map(|g| g.code).collect() };
+    let names: Vec<String> = candidate_names().into_iter().collect();
+    let forms = names.iter().flat_map(|n| name_forms(n));
+    let extra = ["java", "run1.sh", "x.sh.sh", "mkfs.ext4", "kafka-topics", ""].map(String::from);
+    for n in names.iter().cloned().chain(forms).chain(extra) {
+        assert_eq!(codes(Some(&n)), plain(Some(&n)), "{n}");
+    }
+    assert_eq!(codes(None), plain(None));
+}
