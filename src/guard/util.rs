@@ -137,12 +137,6 @@ impl<T> From<Few<T>> for Shared<T> {
     }
 }
 
-impl<T> From<Vec<T>> for Shared<T> {
-    fn from(v: Vec<T>) -> Self {
-        Self(if v.is_empty() { None } else { Some(std::rc::Rc::new(v.into_iter().collect())) })
-    }
-}
-
 impl<T> std::ops::Deref for Shared<T> {
     type Target = [T];
 
@@ -272,10 +266,10 @@ pub(crate) fn deletions(inv: &Invocation, cx: &Cx<'_>) -> Shared<Deletion> {
     cx.memo(inv, |m| &mut m.deletions, || compute_deletions(inv, cx).into())
 }
 
-fn compute_deletions(inv: &Invocation, cx: &Cx<'_>) -> Vec<Deletion> {
-    let Some(name) = cx.name(inv) else { return Vec::new() };
+fn compute_deletions(inv: &Invocation, cx: &Cx<'_>) -> Few<Deletion> {
+    let Some(name) = cx.name(inv) else { return Few::new() };
     let args = inv.args();
-    let mut out = Vec::new();
+    let mut out = Few::new();
     let mut push = |f: &Field, recursive: bool, tool: &str| push_deletion(&mut out, inv, f, recursive, tool, cx);
     match &*name {
         "rm" | "srm" | "grm" => {
@@ -341,7 +335,7 @@ fn compute_deletions(inv: &Invocation, cx: &Cx<'_>) -> Vec<Deletion> {
 
 /// A deletion of the path argument `f`; for a glob, also one for each path it matches
 /// now, judged like a path named literally (`rm -rf .g*` deletes `.git`).
-fn push_deletion(out: &mut Vec<Deletion>, inv: &Invocation, f: &Field, recursive: bool, tool: &str, cx: &Cx<'_>) {
+fn push_deletion(out: &mut Few<Deletion>, inv: &Invocation, f: &Field, recursive: bool, tool: &str, cx: &Cx<'_>) {
     let t = target(inv, f, cx);
     let matches = glob_targets(inv, f, cx);
     out.push(Deletion { target: t, recursive, tool: tool.to_string(), unresolved: matches.is_none() });
@@ -453,7 +447,7 @@ pub(crate) fn writes(inv: &Invocation, cx: &Cx<'_>) -> Shared<std::rc::Rc<Target
     cx.memo(inv, |m| &mut m.writes, || compute_writes(inv, cx).into())
 }
 
-fn compute_writes(inv: &Invocation, cx: &Cx<'_>) -> Vec<std::rc::Rc<Target>> {
+fn compute_writes(inv: &Invocation, cx: &Cx<'_>) -> Few<std::rc::Rc<Target>> {
     let mut out = direct_writes(inv, cx);
     if out.is_empty() {
         return out;
@@ -471,8 +465,8 @@ fn compute_writes(inv: &Invocation, cx: &Cx<'_>) -> Vec<std::rc::Rc<Target>> {
 }
 
 /// [`compute_writes`] before links.
-fn direct_writes(inv: &Invocation, cx: &Cx<'_>) -> Vec<std::rc::Rc<Target>> {
-    let mut out: Vec<std::rc::Rc<Target>> = inv
+fn direct_writes(inv: &Invocation, cx: &Cx<'_>) -> Few<std::rc::Rc<Target>> {
+    let mut out: Few<std::rc::Rc<Target>> = inv
         .redirects
         .iter()
         .filter(|r| matches!(r.mode, RedirMode::Write | RedirMode::Append))
