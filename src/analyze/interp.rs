@@ -92,6 +92,16 @@ impl Analyzer<'_> {
     }
 
     pub(crate) fn list(&mut self, l: &List, st: &mut State, sc: &Scope, stdin: &Input) -> Stream {
+        // One item in the foreground (a line, a branch, a loop body): its output is the
+        // list's, as [`Acc`] would make it.
+        if let [item] = l.items.as_slice() {
+            if !item.background {
+                if self.exhausted {
+                    return Stream::unknown("(analysis stopped)");
+                }
+                return self.and_or(&item.and_or, st, sc, stdin);
+            }
+        }
         let mut acc = Acc::new();
         for item in &l.items {
             if self.exhausted {
@@ -110,6 +120,10 @@ impl Analyzer<'_> {
     }
 
     fn and_or(&mut self, ao: &AndOr, st: &mut State, sc: &Scope, stdin: &Input) -> Stream {
+        if ao.rest.is_empty() {
+            // (What `Acc` makes of one stream is that stream.)
+            return self.pipeline(&ao.first, st, sc, stdin);
+        }
         let mut acc = Acc::new();
         acc.push(self.pipeline(&ao.first, st, sc, stdin));
         for (_, p) in &ao.rest {
@@ -822,6 +836,33 @@ impl Cwd {
 
 #[cfg(test)]
 mod tests {
+    use super::{Acc, Stream};
+    use crate::analyze::model::Taint;
+
+    #[test]
+    fn one_stream_through_acc_is_that_stream() {
+        // `list` and `and_or` return the output of a single item as it is.
+        let taint = Taint { secret: Some("s".into()), network: None };
+        for s in [
+            Stream::default(),
+            Stream::empty(),
+            Stream::unknown("x"),
+            Stream { content: Some("hi\n".into()), taint: taint.clone(), trusted_code: true, ..Stream::default() },
+            Stream {
+                content: None,
+                taint,
+                items_prefix: Some("/p/".into()),
+                items_name: Some("n".into()),
+                made_path: Some("/tmp/x".into()),
+                ..Stream::default()
+            },
+        ] {
+            let mut acc = Acc::new();
+            acc.push(s.clone());
+            assert_eq!(acc.finish(), s);
+        }
+    }
+
     proptest::proptest! {
         /// `push_quoted` writes what `shell_words::quote` returns, on any text.
         #[test]
