@@ -57,12 +57,12 @@ fn check(inv: &Invocation, cx: &Cx<'_>) -> Option<Hit> {
             args.iter().find_map(|a| a.text.strip_prefix("of=").filter(|d| is_block_device(&Field::known(*d))).map(hit))
         }
         "shred" | "cp" | "tee" | "install" | "pv" | "ddrescue" => {
-            let o = Opts::parse(args, &['n', 's']);
-            let targets: Vec<&Field> = match &*name {
-                "cp" | "install" | "ddrescue" => o.operands.last().copied().into_iter().collect(),
-                _ => o.operands.to_vec(),
+            let o = Opts::operands(args, &['n', 's']);
+            let targets = match &*name {
+                "cp" | "install" | "ddrescue" => o.operands.last().map_or(&[][..], std::slice::from_ref),
+                _ => &o.operands[..],
             };
-            targets.into_iter().find(|f| is_block_device(f)).map(|f| hit(&f.display()))
+            targets.iter().find(|f| is_block_device(f)).map(|f| hit(&f.display()))
         }
         _ => None,
     }
