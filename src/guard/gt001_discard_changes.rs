@@ -99,6 +99,24 @@ when the loss is intended.",
 fn check(inv: &Invocation, cx: &Cx<'_>) -> Option<Hit> {
     let g = git_cmd(inv, cx)?;
     let sub = g.sub.as_deref()?;
+    // Other subcommands discard nothing (`git describe`, `git log`): no option asked about.
+    if !matches!(
+        sub,
+        "reset"
+            | "checkout"
+            | "restore"
+            | "rm"
+            | "merge"
+            | "rebase"
+            | "cherry-pick"
+            | "revert"
+            | "am"
+            | "switch"
+            | "clean"
+            | "stash"
+    ) {
+        return None;
+    }
     let hint = "commit or `git stash` first; the operator can approve when the loss is intended";
     let hit = |what: &str| Some(Hit::ask(format!("{what} discards uncommitted changes")).hint(hint));
     match sub {
