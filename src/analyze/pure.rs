@@ -131,12 +131,17 @@ fn follows_space(line: &str, s: &str) -> bool {
 /// secretsmanager get-secret-value`, `op read`, `kubectl get secret`) are read by the
 /// development work itself; what they print is still secret ([`prints_credential`]).
 pub(crate) fn prints_operator_credential(name: &str, args: &[Field]) -> bool {
-    let app_store = match name {
+    !app_secret_store(name, args) && prints_credential(name, args)
+}
+
+/// Whether `name args` reads a secret manager that holds an application's
+/// configuration (see [`prints_operator_credential`]).
+fn app_secret_store(name: &str, args: &[Field]) -> bool {
+    match name {
         "vault" | "doppler" | "op" | "kubectl" => true,
         "aws" => matches!(args.first().and_then(Field::as_known), Some("secretsmanager" | "ssm")),
         _ => false,
-    };
-    !app_store && prints_credential(name, args)
+    }
 }
 
 /// How the taint of a credential variable of the environment shown by `echo $X` or
@@ -244,9 +249,11 @@ pub(crate) fn stdout(name: &str, inv: &Invocation, ctx: &Context) -> Stream {
     {
         taint.secret.get_or_insert_with(|| "the environment".into());
     }
-    if prints_operator_credential(name, args) {
+    // (`prints_operator_credential`, asking `prints_credential` once for both.)
+    let printed = prints_credential(name, args);
+    if printed && !app_secret_store(name, args) {
         taint.secret.get_or_insert_with(|| format!("{CREDENTIAL_TAINT} `{}`", inv.text).into());
-    } else if prints_credential(name, args) {
+    } else if printed {
         taint.secret.get_or_insert_with(|| format!("a secret printed by `{}`", inv.text).into());
     }
     if name == "mktemp" {
