@@ -832,6 +832,11 @@ impl<'a> Parser<'a> {
                 }
                 self.pos = save;
             }
+            if cmd.words.is_empty() {
+                // Room for the words most commands have at once (a `Vec` grows from 4,
+                // then moves them all again).
+                cmd.words.reserve_exact(8);
+            }
             cmd.words.push(w);
         }
         if cmd.words.is_empty() && cmd.assigns.is_empty() && cmd.redirects.is_empty() {
