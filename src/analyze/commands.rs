@@ -2900,11 +2900,16 @@ const MAX_WRITTEN: usize = 4096;
 ///
 /// Invariant: `index` maps each path to its latest write in `list`; a superseded write
 /// leaves a hole (`None`) so the order of the others is kept; holes are swept out
-/// when they are as many as the writes.
+/// when they are as many as the writes. `names` holds (the hashes of) the last
+/// components of every path in `index`.
 #[derive(Debug, Default)]
 pub(crate) struct Writes {
     list: Vec<Option<Written>>,
     index: foldhash::HashMap<std::path::PathBuf, usize>,
+    /// Hashes of the last components of the paths written: a path whose last
+    /// component is not among them has no write (equal paths have equal last
+    /// components), found without hashing the whole path.
+    names: foldhash::HashSet<u64>,
 }
 
 impl Writes {
@@ -2915,6 +2920,9 @@ impl Writes {
 
     /// Records `w`; an earlier write of the same path is superseded.
     fn push(&mut self, w: Written) {
+        if let Some(name) = w.path.file_name() {
+            self.names.insert(std::hash::BuildHasher::hash_one(self.names.hasher(), name));
+        }
         if let Some(old) = self.index.insert(w.path.clone(), self.list.len()) {
             self.list[old] = None;
         }
@@ -2940,6 +2948,10 @@ impl Writes {
     fn latest_at_or_above(&self, path: &std::path::Path) -> Option<(&Written, bool)> {
         let mut best: Option<(usize, bool)> = None;
         for (k, a) in path.ancestors().enumerate() {
+            let name = a.file_name().map(|n| std::hash::BuildHasher::hash_one(self.names.hasher(), n));
+            if name.is_some_and(|h| !self.names.contains(&h)) {
+                continue;
+            }
             if let Some(&i) = self.index.get(a) {
                 if best.is_none_or(|(b, _)| i > b) {
                     best = Some((i, k == 0));
@@ -3838,6 +3850,13 @@ mod tests {
         assert_eq!(found.content.as_deref(), Some("echo"));
         let (found, _) = ws.latest_at_or_above(Path::new("/w/out/x")).expect("written");
         assert_eq!(&*found.writer, "dir");
+        // Paths are equal as `Path`s are, however spelled (the last component decides
+        // which are looked up), and the root, which has none, is looked up too.
+        let (found, exact) = ws.latest_at_or_above(Path::new("/w//out/./")).expect("written");
+        assert_eq!((&*found.writer, exact), ("dir", true));
+        ws.push(w("/", "root"));
+        let (found, exact) = ws.latest_at_or_above(Path::new("/elsewhere/x")).expect("written");
+        assert_eq!((&*found.writer, exact), ("root", false));
     }
 
     #[test]
