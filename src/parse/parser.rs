@@ -913,10 +913,17 @@ impl<'a> Parser<'a> {
     }
 
     /// A redirection, if one starts here (with its optional descriptor prefix).
+    #[inline]
     fn try_redirect(&mut self) -> Result<Option<Redirect>> {
+        // Asked before every word: most start with no character a redirection can.
         if !matches!(self.peek(), Some(b'0'..=b'9' | b'{' | b'<' | b'>' | b'&')) {
             return Ok(None);
         }
+        self.read_redirect()
+    }
+
+    /// [`Parser::try_redirect`] where one may start.
+    fn read_redirect(&mut self) -> Result<Option<Redirect>> {
         let save = self.pos;
         let mut fd = None;
         // `2>`, `10<`, `{var}>`
