@@ -282,7 +282,7 @@ impl<'a> Parser<'a> {
         if !matches!(c, b'}' | b'f' | b't' | b'e' | b'd' | b'i' | b']' | b'{') {
             return None;
         }
-        words.iter().copied().find(|w| self.at_word(w))
+        words.iter().copied().find(|w| w.as_bytes().first() == Some(&c) && self.at_word(w))
     }
 
     /// Parses commands until a terminator: end of input, `)`, `;;` (and friends), or
@@ -384,6 +384,7 @@ impl<'a> Parser<'a> {
     }
 
     /// Whether the unquoted word `w` stands here, followed by a word end.
+    #[inline]
     fn at_word(&self, w: &str) -> bool {
         self.starts_with(w) && self.s.get(self.pos + w.len()).copied().is_none_or(is_word_end)
     }
