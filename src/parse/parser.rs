@@ -852,16 +852,24 @@ impl<'a> Parser<'a> {
     }
 
     /// `NAME=value`, `NAME+=value`, `NAME[i]=value`, `NAME=(a b)`.
+    #[inline]
     fn try_assignment(&mut self) -> Result<Option<Assign>> {
-        let rest = &self.s[self.pos..];
-        let name_len = rest
+        // Asked before the first word of every command: most start with no name, or a
+        // name followed by no `=`, `+=` or `[`.
+        let name_len = self.s[self.pos..]
             .iter()
             .enumerate()
             .take_while(|&(i, &c)| c == b'_' || c.is_ascii_alphabetic() || (i > 0 && c.is_ascii_digit()))
             .count();
-        if name_len == 0 {
+        if name_len == 0 || !matches!(self.s.get(self.pos + name_len), Some(b'=' | b'+' | b'[')) {
             return Ok(None);
         }
+        self.read_assignment(name_len)
+    }
+
+    /// [`Parser::try_assignment`] at a name of `name_len` bytes followed by `=`, `+` or
+    /// `[`.
+    fn read_assignment(&mut self, name_len: usize) -> Result<Option<Assign>> {
         let name_end = self.pos + name_len;
         let mut p = name_end;
         let mut index = None;
@@ -1083,10 +1091,16 @@ impl<'a> Parser<'a> {
         Ok(Some(Word { parts, span: Span::new(start, self.pos) }))
     }
 
+    /// A tilde prefix, if one starts here (asked at the start of every word).
+    #[inline]
     fn try_tilde(&mut self, parts: &mut impl PartSink, lit: &mut Text) {
-        if self.peek() != Some(b'~') {
-            return;
+        if self.peek() == Some(b'~') {
+            self.read_tilde(parts, lit);
         }
+    }
+
+    /// [`Parser::try_tilde`] at a `~`.
+    fn read_tilde(&mut self, parts: &mut impl PartSink, lit: &mut Text) {
         let rest = &self.s[self.pos + 1..];
         let len =
             rest.iter().take_while(|&&c| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'-' | b'.' | b'+')).count();
