@@ -780,23 +780,25 @@ fn literal_read_args(inv: &Invocation, cx: &Cx<'_>) -> Few<Read> {
         }
         return out;
     }
-    let o = if pattern_first_program(&name) {
+    let pattern_first = pattern_first_program(&name);
+    let o = if pattern_first {
         Opts::operands(args, &['A', 'B', 'C', 'm', 'e', 'f', 'g', 't', 'j', 'M', 'd', 'D'])
     } else {
         Opts::operands(args, &[])
     };
     // Searchers and filters take their pattern or program first, unless it is given by
-    // an option: `grep credentials README.md` reads README.md, not `credentials`.
-    let pattern_first = pattern_first_program(&name);
-    let pattern_by_option = args.iter().any(|a| {
-        a.as_known().is_some_and(|t| {
-            matches!(t, "-e" | "--regexp" | "--file" | "--expression")
-                || names_pattern_file(t)
-                || t.starts_with("--regexp=")
-                || t.starts_with("--file=")
-                || (t.starts_with("-e") && t.len() > 2 && !t.starts_with("--"))
-        })
-    });
+    // an option: `grep credentials README.md` reads README.md, not `credentials`. (Other
+    // programs have no pattern to look for.)
+    let pattern_by_option = pattern_first
+        && args.iter().any(|a| {
+            a.as_known().is_some_and(|t| {
+                matches!(t, "-e" | "--regexp" | "--file" | "--expression")
+                    || names_pattern_file(t)
+                    || t.starts_with("--regexp=")
+                    || t.starts_with("--file=")
+                    || (t.starts_with("-e") && t.len() > 2 && !t.starts_with("--"))
+            })
+        });
     let no_pattern = name == "rg" && args.iter().any(|a| a.as_known() == Some("--files"));
     let skip = usize::from(pattern_first && !pattern_by_option && !no_pattern);
     // URLs name remote resources, not local files.
