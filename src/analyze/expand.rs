@@ -103,7 +103,8 @@ impl Analyzer<'_> {
 
     /// Expands one word into zero or more fields, appended to `out`.
     fn expand_word(&mut self, w: &Word, st: &mut State, sc: &Scope, out: &mut Vec<Field>) {
-        let has_brace = w.parts.iter().any(|p| matches!(p, Part::Lit(s) if s.contains('{')));
+        // (A byte search: a `char` pattern sets up a searcher per part.)
+        let has_brace = w.parts.iter().any(|p| matches!(p, Part::Lit(s) if s.as_bytes().contains(&b'{')));
         if has_brace {
             match brace_expand(&w.parts) {
                 Ok(Some(variants)) => {
