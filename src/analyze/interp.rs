@@ -136,15 +136,17 @@ impl Analyzer<'_> {
         if p.commands.len() == 1 {
             return self.command(&p.commands[0], st, sc, stdin, false);
         }
+        let Some((last, feeding)) = p.commands.split_last() else { return Stream::default() };
+        // Each command's output is the next one's input (moved there: only the last
+        // command's output is the pipeline's).
         let mut input = stdin.clone();
-        let mut last = Stream::default();
-        for c in &p.commands {
+        for c in feeding {
             let mut sub = st.clone();
             let s = self.command(c, &mut sub, sc, &input, true);
-            input = Input::Pipe(Box::new(s.clone()));
-            last = s;
+            input = Input::Pipe(Box::new(s));
         }
-        last
+        let mut sub = st.clone();
+        self.command(last, &mut sub, sc, &input, true)
     }
 
     pub(crate) fn command(
