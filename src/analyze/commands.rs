@@ -106,20 +106,18 @@ const CODE_GENERATORS: &[(&str, &[&str])] = &[
     ("vfox", &["activate"]),
     ("zoxide", &["init"]),
 ];
-// Sorted by name: `is_code_generator` looks names up by binary search.
-const _: () = assert!(
-    {
-        let mut ok = true;
-        let mut i = 1;
-        while i < CODE_GENERATORS.len() {
-            let names = [CODE_GENERATORS[i - 1].0, CODE_GENERATORS[i].0];
-            ok &= super::model::sorted(&names);
-            i += 1;
-        }
-        ok
-    },
-    "CODE_GENERATORS must be sorted by name"
-);
+/// The names of [`CODE_GENERATORS`], in its order, for `is_code_generator` to look up
+/// (the [`NameSet`] checks they are sorted).
+static CODE_GENERATOR_NAMES: NameSet = NameSet::new(&CODE_GENERATOR_LIST);
+const CODE_GENERATOR_LIST: [&str; CODE_GENERATORS.len()] = {
+    let mut names = [""; CODE_GENERATORS.len()];
+    let mut i = 0;
+    while i < names.len() {
+        names[i] = CODE_GENERATORS[i].0;
+        i += 1;
+    }
+    names
+};
 
 impl Analyzer<'_> {
     /// Interprets a simple command after expansion.
@@ -2814,7 +2812,7 @@ impl Analyzer<'_> {
 /// run that shell.
 fn is_code_generator(name: &str, inv: &Invocation) -> bool {
     // A binary search: asked for most commands.
-    let Ok(i) = CODE_GENERATORS.binary_search_by(|(g, _)| super::model::name_order(g, name)) else { return false };
+    let Some(i) = CODE_GENERATOR_NAMES.position(name) else { return false };
     let Some((_, subs)) = CODE_GENERATORS.get(i) else { return false };
     let first = inv.args().iter().find(|a| !a.could_start_with("-")).and_then(Field::as_known);
     inv.args().iter().all(Field::is_known)

@@ -544,25 +544,53 @@ fn fold_dashes_owned(s: &str) -> String {
 
 /// A fixed list of names (programs, mostly) asked about for every command, kept
 /// sorted so a lookup is a binary search instead of a comparison with each name; it
-/// costs nothing to set up (a process judges one command).
-pub(crate) struct NameSet(&'static [&'static str]);
+/// costs nothing to set up (a process judges one command). The search looks only among
+/// the names that start with the same byte, found in a table made when compiling.
+pub(crate) struct NameSet {
+    names: &'static [&'static str],
+    /// `starts[b]`: how many names are empty or start with a byte below `b`; so the
+    /// names starting with `b` are `starts[b]..starts[b + 1]` (`starts[256]` is all).
+    starts: [u16; 257],
+}
 
 impl NameSet {
     /// The set of the names in `list`, which must be sorted (byte-wise): checked when
     /// compiling, as the sets are statics.
     pub(crate) const fn new(list: &'static [&'static str]) -> Self {
         assert!(sorted(list), "a NameSet's list must be sorted");
-        Self(list)
+        assert!(list.len() < u16::MAX as usize, "a NameSet's list must be short");
+        let mut starts = [0u16; 257];
+        let mut b = 0;
+        let mut i = 0;
+        // (Sorted: the empty name first, then by first byte.)
+        while b < 257 {
+            while i < list.len() && (list[i].is_empty() || (list[i].as_bytes()[0] as usize) < b) {
+                i += 1;
+            }
+            starts[b] = i as u16;
+            b += 1;
+        }
+        Self { names: list, starts }
     }
 
     /// Whether `name` is one of them.
     pub(crate) fn contains(&self, name: &str) -> bool {
-        self.0.binary_search_by(|probe| name_order(probe, name)).is_ok()
+        self.position(name).is_some()
+    }
+
+    /// Where `name` is in the (sorted) list, if it is one of them.
+    pub(crate) fn position(&self, name: &str) -> Option<usize> {
+        let (from, to) = match name.as_bytes().first() {
+            Some(&b) => (self.starts[usize::from(b)], self.starts[usize::from(b) + 1]),
+            None => (0, self.starts[0]),
+        };
+        let among = self.names.get(usize::from(from)..usize::from(to))?;
+        among.binary_search_by(|probe| name_order(probe, name)).ok().map(|k| usize::from(from) + k)
     }
 
     /// The names, sorted.
     pub(crate) fn names(&self) -> &'static [&'static str] {
-        self.0
+        self.names
     }
 }
 
@@ -692,12 +720,15 @@ mod tests {
 
     proptest::proptest! {
         #![proptest_config(proptest::prelude::ProptestConfig::with_cases(5000))]
-        /// A name set holds exactly its names, whatever their shared prefixes.
+        /// A name set holds exactly its names, whatever their shared prefixes and first
+        /// bytes.
         #[test]
         fn name_sets_hold_exactly_their_names(name in "[a-d.\\[é]{0,4}") {
             const LIST: &[&str] = &["", ".", "[", "a", "aa", "ab", "abc", "abd", "b", "ba", "c", "cd", "dé", "é"];
             static SET: NameSet = NameSet::new(LIST);
             proptest::prop_assert_eq!(SET.contains(&name), LIST.contains(&name.as_str()), "{:?}", name);
+            // (Looked up among the names with the same first byte: at the same place.)
+            proptest::prop_assert_eq!(SET.position(&name), LIST.iter().position(|n| *n == name), "{:?}", name);
         }
     }
 }
