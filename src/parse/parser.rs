@@ -1259,9 +1259,18 @@ impl<'a> Parser<'a> {
                     let script = self.read_backtick()?;
                     parts.push(Part::Subst(Box::new(script)));
                 }
-                _ => {
+                _ if !self.src.is_char_boundary(self.pos) => {
                     let ch = self.next_char();
                     lit.push(ch);
+                }
+                _ => {
+                    // A run of plain characters, added at once (the special ones are ASCII,
+                    // so the run ends on a character boundary).
+                    let start = self.pos;
+                    let rest = &self.s[start..];
+                    let run = rest.iter().position(|&c| matches!(c, b'"' | b'\\' | b'$' | b'`')).unwrap_or(rest.len());
+                    self.pos += run;
+                    lit.push_str(&self.src[start..self.pos]);
                 }
             }
         }
