@@ -2896,14 +2896,19 @@ const MAX_WRITTEN: usize = 4096;
 /// write and finding the one that decides a path cost a hash lookup per path
 /// component instead of a pass over every earlier write.
 ///
-/// Invariant: `index` maps each path to its latest write in `list`; a superseded write
-/// leaves a hole (`None`) so the order of the others is kept; holes are swept out
-/// when they are as many as the writes. `names` holds (the hashes of) the last
-/// components of every path in `index`.
+/// Invariant: `index` maps the hash of each path (`Path`'s own, which paths equal as
+/// `Path`s share) to the places in `list` of the latest writes of the paths with that
+/// hash, one per path; a superseded write leaves a hole (`None`) so the order of the
+/// others is kept; holes are swept out when they are as many as the writes. `live` is
+/// how many places `index` holds. `names` holds (the hashes of) the last components of
+/// every path in `index`.
 #[derive(Debug, Default)]
 pub(crate) struct Writes {
     list: Vec<Option<Written>>,
-    index: foldhash::HashMap<std::path::PathBuf, usize>,
+    /// Keyed by a hash instead of a copy of the path: growing the map then hashes no
+    /// path again, and recording a write copies none.
+    index: foldhash::HashMap<u64, smallvec::SmallVec<[usize; 1]>>,
+    live: usize,
     /// Hashes of the last components of the paths written: a path whose last
     /// component is not among them has no write (equal paths have equal last
     /// components), found without hashing the whole path.
@@ -2913,7 +2918,18 @@ pub(crate) struct Writes {
 impl Writes {
     /// How many paths have a write.
     pub(crate) fn live(&self) -> usize {
-        self.index.len()
+        self.live
+    }
+
+    /// The key of `path` in `index`.
+    fn key(&self, path: &std::path::Path) -> u64 {
+        std::hash::BuildHasher::hash_one(self.index.hasher(), path)
+    }
+
+    /// The place in `list` of the latest write of exactly `path`, given its key.
+    fn find(&self, key: u64, path: &std::path::Path) -> Option<usize> {
+        let at = self.index.get(&key)?;
+        at.iter().copied().find(|&i| self.list[i].as_ref().is_some_and(|w| w.path == path))
     }
 
     /// Records `w`; an earlier write of the same path is superseded.
@@ -2921,15 +2937,25 @@ impl Writes {
         if let Some(name) = w.path.file_name() {
             self.names.insert(std::hash::BuildHasher::hash_one(self.names.hasher(), name));
         }
-        if let Some(old) = self.index.insert(w.path.clone(), self.list.len()) {
-            self.list[old] = None;
+        let key = self.key(&w.path);
+        let new = self.list.len();
+        let list = &mut self.list;
+        let at = self.index.entry(key).or_default();
+        match at.iter_mut().find(|i| list[**i].as_ref().is_some_and(|o| o.path == w.path)) {
+            Some(i) => list[std::mem::replace(i, new)] = None,
+            None => {
+                at.push(new);
+                self.live += 1;
+            }
         }
         self.list.push(Some(w));
-        if self.list.len() >= 2 * MAX_WRITTEN.max(self.index.len()) {
+        if self.list.len() >= 2 * MAX_WRITTEN.max(self.live) {
             self.list.retain(Option::is_some);
-            for (i, w) in self.list.iter().enumerate() {
-                if let Some(w) = w {
-                    self.index.insert(w.path.clone(), i);
+            self.index.clear();
+            for i in 0..self.list.len() {
+                if let Some(w) = &self.list[i] {
+                    let key = self.key(&w.path);
+                    self.index.entry(key).or_default().push(i);
                 }
             }
         }
@@ -2937,7 +2963,7 @@ impl Writes {
 
     /// The latest write of exactly `path`.
     fn get_mut(&mut self, path: &std::path::Path) -> Option<&mut Written> {
-        let i = *self.index.get(path)?;
+        let i = self.find(self.key(path), path)?;
         self.list[i].as_mut()
     }
 
@@ -2950,7 +2976,7 @@ impl Writes {
             if name.is_some_and(|h| !self.names.contains(&h)) {
                 continue;
             }
-            if let Some(&i) = self.index.get(a) {
+            if let Some(i) = self.find(self.key(a), a) {
                 if best.is_none_or(|(b, _)| i > b) {
                     best = Some((i, k == 0));
                 }
