@@ -194,7 +194,12 @@ pub(crate) fn stdout(name: &str, inv: &Invocation, ctx: &Context) -> Stream {
                 continue;
             }
             let path = t.strip_prefix('@').unwrap_or(t);
-            let path = path.split_once('=').map_or(path, |(k, v)| if k.starts_with('-') { v } else { path });
+            // (`--file=.env`: an option's value; only an option has one, so only an
+            // option is searched for a `=`.)
+            let path = match path.strip_prefix('-').and_then(|o| o.split_once('=')) {
+                Some((_, v)) => v,
+                None => path,
+            };
             if let Some(why) = sensitive::secret_file(path) {
                 taint.secret.get_or_insert_with(|| format!("{path} ({why})").into());
             }
