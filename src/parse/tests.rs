@@ -470,3 +470,12 @@ proptest::proptest! {
         proptest::prop_assert_eq!(by_batches(&src), parse(&src).map(|s| s.body.items.into_vec()), "{:?}", src);
     }
 }
+
+#[test]
+fn double_quoted_text_reads_runs_of_plain_characters() {
+    // Runs of plain characters (multi-byte ones included) are read at once, up to the
+    // next quote, backslash, `$` or backquote: the same parts as one at a time.
+    assert_eq!(sx("echo \"todo in $f\""), "[echo \"'todo in '${f}\"]");
+    assert_eq!(sx("echo \"é \\\"x\\\\ \\y ü$1ß`pwd`ok\""), "[echo \"'é \"x\\ \\y ü'${1}'ß'$([pwd])'ok'\"]");
+    assert_eq!(sx("echo \"a\\\nb\" \"$\" \"\""), "[echo \"'ab'\" \"'$'\" \"\"]");
+}
