@@ -16,7 +16,7 @@
 //! that hides its intent behind computation is caught only where the computation is
 //! one of the decoders above; the rest is what the guards treat as opaque.
 
-use super::model::{Field, Unknown, UNKNOWN_MARK};
+use super::model::{Field, UNKNOWN_MARK};
 use crate::parse::Text;
 
 /// A language we scan.
@@ -162,7 +162,7 @@ fn source(lang: Lang, args: &[Field], loads: &mut Vec<Field>) -> Source {
             // (`-eCODE`, `-MMOD`, `--require=MOD`). Python reads none after `-c`; an
             // unknown variable is taken for the operand it was written as.
             if prefix.is_empty()
-                && matches!(a.unknowns.first(), Some(Unknown::Input(_)))
+                && a.unknowns.first().is_some_and(|u| u.input().is_some())
                 && !(lang == Lang::Python || lang == Lang::Awk && inline.is_empty() && file.is_none())
             {
                 loads.push(a.clone());

@@ -1083,6 +1083,7 @@ impl Analyzer<'_> {
                         f.name_suffix.as_ref().filter(|_| f.execs.is_empty()).map(|s| format!("{UNKNOWN_MARK}{s}"))
                     }),
                     items_all: f.every_file,
+                    items_reach: f.reach.clone(),
                     ..Stream::unknown(inv.text.clone())
                 };
             }
@@ -2206,7 +2207,7 @@ impl Analyzer<'_> {
         });
         let prefix = inv.stdin.stream().and_then(|s| s.items_prefix.clone());
         let item_name = inv.stdin.stream().and_then(|s| s.items_name.clone());
-        let all_items = inv.stdin.stream().is_some_and(|s| s.items_all);
+        let all_items = inv.stdin.stream().filter(|s| s.items_all).map(|s| &s.items_reach);
         // One item (`-I`) or, appended, any number of words.
         let unknown_item = |words: bool| -> Field {
             let what = if words { XARGS_WORDS } else { "xargs input" };
@@ -2215,7 +2216,9 @@ impl Analyzer<'_> {
             let name = item_name.as_deref().filter(|n| !words || !n.contains(char::is_whitespace));
             match prefix.as_deref() {
                 // Any file under it (`find . -type f | xargs cat` reads `.` whole).
-                Some(p) if all_items && item_name.is_none() => Field::every_file(p, what),
+                Some(p) if item_name.is_none() && all_items.is_some() => {
+                    Field::every_file_within(p, all_items.cloned().unwrap_or_default(), what)
+                }
                 _ => Field::found_path(prefix.as_deref(), name, what),
             }
         };
@@ -3265,7 +3268,7 @@ pub(crate) const XARGS_WORDS: &str = "the words xargs reads";
 
 /// Whether a field stands for any number of words xargs appends (so `${10}` may be set).
 pub(crate) fn is_xargs_words(f: &Field) -> bool {
-    f.unknowns.iter().any(|u| matches!(u, Unknown::Input(w) if w.contains(XARGS_WORDS)))
+    f.unknowns.iter().any(|u| u.input().is_some_and(|w| w.contains(XARGS_WORDS)))
 }
 
 /// A field for messages: what its only unknown is, or its text with unknowns shown.

@@ -560,7 +560,7 @@ pub(crate) fn stream_to_field(stream: Stream) -> Field {
         let name = stream.items_name.as_deref().filter(|n| !n.contains(char::is_whitespace));
         let mut f = if stream.items_all && stream.items_name.is_none() {
             // Any file under it (`cat $(find ~ -type f)` reads `~` whole).
-            Field::every_file(p, "the output of a command")
+            Field::every_file_within(p, stream.items_reach.clone(), "the output of a command")
         } else {
             Field::found_path(Some(p), name, "the output of a command")
         };

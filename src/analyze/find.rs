@@ -3,6 +3,11 @@
 //!
 //! Invariant: an argument that cannot be known in the expression could be any action
 //! (`find . $(printf -- -delete)`), so it sets [`FindCmd::unknown_action`].
+//!
+//! What an action is given, when no test narrows it by name, is bounded only by what
+//! the expression provably leaves out ([`Reach`]: `-maxdepth`, a negated `-path` on its
+//! way, a `-prune` every directory goes through first); anything less certain (a test in
+//! parentheses, `-L`, `-depth`) leaves it every file.
 
 use super::model::{Field, UNKNOWN_MARK};
 
@@ -102,6 +107,130 @@ const NAME_TESTS: &[&str] = &[
     "-empty",
 ];
 
+/// How far under its starting point what `find` finds reaches, beyond the names it
+/// tests: its `-maxdepth`, and the paths its expression leaves out. The default reaches
+/// every file.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Reach {
+    /// `-maxdepth N`: files at most N levels below the starting point.
+    pub max_depth: Option<u32>,
+    /// Paths left out.
+    pub except: Vec<Except>,
+}
+
+/// A part of the tree that `find`'s expression leaves out of what an action is given.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Except {
+    /// `! -path PATTERN` (`-not`, `-ipath`, `-wholename`) on the action's way: the paths
+    /// it matches (`*` matching `/` too).
+    Path {
+        /// The pattern, lowercase when `icase`.
+        pattern: String,
+        /// `-ipath`, `-iwholename`.
+        icase: bool,
+    },
+    /// `-path PATTERN -prune -o …` (or `-name`): directories that match are not entered.
+    Pruned {
+        /// The pattern, lowercase when `icase`.
+        pattern: String,
+        /// `-name`/`-iname`: the pattern matches the last component only.
+        name: bool,
+        /// `-ipath`, `-iname`.
+        icase: bool,
+    },
+}
+
+impl Reach {
+    /// Whether the files under `dir` may be among those found under `root` (as
+    /// written, ending in `/`: `./`), `base` being where `root` is: `dir` lies deeper
+    /// than `-maxdepth` reaches (`find . -maxdepth 2` does not reach `./.tako/keys/…`),
+    /// or the expression leaves out every path under it (`! -path './.tako/*'`, `-path
+    /// ./.tako -prune -o`). A `dir` not under `base` is not reached.
+    #[must_use]
+    pub fn reaches(&self, root: &str, base: &std::path::Path, dir: &std::path::Path) -> bool {
+        let Ok(rel) = dir.strip_prefix(base) else { return false };
+        let names: Vec<String> = rel.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
+        if self.max_depth.is_some_and(|m| names.len() >= m as usize) {
+            return false;
+        }
+        // The directories on the way, as find prints them (`./.tako`, `./.tako/keys`).
+        let mut ways = Vec::with_capacity(names.len());
+        let mut path = root.to_string();
+        for (k, n) in names.iter().enumerate() {
+            if k > 0 {
+                path.push('/');
+            }
+            path.push_str(n);
+            ways.push(path.clone());
+        }
+        let fold = |t: &str, icase: bool| if icase { t.to_lowercase() } else { t.to_string() };
+        !self.except.iter().any(|e| match e {
+            // Every path under `dir` starts with `DIR/`: a pattern `P*` whose `P` matches
+            // a start of that matches them all.
+            Except::Path { pattern, icase } => pattern.strip_suffix('*').is_some_and(|p| {
+                let inside = fold(&if names.is_empty() { path.clone() } else { format!("{path}/") }, *icase);
+                let all =
+                    inside.char_indices().map(|(i, _)| &inside[..i]).chain([inside.as_str()]).any(|s| glob_match(p, s));
+                all
+            }),
+            Except::Pruned { pattern, name: false, icase } => {
+                ways.iter().any(|w| glob_match(pattern, &fold(w, *icase)))
+            }
+            Except::Pruned { pattern, name: true, icase } => {
+                names.iter().any(|n| glob_match(pattern, &fold(n, *icase)))
+            }
+        })
+    }
+}
+
+/// Whether the shell pattern `pattern` matches `text` whole, as find's `-path` does
+/// (`*` and `?` match `/` too). Bracket expressions match nothing: a pattern with one
+/// leaves nothing out here.
+fn glob_match(pattern: &str, text: &str) -> bool {
+    let p: Vec<char> = pattern.chars().collect();
+    let t: Vec<char> = text.chars().collect();
+    if p.contains(&'[') {
+        return false;
+    }
+    // Iterative matching with one backtrack point for the last `*`.
+    let (mut i, mut j) = (0, 0);
+    let mut star: Option<(usize, usize)> = None;
+    while j < t.len() {
+        match p.get(i) {
+            Some('*') => {
+                star = Some((i, j));
+                i += 1;
+                continue;
+            }
+            Some('?') => {
+                i += 1;
+                j += 1;
+                continue;
+            }
+            Some('\\') if p.get(i + 1) == Some(&t[j]) => {
+                i += 2;
+                j += 1;
+                continue;
+            }
+            Some(&c) if c != '\\' && c == t[j] => {
+                i += 1;
+                j += 1;
+                continue;
+            }
+            _ => {}
+        }
+        match star {
+            Some((si, sj)) => {
+                i = si + 1;
+                j = sj + 1;
+                star = Some((si, sj + 1));
+            }
+            None => return false,
+        }
+    }
+    p[i..].iter().all(|&c| c == '*')
+}
+
 /// A `-exec`-like action.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FindExec {
@@ -114,6 +243,8 @@ pub struct FindExec {
     /// No test on its way narrows the paths it is given by name ([`NAME_TESTS`] not
     /// negated, in its `-o` branch): it may be given every file under the roots.
     pub every_file: bool,
+    /// How far those files reach.
+    pub reach: Reach,
 }
 
 /// A parsed `find` command line.
@@ -144,10 +275,102 @@ pub struct FindCmd {
     /// it has no action) is not narrowed by name: every path under the roots may be
     /// among it (`find ~ -type f`).
     pub every_file: bool,
+    /// How far what it prints reaches, when [`FindCmd::every_file`].
+    pub reach: Reach,
     /// The expression is malformed (an `-exec` without its `;` or `{} +`, a test
     /// without its value): find reads the whole expression before it acts, so it
     /// reports the error and runs nothing. The actions above are then cleared.
     pub invalid: bool,
+}
+
+/// What bounds what find's actions are given, gathered while its expression is read
+/// ([`Reach`]).
+#[derive(Default)]
+struct Bounds {
+    /// `-maxdepth`: the largest value given, and whether one was not known.
+    max_depth: Option<u32>,
+    depth_unknown: bool,
+    /// `-follow`: links to directories are entered, where paths left out name other ways;
+    /// or an unknown word stands in the expression (`(`, `-o`, …): nothing is bounded.
+    follow: bool,
+    /// `-depth` (or `-d`): `-prune` does nothing.
+    depth_first: bool,
+    /// The paths left out by the tests of the current `-o` branch, outside parentheses.
+    branch: Vec<Except>,
+    /// In the first `-o` branch, outside parentheses (`first`): the name or path tests so
+    /// far (`candidates`) and whether only such tests, `-type d` and `-a` came before
+    /// (`plain`), so that a `-prune` there prunes what they match.
+    first: bool,
+    plain: bool,
+    candidates: Vec<Except>,
+    /// The directories not entered.
+    pruned: Vec<Except>,
+    /// The paths left out of what `-print`-like actions print.
+    print: Option<Vec<Except>>,
+}
+
+impl Bounds {
+    /// Takes in the token `t` of the expression, with the word after it.
+    fn token(&mut self, t: &str, value: Option<&Field>, depth: usize, negated: bool) {
+        let pattern = value.filter(|v| !v.glob).and_then(Field::as_known);
+        match t {
+            "-maxdepth" => match pattern.and_then(|v| v.parse::<u32>().ok()) {
+                Some(n) => self.max_depth = Some(self.max_depth.map_or(n, |m| m.max(n))),
+                None => self.depth_unknown = true,
+            },
+            "-follow" => self.follow = true,
+            "-depth" | "-d" => self.depth_first = true,
+            _ => {}
+        }
+        if depth > 0 || t == "(" {
+            self.plain = false;
+            return;
+        }
+        if matches!(t, "-o" | "-or" | ",") {
+            self.branch.clear();
+            self.first = false;
+            return;
+        }
+        let icase = t.starts_with("-i");
+        let path_test = matches!(t, "-path" | "-wholename" | "-ipath" | "-iwholename");
+        let fold = |p: &str| if icase { p.to_lowercase() } else { p.to_string() };
+        if negated && path_test {
+            if let Some(p) = pattern {
+                self.branch.push(Except::Path { pattern: fold(p), icase });
+            }
+        }
+        if !self.first {
+            return;
+        }
+        let name_test = matches!(t, "-name" | "-iname");
+        match t {
+            _ if negated || matches!(t, "!" | "-not") => self.plain = false,
+            _ if path_test || name_test => match pattern {
+                Some(p) => self.candidates.push(Except::Pruned { pattern: fold(p), name: name_test, icase }),
+                None => self.plain = false,
+            },
+            "-type" => self.plain &= pattern == Some("d"),
+            "-a" | "-and" | "-maxdepth" | "-mindepth" | "-depth" | "-d" => {}
+            // A directory that passes the one test before it is not entered.
+            "-prune" => {
+                if let (true, [c]) = (self.plain, self.candidates.as_slice()) {
+                    self.pruned.push(c.clone());
+                }
+                self.plain = false;
+            }
+            _ => self.plain = false,
+        }
+    }
+
+    /// An unknown word in the expression.
+    fn unknown(&mut self) {
+        self.follow = true;
+    }
+
+    /// A `-print`-like action not narrowed by name, after another one (`again`).
+    fn printed(&mut self, again: bool) {
+        self.print = Some(if again { Vec::new() } else { self.branch.clone() });
+    }
 }
 
 impl FindCmd {
@@ -157,9 +380,13 @@ impl FindCmd {
         let mut f = Self::default();
         let mut i = 0;
         // Global options.
+        let mut follow = false;
         while let Some(a) = args.get(i).and_then(Field::as_known) {
             match a {
-                "-H" | "-L" | "-P" => i += 1,
+                "-H" | "-L" | "-P" => {
+                    follow |= a == "-L";
+                    i += 1;
+                }
                 "-D" | "-O" => i += 2,
                 _ if a.starts_with("-O") => i += 1,
                 _ => break,
@@ -189,6 +416,8 @@ impl FindCmd {
         // was not (`unnamed`); for what `-print`-like actions print (`printed`).
         let (mut depth, mut negated, mut named, mut unnamed) = (0usize, false, false, false);
         let mut printed: Option<bool> = None;
+        let mut bounds = Bounds { first: true, plain: true, ..Bounds::default() };
+        let mut odd = false;
         while i < args.len() {
             let a = &args[i];
             let Some(t) = a.as_known() else {
@@ -199,9 +428,12 @@ impl FindCmd {
                 }
                 i += 1;
                 negated = false;
+                odd = false;
+                bounds.unknown();
                 continue;
             };
             i += 1;
+            bounds.token(t, args.get(i), depth, odd);
             match t {
                 "(" => depth += 1,
                 ")" => depth = depth.saturating_sub(1),
@@ -210,6 +442,9 @@ impl FindCmd {
                     named = false;
                 }
                 "-print" | "-print0" | "-printf" | "-ls" => {
+                    if !named {
+                        bounds.printed(printed == Some(true));
+                    }
                     printed = Some(printed.unwrap_or(false) || !named);
                 }
                 _ => {
@@ -222,6 +457,9 @@ impl FindCmd {
                     named |= narrows && !negated;
                 }
             }
+            // (`! !` counts as negated here, and as not negated for the bounds: either
+            // way the paths count as not narrowed.)
+            odd = matches!(t, "!" | "-not") && !odd;
             negated = matches!(t, "!" | "-not");
             match t {
                 "!" | "-not" | "-o" | "-or" | "," => open_names = true,
@@ -252,6 +490,7 @@ impl FindCmd {
                         in_dir: t.ends_with("dir"),
                         confirm: t.starts_with("-ok"),
                         every_file: !named,
+                        reach: Reach { max_depth: None, except: bounds.branch.clone() },
                     });
                 }
                 "-fprint" | "-fprint0" | "-fls" => {
@@ -287,6 +526,27 @@ impl FindCmd {
         f.invalid |= i > args.len();
         unnamed |= !named;
         f.every_file = printed.unwrap_or(f.execs.is_empty() && unnamed);
+        follow |= bounds.follow;
+        if !follow {
+            // With no action, what it prints is what the whole expression matches.
+            let except =
+                bounds.print.take().unwrap_or_else(|| if bounds.first { bounds.branch.clone() } else { Vec::new() });
+            let finish = |except: &mut Vec<Except>| {
+                if !bounds.depth_first && !f.delete {
+                    except.extend(bounds.pruned.iter().cloned());
+                }
+            };
+            f.reach = Reach { max_depth: bounds.max_depth.filter(|_| !bounds.depth_unknown), except };
+            finish(&mut f.reach.except);
+            for e in &mut f.execs {
+                e.reach.max_depth = f.reach.max_depth;
+                finish(&mut e.reach.except);
+            }
+        } else {
+            for e in &mut f.execs {
+                e.reach = Reach::default();
+            }
+        }
         if f.invalid {
             f.delete = false;
             f.unknown_action = false;
@@ -313,7 +573,11 @@ impl FindCmd {
     pub fn found_path_of(&self, e: &FindExec) -> Field {
         match self.roots.as_slice() {
             [root] if e.every_file => match root.as_known() {
-                Some(r) => Field::every_file(&format!("{}/", r.trim_end_matches('/')), "a path found by find"),
+                Some(r) => Field::every_file_within(
+                    &format!("{}/", r.trim_end_matches('/')),
+                    e.reach.clone(),
+                    "a path found by find",
+                ),
                 None => self.found_path(),
             },
             _ => self.found_path(),
@@ -455,5 +719,63 @@ mod tests {
         assert_eq!(f.found_path().every_file_under(), None);
         let f = parse("/ -type f -exec cat {} +");
         assert_eq!(f.found_path_of(&f.execs[0]).every_file_under(), Some("/"));
+    }
+
+    #[test]
+    fn reach_bounded_by_depth_and_paths_left_out() {
+        // Whether what is printed or given to the action reaches `/w/.tako/keys/…`.
+        let reaches = |s: &str| {
+            let f = parse(s);
+            let reach = f.execs.first().map_or(&f.reach, |e| &e.reach);
+            reach.reaches("./", std::path::Path::new("/w"), std::path::Path::new("/w/.tako/keys"))
+        };
+        for s in [
+            ". -type f -exec cat {} +",
+            ". -maxdepth 3 -type f -exec cat {} +",
+            ". -maxdepth 1 -maxdepth 4 -type f",
+            ". -not -path ./.git/* -type f -exec cat {} +",
+            ". -not -path ./.tako -type f -exec cat {} +",
+            ". -not -path ./.tako/queue/* -type f",
+            ". -not -path ./.tako/* -o -type f -exec cat {} +",
+            ". ( -not -path ./.tako/* ) -type f -exec cat {} +",
+            ". ! ! -path ./.tako/* -type f -exec cat {} +",
+            ". -not -path ./.[t]ako/* -type f -exec cat {} +",
+            ". -not -path ./.tako/* -type f -o -name x",
+            ". -print -o -path ./.tako -prune",
+            ". -path ./.tako -prune -depth -o -print",
+            ". -path ./.tako -prune -o -delete",
+            ". -name x -path ./.tako -prune -o -print",
+            ". -path ./.tako -o -path ./x -prune -o -print",
+            ". -follow -maxdepth 1 -exec cat {} +",
+            ". -not -path ./.tako/* -print -o -print",
+        ] {
+            assert!(reaches(s), "{s}");
+        }
+        for s in [
+            ". -maxdepth 1 -type f -exec cat {} +",
+            ". -maxdepth 2 -type f",
+            ". -mindepth 1 -maxdepth 2 -print0",
+            ". -type f -not -path ./.tako/* -exec cat {} +",
+            ". -type f ! -path */.tako/* -exec cat {} +",
+            ". -not -path ./.tako* -type f",
+            ". -not -ipath ./.TAKO/* -type f -exec cat {} +",
+            ". -path ./.tako -prune -o -type f -print",
+            ". -path ./.tako -prune -o -type f",
+            ". -type d -name .tako -prune -o -type f -exec cat {} +",
+            ". -name .t* -prune -o -print",
+            ". -path ./.tako -prune -o -not -path ./.git/* -print",
+        ] {
+            assert!(!reaches(s), "{s}");
+        }
+        // `-L` before the starting point.
+        let f = parse("-L . -maxdepth 1 -exec cat {} +");
+        assert_eq!(f.execs[0].reach, Reach::default());
+        // Files right under the starting point are reached from depth 1.
+        let home = std::path::Path::new("/home/u");
+        assert!(parse("/home/u -maxdepth 1 -type f").reach.reaches("/home/u/", home, home));
+        assert!(!parse("/home/u -maxdepth 0").reach.reaches("/home/u/", home, home));
+        assert!(!parse("/home/u -not -path /home/u/* -print").reach.reaches("/home/u/", home, home));
+        assert!(glob_match("*/.tako/", "./.tako/") && glob_match("a?c", "abc") && !glob_match("a*d", "abc"));
+        assert!(glob_match("\\*x", "*x") && !glob_match("\\*x", "ax") && glob_match("*a*b", "xaxab"));
     }
 }

@@ -401,7 +401,7 @@ impl GitCmd {
     #[must_use]
     pub fn may_have(&self, long: &str, short: Option<char>) -> bool {
         self.options().any(|a| {
-            let input = a.known_prefix().is_empty() && matches!(a.unknowns.first(), Some(Unknown::Input(_)));
+            let input = a.known_prefix().is_empty() && a.unknowns.first().is_some_and(|u| u.input().is_some());
             !a.is_known() && (a.known_prefix().starts_with('-') || input) && opt_matches(a, long, short)
         })
     }

@@ -28,6 +28,7 @@ struct Acc {
     items_prefix: Option<Option<String>>,
     items_name: Option<Option<String>>,
     items_all: bool,
+    items_reach: Option<super::find::Reach>,
     made_path: Option<String>,
     count: usize,
 }
@@ -42,6 +43,7 @@ impl Acc {
             items_prefix: None,
             items_name: None,
             items_all: false,
+            items_reach: None,
             made_path: None,
             count: 0,
         }
@@ -65,6 +67,11 @@ impl Acc {
             Some(_) => None,
         });
         self.items_all |= s.items_all;
+        // (Different bounds: none.)
+        self.items_reach = Some(match self.items_reach.take() {
+            Some(r) if r != s.items_reach => super::find::Reach::default(),
+            _ => s.items_reach,
+        });
         self.items_name = Some(match self.items_name.take() {
             None => s.items_name,
             Some(n) if n == s.items_name => n,
@@ -81,6 +88,7 @@ impl Acc {
             items_prefix: self.items_prefix.flatten(),
             items_name: self.items_name.flatten(),
             items_all: self.items_all,
+            items_reach: self.items_reach.unwrap_or_default(),
             made_path: self.made_path.filter(|_| self.count == 1),
         }
     }
@@ -742,6 +750,7 @@ pub(crate) fn field_stream(f: Field, what: impl Into<std::sync::Arc<str>>) -> St
         items_prefix: None,
         items_name: None,
         items_all: false,
+        items_reach: super::find::Reach::default(),
         made_path: None,
     }
 }

@@ -50,6 +50,18 @@ pub enum Unknown {
     Generated(String),
     /// A process substitution (`<(…)`): the path of a pipe carrying this stream.
     Stream(Box<Stream>),
+    /// Input read at run time that may be any file under a directory (what `find DIR
+    /// -type f` finds, names not narrowed), within bounds ([`Field::every_file`]).
+    Files(Box<AnyFile>),
+}
+
+/// Any file under a directory, as far as its finder reaches.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AnyFile {
+    /// What it is, for messages (`any file under ./ (…)`).
+    pub description: String,
+    /// How far under the directory it reaches (`-maxdepth`, paths left out).
+    pub reach: super::find::Reach,
 }
 
 impl Unknown {
@@ -67,6 +79,17 @@ impl Unknown {
             Self::Invalid => "an invalid character".into(),
             Self::Generated(c) => format!("shell code printed by `{c}`"),
             Self::Stream(s) => format!("<({})", s.producer.as_deref().unwrap_or("…")),
+            Self::Files(f) => f.description.clone(),
+        }
+    }
+
+    /// What input read at run time stands for: [`Unknown::Input`] and [`Unknown::Files`].
+    #[must_use]
+    pub fn input(&self) -> Option<&str> {
+        match self {
+            Self::Input(w) => Some(w),
+            Self::Files(f) => Some(&f.description),
+            _ => None,
         }
     }
 
@@ -196,9 +219,18 @@ impl Field {
     /// prints, names not narrowed. `what` says where it comes from, for reasons.
     #[must_use]
     pub fn every_file(prefix: &str, what: &str) -> Self {
+        Self::every_file_within(prefix, super::find::Reach::default(), what)
+    }
+
+    /// [`Field::every_file`] as far as `reach` goes (`find . -maxdepth 2 -type f`).
+    #[must_use]
+    pub fn every_file_within(prefix: &str, reach: super::find::Reach, what: &str) -> Self {
         Self {
             text: compact_str::format_compact!("{prefix}{UNKNOWN_MARK}"),
-            unknowns: vec![Unknown::Input(format!("{EVERY_FILE}{prefix} ({what})"))],
+            unknowns: vec![Unknown::Files(Box::new(AnyFile {
+                description: format!("{EVERY_FILE}{prefix} ({what})"),
+                reach,
+            }))],
             ..Self::default()
         }
     }
@@ -207,12 +239,15 @@ impl Field {
     /// it was made by [`Field::every_file`] (and nothing was added to it since).
     #[must_use]
     pub fn every_file_under(&self) -> Option<&str> {
-        match self.unknowns.as_slice() {
-            [Unknown::Input(w)] if w.starts_with(EVERY_FILE) => {}
-            _ => return None,
-        }
+        self.every_file_reach().map(|(dir, _)| dir)
+    }
+
+    /// [`Field::every_file_under`], with how far under it the field reaches.
+    #[must_use]
+    pub fn every_file_reach(&self) -> Option<(&str, &super::find::Reach)> {
+        let [Unknown::Files(f)] = self.unknowns.as_slice() else { return None };
         let dir = self.text.strip_suffix(UNKNOWN_MARK)?;
-        (!dir.is_empty() && !dir.contains(UNKNOWN_MARK)).then_some(dir)
+        (!dir.is_empty() && !dir.contains(UNKNOWN_MARK)).then_some((dir, &f.reach))
     }
 
     /// The known text before the first unknown.
@@ -361,6 +396,8 @@ pub struct Stream {
     /// Each line may be any path under `items_prefix`: no test narrowed them by name
     /// (`find ~ -type f`).
     pub items_all: bool,
+    /// How far under `items_prefix` those paths reach (`find . -maxdepth 2 -type f`).
+    pub items_reach: super::find::Reach,
     /// The output is one path, this text with a name the program makes up (letters and
     /// digits, never `/` or `..`) at [`UNKNOWN_MARK`]: `mktemp -d` prints `/tmp/tmp.…`.
     pub made_path: Option<String>,

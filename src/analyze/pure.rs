@@ -312,15 +312,25 @@ pub(crate) fn stdout(name: &str, inv: &Invocation, ctx: &Context) -> Stream {
     };
     // Programs that pass on some of their input's lines whole (`find ~/.ssh | head -1`):
     // the lines are still the paths the input named.
-    let (items_prefix, items_name, items_all) = match input {
+    let (items_prefix, items_name, items_all, items_reach) = match input {
         Some(s) if content.is_none() && s.items_prefix.is_some() && passes_lines(name, args) => {
             // (All of them only through programs that drop none: `sort`, not `head -1`.)
             let all = s.items_all && matches!(name, "sort" | "uniq" | "tac" | "cat");
-            (s.items_prefix.clone(), s.items_name.clone(), all)
+            (s.items_prefix.clone(), s.items_name.clone(), all, s.items_reach.clone())
         }
-        _ => (None, None, false),
+        _ => (None, None, false, super::find::Reach::default()),
     };
-    Stream { content, producer, taint, trusted_code: false, items_prefix, items_name, items_all, made_path: None }
+    Stream {
+        content,
+        producer,
+        taint,
+        trusted_code: false,
+        items_prefix,
+        items_name,
+        items_all,
+        items_reach,
+        made_path: None,
+    }
 }
 
 /// What `realpath P…` and `readlink -f P…` print: each path made absolute and
@@ -487,7 +497,7 @@ pub(crate) fn names_on_input(name: &str, inv: &Invocation) -> Option<Field> {
     let s = inv.stdin.stream().filter(|_| copies)?;
     let prefix = s.items_prefix.as_deref()?;
     Some(if s.items_all && s.items_name.is_none() {
-        Field::every_file(prefix, "the paths on its input")
+        Field::every_file_within(prefix, s.items_reach.clone(), "the paths on its input")
     } else {
         Field::found_path(Some(prefix), s.items_name.as_deref(), "the paths on its input")
     })
@@ -508,7 +518,7 @@ fn has_flag(args: &[Field], short: &[char], long: &[&str]) -> bool {
 fn every_file_read(name: &str, inv: &Invocation, inner: &std::path::Path, binary: bool) -> Option<std::path::PathBuf> {
     let args = inv.args();
     let given = names_on_input(name, inv);
-    let mut dirs = args.iter().chain(given.as_ref()).filter_map(Field::every_file_under).peekable();
+    let mut dirs = args.iter().chain(given.as_ref()).filter_map(Field::every_file_reach).peekable();
     dirs.peek()?;
     let searcher_skips_binary = match name {
         "grep" | "egrep" | "fgrep" => !has_flag(args, &['a'], &["--text", "--binary-files=text"]),
@@ -526,9 +536,9 @@ fn every_file_read(name: &str, inv: &Invocation, inner: &std::path::Path, binary
         return None;
     }
     let cwd = inv.cwd.path()?;
-    dirs.find_map(|d| {
+    dirs.find_map(|(d, reach)| {
         let p = crate::context::normalize_join(cwd, d);
-        inner.starts_with(&p).then_some(p)
+        (inner.starts_with(&p) && reach.reaches(d, &p, inner)).then_some(p)
     })
 }
 

@@ -311,7 +311,7 @@ fn unknown_parts(f: &Field, t: impl FnOnce() -> Rc<Target>) -> Option<(&'static 
     // directories that make an extension harmless, `/etc/ssl/certs`, still do).
     // Only names read at run time (find's matches, xargs' items): `"$KEY.pem"` and
     // `$(name).asc` are values like any other.
-    let found = matches!(f.unknowns.last(), Some(crate::analyze::Unknown::Input(_)));
+    let found = f.unknowns.last().is_some_and(|u| u.input().is_some());
     if found
         && suffix.starts_with('.')
         && !suffix.contains('/')

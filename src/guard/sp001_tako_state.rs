@@ -26,7 +26,9 @@ pub static GUARD: Guard = Guard {
 - Copying or printing whole a tree that holds the key (`tar czf x.tgz .`, `cp -r .
   /tmp/x`, `zip -r`, `rsync -a`, `grep -ra x .`, `rg -uuu x`, `aws s3 sync . s3://b`, every
   file of it given to a program that prints or copies them: `find . -type f -exec cat {}
-  +`, `find . | cpio -o`): asks, unless `.tako` is excluded (`--exclude=.tako`). The key file starts with a NUL byte, so searchers that
+  +`, `find . | cpio -o`): asks, unless `.tako` is excluded (`--exclude=.tako`, `find . -not
+  -path './.tako/*'`, `find . -path ./.tako -prune -o …`) or out of reach (`find . -maxdepth
+  2`). The key file starts with a NUL byte, so searchers that
   skip binary files (`grep -r x .`, `rg -uu x`) show nothing of it.
 - `git add` of `.tako/` (the control plane must never be tracked).
 - Writing `.git/config` directly (not through `git config`): asks.
@@ -308,6 +310,14 @@ mod tests {
             "aws s3 cp . s3://b/ --recursive",
             "aws s3 sync . s3://b",
             "gcloud storage cp -r . gs://b",
+            // Deep enough, or `.tako` not provably left out.
+            "find . -maxdepth 3 -type f -exec cat {} +",
+            "find . -maxdepth 4 -type f | xargs cat",
+            "find . -type f -not -path './.tako/queue/*' -exec cat {} +",
+            "find . -not -path './.tako/*' -o -type f -exec cat {} +",
+            "find . ! ! -path './.tako/*' -type f -exec cat {} +",
+            "find . -print -o -path ./.tako -prune | xargs cat",
+            "find -L . -maxdepth 2 -exec cat {} +",
         ] {
             let (d, m) = sp001(cmd).unwrap_or_else(|| panic!("{cmd}: no SP001"));
             assert_eq!(d, Decision::Ask, "{cmd}");
@@ -328,6 +338,17 @@ mod tests {
             "aws s3 sync ./src s3://b",
             "aws s3 cp . s3://b/",
             "aws s3 sync . s3://b --exclude '.tako/*'",
+            // The key lies deeper than -maxdepth, or is left out.
+            "find . -maxdepth 1 -type f -exec cat {} +",
+            "find . -maxdepth 2 -type f | xargs cat",
+            "cat $(find . -maxdepth 2 -type f)",
+            "find . -mindepth 1 -maxdepth 2 -type f | sort | xargs cat",
+            "find . -type f -not -path './.tako/*' -exec cat {} +",
+            "find . -type f ! -path '*/.tako/*' -exec cat {} +",
+            "find . -path ./.tako -prune -o -type f -print | xargs cat",
+            "find . -name .tako -prune -o -type f -print0 | xargs -0 cat",
+            "find . -path ./.tako -prune -o -type f -exec cat {} +",
+            "find . -maxdepth 2 | cpio -o -H newc",
         ] {
             assert_eq!(sp001(cmd), None, "{cmd}");
         }
