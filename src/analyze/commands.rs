@@ -427,7 +427,9 @@ impl Analyzer<'_> {
                             }
                         }
                         Some(n) if parse::is_name(n) => {
-                            st.set(n, Field::unknown(Unknown::Input(format!("input read into ${n}"))));
+                            let what = format!("input read into ${n}");
+                            let line = (raw == "read").then(|| read_path(args, &inv.stdin, &what)).flatten();
+                            st.set(n, line.unwrap_or_else(|| Field::unknown(Unknown::Input(what))));
                         }
                         _ => {}
                     }
@@ -3261,6 +3263,26 @@ fn in_place_files(name: &str, args: &[&str]) -> Vec<String> {
         return Vec::new();
     }
     operands.into_iter().skip(usize::from(!program_given)).filter(|o| !o.is_empty()).collect()
+}
+
+/// What `read NAME` sets NAME to when its input is a stream of paths (`find … | while read
+/// -r f`): one of them, as `$(find …)` is ([`super::expand::stream_item`]). Only for one
+/// name and whole lines (no `-n`, `-N`, `-a`, `-u`: `-d ''` reads what `-print0` ends).
+fn read_path(args: &[Field], stdin: &Input, what: &str) -> Option<Field> {
+    let mut names = 0;
+    let mut k = 0;
+    while let Some(a) = args.get(k) {
+        let t = a.as_known()?;
+        match t.strip_prefix('-') {
+            Some("r" | "s" | "e" | "re" | "er" | "rs" | "sr") => {}
+            Some("d" | "p" | "t") => k += 1,
+            Some(_) => return None,
+            None if parse::is_name(t) => names += 1,
+            None => return None,
+        }
+        k += 1;
+    }
+    (names == 1).then(|| stdin.stream().and_then(|s| super::expand::stream_item(s, what))).flatten()
 }
 
 /// What an unknown stands for when xargs appends what it reads: any number of words.

@@ -543,6 +543,23 @@ impl OrZero for Field {
     }
 }
 
+/// One line of a stream of paths (`find DIR` prints each under DIR), when its content is
+/// not known: `cat $(find ~/.ssh -name 'id_*')` reads the keys, and so does `cat "$f"`
+/// after `read f` from it. Named as find matched them when nothing else printed; any file
+/// under DIR when no test narrowed them (`cat $(find ~ -type f)` reads `~` whole). `what`
+/// says where it comes from, for reasons.
+pub(crate) fn stream_item(stream: &Stream, what: &str) -> Option<Field> {
+    let (None, Some(p)) = (&stream.content, &stream.items_prefix) else { return None };
+    let name = stream.items_name.as_deref().filter(|n| !n.contains(char::is_whitespace));
+    let mut f = if stream.items_all && stream.items_name.is_none() {
+        Field::every_file_within(p, stream.items_reach.clone(), what)
+    } else {
+        Field::found_path(Some(p), name, what)
+    };
+    f.taint = stream.taint.clone();
+    Some(f)
+}
+
 /// The value a command substitution gives: the output without trailing newlines.
 pub(crate) fn stream_to_field(stream: Stream) -> Field {
     if let (None, Some(p)) = (&stream.content, &stream.made_path) {
@@ -554,17 +571,7 @@ pub(crate) fn stream_to_field(stream: Stream) -> Field {
             ..Field::default()
         };
     }
-    if let (None, Some(p)) = (&stream.content, &stream.items_prefix) {
-        // The paths `find DIR` prints: each under DIR (`cat $(find ~/.ssh -name 'id_*')`
-        // reads the keys), and named as find matched them when nothing else printed.
-        let name = stream.items_name.as_deref().filter(|n| !n.contains(char::is_whitespace));
-        let mut f = if stream.items_all && stream.items_name.is_none() {
-            // Any file under it (`cat $(find ~ -type f)` reads `~` whole).
-            Field::every_file_within(p, stream.items_reach.clone(), "the output of a command")
-        } else {
-            Field::found_path(Some(p), name, "the output of a command")
-        };
-        f.taint = stream.taint;
+    if let Some(f) = stream_item(&stream, "the output of a command") {
         return f;
     }
     match stream.content {

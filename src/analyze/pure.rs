@@ -287,6 +287,8 @@ pub(crate) fn stdout(name: &str, inv: &Invocation, ctx: &Context) -> Stream {
                 .filter(|_| plain_reverse && args.iter().all(|a| a.could_start_with("-")))
                 .and_then(hex_decode)
         }
+        // Some of the lines of a known input (`ls ~/.ssh/id_* | head -1`).
+        "head" | "tail" => input.and_then(|s| s.content.as_deref()).and_then(|c| head_tail(name == "head", args, c)),
         "rev" if args.is_empty() => input
             .and_then(|s| s.content.as_deref())
             .map(|c| c.lines().map(|l| l.chars().rev().collect::<String>() + "\n").collect()),
@@ -331,6 +333,38 @@ pub(crate) fn stdout(name: &str, inv: &Invocation, ctx: &Context) -> Stream {
         items_reach,
         made_path: None,
     }
+}
+
+/// What `head`/`tail` (`head`) with only a line count (`-1`, `-n 2`, `-n+2`, `--lines=3`;
+/// 10 when none) print of the known `content`.
+fn head_tail(head: bool, args: &[Field], content: &str) -> Option<String> {
+    let mut count: &str = "10";
+    let mut k = 0;
+    while let Some(a) = args.get(k) {
+        let t = a.as_known()?;
+        count = match t {
+            "-n" | "--lines" => {
+                k += 1;
+                args.get(k)?.as_known()?
+            }
+            _ if t.starts_with("--lines=") => &t[8..],
+            _ if t.starts_with("-n") => &t[2..],
+            _ if t.len() > 1 && t[1..].bytes().all(|b| b.is_ascii_digit()) && t.starts_with('-') => &t[1..],
+            _ => return None,
+        };
+        k += 1;
+    }
+    let lines: Vec<&str> = content.split_inclusive('\n').collect();
+    let (from_start, n) = match count.strip_prefix('+') {
+        Some(n) if !head => (true, n.parse::<usize>().ok()?.saturating_sub(1)),
+        _ => (false, count.parse::<usize>().ok()?),
+    };
+    let kept = match (head, from_start) {
+        (true, _) => &lines[..n.min(lines.len())],
+        (false, true) => &lines[n.min(lines.len())..],
+        (false, false) => &lines[lines.len().saturating_sub(n)..],
+    };
+    Some(kept.concat())
 }
 
 /// What `realpath P…` and `readlink -f P…` print: each path made absolute and
@@ -906,6 +940,19 @@ mod tests {
 
     fn f(s: &[&str]) -> Vec<Field> {
         s.iter().map(|x| Field::known(*x)).collect()
+    }
+
+    #[test]
+    fn head_and_tail_keep_some_lines() {
+        let c = "a\nb\nc\n";
+        assert_eq!(head_tail(true, &f(&["-1"]), c).as_deref(), Some("a\n"));
+        assert_eq!(head_tail(true, &f(&["-n", "2"]), c).as_deref(), Some("a\nb\n"));
+        assert_eq!(head_tail(true, &f(&[]), c).as_deref(), Some(c));
+        assert_eq!(head_tail(false, &f(&["-n1"]), c).as_deref(), Some("c\n"));
+        assert_eq!(head_tail(false, &f(&["--lines=+2"]), c).as_deref(), Some("b\nc\n"));
+        assert_eq!(head_tail(false, &f(&["-n", "+9"]), c).as_deref(), Some(""));
+        assert_eq!(head_tail(true, &f(&["-c", "5"]), c), None);
+        assert_eq!(head_tail(true, &f(&["-n", "x"]), c), None);
     }
 
     #[test]

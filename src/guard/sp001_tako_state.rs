@@ -318,6 +318,7 @@ mod tests {
             "find . ! ! -path './.tako/*' -type f -exec cat {} +",
             "find . -print -o -path ./.tako -prune | xargs cat",
             "find -L . -maxdepth 2 -exec cat {} +",
+            "find . -type f | while read -r f; do cat \"$f\"; done",
         ] {
             let (d, m) = sp001(cmd).unwrap_or_else(|| panic!("{cmd}: no SP001"));
             assert_eq!(d, Decision::Ask, "{cmd}");
@@ -349,6 +350,8 @@ mod tests {
             "find . -name .tako -prune -o -type f -print0 | xargs -0 cat",
             "find . -path ./.tako -prune -o -type f -exec cat {} +",
             "find . -maxdepth 2 | cpio -o -H newc",
+            "find . -maxdepth 2 -type f | while read -r f; do cat \"$f\"; done",
+            "find . -type f | while read -r f; do wc -l \"$f\"; done",
         ] {
             assert_eq!(sp001(cmd), None, "{cmd}");
         }
