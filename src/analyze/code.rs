@@ -686,18 +686,72 @@ fn constants(toks: &[Tok]) -> std::collections::HashMap<&str, Field> {
     out
 }
 
+/// Whether the call to `name` at `at` signals the parent process: its arguments hold
+/// `getppid()`/`ppid` or a name bound to it (`p = os.getppid(); os.kill(p, 9)`), or it is
+/// a method of the parent's process object (`psutil.Process().parent().kill()`,
+/// `psutil.Process(os.getppid()).terminate()`).
+fn signals_parent(name: &str, toks: &[Tok], at: usize) -> bool {
+    let is_ppid = |s: &str| s == "getppid" || s == "ppid";
+    // Names assigned a value that holds the parent's id.
+    let bound: Vec<&str> = toks
+        .windows(2)
+        .enumerate()
+        .filter_map(|(i, w)| match w {
+            [Tok::Ident(n), Tok::Punct('=')] if !matches!(toks.get(i + 2), Some(Tok::Punct('='))) => {
+                let value = toks[i + 2..].iter().take_while(|t| !matches!(t, Tok::Punct(';' | '\n'))).take(12);
+                let value: Vec<&Tok> = value.collect();
+                let holds = value.windows(2).any(|w| match w {
+                    [Tok::Ident(s), next] => is_ppid(s) || s == "parent" && **next == Tok::Punct('('),
+                    _ => false,
+                }) || matches!(value.last(), Some(Tok::Ident(s)) if is_ppid(s));
+                holds.then_some(n.as_str())
+            }
+            _ => None,
+        })
+        .collect();
+    let parent = |t: &Tok| matches!(t, Tok::Ident(s) if is_ppid(s) || bound.contains(&s.as_str()));
+    if matches!(name, "kill" | "killpg") && toks[at + 1..(at + 16).min(toks.len())].iter().any(parent) {
+        return true;
+    }
+    // The receiver: a name bound to the parent (`p = psutil.Process().parent(); p.kill()`),
+    // `….parent().kill()` or `Process(<the parent's id>).kill()`.
+    if at >= 2 && toks[at - 1] == Tok::Punct('.') && parent(&toks[at - 2]) {
+        return true;
+    }
+    let Some(close) = at.checked_sub(2).filter(|&c| toks[c + 1] == Tok::Punct('.') && toks[c] == Tok::Punct(')'))
+    else {
+        return false;
+    };
+    let mut depth = 0usize;
+    let Some(open) = (0..=close).rev().find(|&k| {
+        match toks[k] {
+            Tok::Punct(')') => depth += 1,
+            Tok::Punct('(') => depth -= 1,
+            _ => {}
+        }
+        depth == 0
+    }) else {
+        return false;
+    };
+    match open.checked_sub(1).map(|k| &toks[k]) {
+        Some(Tok::Ident(r)) if r == "parent" => true,
+        Some(Tok::Ident(r)) if r == "Process" => toks[open..close].iter().any(parent),
+        _ => false,
+    }
+}
+
 /// Decides what a call does.
 fn classify_call(lang: Lang, prev: &str, name: &str, args: &[Arg], toks: &[Tok], at: usize, found: &mut Found) {
     // Signalling the parent (`os.kill(os.getppid(), 9)`, `process.kill(process.ppid)`,
     // `Process.kill(:KILL, Process.ppid)`): the process that started the code, tako-exec
     // or the agent; what `kill $PPID` does. Signal 0 only probes.
-    if matches!(name, "kill" | "killpg") {
+    if matches!(name, "kill" | "killpg" | "terminate" | "send_signal") && signals_parent(name, toks, at) {
         let window = &toks[at + 1..(at + 16).min(toks.len())];
-        if window.iter().any(|t| matches!(t, Tok::Ident(s) if s == "getppid" || s == "ppid")) {
-            let probe =
-                window.windows(3).any(|w| matches!(w, [Tok::Punct(','), Tok::Ident(z), Tok::Punct(')')] if z == "0"));
-            found.shell.push(if probe { "kill -0 $PPID" } else { "kill $PPID" }.into());
-        }
+        let probe = window.windows(3).any(|w| {
+            matches!(w, [Tok::Punct(','), Tok::Ident(z), Tok::Punct(')')] if z == "0")
+                || name == "send_signal" && matches!(w, [Tok::Punct('('), Tok::Ident(z), Tok::Punct(')')] if z == "0")
+        });
+        found.shell.push(if probe { "kill -0 $PPID" } else { "kill $PPID" }.into());
     }
     let first = args.first();
     let shell_fns: &[&str] = match lang {
@@ -1439,6 +1493,17 @@ mod tests {
         assert_eq!(scan(Lang::Python, "os.kill(os.getppid(), 0)").shell, ["kill -0 $PPID"]);
         assert_eq!(scan(Lang::Node, "process.kill(process.ppid)").shell, ["kill $PPID"]);
         assert!(scan(Lang::Python, "os.kill(child.pid, 9)").shell.is_empty());
+        assert_eq!(scan(Lang::Python, "import os; p=os.getppid(); os.kill(p, 9)").shell, ["kill $PPID"]);
+        assert_eq!(scan(Lang::Python, "import psutil; psutil.Process().parent().kill()").shell, ["kill $PPID"]);
+        assert_eq!(scan(Lang::Python, "psutil.Process(os.getppid()).terminate()").shell, ["kill $PPID"]);
+        assert_eq!(scan(Lang::Python, "p = psutil.Process().parent(); p.send_signal(15)").shell, ["kill $PPID"]);
+        assert_eq!(scan(Lang::Python, "q = psutil.Process(os.getppid())\nq.kill()").shell, ["kill $PPID"]);
+        assert_eq!(scan(Lang::Python, "psutil.Process().parent().send_signal(0)").shell, ["kill -0 $PPID"]);
+        assert!(scan(Lang::Python, "p=os.getpid(); os.kill(p, 9)").shell.is_empty());
+        assert!(scan(Lang::Python, "psutil.Process(child).kill(); psutil.Process().children()[0].kill()")
+            .shell
+            .is_empty());
+        assert!(scan(Lang::Python, "proc.terminate(); q.kill()").shell.is_empty());
         // Printing to a file writes it; comparing does not.
         assert_eq!(scan(Lang::Awk, "{ print $0 > \"/etc/cron.d/x\" }").synthetic, [["tee", "--", "/etc/cron.d/x"]]);
         assert_eq!(scan(Lang::Awk, "{ printf \"%s\", $1 >> \"log.txt\" }").synthetic, [["tee", "-a", "--", "log.txt"]]);

@@ -2210,8 +2210,13 @@ impl Analyzer<'_> {
         let prefix = inv.stdin.stream().and_then(|s| s.items_prefix.clone());
         let item_name = inv.stdin.stream().and_then(|s| s.items_name.clone());
         let all_items = inv.stdin.stream().filter(|s| s.items_all).map(|s| &s.items_reach);
+        let parent_pid = inv.stdin.stream().is_some_and(|s| s.content.is_none() && s.parent_pid);
         // One item (`-I`) or, appended, any number of words.
         let unknown_item = |words: bool| -> Field {
+            if parent_pid {
+                // `ps -o ppid= -p $$ | xargs kill` is `kill $PPID`.
+                return Field::unknown(Unknown::ParentPid);
+            }
             let what = if words { XARGS_WORDS } else { "xargs input" };
             // One path per item (`-I`, or one word when the name holds no blank): it ends
             // in the name find matched.

@@ -562,6 +562,10 @@ pub(crate) fn stream_item(stream: &Stream, what: &str) -> Option<Field> {
 
 /// The value a command substitution gives: the output without trailing newlines.
 pub(crate) fn stream_to_field(stream: Stream) -> Field {
+    if stream.content.is_none() && stream.parent_pid {
+        // `kill $(ps -o ppid= -p $$)` is `kill $PPID`.
+        return Field { taint: stream.taint, ..Field::unknown(Unknown::ParentPid) };
+    }
     if let (None, Some(p)) = (&stream.content, &stream.made_path) {
         // A made-up name is like a number inside a path: one entry, never `/` or `..`.
         return Field {

@@ -30,6 +30,7 @@ struct Acc {
     items_all: bool,
     items_reach: Option<super::find::Reach>,
     made_path: Option<String>,
+    parent_pid: bool,
     count: usize,
 }
 
@@ -45,6 +46,7 @@ impl Acc {
             items_all: false,
             items_reach: None,
             made_path: None,
+            parent_pid: false,
             count: 0,
         }
     }
@@ -52,6 +54,7 @@ impl Acc {
     fn push(&mut self, s: Stream) {
         self.count += 1;
         self.made_path = s.made_path;
+        self.parent_pid = s.parent_pid;
         match (&mut self.content, s.content) {
             (Some(c), Some(n)) => c.push_str(&n),
             (c, _) => *c = None,
@@ -90,6 +93,7 @@ impl Acc {
             items_all: self.items_all,
             items_reach: self.items_reach.unwrap_or_default(),
             made_path: self.made_path.filter(|_| self.count == 1),
+            parent_pid: self.parent_pid && self.count == 1,
         }
     }
 }
@@ -752,6 +756,7 @@ pub(crate) fn field_stream(f: Field, what: impl Into<std::sync::Arc<str>>) -> St
         items_all: false,
         items_reach: super::find::Reach::default(),
         made_path: None,
+        parent_pid: false,
     }
 }
 

@@ -401,6 +401,8 @@ pub struct Stream {
     /// The output is one path, this text with a name the program makes up (letters and
     /// digits, never `/` or `..`) at [`UNKNOWN_MARK`]: `mktemp -d` prints `/tmp/tmp.…`.
     pub made_path: Option<String>,
+    /// The output is the id of the shell's parent, what `$PPID` is (`ps -o ppid= -p $$`).
+    pub parent_pid: bool,
 }
 
 /// A resolved redirection of an invocation.

@@ -261,6 +261,9 @@ pub(crate) fn stdout(name: &str, inv: &Invocation, ctx: &Context) -> Stream {
     } else if printed {
         taint.secret.get_or_insert_with(|| format!("a secret printed by `{}`", inv.text).into());
     }
+    if name == "ps" && prints_parent_pid(args) {
+        return Stream { parent_pid: true, producer, taint, ..Stream::default() };
+    }
     if name == "mktemp" {
         return Stream { made_path: mktemp_path(args, inv, ctx), producer, taint, ..Stream::default() };
     }
@@ -332,7 +335,48 @@ pub(crate) fn stdout(name: &str, inv: &Invocation, ctx: &Context) -> Stream {
         items_all,
         items_reach,
         made_path: None,
+        parent_pid: false,
     }
+}
+
+/// Whether `ps ARGS` prints the parent id of the shell (`$$`, or another id known only
+/// at run time: a number, `$PPID`) and nothing else: `ps -o ppid= -p $$`, `ps -o ppid= $$`.
+fn prints_parent_pid(args: &[Field]) -> bool {
+    let (mut format, mut pid) = (false, false);
+    let mut k = 0;
+    let ppid_only = |v: &str| {
+        v.split([',', ' ']).all(|c| c.split_once(['=', ':']).map_or(c, |(n, _)| n) == "ppid") && !v.is_empty()
+    };
+    let run_time_id = |f: Option<&Field>| f.is_some_and(|f| !f.is_known() && f.only_numeric_unknowns());
+    while let Some(a) = args.get(k) {
+        let t = a.as_known();
+        match t {
+            Some("-o" | "--format" | "-O") => {
+                k += 1;
+                format = t != Some("-O") && args.get(k).and_then(Field::as_known).is_some_and(ppid_only);
+                if !format {
+                    return false;
+                }
+            }
+            Some("-p" | "--pid" | "-q" | "--quick-pid") => {
+                k += 1;
+                pid = run_time_id(args.get(k));
+            }
+            Some("-h" | "--no-headers" | "--no-header") => {}
+            Some(t) if t.starts_with("-o") || t.starts_with("--format=") => {
+                format = ppid_only(t.trim_start_matches("-o").trim_start_matches("--format="));
+            }
+            _ if a.could_start_with("-") && a.known_prefix().starts_with('-') => {
+                let Some(v) = ["-p", "--pid=", "-q", "--quick-pid="].iter().find_map(|p| a.text.strip_prefix(p)) else {
+                    return false;
+                };
+                pid = v.chars().all(|c| c == crate::analyze::model::UNKNOWN_MARK) && a.only_numeric_unknowns();
+            }
+            _ => pid = run_time_id(Some(a)),
+        }
+        k += 1;
+    }
+    format && pid
 }
 
 /// What `head`/`tail` (`head`) with only a line count (`-1`, `-n 2`, `-n+2`, `--lines=3`;

@@ -18,7 +18,9 @@ pub static GUARD: Guard = Guard {
   found by name (`kill $(pgrep tako-exec)`), a `pkill` pattern (or `killall -r`)
   that matches the name `tako-exec` (`pkill -f 'tak.-e'`), and `kill $PPID`: the
   process that started the command is tako-exec, when it relays the output, or
-  the agent itself.
+  the agent itself. The parent's id looked up (`kill $(ps -o ppid= -p $$)`) or
+  signalled from interpreter code (`os.kill(os.getppid(), 9)`, `p = os.getppid();
+  os.kill(p, 9)`, `psutil.Process().parent().kill()`) is the same.
 - Setting or unsetting `TAKO_*` variables (`TAKO_SHELL=/tmp/sh make`,
   `export TAKO_SHELL=…`, `env -u TAKO_CONFIG`): denied. They configure the guard, and
   only the operator does that.
@@ -38,6 +40,12 @@ Leave the shell configuration to the operator.",
         "killall tako-exec",
         "kill $(pgrep tako-exec)",
         "kill -9 $PPID",
+        "kill $(ps -o ppid= -p $$)",
+        "kill -9 $(ps -o ppid= $$)",
+        "ps -o ppid= -p $$ | xargs kill",
+        "python3 -c 'import os; p=os.getppid(); os.kill(p, 9)'",
+        "python3 -c 'import os,signal; os.kill(os.getppid(), signal.SIGKILL)'",
+        "python3 -c 'import psutil; psutil.Process().parent().kill()'",
         "pkill -f 'tak.-exec'",
         "killall -r '^tako'",
         "pkill -i TAKO-EXEC",
@@ -56,6 +64,12 @@ Leave the shell configuration to the operator.",
         "kill $(pgrep -f 'node server.js')",
         "kill -9 $!",
         "kill -0 $PPID",
+        "ps -o ppid= -p $$",
+        "kill $(ps -o pid= -p $$)",
+        "kill $(ps -o ppid= -p 4242)",
+        "python3 -c 'import os; p=os.getpid(); os.kill(child, 9)'",
+        "python3 -c 'import psutil; [c.kill() for c in psutil.Process().children()]'",
+        "python3 -c 'import psutil; psutil.Process().parent().send_signal(0)'",
         "pkill -f 'npm run dev'",
         "killall takeout",
         "pkill TAKO-EXEC",
