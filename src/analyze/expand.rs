@@ -326,6 +326,15 @@ impl Analyzer<'_> {
             !v.is_known() && v.unknowns.iter().all(|u| matches!(u, Unknown::Var(_) | Unknown::Branch(_)))
         });
         let empty = value.as_ref().is_some_and(|v| v.is_known() && v.text.is_empty());
+        // What a substring, substitution or trim of that variable's value holds.
+        let of_var = match value.as_ref().map(|v| v.unknowns.as_slice()) {
+            Some([Unknown::Var(n)]) => Some(n.clone()),
+            _ => None,
+        };
+        let part = || match &of_var {
+            Some(n) => Field::unknown(Unknown::PartOf(n.clone())),
+            None => Field::unknown(Unknown::Computed(format!("${{{}…}}", p.name))),
+        };
         let result: Option<Field> = match &p.op {
             ParamOp::None => value,
             ParamOp::Default { colon, word } | ParamOp::Assign { colon, word } => {
@@ -370,7 +379,7 @@ impl Analyzer<'_> {
                         ..Field::default()
                     }),
                     (Some(v), _) if v.is_known() && v.text.is_empty() => Some(v),
-                    _ => Some(Field::unknown(Unknown::Computed(format!("${{{}…}}", p.name)))),
+                    _ => Some(part()),
                 }
             }
             ParamOp::Other(words) => {
@@ -381,7 +390,7 @@ impl Analyzer<'_> {
                 if words.len() == 2 && literal(0).as_deref() == Some("@") && literal(1).as_deref() == Some("P") {
                     self.prompt_expansion(&p.name, value.clone(), st, sc);
                 }
-                Some(Field::unknown(Unknown::Computed(format!("${{{}…}}", p.name))))
+                Some(part())
             }
             ParamOp::Bad => {
                 self.bad_substitution = true;

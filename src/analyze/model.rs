@@ -43,6 +43,10 @@ pub enum Unknown {
     Branch(String),
     /// An expansion whose result is not computed (`${x/a/b}`, indirection).
     Computed(String),
+    /// A part or a transformation of the value of a variable the script never assigned
+    /// (named): `${TOKEN:0:8}`, `${TOKEN//a/b}`, `${TOKEN#x}`, `${TOKEN^^}`. What it holds
+    /// comes from that variable.
+    PartOf(String),
     /// Text the shell would take literally but that is not valid Unicode.
     Invalid,
     /// Shell code printed by a known generator meant to be evaluated
@@ -76,6 +80,7 @@ impl Unknown {
             Self::Input(w) => w.clone(),
             Self::Branch(n) => format!("${n} (set differently on different paths)"),
             Self::Computed(e) => e.clone(),
+            Self::PartOf(n) => format!("${{{n}…}}"),
             Self::Invalid => "an invalid character".into(),
             Self::Generated(c) => format!("shell code printed by `{c}`"),
             Self::Stream(s) => format!("<({})", s.producer.as_deref().unwrap_or("…")),

@@ -236,7 +236,9 @@ pub(crate) fn stdout(name: &str, inv: &Invocation, ctx: &Context) -> Stream {
     // AWS_SECRET_ACCESS_KEY` shows it: allowed to read, not to send.
     if matches!(name, "echo" | "printf") && taint.secret.is_none() {
         let credential = args.iter().flat_map(|a| &a.unknowns).find_map(|u| match u {
-            Unknown::Var(v) if crate::filter::secret::secret_name(v.as_bytes()).is_some() => Some(v),
+            Unknown::Var(v) | Unknown::PartOf(v) if crate::filter::secret::secret_name(v.as_bytes()).is_some() => {
+                Some(v)
+            }
             _ => None,
         });
         if let Some(v) = credential {
