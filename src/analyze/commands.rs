@@ -528,9 +528,11 @@ impl Analyzer<'_> {
                 if i >= args.len() {
                     // `exec 3<FILE` opens FILE for the commands after it (`cat <&3`);
                     // `exec 3>&-`, `exec 3>x` replace it.
+                    // A connection (`exec 3<>/dev/tcp/H/P`, `exec 3>/dev/tcp/H/P`) is read
+                    // from whichever way it was opened.
                     for r in inv.redirects.iter().filter(|r| r.fd != 0) {
                         st.fds.retain(|(fd, _)| *fd != r.fd);
-                        if let (RedirMode::Read, Some(f)) = (r.mode, &r.target) {
+                        if let Some(f) = r.target.as_ref().filter(|f| r.mode == RedirMode::Read || is_connection(f)) {
                             st.fds.push((r.fd, f.clone()));
                         }
                     }
@@ -3268,6 +3270,11 @@ fn in_place_files(name: &str, args: &[&str]) -> Vec<String> {
         return Vec::new();
     }
     operands.into_iter().skip(usize::from(!program_given)).filter(|o| !o.is_empty()).collect()
+}
+
+/// Whether a redirection's target is a network connection bash opens (`/dev/tcp/H/P`).
+fn is_connection(f: &Field) -> bool {
+    f.text.starts_with("/dev/tcp/") || f.text.starts_with("/dev/udp/")
 }
 
 /// What `read NAME` sets NAME to when its input is a stream of paths (`find … | while read
