@@ -91,21 +91,10 @@ const FILTERS: &[&str] = &[
 
 /// Tests that narrow the matches to some names or files, so that a tree is not read
 /// whole through them (unlike `-type f`, `-size` or `-mtime`, which a key passes).
-const NAME_TESTS: &[&str] = &[
-    "-name",
-    "-iname",
-    "-path",
-    "-ipath",
-    "-wholename",
-    "-iwholename",
-    "-regex",
-    "-iregex",
-    "-lname",
-    "-ilname",
-    "-samefile",
-    "-inum",
-    "-empty",
-];
+/// `-path` narrows where under the tree, which [`Reach`] holds (`-path '*/.ssh/*'` is
+/// no narrowing of the home directory).
+const NAME_TESTS: &[&str] =
+    &["-name", "-iname", "-regex", "-iregex", "-lname", "-ilname", "-samefile", "-inum", "-empty"];
 
 /// How far under its starting point what `find` finds reaches, beyond the names it
 /// tests: its `-maxdepth`, and the paths its expression leaves out. The default reaches
@@ -124,6 +113,14 @@ pub enum Except {
     /// `! -path PATTERN` (`-not`, `-ipath`, `-wholename`) on the action's way: the paths
     /// it matches (`*` matching `/` too).
     Path {
+        /// The pattern, lowercase when `icase`.
+        pattern: String,
+        /// `-ipath`, `-iwholename`.
+        icase: bool,
+    },
+    /// `-path PATTERN` (`-ipath`, `-wholename`) on the action's way: only the paths it
+    /// matches.
+    Only {
         /// The pattern, lowercase when `icase`.
         pattern: String,
         /// `-ipath`, `-iwholename`.
@@ -173,6 +170,18 @@ impl Reach {
                     inside.char_indices().map(|(i, _)| &inside[..i]).chain([inside.as_str()]).any(|s| glob_match(p, s));
                 all
             }),
+            // Paths under `dir` can match only if the pattern's literal start and `DIR/`
+            // agree (`./src/*` matches nothing under `./.tako/`).
+            Except::Only { pattern, icase } => {
+                let inside = fold(&if names.is_empty() { path.clone() } else { format!("{path}/") }, *icase);
+                let literal = pattern.find(['*', '?', '[', '\\']).map_or(pattern.as_str(), |k| &pattern[..k]);
+                let can = if literal.len() == pattern.len() {
+                    literal.starts_with(&inside)
+                } else {
+                    literal.starts_with(&inside) || inside.starts_with(literal)
+                };
+                !can
+            }
             Except::Pruned { pattern, name: false, icase } => {
                 ways.iter().any(|w| glob_match(pattern, &fold(w, *icase)))
             }
@@ -334,9 +343,14 @@ impl Bounds {
         let icase = t.starts_with("-i");
         let path_test = matches!(t, "-path" | "-wholename" | "-ipath" | "-iwholename");
         let fold = |p: &str| if icase { p.to_lowercase() } else { p.to_string() };
-        if negated && path_test {
+        if path_test {
             if let Some(p) = pattern {
-                self.branch.push(Except::Path { pattern: fold(p), icase });
+                let pattern = fold(p);
+                self.branch.push(if negated {
+                    Except::Path { pattern, icase }
+                } else {
+                    Except::Only { pattern, icase }
+                });
             }
         }
         if !self.first {
@@ -748,6 +762,10 @@ mod tests {
             ". -path ./.tako -o -path ./x -prune -o -print",
             ". -follow -maxdepth 1 -exec cat {} +",
             ". -not -path ./.tako/* -print -o -print",
+            ". -path ./.tako/* -exec cat {} +",
+            ". -path */keys/* -type f",
+            ". -ipath ./.TAKO/KEYS/OPERATOR.KEY",
+            ". ( -path ./src/* -o -type f ) -exec cat {} +",
         ] {
             assert!(reaches(s), "{s}");
         }
@@ -764,6 +782,9 @@ mod tests {
             ". -type d -name .tako -prune -o -type f -exec cat {} +",
             ". -name .t* -prune -o -print",
             ". -path ./.tako -prune -o -not -path ./.git/* -print",
+            ". -path ./src/* -exec cat {} +",
+            ". -type f -path ./.tako -exec cat {} +",
+            ". -path ./.tako/keys -print",
         ] {
             assert!(!reaches(s), "{s}");
         }

@@ -83,6 +83,7 @@ Reference secrets by name (`$API_KEY` in the program's own environment), or use 
         "cat $(find ~/.ssh -name 'id_*' | head -1)",
         "for f in $(find ~/.aws -type f); do cat $f; done",
         "find ~/.ssh -type f | while read f; do cat \"$f\"; done",
+        "find ~ -path '*/.ssh/*' -exec cat {} +",
         "find ~/.aws -type f -print0 | while IFS= read -r -d '' f; do head \"$f\"; done",
         "cat $(printf '%s\\n' ~/.ssh/id_rsa ~/.ssh/id_rsa.pub | head -1)",
         "exec 3<~/.ssh/id_rsa",

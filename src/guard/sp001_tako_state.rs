@@ -319,6 +319,8 @@ mod tests {
             "find . -print -o -path ./.tako -prune | xargs cat",
             "find -L . -maxdepth 2 -exec cat {} +",
             "find . -type f | while read -r f; do cat \"$f\"; done",
+            "find . -path './.tako/*' -exec cat {} +",
+            "find . -path '*keys*' -type f -exec cat {} +",
         ] {
             let (d, m) = sp001(cmd).unwrap_or_else(|| panic!("{cmd}: no SP001"));
             assert_eq!(d, Decision::Ask, "{cmd}");
@@ -352,6 +354,8 @@ mod tests {
             "find . -maxdepth 2 | cpio -o -H newc",
             "find . -maxdepth 2 -type f | while read -r f; do cat \"$f\"; done",
             "find . -type f | while read -r f; do wc -l \"$f\"; done",
+            "find . -path './src/*' -exec cat {} +",
+            "find . -type f -path './docs/*.md' | xargs cat",
         ] {
             assert_eq!(sp001(cmd), None, "{cmd}");
         }
