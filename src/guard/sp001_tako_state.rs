@@ -14,7 +14,7 @@ pub static GUARD: Guard = Guard {
     code: "SP001",
     name: "tako-self-protection",
     decision: Decision::Deny,
-    summary: "editing, moving or deleting .tako/, tako-exec's config or binary, .git/hooks; tracking .tako/ in git",
+    summary: "editing, moving, deleting or linking to .tako/, tako-exec's config or binary, .git/hooks; tracking .tako/ in git",
     doc: "\
 ## What it stops
 - Any write, move, permission change or deletion of `.tako/` (the operator's control
@@ -52,9 +52,14 @@ terminal.",
         "cp /tmp/fake ~/.local/bin/tako-exec",
         "find .tako -type f -exec cat {} +",
         "git diff --no-index --binary /dev/null .tako/keys/operator.key",
+        "ln .tako/keys/operator.key k",
+        "ln -s .tako t",
+        "ln -sf ../.tako/keys /tmp/k",
     ],
     not_matches: &[
         "ls .tako",
+        "ln -s src/main.rs main.rs",
+        "ln -s target/release/app /tmp/app",
         "cat README.md",
         "git add src/main.rs",
         "echo hi > notes.txt",
@@ -190,6 +195,22 @@ fn check(inv: &Invocation, cx: &Cx<'_>) -> Option<Hit> {
                 if let Some((what, dec)) = protected(&t, cx).filter(|(w, _)| !w.starts_with("a directory")) {
                     return hit(what, "mv moves", dec);
                 }
+            }
+        }
+    }
+    // A link reaches the control plane under another name, out of these checks' sight:
+    // `ln .tako/keys/operator.key k` (a hard link is the file itself: reading or writing
+    // it reads or writes the key), `ln -s .tako x`. A symbolic link's text is resolved
+    // from the link's directory, so any `.tako` component in it counts.
+    if name == "ln" || name == "link" {
+        for f in Opts::operands(inv.args(), &['t', 'S']).operands {
+            let named = f.as_known().is_some_and(|t| t.split('/').any(|c| c == ".tako"));
+            if named || protected(&target(inv, f, cx), cx).is_some_and(|(w, _)| w.starts_with("tako-exec's control")) {
+                return hit(
+                    "to tako-exec's control plane (.tako/), which reaches it under another name",
+                    "links",
+                    Decision::Deny,
+                );
             }
         }
     }
