@@ -96,6 +96,67 @@ const FILTERS: &[&str] = &[
 const NAME_TESTS: &[&str] =
     &["-name", "-iname", "-regex", "-iregex", "-lname", "-ilname", "-samefile", "-inum", "-empty"];
 
+/// Names of files that hold secrets, which a name test must not be able to match to
+/// narrow a tree read (`-name '*d*'` still finds `id_rsa`).
+const SECRET_NAMES: &[&str] = &[
+    "id_rsa",
+    "id_dsa",
+    "id_ecdsa",
+    "id_ed25519",
+    "credentials",
+    ".netrc",
+    ".env",
+    ".pgpass",
+    ".git-credentials",
+    "operator.key",
+    "server.key",
+    "cert.pem",
+    "store.p12",
+    "store.pfx",
+    "store.jks",
+    "app.keystore",
+    "vault.kdbx",
+    "putty.ppk",
+    "secret.gpg",
+    "secret.asc",
+];
+
+/// Whether the name test `test` with the value `pattern` leaves the files that hold
+/// secrets out: a name or `*SUFFIX` (judged by that name), a `-name` glob that can match
+/// none of [`SECRET_NAMES`] (a bracket expression could match anything), a `-regex` whose
+/// matches end in letters none of them ends in (`.*\.py`, `.*\.(js|ts)$`; not
+/// `.*/\.ssh/.*` or `.*rsa`). Other tests ([`NAME_TESTS`]) narrow to some files.
+fn leaves_secrets_out(test: &str, pattern: &str) -> bool {
+    match test {
+        "-name" | "-iname" => {
+            // A name, or `*SUFFIX`, is judged as the name it gives what is found
+            // ([`FindCmd::found_path`]: `./…/.env`, `./…/….pem`).
+            let rest = pattern.strip_prefix('*').unwrap_or(pattern);
+            if !rest.contains(['*', '?', '[', '\\']) {
+                return !rest.is_empty();
+            }
+            let p = if test == "-iname" { pattern.to_ascii_lowercase() } else { pattern.to_owned() };
+            !p.contains('[') && !SECRET_NAMES.iter().any(|n| glob_match(&p, n))
+        }
+        "-regex" | "-iregex" => {
+            // The literal ends the regex's matches have: its last characters, or each
+            // alternative of a group it ends with (`.*\.(js|ts)`).
+            let p = pattern.strip_suffix('$').unwrap_or(pattern);
+            let group = p.strip_suffix(')').and_then(|g| g.rsplit_once('(')).map(|(_, alts)| alts);
+            let tail = |t: &str| {
+                let t = t.strip_prefix("\\.").unwrap_or(t);
+                let start = t.rfind(|c: char| !c.is_ascii_alphanumeric() && c != '_').map_or(0, |i| i + 1);
+                (group.is_none() || start == 0).then(|| t[start..].to_ascii_lowercase())
+            };
+            let tails: Vec<Option<String>> = group.map_or_else(|| vec![tail(p)], |g| g.split('|').map(tail).collect());
+            tails
+                .iter()
+                .all(|t| t.as_deref().is_some_and(|t| !t.is_empty() && !SECRET_NAMES.iter().any(|n| n.ends_with(t))))
+        }
+        _ => true,
+    }
+}
+
 /// How far under its starting point what `find` finds reaches, beyond the names it
 /// tests: its `-maxdepth`, and the paths its expression leaves out. The default reaches
 /// every file.
@@ -466,7 +527,7 @@ impl FindCmd {
                     let narrows = if t == "-type" {
                         value.is_some_and(|v| !v.contains(['f', 'l']))
                     } else {
-                        NAME_TESTS.contains(&t) && value != Some("*")
+                        NAME_TESTS.contains(&t) && value.is_none_or(|v| leaves_secrets_out(t, v))
                     };
                     named |= narrows && !negated;
                 }
@@ -711,6 +772,13 @@ mod tests {
             ". -path ./.git -prune -o -type f -exec cat {} +",
             ". -size -4k -mtime -1 -exec cat {} ;",
             ". -name * -exec cat {} +",
+            ". -name *d* -exec cat {} +",
+            ". -name [a-z]* -exec cat {} +",
+            ". -iname *RS? -exec cat {} +",
+            ". -name id_* -exec cat {} +",
+            ". -regex .*/\\.ssh/.* -exec cat {} +",
+            ". -regex .*rsa -exec cat {} +",
+            ". -regex .*\\.(py|env) -exec cat {} +",
         ] {
             assert!(exec(s), "{s}");
         }
@@ -720,6 +788,8 @@ mod tests {
             ". ( -name *.rs -o -name *.toml ) -exec cat {} +",
             ". -type d -exec cat {} +",
             ". -regex .*py -exec cat {} ;",
+            ". -regex .*\\.(js|ts)$ -exec cat {} +",
+            ". -iname *.MD -exec cat {} +",
         ] {
             assert!(!exec(s), "{s}");
         }
