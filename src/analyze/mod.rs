@@ -36,8 +36,8 @@ pub(crate) mod upload;
 
 pub use model::{Analysis, Cwd, Event, Field, Input, Invocation, Redir, RedirMode, Stream, Taint, Unknown, Via};
 pub(crate) use pure::{
-    home_tree_read, names_on_input, prints_operator_credential, reads_trees, tree_read_holding, CREDENTIAL_TAINT,
-    ENV_CREDENTIAL_TAINT,
+    has_flag, home_tree_read, names_on_input, prints_operator_credential, reads_trees, tree_read_holding,
+    CREDENTIAL_TAINT, ENV_CREDENTIAL_TAINT,
 };
 pub use state::CODE_LOADING_VARS;
 

@@ -585,7 +585,7 @@ pub(crate) fn names_on_input(name: &str, inv: &Invocation) -> Option<Field> {
 
 /// Whether `args` hold a short option among `short` (alone or in a cluster) or one of
 /// the long options `long`.
-fn has_flag(args: &[Field], short: &[char], long: &[&str]) -> bool {
+pub(crate) fn has_flag(args: &[Field], short: &[char], long: &[&str]) -> bool {
     args.iter().filter_map(Field::as_known).any(|t| {
         long.contains(&t) || (t.starts_with('-') && !t.starts_with("--") && t[1..].chars().any(|c| short.contains(&c)))
     })

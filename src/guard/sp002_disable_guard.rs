@@ -102,10 +102,7 @@ fn judge_var(name: &str, value: Option<&Field>) -> Option<Hit> {
 /// Why `kill`, `pkill` or `killall` (`name`) with `args` signals tako-exec, if it does.
 fn kills_tako(name: &str, args: &[Field]) -> Option<String> {
     // `pkill -i` and `killall -I` match names in any case.
-    let flag = if name == "killall" { 'I' } else { 'i' };
-    let any_case = args.iter().filter_map(Field::as_known).take_while(|t| *t != "--").any(|t| {
-        t == "--ignore-case" || (t.len() > 1 && t.starts_with('-') && !t.starts_with("--") && t[1..].contains(flag))
-    });
+    let any_case = crate::analyze::has_flag(args, &[if name == "killall" { 'I' } else { 'i' }], &["--ignore-case"]);
     let names_tako = |t: &str| if any_case { t.to_ascii_lowercase().contains("tako") } else { t.contains("tako") };
     for a in args {
         if a.as_known().is_some_and(names_tako) {
@@ -144,7 +141,11 @@ fn kills_tako(name: &str, args: &[Field]) -> Option<String> {
                 .ok()?
                 .is_match(b"tako-exec")
         } else {
-            "tako-exec".contains(if any_case { p.to_ascii_lowercase() } else { p.to_string() }.as_str())
+            if any_case {
+                "tako-exec".contains(&p.to_ascii_lowercase())
+            } else {
+                "tako-exec".contains(p)
+            }
         };
         matches.then(|| format!("{name}'s pattern `{p}` matches tako-exec"))
     })
