@@ -181,6 +181,14 @@ fn normalized<'a>(abs: bool, len: usize, segments: impl Iterator<Item = &'a [u8]
     PathBuf::from(std::ffi::OsString::from_vec(out))
 }
 
+/// How many threads this process may run at once (its processors, as the kernel's
+/// affinity mask and the cgroup's quota allow), asked of the system once.
+#[must_use]
+pub fn processors() -> usize {
+    static N: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+    *N.get_or_init(|| std::thread::available_parallelism().map_or(1, std::num::NonZero::get))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -21,6 +21,7 @@
 //!   the guards mention).
 
 use std::cell::{OnceCell, RefCell};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::analyze::model::NameSet;
 use crate::analyze::{Analysis, Event, Invocation, Via};
@@ -107,7 +108,8 @@ impl Hit {
 pub struct Cx<'a> {
     /// The machine and workspace.
     pub ctx: &'a Context,
-    /// Facts about the workspace repository, read once when a guard needs them.
+    /// Facts about the workspace repository, read once when a guard needs them (by each
+    /// thread judging: `git2` handles stay on the thread that opened them).
     repo: OnceCell<Option<util::RepoFacts>>,
     /// The invocations being judged, so effects derived from one are computed once for
     /// all guards (see [`Cx::memo`]).
@@ -117,7 +119,7 @@ pub struct Cx<'a> {
     /// Links the judged invocations make (see [`util::Link`]), found when first asked.
     links: OnceCell<Vec<util::Link>>,
     /// The program names of the judged invocations, in order: every guard asks.
-    names: Vec<Option<std::borrow::Cow<'a, str>>>,
+    names: &'a [Option<std::borrow::Cow<'a, str>>],
     /// Effects of the invocation last asked about: (its address, the effects).
     memo: RefCell<Option<(*const Invocation, Memo)>>,
     /// Resolved fully known path arguments (see [`Cx::memo_target`]).
@@ -180,7 +182,7 @@ impl<'a> Cx<'a> {
             judged: std::ptr::null()..std::ptr::null(),
             judged_list: &[],
             links: OnceCell::new(),
-            names: Vec::new(),
+            names: &[],
             memo: RefCell::new(None),
             targets: RefCell::default(),
             cwd_facts: RefCell::new(None),
@@ -189,9 +191,12 @@ impl<'a> Cx<'a> {
         }
     }
 
-    /// A guard context judging `invocations`.
-    fn judging(ctx: &'a Context, invocations: &'a [Invocation]) -> Self {
-        let names = invocations.iter().map(Invocation::name).collect();
+    /// A guard context judging `invocations`, whose program names are `names`.
+    fn judging(
+        ctx: &'a Context,
+        invocations: &'a [Invocation],
+        names: &'a [Option<std::borrow::Cow<'a, str>>],
+    ) -> Self {
         Self { judged: invocations.as_ptr_range(), judged_list: invocations, names, ..Self::new(ctx) }
     }
 
@@ -451,48 +456,69 @@ pub fn by_code(code: &str) -> Option<&'static Guard> {
 /// Runs every guard (and the policy's permissions, paths and egress) over an
 /// analysis; returns the reasons of the hits, each with the index of the invocation it
 /// judged (`None` for analyzer events).
+///
+/// A long script's invocations are judged by several threads at once (see
+/// [`workers`]); the reasons come out in the same order as on one thread.
 #[must_use]
 pub fn run(analysis: &Analysis, ctx: &Context) -> Vec<(Option<usize>, Reason)> {
-    judge(analysis, ctx, judges_of)
+    judge(analysis, ctx, judges_of, workers)
 }
 
-/// [`run`], with the guards that judge invocations of a program chosen by `judges_of`.
-fn judge(analysis: &Analysis, ctx: &Context, judges_of: fn(Option<&str>) -> Judges) -> Vec<(Option<usize>, Reason)> {
-    let cx = Cx::judging(ctx, &analysis.invocations);
-    let mut out = Vec::new();
+/// Invocations a thread takes at a time when several judge one analysis.
+const CHUNK: usize = 128;
+/// Fewest invocations judged by more than one thread: starting one costs ~50 µs, what
+/// ~500 ordinary invocations take to judge.
+const PARALLEL_FROM: usize = 1024;
+/// Most threads judging one analysis.
+const MAX_WORKERS: usize = 4;
+
+/// How many threads judge `n` invocations: one below [`PARALLEL_FROM`], else up to
+/// the processors this process may use.
+fn workers(n: usize) -> usize {
+    if n < PARALLEL_FROM {
+        return 1;
+    }
+    crate::context::processors().min(MAX_WORKERS)
+}
+
+/// [`run`], with the guards that judge invocations of a program chosen by `judges_of`,
+/// on as many threads as `workers` gives for the number of invocations judged.
+fn judge(
+    analysis: &Analysis,
+    ctx: &Context,
+    judges_of: fn(Option<&str>) -> Judges,
+    workers: impl Fn(usize) -> usize,
+) -> Vec<(Option<usize>, Reason)> {
     // When the analysis ran out of budget the decision is already a deny (OP003); the
     // first invocations are still judged so their reasons show, the rest would only cost
     // time.
     let exhausted = analysis.events.iter().any(|e| matches!(e, Event::Budget { .. }));
     let judged = if exhausted { analysis.invocations.len().min(1_000) } else { analysis.invocations.len() };
-    // The guards each program name admits, worked out once per name: a script runs the
-    // same few programs over and over.
-    let unnamed = judges_of(None);
-    let mut by_name: foldhash::HashMap<&str, Judges> = foldhash::HashMap::default();
-    for (i, inv) in analysis.invocations[..judged].iter().enumerate() {
-        let maybe = inv.via.iter().find_map(|v| if let Via::MaybeWrapper(w) = v { Some(w.clone()) } else { None });
-        let judges = match cx.names.get(i).and_then(Option::as_deref) {
-            Some(name) => by_name.entry(name).or_insert_with(|| judges_of(Some(name))),
-            None => &unnamed,
-        };
-        for g in judges.iter().copied() {
-            let Some(f) = g.on_invocation else { continue };
-            if let Some(mut hit) = f(inv, &cx) {
-                if let Some(w) = &maybe {
-                    // `tool rm -rf /`: the tool may not run its arguments.
-                    hit.decision = hit.decision.min(Decision::Ask);
-                    hit.message = format!("`{w}` may run `{}`: {}", inv.text, hit.message);
+    let names: Vec<_> = analysis.invocations.iter().map(Invocation::name).collect();
+    let job = Job { analysis, ctx, judges_of, names: &names, judged, next: AtomicUsize::new(0) };
+    let threads = workers(judged).clamp(1, judged.div_ceil(CHUNK).max(1));
+    let mut out = if threads == 1 {
+        job.work(judged.max(1)).into_iter().flat_map(|(_, hits)| hits).collect()
+    } else {
+        let mut done = std::thread::scope(|s| {
+            // The calling thread takes chunks too; a thread that cannot be started leaves
+            // its chunks to the others.
+            let helpers: Vec<_> = (1..threads)
+                .filter_map(|_| std::thread::Builder::new().spawn_scoped(s, || job.work(CHUNK)).ok())
+                .collect();
+            let mut done = job.work(CHUNK);
+            for h in helpers {
+                match h.join() {
+                    Ok(d) => done.extend(d),
+                    Err(panic) => std::panic::resume_unwind(panic),
                 }
-                out.push((Some(i), reason(g, hit, via_text(inv))));
             }
-        }
-        for mut r in perm::check(inv, &cx) {
-            if maybe.is_some() {
-                r.decision = r.decision.min(Decision::Ask);
-            }
-            out.push((Some(i), r));
-        }
-    }
+            done
+        });
+        done.sort_unstable_by_key(|(k, _)| *k);
+        done.into_iter().flat_map(|(_, hits)| hits).collect::<Vec<_>>()
+    };
+    let cx = Cx::judging(ctx, &analysis.invocations, &names);
     for ev in &analysis.events {
         for g in GUARDS {
             let Some(f) = g.on_event else { continue };
@@ -502,6 +528,72 @@ fn judge(analysis: &Analysis, ctx: &Context, judges_of: fn(Option<&str>) -> Judg
         }
     }
     out
+}
+
+/// One analysis being judged, shared by the threads judging it.
+struct Job<'a> {
+    analysis: &'a Analysis,
+    ctx: &'a Context,
+    judges_of: fn(Option<&str>) -> Judges,
+    names: &'a [Option<std::borrow::Cow<'a, str>>],
+    /// How many invocations, from the first, are judged.
+    judged: usize,
+    /// The next chunk no thread has taken.
+    next: AtomicUsize,
+}
+
+/// Hits on the invocations of one chunk, by the chunk's number.
+type Chunk = (usize, Vec<(Option<usize>, Reason)>);
+
+impl Job<'_> {
+    /// Judges chunks of `size` invocations until none is left; returns their hits.
+    fn work(&self, size: usize) -> Vec<Chunk> {
+        let cx = Cx::judging(self.ctx, &self.analysis.invocations, self.names);
+        // The guards each program name admits, worked out once per name: a script runs
+        // the same few programs over and over.
+        let unnamed = (self.judges_of)(None);
+        let mut by_name: foldhash::HashMap<&str, Judges> = foldhash::HashMap::default();
+        let mut done = Vec::new();
+        loop {
+            let k = self.next.fetch_add(1, Ordering::Relaxed);
+            let start = k.saturating_mul(size);
+            if start >= self.judged {
+                return done;
+            }
+            let mut out = Vec::new();
+            for i in start..start.saturating_add(size).min(self.judged) {
+                let inv = &self.analysis.invocations[i];
+                let judges = match self.names.get(i).and_then(Option::as_deref) {
+                    Some(name) => by_name.entry(name).or_insert_with(|| (self.judges_of)(Some(name))),
+                    None => &unnamed,
+                };
+                judge_one(i, inv, judges, &cx, &mut out);
+            }
+            done.push((k, out));
+        }
+    }
+}
+
+/// The hits of `judges` and of the policy's permissions on invocation `i`.
+fn judge_one(i: usize, inv: &Invocation, judges: &Judges, cx: &Cx<'_>, out: &mut Vec<(Option<usize>, Reason)>) {
+    let maybe = inv.via.iter().find_map(|v| if let Via::MaybeWrapper(w) = v { Some(w.clone()) } else { None });
+    for g in judges.iter().copied() {
+        let Some(f) = g.on_invocation else { continue };
+        if let Some(mut hit) = f(inv, cx) {
+            if let Some(w) = &maybe {
+                // `tool rm -rf /`: the tool may not run its arguments.
+                hit.decision = hit.decision.min(Decision::Ask);
+                hit.message = format!("`{w}` may run `{}`: {}", inv.text, hit.message);
+            }
+            out.push((Some(i), reason(g, hit, via_text(inv))));
+        }
+    }
+    for mut r in perm::check(inv, cx) {
+        if maybe.is_some() {
+            r.decision = r.decision.min(Decision::Ask);
+        }
+        out.push((Some(i), r));
+    }
 }
 
 /// The guards that judge invocations of one program, held inline when they are no more

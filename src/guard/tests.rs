@@ -376,7 +376,8 @@ fn dispatch_skips_only_guards_that_cannot_hit() {
     for (owner, cmd) in dispatch_commands() {
         let Ok(analysis) = crate::analyze::analyze(cmd, &[], ctx) else { continue };
         // Every guard, as the run judges the command.
-        let cx = Cx::judging(ctx, &analysis.invocations);
+        let names: Vec<_> = analysis.invocations.iter().map(Invocation::name).collect();
+        let cx = Cx::judging(ctx, &analysis.invocations, &names);
         for (i, inv) in analysis.invocations.iter().enumerate() {
             check_skipped(inv, cx.names[i].as_deref(), &cx, &mut failures);
         }
@@ -445,7 +446,28 @@ fn dispatch_changes_no_reason() {
     let every_guard = |_: Option<&str>| GUARDS.iter().copied().filter(|g| g.on_invocation.is_some()).collect();
     for (_, cmd) in dispatch_commands() {
         let Ok(analysis) = crate::analyze::analyze(cmd, &[], ctx) else { continue };
-        assert_eq!(super::run(&analysis, ctx), super::judge(&analysis, ctx, every_guard), "`{cmd}`");
+        assert_eq!(super::run(&analysis, ctx), super::judge(&analysis, ctx, every_guard, |_| 1), "`{cmd}`");
+    }
+}
+
+#[test]
+fn threads_judging_one_analysis_give_the_reasons_of_one() {
+    // Every example and shape, analyzed alone and judged as one long analysis (each
+    // invocation still names the others judged with it: links, pipes, what ran before).
+    let ctx = ctx();
+    let mut all = crate::analyze::Analysis::default();
+    for _ in 0..3 {
+        for (_, cmd) in dispatch_commands() {
+            let Ok(a) = crate::analyze::analyze(cmd, &[], ctx) else { continue };
+            all.invocations.extend(a.invocations);
+            all.events.extend(a.events);
+        }
+    }
+    let one = super::judge(&all, ctx, super::judges_of, |_| 1);
+    assert!(all.invocations.len() > 4 * super::CHUNK, "{} invocations", all.invocations.len());
+    assert!(one.iter().filter(|(i, _)| i.is_some_and(|i| i > 3 * super::CHUNK)).count() > 10);
+    for threads in [2, 3, 7] {
+        assert_eq!(super::judge(&all, ctx, super::judges_of, move |_| threads), one, "{threads} threads");
     }
 }
 
