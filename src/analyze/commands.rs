@@ -1707,6 +1707,20 @@ impl Analyzer<'_> {
             }
         }
         let Some(name) = name else { return };
+        // Output options and operands (`sort -o F`, `tar czf F`, `uniq IN OUT`): a text
+        // not known.
+        for p in super::outputs::written(name, inv.args()) {
+            if let Some(t) = inv.args()[p.arg].as_known().and_then(|t| t.get(p.from..)) {
+                let w = Written {
+                    path: normalize_join(cwd, t),
+                    content: None,
+                    taint: Taint::none(),
+                    writer: inv.text.clone(),
+                    source: None,
+                };
+                self.written.push(w);
+            }
+        }
         if !WRITERS.contains(&name) {
             return;
         }

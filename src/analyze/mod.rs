@@ -30,6 +30,7 @@ mod makefile;
 pub mod model;
 mod npm;
 mod optcode;
+pub(crate) mod outputs;
 mod pure;
 mod state;
 pub(crate) mod upload;

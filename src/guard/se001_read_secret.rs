@@ -432,9 +432,10 @@ fn check(inv: &Invocation, cx: &Cx<'_>) -> Option<Hit> {
             continue;
         }
         // (Creating one from its template, `cp .env.example .env` in a fresh checkout,
-        // loses nothing and writes what the project ships.)
+        // loses nothing and writes what the project ships; nor does a new key or
+        // certificate `openssl` makes, `openssl genrsa -out test/key.pem`.)
         if let Some(why) = t.path.as_deref().and_then(|p| secret_file(&crate::paths::lossy(p))) {
-            if cx.ctx.read_files && !t.exists() && copies_template(&name, inv) {
+            if cx.ctx.read_files && !t.exists() && (copies_template(&name, inv) || name == "openssl") {
                 continue;
             }
             return Some(Hit::ask(format!("overwrites {} ({why})", t.raw)));
@@ -482,8 +483,11 @@ mod tests {
         let e = eval_among(&[".env.example", ".env"], "cp .env.example .env");
         assert!(e.reasons.iter().any(|r| r.code == "SE001" && r.message.contains("overwrites")), "{:?}", e.reasons);
         assert_eq!(eval_among(&[".env"], "echo A=1 > .env").decision, Decision::Ask);
-        // Only a copy of its template creates one without asking.
+        // Only a copy of its template, or a key openssl makes, creates one without asking.
         assert_eq!(eval_among(&[], "echo A=1 > .env").decision, Decision::Ask);
+        assert_eq!(eval_among(&["tls/"], "openssl genrsa -out tls/server.key 2048").decision, Decision::Allow);
+        let e = eval_among(&["tls/server.key"], "openssl genrsa -out tls/server.key 2048");
+        assert!(e.reasons.iter().any(|r| r.code == "SE001" && r.message.contains("overwrites")), "{:?}", e.reasons);
     }
 
     #[test]

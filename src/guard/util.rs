@@ -258,8 +258,34 @@ pub(crate) struct Deletion {
 
 /// The programs [`deletions`] finds deletions in (interpreter code that deletes is
 /// analyzed into a synthetic `rm`): for any other, it finds none.
-pub(crate) static DELETERS: NameSet =
-    NameSet::new(&["find", "grm", "mv", "rm", "rmdir", "shred", "srm", "unlink", "wipe"]);
+/// (Compressors replace their input: see [`crate::analyze::outputs::REPLACING`].)
+pub(crate) static DELETERS: NameSet = NameSet::new(&[
+    "bunzip2",
+    "bzip2",
+    "compress",
+    "find",
+    "grm",
+    "gunzip",
+    "gzip",
+    "lz4",
+    "lzip",
+    "lzma",
+    "mv",
+    "pigz",
+    "rm",
+    "rmdir",
+    "shred",
+    "srm",
+    "uncompress",
+    "unlink",
+    "unlzma",
+    "unpigz",
+    "unxz",
+    "unzstd",
+    "wipe",
+    "xz",
+    "zstd",
+]);
 
 /// What an invocation deletes.
 pub(crate) fn deletions(inv: &Invocation, cx: &Cx<'_>) -> Shared<Deletion> {
@@ -328,7 +354,13 @@ fn compute_deletions(inv: &Invocation, cx: &Cx<'_>) -> Few<Deletion> {
                 }
             }
         }
-        _ => {}
+        // `gzip F` leaves `F.gz`, and `F` is gone.
+        _ => {
+            let (places, recursive) = crate::analyze::outputs::replaced(&name, args);
+            for p in places {
+                push(&args[p.arg], recursive, &name);
+            }
+        }
     }
     out
 }
@@ -500,6 +532,16 @@ fn direct_writes(inv: &Invocation, cx: &Cx<'_>) -> Few<std::rc::Rc<Target>> {
                 add(last);
             }
         }
+        // `scp HOST:SRC DEST`: DEST when it is local.
+        "scp" => {
+            let o = Opts::operands(args, &['P', 'i', 'o', 'F', 'c', 'l', 'S', 'J', 'D', 'X']);
+            if let Some(last) = o.operands.last().filter(|_| o.operands.len() >= 2) {
+                // (`HOST:PATH` names a remote file; a path with `/` before its `:` is local.)
+                if last.as_known().is_none_or(|t| t.split_once(':').is_none_or(|(host, _)| host.contains('/'))) {
+                    add(last);
+                }
+            }
+        }
         // `find -fprint FILE` (and -fprint0, -fprintf, -fls) writes FILE.
         "find" => FindCmd::parse(args).writes.iter().for_each(&mut add),
         "dd" => {
@@ -555,6 +597,15 @@ fn direct_writes(inv: &Invocation, cx: &Cx<'_>) -> Few<std::rc::Rc<Target>> {
             o.operands.iter().skip(usize::from(!mode_first)).copied().for_each(&mut add);
         }
         _ => {}
+    }
+    // Output options and operands of other programs (`sort -o F`, `tar czf F`, `uniq I O`).
+    for p in crate::analyze::outputs::written(&name, args) {
+        let f = &args[p.arg];
+        if p.from == 0 {
+            add(f);
+        } else if let Some(rest) = f.text.get(p.from..) {
+            add(&Field { text: crate::parse::Text::from(rest), ..f.clone() });
+        }
     }
     out
 }
