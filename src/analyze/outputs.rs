@@ -1,7 +1,8 @@
 //! Files programs write or replace through their options and operands, beyond the
 //! copiers, downloaders and editors the analyzer and the guards model themselves:
 //! `sort -o F`, `uniq IN OUT`, `tar -cf F …`, `git diff --output=F`, `gcc -o F`,
-//! `openssl … -out F`, `pg_dump -f F`, `curl -D F`, `docker cp C:/x F`, and compressors
+//! `openssl … -out F`, `pg_dump -f F`, `curl -D F`, `docker cp C:/x F`, the directory an
+//! archive is extracted into (`tar xf A -C DIR`, `unzip A -d DIR`), and compressors
 //! that replace their input (`gzip F` leaves `F.gz`, and `F` is gone).
 //!
 //! Both the analyzer (its index of files written, so that a script run from one is
@@ -68,6 +69,7 @@ pub(crate) static WRITING: NameSet = NameSet::new(&[
     "tar",
     "tcc",
     "uniq",
+    "unzip",
     "wget",
     "xxd",
     "zip",
@@ -132,6 +134,8 @@ pub(crate) fn written(name: &str, args: &[Field]) -> Places {
         // `zip [options] ARCHIVE FILES…`.
         "zip" => out.extend(operand_at(args, 0, &['b', 'n', 't', 'P', 'Z'], &[]).map(whole)),
         "tar" | "gtar" | "bsdtar" => tar_archive(args, &mut out),
+        // `unzip A -d DIR`: what the archive holds is not known, its directory is written.
+        "unzip" => option_values(args, 0, &['d'], &[], &[], &mut out),
         "git" => git_outputs(args, &mut out),
         // `docker cp CONTAINER:SRC DEST`, `kubectl cp POD:SRC DEST`: DEST when local.
         "docker" | "podman" | "kubectl" => {
@@ -291,13 +295,17 @@ fn operands(args: &[Field], values: &[char], long_values: &[&str]) -> smallvec::
 }
 
 /// The archive `tar` writes when it creates, appends or updates one (`tar czf F …`,
-/// `tar -c -f F`, `tar --create --file=F`).
+/// `tar -c -f F`, `tar --create --file=F`), or the directory it extracts into (`tar xf
+/// A -C DIR`): what an archive holds is not known, so that directory stands for it.
 fn tar_archive(args: &[Field], out: &mut Places) {
     let Some(first) = args.first().and_then(Field::as_known) else { return };
     // The old style: a first word of letters without a dash, whose value-taking letters
     // take the next words in order (`tar cfb F 20`).
     if !first.starts_with('-') {
         let creates = first.chars().any(|c| matches!(c, 'c' | 'r' | 'u' | 'A'));
+        if first.contains('x') {
+            option_values(args, 1, &['C'], &[], &["--directory"], out);
+        }
         let mut next = 1;
         for c in first.chars() {
             match c {
@@ -313,14 +321,16 @@ fn tar_archive(args: &[Field], out: &mut Places) {
         }
         return;
     }
-    let creates = args.iter().filter_map(Field::as_known).take_while(|t| *t != "--").any(|t| {
-        matches!(t, "--create" | "--append" | "--update" | "--concatenate" | "--catenate")
-            || (t.starts_with('-')
-                && !t.starts_with("--")
-                && t[1..].chars().any(|c| matches!(c, 'c' | 'r' | 'u' | 'A')))
-    });
-    if creates {
+    let mode = |letters: &[char], long: &[&str]| {
+        args.iter().filter_map(Field::as_known).take_while(|t| *t != "--").any(|t| {
+            long.contains(&t)
+                || (t.starts_with('-') && !t.starts_with("--") && t[1..].chars().any(|c| letters.contains(&c)))
+        })
+    };
+    if mode(&['c', 'r', 'u', 'A'], &["--create", "--append", "--update", "--concatenate", "--catenate"]) {
         option_values(args, 0, &['f'], &[], &["--file"], out);
+    } else if mode(&['x'], &["--extract", "--get"]) {
+        option_values(args, 0, &['C'], &[], &["--directory"], out);
     }
 }
 
@@ -410,7 +420,12 @@ mod tests {
             ("tar --create --file=b.tar src", &["b.tar"]),
             ("tar -c -f b.tar src", &["b.tar"]),
             ("tar xzf backup.tgz", &[]),
-            ("tar -xf b.tar -C out", &[]),
+            ("tar -xf b.tar -C out", &["out"]),
+            ("tar xf b.tar -C .git/hooks", &[".git/hooks"]),
+            ("tar --extract --file=b.tar --directory=out", &["out"]),
+            ("tar -tf b.tar -C out", &[]),
+            ("unzip -o a.zip -d .tako", &[".tako"]),
+            ("unzip -l a.zip", &[]),
             ("tar tf b.tar", &[]),
             ("tar czf - src", &[]),
             ("git diff --output=.git/hooks/pre-commit", &[".git/hooks/pre-commit"]),
