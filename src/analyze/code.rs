@@ -464,7 +464,8 @@ pub(crate) fn scan(lang: Lang, code: &str) -> Found {
 
 fn push_shell(found: &mut Found, f: &Field, what: &str) {
     match f.as_known() {
-        Some(t) => found.shell.push(t.to_string()),
+        // (A shell expands `~` itself.)
+        Some(t) => found.shell.push(t.replace(HOME_MARK, "~")),
         None => found.opaque = Some(format!("{what} built at run time")),
     }
 }
@@ -482,6 +483,66 @@ fn push_read(found: &mut Found, f: &Field) {
         if crate::sensitive::secret_file(name).is_some() {
             found.synthetic.push(vec!["cat".into(), name.to_string()]);
         }
+    }
+}
+
+/// The path a call writes, if it is one that writes files (see [`classify_call`]).
+fn written_path(lang: Lang, prev: &str, name: &str, args: &[Arg], toks: &[Tok], at: usize) -> Option<Field> {
+    // The string arguments from the first (a Perl file handle is not one: all of them).
+    let strs: Vec<&Field> = if lang == Lang::Perl {
+        args.iter().filter_map(|a| if let Arg::Str(f) = a { Some(f) } else { None }).collect()
+    } else {
+        args.iter().map_while(|a| if let Arg::Str(f) = a { Some(f) } else { None }).collect()
+    };
+    let fs_receiver = matches!(
+        prev,
+        "os" | "shutil" | "fs" | "fsp" | "fse" | "promises" | "FileUtils" | "File" | "IO" | "Deno" | "pathlib" | ""
+    );
+    match name {
+        // The content, whole.
+        "writeFileSync" | "writeFile" | "appendFileSync" | "appendFile" | "createWriteStream" | "outputFileSync"
+        | "outputFile" | "writeTextFile" | "writeTextFileSync" | "file_put_contents" | "binwrite"
+            if fs_receiver || prev == "()" =>
+        {
+            strs.first().map(|f| (*f).clone())
+        }
+        "write" if matches!(prev, "File" | "IO") => strs.first().map(|f| (*f).clone()),
+        // `Path("p").write_text(…)`: the path is the constructor's argument.
+        "write_text" | "write_bytes" if prev == "()" => receiver_string(toks, at),
+        // The destination of a copy or a move.
+        "copy" | "copy2" | "copyfile" | "copytree" | "move" | "rename" | "renames" | "replace" | "copyFileSync"
+        | "copyFile" | "cpSync" | "renameSync" | "moveSync" | "copySync" | "cp" | "cp_r" | "mv" | "install"
+            if fs_receiver && !prev.is_empty() =>
+        {
+            strs.get(1).map(|f| (*f).clone())
+        }
+        // `open(p, 'w')`, `fopen(p, 'a')`, `File.open(p, 'w')`; Perl `open(F, '>', p)` and
+        // `open(F, ">p")`.
+        "open" | "fopen" if lang == Lang::Perl => {
+            let mode_then_path = strs.iter().position(|f| matches!(f.as_known(), Some(">" | ">>" | "+<" | "+>")));
+            if let Some(k) = mode_then_path {
+                return strs.get(k + 1).map(|f| (*f).clone());
+            }
+            let joined =
+                strs.iter().filter_map(|f| f.as_known()).find(|t| t.starts_with('>') || t.starts_with("+<"))?;
+            let path = joined.trim_start_matches(['>', '+', '<']).trim_start();
+            (!path.is_empty()).then(|| Field::known(path))
+        }
+        "open" | "fopen" => {
+            let mode = strs.get(1).and_then(|f| f.as_known())?;
+            let writes = mode.len() <= 4
+                && mode.bytes().all(|b| b"rwaxbt+U".contains(&b))
+                && mode.contains(['w', 'a', 'x', '+']);
+            writes.then(|| strs.first().map(|f| (*f).clone())).flatten()
+        }
+        _ => None,
+    }
+}
+
+fn push_write(found: &mut Found, f: &Field) {
+    let argv = vec!["tee".to_string(), f.text.to_string()];
+    if !found.synthetic.contains(&argv) {
+        found.synthetic.push(argv);
     }
 }
 
@@ -646,12 +707,26 @@ fn eval_atom(toks: &[&Tok], consts: &std::collections::HashMap<&str, Field>) -> 
                         | "open"
                 )
             }) {
+                // `expanduser("~/x")`, Ruby's `File.expand_path("~/x")`: the operator's home,
+                // which the analyzer puts in place of the mark.
+                let expands = names.iter().any(|n| matches!(*n, "expanduser" | "expand_path"));
+                if let Some(rest) =
+                    inner.text.strip_prefix('~').filter(|r| expands && (r.is_empty() || r.starts_with('/')))
+                {
+                    let mut f = inner.clone();
+                    f.text = format!("{HOME_MARK}{rest}").into();
+                    return Some(f);
+                }
                 return Some(inner);
             }
             None
         }
     }
 }
+
+/// Stands at the start of a path the code expands from `~` (see [`eval_atom`]); the
+/// analyzer replaces it with the home directory.
+pub(crate) const HOME_MARK: char = '\u{E001}';
 
 /// Names bound to string values: `p = ".env"`, `const p = "…"`, `my $p = "…"`.
 fn constants(toks: &[Tok]) -> std::collections::HashMap<&str, Field> {
@@ -869,6 +944,16 @@ fn classify_call(lang: Lang, prev: &str, name: &str, args: &[Arg], toks: &[Tok],
             }
         }
         return;
+    }
+    // Writes, as a synthetic `tee PATH` (what the guards judge as writing PATH):
+    // `Path(p).write_text(…)`, `fs.writeFileSync(p, …)`, `File.write(p, …)`,
+    // `file_put_contents(p, …)`, the destination of a copy or a move
+    // (`shutil.copy(a, p)`, `fs.renameSync(a, p)`), and `open(p, 'w')` (below, with reads).
+    if let Some(path) = written_path(lang, prev, name, args, toks, at) {
+        push_write(found, &path);
+        if !matches!(name, "open" | "fopen") {
+            return;
+        }
     }
     // Deletions.
     let recursive_fns = [
@@ -1437,11 +1522,26 @@ mod tests {
         assert_eq!(py("import shutil; shutil.rmtree('/tmp/demo')").synthetic, [vec!["rm", "-rf", "/tmp/demo"]]);
         assert_eq!(py("import os; os.remove('/etc/passwd')").synthetic, [vec!["rm", "/etc/passwd"]]);
         assert_eq!(py("print(open('.env').read())").synthetic, [vec!["cat", ".env"]]);
+        assert_eq!(
+            py("open('.git/hooks/pre-commit', 'w').write(x)").synthetic,
+            [vec!["tee", ".git/hooks/pre-commit"], vec!["cat", ".git/hooks/pre-commit"]]
+        );
+        assert_eq!(py("open('notes.txt', 'rb').read()").synthetic, [vec!["cat", "notes.txt"]]);
+        assert_eq!(
+            py("from pathlib import Path; Path('.tako/lock').write_text('x')").synthetic,
+            [vec!["tee", ".tako/lock"]]
+        );
+        assert_eq!(py("import shutil; shutil.copy('x', '/etc/cron.d/x')").synthetic, [vec!["tee", "/etc/cron.d/x"]]);
+        assert_eq!(py("import os; os.rename('a', 'b')").synthetic, [vec!["tee", "b"]]);
+        assert!(py("s = 'a'.replace('a', 'b'); f.write(s)").synthetic.is_empty());
         assert_eq!(py("print('hello')"), Found::default());
         assert_eq!(py("x = '.env.example) and then some prose here'"), Found::default());
         assert_eq!(py("import base64; print(base64.b64decode('UkVBRE1FLm1k').decode())"), Found::default());
         let f = py("import base64, os; b = base64.b64decode('LmVudg==').decode(); p = os.path.expanduser('~/x/') + b; print(open(p).read())");
-        assert_eq!(f.synthetic, [vec!["cat", "~/x/.env"]]);
+        // (`expanduser` marks the home directory, which the analyzer knows.)
+        assert_eq!(f.synthetic, [vec!["cat".to_string(), format!("{HOME_MARK}/x/.env")]]);
+        assert_eq!(py("open('~/x', 'a')").synthetic[0], ["tee", "~/x"]);
+        assert_eq!(py("os.system(os.path.expanduser('~/bin/x.sh'))").shell, ["~/bin/x.sh"]);
         assert!(py("import os; os.system(cmd)").opaque.is_some());
         assert_eq!(py("from pathlib import Path; Path('.env').read_text()").synthetic, [vec!["cat", ".env"]]);
         assert_eq!(py("s = 'mkfs /dev/sda1'"), Found::default());
@@ -1458,6 +1558,11 @@ mod tests {
             [vec!["rm".to_string(), "-rf".to_string(), UNKNOWN_MARK.to_string()]]
         );
         assert_eq!(n("console.log(require('fs').readFileSync('.env','utf8'))").synthetic, [vec!["cat", ".env"]]);
+        assert_eq!(n("require('fs').writeFileSync('.tako/lock', 'x')").synthetic, [vec!["tee", ".tako/lock"]]);
+        assert_eq!(
+            n("const fs = require('fs'); fs.appendFileSync('/etc/profile', 'x')").synthetic,
+            [vec!["tee", "/etc/profile"]]
+        );
         assert_eq!(
             n("const path = \".env\"; require(\"fs\").readFileSync(path, \"utf8\")").synthetic,
             [vec!["cat", ".env"]]
@@ -1480,6 +1585,16 @@ mod tests {
         assert_eq!(scan(Lang::Ruby, "`rm -rf /home/user`").shell, ["rm -rf /home/user"]);
         assert_eq!(scan(Lang::Ruby, "system(\"rm -rf /\")").shell, ["rm -rf /"]);
         assert_eq!(scan(Lang::Ruby, "puts File.read(\".env\")").synthetic, [vec!["cat", ".env"]]);
+        assert_eq!(
+            scan(Lang::Ruby, "File.write('.git/hooks/pre-push', 'x')").synthetic,
+            [vec!["tee", ".git/hooks/pre-push"]]
+        );
+        assert_eq!(
+            scan(Lang::Perl, "open(F, \">.git/hooks/pre-commit\"); print F 1").synthetic[0],
+            ["tee", ".git/hooks/pre-commit"]
+        );
+        assert_eq!(scan(Lang::Perl, "open(my $f, '>>', '/etc/profile')").synthetic[0], ["tee", "/etc/profile"]);
+        assert!(!scan(Lang::Perl, "open(F, '<', 'notes.txt')").synthetic.iter().any(|a| a[0] == "tee"));
         assert_eq!(scan(Lang::Perl, "system('rm -rf /home/user')").shell, ["rm -rf /home/user"]);
         assert_eq!(scan(Lang::Perl, "unlink glob(\"/etc/*\");").synthetic, [vec!["rm", "/etc/*"]]);
         assert_eq!(scan(Lang::Php, "file_get_contents('.env')").synthetic, [vec!["cat", ".env"]]);

@@ -2146,8 +2146,12 @@ impl Analyzer<'_> {
             for argv in found.argv.iter().chain(found.synthetic.iter()) {
                 let mut sub = inv.clone();
                 // A value the code computes stands as an unknown mark (`os.remove(p)`).
+                let home = self.ctx.home.to_string_lossy();
                 let field = |a: &String| {
-                    let mut f = Field::known(a.clone());
+                    let mut f = match a.strip_prefix(super::code::HOME_MARK) {
+                        Some(rest) => Field::known(format!("{home}{rest}")),
+                        None => Field::known(a.clone()),
+                    };
                     f.unknowns = a
                         .matches(UNKNOWN_MARK)
                         .map(|_| Unknown::Computed(format!("a value computed by the {name} code")))

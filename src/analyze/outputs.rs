@@ -32,6 +32,7 @@ pub(crate) type Places = smallvec::SmallVec<[At; 2]>;
 
 /// The programs [`written`] finds paths for (for any other it finds none).
 pub(crate) static WRITING: NameSet = NameSet::new(&[
+    "aria2c",
     "as",
     "bsdtar",
     "c++",
@@ -103,17 +104,28 @@ pub(crate) fn written(name: &str, args: &[Field]) -> Places {
     }
     match name {
         // getopt-style programs: `-o F`, `-oF`, `-so F`, `--output F`, `--output=F`.
-        "sort" | "shuf" | "iconv" | "patch" | "pandoc" => option_values(args, 0, &['o'], &[], &["--output"], &mut out),
+        "sort" | "shuf" | "iconv" | "pandoc" => option_values(args, 0, &['o'], &[], &["--output"], &mut out),
+        // `patch -d DIR` works in DIR: the files the patch names are under it.
+        "patch" => option_values(args, 0, &['o', 'd'], &[], &["--output", "--directory"], &mut out),
         "gpg" | "gpg2" => option_values(args, 0, &['o'], &[], &["--output"], &mut out),
         "curl" => option_values(
             args,
             0,
             &['D', 'c'],
             &[],
-            &["--dump-header", "--cookie-jar", "--trace", "--trace-ascii", "--stderr", "--libcurl"],
+            &["--dump-header", "--cookie-jar", "--trace", "--trace-ascii", "--stderr", "--libcurl", "--output-dir"],
             &mut out,
         ),
-        "wget" => option_values(args, 0, &['o', 'a'], &[], &["--output-file", "--append-output"], &mut out),
+        // (The directory downloads go to stands for the files, named by the server.)
+        "wget" => option_values(
+            args,
+            0,
+            &['o', 'a', 'P'],
+            &[],
+            &["--output-file", "--append-output", "--directory-prefix"],
+            &mut out,
+        ),
+        "aria2c" => option_values(args, 0, &['d', 'o'], &[], &["--dir", "--out"], &mut out),
         "pg_dump" | "pg_dumpall" => option_values(args, 0, &['f'], &[], &["--file"], &mut out),
         "mysqldump" | "mariadb-dump" => option_values(args, 0, &['r'], &[], &["--result-file"], &mut out),
         // Compilers and linkers: `-o F` or `-oF`, never in a cluster (`-Wno-x` is one option).
@@ -350,6 +362,8 @@ fn git_outputs(args: &[Field], out: &mut Places) {
     match sub {
         "diff" | "diff-files" | "diff-index" | "diff-tree" | "log" | "show" | "reflog" | "whatchanged"
         | "range-diff" | "stash" => option_values(args, k + 1, &[], &[], &["--output"], out),
+        // `git apply --directory=DIR`: the patch's files are under DIR.
+        "apply" => option_values(args, k + 1, &[], &[], &["--directory"], out),
         "archive" => option_values(args, k + 1, &[], &["-o"], &["--output"], out),
         "format-patch" => option_values(args, k + 1, &[], &["-o"], &["--output", "--output-directory"], out),
         _ => {}
@@ -408,6 +422,13 @@ mod tests {
             ("curl -c jar --trace-ascii t.log https://x", &["jar", "t.log"]),
             ("curl -s https://x", &[]),
             ("wget -o log.txt https://x", &["log.txt"]),
+            ("wget -P .git/hooks https://x/pre-commit", &[".git/hooks"]),
+            ("curl --output-dir .git/hooks -O https://x/pre-commit", &[".git/hooks"]),
+            ("aria2c -d .git/hooks https://x/pre-commit", &[".git/hooks"]),
+            ("patch -d .git/hooks -p0", &[".git/hooks"]),
+            ("patch -p1", &[]),
+            ("git apply --directory=.git/hooks x.patch", &[".git/hooks"]),
+            ("git apply x.patch", &[]),
             ("gpg -o x.gpg -e f", &["x.gpg"]),
             ("uniq in.txt .git/hooks/pre-commit", &[".git/hooks/pre-commit"]),
             ("uniq -f 2 in.txt out.txt", &["out.txt"]),

@@ -32,6 +32,7 @@ Delete the specific files you mean, inside the workspace or a temporary director
         "rm -rf ~",
         "sudo rm -rf /etc",
         "rm -rf /tmp/../etc",
+        "python3 -c \"import os, shutil; shutil.rmtree(os.path.expanduser('~'))\"",
         "rm -rf /*",
         "find / -delete",
         "python3 -c \"import shutil; shutil.rmtree('/')\"",

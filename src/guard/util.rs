@@ -515,7 +515,9 @@ fn direct_writes(inv: &Invocation, cx: &Cx<'_>) -> Few<std::rc::Rc<Target>> {
     };
     match &*name {
         "tee" | "touch" | "truncate" | "sponge" | "sudoedit" | "vim" | "vi" | "nano" | "emacs" | "ed" => {
-            let o = Opts::operands(args, &['s', 'r', 'd', 't']);
+            // (`ed -s` is silent; `-p` takes a prompt.)
+            let values: &[char] = if name == "ed" { &['p'] } else { &['s', 'r', 'd', 't'] };
+            let o = Opts::operands(args, values);
             o.operands.iter().copied().for_each(&mut add);
         }
         "cp" | "install" | "ln" | "rsync" | "mv" => {
