@@ -673,6 +673,15 @@ fn eval_atom(toks: &[&Tok], consts: &std::collections::HashMap<&str, Field>) -> 
                 toks.iter().filter_map(|t| if let Tok::Ident(n) = t { Some(n.as_str()) } else { None }).collect();
             let strs: Vec<&Field> =
                 toks.iter().filter_map(|t| if let Tok::Str(f) = t { Some(f) } else { None }).collect();
+            // The home directory: `os.homedir()`, `Path.home()`, `Dir.home`,
+            // `process.env.HOME`, `os.environ['HOME']`, `os.getenv('HOME')`, `ENV['HOME']`.
+            let home_call = names.last() == Some(&"homedir") || matches!(names[..], ["Path" | "Dir", "home"]);
+            let home_env = names[..] == ["process", "env", "HOME"]
+                || (strs.first().and_then(|f| f.as_known()) == Some("HOME")
+                    && names.iter().any(|n| matches!(*n, "environ" | "getenv" | "ENV")));
+            if home_call || home_env {
+                return Some(Field::known(HOME_MARK.to_string()));
+            }
             let inner: Option<Field> =
                 strs.first().map(|f| (*f).clone()).or_else(|| names.iter().find_map(|n| consts.get(n).cloned()));
             let inner = inner?;
@@ -1542,6 +1551,22 @@ mod tests {
         assert_eq!(f.synthetic, [vec!["cat".to_string(), format!("{HOME_MARK}/x/.env")]]);
         assert_eq!(py("open('~/x', 'a')").synthetic[0], ["tee", "~/x"]);
         assert_eq!(py("os.system(os.path.expanduser('~/bin/x.sh'))").shell, ["~/bin/x.sh"]);
+        let home = |tail: &str| vec!["cat".to_string(), format!("{HOME_MARK}{tail}")];
+        assert!(py("import os; open(os.environ['HOME'] + '/.netrc').read()").synthetic.contains(&home("/.netrc")));
+        assert!(py("import os; open(os.getenv('HOME') + '/.netrc').read()").synthetic.contains(&home("/.netrc")));
+        assert_eq!(
+            scan(Lang::Node, "require('fs').readFileSync(require('os').homedir() + '/.aws/credentials')").synthetic,
+            [home("/.aws/credentials")]
+        );
+        assert_eq!(
+            scan(Lang::Node, "require('fs').readFileSync(process.env.HOME + '/.netrc')").synthetic,
+            [home("/.netrc")]
+        );
+        assert_eq!(scan(Lang::Ruby, "File.read(Dir.home + '/.netrc')").synthetic, [home("/.netrc")]);
+        assert!(py("import os; open(os.environ['USER'] + '/x').read()")
+            .synthetic
+            .iter()
+            .all(|a| !a[1].contains(HOME_MARK)));
         assert!(py("import os; os.system(cmd)").opaque.is_some());
         assert_eq!(py("from pathlib import Path; Path('.env').read_text()").synthetic, [vec!["cat", ".env"]]);
         assert_eq!(py("s = 'mkfs /dev/sda1'"), Found::default());
@@ -1555,7 +1580,7 @@ mod tests {
         // A path computed at run time is not the module's name.
         assert_eq!(
             n("require('fs').rmSync(require('os').homedir(), {recursive:true})").synthetic,
-            [vec!["rm".to_string(), "-rf".to_string(), UNKNOWN_MARK.to_string()]]
+            [vec!["rm".to_string(), "-rf".to_string(), HOME_MARK.to_string()]]
         );
         assert_eq!(n("console.log(require('fs').readFileSync('.env','utf8'))").synthetic, [vec!["cat", ".env"]]);
         assert_eq!(n("require('fs').writeFileSync('.tako/lock', 'x')").synthetic, [vec!["tee", ".tako/lock"]]);

@@ -498,6 +498,7 @@ pub(crate) fn home_tree_read(name: &str, inv: &Invocation, ctx: &Context) -> Opt
 pub(crate) fn reads_trees(name: &str) -> bool {
     prints_files(name)
         || super::upload::uploads_files(name)
+        || serves_files(name)
         || matches!(
             name,
             "grep"
@@ -648,6 +649,12 @@ pub(crate) fn tree_read_holding(
             .max()
             .unwrap_or(0)
     };
+    // A web server for a directory makes every file under it readable by anyone who can
+    // reach the port (`python3 -m http.server -d ~` serves `~/.ssh/id_rsa`).
+    if let Some(dir) = served_dir(name, args) {
+        let p = crate::context::normalize_join(inv.cwd.path()?, dir);
+        return inner.starts_with(&p).then_some(p);
+    }
     if !reads_trees(name) {
         return None;
     }
@@ -701,6 +708,51 @@ pub(crate) fn tree_read_holding(
         let p = crate::context::normalize_join(cwd, t);
         inner.starts_with(&p).then_some(p)
     })
+}
+
+/// Programs [`served_dir`] may find a file server in.
+fn serves_files(name: &str) -> bool {
+    matches!(name, "php" | "ruby" | "http-server" | "live-server")
+        || name.strip_prefix("python").is_some_and(|v| v.bytes().all(|b| b.is_ascii_digit() || b == b'.'))
+}
+
+/// The directory a static file server serves, when `name` with `args` is one:
+/// `python3 -m http.server [-d DIR]`, `php -S ADDR [-t DIR]`, `ruby -run -e httpd [DIR]`,
+/// `http-server [DIR]`, `live-server [DIR]`; the working directory when none is named.
+fn served_dir<'a>(name: &str, args: &'a [Field]) -> Option<&'a str> {
+    let known = |k: usize| args.get(k).and_then(Field::as_known);
+    let at = |t: &str| (0..args.len()).find(|&k| known(k) == Some(t));
+    // The value of `short` or `long` (`--long=V` too).
+    let value = |short: &str, long: &str| -> Option<&'a str> {
+        (0..args.len()).find_map(|k| {
+            let t = known(k)?;
+            if t == short || t == long {
+                known(k + 1)
+            } else {
+                t.strip_prefix(long).and_then(|v| v.strip_prefix('='))
+            }
+        })
+    };
+    let first_operand = |from: usize| (from..args.len()).filter_map(known).find(|t| !t.starts_with('-'));
+    if !serves_files(name) {
+        return None;
+    }
+    if name.starts_with("python") {
+        let m = at("-m")?;
+        if !matches!(known(m + 1), Some("http.server" | "SimpleHTTPServer")) {
+            return None;
+        }
+        return Some(value("-d", "--directory").unwrap_or("."));
+    }
+    match name {
+        "php" if at("-S").is_some() => Some(value("-t", "--docroot").unwrap_or(".")),
+        "ruby" if at("-run").is_some() => {
+            let e = at("-e")?;
+            (known(e + 1) == Some("httpd")).then(|| first_operand(e + 2).unwrap_or("."))
+        }
+        "http-server" | "live-server" => Some(first_operand(0).unwrap_or(".")),
+        _ => None,
+    }
 }
 
 /// Whether an archiver's or copier's arguments leave `.tako` out whole: `--exclude=.tako`,

@@ -91,8 +91,11 @@ mod tests {
         // The shell expands it before it runs: `/bin/r?` is `/bin/rm` (every Linux has one).
         assert_eq!(eval("/bin/r? -rf ~").decision, Decision::Deny);
         assert_eq!(eval("/bin/r[m] -rf /").decision, Decision::Deny);
-        // Interpreter code that deletes a path it computes asks (it is not the module's name).
+        // Interpreter code that deletes the home directory it looks up (not the module
+        // named `os`) is denied; a path it computes otherwise asks.
         let e = eval("node -e \"require('fs').rmSync(require('os').homedir(), {recursive:true})\"");
+        assert_eq!(e.decision, Decision::Deny, "{:?}", e.reasons);
+        let e = eval("node -e \"require('fs').rmSync(require('os').tmpdir(), {recursive:true})\"");
         assert_eq!(e.decision, Decision::Ask, "{:?}", e.reasons);
     }
 }

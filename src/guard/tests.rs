@@ -594,6 +594,24 @@ fn git_commands_that_remove_the_ignored_control_plane_are_denied() {
 }
 
 #[test]
+fn serving_a_tree_that_holds_the_operator_key_asks() {
+    // Anyone who reaches the port, the agent's `curl localhost:8000/.tako/keys/…` included,
+    // reads every file under the directory served.
+    expect_decisions_by(
+        |cmd| eval_among(&[".tako/keys/operator.key", "public/index.html"], cmd),
+        &[
+            ("python3 -m http.server 8000", Decision::Ask),
+            ("php -S localhost:8000", Decision::Ask),
+            ("npx http-server", Decision::Ask),
+            ("python3 -m http.server -d public 8000", Decision::Allow),
+            ("php -S localhost:8000 -t public", Decision::Allow),
+            ("python3 -m pytest", Decision::Allow),
+        ],
+    );
+    assert_eq!(eval_among(&["public/index.html"], "python3 -m http.server 8000").decision, Decision::Allow);
+}
+
+#[test]
 fn interpreter_commands_through_aliases_and_lists_are_judged() {
     expect_decisions(&[
         ("python3 -c 'import subprocess as s; s.call(\"rm -rf ~\", shell=True)'", Decision::Deny),
