@@ -590,11 +590,30 @@ fn fold_dashes_owned(s: &str) -> String {
 /// sorted so a lookup is a binary search instead of a comparison with each name; it
 /// costs nothing to set up (a process judges one command). The search looks only among
 /// the names that start with the same byte, found in a table made when compiling.
+/// Most names asked about are in none of the sets they are asked of, so a filter of
+/// their shapes (length, first and last byte) turns most away before any search.
 pub(crate) struct NameSet {
     names: &'static [&'static str],
     /// `starts[b]`: how many names are empty or start with a byte below `b`; so the
     /// names starting with `b` are `starts[b]..starts[b + 1]` (`starts[256]` is all).
     starts: [u16; 257],
+    /// Bit [`shape`] of every name is set: a name whose bit is clear is not among them
+    /// (one whose bit is set may still not be: it is searched for).
+    shapes: [u64; SHAPE_WORDS],
+}
+
+/// Words of a [`NameSet`]'s shape filter (64 bits each).
+const SHAPE_WORDS: usize = 16;
+
+/// The bit of a name's shape in a [`NameSet`]'s filter: its length and its first and
+/// last bytes mixed, what a table of names differs by cheapest.
+const fn shape(name: &[u8]) -> usize {
+    let n = name.len();
+    if n == 0 {
+        return 0;
+    }
+    let mixed = (name[0] as usize).wrapping_mul(31) ^ (name[n - 1] as usize).wrapping_mul(131) ^ n.wrapping_mul(7919);
+    mixed % (SHAPE_WORDS * 64)
 }
 
 impl NameSet {
@@ -614,7 +633,14 @@ impl NameSet {
             starts[b] = i as u16;
             b += 1;
         }
-        Self { names: list, starts }
+        let mut shapes = [0u64; SHAPE_WORDS];
+        let mut k = 0;
+        while k < list.len() {
+            let bit = shape(list[k].as_bytes());
+            shapes[bit / 64] |= 1 << (bit % 64);
+            k += 1;
+        }
+        Self { names: list, starts, shapes }
     }
 
     /// Whether `name` is one of them.
@@ -624,6 +650,10 @@ impl NameSet {
 
     /// Where `name` is in the (sorted) list, if it is one of them.
     pub(crate) fn position(&self, name: &str) -> Option<usize> {
+        let bit = shape(name.as_bytes());
+        if self.shapes[bit / 64] & (1 << (bit % 64)) == 0 {
+            return None;
+        }
         let (from, to) = match name.as_bytes().first() {
             Some(&b) => (self.starts[usize::from(b)], self.starts[usize::from(b) + 1]),
             None => (0, self.starts[0]),
@@ -773,6 +803,25 @@ mod tests {
             proptest::prop_assert_eq!(SET.contains(&name), LIST.contains(&name.as_str()), "{:?}", name);
             // (Looked up among the names with the same first byte: at the same place.)
             proptest::prop_assert_eq!(SET.position(&name), LIST.iter().position(|n| *n == name), "{:?}", name);
+        }
+
+        /// The shape filter turns away only names that are not in the set: lists large
+        /// enough to fill much of it, asked about their own names, names of the same
+        /// shapes (inner bytes changed) and others.
+        #[test]
+        fn name_set_filters_keep_every_name(
+            mut list in proptest::collection::vec("[a-z0-9._-]{0,9}", 0..300),
+            probes in proptest::collection::vec("[a-z0-9._-]{0,9}", 0..40),
+        ) {
+            list.sort();
+            list.dedup();
+            let list: &'static [&'static str] =
+                Vec::leak(list.into_iter().map(|n| &*String::leak(n)).collect::<Vec<_>>());
+            let set = NameSet::new(list);
+            let same_shape = list.iter().filter(|n| n.len() > 2).map(|n| format!("{}x{}", &n[..1], &n[2..]));
+            for name in list.iter().map(|n| n.to_string()).chain(same_shape).chain(probes) {
+                proptest::prop_assert_eq!(set.position(&name), list.iter().position(|n| *n == name), "{:?}", name);
+            }
         }
     }
 }
