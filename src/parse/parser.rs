@@ -1062,6 +1062,38 @@ impl<'a> Parser<'a> {
     }
 
     fn read_word_ctx(&mut self, ctx: WordCtx) -> Result<Option<Word>> {
+        if ctx == WordCtx::Normal {
+            if let Some(w) = self.plain_word() {
+                return Ok(Some(w));
+            }
+        }
+        self.read_word_parts(ctx)
+    }
+
+    /// A word of plain characters only (`cargo`, `--release`, `src/main.rs`), as most
+    /// words are: read in one scan into its single literal part, without the general
+    /// reader's per-part dispatch and its literal built piece by piece. `None` (nothing
+    /// read) for any other word: one with a tilde, quote, escape, expansion, pattern
+    /// character or process substitution, or no word here.
+    fn plain_word(&mut self) -> Option<Word> {
+        let start = self.pos;
+        let rest = &self.s[start..];
+        if rest.first().is_none_or(|&c| c == b'~' || is_word_end(c)) {
+            return None;
+        }
+        let len = rest.iter().position(|&c| is_word_end(c) || PLAIN_STOP[usize::from(c)]).unwrap_or(rest.len());
+        // (At `<(` or `>(` the general reader goes on with a process substitution.)
+        if rest.get(len).is_some_and(|&c| PLAIN_STOP[usize::from(c)] || c == b'<' || c == b'>') {
+            return None;
+        }
+        self.pos = start + len;
+        let mut parts = Parts::new();
+        parts.push(Part::Lit(Text::from(&self.src[start..self.pos])));
+        Some(Word { parts, span: Span::new(start, self.pos) })
+    }
+
+    /// [`Parser::read_word_ctx`] part by part: any word.
+    fn read_word_parts(&mut self, ctx: WordCtx) -> Result<Option<Word>> {
         let start = self.pos;
         let mut parts = Parts::new();
         let mut lit = Text::default();
@@ -1834,6 +1866,20 @@ const fn is_meta(c: u8) -> bool {
     matches!(c, b';' | b'&' | b'|' | b'(' | b')' | b'<' | b'>')
 }
 
+/// Bytes a plain word ([`Parser::plain_word`]) holds none of: they start quotes,
+/// escapes, expansions and extended globs (`?(`, `*(`, …; a plain word leaves even a
+/// lone `*` to the general reader).
+const PLAIN_STOP: [bool; 256] = {
+    let mut t = [false; 256];
+    let stops = b"'\"\\$`?*+@!";
+    let mut i = 0;
+    while i < stops.len() {
+        t[stops[i] as usize] = true;
+        i += 1;
+    }
+    t
+};
+
 const fn is_word_end(c: u8) -> bool {
     matches!(c, b' ' | b'\t' | b'\n' | b'\r') || is_meta(c)
 }
@@ -2134,4 +2180,34 @@ fn subscript_end(s: &[u8]) -> Option<usize> {
         }
     }
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(4096))]
+        /// A word read as a plain word is the word the general reader reads there, and
+        /// it ends in the same place; where it is not one, nothing is read.
+        #[test]
+        fn plain_words_read_as_the_general_reader_reads_them(
+            text in "[a-c~#=:{}\\[\\]./é'\"\\\\$`?*+@!<>()|&; \t\n-]{0,12}",
+            at in 0usize..4,
+        ) {
+            let at = (0..=at.min(text.len())).rev().find(|&i| text.is_char_boundary(i)).unwrap_or(0);
+            let mut plain = Parser::new(&text, Limits::default(), 0);
+            plain.pos = at;
+            let mut general = Parser::new(&text, Limits::default(), 0);
+            general.pos = at;
+            match plain.plain_word() {
+                Some(w) => {
+                    let g = general.read_word_parts(WordCtx::Normal);
+                    proptest::prop_assert_eq!(g.ok().flatten(), Some(w), "{:?} at {}", text, at);
+                    proptest::prop_assert_eq!(plain.pos, general.pos, "{:?} at {}", text, at);
+                }
+                None => proptest::prop_assert_eq!(plain.pos, at, "{:?} at {}", text, at),
+            }
+        }
+    }
 }
