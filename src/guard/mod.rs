@@ -281,7 +281,30 @@ impl<'a> Cx<'a> {
     /// `compute()` for `inv`, computed once per judged invocation: every guard asks
     /// for the same deletions and writes. Invocations built on the fly (not in the
     /// analysis being judged) are computed each time.
+    ///
+    /// Most asks find the value: that look-up is made where it is asked, and the rest
+    /// (computing and storing, with the computation inlined) is a call of its own, so a
+    /// look-up does not pay for setting up the larger function.
+    #[inline]
     pub(crate) fn memo<T: Clone>(
+        &self,
+        inv: &Invocation,
+        slot: impl Fn(&mut Memo) -> &mut Option<T>,
+        compute: impl FnOnce() -> T,
+    ) -> T {
+        let key: *const Invocation = inv;
+        if self.judged.contains(&key) {
+            let hit = self.memo.borrow_mut().as_mut().filter(|(k, _)| *k == key).and_then(|(_, m)| slot(m).clone());
+            if let Some(v) = hit {
+                return v;
+            }
+        }
+        self.memo_missed(inv, slot, compute)
+    }
+
+    /// [`Cx::memo`] when the look-up found nothing: the whole protocol.
+    #[inline(never)]
+    fn memo_missed<T: Clone>(
         &self,
         inv: &Invocation,
         slot: impl Fn(&mut Memo) -> &mut Option<T>,
