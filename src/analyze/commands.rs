@@ -2220,7 +2220,9 @@ impl Analyzer<'_> {
             i += 1;
         }
         // The input items, when the input is known.
-        let items: Option<Vec<String>> = inv.stdin.stream().and_then(|s| s.content.as_ref()).map(|c| {
+        // (Some lines of a known list: as if each passed, when each is a word.)
+        let known = inv.stdin.stream().and_then(|s| s.content.as_deref().or_else(|| s.words_among()));
+        let items: Option<Vec<String>> = known.map(|c| {
             if delim_newline || replace.is_some() {
                 c.lines().filter(|l| !l.is_empty()).map(String::from).collect()
             } else {

@@ -183,7 +183,7 @@ impl Analyzer<'_> {
                 }
                 Part::Param(p) => self.param(p, st, sc, quoted, out),
                 Part::Subst(script) => {
-                    let f = self.substitution(script, st, sc);
+                    let f = self.substitution(script, quoted, st, sc);
                     out.push(Piece::from_field(f, quoted));
                 }
                 Part::Arith(inner) => {
@@ -486,8 +486,15 @@ impl Analyzer<'_> {
         }
     }
 
-    /// `$( … )`: analyzes the script in a subshell and computes its output if it can.
-    pub(crate) fn substitution(&mut self, script: &crate::parse::Script, st: &State, sc: &Scope) -> Field {
+    /// `$( … )`: analyzes the script in a subshell and computes its output if it can
+    /// (`quoted`: inside double quotes, one field).
+    pub(crate) fn substitution(
+        &mut self,
+        script: &crate::parse::Script,
+        quoted: bool,
+        st: &State,
+        sc: &Scope,
+    ) -> Field {
         let mut sub = st.clone();
         let mut inner = sc.clone();
         inner.via.push(super::model::Via::Substitution);
@@ -504,7 +511,7 @@ impl Analyzer<'_> {
         };
         let stream = self.script(script, &mut sub, &inner, &super::model::Input::Inherited);
         self.bad_substitution = bad;
-        stream_to_field(stream)
+        stream_to_field(stream, quoted)
     }
 
     /// `<( … )` / `>( … )`: analyzes the script; returns what it produces.
@@ -569,8 +576,9 @@ pub(crate) fn stream_item(stream: &Stream, what: &str) -> Option<Field> {
     Some(f)
 }
 
-/// The value a command substitution gives: the output without trailing newlines.
-pub(crate) fn stream_to_field(stream: Stream) -> Field {
+/// The value a command substitution gives: the output without trailing newlines
+/// (`quoted`: inside double quotes, one field).
+pub(crate) fn stream_to_field(stream: Stream, quoted: bool) -> Field {
     if stream.content.is_none() && stream.parent_pid {
         // `kill $(ps -o ppid= -p $$)` is `kill $PPID`.
         return Field { taint: stream.taint, ..Field::unknown(Unknown::ParentPid) };
@@ -586,6 +594,20 @@ pub(crate) fn stream_to_field(stream: Stream) -> Field {
     }
     if let Some(f) = stream_item(&stream, "the output of a command") {
         return f;
+    }
+    // Some lines of a known list (`cat $(ls ~/.ssh/id_* | grep -v "$X")`): as if each
+    // passed, split into fields; quoted, one field only when one line may pass.
+    if let (None, Some(among)) = (&stream.content, stream.lines_among.as_deref()) {
+        let one = among.lines().all(|l| Some(l) == among.lines().next());
+        let first = among.lines().next().filter(|l| !l.starts_with('-'));
+        let text = match (one, first) {
+            (true, Some(l)) => Some(l),
+            _ if !quoted => stream.words_among().map(|w| w.trim_end_matches('\n')),
+            _ => None,
+        };
+        if let Some(t) = text {
+            return Field { text: Text::from(t), taint: stream.taint, ..Field::default() };
+        }
     }
     match stream.content {
         Some(c) => Field { text: Text::from(c.trim_end_matches('\n')), taint: stream.taint, ..Field::default() },

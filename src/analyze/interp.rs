@@ -31,6 +31,7 @@ struct Acc {
     items_reach: Option<super::find::Reach>,
     made_path: Option<String>,
     parent_pid: bool,
+    lines_among: Option<String>,
     count: usize,
 }
 
@@ -47,6 +48,7 @@ impl Acc {
             items_reach: None,
             made_path: None,
             parent_pid: false,
+            lines_among: None,
             count: 0,
         }
     }
@@ -55,6 +57,7 @@ impl Acc {
         self.count += 1;
         self.made_path = s.made_path;
         self.parent_pid = s.parent_pid;
+        self.lines_among = s.lines_among;
         match (&mut self.content, s.content) {
             (Some(c), Some(n)) => c.push_str(&n),
             (c, _) => *c = None,
@@ -94,6 +97,7 @@ impl Acc {
             items_reach: self.items_reach.unwrap_or_default(),
             made_path: self.made_path.filter(|_| self.count == 1),
             parent_pid: self.parent_pid && self.count == 1,
+            lines_among: self.lines_among.filter(|_| self.count == 1),
         }
     }
 }
@@ -757,6 +761,7 @@ pub(crate) fn field_stream(f: Field, what: impl Into<std::sync::Arc<str>>) -> St
         items_reach: super::find::Reach::default(),
         made_path: None,
         parent_pid: false,
+        lines_among: None,
     }
 }
 
@@ -828,6 +833,21 @@ impl Stream {
     /// Unknown output of `what`.
     pub(crate) fn unknown(what: impl Into<std::sync::Arc<str>>) -> Self {
         Self { content: None, producer: Some(what.into()), ..Self::default() }
+    }
+
+    /// [`Stream::lines_among`] when each of those lines is one word that is no option (a
+    /// path, a name): taken all as arguments, they stand for the ones that pass. (A line
+    /// that a filter may drop and that is an option, `--dry-run`, cannot stand so.)
+    pub(crate) fn words_among(&self) -> Option<&str> {
+        let among = self.lines_among.as_deref().filter(|_| self.content.is_none())?;
+        among
+            .lines()
+            .all(|l| {
+                !l.is_empty()
+                    && !l.starts_with('-')
+                    && !l.bytes().any(|b| b.is_ascii_whitespace() || matches!(b, b'"' | b'\'' | b'\\'))
+            })
+            .then_some(among)
     }
 
     /// The same stream with its content forgotten (output of loops and branches).

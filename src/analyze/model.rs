@@ -408,6 +408,10 @@ pub struct Stream {
     pub made_path: Option<String>,
     /// The output is the id of the shell's parent, what `$PPID` is (`ps -o ppid= -p $$`).
     pub parent_pid: bool,
+    /// Each line is one of these lines, when the content is not known: some of a known
+    /// list, in an order not known, as a filter not computed passes them on (`ls
+    /// ~/.ssh/id_* | sort`, `grep` with a pattern not evaluated).
+    pub lines_among: Option<String>,
 }
 
 /// A resolved redirection of an invocation.

@@ -294,6 +294,14 @@ pub(crate) fn stdout(name: &str, inv: &Invocation, ctx: &Context) -> Stream {
         }
         // Some of the lines of a known input (`ls ~/.ssh/id_* | head -1`).
         "head" | "tail" => input.and_then(|s| s.content.as_deref()).and_then(|c| head_tail(name == "head", args, c)),
+        // The lines of a known input chosen by a pattern computed here (`grep -v pub`,
+        // `grep '\.rs$'`), or in reverse order, or without repeats next to each other.
+        "grep" | "egrep" | "fgrep" | "tac" | "uniq" => {
+            input.and_then(|s| s.content.as_deref()).and_then(|c| match line_filter(name, args)? {
+                LineFilter::Exact(f) => f.apply(c),
+                LineFilter::Among => None,
+            })
+        }
         "rev" if args.is_empty() => input
             .and_then(|s| s.content.as_deref())
             .map(|c| c.lines().map(|l| l.chars().rev().collect::<String>() + "\n").collect()),
@@ -327,6 +335,18 @@ pub(crate) fn stdout(name: &str, inv: &Invocation, ctx: &Context) -> Stream {
         }
         _ => (None, None, false, super::find::Reach::default()),
     };
+    // Lines of a known list (or of lines known to be among some) that a filter not
+    // computed here passes on: some of them, in an order not known.
+    let lines_among = match input {
+        Some(s) if content.is_none() => {
+            s.content.as_deref().or(s.lines_among.as_deref()).and_then(|c| match line_filter(name, args)? {
+                // (A pattern computed is applied to each line that may come.)
+                LineFilter::Exact(f @ Exact::Grep(_)) => f.apply(c).or_else(|| Some(c.to_string())),
+                LineFilter::Exact(_) | LineFilter::Among => Some(c.to_string()),
+            })
+        }
+        _ => None,
+    };
     Stream {
         content,
         producer,
@@ -338,7 +358,289 @@ pub(crate) fn stdout(name: &str, inv: &Invocation, ctx: &Context) -> Stream {
         items_reach,
         made_path: None,
         parent_pid: false,
+        lines_among,
     }
+}
+
+/// What a program that prints some of its input's lines unchanged does with them
+/// ([`line_filter`]).
+enum LineFilter {
+    /// Computed here.
+    Exact(Exact),
+    /// Some of them, in an order not known: a choice not computed (`sort`, `shuf`, a
+    /// `grep` pattern not evaluated, `head` after one of these).
+    Among,
+}
+
+/// A line filter computed here.
+enum Exact {
+    /// `grep` with patterns that are plain text (anchored or not).
+    Grep(Grep),
+    /// `tac`: the lines in reverse order.
+    Reverse,
+    /// `uniq`: repeated lines next to each other once.
+    Uniq,
+    /// `head`/`tail` with a line count, computed by [`head_tail`] (on known input only),
+    /// and `cat` that passes them all.
+    Lines,
+}
+
+/// The patterns of a `grep` computed here: plain text, each matched anywhere in a line
+/// unless anchored (`^…`, `…$`, `-x`).
+struct Grep {
+    /// (text, at the start, at the end).
+    patterns: Vec<(String, bool, bool)>,
+    invert: bool,
+    ignore_case: bool,
+}
+
+impl Exact {
+    /// The output for the input `content`; `None` when it is not computed after all: a
+    /// line `grep -i` folds beyond ASCII, or a NUL (`grep` says a binary file matches).
+    fn apply(&self, content: &str) -> Option<String> {
+        if content.contains('\0') || matches!(self, Self::Grep(g) if g.ignore_case && !content.is_ascii()) {
+            return None;
+        }
+        let mut out = String::with_capacity(content.len());
+        match self {
+            Self::Grep(g) => {
+                for line in content.lines().filter(|l| g.matches(l) != g.invert) {
+                    out.push_str(line);
+                    out.push('\n');
+                }
+            }
+            Self::Reverse => {
+                for line in content.lines().rev() {
+                    out.push_str(line);
+                    out.push('\n');
+                }
+            }
+            Self::Uniq => {
+                let mut last = None;
+                for line in content.lines().filter(|l| last.replace(*l) != Some(*l)) {
+                    out.push_str(line);
+                    out.push('\n');
+                }
+            }
+            Self::Lines => out.push_str(content),
+        }
+        Some(out)
+    }
+}
+
+impl Grep {
+    /// Whether `line` matches one of the patterns.
+    fn matches(&self, line: &str) -> bool {
+        let folded;
+        let line = if self.ignore_case {
+            folded = line.to_ascii_lowercase();
+            &folded
+        } else {
+            line
+        };
+        self.patterns.iter().any(|(p, start, end)| match (start, end) {
+            (true, true) => line == p,
+            (true, false) => line.starts_with(p.as_str()),
+            (false, true) => line.ends_with(p.as_str()),
+            (false, false) => line.contains(p.as_str()),
+        })
+    }
+}
+
+/// What `name args` does with its input's lines when it prints some of them unchanged
+/// and reads nothing else: `grep PATTERN`, `sort`, `uniq`, `tac`, `shuf`, `head`, `tail`.
+/// `None` for other programs and options that change the lines (`uniq -c`, `grep -n`,
+/// `head -c`) or read files.
+fn line_filter(name: &str, args: &[Field]) -> Option<LineFilter> {
+    // Known options only; any operand (a file to read) makes it something else.
+    let options = |allowed: &str, long: &[&str]| {
+        args.iter().all(|a| {
+            a.as_known().is_some_and(|t| match t.strip_prefix("--") {
+                Some(l) => long.contains(&l),
+                None => t.len() > 1 && t.starts_with('-') && t[1..].chars().all(|c| allowed.contains(c)),
+            })
+        })
+    };
+    Some(match name {
+        "tac" if args.is_empty() => LineFilter::Exact(Exact::Reverse),
+        "uniq" if args.is_empty() => LineFilter::Exact(Exact::Uniq),
+        "uniq" if options("diuz", &["repeated", "unique", "ignore-case", "zero-terminated"]) => LineFilter::Among,
+        "sort" | "shuf" => {
+            // Keys and counts as values of their options (`sort -t: -k2`, `shuf -n 1`).
+            let (values, flags): (&[&str], &str) = if name == "sort" {
+                (&["-k", "-t", "--key", "--field-separator"], "bdfghiMnRrsuVz")
+            } else {
+                (&["-n", "--head-count"], "rz")
+            };
+            let mut k = 0;
+            while let Some(a) = args.get(k) {
+                let t = a.as_known()?;
+                let attached = if name == "sort" {
+                    ["-k", "-t", "--key=", "--field-separator="]
+                } else {
+                    ["-n", "--head-count=", "", ""]
+                };
+                match t {
+                    _ if values.contains(&t) => k += 1,
+                    _ if attached.iter().any(|p| !p.is_empty() && t.starts_with(p)) => {}
+                    "--unique" | "--reverse" | "--numeric-sort" | "--ignore-case" | "--version-sort"
+                    | "--random-sort" | "--repeat" => {}
+                    _ if t.len() > 1
+                        && t.starts_with('-')
+                        && !t.starts_with("--")
+                        && t[1..].chars().all(|c| flags.contains(c)) => {}
+                    _ => return None,
+                }
+                k += 1;
+            }
+            LineFilter::Among
+        }
+        "cat" if args.is_empty() => LineFilter::Exact(Exact::Lines),
+        "head" | "tail" => {
+            // Line counts only, as [`head_tail`] reads them (`-c` cuts lines).
+            let mut k = 0;
+            while let Some(a) = args.get(k) {
+                let t = a.as_known()?;
+                match t {
+                    "-n" | "--lines" => k += 1,
+                    _ if t.starts_with("--lines=") || t.starts_with("-n") => {}
+                    _ if t.len() > 1 && t[1..].bytes().all(|b| b.is_ascii_digit()) && t.starts_with('-') => {}
+                    _ => return None,
+                }
+                k += 1;
+            }
+            LineFilter::Exact(Exact::Lines)
+        }
+        "grep" | "egrep" | "fgrep" => return grep_filter(name, args),
+        _ => return None,
+    })
+}
+
+/// [`line_filter`] for `grep`: computed when each pattern is plain text, found in a line
+/// as bytes are (anchored by `^`, `$`, `-x`; `-i` for ASCII letters); some of the lines
+/// otherwise (`-w`, `-P`, a pattern with other regex characters or not known).
+fn grep_filter(name: &str, args: &[Field]) -> Option<LineFilter> {
+    let (mut fixed, mut extended) = (name == "fgrep", name == "egrep");
+    let (mut invert, mut ignore_case, mut whole, mut computed) = (false, false, false, true);
+    let mut patterns: Vec<&Field> = Vec::new();
+    let mut operand = None;
+    let mut k = 0;
+    while let Some(a) = args.get(k) {
+        k += 1;
+        let Some(t) = a.as_known() else {
+            // The pattern, not known: it may pass any line.
+            if operand.replace(a).is_some() || !patterns.is_empty() {
+                return None;
+            }
+            continue;
+        };
+        if let Some(long) = t.strip_prefix("--") {
+            match long {
+                "" => {
+                    // The pattern follows, when none was given by `-e`.
+                    if patterns.is_empty() && operand.is_none() {
+                        operand = args.get(k);
+                        k += 1;
+                    }
+                    if args.len() > k {
+                        return None;
+                    }
+                }
+                "invert-match" => invert = true,
+                "ignore-case" => ignore_case = true,
+                "fixed-strings" => fixed = true,
+                "extended-regexp" => extended = true,
+                "basic-regexp" => extended = false,
+                "line-regexp" => whole = true,
+                "no-messages" | "color=never" | "colour=never" | "color=auto" | "colour=auto" => {}
+                "word-regexp" | "perl-regexp" => computed = false,
+                _ if long.starts_with("regexp=") => patterns.push(a),
+                _ => return None,
+            }
+            continue;
+        }
+        match t.strip_prefix('-').filter(|f| !f.is_empty()) {
+            Some(flags) => {
+                for (i, c) in flags.char_indices() {
+                    match c {
+                        'v' => invert = true,
+                        'i' | 'y' => ignore_case = true,
+                        'F' => fixed = true,
+                        'E' => extended = true,
+                        'G' => extended = false,
+                        'x' => whole = true,
+                        's' => {}
+                        'w' | 'P' => computed = false,
+                        'e' if i + 1 == flags.len() => {
+                            patterns.push(args.get(k)?);
+                            k += 1;
+                        }
+                        _ => return None,
+                    }
+                }
+            }
+            // One pattern, no file (a file is read instead of the input).
+            None if patterns.is_empty() && operand.is_none() => operand = Some(a),
+            None => return None,
+        }
+    }
+    // (`--regexp=P` holds its pattern after the `=`.)
+    let texts: Vec<&str> = patterns
+        .iter()
+        .chain(operand.as_ref())
+        .map(|f| f.as_known().map(|t| t.strip_prefix("--regexp=").unwrap_or(t)))
+        .collect::<Option<_>>()
+        .unwrap_or_default();
+    if texts.is_empty() || !computed {
+        return (!patterns.is_empty() || operand.is_some()).then_some(LineFilter::Among);
+    }
+    let mut grep = Grep { patterns: Vec::new(), invert, ignore_case };
+    // (A pattern of several lines is one pattern for each.)
+    for p in texts.iter().flat_map(|t| t.split('\n')) {
+        let Some(mut plain) = plain_pattern(p, fixed, extended) else { return Some(LineFilter::Among) };
+        if ignore_case {
+            if !plain.0.is_ascii() {
+                return Some(LineFilter::Among);
+            }
+            plain.0.make_ascii_lowercase();
+        }
+        grep.patterns.push((plain.0, plain.1 || whole, plain.2 || whole));
+    }
+    Some(LineFilter::Exact(Exact::Grep(grep)))
+}
+
+/// The text a `grep` pattern matches when it is plain text (`id_`, `\.rs$`, `^src/`):
+/// (text, anchored at the start, at the end). `None` when it holds other regex syntax.
+fn plain_pattern(p: &str, fixed: bool, extended: bool) -> Option<(String, bool, bool)> {
+    if fixed {
+        return Some((p.to_string(), false, false));
+    }
+    let (start, p) = match p.strip_prefix('^') {
+        Some(rest) => (true, rest),
+        None => (false, p),
+    };
+    // A `$` at the end anchors it unless escaped (`\$`).
+    let end = p.ends_with('$') && !p.ends_with("\\$");
+    let p = if end { &p[..p.len() - 1] } else { p };
+    let special =
+        |c: char| matches!(c, '.' | '[' | ']' | '*' | '^' | '$' | '\\') || (extended && "+?(){}|".contains(c));
+    let mut out = String::with_capacity(p.len());
+    let mut chars = p.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            // An escaped special character stands for itself (`\.`); other escapes are
+            // syntax (`\w`, `\+` in a basic pattern).
+            '\\' => match chars.next() {
+                Some(e) if matches!(e, '.' | '[' | ']' | '*' | '^' | '$' | '\\' | '/' | '-') => out.push(e),
+                Some(e) if extended && "+?(){}|".contains(e) => out.push(e),
+                _ => return None,
+            },
+            _ if special(c) => return None,
+            // (In a basic pattern `+?(){}|` are plain; `*` at the start too, not computed.)
+            _ => out.push(c),
+        }
+    }
+    Some((out, start, end))
 }
 
 /// Whether `ps ARGS` prints the parent id of the shell (`$$`, or another id known only
@@ -1038,6 +1340,74 @@ mod tests {
 
     fn f(s: &[&str]) -> Vec<Field> {
         s.iter().map(|x| Field::known(*x)).collect()
+    }
+
+    /// What `name args` prints of `input`: `Ok` when computed, `Err` with the lines that
+    /// may pass otherwise.
+    fn filtered(name: &str, args: &[&str], input: &str) -> Result<String, Option<String>> {
+        match line_filter(name, &f(args)) {
+            Some(LineFilter::Exact(e)) => e.apply(input).ok_or(Some(input.to_string())),
+            Some(LineFilter::Among) => Err(Some(input.to_string())),
+            None => Err(None),
+        }
+    }
+
+    #[test]
+    fn grep_of_plain_text_is_computed() {
+        let c = "/h/.ssh/id_rsa\n/h/.ssh/id_rsa.pub\nsrc/a.rs\nREADME.md\n";
+        let ok = |s: &str| Ok(s.to_string());
+        assert_eq!(filtered("grep", &["-v", "pub"], c), ok("/h/.ssh/id_rsa\nsrc/a.rs\nREADME.md\n"));
+        assert_eq!(filtered("grep", &["\\.rs$"], c), ok("src/a.rs\n"));
+        assert_eq!(filtered("grep", &["^src/"], c), ok("src/a.rs\n"));
+        assert_eq!(filtered("grep", &["-i", "readme"], c), ok("README.md\n"));
+        assert_eq!(filtered("grep", &["-vxF", "/h/.ssh/id_rsa"], c), ok("/h/.ssh/id_rsa.pub\nsrc/a.rs\nREADME.md\n"));
+        assert_eq!(
+            filtered("grep", &["-e", "a.rs", "-e", "md"], "a.rs\nREADME.md\nb.py\n"),
+            Err(Some("a.rs\nREADME.md\nb.py\n".into()))
+        );
+        assert_eq!(filtered("grep", &["-e", "rs", "-e", "md"], "a.rs\nREADME.md\nb.py\n"), ok("a.rs\nREADME.md\n"));
+        assert_eq!(filtered("egrep", &["(rs|md)$"], "a.rs\n"), Err(Some("a.rs\n".into())));
+        assert_eq!(filtered("grep", &["--", "-v"], "-v\nx\n"), ok("-v\n"));
+        // Letters beyond ASCII folded by `-i`, and NULs, are not computed.
+        assert_eq!(filtered("grep", &["-i", "k"], "\u{212A}\n"), Err(Some("\u{212A}\n".into())));
+        assert_eq!(filtered("grep", &["a"], "a\0\n"), Err(Some("a\0\n".into())));
+        // Other regex syntax, `-w`, `-P`: any line may pass.
+        for args in [&["id_.*"][..], &["-w", "id"], &["-P", "id"], &["a\\+"]] {
+            assert_eq!(filtered("grep", args, c), Err(Some(c.to_string())), "{args:?}");
+        }
+        // Options that change the lines or read a file: nothing known.
+        for args in [&["-n", "x"][..], &["-c", "x"], &["-o", "x"], &["x", "file"], &["--count", "x"], &[]] {
+            assert_eq!(filtered("grep", args, c), Err(None), "{args:?}");
+        }
+    }
+
+    #[test]
+    fn other_filters_pass_some_lines() {
+        let c = "b\na\na\n";
+        assert_eq!(filtered("tac", &[], c), Ok("a\na\nb\n".into()));
+        assert_eq!(filtered("uniq", &[], c), Ok("b\na\n".into()));
+        assert_eq!(filtered("cat", &[], c), Ok(c.into()));
+        // (`head` of lines among some: those lines; of known lines: [`head_tail`].)
+        assert!(matches!(line_filter("head", &f(&["-n", "1"])), Some(LineFilter::Exact(Exact::Lines))));
+        for (name, args) in [
+            ("sort", &[][..]),
+            ("sort", &["-ru"]),
+            ("sort", &["-t", ":", "-k2"]),
+            ("sort", &["-k", "2", "-n"]),
+            ("shuf", &["-n", "1"]),
+            ("uniq", &["-d"]),
+        ] {
+            assert_eq!(filtered(name, args, c), Err(Some(c.to_string())), "{name} {args:?}");
+        }
+        for (name, args) in [
+            ("sort", &["-o", "x"][..]),
+            ("uniq", &["-c"]),
+            ("head", &["-c", "3"]),
+            ("shuf", &["-e", "x"]),
+            ("tac", &["f"]),
+        ] {
+            assert_eq!(filtered(name, args, c), Err(None), "{name} {args:?}");
+        }
     }
 
     #[test]

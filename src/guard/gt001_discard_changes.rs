@@ -61,6 +61,7 @@ when the loss is intended.",
         "xargs -I{} git rm -{} /",
         "git checkout -$X main",
         "custom-tool <<'EOF'\ngit reset --hard\nEOF",
+        "printf -- '-n\\n' | grep -v \"$X\" | xargs git clean -fdx",
     ],
     not_matches: &[
         "git reset --soft HEAD~1",
