@@ -396,6 +396,7 @@ impl Analyzer<'_> {
             "read" | "mapfile" | "readarray" | "getopts" => {
                 self.record(inv.clone());
                 let mut i = 0;
+                let mut name_index = 0;
                 while let Some(a) = args.get(i) {
                     match a.as_known() {
                         Some(o) if o.starts_with('-') => {
@@ -428,7 +429,15 @@ impl Analyzer<'_> {
                         }
                         Some(n) if parse::is_name(n) => {
                             let what = format!("input read into ${n}");
-                            let line = (raw == "read").then(|| read_path(args, &inv.stdin, &what)).flatten();
+                            let line = (raw == "read")
+                                .then(|| {
+                                    let ifs = inv
+                                        .env_var("IFS")
+                                        .map_or_else(|| super::expand::ifs_of(st), |f| f.text.clone());
+                                    read_value(args, &inv.stdin, name_index, ifs.as_str(), &what)
+                                })
+                                .flatten();
+                            name_index += 1;
                             st.set(n, line.unwrap_or_else(|| Field::unknown(Unknown::Input(what))));
                         }
                         _ => {}
@@ -2809,6 +2818,19 @@ impl Analyzer<'_> {
         out
     }
 
+    /// The text of the file `f` when this command wrote it before, and where that came
+    /// from (`printf … > list; while read f; do …; done < list`).
+    pub(super) fn written_text(&self, f: &Field, cwd: &Cwd) -> Option<(String, Taint)> {
+        let (Cwd::Known { path: cwd, .. }, Some(t)) = (cwd, f.as_known()) else { return None };
+        if self.written.live() == 0 {
+            return None;
+        }
+        match self.origin(normalize_join(cwd, t)) {
+            Origin::Text(c, taint) => Some((c, taint)),
+            _ => None,
+        }
+    }
+
     /// What `cat` prints of files this command wrote before: their text (`printf CODE >
     /// f; eval "$(cat f)"`) and where it came from (`curl … > f; eval "$(< f)"`).
     fn written_input(&self, name: &str, inv: &Invocation, out: &mut Stream) {
@@ -3216,6 +3238,31 @@ fn program_outputs(name: &str, args: &[Field]) -> (Vec<String>, bool) {
 
 #[cfg(test)]
 #[test]
+fn read_gives_each_name_its_part_of_the_line() {
+    let text = |c: &str| Input::Text(Box::new(Stream { content: Some(c.into()), ..Stream::default() }));
+    let read = |args: &str, input: &Input, index: usize, ifs: &str| {
+        let args: Vec<Field> = args.split_whitespace().map(Field::known).collect();
+        read_value(&args, input, index, ifs, "x").map(|f| f.display())
+    };
+    let line = text("  1  /h/.ssh/id_rsa  b c \n2 x\n");
+    assert_eq!(read("-r n f", &line, 0, " \t\n").as_deref(), Some("1"));
+    assert_eq!(read("-r n f", &line, 1, " \t\n").as_deref(), Some("/h/.ssh/id_rsa  b c"));
+    assert_eq!(read("-r n f g", &line, 1, " \t\n").as_deref(), Some("/h/.ssh/id_rsa"));
+    assert_eq!(read("-r n f g", &line, 2, " \t\n").as_deref(), Some("b c"));
+    assert_eq!(read("-r a b c d e", &line, 4, " \t\n").as_deref(), Some(""));
+    assert_eq!(read("-r l", &line, 0, "").as_deref(), Some("  1  /h/.ssh/id_rsa  b c "));
+    // Backslashes without `-r`, separators that are not blanks, `-d`: not computed.
+    assert_eq!(read("n f", &text("1 a\\ b\n"), 1, " \t\n"), None);
+    assert_eq!(read("-r n f", &line, 1, ":"), None);
+    assert_eq!(read("-r -d , n", &line, 0, " "), None);
+    // Of a stream of paths, the first name is one of them (or its start).
+    let found = Input::Pipe(Box::new(Stream { items_prefix: Some("/h/.ssh/".into()), ..Stream::default() }));
+    assert_eq!(read("-r a b", &found, 0, " \t\n").as_deref(), Some("/h/.ssh/…"));
+    assert_eq!(read("-r a b", &found, 1, " \t\n"), None);
+}
+
+#[cfg(test)]
+#[test]
 fn in_place_edits_name_their_files() {
     let f = |name: &str, line: &str| in_place_files(name, &line.split_whitespace().collect::<Vec<_>>());
     assert_eq!(f("sed", "-i s/a/b/ run.sh lib.sh"), ["run.sh", "lib.sh"]);
@@ -3297,24 +3344,54 @@ fn is_connection(f: &Field) -> bool {
     f.text.starts_with("/dev/tcp/") || f.text.starts_with("/dev/udp/")
 }
 
-/// What `read NAME` sets NAME to when its input is a stream of paths (`find … | while read
-/// -r f`): one of them, as `$(find …)` is ([`super::expand::stream_item`]). Only for one
-/// name and whole lines (no `-n`, `-N`, `-a`, `-u`: `-d ''` reads what `-print0` ends).
-fn read_path(args: &[Field], stdin: &Input, what: &str) -> Option<Field> {
+/// What `read NAME…` sets its `index`-th name to (`ifs`: the separators): of a line
+/// known, each name but the last one field, the last the rest of the line (`read n f`
+/// of `1 ~/.ssh/id_rsa`: `f` is the key); of a stream of paths (`find … | while read -r
+/// f`), the first name one of them, as `$(find …)` is ([`super::expand::stream_item`]),
+/// or where it holds blanks its start. Only whole lines (no `-n`, `-N`, `-a`, `-u`: `-d
+/// ''` reads what `-print0` ends) and, in a line known, separators that are blanks
+/// (or none) and backslashes taken as they are (`-r`, or none in the line).
+fn read_value(args: &[Field], stdin: &Input, index: usize, ifs: &str, what: &str) -> Option<Field> {
     let mut names = 0;
+    let mut raw = false;
+    let mut delim_newline = true;
     let mut k = 0;
     while let Some(a) = args.get(k) {
         let t = a.as_known()?;
         match t.strip_prefix('-') {
-            Some("r" | "s" | "e" | "re" | "er" | "rs" | "sr") => {}
-            Some("d" | "p" | "t") => k += 1,
+            Some("r" | "s" | "e" | "re" | "er" | "rs" | "sr") => raw |= t.contains('r'),
+            Some("d") => {
+                k += 1;
+                delim_newline = false;
+            }
+            Some("p" | "t") => k += 1,
             Some(_) => return None,
             None if parse::is_name(t) => names += 1,
             None => return None,
         }
         k += 1;
     }
-    (names == 1).then(|| stdin.stream().and_then(|s| super::expand::stream_item(s, what))).flatten()
+    let s = stdin.stream()?;
+    let line = s.content.as_deref().or_else(|| {
+        // (Some of a known list: known when it can be only one line.)
+        let among = s.lines_among.as_deref()?;
+        among.lines().all(|l| Some(l) == among.lines().next()).then_some(among)
+    });
+    let Some(line) = line else {
+        return (index == 0).then(|| super::expand::stream_item(s, what)).flatten();
+    };
+    let blanks = ifs.chars().all(|c| matches!(c, ' ' | '\t' | '\n'));
+    if !delim_newline || !blanks || (!raw && line.contains('\\')) {
+        return None;
+    }
+    let line = line.lines().next().unwrap_or("");
+    let is_sep = |c: char| ifs.contains(c);
+    let mut rest = line.trim_matches(is_sep);
+    for _ in 0..index {
+        rest = rest.split_once(is_sep).map_or("", |(_, r)| r).trim_start_matches(is_sep);
+    }
+    let value = if index + 1 < names && !ifs.is_empty() { rest.split(is_sep).next().unwrap_or("") } else { rest };
+    Some(Field { text: value.into(), taint: s.taint.clone(), ..Field::default() })
 }
 
 /// What an unknown stands for when xargs appends what it reads: any number of words.

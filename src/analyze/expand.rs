@@ -626,7 +626,7 @@ pub(crate) fn is_trusted_code(f: &Field) -> bool {
     f.text.chars().eq(std::iter::once(UNKNOWN_MARK)) && matches!(f.unknowns.as_slice(), [Unknown::Generated(_)])
 }
 
-fn ifs_of(st: &State) -> Text {
+pub(crate) fn ifs_of(st: &State) -> Text {
     match st.vars.get("IFS") {
         Some(v) => {
             let f = v.scalar();

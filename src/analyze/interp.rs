@@ -305,9 +305,37 @@ impl Analyzer<'_> {
                 *st = merge(paths);
                 acc.finish().opaque()
             }
-            Compound::Loop { cond, body, .. } => {
+            Compound::Loop { cond, body, until } => {
                 let before = st.clone();
                 let mut acc = Acc::new();
+                // `… | while read a b; do …; done` over lines known (or some of them):
+                // once for each, `read` given that line.
+                // (`done < list` of a file written before: its text.)
+                let written = match stdin {
+                    Input::File(f) if !until && reads_a_line(cond) => {
+                        self.written_text(f, &st.cwd).map(|(c, taint)| {
+                            Input::Text(Box::new(Stream { content: Some(c), taint, ..Stream::default() }))
+                        })
+                    }
+                    _ => None,
+                };
+                let lines = written
+                    .as_ref()
+                    .unwrap_or(stdin)
+                    .stream()
+                    .filter(|_| !until && reads_a_line(cond))
+                    .and_then(|s| Some((s, s.content.as_deref().or(s.lines_among.as_deref())?)))
+                    .filter(|(_, c)| (1..=MAX_LOOP_VALUES).contains(&c.lines().count()));
+                if let Some((s, c)) = lines {
+                    for line in c.lines() {
+                        let one = Stream { content: Some(format!("{line}\n")), lines_among: None, ..s.clone() };
+                        acc.push(self.list(cond, st, sc, &Input::Text(Box::new(one))));
+                        acc.push(self.list(body, st, sc, stdin));
+                    }
+                    let after = std::mem::replace(st, before);
+                    merge_into(st, after);
+                    return acc.finish().opaque();
+                }
                 acc.push(self.list(cond, st, sc, stdin));
                 acc.push(self.list(body, st, sc, stdin));
                 let after = std::mem::replace(st, before);
@@ -746,6 +774,19 @@ fn plain_word(w: &crate::parse::Word) -> Option<String> {
 /// inside its own text (`alias ls='ls -la'`).
 fn expanding(sc: &Scope, name: &str) -> bool {
     sc.via.iter().any(|v| matches!(v, super::model::Via::Shell(s) if s.strip_prefix("alias ") == Some(name)))
+}
+
+/// Whether a loop's condition is `read` alone (its words literal, no redirection): it
+/// reads one line of the loop's input each time.
+fn reads_a_line(cond: &List) -> bool {
+    let [item] = cond.items.as_slice() else { return false };
+    let [Command::Simple(c)] = item.and_or.first.commands.as_slice() else { return false };
+    let literal = |w: &crate::parse::Word| matches!(w.parts.as_slice(), [crate::parse::Part::Lit(_)]);
+    item.and_or.rest.is_empty()
+        && !item.background
+        && c.redirects.is_empty()
+        && c.words.iter().all(literal)
+        && matches!(c.words.first().map(|w| w.parts.as_slice()), Some([crate::parse::Part::Lit(t)]) if t.as_str() == "read")
 }
 
 /// A stream whose content is a field's text.
