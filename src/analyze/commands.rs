@@ -2183,7 +2183,9 @@ impl Analyzer<'_> {
                 self.event(Event::ApiCall { runner: name.to_string(), call, text: inv.text.to_string() });
             }
         }
-        Stream::unknown(inv.text.clone())
+        // `awk '{print $4}' /proc/$$/stat` prints `$PPID`.
+        let parent_pid = super::pure::prints_stat_parent(name, inv);
+        Stream { parent_pid, ..Stream::unknown(inv.text.clone()) }
     }
 
     fn xargs(&mut self, inv: &Invocation, st: &mut State, sc: &Scope, in_pipeline: bool) -> Stream {
@@ -3350,7 +3352,8 @@ fn is_connection(f: &Field) -> bool {
 /// f`), the first name one of them, as `$(find …)` is ([`super::expand::stream_item`]),
 /// or where it holds blanks its start. Only whole lines (no `-n`, `-N`, `-a`, `-u`: `-d
 /// ''` reads what `-print0` ends) and, in a line known, separators that are blanks
-/// (or none) and backslashes taken as they are (`-r`, or none in the line).
+/// (or none) and backslashes taken as they are (`-r`, or none in the line). The fourth
+/// name given the shell's own `stat` file (`< /proc/self/stat`) is `$PPID`.
 fn read_value(args: &[Field], stdin: &Input, index: usize, ifs: &str, what: &str) -> Option<Field> {
     let mut names = 0;
     let mut raw = false;
@@ -3371,6 +3374,13 @@ fn read_value(args: &[Field], stdin: &Input, index: usize, ifs: &str, what: &str
         }
         k += 1;
     }
+    let blanks = ifs.chars().all(|c| matches!(c, ' ' | '\t' | '\n'));
+    if let Input::File(f) = stdin {
+        // `read -r a b c ppid rest < /proc/self/stat`: the shell opens the file for its
+        // builtin, its own; the fourth field is its parent's id, `$PPID`.
+        let parent = index == 3 && names > 3 && blanks && !ifs.is_empty() && delim_newline;
+        return (parent && super::pure::shell_stat_file(f, true)).then(|| Field::unknown(Unknown::ParentPid));
+    }
     let s = stdin.stream()?;
     let line = s.content.as_deref().or_else(|| {
         // (Some of a known list: known when it can be only one line.)
@@ -3380,7 +3390,6 @@ fn read_value(args: &[Field], stdin: &Input, index: usize, ifs: &str, what: &str
     let Some(line) = line else {
         return (index == 0).then(|| super::expand::stream_item(s, what)).flatten();
     };
-    let blanks = ifs.chars().all(|c| matches!(c, ' ' | '\t' | '\n'));
     if !delim_newline || !blanks || (!raw && line.contains('\\')) {
         return None;
     }

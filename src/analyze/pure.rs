@@ -263,7 +263,7 @@ pub(crate) fn stdout(name: &str, inv: &Invocation, ctx: &Context) -> Stream {
     } else if printed {
         taint.secret.get_or_insert_with(|| format!("a secret printed by `{}`", inv.text).into());
     }
-    if name == "ps" && prints_parent_pid(args) {
+    if (name == "ps" && prints_parent_pid(args)) || prints_stat_parent(name, inv) {
         return Stream { parent_pid: true, producer, taint, ..Stream::default() };
     }
     if name == "mktemp" {
@@ -681,6 +681,81 @@ fn prints_parent_pid(args: &[Field]) -> bool {
         k += 1;
     }
     format && pid
+}
+
+/// Whether `path` is the `stat` file of the shell in `/proc` (`/proc/$$/stat`, or of
+/// another id known only at run time) whose fourth field is the shell's parent's id;
+/// with `own`, also `/proc/self/stat` (the file of the process that opens it: the shell,
+/// for a builtin's redirection).
+pub(crate) fn shell_stat_file(path: &Field, own: bool) -> bool {
+    match path.text.strip_prefix("/proc/").and_then(|p| p.strip_suffix("/stat")) {
+        Some("self") => own && path.is_known(),
+        Some(pid) => !path.is_known() && path.only_numeric_unknowns() && pid.chars().all(|c| c == UNKNOWN_MARK),
+        None => false,
+    }
+}
+
+/// Whether `name` prints the fourth field of the shell's `stat` file ([`shell_stat_file`]),
+/// its parent's id, as `$PPID` is: `cut -d' ' -f4 /proc/$$/stat`, `awk '{print $4}'
+/// /proc/$$/stat` (the file given or redirected in). (`/proc/self/stat` is the program's
+/// own: its parent is the shell.)
+pub(crate) fn prints_stat_parent(name: &str, inv: &Invocation) -> bool {
+    let awk = match name {
+        "cut" => false,
+        "awk" | "gawk" | "mawk" => true,
+        _ => return false,
+    };
+    let args = inv.args();
+    // Options with their values; the operands after them.
+    let (mut space, mut fourth) = (awk, false);
+    let mut operands: Vec<&Field> = Vec::new();
+    let mut k = 0;
+    while let Some(a) = args.get(k) {
+        k += 1;
+        let Some(t) = a.as_known() else {
+            operands.push(a);
+            continue;
+        };
+        let (opt, value) = match t {
+            "-d" | "-f" | "-F" | "--delimiter" | "--fields" => {
+                k += 1;
+                (t, args.get(k - 1).and_then(Field::as_known))
+            }
+            _ if t.starts_with("--delimiter=") => ("-d", Some(&t[12..])),
+            _ if t.starts_with("--fields=") => ("-f", Some(&t[9..])),
+            _ if t.starts_with("-d") || t.starts_with("-f") || t.starts_with("-F") => (&t[..2], Some(&t[2..])),
+            _ if t.starts_with('-') && t.len() > 1 => return false,
+            _ => {
+                operands.push(a);
+                continue;
+            }
+        };
+        match (awk, opt, value) {
+            (false, "-d" | "--delimiter", Some(" ")) | (true, "-F", Some(" ")) => space = true,
+            (false, "-f" | "--fields", Some(v)) => {
+                fourth = v.split(',').any(|r| {
+                    let (lo, hi) = r.split_once('-').unwrap_or((r, r));
+                    let lo = if lo.is_empty() { Some(1) } else { lo.parse::<u32>().ok() };
+                    let hi = if hi.is_empty() { Some(u32::MAX) } else { hi.parse::<u32>().ok() };
+                    matches!((lo, hi), (Some(l), Some(h)) if l <= 4 && 4 <= h)
+                });
+            }
+            _ => return false,
+        }
+    }
+    if awk {
+        // `{print $4}`, blanks aside.
+        let code: Option<String> = (!operands.is_empty())
+            .then(|| operands.remove(0))
+            .and_then(Field::as_known)
+            .map(|p| p.split_whitespace().collect());
+        fourth = code.as_deref() == Some("{print$4}");
+    }
+    let file = match (&inv.stdin, operands.as_slice()) {
+        (Input::File(f), []) | (_, &[f]) => f,
+        _ => return false,
+    };
+    space && fourth && shell_stat_file(file, false)
 }
 
 /// What `head`/`tail` (`head`) with only a line count (`-1`, `-n 2`, `-n+2`, `--lines=3`;
@@ -1408,6 +1483,19 @@ mod tests {
         ] {
             assert_eq!(filtered(name, args, c), Err(None), "{name} {args:?}");
         }
+    }
+
+    #[test]
+    fn the_shells_stat_file_is_known() {
+        let pid = |p: &str, u: Unknown| Field { text: p.into(), unknowns: vec![u], ..Field::default() };
+        let of_shell = pid("/proc/\u{E000}/stat", Unknown::Number);
+        assert!(shell_stat_file(&of_shell, false));
+        assert!(shell_stat_file(&Field::known("/proc/self/stat"), true));
+        // `/proc/self` opened by a program is its own; a known id is another process's.
+        assert!(!shell_stat_file(&Field::known("/proc/self/stat"), false));
+        assert!(!shell_stat_file(&Field::known("/proc/4242/stat"), false));
+        assert!(!shell_stat_file(&pid("/proc/\u{E000}/stat", Unknown::Var("P".into())), false));
+        assert!(!shell_stat_file(&pid("/proc/\u{E000}/status", Unknown::Number), false));
     }
 
     #[test]

@@ -18,7 +18,9 @@ pub static GUARD: Guard = Guard {
   found by name (`kill $(pgrep tako-exec)`), a `pkill` pattern (or `killall -r`)
   that matches the name `tako-exec` (`pkill -f 'tak.-e'`), and `kill $PPID`: the
   process that started the command is tako-exec, when it relays the output, or
-  the agent itself. The parent's id looked up (`kill $(ps -o ppid= -p $$)`) or
+  the agent itself. The parent's id looked up (`kill $(ps -o ppid= -p $$)`), read
+  from the shell's `stat` file (`kill $(cut -d' ' -f4 /proc/$$/stat)`, `awk '{print
+  $4}' /proc/$$/stat`, `read -r a b c p rest < /proc/self/stat`) or
   signalled from interpreter code (`os.kill(os.getppid(), 9)`, `p = os.getppid();
   os.kill(p, 9)`, `psutil.Process().parent().kill()`) is the same.
 - Setting or unsetting `TAKO_*` variables (`TAKO_SHELL=/tmp/sh make`,
@@ -43,6 +45,11 @@ Leave the shell configuration to the operator.",
         "kill $(ps -o ppid= -p $$)",
         "kill -9 $(ps -o ppid= $$)",
         "ps -o ppid= -p $$ | xargs kill",
+        "kill $(cut -d' ' -f4 /proc/$$/stat)",
+        "kill -9 $(cut -f 4 -d ' ' < /proc/$$/stat)",
+        "awk '{ print $4 }' /proc/$$/stat | xargs kill",
+        "kill $(awk '{print $4}' /proc/$$/stat)",
+        "read -r a b c pp rest < /proc/self/stat; kill \"$pp\"",
         "python3 -c 'import os; p=os.getppid(); os.kill(p, 9)'",
         "python3 -c 'import os,signal; os.kill(os.getppid(), signal.SIGKILL)'",
         "python3 -c 'import psutil; psutil.Process().parent().kill()'",
@@ -67,6 +74,13 @@ Leave the shell configuration to the operator.",
         "ps -o ppid= -p $$",
         "kill $(ps -o pid= -p $$)",
         "kill $(ps -o ppid= -p 4242)",
+        "kill $(cut -d' ' -f5 /proc/$$/stat)",
+        "kill $(awk '{print $1}' /proc/$$/stat)",
+        "kill $(cut -d' ' -f4 /proc/self/stat)",
+        "kill $(cut -d' ' -f4 /proc/4242/stat)",
+        "cut -d' ' -f4 /proc/$$/stat",
+        "read -r a b c pp rest < /proc/self/stat; echo \"$pp\"",
+        "read -r a b c pp rest < stat.txt; kill \"$pp\"",
         "python3 -c 'import os; p=os.getpid(); os.kill(child, 9)'",
         "python3 -c 'import psutil; [c.kill() for c in psutil.Process().children()]'",
         "python3 -c 'import psutil; psutil.Process().parent().send_signal(0)'",
