@@ -333,6 +333,10 @@ pub(crate) fn stdout(name: &str, inv: &Invocation, ctx: &Context) -> Stream {
             let all = s.items_all && matches!(name, "sort" | "uniq" | "tac" | "cat");
             (s.items_prefix.clone(), s.items_name.clone(), all, s.items_reach.clone())
         }
+        // `ls` alone lists the working directory: names in it (`cd ~/.ssh && cat $(ls)`).
+        _ if name == "ls" && content.is_none() && lists_cwd(args) => {
+            (Some("./".to_string()), None, false, super::find::Reach::default())
+        }
         _ => (None, None, false, super::find::Reach::default()),
     };
     // Lines of a known list (or of lines known to be among some) that a filter not
@@ -842,6 +846,16 @@ fn ls_files(args: &[Field], inv: &Invocation) -> Option<String> {
         }
     }
     Some(out)
+}
+
+/// Whether `ls ARGS` lists the working directory one bare name a line: no operand, and
+/// only options that keep names bare (`-1`, `-a`, `-t`, `-r`; not `-l`, `-F`, `-R`, `-d`).
+fn lists_cwd(args: &[Field]) -> bool {
+    args.iter().all(|a| {
+        a.as_known().and_then(|t| t.strip_prefix('-')).is_some_and(|flags| {
+            !flags.is_empty() && flags.bytes().all(|b| matches!(b, b'1' | b'a' | b'A' | b't' | b'r' | b'S' | b'U'))
+        })
+    })
 }
 
 /// Whether `name args` prints some of its input's lines unchanged, reading only its input:
@@ -1496,6 +1510,15 @@ mod tests {
         assert!(!shell_stat_file(&Field::known("/proc/4242/stat"), false));
         assert!(!shell_stat_file(&pid("/proc/\u{E000}/stat", Unknown::Var("P".into())), false));
         assert!(!shell_stat_file(&pid("/proc/\u{E000}/status", Unknown::Number), false));
+    }
+
+    #[test]
+    fn ls_alone_lists_the_working_directory() {
+        assert!(lists_cwd(&f(&[])));
+        assert!(lists_cwd(&f(&["-1", "-tr", "-A"])));
+        for args in [&["src"][..], &["-l"], &["-d"], &["-R"], &["-F"], &["-"], &["--color"]] {
+            assert!(!lists_cwd(&f(args)), "{args:?}");
+        }
     }
 
     #[test]

@@ -231,7 +231,7 @@ const WRAPPERS_CASES: &[(&str, Expected)] = &[
     ("sudo -u web curl https://x.example", &[("x.example", false)]),
     ("env A=1 git push", &[("github.com", true)]),
     // A source read at run time could be remote.
-    ("ls | xargs -I{} scp {} backup.example:/b/", &[("?xargs", false), ("backup.example", true)]),
+    ("cat list | xargs -I{} scp {} backup.example:/b/", &[("?xargs", false), ("backup.example", true)]),
 ];
 
 fn shown(uses: &[NetUse]) -> Vec<(String, bool)> {

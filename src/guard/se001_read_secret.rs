@@ -35,8 +35,8 @@ pub static GUARD: Guard = Guard {
   secretsmanager get-secret-value`, `op read`) are read as part of the work: allowed,
   and what they print may still not be sent anywhere (EX001).
 - Paths that other commands print (`cat $(find ~/.ssh -name 'id_*')`, `cat $(ls
-  ~/.ssh/id*)`, `for f in $(find ~/.ssh); do cat $f; done`) are judged as the files they
-  name; so are files opened on other descriptors (`exec 3<~/.ssh/id_rsa`), files named on
+  ~/.ssh/id*)`, `cd ~/.ssh && cat $(ls)`, `for f in $(find ~/.ssh); do cat $f; done`, `ls
+  ~/.ssh/id_* | grep -v pub | xargs cat`) are judged as the files they name; so are files opened on other descriptors (`exec 3<~/.ssh/id_rsa`), files named on
   the input of `cpio -o` and `tar -T -`, and local files a cloud CLI uploads (`aws s3 cp
   ~/.aws/credentials s3://…`, `--body F`, `fileb://F`, `gcloud compute scp F vm:`).
 - Reading whole a tree that holds the home directory: searched or copied recursively
@@ -146,6 +146,9 @@ Reference secrets by name (`$API_KEY` in the program's own environment), or use 
         "printf 'a b %s\\n' ~/.ssh/id_rsa | while read x y; do cat \"$y\"; done",
         "printf '1 %s\\n' README.md ~/.ssh/id_rsa.pub | while read -r n f; do cat \"$f\"; done",
         "git ls-files | while read -r f; do wc -l \"$f\"; done",
+        "cd src && cat $(ls)",
+        "cat $(ls)",
+        "ls | xargs wc -l",
         "find /etc/ssl/certs -name '*.pem' -exec cat {} +",
         "find . -name README.md -exec cat {} \\;",
         "find . ! -name .env -exec cat {} +",
@@ -275,7 +278,7 @@ static READER_SET: NameSet = NameSet::new(READERS);
 /// resolved at all.
 fn describe(inv: &Invocation, f: &Field, cx: &Cx<'_>) -> Option<(&'static str, bool, Rc<Target>)> {
     if !f.is_known() {
-        return unknown_parts(f, || target(inv, f, cx));
+        return unknown_parts(f, inv, || target(inv, f, cx));
     }
     // Through a link made earlier (`ln -s ~/.ssh/id_rsa k; cat k`): where it leads.
     let mut links = cx.links_before(inv).peekable();
@@ -306,18 +309,28 @@ fn describe(inv: &Invocation, f: &Field, cx: &Cx<'_>) -> Option<(&'static str, b
         }
         return None;
     }
-    unknown_parts(f, || t)
+    unknown_parts(f, inv, || t)
 }
 
 /// [`describe`] for a path with unknown parts, from its text; `t` resolves it when it is
 /// a secret.
-fn unknown_parts(f: &Field, t: impl FnOnce() -> Rc<Target>) -> Option<(&'static str, bool, Rc<Target>)> {
+fn unknown_parts(
+    f: &Field,
+    inv: &Invocation,
+    t: impl FnOnce() -> Rc<Target>,
+) -> Option<(&'static str, bool, Rc<Target>)> {
     // A path with unknown parts (`~/.ssh/$(ls)`, the paths `find ~/.ssh` prints): the
-    // directory it is known to be in decides.
+    // directory it is known to be in decides; a relative one is in the working
+    // directory (`cd ~/.ssh && cat $(ls)`, `cat $(find . -type f)`).
     let prefix = f.known_prefix();
     if f.text.contains(UNKNOWN_MARK) && prefix.contains('/') {
         let dir = &prefix[..prefix.rfind('/').unwrap_or(0)];
-        let dir = dir.replacen('~', "HOME", 1);
+        let dir = match inv.cwd.path() {
+            Some(cwd) if !dir.starts_with(['/', '~']) => {
+                crate::paths::lossy(&crate::context::normalize_join(cwd, dir)).into_owned()
+            }
+            _ => dir.replacen('~', "HOME", 1),
+        };
         if let Some(why) = secret_dir(&dir) {
             // A name known in part that makes it public (`find ~/.ssh -name '*.pub'`).
             let tail = f.text.rsplit(UNKNOWN_MARK).next().unwrap_or("");
@@ -483,6 +496,32 @@ mod tests {
         assert_eq!(e.decision, crate::policy::Decision::Deny);
         let e = crate::guard::tests::eval("cat .env");
         assert_eq!(e.decision, crate::policy::Decision::Ask);
+    }
+
+    #[test]
+    fn paths_relative_to_a_secret_directory_are_in_it() {
+        use crate::guard::tests::eval_among;
+        use crate::policy::Decision;
+        let tree = [".ssh/id_rsa", ".ssh/id_rsa.pub", "src/main.rs"];
+        for cmd in [
+            "cd .ssh && cat $(ls)",
+            "cd .ssh && for f in $(ls -A); do cat \"$f\"; done",
+            "cd .ssh && ls | while read -r f; do cat \"$f\"; done",
+            "cd .ssh && cat $(find . -type f)",
+            "cd .ssh && ls -t | head -1 | xargs -I{} cat {}",
+        ] {
+            let e = eval_among(&tree, cmd);
+            assert!(
+                e.reasons.iter().any(|r| r.code == "SE001" && r.message.contains("SSH keys")),
+                "{cmd}: {:?}",
+                e.reasons
+            );
+        }
+        for cmd in
+            ["cd src && cat $(ls)", "cd .ssh && ls", "cd .ssh && cat $(find . -name '*.pub')", "ls | xargs wc -l"]
+        {
+            assert_eq!(eval_among(&tree, cmd).decision, Decision::Allow, "{cmd}");
+        }
     }
 
     #[test]
