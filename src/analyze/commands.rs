@@ -3246,7 +3246,7 @@ fn read_gives_each_name_its_part_of_the_line() {
         let args: Vec<Field> = args.split_whitespace().map(Field::known).collect();
         read_value(&args, input, index, ifs, "x").map(|f| f.display())
     };
-    let line = text("  1  /h/.ssh/id_rsa  b c \n2 x\n");
+    let line = text("  1  /h/.ssh/id_rsa  b c \n");
     assert_eq!(read("-r n f", &line, 0, " \t\n").as_deref(), Some("1"));
     assert_eq!(read("-r n f", &line, 1, " \t\n").as_deref(), Some("/h/.ssh/id_rsa  b c"));
     assert_eq!(read("-r n f g", &line, 1, " \t\n").as_deref(), Some("/h/.ssh/id_rsa"));
@@ -3257,6 +3257,8 @@ fn read_gives_each_name_its_part_of_the_line() {
     assert_eq!(read("n f", &text("1 a\\ b\n"), 1, " \t\n"), None);
     assert_eq!(read("-r n f", &line, 1, ":"), None);
     assert_eq!(read("-r -d , n", &line, 0, " "), None);
+    // Of several lines, which one is read is not known here.
+    assert_eq!(read("-r f", &text("a\nb\n"), 0, " "), None);
     // Of a stream of paths, the first name is one of them (or its start).
     let found = Input::Pipe(Box::new(Stream { items_prefix: Some("/h/.ssh/".into()), ..Stream::default() }));
     assert_eq!(read("-r a b", &found, 0, " \t\n").as_deref(), Some("/h/.ssh/…"));
@@ -3382,7 +3384,9 @@ fn read_value(args: &[Field], stdin: &Input, index: usize, ifs: &str, what: &str
         return (parent && super::pure::shell_stat_file(f, true)).then(|| Field::unknown(Unknown::ParentPid));
     }
     let s = stdin.stream()?;
-    let line = s.content.as_deref().or_else(|| {
+    // (One line only: of more, a loop's later reads take the others; a `while read`
+    // loop over lines known gives it each line alone.)
+    let line = s.content.as_deref().filter(|c| c.trim_end_matches('\n').lines().count() <= 1).or_else(|| {
         // (Some of a known list: known when it can be only one line.)
         let among = s.lines_among.as_deref()?;
         among.lines().all(|l| Some(l) == among.lines().next()).then_some(among)
