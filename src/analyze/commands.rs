@@ -3377,6 +3377,18 @@ fn read_value(args: &[Field], stdin: &Input, index: usize, ifs: &str, what: &str
         k += 1;
     }
     let blanks = ifs.chars().all(|c| matches!(c, ' ' | '\t' | '\n'));
+    // `read f < <(find …)` reads that stream.
+    let piped;
+    let stdin = match stdin {
+        Input::File(f) => match f.substituted_stream() {
+            Some(s) => {
+                piped = Input::Pipe(Box::new(s.clone()));
+                &piped
+            }
+            None => stdin,
+        },
+        _ => stdin,
+    };
     if let Input::File(f) = stdin {
         // `read -r a b c ppid rest < /proc/self/stat`: the shell opens the file for its
         // builtin, its own; the fourth field is its parent's id, `$PPID`.

@@ -310,18 +310,19 @@ impl Analyzer<'_> {
                 let mut acc = Acc::new();
                 // `… | while read a b; do …; done` over lines known (or some of them):
                 // once for each, `read` given that line.
-                // (`done < list` of a file written before: its text.)
+                // (`done < <(find …)`: that stream; `done < list` of a file written
+                // before: its text.)
                 let written = match stdin {
-                    Input::File(f) if !until && reads_a_line(cond) => {
-                        self.written_text(f, &st.cwd).map(|(c, taint)| {
+                    Input::File(f) if !until && reads_a_line(cond) => match f.substituted_stream() {
+                        Some(s) => Some(Input::Pipe(Box::new(s.clone()))),
+                        None => self.written_text(f, &st.cwd).map(|(c, taint)| {
                             Input::Text(Box::new(Stream { content: Some(c), taint, ..Stream::default() }))
-                        })
-                    }
+                        }),
+                    },
                     _ => None,
                 };
-                let lines = written
-                    .as_ref()
-                    .unwrap_or(stdin)
+                let loop_in = written.as_ref().unwrap_or(stdin);
+                let lines = loop_in
                     .stream()
                     .filter(|_| !until && reads_a_line(cond))
                     .and_then(|s| Some((s, s.content.as_deref().or(s.lines_among.as_deref())?)))
@@ -336,7 +337,7 @@ impl Analyzer<'_> {
                     merge_into(st, after);
                     return acc.finish().opaque();
                 }
-                acc.push(self.list(cond, st, sc, stdin));
+                acc.push(self.list(cond, st, sc, loop_in));
                 acc.push(self.list(body, st, sc, stdin));
                 let after = std::mem::replace(st, before);
                 merge_into(st, after);

@@ -255,6 +255,16 @@ impl Field {
         (!dir.is_empty() && !dir.contains(UNKNOWN_MARK)).then_some((dir, &f.reach))
     }
 
+    /// The stream a process substitution carries when the field is that alone
+    /// (`done < <(find ~/.ssh -type f)`).
+    #[must_use]
+    pub fn substituted_stream(&self) -> Option<&Stream> {
+        match self.unknowns.as_slice() {
+            [Unknown::Stream(s)] if self.text == UNKNOWN_MARK_STR => Some(s),
+            _ => None,
+        }
+    }
+
     /// The known text before the first unknown.
     #[must_use]
     pub fn known_prefix(&self) -> &str {
