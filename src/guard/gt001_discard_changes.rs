@@ -35,6 +35,7 @@ unstage, `git clean -n` to see what would go. The operator can approve the comma
 when the loss is intended.",
     matches: &[
         "git reset --hard",
+        "git submodule deinit -f --all",
         "git reset --hard HEAD~1",
         "git checkout -- src/main.rs",
         "git checkout .",
@@ -64,6 +65,8 @@ when the loss is intended.",
         "printf -- '-n\\n' | grep -v \"$X\" | xargs git clean -fdx",
     ],
     not_matches: &[
+        "git submodule update --init --recursive",
+        "git submodule deinit libs/x",
         "git reset --soft HEAD~1",
         "git reset HEAD file",
         "git reset --hard -- src/main.rs",
@@ -115,6 +118,7 @@ fn check(inv: &Invocation, cx: &Cx<'_>) -> Option<Hit> {
             | "switch"
             | "clean"
             | "stash"
+            | "submodule"
     ) {
         return None;
     }
@@ -204,6 +208,16 @@ fn check(inv: &Invocation, cx: &Cx<'_>) -> Option<Hit> {
             ),
             _ => None,
         },
+        // `git submodule deinit -f` removes the submodules' working trees, changes
+        // included; `update -f` checks them out over local changes.
+        "submodule" => {
+            let action = g.args.iter().filter_map(Field::as_known).find(|t| !t.starts_with('-'));
+            (matches!(action, Some("deinit" | "update")) && g.has("--force", Some('f'))).then(|| {
+                let action = action.unwrap_or_default();
+                Hit::ask(format!("git submodule {action} --force discards the submodules' uncommitted changes"))
+                    .hint(hint)
+            })
+        }
         _ => None,
     }
 }
