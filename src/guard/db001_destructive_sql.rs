@@ -165,7 +165,7 @@ fn check(inv: &Invocation, cx: &Cx<'_>) -> Option<Hit> {
     if let Some(t) = task {
         return Some(Hit::ask(t).hint(hint));
     }
-    let texts = sql_texts(&name, *first, args, inv);
+    let texts = sql_texts(&name, *first, args, inv, cx);
     let mut worst: Option<Hit> = None;
     for text in texts {
         if let Some((d, what)) = judge(&text) {
@@ -179,8 +179,10 @@ fn check(inv: &Invocation, cx: &Cx<'_>) -> Option<Hit> {
 }
 
 /// The database code an invocation runs, by client.
-fn sql_texts(name: &str, first: &str, args: &[Field], inv: &Invocation) -> Vec<String> {
+fn sql_texts(name: &str, first: &str, args: &[Field], inv: &Invocation, cx: &Cx<'_>) -> Vec<String> {
     let mut out = Vec::new();
+    // Files of SQL the client runs (`psql -f F`), read below.
+    let mut files = Vec::new();
     let value_of = |opts: &[&str]| -> Vec<String> {
         let mut v = Vec::new();
         for (k, a) in args.iter().enumerate() {
@@ -203,6 +205,7 @@ fn sql_texts(name: &str, first: &str, args: &[Field], inv: &Invocation) -> Vec<S
     let client = match name {
         "psql" | "pgcli" => {
             out.extend(value_of(&["-c", "--command"]));
+            files.extend(value_of(&["-f", "--file"]));
             true
         }
         "mysql" | "mariadb" | "mycli" | "cockroach" | "cqlsh" | "tidb" | "memsql" | "singlestore" => {
@@ -220,10 +223,17 @@ fn sql_texts(name: &str, first: &str, args: &[Field], inv: &Invocation) -> Vec<S
         }
         "sqlcmd" | "osql" | "isql" => {
             out.extend(value_of(&["-Q", "-q"]));
+            files.extend(value_of(&["-i"]));
             true
         }
         "clickhouse-client" | "clickhouse" | "snowsql" | "usql" | "trino" | "presto" | "influx" => {
             out.extend(value_of(&["-q", "--query", "-e", "--execute"]));
+            files.extend(value_of(match name {
+                "clickhouse-client" | "clickhouse" => &["--queries-file"],
+                "snowsql" => &["-f", "--filename"],
+                "usql" | "trino" | "presto" => &["-f", "--file"],
+                _ => &[],
+            }));
             true
         }
         "bq" if first == "query" => {
@@ -278,11 +288,35 @@ fn sql_texts(name: &str, first: &str, args: &[Field], inv: &Invocation) -> Vec<S
         _ => false,
     };
     if client {
-        if let Some(s) = stdin {
-            out.push(s);
+        match stdin {
+            Some(s) => out.push(s),
+            // Its input read from a file (`psql < drop.sql`).
+            None => files.extend(
+                inv.redirects
+                    .iter()
+                    .filter(|r| r.fd == 0 && r.mode == crate::analyze::RedirMode::Read)
+                    .filter_map(|r| r.target.as_ref().and_then(Field::as_known))
+                    .map(String::from),
+            ),
         }
+        out.extend(files.iter().filter_map(|f| sql_file(f, inv, cx)));
     }
     out
+}
+
+/// The text of a file of SQL a client runs, when files may be read and it is small
+/// enough to be a script ([`crate::analyze::MAX_SCRIPT_FILE`]); a file that cannot be
+/// read is none (the client fails on it too).
+fn sql_file(path: &str, inv: &Invocation, cx: &Cx<'_>) -> Option<String> {
+    if !cx.ctx.read_files {
+        return None;
+    }
+    let path = crate::context::normalize_join(inv.cwd.path()?, path);
+    if std::fs::metadata(&path).ok()?.len() > crate::analyze::MAX_SCRIPT_FILE {
+        return None;
+    }
+    let bytes = std::fs::read(&path).ok()?;
+    Some(String::from_utf8_lossy(&bytes).into_owned())
 }
 
 /// Whether a statement's `WHERE` holds for every row: `WHERE 1=1`, `WHERE TRUE`,
@@ -362,5 +396,32 @@ mod tests {
         assert_eq!(judge("delete from t where id=1"), None);
         assert_eq!(judge("-- drop table t\nselect 1"), None);
         assert_eq!(judge("db.dropDatabase()").map(|v| v.0), Some(Decision::Deny));
+    }
+
+    #[test]
+    fn files_of_sql_given_to_clients_are_read() {
+        let dir = tempfile::Builder::new().prefix("tako-db001-").tempdir_in("/tmp").expect("temp dir");
+        std::fs::write(dir.path().join("drop.sql"), "-- reset\nDROP TABLE users;\n").expect("write");
+        std::fs::write(dir.path().join("seed.sql"), "INSERT INTO users VALUES (1);\n").expect("write");
+        let env = [("HOME".to_string(), "/home/tester".to_string())].into();
+        let ctx = crate::context::Context::new(dir.path().to_path_buf(), env);
+        let decide = |cmd: &str| crate::policy::evaluate_shell(cmd, &[], &ctx);
+        for cmd in [
+            "psql -f drop.sql",
+            "psql --file=drop.sql",
+            "psql < drop.sql",
+            "mysql app < drop.sql",
+            "sqlcmd -i drop.sql",
+        ] {
+            let e = decide(cmd);
+            assert!(
+                e.reasons.iter().any(|r| r.code == "DB001" && r.message.contains("DROP TABLE")),
+                "{cmd}: {:?}",
+                e.reasons
+            );
+        }
+        for cmd in ["psql -f seed.sql", "psql < seed.sql", "psql -f missing.sql", "wc -l < drop.sql"] {
+            assert_eq!(decide(cmd).decision, Decision::Allow, "{cmd}");
+        }
     }
 }
