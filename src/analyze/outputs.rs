@@ -66,6 +66,7 @@ pub(crate) static WRITING: NameSet = NameSet::new(&[
     "rustc",
     "shuf",
     "sort",
+    "ssh-keygen",
     "strip",
     "tar",
     "tcc",
@@ -146,6 +147,18 @@ pub(crate) fn written(name: &str, args: &[Field]) -> Places {
         // `zip [options] ARCHIVE FILES…`.
         "zip" => out.extend(operand_at(args, 0, &['b', 'n', 't', 'P', 'Z'], &[]).map(whole)),
         "tar" | "gtar" | "bsdtar" => tar_archive(args, &mut out),
+        // `ssh-keygen -f F` makes a key at F (and F.pub), or rewrites it (`-p`, `-R` on a
+        // known_hosts file), unless it only shows or converts one (`-l`, `-y`, `-e`, …).
+        "ssh-keygen" => {
+            let shows = args.iter().filter_map(Field::as_known).take_while(|t| *t != "--").any(|t| {
+                t.starts_with('-')
+                    && !t.starts_with("--")
+                    && t[1..].chars().any(|c| matches!(c, 'l' | 'y' | 'e' | 'i' | 'B' | 'F' | 'L' | 'Q' | 'D' | 'r'))
+            });
+            if !shows {
+                option_values(args, 0, &['f'], &[], &[], &mut out);
+            }
+        }
         // `unzip A -d DIR`: what the archive holds is not known, its directory is written.
         "unzip" => option_values(args, 0, &['d'], &[], &[], &mut out),
         "git" => git_outputs(args, &mut out),
@@ -461,6 +474,10 @@ mod tests {
             ("kubectl cp ns/pod:/tmp/x ~/.bashrc", &["~/.bashrc"]),
             ("docker cp ./x web:/tmp/x", &[]),
             ("docker ps -a", &[]),
+            ("ssh-keygen -t ed25519 -f ~/.ssh/id_ed25519 -N ''", &["~/.ssh/id_ed25519"]),
+            ("ssh-keygen -p -f key", &["key"]),
+            ("ssh-keygen -lf ~/.ssh/id_rsa.pub", &[]),
+            ("ssh-keygen -y -f ~/.ssh/id_rsa", &[]),
             ("ls -o x", &[]),
         ];
         for (line, want) in cases {

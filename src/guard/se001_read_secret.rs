@@ -477,9 +477,10 @@ fn check(inv: &Invocation, cx: &Cx<'_>) -> Option<Hit> {
         }
         // (Creating one from its template, `cp .env.example .env` in a fresh checkout,
         // loses nothing and writes what the project ships; nor does a new key or
-        // certificate `openssl` makes, `openssl genrsa -out test/key.pem`.)
+        // certificate `openssl` or `ssh-keygen` makes, `openssl genrsa -out test/key.pem`.)
         if let Some(why) = t.path.as_deref().and_then(|p| secret_file(&crate::paths::lossy(p))) {
-            if cx.ctx.read_files && !t.exists() && (copies_template(&name, inv) || name == "openssl") {
+            let makes_keys = matches!(&*name, "openssl" | "ssh-keygen");
+            if cx.ctx.read_files && !t.exists() && (copies_template(&name, inv) || makes_keys) {
                 continue;
             }
             return Some(Hit::ask(format!("overwrites {} ({why})", t.raw)));
@@ -556,6 +557,9 @@ mod tests {
         // Only a copy of its template, or a key openssl makes, creates one without asking.
         assert_eq!(eval_among(&[], "echo A=1 > .env").decision, Decision::Ask);
         assert_eq!(eval_among(&["tls/"], "openssl genrsa -out tls/server.key 2048").decision, Decision::Allow);
+        assert_eq!(eval_among(&["keys/"], "ssh-keygen -t ed25519 -f keys/id_ed25519 -N ''").decision, Decision::Allow);
+        let e = eval_among(&["keys/id_ed25519"], "ssh-keygen -t ed25519 -f keys/id_ed25519 -N '' <<< y");
+        assert!(e.reasons.iter().any(|r| r.code == "SE001" && r.message.contains("overwrites")), "{:?}", e.reasons);
         let e = eval_among(&["tls/server.key"], "openssl genrsa -out tls/server.key 2048");
         assert!(e.reasons.iter().any(|r| r.code == "SE001" && r.message.contains("overwrites")), "{:?}", e.reasons);
     }
