@@ -1701,33 +1701,30 @@ impl Analyzer<'_> {
             return;
         }
         let Cwd::Known { path: cwd, .. } = &inv.cwd else { return };
+        // A file written with a text not known (what the command prints is noted later,
+        // see `note_output`).
+        let mut unknown_text = |t: &str| {
+            let w = Written {
+                path: normalize_join(cwd, t),
+                content: None,
+                taint: Taint::none(),
+                writer: inv.text.clone(),
+                source: None,
+            };
+            self.written.push(w);
+        };
         for r in &inv.redirects {
             if matches!(r.mode, RedirMode::Write | RedirMode::Append) {
                 if let Some(t) = r.target.as_ref().and_then(Field::as_known) {
-                    let w = Written {
-                        path: normalize_join(cwd, t),
-                        content: None,
-                        taint: Taint::none(),
-                        writer: inv.text.clone(),
-                        source: None,
-                    };
-                    self.written.push(w);
+                    unknown_text(t);
                 }
             }
         }
         let Some(name) = name else { return };
-        // Output options and operands (`sort -o F`, `tar czf F`, `uniq IN OUT`): a text
-        // not known.
+        // Output options and operands (`sort -o F`, `tar czf F`, `uniq IN OUT`).
         for p in super::outputs::written(name, inv.args()) {
             if let Some(t) = inv.args()[p.arg].as_known().and_then(|t| t.get(p.from..)) {
-                let w = Written {
-                    path: normalize_join(cwd, t),
-                    content: None,
-                    taint: Taint::none(),
-                    writer: inv.text.clone(),
-                    source: None,
-                };
-                self.written.push(w);
+                unknown_text(t);
             }
         }
         if !WRITERS.contains(&name) {
